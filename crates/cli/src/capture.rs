@@ -1,0 +1,10 @@
+//! `ogonblick capture`.
+
+use crate::CmdResult;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn main(_args: Args) -> CmdResult {
+    anyhow::bail!("`ogonblick capture` is not implemented yet")
+}

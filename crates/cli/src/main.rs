@@ -1,0 +1,91 @@
+//! `ogonblick`: archives a municipality's official social-media accounts as
+//! sealed PDF/A public records. This binary is glue: argument parsing,
+//! orchestration, progress and exit codes; the rules live in the libraries.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod accounts;
+mod capture;
+mod close;
+mod deliver;
+mod demo;
+mod dnr;
+mod evidence;
+mod pdfa;
+mod run;
+mod verify;
+
+/// How a command ended, as DESIGN.md §5 maps it to exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: all good.
+    Ok,
+    /// 1: finished, but something needs a human (failed or obstructed capture, mismatch).
+    Attention,
+}
+
+/// Errors that reach `main` exit with 2: the command could not run.
+pub type CmdResult = anyhow::Result<Exit>;
+
+#[derive(Debug, Parser)]
+#[command(name = "ogonblick", version, about = "Archives official social-media accounts as sealed PDF/A public records")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check or publish the account register (förteckning över sociala medier).
+    Accounts(accounts::Args),
+    /// Capture every open account in the register for a half-year period.
+    Run(run::Args),
+    /// Capture one page into a record directory, no register needed.
+    Capture(capture::Args),
+    /// Capture a post or comment as evidence before it is removed.
+    Evidence(evidence::Args),
+    /// Take the final capture of an account and record that it is closed.
+    Close(close::Args),
+    /// Record the registrar's diarienummer for a record.
+    Dnr(dnr::Args),
+    /// Write the BagIt delivery of a period for the archivist.
+    Deliver(deliver::Args),
+    /// Verify an archive, a record, a BagIt bag or a single PDF.
+    Verify(verify::Args),
+    /// PDF/A tools.
+    Pdfa(pdfa::Args),
+    /// Run the whole pipeline on the bundled fixture accounts.
+    Demo(demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(Exit::Ok) => ExitCode::SUCCESS,
+        Ok(Exit::Attention) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(command: Command) -> CmdResult {
+    match command {
+        Command::Accounts(args) => accounts::main(args),
+        Command::Run(args) => run::main(args),
+        Command::Capture(args) => capture::main(args),
+        Command::Evidence(args) => evidence::main(args),
+        Command::Close(args) => close::main(args),
+        Command::Dnr(args) => dnr::main(args),
+        Command::Deliver(args) => deliver::main(args),
+        Command::Verify(args) => verify::main(args),
+        Command::Pdfa(args) => pdfa::main(args),
+        Command::Demo(args) => demo::main(args),
+    }
+}

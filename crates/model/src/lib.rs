@@ -1,0 +1,321 @@
+//! The plain data that crosses crate boundaries: what a capture produced,
+//! what a register entry says, what a sealed record describes.
+//!
+//! Only serde types live here: no I/O, no browser, no PDF, no archive layout.
+//! `capture` fills [`PageFacts`] and [`TextRun`]s, `pdfa` reads them to build
+//! the document, `registry` stores them in `record.json`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A contact person or function in the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// The `[organisation]` table of `accounts.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: String,
+    /// Arkivbildare: the body that creates the archive.
+    pub archive_creator: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+/// The platform an account lives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Facebook,
+    Instagram,
+    X,
+    Youtube,
+    Linkedin,
+    Blog,
+    Other,
+}
+
+impl Platform {
+    /// The platform's name as a Swedish reader writes it ("Facebook", "X", "blogg").
+    pub fn display_sv(self) -> &'static str {
+        match self {
+            Platform::Facebook => "Facebook",
+            Platform::Instagram => "Instagram",
+            Platform::X => "X",
+            Platform::Youtube => "YouTube",
+            Platform::Linkedin => "LinkedIn",
+            Platform::Blog => "blogg",
+            Platform::Other => "annan plattform",
+        }
+    }
+}
+
+/// How long records of the account are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Retention {
+    /// Kept for ever.
+    Bevaras,
+    /// Disposed of when no longer relevant.
+    GallrasVidInaktualitet,
+}
+
+/// One `[[account]]` table of `accounts.toml`, as written by the
+/// communications office. Validation beyond types lives in `registry`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Slug used in paths: `[a-z0-9-]`, unique in the register.
+    pub id: String,
+    pub platform: Platform,
+    pub name: String,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_pages: Vec<String>,
+    /// The verksamhet that runs the account.
+    pub unit: String,
+    /// The responsible nämnd.
+    pub board: String,
+    pub purpose: String,
+    pub audience: String,
+    pub responsible: Contact,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deputy: Option<Contact>,
+    #[serde(default)]
+    pub administrators: Vec<String>,
+    pub opened: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<NaiveDate>,
+    #[serde(default = "default_retention")]
+    pub retention: Retention,
+}
+
+fn default_retention() -> Retention {
+    Retention::Bevaras
+}
+
+/// One run of visible text in the page, in page coordinates (CSS px from the
+/// top-left corner of the whole document, not the viewport).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextRun {
+    pub text: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Computed font size in CSS px.
+    pub font_size: f64,
+    /// Right-to-left run (Arabic, Hebrew): the text is in logical order.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rtl: bool,
+}
+
+/// One screenshot tile on disk, part of a page's full-page picture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tile {
+    /// Path relative to the record directory, with `/` separators
+    /// (`capture/01-start/tile-001.png`).
+    pub file: String,
+    /// Top of the tile in CSS px from the top of the document.
+    pub css_y: f64,
+    /// Height of the tile in CSS px.
+    pub css_height: f64,
+    pub width_px: u32,
+    pub height_px: u32,
+}
+
+/// What kept a page from being captured as a person would see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObstructionKind {
+    /// The platform showed a login wall instead of (or over) the content.
+    LoginWall,
+    /// A cookie-consent dialog could not be dismissed and is in the picture.
+    ConsentWall,
+    /// HTTP status ≥ 400 or an error page ("Sidan finns inte").
+    ErrorPage,
+    /// A tile or part of one came back blank.
+    BlankRegion,
+}
+
+impl ObstructionKind {
+    /// Swedish wording for the cover page.
+    pub fn display_sv(self) -> &'static str {
+        match self {
+            ObstructionKind::LoginWall => "inloggningsvägg",
+            ObstructionKind::ConsentWall => "samtyckesdialog kvar",
+            ObstructionKind::ErrorPage => "felsida",
+            ObstructionKind::BlankRegion => "tomt område i bilden",
+        }
+    }
+}
+
+/// One obstruction finding with the evidence for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Obstruction {
+    pub kind: ObstructionKind,
+    /// What was seen, in English for the log (`HTTP 404`, `tile-003.png rows 0-1200 blank`).
+    pub detail: String,
+}
+
+/// The facts behind the cover page's summary (*sammanfattning av innehållet*).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Platform the markup was recognised as, if any (`facebook`, `x`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<String>,
+    pub word_count: u64,
+    /// Number of posts visible in the capture, where the markup tells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posts_visible: Option<u32>,
+    /// Newest and oldest post dates visible (ISO 8601 date or date-time as found).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest_post: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_post: Option<String>,
+    /// Follower count as shown on the page ("12 345 följare" → "12 345").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers: Option<String>,
+}
+
+/// Everything known about one captured page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageFacts {
+    /// Folder label inside `capture/`, e.g. `01-start`, `02-about`.
+    pub label: String,
+    pub requested_url: String,
+    pub final_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    pub title: String,
+    pub started: DateTime<Utc>,
+    pub ended: DateTime<Utc>,
+    pub viewport_width: u32,
+    pub viewport_height: u32,
+    pub device_scale: f64,
+    /// Full document height in CSS px as the page reported it.
+    pub full_height: f64,
+    /// Height actually captured in CSS px (≤ `full_height`).
+    pub captured_height: f64,
+    /// Why the capture stops before the end of the page, if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated: Option<String>,
+    #[serde(default)]
+    pub obstructions: Vec<Obstruction>,
+    pub summary: Summary,
+    pub user_agent: String,
+    pub browser_version: String,
+    pub tiles: Vec<Tile>,
+    /// Text runs file relative to the record directory (`capture/01-start/text.json`).
+    pub text_file: String,
+    /// MHTML snapshot relative to the record directory, if one was taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mhtml_file: Option<String>,
+    /// Anything else worth telling a human (a step that timed out, an image that never loaded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Why a record exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordKind {
+    /// The half-year snapshot.
+    Halvar,
+    /// Evidence before an unlawful comment is removed.
+    BevisForeRadering,
+    /// Final snapshot before an account is closed.
+    SlutligForeAvslut,
+    /// A one-off capture (`ogonblick capture`).
+    Manuell,
+}
+
+impl RecordKind {
+    /// Swedish wording for the cover page and the delivery list.
+    pub fn display_sv(self) -> &'static str {
+        match self {
+            RecordKind::Halvar => "halvårsögonblicksbild",
+            RecordKind::BevisForeRadering => "bevis före radering",
+            RecordKind::SlutligForeAvslut => "slutlig ögonblicksbild före avslut",
+            RecordKind::Manuell => "manuell ögonblicksbild",
+        }
+    }
+}
+
+/// Whether the municipality created the record or received it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Handling {
+    #[serde(rename = "upprättad")]
+    Upprattad,
+    Inkommen,
+}
+
+impl Handling {
+    pub fn display_sv(self) -> &'static str {
+        match self {
+            Handling::Upprattad => "upprättad",
+            Handling::Inkommen => "inkommen",
+        }
+    }
+}
+
+/// `record.json`: what one sealed record is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Stable id: `2026-H1/facebook-kommun` or `evidence/2026-11-21T101503Z-facebook-kommun`.
+    pub record_id: String,
+    pub kind: RecordKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<Organisation>,
+    /// Copy of the register entry at capture time (absent for `ogonblick capture` without a register).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<Account>,
+    /// `YYYY-H1` / `YYYY-H2` for half-year records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    pub handling: Handling,
+    pub pages: Vec<PageFacts>,
+    /// Capture started more than 14 days after the period's boundary.
+    #[serde(default)]
+    pub late: bool,
+    pub ogonblick_version: String,
+    pub operator: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Assigned later through a `dnr.assigned` journal event; empty at sealing.
+    #[serde(default)]
+    pub diarienummer: String,
+    /// SHA-256 (lower-case hex) of every raw file, keyed by path relative to the
+    /// record directory (`capture/01-start/tile-001.png`).
+    pub files: BTreeMap<String, String>,
+}
+
+impl Record {
+    /// Start of the first page's capture, the record's moment.
+    pub fn captured_at(&self) -> Option<DateTime<Utc>> {
+        self.pages.iter().map(|p| p.started).min()
+    }
+
+    /// Every obstruction of every page.
+    pub fn obstructions(&self) -> impl Iterator<Item = &Obstruction> {
+        self.pages.iter().flat_map(|p| p.obstructions.iter())
+    }
+}

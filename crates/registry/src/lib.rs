@@ -1,0 +1,1 @@
+//! The account register, the write-once archive, the journal, BagIt and verification.
