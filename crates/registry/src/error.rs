@@ -1,0 +1,72 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+use crate::register::Diagnostic;
+
+/// Result with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the registry crate.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The register has errors; every one of them is in `diagnostics`.
+    #[error("{} has {} error(s); fix them and run `ogonblick accounts check` again", path.display(), diagnostics.iter().filter(|d| d.is_error()).count())]
+    Register { path: PathBuf, diagnostics: Vec<Diagnostic> },
+    /// A file or directory could not be read or written.
+    #[error("cannot {action} {}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another run holds the archive's lock.
+    #[error("archive {} is in use by another ogonblick run (lock file {})", archive.display(), lock.display())]
+    Locked { archive: PathBuf, lock: PathBuf },
+    /// A record with this id is already sealed; records are written once.
+    #[error("record {0} already exists in the archive; records are written once and never replaced")]
+    AlreadySealed(String),
+    /// No sealed record with this id.
+    #[error("no sealed record {0} in the archive; list records with `ogonblick verify` or look under the archive directory")]
+    NoSuchRecord(String),
+    /// A record id that would not make a safe path.
+    #[error("invalid record id `{0}`: expected `YYYY-Hn/<account>` or `evidence/<timestamp>-<account>` with [a-z0-9-] names")]
+    BadRecordId(String),
+    /// A period string that is not `YYYY-H1`/`YYYY-H2`.
+    #[error("invalid period `{0}`: expected YYYY-H1 or YYYY-H2, e.g. 2026-H1")]
+    BadPeriod(String),
+    /// A line of journal.jsonl that cannot be read.
+    #[error("{} line {line}: {message}", path.display())]
+    Journal { path: PathBuf, line: usize, message: String },
+    /// A record.json that cannot be read.
+    #[error("{} is not a valid record.json", path.display())]
+    RecordJson {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Serialising JSON failed (should not happen).
+    #[error("cannot serialise {what} as JSON")]
+    Json {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// `verify` was given something it does not know how to check.
+    #[error("{}: {reason}", path.display())]
+    UnknownTarget { path: PathBuf, reason: String },
+    /// The bag's output directory exists already.
+    #[error("{} already exists; choose a new --out directory (a delivery is never written over an old one)", .0.display())]
+    OutputExists(PathBuf),
+    /// A payload path in a bag that would escape `data/` or is not portable.
+    #[error("invalid payload path `{0}`: must be relative, use `/`, and contain no `..`, `.` or empty parts")]
+    BadPayloadPath(String),
+}
+
+impl Error {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { action, path, source }
+    }
+}
