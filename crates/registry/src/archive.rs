@@ -1,14 +1,36 @@
 //! The write-once archive on disk: staging, sealing, the lock, recovery after a crash.
+//!
+//! Layout (DESIGN §4.2): `journal.jsonl`, one directory per record
+//! (`2026-H1/facebook-kommun/`, `evidence/<time>-<account>/`), a lock file
+//! `.lock` and the staging area `.staging/`. A record is built in staging,
+//! every file synced and made read-only, then renamed into place in one step;
+//! only then is `record.sealed` appended to the journal.
 
-use std::fs::File;
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
+use chrono::Utc;
 use model::Record;
 use serde_json::{Map, Value};
+use walkdir::WalkDir;
 
-use crate::journal::JournalEntry;
-use crate::Result;
+use crate::hashing::{hash_file, sha256_hex, Algorithm};
+use crate::journal::{check_chain, format_line, JournalEntry, GENESIS};
+use crate::period::{check_record_id, Period};
+use crate::verify::check_record_dir;
+use crate::{Error, Result};
+
+/// Name of the staging area inside the archive.
+pub const STAGING: &str = ".staging";
+/// Name of the lock file inside the archive.
+pub const LOCK: &str = ".lock";
+/// The journal's file name.
+pub const JOURNAL: &str = "journal.jsonl";
+/// The manifest of a record directory.
+pub const MANIFEST: &str = "manifest-sha256.txt";
 
 /// An open archive directory, locked for this process.
 #[derive(Debug)]
@@ -57,61 +79,430 @@ pub struct Sealed {
 }
 
 impl Archive {
-    /// Opens (creating if needed) and locks the archive, recovering from an interrupted run.
+    /// Opens (creating if needed) and locks the archive, recovering from an
+    /// interrupted run: leftover staging directories are removed, a torn last
+    /// journal line is cut off, and a sealed record whose `record.sealed`
+    /// event never reached the journal gets it now. What recovery did is in
+    /// [`Archive::recovery_warnings`].
     pub fn open(root: &Path) -> Result<Archive> {
-        let _ = root;
-        todo!()
+        fs::create_dir_all(root).map_err(Error::io("create the archive directory", root))?;
+        let lock_path = root.join(LOCK);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(Error::io("open the lock file", &lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(Error::Locked { archive: root.to_path_buf(), lock: lock_path });
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::io("lock", &lock_path)(e)),
+        }
+        let mut archive = Archive {
+            root: root.to_path_buf(),
+            _lock: lock,
+            tail: Mutex::new(Tail { next_seq: 1, prev: GENESIS.to_string() }),
+            recovery: Vec::new(),
+        };
+        archive.recover()?;
+        Ok(archive)
     }
+
+    fn recover(&mut self) -> Result<()> {
+        // 1. Leftover staging directories: nobody else holds the lock, so they are dead.
+        let staging = self.root.join(STAGING);
+        if staging.is_dir() {
+            let entries = fs::read_dir(&staging).map_err(Error::io("read", &staging))?;
+            for entry in entries {
+                let entry = entry.map_err(Error::io("read", &staging))?;
+                let path = entry.path();
+                make_writable(&path);
+                let removed =
+                    if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+                removed.map_err(Error::io("remove the leftover staging directory", &path))?;
+                self.recovery.push(format!(
+                    "removed leftover staging directory {} from an interrupted run",
+                    path.display()
+                ));
+            }
+        }
+        // 2. A torn last journal line.
+        let journal = self.journal_path();
+        let bytes = match fs::read(&journal) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(Error::io("read", &journal)(e)),
+        };
+        let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        if keep < bytes.len() {
+            let torn = String::from_utf8_lossy(&bytes[keep..]).into_owned();
+            let f = OpenOptions::new().write(true).open(&journal).map_err(Error::io("open", &journal))?;
+            f.set_len(keep as u64).map_err(Error::io("truncate", &journal))?;
+            f.sync_all().map_err(Error::io("sync", &journal))?;
+            let shown: String = torn.chars().take(120).collect();
+            self.recovery.push(format!(
+                "{}: removed a torn last line of {} bytes left by an interrupted write: {shown}",
+                journal.display(),
+                bytes.len() - keep
+            ));
+        }
+        let chain = check_chain(&bytes[..keep]);
+        {
+            let tail = self.tail.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+            tail.next_seq = chain.entries.last().map_or(1, |e| e.seq + 1);
+            tail.prev = chain.head.clone();
+        }
+        // 3. Sealed record directories the journal does not know.
+        let journaled: std::collections::HashSet<String> = chain
+            .entries
+            .iter()
+            .filter(|e| e.event == "record.sealed")
+            .filter_map(|e| e.field("record_id").map(str::to_string))
+            .collect();
+        for (id, dir) in self.record_dirs()? {
+            if journaled.contains(&id) {
+                continue;
+            }
+            let check = check_record_dir(&dir, 0)?;
+            if !check.problems.is_empty() {
+                self.recovery.push(format!(
+                    "record {id} has no record.sealed event and its manifest does not verify; left as it is for `ogonblick verify` to report"
+                ));
+                continue;
+            }
+            let record = read_record(&dir)?;
+            let manifest_sha256 = file_sha256(&dir.join(MANIFEST))?;
+            let snapshot_sha256 = file_sha256(&dir.join("snapshot.pdf"))?;
+            let mut fields = sealed_fields(&record, &snapshot_sha256, &manifest_sha256);
+            fields.insert("recovered".into(), Value::Bool(true));
+            self.append_event("record.sealed", fields)?;
+            self.recovery.push(format!(
+                "record {id} was sealed but its record.sealed event was missing (interrupted run); appended it"
+            ));
+        }
+        Ok(())
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
+
     /// What recovery did on open (torn journal line removed, missing event appended, ...).
     pub fn recovery_warnings(&self) -> &[String] {
         &self.recovery
     }
+
     pub fn journal_path(&self) -> PathBuf {
-        self.root.join("journal.jsonl")
+        self.root.join(JOURNAL)
     }
+
     /// Directory of a record (whether or not it exists).
     pub fn record_dir(&self, record_id: &str) -> PathBuf {
         self.root.join(record_id)
     }
+
+    /// Every record directory (`YYYY-Hn/<id>`, `evidence/<id>`) with a manifest, sorted by id.
+    pub fn record_dirs(&self) -> Result<Vec<(String, PathBuf)>> {
+        record_dirs(&self.root)
+    }
+
+    /// A fresh staging directory for `record_id` with an empty `capture/` inside.
     pub fn stage(&self, record_id: &str) -> Result<Staging> {
-        let _ = record_id;
-        todo!()
+        check_record_id(record_id)?;
+        if self.record_dir(record_id).exists() {
+            return Err(Error::AlreadySealed(record_id.to_string()));
+        }
+        let now = Utc::now();
+        let name = format!(
+            "{}-{}-{}",
+            record_id.replace('/', "__"),
+            std::process::id(),
+            now.timestamp_nanos_opt().unwrap_or_default()
+        );
+        let dir = self.root.join(STAGING).join(name);
+        fs::create_dir_all(dir.join("capture")).map_err(Error::io("create the staging directory", &dir))?;
+        Ok(Staging { record_id: record_id.to_string(), dir })
     }
+
+    /// Seals a staged record: hashes every raw file into `record.files`,
+    /// writes `snapshot.pdf`, `record.json` and `manifest-sha256.txt`, syncs
+    /// and write-protects everything, renames the directory into place (never
+    /// over an existing one) and appends `record.sealed` to the journal.
     pub fn seal(&self, staging: Staging, record: &mut Record, pdf: &[u8]) -> Result<Sealed> {
-        let _ = (staging, record, pdf, &self.tail);
-        todo!()
+        let id = staging.record_id.clone();
+        check_record_id(&id)?;
+        if record.record_id != id {
+            return Err(Error::BadRecordId(format!("{} (record.json says {})", id, record.record_id)));
+        }
+        let final_dir = self.record_dir(&id);
+        if final_dir.exists() {
+            return Err(Error::AlreadySealed(id));
+        }
+        let dir = staging.dir.clone();
+        for name in ["snapshot.pdf", "record.json", MANIFEST] {
+            if dir.join(name).exists() {
+                return Err(Error::Io {
+                    action: "seal (the capture must not write this file itself)",
+                    path: dir.join(name),
+                    source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+                });
+            }
+        }
+        // Raw files: hash and sync.
+        record.files.clear();
+        for (rel, path) in list_files(&dir)? {
+            if !rel.starts_with("capture/") {
+                continue;
+            }
+            let (digests, _) = hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
+            File::open(&path).and_then(|f| f.sync_all()).map_err(Error::io("sync", &path))?;
+            record.files.insert(rel, digests.into_iter().next().unwrap_or_default());
+        }
+        record.diarienummer.clear();
+        let snapshot_sha256 = sha256_hex(pdf);
+        write_synced(&dir.join("snapshot.pdf"), pdf)?;
+        let mut json = serde_json::to_vec_pretty(record).map_err(|source| Error::Json { what: "record.json", source })?;
+        json.push(b'\n');
+        write_synced(&dir.join("record.json"), &json)?;
+        // Manifest over every file but itself, sorted.
+        let mut manifest = String::new();
+        for (rel, path) in list_files(&dir)? {
+            if rel == MANIFEST {
+                continue;
+            }
+            let digest = if rel == "snapshot.pdf" {
+                snapshot_sha256.clone()
+            } else if let Some(d) = record.files.get(&rel) {
+                d.clone()
+            } else {
+                let (d, _) = hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
+                d.into_iter().next().unwrap_or_default()
+            };
+            manifest.push_str(&format!("{digest}  {rel}\n"));
+        }
+        let manifest_sha256 = sha256_hex(manifest.as_bytes());
+        write_synced(&dir.join(MANIFEST), manifest.as_bytes())?;
+        // Read-only: files, then sub-directories (the top one after the rename,
+        // since moving a directory to a new parent needs write access to it).
+        for entry in WalkDir::new(&dir).contents_first(true) {
+            let entry = entry.map_err(|e| Error::io("walk", &dir)(e.into()))?;
+            let path = entry.path();
+            if entry.file_type().is_file() {
+                set_mode(path, 0o444)?;
+            } else if entry.file_type().is_dir() && path != dir {
+                sync_dir(path)?;
+                set_mode(path, 0o555)?;
+            }
+        }
+        sync_dir(&dir)?;
+        let parent = final_dir.parent().unwrap_or(&self.root).to_path_buf();
+        fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
+        if final_dir.exists() {
+            return Err(Error::AlreadySealed(id));
+        }
+        fs::rename(&dir, &final_dir).map_err(Error::io("move the sealed record into place at", &final_dir))?;
+        set_mode(&final_dir, 0o555)?;
+        sync_dir(&final_dir)?;
+        sync_dir(&parent)?;
+        sync_dir(&self.root)?;
+        let fields = sealed_fields(record, &snapshot_sha256, &manifest_sha256);
+        let entry = self.append_event("record.sealed", fields)?;
+        Ok(Sealed { record_id: id, dir: final_dir, snapshot_sha256, manifest_sha256, journal_seq: entry.seq })
     }
+
     /// Throws away a staging directory without sealing it.
     pub fn discard(&self, staging: Staging) -> Result<()> {
-        let _ = staging;
-        todo!()
+        make_writable(&staging.dir);
+        fs::remove_dir_all(&staging.dir).map_err(Error::io("remove", &staging.dir))
     }
+
+    /// Whether a record with this id is sealed.
     pub fn is_sealed(&self, record_id: &str) -> bool {
-        self.record_dir(record_id).join("manifest-sha256.txt").is_file()
+        check_record_id(record_id).is_ok() && self.record_dir(record_id).join(MANIFEST).is_file()
     }
+
+    /// The parsed `record.json` of every sealed record, sorted by id.
     pub fn records(&self) -> Result<Vec<Record>> {
-        todo!()
+        self.record_dirs()?.iter().map(|(_, dir)| read_record(dir)).collect()
     }
+
+    /// Records that a capture failed: journal `record.failed`.
     pub fn fail(&self, record_id: &str, account: &str, period: Option<&str>, reason: &str) -> Result<JournalEntry> {
-        let _ = (record_id, account, period, reason);
-        todo!()
+        let mut f = Map::new();
+        f.insert("record_id".into(), record_id.into());
+        f.insert("account".into(), account.into());
+        if let Some(p) = period {
+            f.insert("period".into(), p.into());
+        }
+        f.insert("reason".into(), reason.into());
+        self.append_event("record.failed", f)
     }
+
+    /// Appends one event to the journal: one write, then fsync.
     pub fn append_event(&self, event: &str, fields: Map<String, Value>) -> Result<JournalEntry> {
-        let _ = (event, fields);
-        todo!()
+        let mut tail = self.lock_tail();
+        let at = Utc::now();
+        let line = format_line(tail.next_seq, at, event, &fields, &tail.prev);
+        let mut bytes = Vec::with_capacity(line.len() + 1);
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+        let path = self.journal_path();
+        let mut f = OpenOptions::new().create(true).append(true).open(&path).map_err(Error::io("open", &path))?;
+        f.write_all(&bytes).map_err(Error::io("append to", &path))?;
+        f.sync_data().map_err(Error::io("sync", &path))?;
+        let entry = crate::journal::parse_line(&line, 0).map_err(|message| Error::Journal { path: path.clone(), line: 0, message })?;
+        tail.next_seq += 1;
+        tail.prev = entry.hash.clone();
+        Ok(entry)
     }
+
+    fn lock_tail(&self) -> MutexGuard<'_, Tail> {
+        self.tail.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Every journal entry that parses, in order (the chain is checked by `verify`).
     pub fn journal(&self) -> Result<Vec<JournalEntry>> {
-        todo!()
+        let path = self.journal_path();
+        match fs::read(&path) {
+            Ok(b) => Ok(check_chain(&b).entries),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(Error::io("read", &path)(e)),
+        }
     }
+
+    /// The latest diarienummer assigned to a record, if any.
     pub fn diarienummer(&self, record_id: &str) -> Result<Option<String>> {
-        let _ = record_id;
-        todo!()
+        Ok(self
+            .journal()?
+            .iter()
+            .rev()
+            .find(|e| e.event == "dnr.assigned" && e.field("record_id") == Some(record_id))
+            .and_then(|e| e.field("diarienummer").map(str::to_string)))
     }
+
+    /// Records the registrar's diarienummer for a sealed record (`dnr.assigned`).
     pub fn assign_dnr(&self, record_id: &str, dnr: &str) -> Result<JournalEntry> {
-        let _ = (record_id, dnr);
-        todo!()
+        if !self.is_sealed(record_id) {
+            return Err(Error::NoSuchRecord(record_id.to_string()));
+        }
+        let mut f = Map::new();
+        f.insert("record_id".into(), record_id.into());
+        f.insert("diarienummer".into(), dnr.trim().into());
+        self.append_event("dnr.assigned", f)
+    }
+}
+
+fn sealed_fields(record: &Record, snapshot_sha256: &str, manifest_sha256: &str) -> Map<String, Value> {
+    let mut f = Map::new();
+    f.insert("record_id".into(), record.record_id.clone().into());
+    if let Some(a) = &record.account {
+        f.insert("account".into(), a.id.clone().into());
+    }
+    if let Some(p) = &record.period {
+        f.insert("period".into(), p.clone().into());
+    }
+    f.insert("kind".into(), serde_json::to_value(record.kind).unwrap_or(Value::Null));
+    f.insert("snapshot_sha256".into(), snapshot_sha256.into());
+    f.insert("manifest_sha256".into(), manifest_sha256.into());
+    f
+}
+
+/// Reads a record directory's `record.json`.
+pub fn read_record(dir: &Path) -> Result<Record> {
+    let path = dir.join("record.json");
+    let bytes = fs::read(&path).map_err(Error::io("read", &path))?;
+    serde_json::from_slice(&bytes).map_err(|source| Error::RecordJson { path, source })
+}
+
+/// Record directories under an archive root, sorted by id.
+pub(crate) fn record_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    let entries = match fs::read_dir(root) {
+        Ok(e) => e,
+        Err(e) => return Err(Error::io("read", root)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(Error::io("read", root))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_group = name == "evidence" || name.parse::<Period>().is_ok();
+        if !is_group || !entry.path().is_dir() {
+            continue;
+        }
+        for sub in fs::read_dir(entry.path()).map_err(Error::io("read", entry.path()))? {
+            let sub = sub.map_err(Error::io("read", entry.path()))?;
+            if sub.path().is_dir() {
+                let id = format!("{name}/{}", sub.file_name().to_string_lossy());
+                out.push((id, sub.path()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Every regular file under `dir`, as (`/`-separated relative path, path), sorted.
+pub(crate) fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io("walk", dir)(e.into()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel_s = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if !entry.file_type().is_file() {
+            return Err(Error::Io {
+                action: "seal (only regular files may be archived, found a symlink or special file)",
+                path: entry.path().to_path_buf(),
+                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+            });
+        }
+        if rel_s.contains(['\n', '\r', '\\']) {
+            return Err(Error::Io {
+                action: "seal (file names must not contain newlines or backslashes)",
+                path: entry.path().to_path_buf(),
+                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+            });
+        }
+        out.push((rel_s, entry.path().to_path_buf()));
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn file_sha256(path: &Path) -> Result<String> {
+    let (d, _) = hash_file(path, &[Algorithm::Sha256]).map_err(Error::io("read", path))?;
+    Ok(d.into_iter().next().unwrap_or_default())
+}
+
+/// Writes a new file, syncs it and makes it read-only.
+pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = OpenOptions::new().write(true).create_new(true).open(path).map_err(Error::io("create", path))?;
+    f.write_all(bytes).map_err(Error::io("write", path))?;
+    f.sync_all().map_err(Error::io("sync", path))?;
+    Ok(())
+}
+
+pub(crate) fn sync_dir(path: &Path) -> Result<()> {
+    File::open(path).and_then(|f| f.sync_all()).map_err(Error::io("sync the directory", path))
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result<()> {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(Error::io("make read-only", path))
+}
+
+/// Best effort: makes a tree writable again so it can be removed.
+pub(crate) fn make_writable(path: &Path) {
+    for entry in WalkDir::new(path).into_iter().flatten() {
+        let mode = if entry.file_type().is_dir() { 0o755 } else { 0o644 };
+        if !entry.file_type().is_symlink() {
+            let _ = fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode));
+        }
     }
 }

@@ -1,11 +1,35 @@
-//! BagIt 1.0 (RFC 8493): writing delivery bags and validating any bag.
+//! BagIt (RFC 8493): writing delivery bags and validating any bag.
+//!
+//! Writing: bagit.txt, bag-info.txt, `data/`, manifest-sha256/sha512 and
+//! tagmanifest-sha256/sha512, built in a temporary sibling directory and
+//! renamed to the output path at the end, so an interrupted delivery leaves
+//! no half bag behind.
+//!
+//! Validating follows RFC 8493 and the LoC conformance suite: every manifest
+//! algorithm present is checked, Payload-Oxum, tag manifests, fetch.txt, tag
+//! file encodings (bagit.txt declares it; UTF-16 with BOM and ISO-8859-1 are
+//! read). Paths that would leave the bag (`..`, absolute, `~`, Windows drive
+//! letters, UNC prefixes, `%VAR%` shortcuts, backslashes) and symlinks are
+//! refused and never followed. Deliberate leniencies, each reported as a
+//! warning: a leading `./` or md5sum's `*` before a path, the same path listed
+//! twice with the same checksum (before BagIt 1.0), paths that differ only in
+//! Unicode normalisation or letter case, and OS junk files (`.DS_Store`,
+//! `Thumbs.db`) listed but missing.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::{self, File};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use walkdir::WalkDir;
 
-use crate::Result;
+use crate::archive::{make_writable, sync_dir};
+use crate::hashing::{hash_files, hash_reader, Algorithm, HashJob};
+use crate::verify::{FileCheck, FileStatus};
+use crate::{Error, Result};
 
 /// Where a payload file's bytes come from.
 #[derive(Debug, Clone)]
@@ -46,8 +70,600 @@ pub struct BagSummary {
     pub manifest_sha256: String,
 }
 
+const WRITE_ALGS: [Algorithm; 2] = [Algorithm::Sha256, Algorithm::Sha512];
+
 /// Writes a complete bag at `out` (which must not exist) via a temporary sibling directory.
 pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<BagSummary> {
-    let _ = (out, payload, info);
-    todo!()
+    if out.exists() {
+        return Err(Error::OutputExists(out.to_path_buf()));
+    }
+    let mut seen = BTreeSet::new();
+    for item in payload {
+        if !is_portable_rel(&item.dest) {
+            return Err(Error::BadPayloadPath(item.dest.clone()));
+        }
+        if !seen.insert(item.dest.nfc().collect::<String>().to_lowercase()) {
+            return Err(Error::BadPayloadPath(format!("{} (listed twice, or differs only in case)", item.dest)));
+        }
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "bag".into());
+    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    if tmp.exists() {
+        make_writable(&tmp);
+        fs::remove_dir_all(&tmp).map_err(Error::io("remove the old partial bag", &tmp))?;
+    }
+    let result = write_bag_into(&tmp, payload, info);
+    match result {
+        Ok(mut summary) => {
+            if out.exists() {
+                let _ = fs::remove_dir_all(&tmp);
+                return Err(Error::OutputExists(out.to_path_buf()));
+            }
+            fs::rename(&tmp, out).map_err(Error::io("move the finished bag into place at", out))?;
+            sync_dir(&parent)?;
+            summary.path = out.to_path_buf();
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<BagSummary> {
+    let data = dir.join("data");
+    fs::create_dir_all(&data).map_err(Error::io("create", &data))?;
+    let mut lines: Vec<(String, Vec<String>)> = Vec::new();
+    let mut bytes = 0u64;
+    for item in payload {
+        let dest = data.join(&item.dest);
+        if let Some(p) = dest.parent() {
+            fs::create_dir_all(p).map_err(Error::io("create", p))?;
+        }
+        let mut out = File::create(&dest).map_err(Error::io("create", &dest))?;
+        let (digests, n) = match &item.source {
+            PayloadSource::Bytes(b) => {
+                out.write_all(b).map_err(Error::io("write", &dest))?;
+                hash_reader(&mut &b[..], &WRITE_ALGS).map_err(Error::io("hash", &dest))?
+            }
+            PayloadSource::File(src) => {
+                let mut input = File::open(src).map_err(Error::io("read", src))?;
+                let mut tee = Tee { inner: &mut input, out: &mut out };
+                hash_reader(&mut tee, &WRITE_ALGS).map_err(Error::io("copy into the bag", src))?
+            }
+        };
+        out.sync_all().map_err(Error::io("sync", &dest))?;
+        bytes += n;
+        lines.push((format!("data/{}", item.dest), digests));
+    }
+    lines.sort();
+    let oxum = format!("{bytes}.{}", payload.len());
+    write_tag(dir, "bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")?;
+    let mut bi = String::new();
+    let mut field = |k: &str, v: &str| {
+        // Values are single-line; newlines would start a new tag.
+        let v: String = v.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        bi.push_str(&format!("{k}: {}\n", v.trim()));
+    };
+    field("Source-Organization", &info.source_organization);
+    field("Contact-Name", &info.contact_name);
+    if let Some(e) = &info.contact_email {
+        field("Contact-Email", e);
+    }
+    field("External-Identifier", &info.external_identifier);
+    field("External-Description", &info.external_description);
+    field("Bagging-Date", &info.bagging_date.format("%Y-%m-%d").to_string());
+    if let Some(g) = &info.bag_group_identifier {
+        field("Bag-Group-Identifier", g);
+    }
+    field("Payload-Oxum", &oxum);
+    field("Bag-Software-Agent", &info.software_agent);
+    write_tag(dir, "bag-info.txt", &bi)?;
+    let mut manifest_sha256 = String::new();
+    for (i, alg) in WRITE_ALGS.iter().enumerate() {
+        let text: String = lines.iter().map(|(p, d)| format!("{}  {}\n", d[i], encode_path(p))).collect();
+        if *alg == Algorithm::Sha256 {
+            manifest_sha256 = crate::hashing::sha256_hex(text.as_bytes());
+        }
+        write_tag(dir, &format!("manifest-{}.txt", alg.name()), &text)?;
+    }
+    let mut tag_files = vec!["bag-info.txt".to_string(), "bagit.txt".to_string()];
+    tag_files.extend(WRITE_ALGS.iter().map(|a| format!("manifest-{}.txt", a.name())));
+    tag_files.sort();
+    for alg in WRITE_ALGS {
+        let mut text = String::new();
+        for t in &tag_files {
+            let (d, _) = crate::hashing::hash_file(&dir.join(t), &[alg]).map_err(Error::io("read", dir.join(t)))?;
+            text.push_str(&format!("{}  {t}\n", d[0]));
+        }
+        write_tag(dir, &format!("tagmanifest-{}.txt", alg.name()), &text)?;
+    }
+    for entry in WalkDir::new(dir).contents_first(true).into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            sync_dir(entry.path())?;
+        }
+    }
+    Ok(BagSummary { path: dir.to_path_buf(), files: payload.len() as u64, bytes, payload_oxum: oxum, manifest_sha256 })
+}
+
+struct Tee<'a> {
+    inner: &'a mut dyn std::io::Read,
+    out: &'a mut File,
+}
+
+impl std::io::Read for Tee<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out.write_all(&buf[..n])?;
+        Ok(n)
+    }
+}
+
+fn write_tag(dir: &Path, name: &str, text: &str) -> Result<()> {
+    let path = dir.join(name);
+    let mut f = File::create(&path).map_err(Error::io("create", &path))?;
+    f.write_all(text.as_bytes()).map_err(Error::io("write", &path))?;
+    f.sync_all().map_err(Error::io("sync", &path))
+}
+
+/// RFC 8493 §2.1.3: CR, LF and `%` in manifest paths are percent-encoded.
+fn encode_path(p: &str) -> String {
+    p.replace('%', "%25").replace('\n', "%0A").replace('\r', "%0D")
+}
+
+fn decode_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    let mut rest = p;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let code = rest.get(i + 1..i + 3).map(str::to_ascii_uppercase);
+        match code.as_deref() {
+            Some("25") => out.push('%'),
+            Some("0A") => out.push('\n'),
+            Some("0D") => out.push('\r'),
+            _ => {
+                out.push('%');
+                rest = &rest[i + 1..];
+                continue;
+            }
+        }
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A relative `/`-separated path with no empty, `.` or `..` parts and nothing Windows would read as a root.
+fn is_portable_rel(p: &str) -> bool {
+    unsafe_reason(p).is_none() && !p.split('/').any(|c| c.is_empty() || c == ".")
+}
+
+/// Why a path in a manifest or fetch.txt would point outside the bag, if it would.
+fn unsafe_reason(p: &str) -> Option<&'static str> {
+    if p.is_empty() {
+        return Some("empty path");
+    }
+    if p.starts_with('/') {
+        return Some("absolute path");
+    }
+    if p.starts_with('~') {
+        return Some("home-directory shortcut `~`");
+    }
+    if p.contains('\\') {
+        return Some("backslash (a Windows path or UNC prefix)");
+    }
+    let b = p.as_bytes();
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        return Some("Windows drive letter");
+    }
+    if p.starts_with('%') && p[1..].contains('%') {
+        return Some("Windows environment-variable shortcut");
+    }
+    if p.split('/').any(|c| c == "..") {
+        return Some("`..` leaves the bag");
+    }
+    if p.contains('\0') {
+        return Some("NUL byte");
+    }
+    None
+}
+
+/// The result of validating a bag.
+#[derive(Debug, Clone, Default)]
+pub struct BagCheck {
+    pub version: String,
+    pub algorithms: Vec<String>,
+    pub files: Vec<FileCheck>,
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+    pub bytes: u64,
+}
+
+struct Manifest {
+    alg: Algorithm,
+    name: String,
+    /// normalised path → (checksum, line).
+    entries: BTreeMap<String, (String, usize)>,
+}
+
+/// Validates a bag: complete and valid (RFC 8493 §3).
+pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
+    let mut c = BagCheck::default();
+    // bagit.txt
+    let bagit_path = dir.join("bagit.txt");
+    let raw = match fs::read(&bagit_path) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            c.problems.push("bagit.txt is missing: this is not a bag".into());
+            return Ok(c);
+        }
+        Err(e) => return Err(Error::io("read", &bagit_path)(e)),
+    };
+    let mut encoding = encoding_rs::UTF_8;
+    let mut v1 = false;
+    match parse_bagit_txt(&raw) {
+        Ok((version, enc)) => {
+            v1 = version.split('.').next().and_then(|m| m.parse::<u32>().ok()).unwrap_or(0) >= 1;
+            c.version = version;
+            match encoding_rs::Encoding::for_label(enc.as_bytes()) {
+                Some(e) => encoding = e,
+                None => c.problems.push(format!("bagit.txt: unknown Tag-File-Character-Encoding `{enc}`")),
+            }
+        }
+        Err(msg) => c.problems.push(format!("bagit.txt: {msg}")),
+    }
+    let decode = |bytes: &[u8]| -> String { encoding.decode(bytes).0.into_owned() };
+
+    // Every file in the bag, without following symlinks.
+    let mut on_disk: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut nfc_index: HashMap<String, Vec<String>> = HashMap::new();
+    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                c.problems.push(format!("cannot read part of the bag: {e}"));
+                continue;
+            }
+        };
+        let rel = rel_string(dir, entry.path());
+        if entry.file_type().is_symlink() {
+            c.problems.push(format!("{rel}: symbolic link refused (never followed; a bag must hold real files)"));
+            continue;
+        }
+        if entry.file_type().is_file() {
+            nfc_index.entry(rel.nfc().collect()).or_default().push(rel.clone());
+            on_disk.insert(rel, entry.path().to_path_buf());
+        }
+    }
+
+    // bag-info.txt
+    let mut oxum: Option<String> = None;
+    if let Some(p) = on_disk.get("bag-info.txt") {
+        let text = decode(&fs::read(p).map_err(Error::io("read", p))?);
+        for (lineno, line) in text.lines().enumerate() {
+            if line.starts_with([' ', '\t']) || line.trim().is_empty() {
+                continue;
+            }
+            match line.split_once(':') {
+                Some((k, v)) if k.trim() == "Payload-Oxum" => {
+                    if oxum.is_some() {
+                        c.problems.push(format!("bag-info.txt line {}: Payload-Oxum given twice", lineno + 1));
+                    }
+                    oxum = Some(v.trim().to_string());
+                }
+                Some(_) => {}
+                None => c.problems.push(format!("bag-info.txt line {}: not a `Label: value` line", lineno + 1)),
+            }
+        }
+    }
+
+    // Manifests.
+    let mut payload_manifests = Vec::new();
+    let mut tag_manifests = Vec::new();
+    for name in on_disk.keys().filter(|k| !k.contains('/')) {
+        let (is_tag, alg) = if let Some(a) = name.strip_prefix("tagmanifest-").and_then(|s| s.strip_suffix(".txt")) {
+            (true, a)
+        } else if let Some(a) = name.strip_prefix("manifest-").and_then(|s| s.strip_suffix(".txt")) {
+            (false, a)
+        } else {
+            continue;
+        };
+        let Some(alg) = Algorithm::from_name(alg) else {
+            c.warnings.push(format!("{name}: algorithm `{alg}` not supported; this manifest was not checked"));
+            continue;
+        };
+        let text = decode(&fs::read(&on_disk[name]).map_err(Error::io("read", &on_disk[name]))?);
+        let m = parse_manifest(name, alg, &text, is_tag, v1, &mut c);
+        if is_tag {
+            tag_manifests.push(m);
+        } else {
+            payload_manifests.push(m);
+        }
+    }
+    if payload_manifests.is_empty() {
+        c.problems.push("no payload manifest (manifest-<algorithm>.txt)".into());
+    }
+    c.algorithms = payload_manifests.iter().chain(&tag_manifests).map(|m| m.alg.name().to_string()).collect::<BTreeSet<_>>().into_iter().collect();
+
+    // fetch.txt
+    let mut fetched: BTreeSet<String> = BTreeSet::new();
+    if let Some(p) = on_disk.get("fetch.txt") {
+        let text = decode(&fs::read(p).map_err(Error::io("read", p))?);
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut parts = line.splitn(3, [' ', '\t']);
+            let (url, len, path) = (parts.next(), parts.next(), parts.next());
+            let (Some(url), Some(len), Some(path)) = (url, len, path) else {
+                c.problems.push(format!("fetch.txt line {}: expected `URL LENGTH PATH`", i + 1));
+                continue;
+            };
+            let path = path.trim();
+            if len != "-" && len.parse::<u64>().is_err() {
+                c.problems.push(format!("fetch.txt line {}: length `{len}` is not a number or `-`", i + 1));
+            }
+            if url::Url::parse(url).is_err() {
+                c.problems.push(format!("fetch.txt line {}: `{url}` is not a URL", i + 1));
+            }
+            let path = if v1 { decode_path(path) } else { path.to_string() };
+            if let Some(why) = unsafe_reason(&path) {
+                c.problems.push(format!("fetch.txt line {}: path `{path}` refused: {why}", i + 1));
+                continue;
+            }
+            if !path.starts_with("data/") {
+                c.problems.push(format!("fetch.txt line {}: path `{path}` is not under data/", i + 1));
+                continue;
+            }
+            fetched.insert(path.nfc().collect());
+        }
+    }
+
+    // What to hash: each file with every algorithm that lists it.
+    let mut wanted: BTreeMap<String, (PathBuf, BTreeSet<Algorithm>)> = BTreeMap::new();
+    let mut expectations: Vec<(String, String, Algorithm, String)> = Vec::new(); // (listed path, disk rel, alg, checksum)
+    let mut missing_junk: Vec<String> = Vec::new();
+    for m in payload_manifests.iter().chain(&tag_manifests) {
+        for (path, (sum, line)) in &m.entries {
+            let nfc: String = path.nfc().collect();
+            let disk = resolve(path, &nfc, &on_disk, &nfc_index);
+            match disk {
+                Some(rel) => {
+                    if &rel != path {
+                        c.warnings.push(format!("{}: `{path}` found on disk as `{rel}` (different Unicode normalisation)", m.name));
+                    }
+                    wanted.entry(rel.clone()).or_insert_with(|| (on_disk[&rel].clone(), BTreeSet::new())).1.insert(m.alg);
+                    expectations.push((path.clone(), rel, m.alg, sum.clone()));
+                }
+                None if fetched.contains(&nfc) => {
+                    c.warnings.push(format!("{path}: not present, listed in fetch.txt (a holey bag; not fetched)"));
+                }
+                None => {
+                    let base = path.rsplit('/').next().unwrap_or(path);
+                    if let Some(other) = case_variant(path, &on_disk) {
+                        c.warnings.push(format!(
+                            "{}: `{path}` and `{other}` differ only in letter case; on Windows and macOS they are the same file (checked against `{other}`)",
+                            m.name
+                        ));
+                        wanted.entry(other.clone()).or_insert_with(|| (on_disk[&other].clone(), BTreeSet::new())).1.insert(m.alg);
+                        expectations.push((path.clone(), other, m.alg, sum.clone()));
+                    } else if is_os_junk(base) {
+                        c.warnings.push(format!("{path}: operating-system file listed in {} line {line} but missing (copy tools often drop it)", m.name));
+                        missing_junk.push(path.clone());
+                    } else {
+                        c.files.push(FileCheck { path: path.clone(), status: FileStatus::Missing, algorithm: Some(m.alg.name().into()), expected: Some(sum.clone()), actual: None });
+                    }
+                }
+            }
+        }
+    }
+
+    // Completeness: every payload file in every payload manifest.
+    for rel in on_disk.keys().filter(|k| k.starts_with("data/")) {
+        let nfc: String = rel.nfc().collect();
+        for m in &payload_manifests {
+            let listed = m.entries.contains_key(rel) || m.entries.keys().any(|k| k.nfc().collect::<String>() == nfc);
+            let listed = listed || m.entries.keys().any(|k| k.to_lowercase() == rel.to_lowercase());
+            if !listed {
+                c.files.push(FileCheck { path: rel.clone(), status: FileStatus::Unexpected, algorithm: Some(m.alg.name().into()), expected: None, actual: None });
+            }
+        }
+    }
+
+    // Hash.
+    let order: Vec<String> = wanted.keys().cloned().collect();
+    let jobs_list: Vec<HashJob> = order.iter().map(|k| HashJob { path: wanted[k].0.clone(), algorithms: wanted[k].1.iter().copied().collect() }).collect();
+    let results = hash_files(&jobs_list, jobs);
+    let mut digests: HashMap<(String, Algorithm), String> = HashMap::new();
+    for ((rel, job), res) in order.iter().zip(&jobs_list).zip(results) {
+        match res {
+            Ok((d, n)) => {
+                c.bytes += n;
+                for (alg, h) in job.algorithms.iter().zip(d) {
+                    digests.insert((rel.clone(), *alg), h);
+                }
+            }
+            Err(e) => c.problems.push(format!("{rel}: cannot read ({e})")),
+        }
+    }
+    for (listed, rel, alg, sum) in expectations {
+        let Some(actual) = digests.get(&(rel.clone(), alg)) else { continue };
+        let status = if actual.eq_ignore_ascii_case(&sum) { FileStatus::Ok } else { FileStatus::Changed };
+        c.files.push(FileCheck { path: listed, status, algorithm: Some(alg.name().into()), expected: Some(sum), actual: Some(actual.clone()) });
+    }
+
+    // Payload-Oxum.
+    if let Some(ox) = oxum {
+        let payload: Vec<&PathBuf> = on_disk.iter().filter(|(k, _)| k.starts_with("data/")).map(|(_, v)| v).collect();
+        let count = payload.len() as u64;
+        let octets: u64 = payload.iter().map(|p| fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
+        match ox.split_once('.').and_then(|(o, n)| Some((o.parse::<u64>().ok()?, n.parse::<u64>().ok()?))) {
+            Some((o, n)) if o == octets && n == count => {}
+            Some((o, n)) if o == octets && n == count + missing_junk.len() as u64 => {
+                c.warnings.push(format!("Payload-Oxum {ox} counts {} operating-system file(s) that are missing", missing_junk.len()));
+            }
+            Some(_) if !fetched.is_empty() => {
+                c.warnings.push(format!("Payload-Oxum {ox} differs from the {octets} bytes in {count} files present (holey bag)"));
+            }
+            Some(_) => c.problems.push(format!("Payload-Oxum {ox} does not match the payload: {octets} bytes in {count} files")),
+            None => c.problems.push(format!("bag-info.txt: Payload-Oxum `{ox}` is not OCTETS.COUNT")),
+        }
+    }
+    c.files.sort_by(|a, b| a.path.cmp(&b.path).then(a.algorithm.cmp(&b.algorithm)));
+    Ok(c)
+}
+
+fn resolve(path: &str, nfc: &str, on_disk: &BTreeMap<String, PathBuf>, nfc_index: &HashMap<String, Vec<String>>) -> Option<String> {
+    if on_disk.contains_key(path) {
+        return Some(path.to_string());
+    }
+    nfc_index.get(nfc).and_then(|v| v.first()).cloned()
+}
+
+fn case_variant(path: &str, on_disk: &BTreeMap<String, PathBuf>) -> Option<String> {
+    let lower = path.to_lowercase();
+    on_disk.keys().find(|k| k.to_lowercase() == lower).cloned()
+}
+
+fn is_os_junk(base: &str) -> bool {
+    matches!(base, ".DS_Store" | "Thumbs.db" | "desktop.ini" | "Desktop.ini") || base.starts_with("._")
+}
+
+fn rel_string(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// bagit.txt must be exactly two `Label: value` lines, UTF-8 without BOM.
+fn parse_bagit_txt(raw: &[u8]) -> std::result::Result<(String, String), String> {
+    if raw.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err("starts with a byte-order mark, which BagIt forbids".into());
+    }
+    let text = std::str::from_utf8(raw).map_err(|_| "not valid UTF-8".to_string())?;
+    let mut version = None;
+    let mut encoding = None;
+    for (i, line) in text.split(['\n', '\r']).enumerate().filter(|(_, l)| !l.is_empty()) {
+        let Some((k, v)) = line.split_once(": ") else {
+            return Err(format!("line `{line}` is not `Label: value` (no white space allowed before the colon)"));
+        };
+        if k.trim() != k || k.contains(char::is_whitespace) {
+            return Err(format!("label `{k}` has white space around it"));
+        }
+        let v = v.trim_end();
+        match k {
+            "BagIt-Version" => version = Some(v.to_string()),
+            "Tag-File-Character-Encoding" => encoding = Some(v.to_string()),
+            other => return Err(format!("unexpected label `{other}` on line {}", i + 1)),
+        }
+    }
+    let version = version.ok_or("missing BagIt-Version")?;
+    let ok = version.split_once('.').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit())
+    });
+    if !ok {
+        return Err(format!("BagIt-Version `{version}` is not MAJOR.MINOR"));
+    }
+    let encoding = encoding.ok_or("missing Tag-File-Character-Encoding")?;
+    Ok((version, encoding))
+}
+
+fn parse_manifest(name: &str, alg: Algorithm, text: &str, is_tag: bool, v1: bool, c: &mut BagCheck) -> Manifest {
+    let mut m = Manifest { alg, name: name.to_string(), entries: BTreeMap::new() };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (i, line) in text.split('\n').enumerate() {
+        let lineno = i + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some((sum, rest)) = line.split_once([' ', '\t']) else {
+            c.problems.push(format!("{name} line {lineno}: expected `CHECKSUM PATH`"));
+            continue;
+        };
+        let mut path = rest.trim_start_matches([' ', '\t']).to_string();
+        if sum.len() != alg.hex_len() || !sum.bytes().all(|b| b.is_ascii_hexdigit()) {
+            c.problems.push(format!("{name} line {lineno}: `{sum}` is not a {} checksum", alg.name()));
+            continue;
+        }
+        if let Some(p) = path.strip_prefix('*') {
+            c.warnings.push(format!("{name} line {lineno}: `*` before the path (md5sum binary mode) ignored"));
+            path = p.to_string();
+        }
+        if v1 {
+            path = decode_path(&path);
+        }
+        if let Some(why) = unsafe_reason(&path) {
+            c.problems.push(format!("{name} line {lineno}: path `{path}` refused: {why}"));
+            continue;
+        }
+        while let Some(p) = path.strip_prefix("./") {
+            c.warnings.push(format!("{name} line {lineno}: leading `./` in `{path}` ignored"));
+            path = p.to_string();
+        }
+        if !is_tag && !path.starts_with("data/") {
+            c.problems.push(format!("{name} line {lineno}: payload path `{path}` is not under data/"));
+            continue;
+        }
+        if is_tag && path.starts_with("data/") {
+            c.warnings.push(format!("{name} line {lineno}: tag manifest lists payload file `{path}`"));
+        }
+        match m.entries.get(&path) {
+            Some((old, first)) if !old.eq_ignore_ascii_case(sum) => {
+                c.problems.push(format!("{name} line {lineno}: `{path}` listed again with a different checksum (first on line {first})"));
+            }
+            Some((_, first)) if v1 => {
+                c.problems.push(format!("{name} line {lineno}: `{path}` listed twice (first on line {first}); BagIt 1.0 forbids it"));
+            }
+            Some((_, first)) => {
+                c.warnings.push(format!("{name} line {lineno}: `{path}` listed twice with the same checksum (first on line {first})"));
+            }
+            None => {
+                let nfc: String = path.nfc().collect();
+                if let Some(other) = m.entries.keys().find(|k| k.nfc().collect::<String>() == nfc) {
+                    c.warnings.push(format!("{name} line {lineno}: `{path}` and `{other}` are the same name in different Unicode normalisation"));
+                } else if let Some(other) = m.entries.keys().find(|k| k.to_lowercase() == path.to_lowercase()) {
+                    c.warnings.push(format!("{name} line {lineno}: `{path}` and `{other}` differ only in letter case"));
+                }
+                m.entries.insert(path, (sum.to_ascii_lowercase(), lineno));
+            }
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_paths() {
+        for p in ["../x", "data/../../x", "/tmp/x", "~/x", "~root/x", "C:\\x", "%HomeDrive%\\x", "\\\\?\\UNC\\s\\x", "data\\x"] {
+            assert!(unsafe_reason(p).is_some(), "{p}");
+        }
+        for p in ["data/x", "data/~x", "data/%7Ex", "data/a b.txt", "data/%x"] {
+            assert!(unsafe_reason(p).is_none(), "{p}");
+        }
+        assert_eq!(decode_path("data/a%0Ab%25c%7E"), "data/a\nb%c%7E");
+        assert_eq!(encode_path("data/a\nb%c"), "data/a%0Ab%25c");
+    }
+
+    #[test]
+    fn bagit_txt() {
+        assert!(parse_bagit_txt(b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n").is_ok());
+        assert!(parse_bagit_txt(b"BagIt-Version : 1.0\nTag-File-Character-Encoding : UTF-8\n").is_err());
+        assert!(parse_bagit_txt(b"BagIt-Version: .97\nTag-File-Character-Encoding: UTF-8\n").is_err());
+        assert!(parse_bagit_txt(b"\xEF\xBB\xBFBagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n").is_err());
+        assert!(parse_bagit_txt(b"BagIt-Version: 1.0\n").is_err());
+    }
 }

@@ -1,11 +1,22 @@
 //! `journal.jsonl`: the append-only, hash-chained register of events.
+//!
+//! One JSON object per line: `seq` (1, 2, ...), `at` (UTC), `event`, the
+//! event's fields in key order, and `prev` = SHA-256 (hex) of the previous
+//! line's bytes without its newline (64 zeros for the first line). Editing,
+//! deleting or reordering any line but the last breaks the chain at the line
+//! after it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::hashing::sha256_hex;
+
 /// SHA-256 hex of nothing before the first line.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Keys every line has; events cannot use them as field names.
+const RESERVED: &[&str] = &["seq", "at", "event", "prev"];
 
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,11 +31,150 @@ pub struct JournalEntry {
     /// 1-based line number in the file.
     #[serde(skip)]
     pub line: usize,
+    /// SHA-256 (hex) of this line's bytes; the next line's `prev`.
+    #[serde(skip)]
+    pub hash: String,
 }
 
 impl JournalEntry {
     /// A string field of the event.
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).and_then(Value::as_str)
+    }
+}
+
+/// Builds one journal line (without the newline).
+pub(crate) fn format_line(seq: u64, at: DateTime<Utc>, event: &str, fields: &Map<String, Value>, prev: &str) -> String {
+    let mut obj = String::new();
+    obj.push_str(&format!("{{\"seq\":{seq},\"at\":"));
+    obj.push_str(&Value::String(at.to_rfc3339_opts(SecondsFormat::Millis, true)).to_string());
+    obj.push_str(",\"event\":");
+    obj.push_str(&Value::String(event.to_string()).to_string());
+    let mut keys: Vec<&String> = fields.keys().filter(|k| !RESERVED.contains(&k.as_str())).collect();
+    keys.sort();
+    for k in keys {
+        obj.push(',');
+        obj.push_str(&Value::String(k.clone()).to_string());
+        obj.push(':');
+        obj.push_str(&fields[k].to_string());
+    }
+    obj.push_str(",\"prev\":\"");
+    obj.push_str(prev);
+    obj.push_str("\"}");
+    obj
+}
+
+/// Parses one line. Errors are plain sentences for the report.
+pub fn parse_line(line: &str, lineno: usize) -> Result<JournalEntry, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON ({e})"))?;
+    let Value::Object(mut obj) = value else {
+        return Err("not a JSON object".into());
+    };
+    let seq = obj.remove("seq").and_then(|v| v.as_u64()).ok_or("missing or invalid `seq`")?;
+    let at = obj
+        .remove("at")
+        .and_then(|v| v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()))
+        .ok_or("missing or invalid `at`")?
+        .with_timezone(&Utc);
+    let event = match obj.remove("event") {
+        Some(Value::String(s)) => s,
+        _ => return Err("missing or invalid `event`".into()),
+    };
+    let prev = match obj.remove("prev") {
+        Some(Value::String(s)) if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) => s,
+        _ => return Err("missing or invalid `prev`".into()),
+    };
+    Ok(JournalEntry { seq, at, event, fields: obj, prev, line: lineno, hash: sha256_hex(line.as_bytes()) })
+}
+
+/// The journal read and checked.
+#[derive(Debug, Clone, Default)]
+pub struct ChainCheck {
+    /// Every line that parsed.
+    pub entries: Vec<JournalEntry>,
+    /// (1-based line, problem) for every break.
+    pub problems: Vec<(usize, String)>,
+    /// SHA-256 of the last line: the chain head an auditor can write down.
+    pub head: String,
+    /// Bytes after the last newline (a torn write), if any.
+    pub torn_tail: usize,
+}
+
+/// Reads journal bytes and checks the chain line by line.
+pub fn check_chain(bytes: &[u8]) -> ChainCheck {
+    let mut out = ChainCheck { head: GENESIS.to_string(), ..ChainCheck::default() };
+    let complete = match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(i) => &bytes[..=i],
+        None => &bytes[..0],
+    };
+    out.torn_tail = bytes.len() - complete.len();
+    let mut prev_hash = GENESIS.to_string();
+    let mut expect_seq = 1u64;
+    for (i, raw) in complete.split(|&b| b == b'\n').enumerate() {
+        let lineno = i + 1;
+        if lineno > complete.iter().filter(|&&b| b == b'\n').count() {
+            break; // the empty piece after the final newline
+        }
+        let this_hash = sha256_hex(raw);
+        let Ok(line) = std::str::from_utf8(raw) else {
+            out.problems.push((lineno, "line is not valid UTF-8".into()));
+            prev_hash = this_hash;
+            expect_seq += 1;
+            continue;
+        };
+        match parse_line(line, lineno) {
+            Ok(entry) => {
+                if entry.prev != prev_hash {
+                    let what = if lineno == 1 {
+                        "the first line's `prev` is not 64 zeros: lines were removed from the start".to_string()
+                    } else {
+                        format!("`prev` does not match the SHA-256 of line {}: line {} was changed, or lines were removed or reordered", lineno - 1, lineno - 1)
+                    };
+                    out.problems.push((lineno, format!("chain breaks: {what}")));
+                }
+                if entry.seq != expect_seq {
+                    out.problems.push((lineno, format!("`seq` is {}, expected {expect_seq}", entry.seq)));
+                }
+                expect_seq = entry.seq + 1;
+                out.entries.push(entry);
+            }
+            Err(e) => {
+                out.problems.push((lineno, e));
+                expect_seq += 1;
+            }
+        }
+        prev_hash = this_hash;
+    }
+    if out.torn_tail > 0 {
+        out.problems.push((
+            complete.iter().filter(|&&b| b == b'\n').count() + 1,
+            format!("{} bytes without a final newline (a torn write)", out.torn_tail),
+        ));
+    }
+    out.head = prev_hash;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_round_trip_and_break() {
+        let at = Utc::now();
+        let mut f = Map::new();
+        f.insert("record_id".into(), "2026-H1/x".into());
+        let l1 = format_line(1, at, "record.sealed", &f, GENESIS);
+        let l2 = format_line(2, at, "dnr.assigned", &f, &sha256_hex(l1.as_bytes()));
+        let good = format!("{l1}\n{l2}\n");
+        let c = check_chain(good.as_bytes());
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.entries.len(), 2);
+        assert_eq!(c.entries[1].field("record_id"), Some("2026-H1/x"));
+        let swapped = format!("{l2}\n{l1}\n");
+        let c = check_chain(swapped.as_bytes());
+        assert_eq!(c.problems[0].0, 1);
+        let torn = format!("{l1}\n{}", &l2[..10]);
+        assert_eq!(check_chain(torn.as_bytes()).torn_tail, 10);
     }
 }

@@ -2,11 +2,13 @@
 //! with a file:line:column for every problem.
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use model::{Account, Organisation};
+use model::{Account, Contact, Organisation, Platform, Retention};
 use serde::Serialize;
+use toml_edit::{ImDocument, Item, Key, TableLike, Value};
 
 use crate::{Error, Result};
 
@@ -112,8 +114,426 @@ pub fn load(path: &Path) -> Result<(Register, Vec<Diagnostic>)> {
 
 /// Parses and validates register text; `path` is used in diagnostics only.
 pub fn parse(text: &str, path: &Path) -> Result<(Register, Vec<Diagnostic>)> {
-    let _ = (text, path);
-    todo!()
+    let mut cx = Cx { text, file: path.to_path_buf(), diags: Vec::new(), account: None };
+    let register = cx.register();
+    let Cx { mut diags, .. } = cx;
+    diags.sort_by_key(|d| (d.line, d.column));
+    match register {
+        Some(register) if !diags.iter().any(Diagnostic::is_error) => Ok((register, diags)),
+        _ => Err(Error::Register { path: path.to_path_buf(), diagnostics: diags }),
+    }
+}
+
+const ORGANISATION_KEYS: &[&str] = &["name", "archive_creator", "website", "contact"];
+const ACCOUNT_KEYS: &[&str] = &[
+    "id",
+    "platform",
+    "name",
+    "url",
+    "extra_pages",
+    "unit",
+    "board",
+    "purpose",
+    "audience",
+    "responsible",
+    "deputy",
+    "administrators",
+    "opened",
+    "closed",
+    "retention",
+];
+const CONTACT_KEYS: &[&str] = &["name", "email", "phone"];
+const PLATFORMS: &[(&str, Platform)] = &[
+    ("facebook", Platform::Facebook),
+    ("instagram", Platform::Instagram),
+    ("x", Platform::X),
+    ("youtube", Platform::Youtube),
+    ("linkedin", Platform::Linkedin),
+    ("blog", Platform::Blog),
+    ("other", Platform::Other),
+];
+const RETENTIONS: &[(&str, Retention)] =
+    &[("bevaras", Retention::Bevaras), ("gallras-vid-inaktualitet", Retention::GallrasVidInaktualitet)];
+
+/// A table or an inline table, with its position.
+#[derive(Clone)]
+struct Tbl<'a> {
+    like: &'a dyn TableLike,
+    span: Option<Range<usize>>,
+}
+
+/// Validation context: collects diagnostics.
+struct Cx<'a> {
+    text: &'a str,
+    file: PathBuf,
+    diags: Vec<Diagnostic>,
+    /// Account label for diagnostics while inside an `[[account]]`.
+    account: Option<String>,
+}
+
+impl Cx<'_> {
+    fn push(&mut self, severity: Severity, span: Option<Range<usize>>, field: Option<&str>, message: String) {
+        let (line, column) = line_col(self.text, span.map_or(0, |s| s.start));
+        self.diags.push(Diagnostic {
+            severity,
+            file: self.file.clone(),
+            line,
+            column,
+            account: self.account.clone(),
+            field: field.map(str::to_string),
+            message,
+        });
+    }
+
+    fn error(&mut self, span: Option<Range<usize>>, field: Option<&str>, message: impl Into<String>) {
+        self.push(Severity::Error, span, field, message.into());
+    }
+
+    fn warning(&mut self, span: Option<Range<usize>>, field: Option<&str>, message: impl Into<String>) {
+        self.push(Severity::Warning, span, field, message.into());
+    }
+
+    fn register(&mut self) -> Option<Register> {
+        let doc = match ImDocument::parse(self.text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let msg = e.message().trim().to_string();
+                self.error(e.span(), None, format!("invalid TOML: {msg}"));
+                return None;
+            }
+        };
+        let root = doc.as_table();
+        for (key, _) in root.iter() {
+            if key != "organisation" && key != "account" {
+                let span = root.key(key).and_then(Key::span);
+                self.error(span, Some(key), format!("unknown key `{key}`; expected `[organisation]` or `[[account]]`"));
+            }
+        }
+        let organisation = match root.get("organisation") {
+            None => {
+                self.error(None, Some("organisation"), "missing `[organisation]` table");
+                None
+            }
+            Some(item) => match table_of(item) {
+                Some(t) => self.organisation(&t),
+                None => {
+                    self.error(item.span(), Some("organisation"), "`organisation` must be a table");
+                    None
+                }
+            },
+        };
+        let mut accounts = Vec::new();
+        match root.get("account") {
+            None => self.warning(None, Some("account"), "the register has no `[[account]]` tables"),
+            Some(item) => {
+                let tables: Vec<Option<Tbl<'_>>> = match item {
+                    Item::ArrayOfTables(a) => {
+                        a.iter().map(|t| Some(Tbl { like: t as &dyn TableLike, span: t.span() })).collect()
+                    }
+                    Item::Value(Value::Array(a)) => a
+                        .iter()
+                        .map(|v| v.as_inline_table().map(|t| Tbl { like: t as &dyn TableLike, span: t.span() }))
+                        .collect(),
+                    _ => {
+                        self.error(item.span(), Some("account"), "`account` must be an array of tables: write `[[account]]`");
+                        Vec::new()
+                    }
+                };
+                let mut seen: Vec<(String, usize)> = Vec::new();
+                for (i, t) in tables.into_iter().enumerate() {
+                    self.account = Some(format!("#{}", i + 1));
+                    let Some(t) = t else {
+                        self.error(item.span(), None, "every `account` entry must be a table");
+                        continue;
+                    };
+                    if let Some(a) = self.account_entry(&t, &mut seen) {
+                        accounts.push(a);
+                    }
+                }
+                self.account = None;
+            }
+        }
+        Some(Register { organisation: organisation?, accounts })
+    }
+
+    fn unknown_keys(&mut self, t: &Tbl<'_>, allowed: &[&str], prefix: &str) {
+        for (key, _) in t.like.iter() {
+            if !allowed.contains(&key) {
+                let span = t.like.key(key).and_then(Key::span);
+                let field = format!("{prefix}{key}");
+                self.error(span, Some(&field), format!("unknown key; expected one of: {}", allowed.join(", ")));
+            }
+        }
+    }
+
+    /// A required or optional non-empty string.
+    fn string(&mut self, t: &Tbl<'_>, key: &str, prefix: &str, required: bool) -> Option<(String, Option<Range<usize>>)> {
+        let field = format!("{prefix}{key}");
+        match t.like.get(key) {
+            None => {
+                if required {
+                    self.error(t.span.clone(), Some(&field), "missing required field");
+                }
+                None
+            }
+            Some(item) => match item.as_str() {
+                Some(s) if s.trim().is_empty() => {
+                    self.error(item.span(), Some(&field), "must not be empty");
+                    None
+                }
+                Some(s) => Some((s.to_string(), item.span())),
+                None => {
+                    self.error(item.span(), Some(&field), format!("must be a string, found {}", item.type_name()));
+                    None
+                }
+            },
+        }
+    }
+
+    fn url(&mut self, value: &str, span: Option<Range<usize>>, field: &str) -> bool {
+        match check_url(value) {
+            Ok(()) => true,
+            Err(msg) => {
+                self.error(span, Some(field), msg);
+                false
+            }
+        }
+    }
+
+    fn date(&mut self, t: &Tbl<'_>, key: &str, required: bool) -> Option<(NaiveDate, Option<Range<usize>>)> {
+        let item = match t.like.get(key) {
+            None => {
+                if required {
+                    self.error(t.span.clone(), Some(key), "missing required field (a date such as 2014-03-01)");
+                }
+                return None;
+            }
+            Some(item) => item,
+        };
+        let span = item.span();
+        match item.as_value() {
+            Some(Value::Datetime(dt)) => {
+                let dt = dt.value();
+                match (dt.date, dt.time) {
+                    (Some(d), None) => match NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)) {
+                        Some(date) => Some((date, span)),
+                        None => {
+                            self.error(span, Some(key), format!("{dt} is not a date in the calendar"));
+                            None
+                        }
+                    },
+                    _ => {
+                        self.error(span, Some(key), format!("must be a date without time, such as 2014-03-01 (found {dt})"));
+                        None
+                    }
+                }
+            }
+            Some(Value::String(s)) => {
+                let s = s.value();
+                self.error(span, Some(key), format!("must be a TOML date without quotes, e.g. {key} = 2014-03-01 (found the string \"{s}\")"));
+                None
+            }
+            _ => {
+                self.error(span, Some(key), format!("must be a date such as 2014-03-01, found {}", item.type_name()));
+                None
+            }
+        }
+    }
+
+    fn contact(&mut self, t: &Tbl<'_>, key: &str, required: bool) -> Option<Contact> {
+        let item = match t.like.get(key) {
+            None => {
+                if required {
+                    self.error(t.span.clone(), Some(key), "missing required field, e.g. { name = \"...\", email = \"...\" }");
+                }
+                return None;
+            }
+            Some(item) => item,
+        };
+        let Some(c) = table_of(item) else {
+            self.error(item.span(), Some(key), format!("must be a table such as {{ name = \"...\", email = \"...\" }}, found {}", item.type_name()));
+            return None;
+        };
+        let prefix = format!("{key}.");
+        self.unknown_keys(&c, CONTACT_KEYS, &prefix);
+        let name = self.string(&c, "name", &prefix, true);
+        let email = self.string(&c, "email", &prefix, false);
+        if let Some((e, span)) = &email {
+            if !looks_like_email(e) {
+                self.error(span.clone(), Some(&format!("{prefix}email")), format!("`{e}` is not an e-mail address"));
+            }
+        }
+        let phone = self.string(&c, "phone", &prefix, false);
+        Some(Contact { name: name?.0, email: email.map(|e| e.0), phone: phone.map(|p| p.0) })
+    }
+
+    fn string_list(&mut self, t: &Tbl<'_>, key: &str) -> Option<Vec<(String, Option<Range<usize>>)>> {
+        let item = t.like.get(key)?;
+        let Some(arr) = item.as_array() else {
+            self.error(item.span(), Some(key), format!("must be an array of strings, found {}", item.type_name()));
+            return Some(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (i, v) in arr.iter().enumerate() {
+            match v.as_str() {
+                Some(s) if !s.trim().is_empty() => out.push((s.to_string(), v.span())),
+                Some(_) => self.error(v.span(), Some(&format!("{key}[{i}]")), "must not be empty"),
+                None => self.error(v.span(), Some(&format!("{key}[{i}]")), format!("must be a string, found {}", v.type_name())),
+            }
+        }
+        Some(out)
+    }
+
+    fn organisation(&mut self, t: &Tbl<'_>) -> Option<Organisation> {
+        self.unknown_keys(t, ORGANISATION_KEYS, "");
+        let name = self.string(t, "name", "", true);
+        let archive_creator = self.string(t, "archive_creator", "", true);
+        let website = self.string(t, "website", "", false);
+        if let Some((w, span)) = &website {
+            self.url(w, span.clone(), "website");
+        }
+        let contact = self.contact(t, "contact", false);
+        Some(Organisation { name: name?.0, archive_creator: archive_creator?.0, website: website.map(|w| w.0), contact })
+    }
+
+    fn account_entry(&mut self, t: &Tbl<'_>, seen: &mut Vec<(String, usize)>) -> Option<Account> {
+        // Name the account by its id in diagnostics as early as possible.
+        let id = self.string(t, "id", "", true);
+        if let Some((id, _)) = &id {
+            self.account = Some(id.clone());
+        }
+        self.unknown_keys(t, ACCOUNT_KEYS, "");
+        let mut ok = true;
+        if let Some((id, span)) = &id {
+            if !crate::period::is_slug(id) {
+                self.error(span.clone(), Some("id"), "must contain only a-z, 0-9 and `-` (it is used in paths)");
+                ok = false;
+            } else if id.len() > 64 {
+                self.error(span.clone(), Some("id"), "must be at most 64 characters");
+                ok = false;
+            }
+            let line = line_col(self.text, span.as_ref().map_or(0, |s| s.start)).0;
+            if let Some((_, first)) = seen.iter().find(|(s, _)| s == id) {
+                self.error(span.clone(), Some("id"), format!("duplicate id; already used on line {first}"));
+                ok = false;
+            } else {
+                seen.push((id.clone(), line));
+            }
+        }
+        let platform = match t.like.get("platform") {
+            None => {
+                self.error(t.span.clone(), Some("platform"), "missing required field");
+                None
+            }
+            Some(item) => match item.as_str().and_then(|s| PLATFORMS.iter().find(|(n, _)| *n == s)) {
+                Some((_, p)) => Some(*p),
+                None => {
+                    let names: Vec<&str> = PLATFORMS.iter().map(|(n, _)| *n).collect();
+                    self.error(item.span(), Some("platform"), format!("unknown platform; expected one of: {}", names.join(", ")));
+                    None
+                }
+            },
+        };
+        let name = self.string(t, "name", "", true);
+        let url = self.string(t, "url", "", true);
+        if let Some((u, span)) = &url {
+            ok &= self.url(u, span.clone(), "url");
+        }
+        let extra = self.string_list(t, "extra_pages").unwrap_or_default();
+        for (i, (u, span)) in extra.iter().enumerate() {
+            ok &= self.url(u, span.clone(), &format!("extra_pages[{i}]"));
+        }
+        let unit = self.string(t, "unit", "", true);
+        let board = self.string(t, "board", "", true);
+        let purpose = self.string(t, "purpose", "", true);
+        let audience = self.string(t, "audience", "", true);
+        let responsible = self.contact(t, "responsible", true);
+        let deputy = self.contact(t, "deputy", false);
+        if t.like.get("deputy").is_none() {
+            self.warning(t.span.clone(), Some("deputy"), "no deputy (ersättare); the policy asks for someone who stands in for the responsible person");
+        }
+        let admins_item = t.like.get("administrators").and_then(Item::span);
+        let administrators = self.string_list(t, "administrators");
+        let n_admins = administrators.as_ref().map_or(0, Vec::len);
+        if n_admins < 2 {
+            let span = admins_item.or(t.span.clone());
+            self.warning(span, Some("administrators"), format!("{n_admins} administrator(s); the policy asks for at least two per account"));
+        }
+        let opened = self.date(t, "opened", true);
+        let closed = self.date(t, "closed", false);
+        if let (Some((o, _)), Some((c, span))) = (&opened, &closed) {
+            if c < o {
+                self.error(span.clone(), Some("closed"), format!("closed {c} is before opened {o}"));
+                ok = false;
+            }
+        }
+        let retention = match t.like.get("retention") {
+            None => Some(Retention::Bevaras),
+            Some(item) => match item.as_str().and_then(|s| RETENTIONS.iter().find(|(n, _)| *n == s)) {
+                Some((_, r)) => Some(*r),
+                None => {
+                    self.error(item.span(), Some("retention"), "unknown retention; expected `bevaras` or `gallras-vid-inaktualitet`");
+                    None
+                }
+            },
+        };
+        if !ok {
+            return None;
+        }
+        Some(Account {
+            id: id?.0,
+            platform: platform?,
+            name: name?.0,
+            url: url?.0,
+            extra_pages: extra.into_iter().map(|e| e.0).collect(),
+            unit: unit?.0,
+            board: board?.0,
+            purpose: purpose?.0,
+            audience: audience?.0,
+            responsible: responsible?,
+            deputy,
+            administrators: administrators.unwrap_or_default().into_iter().map(|a| a.0).collect(),
+            opened: opened?.0,
+            closed: closed.map(|c| c.0),
+            retention: retention?,
+        })
+    }
+}
+
+fn table_of(item: &Item) -> Option<Tbl<'_>> {
+    match item {
+        Item::Table(t) => Some(Tbl { like: t, span: t.span() }),
+        Item::Value(Value::InlineTable(t)) => Some(Tbl { like: t, span: t.span() }),
+        _ => None,
+    }
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.chars().any(char::is_whitespace) && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// Only absolute `http`/`https` URLs with a host are captured.
+pub fn check_url(value: &str) -> std::result::Result<(), String> {
+    if value.trim() != value || value.chars().any(char::is_whitespace) {
+        return Err(format!("`{value}` contains white space; write the URL without spaces"));
+    }
+    let parsed = url::Url::parse(value).map_err(|e| format!("`{value}` is not a valid URL ({e}); write it as https://..."))?;
+    match parsed.scheme() {
+        "http" | "https" => {}
+        other => return Err(format!("`{other}:` URLs are refused; only http and https pages can be captured")),
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{value}` has no host name"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!("`{value}` contains a user name or password; credentials never go in the register"));
+    }
+    Ok(())
 }
 
 /// 1-based line and column (in characters) of byte offset `pos`.

@@ -1,10 +1,25 @@
 //! `ogonblick verify`: an archive, a record directory, a BagIt bag or a single PDF.
+//!
+//! Verification reads only; for an archive it then appends one `verify.run`
+//! event with the result (skipped with a warning when another run holds the
+//! lock or the journal ends in a torn line).
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::{self, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
+use chrono::Utc;
 use serde::Serialize;
+use serde_json::{Map, Value};
+use walkdir::WalkDir;
 
-use crate::Result;
+use crate::archive::{record_dirs, JOURNAL, LOCK, MANIFEST, STAGING};
+use crate::hashing::{hash_file, hash_files, Algorithm, HashJob};
+use crate::journal::{check_chain, format_line};
+use crate::period::Period;
+use crate::{Error, Result};
 
 /// Options for [`verify`].
 #[derive(Debug, Clone, Default)]
@@ -66,17 +81,389 @@ pub struct VerifyReport {
     pub warnings: Vec<String>,
     /// For a PDF: the record it belongs to.
     pub record: Option<String>,
+    /// For an archive: SHA-256 of the journal's last line (write it down to detect later edits of the tail).
+    pub journal_head: Option<String>,
 }
 
 impl VerifyReport {
+    fn new(path: &Path, kind: TargetKind) -> VerifyReport {
+        VerifyReport {
+            path: path.to_path_buf(),
+            kind,
+            algorithms: Vec::new(),
+            files: Vec::new(),
+            ok: 0,
+            changed: 0,
+            missing: 0,
+            unexpected: 0,
+            bytes: 0,
+            elapsed_ms: 0,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            record: None,
+            journal_head: None,
+        }
+    }
+
     /// True when nothing is wrong (warnings allowed).
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty() && self.changed == 0 && self.missing == 0 && self.unexpected == 0
+    }
+
+    fn count(&mut self) {
+        let n = |s: FileStatus| self.files.iter().filter(|f| f.status == s).count() as u64;
+        (self.ok, self.changed, self.missing, self.unexpected) =
+            (n(FileStatus::Ok), n(FileStatus::Changed), n(FileStatus::Missing), n(FileStatus::Unexpected));
     }
 }
 
 /// Verifies `path`; what it is is detected from its contents.
 pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
-    let _ = (path, opts);
-    todo!()
+    let start = Instant::now();
+    let meta = fs::metadata(path).map_err(Error::io("read", path))?;
+    let mut report = if meta.is_file() {
+        verify_pdf(path, opts)?
+    } else if path.join("bagit.txt").exists() {
+        let mut r = VerifyReport::new(path, TargetKind::Bag);
+        let c = crate::bagit::validate_bag(path, opts.jobs)?;
+        r.algorithms = c.algorithms;
+        r.files = c.files;
+        r.problems = c.problems;
+        r.warnings = c.warnings;
+        r.bytes = c.bytes;
+        r
+    } else if path.join(JOURNAL).exists() || looks_like_archive(path) {
+        verify_archive(path, opts)?
+    } else if path.join(MANIFEST).exists() {
+        let mut r = VerifyReport::new(path, TargetKind::Record);
+        let c = check_record_dir(path, opts.jobs)?;
+        r.algorithms = vec!["sha256".into()];
+        r.files = c.files;
+        r.problems = c.problems;
+        r.bytes = c.bytes;
+        r
+    } else {
+        return Err(Error::UnknownTarget {
+            path: path.to_path_buf(),
+            reason: "not an archive (no journal.jsonl), a record directory (no manifest-sha256.txt), a BagIt bag (no bagit.txt) or a file".into(),
+        });
+    };
+    report.count();
+    report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    if report.kind == TargetKind::Archive {
+        record_verify_run(path, &mut report);
+    }
+    Ok(report)
+}
+
+fn looks_like_archive(path: &Path) -> bool {
+    fs::read_dir(path).into_iter().flatten().flatten().any(|e| {
+        let n = e.file_name().to_string_lossy().into_owned();
+        n == "evidence" || n.parse::<Period>().is_ok()
+    })
+}
+
+/// One record directory checked against its manifest.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DirCheck {
+    pub files: Vec<FileCheck>,
+    pub problems: Vec<String>,
+    pub bytes: u64,
+    /// SHA-256 of manifest-sha256.txt and snapshot.pdf as found.
+    pub manifest_sha256: Option<String>,
+    pub snapshot_sha256: Option<String>,
+}
+
+/// Parses a `sha256sum`-style manifest: (line, path, checksum).
+fn parse_sha256_manifest(text: &str, problems: &mut Vec<String>, label: &str) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let parsed = line.split_once(' ').and_then(|(sum, rest)| {
+            let path = rest.strip_prefix(' ').or_else(|| rest.strip_prefix('*'))?;
+            (sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit())).then(|| (sum.to_ascii_lowercase(), path.to_string()))
+        });
+        match parsed {
+            Some((sum, path)) => out.push((i + 1, path, sum)),
+            None => problems.push(format!("{label} line {}: not `<sha256>  <path>`", i + 1)),
+        }
+    }
+    out
+}
+
+fn safe_rel(p: &str) -> bool {
+    !p.is_empty() && !p.starts_with('/') && !p.contains('\\') && !p.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+}
+
+/// Checks one record directory against its manifest-sha256.txt.
+pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
+    let mut c = DirCheck::default();
+    let manifest_path = dir.join(MANIFEST);
+    let text = match fs::read(&manifest_path) {
+        Ok(b) => {
+            c.manifest_sha256 = Some(crate::hashing::sha256_hex(&b));
+            String::from_utf8_lossy(&b).into_owned()
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            c.problems.push(format!("{MANIFEST} is missing"));
+            c.files.push(FileCheck { path: MANIFEST.into(), status: FileStatus::Missing, algorithm: None, expected: None, actual: None });
+            String::new()
+        }
+        Err(e) => return Err(Error::io("read", &manifest_path)(e)),
+    };
+    let entries = parse_sha256_manifest(&text, &mut c.problems, MANIFEST);
+    let mut listed: BTreeMap<String, String> = BTreeMap::new();
+    for (line, path, sum) in entries {
+        if !safe_rel(&path) {
+            c.problems.push(format!("{MANIFEST} line {line}: path `{path}` refused (absolute, `..` or not portable)"));
+            continue;
+        }
+        if listed.insert(path.clone(), sum).is_some() {
+            c.problems.push(format!("{MANIFEST} line {line}: `{path}` listed twice"));
+        }
+    }
+    // Files on disk.
+    let mut on_disk: BTreeSet<String> = BTreeSet::new();
+    for entry in WalkDir::new(dir).follow_links(false) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                c.problems.push(format!("cannot read part of the record: {e}"));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if rel == MANIFEST {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            c.problems.push(format!("{rel}: symbolic link or special file refused (never followed)"));
+            c.files.push(FileCheck { path: rel, status: FileStatus::Unexpected, algorithm: None, expected: None, actual: None });
+            continue;
+        }
+        on_disk.insert(rel);
+    }
+    let present: Vec<&String> = listed.keys().filter(|p| on_disk.contains(*p)).collect();
+    let jobs_list: Vec<HashJob> =
+        present.iter().map(|p| HashJob { path: dir.join(p.as_str()), algorithms: vec![Algorithm::Sha256] }).collect();
+    let results = hash_files(&jobs_list, jobs);
+    for (p, res) in present.iter().zip(results) {
+        let expected = listed[*p].clone();
+        match res {
+            Ok((d, n)) => {
+                c.bytes += n;
+                let actual = d.into_iter().next().unwrap_or_default();
+                if p.as_str() == "snapshot.pdf" {
+                    c.snapshot_sha256 = Some(actual.clone());
+                }
+                let status = if actual == expected { FileStatus::Ok } else { FileStatus::Changed };
+                c.files.push(FileCheck { path: (*p).clone(), status, algorithm: Some("sha256".into()), expected: Some(expected), actual: Some(actual) });
+            }
+            Err(e) => c.problems.push(format!("{p}: cannot read ({e})")),
+        }
+    }
+    for (p, sum) in &listed {
+        if !on_disk.contains(p) {
+            c.files.push(FileCheck { path: p.clone(), status: FileStatus::Missing, algorithm: Some("sha256".into()), expected: Some(sum.clone()), actual: None });
+        }
+    }
+    for p in &on_disk {
+        if !listed.contains_key(p) {
+            c.files.push(FileCheck { path: p.clone(), status: FileStatus::Unexpected, algorithm: None, expected: None, actual: None });
+        }
+    }
+    // record.json must agree with the manifest about the raw files.
+    if let Ok(bytes) = fs::read(dir.join("record.json")) {
+        match serde_json::from_slice::<model::Record>(&bytes) {
+            Ok(rec) => {
+                for (f, sum) in &rec.files {
+                    if listed.get(f).is_some_and(|m| m != sum) {
+                        c.problems.push(format!("record.json gives {f} a different SHA-256 than {MANIFEST}"));
+                    }
+                }
+            }
+            Err(e) => c.problems.push(format!("record.json does not parse ({e})")),
+        }
+    }
+    c.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(c)
+}
+
+fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
+    let mut r = VerifyReport::new(root, TargetKind::Archive);
+    r.algorithms = vec!["sha256".into()];
+    let journal_path = root.join(JOURNAL);
+    let bytes = match fs::read(&journal_path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            r.problems.push("journal.jsonl is missing".into());
+            Vec::new()
+        }
+        Err(e) => return Err(Error::io("read", &journal_path)(e)),
+    };
+    let chain = check_chain(&bytes);
+    for (line, msg) in &chain.problems {
+        r.problems.push(format!("journal.jsonl line {line}: {msg}"));
+    }
+    r.journal_head = Some(chain.head.clone());
+    // Latest record.sealed per record id.
+    let mut sealed: HashMap<String, &crate::JournalEntry> = HashMap::new();
+    for e in chain.entries.iter().filter(|e| e.event == "record.sealed") {
+        if let Some(id) = e.field("record_id") {
+            if sealed.insert(id.to_string(), e).is_some() {
+                r.problems.push(format!("journal.jsonl line {}: record {id} sealed a second time", e.line));
+            }
+        }
+    }
+    let dirs = record_dirs(root)?;
+    let ids: BTreeSet<&str> = dirs.iter().map(|(id, _)| id.as_str()).collect();
+    for (id, dir) in &dirs {
+        let c = check_record_dir(dir, opts.jobs)?;
+        r.bytes += c.bytes;
+        for p in c.problems {
+            r.problems.push(format!("{id}: {p}"));
+        }
+        for mut f in c.files {
+            f.path = format!("{id}/{}", f.path);
+            r.files.push(f);
+        }
+        match sealed.get(id.as_str()) {
+            None => r.problems.push(format!("{id}: no record.sealed event in the journal for this record")),
+            Some(e) => {
+                if let (Some(want), Some(got)) = (e.field("snapshot_sha256"), &c.snapshot_sha256) {
+                    if want != got {
+                        r.problems.push(format!("{id}: snapshot.pdf SHA-256 {got} differs from the journal's {want} (line {})", e.line));
+                    }
+                }
+                if let (Some(want), Some(got)) = (e.field("manifest_sha256"), &c.manifest_sha256) {
+                    if want != got {
+                        r.problems.push(format!("{id}: {MANIFEST} was changed: SHA-256 {got}, journal line {} says {want}", e.line));
+                    }
+                }
+            }
+        }
+    }
+    for (id, e) in &sealed {
+        if !ids.contains(id.as_str()) {
+            r.problems.push(format!("{id}: sealed on journal line {} but its directory is missing", e.line));
+            r.files.push(FileCheck { path: id.clone(), status: FileStatus::Missing, algorithm: None, expected: None, actual: None });
+        }
+    }
+    // Anything else at the top level or in the group directories.
+    for entry in fs::read_dir(root).map_err(Error::io("read", root))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let group = name == "evidence" || name.parse::<Period>().is_ok();
+        if name == JOURNAL || name == LOCK {
+            continue;
+        }
+        if name == STAGING {
+            if fs::read_dir(entry.path()).map(|mut d| d.next().is_some()).unwrap_or(false) {
+                r.warnings.push(format!("{STAGING} is not empty: a run is in progress or was interrupted (the next run cleans it up)"));
+            }
+            continue;
+        }
+        if !group || !entry.path().is_dir() {
+            r.files.push(FileCheck { path: name, status: FileStatus::Unexpected, algorithm: None, expected: None, actual: None });
+            continue;
+        }
+        for sub in fs::read_dir(entry.path()).map_err(Error::io("read", entry.path()))?.flatten() {
+            if !sub.path().is_dir() || sub.file_type().map(|t| t.is_symlink()).unwrap_or(true) {
+                let p = format!("{name}/{}", sub.file_name().to_string_lossy());
+                r.files.push(FileCheck { path: p, status: FileStatus::Unexpected, algorithm: None, expected: None, actual: None });
+            }
+        }
+    }
+    r.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(r)
+}
+
+/// Appends `verify.run` to the journal, without running recovery.
+fn record_verify_run(root: &Path, r: &mut VerifyReport) {
+    let lock_path = root.join(LOCK);
+    let Ok(lock) = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path) else {
+        r.warnings.push("verify.run not recorded: cannot open the archive's lock file (read-only medium?)".into());
+        return;
+    };
+    if lock.try_lock().is_err() {
+        r.warnings.push("verify.run not recorded: another ogonblick run holds the archive's lock".into());
+        return;
+    }
+    let path = root.join(JOURNAL);
+    let bytes = fs::read(&path).unwrap_or_default();
+    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+        r.warnings.push("verify.run not recorded: journal.jsonl ends in a torn line; the next run repairs it".into());
+        return;
+    }
+    let chain = check_chain(&bytes);
+    let next = chain.entries.last().map_or(1, |e| e.seq + 1);
+    let mut f = Map::new();
+    f.insert("result".into(), if r.is_ok() { "ok" } else { "problems" }.into());
+    f.insert("records".into(), Value::from(record_dirs(root).map(|d| d.len()).unwrap_or(0)));
+    f.insert("files_ok".into(), r.ok.into());
+    f.insert("files_changed".into(), r.changed.into());
+    f.insert("files_missing".into(), r.missing.into());
+    f.insert("files_unexpected".into(), r.unexpected.into());
+    f.insert("problems".into(), Value::from(r.problems.len()));
+    f.insert("journal_head".into(), chain.head.clone().into());
+    let line = format_line(next, Utc::now(), "verify.run", &f, &chain.head);
+    let written = OpenOptions::new().append(true).open(&path).and_then(|mut j| {
+        j.write_all(format!("{line}\n").as_bytes())?;
+        j.sync_data()
+    });
+    if let Err(e) = written {
+        r.warnings.push(format!("verify.run not recorded: cannot append to journal.jsonl ({e})"));
+    }
+}
+
+fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
+    let mut r = VerifyReport::new(path, TargetKind::Pdf);
+    r.algorithms = vec!["sha256".into()];
+    let archive = match &opts.archive {
+        Some(a) => a.clone(),
+        None => {
+            let abs = fs::canonicalize(path).map_err(Error::io("resolve", path))?;
+            abs.ancestors().skip(1).find(|a| a.join(JOURNAL).is_file()).map(Path::to_path_buf).ok_or_else(|| Error::UnknownTarget {
+                path: path.to_path_buf(),
+                reason: "no archive (journal.jsonl) found above this file; pass --archive DIR".into(),
+            })?
+        }
+    };
+    let journal = archive.join(JOURNAL);
+    let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
+    let chain = check_chain(&bytes);
+    for (line, msg) in &chain.problems {
+        r.warnings.push(format!("journal.jsonl line {line}: {msg}"));
+    }
+    let (d, n) = hash_file(path, &[Algorithm::Sha256]).map_err(Error::io("read", path))?;
+    let actual = d.into_iter().next().unwrap_or_default();
+    r.bytes = n;
+    let found = chain.entries.iter().rev().find(|e| e.event == "record.sealed" && e.field("snapshot_sha256") == Some(actual.as_str()));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match found {
+        Some(e) => {
+            let id = e.field("record_id").unwrap_or_default().to_string();
+            r.files.push(FileCheck { path: name, status: FileStatus::Ok, algorithm: Some("sha256".into()), expected: Some(actual.clone()), actual: Some(actual) });
+            r.record = Some(format!("{id} (journal line {}, sealed {})", e.line, e.at.to_rfc3339()));
+        }
+        None => {
+            r.problems.push(format!(
+                "SHA-256 {actual} is not the snapshot of any sealed record in {}: the file was changed or does not come from this archive",
+                archive.display()
+            ));
+            r.files.push(FileCheck { path: name, status: FileStatus::Changed, algorithm: Some("sha256".into()), expected: None, actual: Some(actual) });
+        }
+    }
+    Ok(r)
 }
