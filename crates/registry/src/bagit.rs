@@ -239,9 +239,11 @@ fn decode_path(p: &str) -> String {
     out
 }
 
-/// A relative `/`-separated path with no empty, `.` or `..` parts and nothing Windows would read as a root.
+/// A relative `/`-separated path with no empty, `.` or `..` parts, nothing
+/// Windows would read as a root, and none of the characters manifests must
+/// percent-encode (`%`, CR, LF): bagit.py does not decode `%25`.
 fn is_portable_rel(p: &str) -> bool {
-    unsafe_reason(p).is_none() && !p.split('/').any(|c| c.is_empty() || c == ".")
+    unsafe_reason(p).is_none() && !p.split('/').any(|c| c.is_empty() || c == ".") && !p.contains(['%', '\r', '\n'])
 }
 
 /// Why a path in a manifest or fetch.txt would point outside the bag, if it would.
@@ -379,7 +381,8 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             continue;
         };
         let text = decode(&fs::read(&on_disk[name]).map_err(Error::io("read", &on_disk[name]))?);
-        let m = parse_manifest(name, alg, &text, is_tag, v1, &mut c);
+        let exists = |p: &str| on_disk.contains_key(p);
+        let m = parse_manifest(name, alg, &text, is_tag, v1, &exists, &mut c);
         if is_tag {
             tag_manifests.push(m);
         } else {
@@ -578,7 +581,15 @@ fn parse_bagit_txt(raw: &[u8]) -> std::result::Result<(String, String), String> 
     Ok((version, encoding))
 }
 
-fn parse_manifest(name: &str, alg: Algorithm, text: &str, is_tag: bool, v1: bool, c: &mut BagCheck) -> Manifest {
+fn parse_manifest(
+    name: &str,
+    alg: Algorithm,
+    text: &str,
+    is_tag: bool,
+    v1: bool,
+    exists: &dyn Fn(&str) -> bool,
+    c: &mut BagCheck,
+) -> Manifest {
     let mut m = Manifest { alg, name: name.to_string(), entries: BTreeMap::new() };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.split('\n').enumerate() {
@@ -600,8 +611,12 @@ fn parse_manifest(name: &str, alg: Algorithm, text: &str, is_tag: bool, v1: bool
             c.warnings.push(format!("{name} line {lineno}: `*` before the path (md5sum binary mode) ignored"));
             path = p.to_string();
         }
-        if v1 {
-            path = decode_path(&path);
+        if v1 && path.contains('%') {
+            let decoded = decode_path(&path);
+            // A literal `%` written by a tool that does not encode (bagit.py) stays as it is.
+            if !exists(&path) || exists(&decoded) {
+                path = decoded;
+            }
         }
         if let Some(why) = unsafe_reason(&path) {
             c.problems.push(format!("{name} line {lineno}: path `{path}` refused: {why}"));

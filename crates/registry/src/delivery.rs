@@ -4,7 +4,7 @@
 //! UTF-8 with a byte-order mark (Excel otherwise reads åäö as Windows-1252),
 //! semicolon as separator (the list separator of the Swedish locale, so a
 //! double-click opens it in columns), CRLF line ends and RFC 4180 quoting
-//! (fields with `;`, `,`, `"`, CR or LF are quoted, `"` doubled).
+//! (fields with `;`, `"`, CR or LF are quoted, `"` doubled).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -168,7 +168,7 @@ pub fn plan(archive: &Archive, period: &Period) -> Result<Vec<PlannedRecord>> {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([';', ',', '"', '\r', '\n']) || s.starts_with(' ') || s.ends_with(' ') {
+    if s.contains([';', '"', '\r', '\n']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()

@@ -197,8 +197,15 @@ impl Cx<'_> {
         let doc = match ImDocument::parse(self.text) {
             Ok(doc) => doc,
             Err(e) => {
-                let msg = e.message().trim().to_string();
-                self.error(e.span(), None, format!("invalid TOML: {msg}"));
+                let msg = e.message().trim().replace('\n', ": ");
+                // Name the key on the offending line when there is one.
+                let (line, _) = line_col(self.text, e.span().map_or(0, |s| s.start));
+                let key = self.text.lines().nth(line - 1).and_then(|l| {
+                    let (k, _) = l.split_once('=')?;
+                    let k = k.trim();
+                    (!k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')).then(|| k.to_string())
+                });
+                self.error(e.span(), key.as_deref(), format!("invalid TOML: {msg}"));
                 return None;
             }
         };

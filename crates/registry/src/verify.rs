@@ -123,7 +123,7 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     let meta = fs::metadata(path).map_err(Error::io("read", path))?;
     let mut report = if meta.is_file() {
         verify_pdf(path, opts)?
-    } else if path.join("bagit.txt").exists() {
+    } else if looks_like_bag(path) {
         let mut r = VerifyReport::new(path, TargetKind::Bag);
         let c = crate::bagit::validate_bag(path, opts.jobs)?;
         r.algorithms = c.algorithms;
@@ -154,6 +154,21 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         record_verify_run(path, &mut report);
     }
     Ok(report)
+}
+
+/// bagit.txt, or a `data/` directory beside bag-info.txt or a BagIt manifest
+/// (a bag that lost its bagit.txt is still checked as a bag, and fails).
+fn looks_like_bag(path: &Path) -> bool {
+    if path.join("bagit.txt").exists() {
+        return true;
+    }
+    if !path.join("data").is_dir() {
+        return false;
+    }
+    fs::read_dir(path).into_iter().flatten().flatten().any(|e| {
+        let n = e.file_name().to_string_lossy().into_owned();
+        n == "bag-info.txt" || n.starts_with("tagmanifest-") || (n.starts_with("manifest-") && n.ends_with(".txt") && n != MANIFEST)
+    })
 }
 
 fn looks_like_archive(path: &Path) -> bool {

@@ -1,1 +1,9 @@
-//! Integration tests of the registry crate.
+//! Integration tests of the registry crate: the register, the archive and
+//! its recovery, tampering, BagIt conformance and bags read by bagit.py.
+
+mod archive;
+mod bag;
+mod common;
+mod publish;
+mod register;
+mod tamper;
