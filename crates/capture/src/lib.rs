@@ -1,1 +1,78 @@
 //! Capturing account pages in real Chromium: the only crate that knows the browser.
+//!
+//! [`Session`] runs one headless Chromium; [`Session::capture`] opens a page in
+//! a new tab, makes it look like a person would see it (consent dialogs
+//! dismissed, lazy images loaded, collapsed comments expanded), and writes
+//! screenshot tiles, the DOM's text runs and an MHTML snapshot into a record
+//! directory. What the page turned out to be (status, obstructions, summary)
+//! comes back as [`model::PageFacts`].
+
+mod browser;
+mod cookies;
+mod error;
+mod page;
+mod png_out;
+mod url_check;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use browser::{find_chrome, Session};
+pub use cookies::{load_cookies, Cookie};
+pub use error::Error;
+pub use url_check::validate_url;
+
+/// How pages are captured.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Chromium binary given with `--chrome`; otherwise `$CHROME`, then PATH.
+    pub chrome: Option<PathBuf>,
+    /// Viewport width in CSS px.
+    pub viewport_width: u32,
+    /// Viewport height in CSS px.
+    pub viewport_height: u32,
+    /// Device pixels per CSS px.
+    pub device_scale: f64,
+    /// Stop the capture this far down the page (CSS px) and record it as truncated.
+    pub max_height: u32,
+    /// Longest wait for the page's document to arrive and be parsed.
+    pub navigation_timeout: Duration,
+    /// Longest wait for the page to settle after it is parsed (load event,
+    /// images, expanded comments). The capture goes on when it runs out and
+    /// records a warning.
+    pub settle_timeout: Duration,
+    /// Session cookies set before navigation (never written anywhere).
+    pub cookies: Vec<Cookie>,
+    /// Tallest screenshot tile in device px (Chromium paints blank past ~16 384).
+    pub tile_height: u32,
+    /// How many rounds of "Visa fler kommentarer" clicks at most.
+    pub expand_rounds: u32,
+    /// Write `page.mhtml` next to the tiles.
+    pub mhtml: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            chrome: None,
+            viewport_width: 1280,
+            viewport_height: 900,
+            device_scale: 1.0,
+            max_height: 50_000,
+            navigation_timeout: Duration::from_secs(30),
+            settle_timeout: Duration::from_secs(20),
+            cookies: Vec::new(),
+            tile_height: 8_192,
+            expand_rounds: 5,
+            mhtml: true,
+        }
+    }
+}
+
+/// One captured page: the facts for `record.json` and the text runs that
+/// `pdfa` lays over the screenshot (also written to `text.json`).
+#[derive(Debug, Clone)]
+pub struct PageCapture {
+    pub facts: model::PageFacts,
+    pub text_runs: Vec<model::TextRun>,
+}

@@ -1,1 +1,353 @@
 //! Serves `fixtures/site` on 127.0.0.1 with the hostile routes the tests need.
+//!
+//! The site's files are embedded at compile time (see `build.rs`), so the
+//! server works from any directory. Special routes live under `/_/` and in
+//! [`FixtureServer`]'s request handler; `fixtures/site/README.md` lists them.
+//! Standard library only: one thread accepts, one thread per connection,
+//! every response closes its connection.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+mod site {
+    include!(concat!(env!("OUT_DIR"), "/site.rs"));
+}
+
+mod png;
+
+pub use png::solid_png;
+
+/// One account of the fixture site, for writing an `accounts.toml` that
+/// points at a running server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixtureAccount {
+    /// Register id (slug).
+    pub id: &'static str,
+    /// Platform as `model::Platform` serialises it (`facebook`, `x`, ...).
+    pub platform: &'static str,
+    pub name: &'static str,
+    /// Start page path on the server (`/facebook/gislavedskommun/`).
+    pub path: &'static str,
+    /// Paths of the extra pages (`extra_pages` in the register).
+    pub extra_paths: &'static [&'static str],
+}
+
+/// The fixture accounts, in register order.
+pub fn accounts() -> &'static [FixtureAccount] {
+    &[
+        FixtureAccount {
+            id: "facebook-kommun",
+            platform: "facebook",
+            name: "Gislaveds kommun",
+            path: "/facebook/gislavedskommun/",
+            extra_paths: &["/facebook/gislavedskommun/about/"],
+        },
+        FixtureAccount {
+            id: "x-kommun",
+            platform: "x",
+            name: "Gislaveds kommun på X",
+            path: "/x/gislavedskommun/",
+            extra_paths: &[],
+        },
+        FixtureAccount {
+            id: "instagram-kultur",
+            platform: "instagram",
+            name: "Kultur i Gislaved",
+            path: "/instagram/kulturigislaved/",
+            extra_paths: &[],
+        },
+        FixtureAccount {
+            id: "youtube-kommun",
+            platform: "youtube",
+            name: "Gislaveds kommun – webb-tv",
+            path: "/youtube/gislavedskommun/",
+            extra_paths: &[],
+        },
+        FixtureAccount {
+            id: "blogg-skolan",
+            platform: "blog",
+            name: "Skolbloggen",
+            path: "/blogg/",
+            extra_paths: &[],
+        },
+    ]
+}
+
+/// Cookie the cookie-gated page (`/hostile/inloggad/`) wants: `session=<any non-empty value>`.
+pub const SESSION_COOKIE_NAME: &str = "session";
+
+/// A running fixture server. Stops when dropped, even with connections
+/// still hanging on `/_/never`.
+#[derive(Debug)]
+pub struct FixtureServer {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl FixtureServer {
+    /// Bind 127.0.0.1 on a free port and start serving.
+    pub fn start() -> io::Result<FixtureServer> {
+        let listener = TcpListener::bind(("127.0.0.1", 0))?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_acceptor = Arc::clone(&stop);
+        let acceptor = thread::Builder::new()
+            .name("fixture-accept".into())
+            .spawn(move || accept_loop(&listener, &stop_acceptor))?;
+        Ok(FixtureServer {
+            addr,
+            stop,
+            acceptor: Some(acceptor),
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Absolute URL of `path` (which should start with `/`).
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with('/') {
+            format!("{}{path}", self.base_url())
+        } else {
+            format!("{}/{path}", self.base_url())
+        }
+    }
+
+    /// The socket address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for FixtureServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the blocking accept() so the loop sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(h) = self.acceptor.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn accept_loop(listener: &TcpListener, stop: &Arc<AtomicBool>) {
+    for conn in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = conn else { continue };
+        let stop = Arc::clone(stop);
+        // Connection threads are never joined: a hanging one must not hold up Drop.
+        let _ = thread::Builder::new()
+            .name("fixture-conn".into())
+            .spawn(move || {
+                let _ = handle(stream, &stop);
+            });
+    }
+}
+
+struct Request {
+    path: String,
+    query: String,
+    cookie: Option<String>,
+}
+
+fn read_request(stream: &mut TcpStream) -> io::Result<Option<Request>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.len() > 64 * 1024 {
+            return Ok(None);
+        }
+    }
+    let text = String::from_utf8_lossy(&buf);
+    let mut lines = text.split("\r\n");
+    let first = lines.next().unwrap_or("");
+    let target = first.split(' ').nth(1).unwrap_or("/");
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let cookie = lines
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("cookie"))
+        .map(|(_, v)| v.trim().to_string());
+    Ok(Some(Request {
+        path: percent_decode(path),
+        query: query.to_string(),
+        cookie,
+    }))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| char::from(c).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn handle(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
+    // Route the connection-reset case before consuming the request: closing a
+    // socket with unread data makes the kernel send RST.
+    let mut peek = [0u8; 64];
+    let n = stream.peek(&mut peek)?;
+    if peek[..n].starts_with(b"GET /_/reset") {
+        thread::sleep(Duration::from_millis(20));
+        drop(stream);
+        return Ok(());
+    }
+    let Some(req) = read_request(&mut stream)? else { return Ok(()) };
+    let path = req.path.as_str();
+
+    if path.starts_with("/_/never") {
+        // Never answer; give the connection up only when the server stops.
+        while !stop.load(Ordering::SeqCst) {
+            thread::sleep(Duration::from_millis(50));
+        }
+        let _ = stream.shutdown(Shutdown::Both);
+        return Ok(());
+    }
+    if let Some(rest) = path.strip_prefix("/_/img/") {
+        return match parse_img(rest) {
+            Some((rgb, w, h)) => respond(&mut stream, 200, "OK", "image/png", &[], &solid_png(rgb, w, h)),
+            None => not_found(&mut stream),
+        };
+    }
+    if path == "/_/redirect-loop/a" {
+        return respond(&mut stream, 302, "Found", "text/plain", &[("Location", "/_/redirect-loop/b")], b"");
+    }
+    if path == "/_/redirect-loop/b" {
+        return respond(&mut stream, 302, "Found", "text/plain", &[("Location", "/_/redirect-loop/a")], b"");
+    }
+    if path == "/_/redirect" {
+        return respond(&mut stream, 302, "Found", "text/plain", &[("Location", "/blogg/")], b"");
+    }
+    if let Some(code) = path.strip_prefix("/_/status/") {
+        let code: u16 = code.trim_end_matches('/').parse().unwrap_or(500);
+        let body = format!(
+            "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>Fel {code}</title></head>\
+             <body><h1>Något gick fel</h1><p>Servern svarade med status {code}.</p></body></html>"
+        );
+        return respond(&mut stream, code, "Status", "text/html; charset=utf-8", &[], body.as_bytes());
+    }
+    if path == "/hostile/inloggad/" || path == "/hostile/inloggad" {
+        let logged_in = req.cookie.as_deref().is_some_and(|c| {
+            c.split(';')
+                .filter_map(|kv| kv.trim().split_once('='))
+                .any(|(k, v)| k == SESSION_COOKIE_NAME && !v.is_empty())
+        });
+        let file = if logged_in { "hostile/inloggad/inloggad.html" } else { "hostile/inloggad/index.html" };
+        return match find(file) {
+            Some(body) => respond(&mut stream, 200, "OK", "text/html; charset=utf-8", &[], body),
+            None => not_found(&mut stream),
+        };
+    }
+    let _ = req.query;
+    match lookup(path) {
+        Some((file, body)) => respond(&mut stream, 200, "OK", content_type(file), &[], body),
+        None => not_found(&mut stream),
+    }
+}
+
+fn parse_img(rest: &str) -> Option<([u8; 3], u32, u32)> {
+    // RRGGBB-WxH.png
+    let stem = rest.strip_suffix(".png")?;
+    let (hex, size) = stem.split_once('-')?;
+    let (w, h) = size.split_once('x')?;
+    let (w, h): (u32, u32) = (w.parse().ok()?, h.parse().ok()?);
+    if hex.len() != 6 || w == 0 || h == 0 || w > 4000 || h > 4000 {
+        return None;
+    }
+    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    Some(([c(0)?, c(2)?, c(4)?], w, h))
+}
+
+fn find(file: &str) -> Option<&'static [u8]> {
+    site::FILES.iter().find(|(p, _)| *p == file).map(|(_, b)| *b)
+}
+
+fn lookup(path: &str) -> Option<(&'static str, &'static [u8])> {
+    let rel = path.trim_start_matches('/');
+    if rel.split('/').any(|seg| seg == "..") {
+        return None;
+    }
+    let candidates = if rel.is_empty() {
+        vec!["index.html".to_string()]
+    } else if rel.ends_with('/') {
+        vec![format!("{rel}index.html")]
+    } else {
+        vec![rel.to_string(), format!("{rel}/index.html")]
+    };
+    candidates
+        .iter()
+        .find_map(|c| site::FILES.iter().find(|(p, _)| p == c).map(|(p, b)| (*p, *b)))
+}
+
+fn content_type(file: &str) -> &'static str {
+    match file.rsplit_once('.').map(|(_, e)| e) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        Some("md" | "txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn not_found(stream: &mut TcpStream) -> io::Result<()> {
+    let body = find("404.html").unwrap_or(b"Sidan finns inte");
+    respond(stream, 404, "Not Found", "text/html; charset=utf-8", &[], body)
+}
+
+fn respond(
+    stream: &mut TcpStream,
+    code: u16,
+    reason: &str,
+    ctype: &str,
+    extra: &[(&str, &str)],
+    body: &[u8],
+) -> io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    stream.flush()?;
+    let _ = stream.shutdown(Shutdown::Write);
+    // Drain what the client still sends so close() does not turn into a reset.
+    let mut sink = [0u8; 1024];
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+    Ok(())
+}

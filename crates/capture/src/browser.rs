@@ -1,0 +1,226 @@
+//! Finding, launching and watching one Chromium process.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use headless_chrome::{Browser, LaunchOptions};
+
+use crate::{Error, Options, PageCapture};
+
+/// Names tried on PATH, in order.
+const PATH_NAMES: [&str; 4] = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+
+/// Find the Chromium binary: `explicit` (`--chrome`), then `$CHROME`, then
+/// the usual names on PATH. Nothing is ever downloaded.
+pub fn find_chrome(explicit: Option<&Path>) -> Result<PathBuf, Error> {
+    find_chrome_in(
+        explicit,
+        std::env::var_os("CHROME").as_deref(),
+        std::env::var_os("PATH").as_deref(),
+    )
+}
+
+fn find_chrome_in(explicit: Option<&Path>, env_chrome: Option<&OsStr>, path_var: Option<&OsStr>) -> Result<PathBuf, Error> {
+    if let Some(p) = explicit {
+        return if is_executable(p) {
+            Ok(p.to_path_buf())
+        } else {
+            Err(Error::BrowserNotFound {
+                tried: format!("--chrome {} (not an executable file)", p.display()),
+            })
+        };
+    }
+    let mut tried = Vec::new();
+    if let Some(c) = env_chrome.filter(|c| !c.is_empty()) {
+        let p = PathBuf::from(c);
+        // $CHROME may name a binary on PATH rather than a path.
+        if is_executable(&p) {
+            return Ok(p);
+        }
+        if let Some(found) = search_path(&p, path_var) {
+            return Ok(found);
+        }
+        tried.push(format!("$CHROME={}", p.display()));
+    }
+    for name in PATH_NAMES {
+        if let Some(found) = search_path(Path::new(name), path_var) {
+            return Ok(found);
+        }
+    }
+    tried.push(format!("{} on PATH", PATH_NAMES.join(", ")));
+    Err(Error::BrowserNotFound { tried: tried.join("; ") })
+}
+
+fn search_path(name: &Path, path_var: Option<&OsStr>) -> Option<PathBuf> {
+    if name.components().count() != 1 {
+        return None;
+    }
+    std::env::split_paths(path_var?)
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// One running headless Chromium. Captures pages one after the other, each
+/// in a fresh tab. The browser and its temporary profile go away on drop.
+pub struct Session {
+    pub(crate) browser: Browser,
+    pub(crate) opts: Options,
+    version: String,
+    pub(crate) user_agent: String,
+    pid: Option<u32>,
+    // Dropped after `browser` (fields drop in order), so Chromium is gone first.
+    _profile: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("version", &self.version)
+            .field("pid", &self.pid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long one DevTools call may take; it also ends an idle connection, so
+/// it must be longer than the slowest screenshot and any pause between pages.
+const IDLE_BROWSER_TIMEOUT: Duration = Duration::from_secs(600);
+
+impl Session {
+    /// Start Chromium with the project's fixed flags and a fresh profile.
+    pub fn launch(opts: &Options) -> Result<Session, Error> {
+        let path = find_chrome(opts.chrome.as_deref())?;
+        let profile = tempfile::Builder::new()
+            .prefix("ogonblick-chromium-")
+            .tempdir()
+            .map_err(|source| Error::Io {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+        let launch_err = |source: Box<dyn std::error::Error + Send + Sync>| Error::Launch {
+            path: path.clone(),
+            source,
+        };
+        let args: Vec<&OsStr> = [
+            "--disable-component-update",
+            "--hide-scrollbars",
+            "--mute-audio",
+            "--lang=sv-SE",
+            "--font-render-hinting=none",
+        ]
+        .iter()
+        .map(OsStr::new)
+        .collect();
+        let launch = LaunchOptions::default_builder()
+            .path(Some(path.clone()))
+            .headless(true)
+            .sandbox(false)
+            .enable_gpu(false)
+            .user_data_dir(Some(profile.path().to_path_buf()))
+            .window_size(Some((opts.viewport_width, opts.viewport_height)))
+            .idle_browser_timeout(IDLE_BROWSER_TIMEOUT)
+            .args(args)
+            .build()
+            .map_err(|e| launch_err(e.to_string().into()))?;
+        let browser = Browser::new(launch).map_err(|e| launch_err(e.into()))?;
+        let version = browser.get_version().map_err(|e| launch_err(e.into()))?;
+        let pid = browser.get_process_id();
+        Ok(Session {
+            browser,
+            opts: opts.clone(),
+            version: version.product,
+            user_agent: version.user_agent,
+            pid,
+            _profile: profile,
+        })
+    }
+
+    /// `Chrome/131.0.6778.85` or whatever the browser reports.
+    pub fn browser_version(&self) -> &str {
+        &self.version
+    }
+
+    /// The browser's user agent string.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// The Chromium process id (for tests that kill it).
+    pub fn browser_pid(&self) -> Option<u32> {
+        self.pid
+    }
+
+    /// The browser process is no longer running.
+    pub fn is_browser_gone(&self) -> bool {
+        let Some(pid) = self.pid else { return false };
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            // State is the field after the parenthesised command name; Z = zombie.
+            Ok(stat) => stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .is_some_and(|state| state == "Z" || state == "X"),
+            Err(_) => true,
+        }
+    }
+
+    /// Capture `url` into `record_dir/capture/<label>/`.
+    pub fn capture(&self, url: &str, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
+        crate::validate_url(url)?;
+        let tab = self.browser.new_tab().map_err(|e| self.fail("opening a tab", e))?;
+        let result = crate::page::capture(self, &tab, url, record_dir, label);
+        // Close without running beforeunload handlers; a dead browser cannot close tabs.
+        let _ = tab.close(false);
+        drop(tab);
+        result.map_err(|e| self.upgrade(e))
+    }
+
+    /// Turn a DevTools failure into the right error: a crash if the browser is gone.
+    pub(crate) fn fail(&self, during: &str, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+        let source = e.into();
+        if self.is_browser_gone() || source.to_string().contains("connection is closed") {
+            Error::BrowserCrashed {
+                during: during.to_string(),
+                source: Some(source),
+            }
+        } else {
+            Error::Protocol {
+                during: during.to_string(),
+                source,
+            }
+        }
+    }
+
+    fn upgrade(&self, e: Error) -> Error {
+        if e.is_browser_gone() || !self.is_browser_gone() {
+            return e;
+        }
+        Error::BrowserCrashed {
+            during: "capturing the page".to_string(),
+            source: Some(Box::new(e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bogus_explicit_path_is_not_found() {
+        let e = find_chrome_in(Some(Path::new("/nonexistent/chromium")), None, None).unwrap_err();
+        assert!(matches!(e, Error::BrowserNotFound { .. }));
+        assert!(e.to_string().contains("apt-get install chromium"), "{e}");
+    }
+
+    #[test]
+    fn empty_path_is_not_found() {
+        let e = find_chrome_in(None, None, Some(OsStr::new(""))).unwrap_err();
+        assert!(e.to_string().contains("apt-get install chromium"), "{e}");
+    }
+}

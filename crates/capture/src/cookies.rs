@@ -1,0 +1,144 @@
+//! Session cookies from a Netscape `cookies.txt` or a JSON list. Values are
+//! secrets: they never appear in `Debug`, `Display` or error messages.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// One cookie to set in the browser before navigation.
+#[derive(Clone, PartialEq)]
+pub struct Cookie {
+    pub name: String,
+    /// The secret. Not shown by `Debug`.
+    pub value: String,
+    /// Domain as written in the file (`.facebook.com` matches subdomains).
+    pub domain: String,
+    pub path: String,
+    pub secure: bool,
+    pub http_only: bool,
+    /// Unix seconds; `None` for a session cookie.
+    pub expires: Option<f64>,
+}
+
+impl fmt::Debug for Cookie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cookie")
+            .field("name", &self.name)
+            .field("value", &"<redacted>")
+            .field("domain", &self.domain)
+            .field("path", &self.path)
+            .field("secure", &self.secure)
+            .field("http_only", &self.http_only)
+            .field("expires", &self.expires)
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonCookie {
+    name: String,
+    value: String,
+    domain: String,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    secure: bool,
+    #[serde(default)]
+    http_only: bool,
+    #[serde(default, alias = "expirationDate")]
+    expires: Option<f64>,
+}
+
+/// Read cookies from a Netscape `cookies.txt` (as browser extensions and
+/// curl write it) or a JSON list of `{name, value, domain, path, secure,
+/// httpOnly, expires}` objects.
+pub fn load_cookies(path: &Path) -> Result<Vec<Cookie>, Error> {
+    let err = |line: Option<usize>, reason: &str| Error::Cookies {
+        path: path.to_path_buf(),
+        line,
+        reason: reason.to_string(),
+    };
+    let bytes = std::fs::read(path).map_err(|e| err(None, &format!("cannot read it ({e})")))?;
+    let text = String::from_utf8(bytes).map_err(|_| err(None, "it is not UTF-8 text"))?;
+    let trimmed = text.trim_start();
+    let cookies = if trimmed.starts_with('[') {
+        let list: Vec<JsonCookie> = serde_json::from_str(trimmed).map_err(|e| {
+            // serde_json messages name the problem and position, not the input.
+            err(
+                Some(e.line()),
+                &format!(
+                    "not a JSON list of cookies with name, value and domain ({:?} error at column {})",
+                    e.classify(),
+                    e.column()
+                ),
+            )
+        })?;
+        list.into_iter()
+            .map(|c| Cookie {
+                name: c.name,
+                value: c.value,
+                domain: c.domain,
+                path: c.path.unwrap_or_else(|| "/".to_string()),
+                secure: c.secure,
+                http_only: c.http_only,
+                expires: c.expires.filter(|e| *e > 0.0),
+            })
+            .collect()
+    } else {
+        parse_netscape(&text).map_err(|(line, reason)| err(Some(line), reason))?
+    };
+    if cookies.is_empty() {
+        return Err(err(None, "it holds no cookies"));
+    }
+    for c in &cookies {
+        if c.name.is_empty() || c.domain.is_empty() {
+            return Err(err(None, "a cookie has an empty name or domain"));
+        }
+    }
+    Ok(cookies)
+}
+
+fn parse_netscape(text: &str) -> Result<Vec<Cookie>, (usize, &'static str)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let mut line = raw.trim_end_matches('\r');
+        let mut http_only = false;
+        if let Some(rest) = line.strip_prefix("#HttpOnly_") {
+            line = rest;
+            http_only = true;
+        } else if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() != 7 {
+            return Err((
+                line_no,
+                "expected 7 tab-separated fields (domain, subdomains, path, secure, expiry, name, value)",
+            ));
+        }
+        let secure = match fields[3].to_ascii_uppercase().as_str() {
+            "TRUE" => true,
+            "FALSE" => false,
+            _ => return Err((line_no, "the secure field (4th) must be TRUE or FALSE")),
+        };
+        let expires: f64 = fields[4]
+            .trim()
+            .parse()
+            .map_err(|_| (line_no, "the expiry field (5th) must be a number of seconds"))?;
+        out.push(Cookie {
+            name: fields[5].to_string(),
+            value: fields[6].to_string(),
+            domain: fields[0].to_string(),
+            path: if fields[2].is_empty() { "/".to_string() } else { fields[2].to_string() },
+            secure,
+            http_only,
+            expires: (expires > 0.0).then_some(expires),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,336 @@
+// In-page helpers for ogonblick's capture. Each call site wraps this file in a
+// function, so nothing leaks into the page's globals. Every helper returns
+// JSON-able data; the Rust side parses it.
+
+const OG_VISIBLE_OPTS = { opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true };
+
+function ogVisible(el) {
+  if (!el || !el.isConnected) return false;
+  if (el.checkVisibility && !el.checkVisibility(OG_VISIBLE_OPTS)) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0;
+}
+
+function ogDocHeight() {
+  const d = document.documentElement, b = document.body;
+  return Math.max(d ? d.scrollHeight : 0, b ? b.scrollHeight : 0, d ? d.offsetHeight : 0, b ? b.offsetHeight : 0);
+}
+
+function ogSleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+function ogLabel(el) {
+  const t = (el.innerText || el.value || el.getAttribute('aria-label') || el.getAttribute('title') || '');
+  return t.replace(/\s+/g, ' ').trim();
+}
+
+function ogClickables(root) {
+  return Array.from((root || document).querySelectorAll(
+    'button, [role=button], a, input[type=button], input[type=submit], [aria-label][tabindex]'));
+}
+
+const OG_REJECT = /^(endast nödvändiga( cookies| kakor)?|tillåt (endast|bara) nödvändiga( cookies| kakor)?|bara nödvändiga( cookies| kakor)?|avvisa( alla)?( cookies| kakor)?|neka( alla)?( cookies| kakor)?|avböj( alla)?( cookies| kakor)?|reject( all)?( cookies)?|decline( all)?( cookies)?|only (allow )?(necessary|essential)( cookies)?|(necessary|essential) (cookies )?only|use necessary cookies only|allow (only )?(necessary|essential) cookies)$/i;
+const OG_ACCEPT = /^(tillåt alla( cookies| kakor)?|acceptera( alla)?( cookies| kakor)?|godkänn( alla)?( cookies| kakor)?|jag godkänner|accept( all)?( cookies)?|allow all( cookies)?|agree|i agree|ok|okej)$/i;
+const OG_CONSENT_CONTEXT = /cookie|kakor|samtycke|consent|personuppgifter|gdpr/i;
+
+function ogInConsentContext(el) {
+  let e = el;
+  for (let i = 0; e && i < 10; i++, e = e.parentElement) {
+    const cs = getComputedStyle(e);
+    const modal = e.getAttribute('role') === 'dialog' || e.getAttribute('aria-modal') === 'true' ||
+      cs.position === 'fixed' || cs.position === 'sticky';
+    if ((modal || i >= 2) && OG_CONSENT_CONTEXT.test(e.innerText || '')) return true;
+  }
+  return false;
+}
+
+// Click the most privacy-friendly button of a visible consent dialog.
+function ogDismissConsent() {
+  const cands = ogClickables().filter((b) => ogVisible(b) && b.closest('body'));
+  const pick = (re) => cands.find((b) => re.test(ogLabel(b)) && ogInConsentContext(b));
+  let b = pick(OG_REJECT), kind = 'reject';
+  if (!b) { b = pick(OG_ACCEPT); kind = 'accept'; }
+  if (!b) return { clicked: null };
+  const label = ogLabel(b);
+  b.click();
+  return { clicked: label, kind };
+}
+
+function ogFixedElements() {
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    const p = getComputedStyle(e).position;
+    if ((p === 'fixed' || p === 'sticky') && ogVisible(e)) out.push(e);
+  }
+  return out;
+}
+
+function ogConsentStillThere() {
+  const vw = innerWidth, vh = innerHeight;
+  const boxes = ogFixedElements().concat(Array.from(document.querySelectorAll('[role=dialog], [aria-modal=true]')).filter(ogVisible));
+  for (const e of boxes) {
+    const text = e.innerText || '';
+    if (!OG_CONSENT_CONTEXT.test(text)) continue;
+    const buttons = ogClickables(e).filter(ogVisible).map(ogLabel);
+    if (buttons.some((t) => OG_REJECT.test(t) || OG_ACCEPT.test(t))) {
+      return text.replace(/\s+/g, ' ').trim().slice(0, 80);
+    }
+    const r = e.getBoundingClientRect();
+    if (r.width * r.height > 0.3 * vw * vh) return text.replace(/\s+/g, ' ').trim().slice(0, 80);
+  }
+  return null;
+}
+
+const OG_EXPAND = /^(visa|se) (fler|alla|tidigare|ytterligare \d+|\d+ (fler|tidigare)) (kommentarer|svar)( \(\d+\))?$|^visa \d+ (kommentarer|svar)$|^\d+ svar$|^view (more|previous|all|\d+ more) (comments|replies)$|^view \d+ (comments|replies)$|^(show|load) more (comments|replies)$|^\d+ repl(y|ies)$/i;
+
+function ogExpand(maxClicks) {
+  let n = 0;
+  const labels = [];
+  for (const b of ogClickables()) {
+    if (n >= maxClicks) break;
+    if (!ogVisible(b)) continue;
+    const t = ogLabel(b);
+    if (!OG_EXPAND.test(t)) continue;
+    if (b.tagName === 'A') {
+      const href = b.getAttribute('href') || '';
+      if (href && !href.startsWith('#') && !href.startsWith('javascript:')) continue; // would navigate away
+    }
+    b.click();
+    n += 1;
+    if (labels.length < 5) labels.push(t);
+  }
+  return { clicked: n, labels };
+}
+
+async function ogScrollPass(maxY, step, budgetMs, pauseMs) {
+  const t0 = performance.now();
+  const h0 = ogDocHeight();
+  let y = 0, maxSeen = h0, timedOut = false;
+  for (;;) {
+    const h = ogDocHeight();
+    maxSeen = Math.max(maxSeen, h);
+    if (y >= Math.min(h, maxY)) break;
+    window.scrollTo(0, y);
+    await ogSleep(pauseMs);
+    y += step;
+    if (performance.now() - t0 > budgetMs) { timedOut = true; break; }
+  }
+  // Native lazy images below the fold: ask for them now.
+  for (const img of document.querySelectorAll('img[loading=lazy]')) img.loading = 'eager';
+  window.scrollTo(0, 0);
+  await ogSleep(50);
+  return { startHeight: h0, endHeight: ogDocHeight(), scrolledTo: y, timedOut };
+}
+
+async function ogWaitImages(maxY, budgetMs) {
+  const t0 = performance.now();
+  const pending = () => Array.from(document.images).filter((img) => {
+    if (img.complete) return false;
+    const r = img.getBoundingClientRect();
+    return r.top + scrollY < maxY && r.width > 0 && r.height > 0;
+  });
+  let p = pending();
+  while (p.length && performance.now() - t0 < budgetMs) {
+    await ogSleep(100);
+    p = pending();
+  }
+  // Give decoded images a frame to paint.
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return { pending: p.length, examples: p.slice(0, 3).map((i) => (i.currentSrc || i.src || '').slice(0, 120)) };
+}
+
+function ogIsRtlText(s) { return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(s); }
+
+// Visible text in DOM order, one run per line box, in document CSS px.
+function ogTextRuns(maxY) {
+  const runs = [];
+  const sx = scrollX, sy = scrollY;
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT, {
+    acceptNode(n) { return /\S/.test(n.data) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT; },
+  });
+  const visCache = new Map();
+  const push = (text, left, top, right, bottom, fs, rtl) => {
+    const y = top + sy;
+    if (right - left <= 0 || bottom - top <= 0 || y >= maxY || bottom + sy <= 0) return;
+    runs.push({ text, x: left + sx, y, width: right - left, height: bottom - top, font_size: fs, rtl });
+  };
+  let n;
+  while ((n = walker.nextNode())) {
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, noscript, template, head, title')) continue;
+    let vis = visCache.get(el);
+    if (vis === undefined) { vis = ogVisible(el); visCache.set(el, vis); }
+    if (!vis) continue;
+    const cs = getComputedStyle(el);
+    const fs = parseFloat(cs.fontSize) || 0;
+    if (fs === 0 || cs.color === 'transparent') continue;
+    range.selectNodeContents(n);
+    const rects = range.getClientRects();
+    const whole = n.data.replace(/\s+/g, ' ').trim();
+    const rtl = cs.direction === 'rtl' || ogIsRtlText(whole);
+    if (rects.length <= 1) {
+      if (rects.length === 1) { const r = rects[0]; push(whole, r.left, r.top, r.right, r.bottom, fs, rtl); }
+      continue;
+    }
+    // Several line boxes: group the words by line.
+    const re = /\S+/g;
+    let m, line = null;
+    const flush = () => { if (line) push(line.words.join(' '), line.l, line.t, line.r, line.b, fs, rtl); line = null; };
+    while ((m = re.exec(n.data))) {
+      range.setStart(n, m.index);
+      range.setEnd(n, m.index + m[0].length);
+      const wr = range.getClientRects();
+      if (!wr.length) continue;
+      const r = wr[0];
+      if (r.width === 0 && r.height === 0) continue;
+      if (line && Math.abs(r.top - line.t) < Math.max(2, (line.b - line.t) / 2)) {
+        line.words.push(m[0]);
+        line.l = Math.min(line.l, r.left); line.r = Math.max(line.r, r.right);
+        line.t = Math.min(line.t, r.top); line.b = Math.max(line.b, r.bottom);
+      } else {
+        flush();
+        line = { words: [m[0]], l: r.left, t: r.top, r: r.right, b: r.bottom };
+      }
+      // A word broken over two lines: its second part starts the next line.
+      for (let i = 1; i < wr.length; i++) {
+        const r2 = wr[i];
+        flush();
+        line = { words: [], l: r2.left, t: r2.top, r: r2.right, b: r2.bottom };
+      }
+    }
+    flush();
+  }
+  return runs.filter((r) => r.text.length > 0);
+}
+
+const OG_ERROR_TEXT = /sidan finns inte|sidan kunde inte hittas|page not found|den här sidan är inte tillgänglig|this page isn.t available|this content isn.t available|innehållet är inte tillgängligt|hmm\.\.\.this page doesn.t exist|sorry, this page isn.t available|404 not found|^404$/i;
+const OG_LOGIN_TEXT = /logga in för att|log in to (see|continue)|sign in to (see|continue)|logga in|log in|sign in|inloggning krävs|du måste logga in/i;
+
+function ogObstructions(status) {
+  const out = [];
+  const vw = innerWidth, vh = innerHeight;
+  const pw = Array.from(document.querySelectorAll('input[type=password]')).filter(ogVisible);
+  if (pw.length) out.push({ kind: 'login-wall', detail: 'visible password field' });
+  else {
+    for (const e of ogFixedElements().concat(Array.from(document.querySelectorAll('[role=dialog], [aria-modal=true]')).filter(ogVisible))) {
+      const r = e.getBoundingClientRect();
+      const text = (e.innerText || '').replace(/\s+/g, ' ').trim();
+      if (r.width * r.height > 0.3 * vw * vh && OG_LOGIN_TEXT.test(text)) {
+        out.push({ kind: 'login-wall', detail: 'login overlay: "' + text.slice(0, 60) + '"' });
+        break;
+      }
+    }
+  }
+  const c = ogConsentStillThere();
+  if (c) out.push({ kind: 'consent-wall', detail: 'consent dialog still shown: "' + c + '"' });
+  if (status && status >= 400) out.push({ kind: 'error-page', detail: 'HTTP ' + status });
+  else {
+    const heads = [document.title].concat(Array.from(document.querySelectorAll('h1, h2')).filter(ogVisible).slice(0, 5).map((h) => h.innerText));
+    const hit = heads.map((t) => (t || '').replace(/\s+/g, ' ').trim()).find((t) => OG_ERROR_TEXT.test(t));
+    if (hit) out.push({ kind: 'error-page', detail: 'the page says "' + hit.slice(0, 80) + '"' });
+  }
+  return out;
+}
+
+function ogPlatformPosts() {
+  const q = (s) => Array.from(document.querySelectorAll(s));
+  const host = location.hostname.replace(/^www\.|^m\./, '');
+  const top = (els) => els.filter((a) => !(a.parentElement && a.parentElement.closest('[role=article], article')));
+  if (q('article[data-testid=tweet]').length || /(^|\.)(x|twitter)\.com$/.test(host)) return ['x', q('article[data-testid=tweet]')];
+  if (/(^|\.)facebook\.com$/.test(host) || q('[data-pagelet]').length) return ['facebook', top(q('[role=article]'))];
+  if (/(^|\.)youtube\.com$/.test(host) || q('ytd-app').length) return ['youtube', q('ytd-grid-video-renderer, ytd-rich-item-renderer, ytd-video-renderer, ytd-reel-item-renderer')];
+  if (/(^|\.)instagram\.com$/.test(host) || document.title.includes('Instagram')) return ['instagram', q('main a[href*="/p/"], main a[href*="/reel/"]')];
+  if (/(^|\.)linkedin\.com$/.test(host)) return ['linkedin', q('.feed-shared-update-v2, [data-urn*="activity"]')];
+  const gen = document.querySelector('meta[name=generator]');
+  if ((gen && /wordpress/i.test(gen.content)) || q('article.post, article.hentry').length) return ['blog', q('article.post, article.hentry, article.type-post')];
+  const articles = top(q('article, [role=article]'));
+  return [null, articles];
+}
+
+function ogSummary(maxY) {
+  const [platform, postsAll] = ogPlatformPosts();
+  const inCapture = (e) => { const r = e.getBoundingClientRect(); return r.top + scrollY < maxY && r.height > 0; };
+  const posts = postsAll.filter((e) => ogVisible(e) && inCapture(e));
+  const timeRoots = posts.length ? posts : [document];
+  const dates = [];
+  for (const root of timeRoots) {
+    for (const t of root.querySelectorAll('time[datetime]')) {
+      if (!inCapture(t)) continue;
+      const v = t.getAttribute('datetime');
+      const ms = Date.parse(v);
+      if (!isNaN(ms)) dates.push([ms, v]);
+    }
+  }
+  dates.sort((a, b) => a[0] - b[0]);
+  const text = (document.body && document.body.innerText) || '';
+  const fm = text.replace(/\u00a0|\u202f/g, ' ').match(/(\d[\d ,.]*\d|\d)(\s?(?:tn|mn|k|m|mil|milj\.?|tusen|K|M))?\s+(följare|followers|prenumeranter|subscribers|personer följer)/i);
+  const desc = document.querySelector('meta[name=description], meta[property="og:description"]');
+  const headings = Array.from(document.querySelectorAll('h1, h2, h3')).filter((h) => ogVisible(h) && inCapture(h))
+    .map((h) => h.innerText.replace(/\s+/g, ' ').trim()).filter((t) => t).slice(0, 10).map((t) => t.slice(0, 200));
+  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  return {
+    platform,
+    title: document.title || '',
+    description: desc ? (desc.getAttribute('content') || '').trim() || null : null,
+    headings,
+    word_count: words,
+    posts_visible: platform || posts.length ? posts.length : null,
+    newest_post: dates.length ? dates[dates.length - 1][1] : null,
+    oldest_post: dates.length ? dates[0][1] : null,
+    followers: fm ? (fm[1] + (fm[2] || '')).trim() : null,
+  };
+}
+
+// Heights that follow the viewport (100vh heroes, inset:0 overlays) would
+// grow with the tall capture viewport: measure which ones do, pin them.
+function ogMeasureHeights() {
+  const els = Array.from(document.querySelectorAll('body, body *'));
+  window.__ogHeights = els.map((e) => [e, e.getBoundingClientRect().height]);
+  return els.length;
+}
+function ogPinHeights() {
+  let pinned = 0;
+  for (const [e, h] of window.__ogHeights || []) {
+    const now = e.getBoundingClientRect().height;
+    if (Math.abs(now - h) > 0.5) {
+      for (const p of ['height', 'min-height', 'max-height']) e.style.setProperty(p, h + 'px', 'important');
+      pinned += 1;
+    }
+  }
+  delete window.__ogHeights;
+  return pinned;
+}
+
+// After the first tile: fixed elements were painted there once, so later
+// tiles hide them; sticky ones go back to their place in the flow.
+function ogUnfix() {
+  let n = 0;
+  for (const e of ogFixedElements()) {
+    if (getComputedStyle(e).position === 'fixed') {
+      e.style.setProperty('visibility', 'hidden', 'important');
+    } else {
+      e.style.setProperty('position', 'relative', 'important');
+      e.style.setProperty('top', 'auto', 'important');
+      e.style.setProperty('bottom', 'auto', 'important');
+    }
+    n += 1;
+  }
+  return n;
+}
+
+function ogPageInfo() {
+  let status = null;
+  try {
+    const nav = performance.getEntriesByType('navigation')[0];
+    if (nav && nav.responseStatus) status = nav.responseStatus;
+  } catch (e) { /* older browsers */ }
+  return {
+    status,
+    url: location.href,
+    title: document.title || '',
+    height: ogDocHeight(),
+    width: Math.max(document.documentElement.scrollWidth, innerWidth),
+    ready: document.readyState,
+    user_agent: navigator.userAgent,
+  };
+}

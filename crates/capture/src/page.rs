@@ -1,0 +1,559 @@
+//! Capturing one page in one tab: load, tidy, scroll, screenshot, read text.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use headless_chrome::protocol::cdp::{Emulation, Network, Page, Runtime};
+use headless_chrome::Tab;
+use model::{Obstruction, ObstructionKind, PageFacts, Summary, TextRun, Tile};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::png_out;
+use crate::{Error, PageCapture, Session};
+
+const JS: &str = include_str!("page.js");
+
+/// Runs before any page script: dialogs must never block the capture.
+const NO_DIALOGS: &str = "window.alert = function () {}; window.confirm = function () { return true; }; \
+     window.prompt = function () { return null; }; window.print = function () {};";
+
+#[derive(Deserialize)]
+struct PageInfo {
+    status: Option<u16>,
+    url: String,
+    title: String,
+    height: f64,
+    ready: String,
+    user_agent: String,
+}
+
+#[derive(Deserialize)]
+struct ScrollResult {
+    #[serde(rename = "startHeight")]
+    start_height: f64,
+    #[serde(rename = "endHeight")]
+    end_height: f64,
+    #[serde(rename = "timedOut")]
+    timed_out: bool,
+}
+
+#[derive(Deserialize)]
+struct ImageWait {
+    pending: u32,
+    examples: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Clicked {
+    clicked: Option<String>,
+    kind: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Expanded {
+    clicked: u32,
+}
+
+#[derive(Deserialize)]
+struct Found {
+    kind: String,
+    detail: String,
+}
+
+/// One tab's capture, with the session's options and the deadlines.
+struct Ctx<'a> {
+    s: &'a Session,
+    tab: &'a Arc<Tab>,
+    url: &'a str,
+}
+
+impl Ctx<'_> {
+    /// Evaluate `call` (an expression using the helpers in page.js) and parse its JSON result.
+    fn eval<T: DeserializeOwned>(&self, step: &str, call: &str, is_async: bool) -> Result<T, Error> {
+        let expression = if is_async {
+            format!("(async function () {{ {JS}\n return JSON.stringify(await {call}); }})()")
+        } else {
+            format!("(function () {{ {JS}\n return JSON.stringify({call}); }})()")
+        };
+        let ret = self
+            .tab
+            .call_method(Runtime::Evaluate {
+                expression,
+                object_group: None,
+                include_command_line_api: None,
+                silent: Some(true),
+                context_id: None,
+                return_by_value: Some(true),
+                generate_preview: None,
+                user_gesture: Some(true),
+                await_promise: Some(is_async),
+                throw_on_side_effect: None,
+                timeout: None,
+                disable_breaks: None,
+                repl_mode: None,
+                allow_unsafe_eval_blocked_by_csp: Some(true),
+                unique_context_id: None,
+                serialization_options: None,
+            })
+            .map_err(|e| self.s.fail(step, e))?;
+        if let Some(ex) = ret.exception_details {
+            let what = ex.exception.and_then(|e| e.description).unwrap_or(ex.text);
+            return Err(Error::Protocol {
+                during: step.to_string(),
+                source: format!("page script failed: {what}").into(),
+            });
+        }
+        let text = ret
+            .result
+            .value
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Protocol {
+                during: step.to_string(),
+                source: "page script returned no value".into(),
+            })?;
+        serde_json::from_str(text).map_err(|e| Error::Protocol {
+            during: step.to_string(),
+            source: Box::new(e),
+        })
+    }
+
+    fn info(&self) -> Result<PageInfo, Error> {
+        self.eval("reading the page state", "ogPageInfo()", false)
+    }
+}
+
+pub(crate) fn capture(s: &Session, tab: &Arc<Tab>, url: &str, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
+    let opts = &s.opts;
+    let started = Utc::now();
+    let t0 = Instant::now();
+    let settle_deadline = t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
+    let remaining = || settle_deadline.saturating_duration_since(Instant::now());
+    let cx = Ctx { s, tab, url };
+    let mut warnings: Vec<String> = Vec::new();
+
+    let rel_dir = format!("capture/{label}");
+    let dir = record_dir.join("capture").join(label);
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+
+    // 1. The tab: viewport, user agent without "Headless", no blocking dialogs.
+    set_viewport(&cx, opts.viewport_height)?;
+    let user_agent = s.user_agent.replace("HeadlessChrome", "Chrome");
+    tab.call_method(Network::SetUserAgentOverride {
+        user_agent: user_agent.clone(),
+        accept_language: Some("sv-SE,sv;q=0.9,en;q=0.6".into()),
+        platform: None,
+        user_agent_metadata: None,
+    })
+    .map_err(|e| s.fail("setting the user agent", e))?;
+    tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
+        source: NO_DIALOGS.into(),
+        world_name: None,
+        include_command_line_api: None,
+        run_immediately: None,
+    })
+    .map_err(|e| s.fail("preparing the tab", e))?;
+    dismiss_native_dialogs(tab)?;
+
+    // 2. Session cookies, never logged.
+    if !opts.cookies.is_empty() {
+        let cookies = opts
+            .cookies
+            .iter()
+            .map(|c| Network::CookieParam {
+                name: c.name.clone(),
+                value: c.value.clone(),
+                url: None,
+                domain: Some(c.domain.clone()),
+                path: Some(c.path.clone()),
+                secure: Some(c.secure),
+                http_only: Some(c.http_only),
+                same_site: None,
+                expires: c.expires,
+                priority: None,
+                same_party: None,
+                source_scheme: None,
+                source_port: None,
+                partition_key: None,
+            })
+            .collect();
+        tab.call_method(Network::SetCookies { cookies })
+            .map_err(|e| s.fail("setting the session cookies", e))?;
+    }
+
+    // 3. Navigate, bounded: Page.navigate itself waits for the response.
+    navigate(&cx, opts.navigation_timeout)?;
+    let parsed_by = t0 + opts.navigation_timeout;
+    loop {
+        let info = cx.info();
+        match info {
+            Ok(i) if i.ready != "loading" => break,
+            Ok(_) | Err(Error::Protocol { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        if Instant::now() >= parsed_by {
+            return Err(Error::Timeout {
+                step: format!("loading {url} (the document was not parsed)"),
+                after: opts.navigation_timeout,
+            });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let load_by = Instant::now() + opts.settle_timeout.min(Duration::from_secs(5));
+    loop {
+        let info = cx.info()?;
+        if info.ready == "complete" {
+            break;
+        }
+        if Instant::now() >= load_by {
+            warnings.push(format!(
+                "the page's load event did not fire within {} s (a resource never finished loading); captured what had arrived",
+                opts.settle_timeout.min(Duration::from_secs(5)).as_secs()
+            ));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Consent dialogs and late scripts often appear shortly after load.
+    std::thread::sleep(Duration::from_millis(500));
+
+    // 4. Consent, expand, scroll for lazy content, wait for images.
+    dismiss_consent(&cx, &mut warnings)?;
+    let max_y = f64::from(opts.max_height);
+    let budget_ms = remaining().as_millis().max(1000);
+    let scroll: ScrollResult = cx.eval(
+        "scrolling through the page",
+        &format!("ogScrollPass({max_y}, {}, {budget_ms}, 120)", opts.viewport_height),
+        true,
+    )?;
+    if scroll.timed_out {
+        warnings.push("scrolling through the page ran out of time; content further down may not have loaded".into());
+    }
+    let grew = scroll.end_height > scroll.start_height + 1.0;
+    let mut rounds = 0;
+    while rounds < opts.expand_rounds && !remaining().is_zero() {
+        let e: Expanded = cx.eval("expanding comments", "ogExpand(50)", false)?;
+        if e.clicked == 0 {
+            break;
+        }
+        rounds += 1;
+        std::thread::sleep(Duration::from_millis(700));
+    }
+    if rounds == opts.expand_rounds && opts.expand_rounds > 0 {
+        warnings.push(format!(
+            "stopped expanding comments after {rounds} rounds; some comments may still be collapsed"
+        ));
+    }
+    let img_budget = remaining().max(Duration::from_secs(2)).as_millis();
+    let images: ImageWait = cx.eval(
+        "waiting for images",
+        &format!("ogWaitImages({max_y}, {img_budget})"),
+        true,
+    )?;
+    if images.pending > 0 {
+        warnings.push(format!(
+            "{} image(s) had not loaded when the picture was taken (e.g. {})",
+            images.pending,
+            images.examples.join(", ")
+        ));
+    }
+    dismiss_consent(&cx, &mut warnings)?;
+
+    // 5. Facts from the DOM.
+    let info = cx.info()?;
+    let full_height = info.height.max(1.0);
+    let captured_height = full_height.min(max_y).ceil();
+    let truncated = (full_height > max_y).then(|| {
+        if grew {
+            format!(
+                "the page kept loading more content while scrolled (it reached {full_height:.0} px); the capture stops at the {max_y:.0} px limit"
+            )
+        } else {
+            format!("the page is {full_height:.0} px tall; the capture stops at the {max_y:.0} px limit")
+        }
+    });
+    let found: Vec<Found> = cx.eval(
+        "checking for obstructions",
+        &format!("ogObstructions({})", info.status.map_or("null".to_string(), |s| s.to_string())),
+        false,
+    )?;
+    let mut obstructions: Vec<Obstruction> = found
+        .into_iter()
+        .filter_map(|f| {
+            let kind = match f.kind.as_str() {
+                "login-wall" => ObstructionKind::LoginWall,
+                "consent-wall" => ObstructionKind::ConsentWall,
+                "error-page" => ObstructionKind::ErrorPage,
+                _ => return None,
+            };
+            Some(Obstruction { kind, detail: f.detail })
+        })
+        .collect();
+    let summary: Summary = cx.eval("summarising the page", &format!("ogSummary({captured_height})"), false)?;
+    let text_runs: Vec<TextRun> = cx.eval("reading the page text", &format!("ogTextRuns({captured_height})"), false)?;
+    let text_file = format!("{rel_dir}/text.json");
+    let text_path = dir.join("text.json");
+    let json = serde_json::to_vec_pretty(&text_runs).map_err(|e| Error::Protocol {
+        during: "writing text runs".into(),
+        source: Box::new(e),
+    })?;
+    std::fs::write(&text_path, json).map_err(|source| Error::Io { path: text_path.clone(), source })?;
+
+    // 6. MHTML before the picture-taking changes any styles.
+    let mhtml_file = if opts.mhtml {
+        match tab.call_method(Page::CaptureSnapshot {
+            format: Some(Page::CaptureSnapshotFormatOption::Mhtml),
+        }) {
+            Ok(snap) => {
+                let path = dir.join("page.mhtml");
+                std::fs::write(&path, snap.data).map_err(|source| Error::Io { path, source })?;
+                Some(format!("{rel_dir}/page.mhtml"))
+            }
+            Err(e) => {
+                let err = s.fail("saving the MHTML snapshot", e);
+                if err.is_browser_gone() {
+                    return Err(err);
+                }
+                warnings.push(format!("no MHTML snapshot: {err}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    // 7. Screenshot tiles.
+    let tiles = take_tiles(&cx, &dir, &rel_dir, captured_height, &text_runs, &mut obstructions)?;
+
+    let final_url = tab_url(&cx).unwrap_or(info.url);
+    Ok(PageCapture {
+        facts: PageFacts {
+            label: label.to_string(),
+            requested_url: url.to_string(),
+            final_url,
+            http_status: info.status,
+            title: info.title,
+            started,
+            ended: Utc::now(),
+            viewport_width: opts.viewport_width,
+            viewport_height: opts.viewport_height,
+            device_scale: opts.device_scale,
+            full_height,
+            captured_height,
+            truncated,
+            obstructions,
+            summary,
+            user_agent: info.user_agent,
+            browser_version: s.browser_version().to_string(),
+            tiles,
+            text_file,
+            mhtml_file,
+            warnings,
+        },
+        text_runs,
+    })
+}
+
+fn set_viewport(cx: &Ctx<'_>, height: u32) -> Result<(), Error> {
+    let o = &cx.s.opts;
+    cx.tab
+        .call_method(Emulation::SetDeviceMetricsOverride {
+            width: o.viewport_width,
+            height,
+            device_scale_factor: o.device_scale,
+            mobile: false,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .map_err(|e| cx.s.fail("setting the viewport", e))?;
+    Ok(())
+}
+
+fn tab_url(cx: &Ctx<'_>) -> Option<String> {
+    cx.tab.get_target_info().ok().map(|t| t.url).filter(|u| !u.is_empty())
+}
+
+/// Accept any JavaScript dialog the page still manages to open.
+fn dismiss_native_dialogs(tab: &Arc<Tab>) -> Result<(), Error> {
+    let weak: Weak<Tab> = Arc::downgrade(tab);
+    let listener = Arc::new(move |event: &headless_chrome::protocol::cdp::types::Event| {
+        if let headless_chrome::protocol::cdp::types::Event::PageJavascriptDialogOpening(_) = event {
+            let weak = weak.clone();
+            std::thread::spawn(move || {
+                if let Some(tab) = weak.upgrade() {
+                    let _ = tab.call_method(Page::HandleJavaScriptDialog {
+                        accept: true,
+                        prompt_text: None,
+                    });
+                }
+            });
+        }
+    });
+    tab.add_event_listener(listener).map_err(|e| Error::Protocol {
+        during: "watching for dialogs".into(),
+        source: e.into(),
+    })?;
+    Ok(())
+}
+
+fn navigate(cx: &Ctx<'_>, timeout: Duration) -> Result<(), Error> {
+    let (tx, rx) = mpsc::channel();
+    let tab = Arc::clone(cx.tab);
+    let url = cx.url.to_string();
+    std::thread::spawn(move || {
+        let r = tab.call_method(Page::Navigate {
+            url,
+            referrer: None,
+            transition_Type: None,
+            frame_id: None,
+            referrer_policy: None,
+        });
+        let _ = tx.send(r);
+    });
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(ret)) => match ret.error_text {
+            Some(err) if !err.is_empty() => Err(Error::Navigation {
+                url: cx.url.to_string(),
+                reason: explain_net_error(&err),
+            }),
+            _ => Ok(()),
+        },
+        Ok(Err(e)) => Err(cx.s.fail("loading the page", e)),
+        Err(_) => {
+            if cx.s.is_browser_gone() {
+                return Err(Error::BrowserCrashed {
+                    during: "loading the page".into(),
+                    source: None,
+                });
+            }
+            Err(Error::Timeout {
+                step: format!("loading {} (no response)", cx.url),
+                after: timeout,
+            })
+        }
+    }
+}
+
+fn explain_net_error(err: &str) -> String {
+    let hint = match err {
+        "net::ERR_TOO_MANY_REDIRECTS" => " (a redirect loop)",
+        "net::ERR_CONNECTION_RESET" => " (the server reset the connection)",
+        "net::ERR_CONNECTION_REFUSED" => " (nothing answers at that address)",
+        "net::ERR_NAME_NOT_RESOLVED" => " (the host name does not exist)",
+        "net::ERR_EMPTY_RESPONSE" => " (the server closed the connection without answering)",
+        "net::ERR_INTERNET_DISCONNECTED" => " (no network)",
+        _ => "",
+    };
+    format!("{err}{hint}")
+}
+
+fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error> {
+    for _ in 0..3 {
+        let c: Clicked = cx.eval("dismissing the consent dialog", "ogDismissConsent()", false)?;
+        let Some(label) = c.clicked else { return Ok(()) };
+        if c.kind.as_deref() == Some("accept") {
+            warnings.push(format!(
+                "the consent dialog offered no way to refuse; clicked \"{label}\""
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(600));
+    }
+    Ok(())
+}
+
+/// Screenshot the page in tiles of at most `tile_height` device px.
+fn take_tiles(
+    cx: &Ctx<'_>,
+    dir: &Path,
+    rel_dir: &str,
+    captured_height: f64,
+    text_runs: &[TextRun],
+    obstructions: &mut Vec<Obstruction>,
+) -> Result<Vec<Tile>, Error> {
+    let o = &cx.s.opts;
+    let scale = o.device_scale.max(0.1);
+    let tile_css = (f64::from(o.tile_height.max(256)) / scale).floor().max(1.0);
+    // Pin heights that follow the viewport, so the tall capture viewport does not stretch them.
+    let _: u32 = cx.eval("measuring the layout", "ogMeasureHeights()", false)?;
+    set_viewport(cx, o.viewport_height * 2)?;
+    let _: u32 = cx.eval("measuring the layout", "ogPinHeights()", false)?;
+    set_viewport(cx, o.viewport_height)?;
+    let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
+
+    let mut tiles = Vec::new();
+    let mut y = 0.0;
+    let mut n = 0;
+    while y < captured_height {
+        n += 1;
+        let h = tile_css.min(captured_height - y);
+        if n == 2 {
+            let _: u32 = cx.eval("hiding fixed elements", "ogUnfix()", false)?;
+        }
+        let shot = cx
+            .tab
+            .call_method(Page::CaptureScreenshot {
+                format: Some(Page::CaptureScreenshotFormatOption::Png),
+                quality: None,
+                clip: Some(Page::Viewport {
+                    x: 0.0,
+                    y,
+                    width: f64::from(o.viewport_width),
+                    height: h,
+                    scale: 1.0,
+                }),
+                from_surface: Some(true),
+                capture_beyond_viewport: Some(true),
+                optimize_for_speed: None,
+            })
+            .map_err(|e| cx.s.fail(&format!("taking screenshot tile {n}"), e))?;
+        let name = format!("tile-{n:03}.png");
+        let path = dir.join(&name);
+        let bytes = png_out::base64_decode(&shot.data).ok_or_else(|| Error::Image {
+            path: path.clone(),
+            reason: "not base64".into(),
+        })?;
+        drop(shot);
+        let written = png_out::write_rgb_png(&bytes, &path)?;
+        drop(bytes);
+        let px_per_css = f64::from(written.height) / h;
+        for &(a, b) in &written.uniform_bands {
+            let top = y + f64::from(a) / px_per_css;
+            let bottom = y + f64::from(b) / px_per_css;
+            // A blank band is one that covers text the DOM says is there.
+            if let Some(run) = text_runs.iter().find(|r| {
+                let mid = r.y + r.height / 2.0;
+                r.height >= 4.0 && r.width >= 4.0 && mid > top + 1.0 && mid < bottom - 1.0 && r.x < f64::from(o.viewport_width)
+            }) {
+                obstructions.push(Obstruction {
+                    kind: ObstructionKind::BlankRegion,
+                    detail: format!(
+                        "{name} rows {a}-{b} are one flat colour where the page has text (\"{}\" at y={:.0})",
+                        run.text.chars().take(40).collect::<String>(),
+                        run.y
+                    ),
+                });
+            }
+        }
+        tiles.push(Tile {
+            file: format!("{rel_dir}/{name}"),
+            css_y: y,
+            css_height: h,
+            width_px: written.width,
+            height_px: written.height,
+        });
+        y += h;
+    }
+    Ok(tiles)
+}

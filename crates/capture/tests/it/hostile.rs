@@ -1,0 +1,144 @@
+//! Hostile pages: walls, errors, hanging resources, fixed headers, scripts.
+
+use std::time::{Duration, Instant};
+
+use capture::{Error, Options};
+use model::ObstructionKind;
+
+use crate::common::{assert_in_order, browser_lock, capture, capture_with, files_under, hex, server, session};
+
+fn kinds(c: &crate::common::Captured) -> Vec<ObstructionKind> {
+    c.page.facts.obstructions.iter().map(|o| o.kind).collect()
+}
+
+#[test]
+fn login_wall_is_flagged() {
+    let c = capture(&Options::default(), "/hostile/login-wall/");
+    assert!(kinds(&c).contains(&ObstructionKind::LoginWall), "{:?}", c.page.facts.obstructions);
+    assert!(!kinds(&c).contains(&ObstructionKind::ErrorPage));
+}
+
+#[test]
+fn not_found_is_flagged() {
+    let c = capture(&Options::default(), "/hostile/finns-inte");
+    assert_eq!(c.page.facts.http_status, Some(404));
+    assert!(kinds(&c).contains(&ObstructionKind::ErrorPage), "{:?}", c.page.facts.obstructions);
+    assert_in_order(&c, &["Sidan finns inte"]);
+    // A normal page is not.
+    let ok = capture(&Options::default(), "/blogg/");
+    assert!(ok.page.facts.obstructions.is_empty(), "{:?}", ok.page.facts.obstructions);
+}
+
+#[test]
+fn hanging_subresource_does_not_hang_the_capture() {
+    let opts = Options {
+        settle_timeout: Duration::from_secs(6),
+        navigation_timeout: Duration::from_secs(10),
+        ..Options::default()
+    };
+    let start = Instant::now();
+    let c = capture(&opts, "/hostile/hanging/");
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(40), "capture took {took:?}");
+    assert_in_order(&c, &["Den här sidan väntar på en bild", "Text efter bilden syns ändå."]);
+    assert!(
+        c.page.facts.warnings.iter().any(|w| w.contains("load event")),
+        "{:?}",
+        c.page.facts.warnings
+    );
+}
+
+#[test]
+fn fixed_and_sticky_headers_are_painted_once() {
+    // Small tiles, so the page needs several and a repeated header would show.
+    let opts = Options {
+        tile_height: 1024,
+        ..Options::default()
+    };
+    let c = capture(&opts, "/hostile/fixed-headers/");
+    let f = &c.page.facts;
+    assert!(f.tiles.len() >= 5, "expected several tiles, got {}", f.tiles.len());
+    let rows = |col: &str| -> usize { c.tiles().iter().map(|(_, img)| img.rows_with(5, hex(col))).sum() };
+    assert_eq!(rows("c0392b"), 60, "fixed header rows");
+    assert_eq!(rows("2980b9"), 40, "sticky bar rows");
+    // The 100vh hero keeps its height: one viewport (the fixed header covers its top 60 px).
+    assert_eq!(rows("f1c40f"), 900 - 60, "100vh hero rows");
+    assert_eq!(f.full_height, 900.0 + 40.0 + 4.0 * 1500.0);
+    let texts = c.texts();
+    assert_eq!(texts.iter().filter(|t| **t == "Fast sidhuvud").count(), 1);
+    assert_in_order(&c, &["Fast sidhuvud", "Sida med fast sidhuvud", "Klistrig rubrik", "Första avsnittet", "Sista avsnittet"]);
+}
+
+#[test]
+fn every_script_is_in_the_text_runs() {
+    let c = capture(&Options::default(), "/hostile/sprak/");
+    assert_in_order(
+        &c,
+        &[
+            "Räksmörgås och blåbärssylt åt älgen på ön.",
+            "مرحبا بكم في بلدية غيسلافيد",
+            "欢迎来到吉斯拉沃德市",
+            "Sommar ☀️ och glass 🍦 i parken 🎉",
+        ],
+    );
+    let arabic = c.page.text_runs.iter().find(|r| r.text.contains("مرحبا")).expect("arabic run");
+    assert!(arabic.rtl, "arabic run not marked rtl");
+    let swedish = c.page.text_runs.iter().find(|r| r.text.contains("Räksmörgås")).expect("swedish run");
+    assert!(!swedish.rtl);
+}
+
+#[test]
+fn dialogs_do_not_block() {
+    let c = capture(&Options::default(), "/hostile/dialogs/");
+    assert_in_order(&c, &["Sidan med dialogrutor", "Dialogrutan stängdes."]);
+}
+
+#[test]
+fn cookie_gated_page_with_cookie_file() {
+    const SECRET: &str = "hemlig-sessionsnyckel-4711";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cookies.txt");
+    std::fs::write(
+        &file,
+        format!("# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\t{SECRET}\n"),
+    )
+    .unwrap();
+    let cookies = capture::load_cookies(&file).expect("load cookies.txt");
+    assert!(!format!("{cookies:?}").contains(SECRET), "cookie value in Debug");
+
+    let without = capture(&Options::default(), "/hostile/inloggad/");
+    assert!(kinds(&without).contains(&ObstructionKind::LoginWall));
+    assert!(!without.all_text().contains("inloggat innehåll"));
+
+    let opts = Options { cookies, ..Options::default() };
+    let with = capture(&opts, "/hostile/inloggad/");
+    assert_in_order(&with, &["Det här är inloggat innehåll"]);
+    assert!(with.page.facts.obstructions.is_empty(), "{:?}", with.page.facts.obstructions);
+    let facts = serde_json::to_string(&with.page.facts).unwrap();
+    assert!(!facts.contains(SECRET), "cookie value in the page facts");
+    let files = files_under(with.dir.path());
+    assert!(files.len() >= 3, "{files:?}");
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()),
+            "cookie value written to {}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn unreachable_pages_are_navigation_errors() {
+    let _guard = browser_lock();
+    let s = session(&Options::default());
+    let dir = tempfile::tempdir().unwrap();
+    for path in ["/_/redirect-loop/a", "/_/reset"] {
+        let e = s.capture(&server().url(path), dir.path(), "01-start").expect_err(path);
+        assert!(matches!(e, Error::Navigation { .. }), "{path}: {e:?}");
+        assert!(!e.is_browser_gone());
+    }
+    // The session is still usable afterwards.
+    let c = capture_with(&s, "/blogg/");
+    assert_in_order(&c, &["Skolbloggen"]);
+}
