@@ -1,0 +1,50 @@
+//! Capture one page and print its facts: `cargo run -p capture --example capture -- URL|/fixture/path OUT_DIR [max_height] [tile_height]`.
+//!
+//! A path starting with `/` is served by a fixture server started here.
+//! Used to measure time and memory (`/usr/bin/time -v`).
+
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(target), Some(out)) = (args.first(), args.get(1)) else {
+        eprintln!("usage: capture URL|/fixture/path OUT_DIR [max_height] [tile_height]");
+        std::process::exit(2);
+    };
+    let mut opts = capture::Options::default();
+    if let Some(h) = args.get(2).and_then(|a| a.parse().ok()) {
+        opts.max_height = h;
+    }
+    if let Some(h) = args.get(3).and_then(|a| a.parse().ok()) {
+        opts.tile_height = h;
+    }
+    let server = fixture_server::FixtureServer::start().expect("start fixture server");
+    let url = if target.starts_with('/') { server.url(target) } else { target.clone() };
+    let t = Instant::now();
+    let session = match capture::Session::launch(&opts) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    let launched = t.elapsed();
+    let t = Instant::now();
+    match session.capture(&url, std::path::Path::new(out), "01-start") {
+        Ok(page) => {
+            let took = t.elapsed();
+            println!("{}", serde_json::to_string_pretty(&page.facts).expect("facts to JSON"));
+            eprintln!(
+                "launch {:.2} s, capture {:.2} s, {} tiles, {} text runs",
+                launched.as_secs_f64(),
+                took.as_secs_f64(),
+                page.facts.tiles.len(),
+                page.text_runs.len()
+            );
+        }
+        Err(e) => {
+            eprintln!("error: {e} (browser gone: {})", e.is_browser_gone());
+            std::process::exit(1);
+        }
+    }
+}
