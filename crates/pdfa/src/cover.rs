@@ -1,0 +1,286 @@
+//! The cover page (följeblad) in Swedish, and the document metadata taken from the record.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Stockholm;
+use model::{PageFacts, Record};
+
+use crate::font::CidFont;
+use crate::layout::{Canvas, A4};
+use crate::xmp::Meta;
+use crate::PageInput;
+
+const BODY: f64 = 9.5;
+const SMALL: f64 = 7.5;
+const H1: f64 = 17.0;
+const H2: f64 = 12.0;
+const LABEL: f64 = 130.0;
+
+/// `2026-07-01 10:00:12 CEST`
+pub(crate) fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Stockholm).format("%Y-%m-%d %H:%M:%S %Z").to_string()
+}
+
+/// `2026-07-01 08:00:12 UTC`
+pub(crate) fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+fn or_missing(s: Option<&str>) -> String {
+    match s {
+        Some(s) if !s.trim().is_empty() => s.to_string(),
+        _ => "uppgift saknas".to_string(),
+    }
+}
+
+/// The name a person would call the record by.
+fn subject_name(record: &Record) -> String {
+    if let Some(account) = &record.account {
+        return account.name.clone();
+    }
+    record
+        .pages
+        .first()
+        .map(|p| if p.title.trim().is_empty() { p.final_url.clone() } else { p.title.clone() })
+        .unwrap_or_else(|| record.record_id.clone())
+}
+
+/// The moment the document describes, and the moment it was finished.
+fn times(record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = record.captured_at().unwrap_or(DateTime::UNIX_EPOCH);
+    let end = record.pages.iter().map(|p| p.ended).max().unwrap_or(start).max(start);
+    (start, end)
+}
+
+/// Title, author and capture facts for XMP and Info.
+pub(crate) fn meta(record: &Record) -> Meta {
+    let (start, end) = times(record);
+    let title = match &record.period {
+        Some(period) => format!("Ögonblicksbild av {}, {}", subject_name(record), period.replace('-', " ")),
+        None => format!("Ögonblicksbild av {}, {}", subject_name(record), local(start)),
+    };
+    let author = record
+        .organisation
+        .as_ref()
+        .map(|o| o.name.clone())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| record.operator.clone());
+    let urls: Vec<&str> = record.pages.iter().map(|p| p.final_url.as_str()).collect();
+    let browsers: Vec<&str> = dedup(record.pages.iter().map(|p| p.browser_version.as_str()));
+    Meta {
+        title,
+        author,
+        subject: format!("{} ({}), {}", record.kind.display_sv(), record.handling.display_sv(), record.record_id),
+        creator_tool: format!("ogonblick {}", record.ogonblick_version),
+        producer: format!("ogonblick {} (pdfa, lopdf)", record.ogonblick_version),
+        created: end,
+        modified: end,
+        custom: vec![
+            ("recordId", "Record id in the archive", record.record_id.clone()),
+            ("kind", "Why the record exists", record.kind.display_sv().to_string()),
+            ("handling", "Upprättad or inkommen", record.handling.display_sv().to_string()),
+            ("period", "Half-year period", record.period.clone().unwrap_or_default()),
+            ("accountId", "Account id in the register", record.account.as_ref().map(|a| a.id.clone()).unwrap_or_default()),
+            ("pageUrls", "Final URLs of the captured pages", urls.join(" ")),
+            ("captureStarted", "Capture start (UTC)", crate::xmp::xmp_date(start)),
+            ("captureEnded", "Capture end (UTC)", crate::xmp::xmp_date(end)),
+            ("diarienummer", "Diarienummer at sealing", record.diarienummer.clone()),
+            ("browser", "Browser version", browsers.join(", ")),
+            ("ogonblickVersion", "ogonblick version", record.ogonblick_version.clone()),
+        ],
+    }
+}
+
+fn dedup<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for i in items {
+        if !i.is_empty() && !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The sammanfattning av innehållet of one page, in a few sentences.
+pub(crate) fn summary_sv(page: &PageFacts) -> String {
+    let s = &page.summary;
+    let mut parts = Vec::new();
+    let title = if s.title.trim().is_empty() { page.title.trim() } else { s.title.trim() };
+    if title.is_empty() {
+        parts.push("Sidan saknar titel.".to_string());
+    } else {
+        parts.push(format!("Sidan har titeln \"{title}\"."));
+    }
+    if let Some(d) = s.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        parts.push(format!("Beskrivning: \"{}\".", d.trim()));
+    }
+    if let Some(platform) = s.platform.as_deref().filter(|p| !p.is_empty()) {
+        parts.push(format!("Sidan känns igen som {platform}."));
+    }
+    match (s.posts_visible, &s.newest_post, &s.oldest_post) {
+        (Some(n), newest, oldest) => {
+            let mut t = format!("{n} inlägg syns i ögonblicksbilden");
+            if let Some(newest) = newest {
+                t.push_str(&format!(", det nyaste från {newest}"));
+            }
+            if let Some(oldest) = oldest {
+                t.push_str(&format!(", det äldsta från {oldest}"));
+            }
+            parts.push(format!("{t}."));
+        }
+        (None, Some(newest), _) => parts.push(format!("Det nyaste synliga inlägget är från {newest}.")),
+        _ => {}
+    }
+    if let Some(f) = s.followers.as_deref().filter(|f| !f.is_empty()) {
+        parts.push(format!("Sidan visar {f} följare."));
+    }
+    if !s.headings.is_empty() {
+        let shown: Vec<&str> = s.headings.iter().take(8).map(|h| h.trim()).collect();
+        let more = s.headings.len().saturating_sub(shown.len());
+        let mut t = format!("Rubriker: {}", shown.join(" · "));
+        if more > 0 {
+            t.push_str(&format!(" (och {more} till)"));
+        }
+        parts.push(format!("{t}."));
+    }
+    parts.push(format!("Synlig text: {} ord.", s.word_count));
+    parts.join(" ")
+}
+
+/// Lay out the cover pages; `shot_pages[i]` is how many PDF pages page `i`'s screenshot takes.
+pub(crate) fn pages(record: &Record, inputs: &[PageInput], shot_pages: &[usize], font: &mut CidFont) -> Vec<String> {
+    // First pass with a guess for the number of cover pages, then again with the real number.
+    let first = layout(record, inputs, shot_pages, 1, font).len();
+    let cover = layout(record, inputs, shot_pages, first, font);
+    if cover.len() == first {
+        cover
+    } else {
+        layout(record, inputs, shot_pages, cover.len(), font)
+    }
+}
+
+fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pages: usize, font: &mut CidFont) -> Vec<String> {
+    let mut c = Canvas::new(font, A4, 50.0);
+    let (start, end) = times(record);
+    c.paragraph("Följeblad", BODY, 0.0);
+    c.paragraph(&format!("Ögonblicksbild av {}", subject_name(record)), H1, 0.0);
+    c.rule();
+
+    let org = record.organisation.as_ref();
+    let account = record.account.as_ref();
+    c.field("Organisation:", &or_missing(org.map(|o| o.name.as_str())), BODY, LABEL);
+    c.field("Arkivbildare:", &or_missing(org.map(|o| o.archive_creator.as_str())), BODY, LABEL);
+    match account {
+        Some(a) => {
+            c.field("Konto:", &format!("{} (id {})", a.name, a.id), BODY, LABEL);
+            c.field("Plattform:", a.platform.display_sv(), BODY, LABEL);
+            c.field("Adress:", &a.url, BODY, LABEL);
+            c.field("Verksamhet:", &or_missing(Some(&a.unit)), BODY, LABEL);
+            c.field("Ansvarig nämnd:", &or_missing(Some(&a.board)), BODY, LABEL);
+        }
+        None => {
+            c.field("Konto:", "inget konto i förteckningen (manuell ögonblicksbild)", BODY, LABEL);
+            let url = record.pages.first().map(|p| p.requested_url.as_str());
+            c.field("Adress:", &or_missing(url), BODY, LABEL);
+        }
+    }
+    c.field("Period:", &or_missing(record.period.as_deref()), BODY, LABEL);
+    c.field("Typ:", record.kind.display_sv(), BODY, LABEL);
+    c.field("Handlingstyp:", record.handling.display_sv(), BODY, LABEL);
+    c.field("Id i arkivet:", &record.record_id, BODY, LABEL);
+    c.field("Tagen (svensk tid):", &format!("{} – {}", local(start), local(end)), BODY, LABEL);
+    c.field("Tagen (UTC):", &format!("{} – {}", utc(start), utc(end)), BODY, LABEL);
+    c.field("Utförd av:", &or_missing(Some(&record.operator)), BODY, LABEL);
+    if let Some(reason) = record.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+        c.field("Anledning:", reason, BODY, LABEL);
+    }
+    let dnr = if record.diarienummer.trim().is_empty() { "______________________".to_string() } else { record.diarienummer.clone() };
+    c.field("Diarienummer:", &dnr, BODY, LABEL);
+
+    c.heading("Sidor som ingår", H2);
+    if record.pages.is_empty() {
+        c.paragraph("Inga sidor fångades.", BODY, 0.0);
+    }
+    let mut next = cover_pages + 1;
+    for (i, page) in record.pages.iter().enumerate() {
+        let n = inputs.iter().position(|p| std::ptr::eq(p.facts, page)).and_then(|k| shot_pages.get(k)).copied().unwrap_or(0);
+        let title = if page.title.trim().is_empty() { "(utan titel)" } else { page.title.trim() };
+        c.paragraph(&format!("{}. {}", i + 1, title), BODY, 0.0);
+        c.field("Begärd adress:", &page.requested_url, BODY, LABEL);
+        if page.final_url != page.requested_url {
+            c.field("Slutlig adress:", &page.final_url, BODY, LABEL);
+        }
+        let status = page.http_status.map_or_else(|| "okänd".to_string(), |s| s.to_string());
+        c.field("HTTP-status:", &status, BODY, LABEL);
+        c.field("Tagen:", &format!("{} ({})", local(page.started), utc(page.started)), BODY, LABEL);
+        c.field(
+            "Storlek:",
+            &format!(
+                "{} × {} px fönster, skala {}, sidhöjd {:.0} px, fångad höjd {:.0} px",
+                page.viewport_width, page.viewport_height, page.device_scale, page.full_height, page.captured_height
+            ),
+            BODY,
+            LABEL,
+        );
+        let where_ = if n == 0 { "ingen skärmbild".to_string() } else { format!("PDF-sida {}–{} ({} sidor)", next, next + n - 1, n) };
+        c.field("I detta dokument:", &where_, BODY, LABEL);
+        next += n;
+        c.space(3.0);
+    }
+
+    c.heading("Sammanfattning av innehållet", H2);
+    if record.pages.is_empty() {
+        c.paragraph("Ingen sammanfattning: inga sidor fångades.", BODY, 0.0);
+    }
+    for (i, page) in record.pages.iter().enumerate() {
+        c.paragraph(&format!("{}. {}", i + 1, summary_sv(page)), BODY, 0.0);
+        c.space(2.0);
+    }
+
+    c.heading("Varningar", H2);
+    let mut warnings = Vec::new();
+    if record.late {
+        warnings.push("Ögonblicksbilden togs mer än 14 dagar efter halvårsskiftet (sen, inte bakåtdaterad).".to_string());
+    }
+    for (i, page) in record.pages.iter().enumerate() {
+        if let Some(why) = &page.truncated {
+            warnings.push(format!(
+                "Sida {}: avkortad vid {:.0} av {:.0} px ({why}).",
+                i + 1,
+                page.captured_height,
+                page.full_height
+            ));
+        }
+        for o in &page.obstructions {
+            warnings.push(format!("Sida {}: hinder – {} ({}).", i + 1, o.kind.display_sv(), o.detail));
+        }
+        for w in &page.warnings {
+            warnings.push(format!("Sida {}: {w}", i + 1));
+        }
+    }
+    if warnings.is_empty() {
+        c.paragraph("Inga varningar.", BODY, 0.0);
+    }
+    for w in &warnings {
+        c.paragraph(&format!("• {w}"), BODY, 0.0);
+    }
+
+    c.heading("Kontrollsummor (SHA-256) för råfilerna", H2);
+    if record.files.is_empty() {
+        c.paragraph("Inga råfiler.", BODY, 0.0);
+    }
+    for (file, sum) in &record.files {
+        c.paragraph(file, SMALL, 0.0);
+        c.paragraph(sum, SMALL, 12.0);
+    }
+
+    c.heading("Programvara", H2);
+    c.field("Verktyg:", &format!("ogonblick {}", record.ogonblick_version), BODY, LABEL);
+    for b in dedup(record.pages.iter().map(|p| p.browser_version.as_str())) {
+        c.field("Webbläsare:", b, BODY, LABEL);
+    }
+    for ua in dedup(record.pages.iter().map(|p| p.user_agent.as_str())) {
+        c.field("User agent:", ua, SMALL, LABEL);
+    }
+    let footer = format!("Följeblad för {}", record.record_id);
+    c.finish(&footer)
+}

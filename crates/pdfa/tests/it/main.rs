@@ -1,0 +1,1 @@
+//! Integration tests of the pdfa crate against real validators and renderers.
