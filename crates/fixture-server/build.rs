@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -19,7 +21,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let site = manifest.join("../../fixtures/site");
     println!("cargo:rerun-if-changed={}", site.display());
     let mut files = Vec::new();
@@ -27,9 +30,18 @@ fn main() {
     let mut code = String::from("/// Every file of `fixtures/site`: path relative to the site root, bytes.\npub static FILES: &[(&str, &[u8])] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let rel = f.strip_prefix(&site).expect("walked under site").to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&site)
+            .expect("walked under site")
+            .to_string_lossy()
+            .replace('\\', "/");
         let abs = f.canonicalize().expect("file exists");
-        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.to_string_lossy()).expect("write to string");
+        writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.to_string_lossy()
+        )
+        .expect("write to string");
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("site.rs");

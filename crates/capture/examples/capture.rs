@@ -19,7 +19,11 @@ fn main() {
         opts.tile_height = h;
     }
     let server = fixture_server::FixtureServer::start().expect("start fixture server");
-    let url = if target.starts_with('/') { server.url(target) } else { target.clone() };
+    let url = if target.starts_with('/') {
+        server.url(target)
+    } else {
+        target.clone()
+    };
     let t = Instant::now();
     let session = match capture::Session::launch(&opts) {
         Ok(s) => s,
@@ -33,7 +37,10 @@ fn main() {
     match session.capture(&url, std::path::Path::new(out), "01-start") {
         Ok(page) => {
             let took = t.elapsed();
-            println!("{}", serde_json::to_string_pretty(&page.facts).expect("facts to JSON"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&page.facts).expect("facts to JSON")
+            );
             eprintln!(
                 "launch {:.2} s, capture {:.2} s, {} tiles, {} text runs",
                 launched.as_secs_f64(),

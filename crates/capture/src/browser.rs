@@ -9,7 +9,12 @@ use headless_chrome::{Browser, LaunchOptions};
 use crate::{Error, Options, PageCapture};
 
 /// Names tried on PATH, in order.
-const PATH_NAMES: [&str; 4] = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+const PATH_NAMES: [&str; 4] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
 
 /// Find the Chromium binary: `explicit` (`--chrome`), then `$CHROME`, then
 /// the usual names on PATH. Nothing is ever downloaded.
@@ -21,7 +26,11 @@ pub fn find_chrome(explicit: Option<&Path>) -> Result<PathBuf, Error> {
     )
 }
 
-fn find_chrome_in(explicit: Option<&Path>, env_chrome: Option<&OsStr>, path_var: Option<&OsStr>) -> Result<PathBuf, Error> {
+fn find_chrome_in(
+    explicit: Option<&Path>,
+    env_chrome: Option<&OsStr>,
+    path_var: Option<&OsStr>,
+) -> Result<PathBuf, Error> {
     if let Some(p) = explicit {
         return if is_executable(p) {
             Ok(p.to_path_buf())
@@ -49,7 +58,9 @@ fn find_chrome_in(explicit: Option<&Path>, env_chrome: Option<&OsStr>, path_var:
         }
     }
     tried.push(format!("{} on PATH", PATH_NAMES.join(", ")));
-    Err(Error::BrowserNotFound { tried: tried.join("; ") })
+    Err(Error::BrowserNotFound {
+        tried: tried.join("; "),
+    })
 }
 
 fn search_path(name: &Path, path_var: Option<&OsStr>) -> Option<PathBuf> {
@@ -172,7 +183,10 @@ impl Session {
     /// Capture `url` into `record_dir/capture/<label>/`.
     pub fn capture(&self, url: &str, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
         crate::validate_url(url)?;
-        let tab = self.browser.new_tab().map_err(|e| self.fail("opening a tab", e))?;
+        let tab = self
+            .browser
+            .new_tab()
+            .map_err(|e| self.fail("opening a tab", e))?;
         let result = crate::page::capture(self, &tab, url, record_dir, label);
         // Close without running beforeunload handlers; a dead browser cannot close tabs.
         let _ = tab.close(false);
@@ -181,7 +195,11 @@ impl Session {
     }
 
     /// Turn a DevTools failure into the right error: a crash if the browser is gone.
-    pub(crate) fn fail(&self, during: &str, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Error {
+    pub(crate) fn fail(
+        &self,
+        during: &str,
+        e: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
         let source = e.into();
         if self.is_browser_gone() || source.to_string().contains("connection is closed") {
             Error::BrowserCrashed {

@@ -126,15 +126,21 @@ fn parse_netscape(text: &str) -> Result<Vec<Cookie>, (usize, &'static str)> {
             "FALSE" => false,
             _ => return Err((line_no, "the secure field (4th) must be TRUE or FALSE")),
         };
-        let expires: f64 = fields[4]
-            .trim()
-            .parse()
-            .map_err(|_| (line_no, "the expiry field (5th) must be a number of seconds"))?;
+        let expires: f64 = fields[4].trim().parse().map_err(|_| {
+            (
+                line_no,
+                "the expiry field (5th) must be a number of seconds",
+            )
+        })?;
         out.push(Cookie {
             name: fields[5].to_string(),
             value: fields[6].to_string(),
             domain: fields[0].to_string(),
-            path: if fields[2].is_empty() { "/".to_string() } else { fields[2].to_string() },
+            path: if fields[2].is_empty() {
+                "/".to_string()
+            } else {
+                fields[2].to_string()
+            },
             secure,
             http_only,
             expires: (expires > 0.0).then_some(expires),

@@ -18,7 +18,8 @@ use crate::{Error, PageCapture, Session};
 const JS: &str = include_str!("page.js");
 
 /// Runs before any page script: dialogs must never block the capture.
-const NO_DIALOGS: &str = "window.alert = function () {}; window.confirm = function () { return true; }; \
+const NO_DIALOGS: &str =
+    "window.alert = function () {}; window.confirm = function () { return true; }; \
      window.prompt = function () { return null; }; window.print = function () {};";
 
 #[derive(Deserialize)]
@@ -73,7 +74,12 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Evaluate `call` (an expression using the helpers in page.js) and parse its JSON result.
-    fn eval<T: DeserializeOwned>(&self, step: &str, call: &str, is_async: bool) -> Result<T, Error> {
+    fn eval<T: DeserializeOwned>(
+        &self,
+        step: &str,
+        call: &str,
+        is_async: bool,
+    ) -> Result<T, Error> {
         let expression = if is_async {
             format!("(async function () {{ {JS}\n return JSON.stringify(await {call}); }})()")
         } else {
@@ -127,18 +133,28 @@ impl Ctx<'_> {
     }
 }
 
-pub(crate) fn capture(s: &Session, tab: &Arc<Tab>, url: &str, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
+pub(crate) fn capture(
+    s: &Session,
+    tab: &Arc<Tab>,
+    url: &str,
+    record_dir: &Path,
+    label: &str,
+) -> Result<PageCapture, Error> {
     let opts = &s.opts;
     let started = Utc::now();
     let t0 = Instant::now();
-    let settle_deadline = t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
+    let settle_deadline =
+        t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
     let remaining = || settle_deadline.saturating_duration_since(Instant::now());
     let cx = Ctx { s, tab, url };
     let mut warnings: Vec<String> = Vec::new();
 
     let rel_dir = format!("capture/{label}");
     let dir = record_dir.join("capture").join(label);
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+        path: dir.clone(),
+        source,
+    })?;
 
     // 1. The tab: viewport, user agent without "Headless", no blocking dialogs.
     set_viewport(&cx, opts.viewport_height)?;
@@ -227,11 +243,17 @@ pub(crate) fn capture(s: &Session, tab: &Arc<Tab>, url: &str, record_dir: &Path,
     let budget_ms = remaining().as_millis().max(1000);
     let scroll: ScrollResult = cx.eval(
         "scrolling through the page",
-        &format!("ogScrollPass({max_y}, {}, {budget_ms}, 120)", opts.viewport_height),
+        &format!(
+            "ogScrollPass({max_y}, {}, {budget_ms}, 120)",
+            opts.viewport_height
+        ),
         true,
     )?;
     if scroll.timed_out {
-        warnings.push("scrolling through the page ran out of time; content further down may not have loaded".into());
+        warnings.push(
+            "scrolling through the page ran out of time; content further down may not have loaded"
+                .into(),
+        );
     }
     let grew = scroll.end_height > scroll.start_height + 1.0;
     let mut rounds = 0;
@@ -278,7 +300,10 @@ pub(crate) fn capture(s: &Session, tab: &Arc<Tab>, url: &str, record_dir: &Path,
     });
     let found: Vec<Found> = cx.eval(
         "checking for obstructions",
-        &format!("ogObstructions({})", info.status.map_or("null".to_string(), |s| s.to_string())),
+        &format!(
+            "ogObstructions({})",
+            info.status.map_or("null".to_string(), |s| s.to_string())
+        ),
         false,
     )?;
     let mut obstructions: Vec<Obstruction> = found
@@ -290,18 +315,32 @@ pub(crate) fn capture(s: &Session, tab: &Arc<Tab>, url: &str, record_dir: &Path,
                 "error-page" => ObstructionKind::ErrorPage,
                 _ => return None,
             };
-            Some(Obstruction { kind, detail: f.detail })
+            Some(Obstruction {
+                kind,
+                detail: f.detail,
+            })
         })
         .collect();
-    let summary: Summary = cx.eval("summarising the page", &format!("ogSummary({captured_height})"), false)?;
-    let text_runs: Vec<TextRun> = cx.eval("reading the page text", &format!("ogTextRuns({captured_height})"), false)?;
+    let summary: Summary = cx.eval(
+        "summarising the page",
+        &format!("ogSummary({captured_height})"),
+        false,
+    )?;
+    let text_runs: Vec<TextRun> = cx.eval(
+        "reading the page text",
+        &format!("ogTextRuns({captured_height})"),
+        false,
+    )?;
     let text_file = format!("{rel_dir}/text.json");
     let text_path = dir.join("text.json");
     let json = serde_json::to_vec_pretty(&text_runs).map_err(|e| Error::Protocol {
         during: "writing text runs".into(),
         source: Box::new(e),
     })?;
-    std::fs::write(&text_path, json).map_err(|source| Error::Io { path: text_path.clone(), source })?;
+    std::fs::write(&text_path, json).map_err(|source| Error::Io {
+        path: text_path.clone(),
+        source,
+    })?;
 
     // 6. MHTML before the picture-taking changes any styles.
     let mhtml_file = if opts.mhtml {
@@ -327,7 +366,14 @@ pub(crate) fn capture(s: &Session, tab: &Arc<Tab>, url: &str, record_dir: &Path,
     };
 
     // 7. Screenshot tiles.
-    let tiles = take_tiles(&cx, &dir, &rel_dir, captured_height, &text_runs, &mut obstructions)?;
+    let tiles = take_tiles(
+        &cx,
+        &dir,
+        &rel_dir,
+        captured_height,
+        &text_runs,
+        &mut obstructions,
+    )?;
 
     let final_url = tab_url(&cx).unwrap_or(info.url);
     Ok(PageCapture {
@@ -382,29 +428,38 @@ fn set_viewport(cx: &Ctx<'_>, height: u32) -> Result<(), Error> {
 }
 
 fn tab_url(cx: &Ctx<'_>) -> Option<String> {
-    cx.tab.get_target_info().ok().map(|t| t.url).filter(|u| !u.is_empty())
+    cx.tab
+        .get_target_info()
+        .ok()
+        .map(|t| t.url)
+        .filter(|u| !u.is_empty())
 }
 
 /// Accept any JavaScript dialog the page still manages to open.
 fn dismiss_native_dialogs(tab: &Arc<Tab>) -> Result<(), Error> {
     let weak: Weak<Tab> = Arc::downgrade(tab);
-    let listener = Arc::new(move |event: &headless_chrome::protocol::cdp::types::Event| {
-        if let headless_chrome::protocol::cdp::types::Event::PageJavascriptDialogOpening(_) = event {
-            let weak = weak.clone();
-            std::thread::spawn(move || {
-                if let Some(tab) = weak.upgrade() {
-                    let _ = tab.call_method(Page::HandleJavaScriptDialog {
-                        accept: true,
-                        prompt_text: None,
-                    });
-                }
-            });
-        }
-    });
-    tab.add_event_listener(listener).map_err(|e| Error::Protocol {
-        during: "watching for dialogs".into(),
-        source: e.into(),
-    })?;
+    let listener = Arc::new(
+        move |event: &headless_chrome::protocol::cdp::types::Event| {
+            if let headless_chrome::protocol::cdp::types::Event::PageJavascriptDialogOpening(_) =
+                event
+            {
+                let weak = weak.clone();
+                std::thread::spawn(move || {
+                    if let Some(tab) = weak.upgrade() {
+                        let _ = tab.call_method(Page::HandleJavaScriptDialog {
+                            accept: true,
+                            prompt_text: None,
+                        });
+                    }
+                });
+            }
+        },
+    );
+    tab.add_event_listener(listener)
+        .map_err(|e| Error::Protocol {
+            during: "watching for dialogs".into(),
+            source: e.into(),
+        })?;
     Ok(())
 }
 
@@ -462,7 +517,9 @@ fn explain_net_error(err: &str) -> String {
 fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error> {
     for _ in 0..3 {
         let c: Clicked = cx.eval("dismissing the consent dialog", "ogDismissConsent()", false)?;
-        let Some(label) = c.clicked else { return Ok(()) };
+        let Some(label) = c.clicked else {
+            return Ok(());
+        };
         if c.kind.as_deref() == Some("accept") {
             warnings.push(format!(
                 "the consent dialog offered no way to refuse; clicked \"{label}\""
@@ -534,7 +591,11 @@ fn take_tiles(
             // A blank band is one that covers text the DOM says is there.
             if let Some(run) = text_runs.iter().find(|r| {
                 let mid = r.y + r.height / 2.0;
-                r.height >= 4.0 && r.width >= 4.0 && mid > top + 1.0 && mid < bottom - 1.0 && r.x < f64::from(o.viewport_width)
+                r.height >= 4.0
+                    && r.width >= 4.0
+                    && mid > top + 1.0
+                    && mid < bottom - 1.0
+                    && r.x < f64::from(o.viewport_width)
             }) {
                 obstructions.push(Obstruction {
                     kind: ObstructionKind::BlankRegion,

@@ -93,7 +93,9 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
                 _ => (p[0], p[0], p[0], 255),
             };
             // Flatten any transparency onto white, as a viewer would show it.
-            let blend = |c: u8| ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a)) + 127) / 255) as u8;
+            let blend = |c: u8| {
+                ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a)) + 127) / 255) as u8
+            };
             out.copy_from_slice(&[blend(r), blend(g), blend(b)]);
         }
         let uniform = rgb.chunks_exact(3).all(|p| p == &rgb[..3]);

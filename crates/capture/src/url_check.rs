@@ -42,7 +42,10 @@ pub fn validate_url(url: &str) -> Result<(), Error> {
     {
         return Err(bad("its host name has characters a host name cannot have"));
     }
-    if let Some((_, port)) = host_port.rsplit_once(':').filter(|_| !host_port.ends_with(']')) {
+    if let Some((_, port)) = host_port
+        .rsplit_once(':')
+        .filter(|_| !host_port.ends_with(']'))
+    {
         if !port.is_empty() && port.parse::<u16>().is_err() {
             return Err(bad("its port is not a number from 0 to 65535"));
         }

@@ -220,7 +220,9 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
         drop(stream);
         return Ok(());
     }
-    let Some(req) = read_request(&mut stream)? else { return Ok(()) };
+    let Some(req) = read_request(&mut stream)? else {
+        return Ok(());
+    };
     let path = req.path.as_str();
 
     if path.starts_with("/_/never") {
@@ -233,18 +235,46 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
     }
     if let Some(rest) = path.strip_prefix("/_/img/") {
         return match parse_img(rest) {
-            Some((rgb, w, h)) => respond(&mut stream, 200, "OK", "image/png", &[], &solid_png(rgb, w, h)),
+            Some((rgb, w, h)) => respond(
+                &mut stream,
+                200,
+                "OK",
+                "image/png",
+                &[],
+                &solid_png(rgb, w, h),
+            ),
             None => not_found(&mut stream),
         };
     }
     if path == "/_/redirect-loop/a" {
-        return respond(&mut stream, 302, "Found", "text/plain", &[("Location", "/_/redirect-loop/b")], b"");
+        return respond(
+            &mut stream,
+            302,
+            "Found",
+            "text/plain",
+            &[("Location", "/_/redirect-loop/b")],
+            b"",
+        );
     }
     if path == "/_/redirect-loop/b" {
-        return respond(&mut stream, 302, "Found", "text/plain", &[("Location", "/_/redirect-loop/a")], b"");
+        return respond(
+            &mut stream,
+            302,
+            "Found",
+            "text/plain",
+            &[("Location", "/_/redirect-loop/a")],
+            b"",
+        );
     }
     if path == "/_/redirect" {
-        return respond(&mut stream, 302, "Found", "text/plain", &[("Location", "/blogg/")], b"");
+        return respond(
+            &mut stream,
+            302,
+            "Found",
+            "text/plain",
+            &[("Location", "/blogg/")],
+            b"",
+        );
     }
     if let Some(code) = path.strip_prefix("/_/status/") {
         let code: u16 = code.trim_end_matches('/').parse().unwrap_or(500);
@@ -252,7 +282,14 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
             "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>Fel {code}</title></head>\
              <body><h1>Något gick fel</h1><p>Servern svarade med status {code}.</p></body></html>"
         );
-        return respond(&mut stream, code, "Status", "text/html; charset=utf-8", &[], body.as_bytes());
+        return respond(
+            &mut stream,
+            code,
+            "Status",
+            "text/html; charset=utf-8",
+            &[],
+            body.as_bytes(),
+        );
     }
     if path == "/hostile/inloggad/" || path == "/hostile/inloggad" {
         let logged_in = req.cookie.as_deref().is_some_and(|c| {
@@ -260,9 +297,20 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
                 .filter_map(|kv| kv.trim().split_once('='))
                 .any(|(k, v)| k == SESSION_COOKIE_NAME && !v.is_empty())
         });
-        let file = if logged_in { "hostile/inloggad/inloggad.html" } else { "hostile/inloggad/index.html" };
+        let file = if logged_in {
+            "hostile/inloggad/inloggad.html"
+        } else {
+            "hostile/inloggad/index.html"
+        };
         return match find(file) {
-            Some(body) => respond(&mut stream, 200, "OK", "text/html; charset=utf-8", &[], body),
+            Some(body) => respond(
+                &mut stream,
+                200,
+                "OK",
+                "text/html; charset=utf-8",
+                &[],
+                body,
+            ),
             None => not_found(&mut stream),
         };
     }
@@ -287,7 +335,10 @@ fn parse_img(rest: &str) -> Option<([u8; 3], u32, u32)> {
 }
 
 fn find(file: &str) -> Option<&'static [u8]> {
-    site::FILES.iter().find(|(p, _)| *p == file).map(|(_, b)| *b)
+    site::FILES
+        .iter()
+        .find(|(p, _)| *p == file)
+        .map(|(_, b)| *b)
 }
 
 fn lookup(path: &str) -> Option<(&'static str, &'static [u8])> {
@@ -302,9 +353,12 @@ fn lookup(path: &str) -> Option<(&'static str, &'static [u8])> {
     } else {
         vec![rel.to_string(), format!("{rel}/index.html")]
     };
-    candidates
-        .iter()
-        .find_map(|c| site::FILES.iter().find(|(p, _)| p == c).map(|(p, b)| (*p, *b)))
+    candidates.iter().find_map(|c| {
+        site::FILES
+            .iter()
+            .find(|(p, _)| p == c)
+            .map(|(p, b)| (*p, *b))
+    })
 }
 
 fn content_type(file: &str) -> &'static str {
@@ -322,7 +376,14 @@ fn content_type(file: &str) -> &'static str {
 
 fn not_found(stream: &mut TcpStream) -> io::Result<()> {
     let body = find("404.html").unwrap_or(b"Sidan finns inte");
-    respond(stream, 404, "Not Found", "text/html; charset=utf-8", &[], body)
+    respond(
+        stream,
+        404,
+        "Not Found",
+        "text/html; charset=utf-8",
+        &[],
+        body,
+    )
 }
 
 fn respond(

@@ -2,14 +2,12 @@
 
 /// A `w`×`h` PNG filled with `rgb`.
 pub fn solid_png(rgb: [u8; 3], w: u32, h: u32) -> Vec<u8> {
-    let row_len = 1 + 3 * w as usize;
-    let mut raw = Vec::with_capacity(row_len * h as usize);
-    for _ in 0..h {
-        raw.push(0); // filter: none
-        for _ in 0..w {
-            raw.extend_from_slice(&rgb);
-        }
+    let mut row = Vec::with_capacity(1 + 3 * w as usize);
+    row.push(0); // filter: none
+    for _ in 0..w {
+        row.extend_from_slice(&rgb);
     }
+    let raw = row.repeat(h as usize);
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = Vec::new();
     ihdr.extend_from_slice(&w.to_be_bytes());
@@ -57,7 +55,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &byte in data {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

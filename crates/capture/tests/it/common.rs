@@ -20,7 +20,9 @@ pub fn browser_lock() -> MutexGuard<'static, ()> {
 pub fn session(opts: &Options) -> Session {
     match Session::launch(opts) {
         Ok(s) => s,
-        Err(e) => panic!("cannot launch Chromium ({e}); install it with `apt-get install chromium`"),
+        Err(e) => {
+            panic!("cannot launch Chromium ({e}); install it with `apt-get install chromium`")
+        }
     }
 }
 
@@ -31,7 +33,11 @@ pub struct Captured {
 
 impl Captured {
     pub fn texts(&self) -> Vec<&str> {
-        self.page.text_runs.iter().map(|r| r.text.as_str()).collect()
+        self.page
+            .text_runs
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect()
     }
 
     pub fn all_text(&self) -> String {
@@ -97,17 +103,32 @@ pub struct Img {
 
 impl Img {
     pub fn load(path: &Path) -> Img {
-        let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+        let file =
+            std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
         let decoder = png::Decoder::new(std::io::BufReader::new(file));
         let mut reader = decoder.read_info().expect("tile is a PNG");
         let info = reader.info();
-        assert_eq!(info.color_type, png::ColorType::Rgb, "{} is not RGB", path.display());
-        assert_eq!(info.bit_depth, png::BitDepth::Eight, "{} is not 8-bit", path.display());
+        assert_eq!(
+            info.color_type,
+            png::ColorType::Rgb,
+            "{} is not RGB",
+            path.display()
+        );
+        assert_eq!(
+            info.bit_depth,
+            png::BitDepth::Eight,
+            "{} is not 8-bit",
+            path.display()
+        );
         assert!(!info.interlaced, "{} is interlaced", path.display());
         let (width, height) = (info.width, info.height);
         let mut data = vec![0; reader.output_buffer_size()];
         reader.next_frame(&mut data).expect("decode tile");
-        Img { width, height, data }
+        Img {
+            width,
+            height,
+            data,
+        }
     }
 
     pub fn get(&self, x: u32, y: u32) -> [u8; 3] {

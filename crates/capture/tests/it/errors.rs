@@ -23,8 +23,17 @@ fn missing_browser_says_how_to_install() {
 
 #[test]
 fn only_http_urls_are_accepted() {
-    for ok in ["http://example.se/", "https://www.facebook.com/gislavedskommun", "http://127.0.0.1:8080/a?b=c#d", "https://[::1]:443/"] {
-        assert!(validate_url(ok).is_ok(), "{ok} refused: {:?}", validate_url(ok));
+    for ok in [
+        "http://example.se/",
+        "https://www.facebook.com/gislavedskommun",
+        "http://127.0.0.1:8080/a?b=c#d",
+        "https://[::1]:443/",
+    ] {
+        assert!(
+            validate_url(ok).is_ok(),
+            "{ok} refused: {:?}",
+            validate_url(ok)
+        );
     }
     for bad in [
         "file:///etc/passwd",
@@ -56,7 +65,9 @@ fn killed_browser_is_reported_as_a_crash() {
     let pid = s.browser_pid().expect("browser pid");
     let killer = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(3));
-        std::process::Command::new("kill").args(["-9", &pid.to_string()]).status()
+        std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
     });
     let dir = tempfile::tempdir().unwrap();
     let e = s
@@ -68,7 +79,9 @@ fn killed_browser_is_reported_as_a_crash() {
     assert!(e.to_string().contains("crashed"), "{e}");
     assert!(s.is_browser_gone());
     // The next capture fails the same way, quickly.
-    let e = s.capture(&server().url("/blogg/"), dir.path(), "02-next").unwrap_err();
+    let e = s
+        .capture(&server().url("/blogg/"), dir.path(), "02-next")
+        .unwrap_err();
     assert!(e.is_browser_gone(), "{e:?}");
 }
 
@@ -79,25 +92,44 @@ fn cookie_files_are_read_and_values_kept_secret() {
     std::fs::write(&json, r#"[{"name":"c_user","value":"topsecret123","domain":".facebook.com","path":"/","secure":true,"httpOnly":true,"expirationDate":1893456000}]"#).unwrap();
     let c = capture::load_cookies(&json).unwrap();
     assert_eq!(c.len(), 1);
-    assert_eq!((c[0].name.as_str(), c[0].domain.as_str(), c[0].secure, c[0].http_only), ("c_user", ".facebook.com", true, true));
+    assert_eq!(
+        (
+            c[0].name.as_str(),
+            c[0].domain.as_str(),
+            c[0].secure,
+            c[0].http_only
+        ),
+        ("c_user", ".facebook.com", true, true)
+    );
     assert_eq!(c[0].value, "topsecret123");
     assert!(!format!("{c:?}").contains("topsecret123"));
 
     let txt = dir.path().join("c.txt");
     std::fs::write(&txt, "# Netscape HTTP Cookie File\n#HttpOnly_.x.com\tTRUE\t/\tTRUE\t1893456000\tauth_token\tsekret999\n").unwrap();
     let c = capture::load_cookies(&txt).unwrap();
-    assert_eq!((c[0].name.as_str(), c[0].domain.as_str(), c[0].http_only), ("auth_token", ".x.com", true));
+    assert_eq!(
+        (c[0].name.as_str(), c[0].domain.as_str(), c[0].http_only),
+        ("auth_token", ".x.com", true)
+    );
 
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, "x.com\tTRUE\t/\tMAYBE\t0\tname\tsekret999\n").unwrap();
     let e = capture::load_cookies(&bad).unwrap_err();
     let msg = e.to_string();
-    assert!(msg.contains("line 1") && !msg.contains("sekret999"), "{msg}");
+    assert!(
+        msg.contains("line 1") && !msg.contains("sekret999"),
+        "{msg}"
+    );
     assert!(!format!("{e:?}").contains("sekret999"));
 
     let badjson = dir.path().join("bad.json");
     std::fs::write(&badjson, r#"[{"name":"a","value":"sekret999"}]"#).unwrap();
     let e = capture::load_cookies(&badjson).unwrap_err();
-    assert!(!e.to_string().contains("sekret999") && !format!("{e:?}").contains("sekret999"), "{e}");
-    assert!(capture::load_cookies(&dir.path().join("missing.txt")).unwrap_err().is_setup());
+    assert!(
+        !e.to_string().contains("sekret999") && !format!("{e:?}").contains("sekret999"),
+        "{e}"
+    );
+    assert!(capture::load_cookies(&dir.path().join("missing.txt"))
+        .unwrap_err()
+        .is_setup());
 }

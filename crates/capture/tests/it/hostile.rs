@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 use capture::{Error, Options};
 use model::ObstructionKind;
 
-use crate::common::{assert_in_order, browser_lock, capture, capture_with, files_under, hex, server, session};
+use crate::common::{
+    assert_in_order, browser_lock, capture, capture_with, files_under, hex, server, session,
+};
 
 fn kinds(c: &crate::common::Captured) -> Vec<ObstructionKind> {
     c.page.facts.obstructions.iter().map(|o| o.kind).collect()
@@ -14,7 +16,11 @@ fn kinds(c: &crate::common::Captured) -> Vec<ObstructionKind> {
 #[test]
 fn login_wall_is_flagged() {
     let c = capture(&Options::default(), "/hostile/login-wall/");
-    assert!(kinds(&c).contains(&ObstructionKind::LoginWall), "{:?}", c.page.facts.obstructions);
+    assert!(
+        kinds(&c).contains(&ObstructionKind::LoginWall),
+        "{:?}",
+        c.page.facts.obstructions
+    );
     assert!(!kinds(&c).contains(&ObstructionKind::ErrorPage));
 }
 
@@ -22,11 +28,19 @@ fn login_wall_is_flagged() {
 fn not_found_is_flagged() {
     let c = capture(&Options::default(), "/hostile/finns-inte");
     assert_eq!(c.page.facts.http_status, Some(404));
-    assert!(kinds(&c).contains(&ObstructionKind::ErrorPage), "{:?}", c.page.facts.obstructions);
+    assert!(
+        kinds(&c).contains(&ObstructionKind::ErrorPage),
+        "{:?}",
+        c.page.facts.obstructions
+    );
     assert_in_order(&c, &["Sidan finns inte"]);
     // A normal page is not.
     let ok = capture(&Options::default(), "/blogg/");
-    assert!(ok.page.facts.obstructions.is_empty(), "{:?}", ok.page.facts.obstructions);
+    assert!(
+        ok.page.facts.obstructions.is_empty(),
+        "{:?}",
+        ok.page.facts.obstructions
+    );
 }
 
 #[test]
@@ -40,9 +54,19 @@ fn hanging_subresource_does_not_hang_the_capture() {
     let c = capture(&opts, "/hostile/hanging/");
     let took = start.elapsed();
     assert!(took < Duration::from_secs(40), "capture took {took:?}");
-    assert_in_order(&c, &["Den här sidan väntar på en bild", "Text efter bilden syns ändå."]);
+    assert_in_order(
+        &c,
+        &[
+            "Den här sidan väntar på en bild",
+            "Text efter bilden syns ändå.",
+        ],
+    );
     assert!(
-        c.page.facts.warnings.iter().any(|w| w.contains("load event")),
+        c.page
+            .facts
+            .warnings
+            .iter()
+            .any(|w| w.contains("load event")),
         "{:?}",
         c.page.facts.warnings
     );
@@ -57,8 +81,17 @@ fn fixed_and_sticky_headers_are_painted_once() {
     };
     let c = capture(&opts, "/hostile/fixed-headers/");
     let f = &c.page.facts;
-    assert!(f.tiles.len() >= 5, "expected several tiles, got {}", f.tiles.len());
-    let rows = |col: &str| -> usize { c.tiles().iter().map(|(_, img)| img.rows_with(5, hex(col))).sum() };
+    assert!(
+        f.tiles.len() >= 5,
+        "expected several tiles, got {}",
+        f.tiles.len()
+    );
+    let rows = |col: &str| -> usize {
+        c.tiles()
+            .iter()
+            .map(|(_, img)| img.rows_with(5, hex(col)))
+            .sum()
+    };
     assert_eq!(rows("c0392b"), 60, "fixed header rows");
     assert_eq!(rows("2980b9"), 40, "sticky bar rows");
     // The 100vh hero keeps its height: one viewport (the fixed header covers its top 60 px).
@@ -66,7 +99,16 @@ fn fixed_and_sticky_headers_are_painted_once() {
     assert_eq!(f.full_height, 900.0 + 40.0 + 4.0 * 1500.0);
     let texts = c.texts();
     assert_eq!(texts.iter().filter(|t| **t == "Fast sidhuvud").count(), 1);
-    assert_in_order(&c, &["Fast sidhuvud", "Sida med fast sidhuvud", "Klistrig rubrik", "Första avsnittet", "Sista avsnittet"]);
+    assert_in_order(
+        &c,
+        &[
+            "Fast sidhuvud",
+            "Sida med fast sidhuvud",
+            "Klistrig rubrik",
+            "Första avsnittet",
+            "Sista avsnittet",
+        ],
+    );
 }
 
 #[test]
@@ -81,9 +123,19 @@ fn every_script_is_in_the_text_runs() {
             "Sommar ☀️ och glass 🍦 i parken 🎉",
         ],
     );
-    let arabic = c.page.text_runs.iter().find(|r| r.text.contains("مرحبا")).expect("arabic run");
+    let arabic = c
+        .page
+        .text_runs
+        .iter()
+        .find(|r| r.text.contains("مرحبا"))
+        .expect("arabic run");
     assert!(arabic.rtl, "arabic run not marked rtl");
-    let swedish = c.page.text_runs.iter().find(|r| r.text.contains("Räksmörgås")).expect("swedish run");
+    let swedish = c
+        .page
+        .text_runs
+        .iter()
+        .find(|r| r.text.contains("Räksmörgås"))
+        .expect("swedish run");
     assert!(!swedish.rtl);
 }
 
@@ -104,16 +156,26 @@ fn cookie_gated_page_with_cookie_file() {
     )
     .unwrap();
     let cookies = capture::load_cookies(&file).expect("load cookies.txt");
-    assert!(!format!("{cookies:?}").contains(SECRET), "cookie value in Debug");
+    assert!(
+        !format!("{cookies:?}").contains(SECRET),
+        "cookie value in Debug"
+    );
 
     let without = capture(&Options::default(), "/hostile/inloggad/");
     assert!(kinds(&without).contains(&ObstructionKind::LoginWall));
     assert!(!without.all_text().contains("inloggat innehåll"));
 
-    let opts = Options { cookies, ..Options::default() };
+    let opts = Options {
+        cookies,
+        ..Options::default()
+    };
     let with = capture(&opts, "/hostile/inloggad/");
     assert_in_order(&with, &["Det här är inloggat innehåll"]);
-    assert!(with.page.facts.obstructions.is_empty(), "{:?}", with.page.facts.obstructions);
+    assert!(
+        with.page.facts.obstructions.is_empty(),
+        "{:?}",
+        with.page.facts.obstructions
+    );
     let facts = serde_json::to_string(&with.page.facts).unwrap();
     assert!(!facts.contains(SECRET), "cookie value in the page facts");
     let files = files_under(with.dir.path());
@@ -134,7 +196,9 @@ fn unreachable_pages_are_navigation_errors() {
     let s = session(&Options::default());
     let dir = tempfile::tempdir().unwrap();
     for path in ["/_/redirect-loop/a", "/_/reset"] {
-        let e = s.capture(&server().url(path), dir.path(), "01-start").expect_err(path);
+        let e = s
+            .capture(&server().url(path), dir.path(), "01-start")
+            .expect_err(path);
         assert!(matches!(e, Error::Navigation { .. }), "{path}: {e:?}");
         assert!(!e.is_browser_gone());
     }

@@ -17,7 +17,11 @@ fn opts(max_height: u32) -> Options {
 fn assert_colours(c: &crate::common::Captured, colours: &[&str], min: usize) {
     for col in colours {
         let n = c.count_colour(hex(col));
-        assert!(n >= min, "lazy image #{col} not painted in {}: {n} pixels", c.page.facts.requested_url);
+        assert!(
+            n >= min,
+            "lazy image #{col} not painted in {}: {n} pixels",
+            c.page.facts.requested_url
+        );
     }
 }
 
@@ -45,15 +49,35 @@ fn facebook_page() {
         ],
     );
     // The lazy images (600×300) and the cover (760×250) are painted.
-    assert_colours(&c, &["2e8b57", "ff8c00", "8a2be2", "dc143c"], 600 * 300 * 9 / 10);
+    assert_colours(
+        &c,
+        &["2e8b57", "ff8c00", "8a2be2", "dc143c"],
+        600 * 300 * 9 / 10,
+    );
     assert_colours(&c, &["1877f2"], 760 * 240);
     assert_colours(&c, &["708090"], 600 * 300);
     // The consent dialog is gone from the picture and the text.
-    assert_eq!(c.count_colour(hex("fdf6e3")), 0, "consent dialog box still painted");
-    assert!(!c.all_text().contains("Tillåt alla cookies"), "consent dialog text still captured");
-    assert!(!f.obstructions.iter().any(|o| o.kind == ObstructionKind::ConsentWall), "{:?}", f.obstructions);
+    assert_eq!(
+        c.count_colour(hex("fdf6e3")),
+        0,
+        "consent dialog box still painted"
+    );
+    assert!(
+        !c.all_text().contains("Tillåt alla cookies"),
+        "consent dialog text still captured"
+    );
+    assert!(
+        !f.obstructions
+            .iter()
+            .any(|o| o.kind == ObstructionKind::ConsentWall),
+        "{:?}",
+        f.obstructions
+    );
     // The infinite feed is cut at max_height and says so.
-    assert!(f.truncated.is_some(), "infinite feed not flagged as truncated");
+    assert!(
+        f.truncated.is_some(),
+        "infinite feed not flagged as truncated"
+    );
     assert!(f.full_height > 12_000.0, "full height {}", f.full_height);
     assert_eq!(f.captured_height, 12_000.0);
     let covered: f64 = f.tiles.iter().map(|t| t.css_height).sum();
@@ -64,43 +88,86 @@ fn facebook_page() {
     assert_eq!(s.followers.as_deref(), Some("12 345"));
     assert!(s.posts_visible.unwrap_or(0) >= 10, "{s:?}");
     assert_eq!(s.newest_post.as_deref(), Some("2026-06-28T09:15:00+02:00"));
-    assert!(s.oldest_post.as_deref().is_some_and(|d| d < "2026-05-02"), "{s:?}");
+    assert!(
+        s.oldest_post.as_deref().is_some_and(|d| d < "2026-05-02"),
+        "{s:?}"
+    );
     assert_eq!(s.title, "Gislaveds kommun | Facebook");
-    assert!(s.description.as_deref().is_some_and(|d| d.contains("Officiell sida")));
+    assert!(s
+        .description
+        .as_deref()
+        .is_some_and(|d| d.contains("Officiell sida")));
     assert!(s.word_count > 100);
     // Facts and files.
     assert_eq!(f.http_status, Some(200));
     assert_eq!(f.final_url, f.requested_url);
     assert!(f.ended >= f.started);
-    assert!(f.browser_version.contains("Chrome"), "{}", f.browser_version);
+    assert!(
+        f.browser_version.contains("Chrome"),
+        "{}",
+        f.browser_version
+    );
     assert!(!f.user_agent.contains("Headless"), "{}", f.user_agent);
     assert_eq!(f.text_file, "capture/01-start/text.json");
     let runs: Vec<model::TextRun> =
         serde_json::from_slice(&std::fs::read(c.dir.path().join(&f.text_file)).unwrap()).unwrap();
     assert_eq!(runs, c.page.text_runs);
-    let mhtml = std::fs::read_to_string(c.dir.path().join(f.mhtml_file.as_deref().expect("mhtml"))).unwrap();
-    assert!(mhtml.contains("Content-Type: multipart/related"), "not MHTML");
+    let mhtml = std::fs::read_to_string(c.dir.path().join(f.mhtml_file.as_deref().expect("mhtml")))
+        .unwrap();
+    assert!(
+        mhtml.contains("Content-Type: multipart/related"),
+        "not MHTML"
+    );
     // One run per line box: no run is taller than two lines of its font.
     for r in &c.page.text_runs {
-        assert!(r.height < r.font_size * 2.5, "run spans several lines: {r:?}");
+        assert!(
+            r.height < r.font_size * 2.5,
+            "run spans several lines: {r:?}"
+        );
     }
 }
 
 #[test]
 fn facebook_about_page() {
     let c = capture(&opts(50_000), "/facebook/gislavedskommun/about/");
-    assert_in_order(&c, &["Om Gislaveds kommun", "Kontaktuppgifter", "0371-810 00", "Öppettider", "Måndag–fredag", "Cookieval: endast nödvändiga"]);
+    assert_in_order(
+        &c,
+        &[
+            "Om Gislaveds kommun",
+            "Kontaktuppgifter",
+            "0371-810 00",
+            "Öppettider",
+            "Måndag–fredag",
+            "Cookieval: endast nödvändiga",
+        ],
+    );
     let f = &c.page.facts;
     assert!(f.truncated.is_none());
     assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
     assert_eq!(f.summary.followers.as_deref(), Some("12 345"));
-    assert_eq!(c.count_colour(hex("fdf6e3")), 0, "consent dialog box still painted");
+    assert_eq!(
+        c.count_colour(hex("fdf6e3")),
+        0,
+        "consent dialog box still painted"
+    );
 }
 
 #[test]
 fn x_profile() {
     let c = capture(&opts(50_000), "/x/gislavedskommun/");
-    assert_in_order(&c, &["Gislaveds kommun", "@gislavedskommun", "4 321", "Följare", "återvinningscentralen", "Badvattnet i Båtsjön", "Nationaldagsfirande", "söka plats i förskolan"]);
+    assert_in_order(
+        &c,
+        &[
+            "Gislaveds kommun",
+            "@gislavedskommun",
+            "4 321",
+            "Följare",
+            "återvinningscentralen",
+            "Badvattnet i Båtsjön",
+            "Nationaldagsfirande",
+            "söka plats i förskolan",
+        ],
+    );
     assert_colours(&c, &["1da1f2"], 600 * 300 * 9 / 10);
     let s = &c.page.facts.summary;
     assert_eq!(s.platform.as_deref(), Some("x"));
@@ -113,10 +180,23 @@ fn x_profile() {
 #[test]
 fn instagram_grid() {
     let c = capture(&opts(50_000), "/instagram/kulturigislaved/");
-    assert_in_order(&c, &["kulturigislaved", "412", "inlägg", "2 345", "följare", "Kultur i Gislaved"]);
+    assert_in_order(
+        &c,
+        &[
+            "kulturigislaved",
+            "412",
+            "inlägg",
+            "2 345",
+            "följare",
+            "Kultur i Gislaved",
+        ],
+    );
     assert_colours(
         &c,
-        &["e74c3c", "f39c12", "27ae60", "2980b9", "8e44ad", "16a085", "d35400", "2c3e50", "c0392b", "7f8c8d", "f1c40f", "1abc9c"],
+        &[
+            "e74c3c", "f39c12", "27ae60", "2980b9", "8e44ad", "16a085", "d35400", "2c3e50",
+            "c0392b", "7f8c8d", "f1c40f", "1abc9c",
+        ],
         240 * 240 * 9 / 10,
     );
     let s = &c.page.facts.summary;
@@ -128,8 +208,20 @@ fn instagram_grid() {
 #[test]
 fn youtube_channel() {
     let c = capture(&opts(50_000), "/youtube/gislavedskommun/");
-    assert_in_order(&c, &["Gislaveds kommun", "3 210 prenumeranter", "Kommunfullmäktige 2026-06-18", "Brandövning i Anderstorp"]);
-    assert_colours(&c, &["b03a2e", "3e7cb1", "4caf50", "795548", "009688", "ff5722"], 320 * 180 * 9 / 10);
+    assert_in_order(
+        &c,
+        &[
+            "Gislaveds kommun",
+            "3 210 prenumeranter",
+            "Kommunfullmäktige 2026-06-18",
+            "Brandövning i Anderstorp",
+        ],
+    );
+    assert_colours(
+        &c,
+        &["b03a2e", "3e7cb1", "4caf50", "795548", "009688", "ff5722"],
+        320 * 180 * 9 / 10,
+    );
     let s = &c.page.facts.summary;
     assert_eq!(s.platform.as_deref(), Some("youtube"));
     assert_eq!(s.posts_visible, Some(6));
@@ -139,12 +231,25 @@ fn youtube_channel() {
 #[test]
 fn wordpress_blog() {
     let c = capture(&opts(50_000), "/blogg/");
-    assert_in_order(&c, &["Skolbloggen", "Vårkonsert i aulan", "Friluftsdag vid Hwitasjön", "Läsfrämjande vecka", "Drivs med WordPress"]);
+    assert_in_order(
+        &c,
+        &[
+            "Skolbloggen",
+            "Vårkonsert i aulan",
+            "Friluftsdag vid Hwitasjön",
+            "Läsfrämjande vecka",
+            "Drivs med WordPress",
+        ],
+    );
     assert_colours(&c, &["0073aa"], 600 * 300 * 9 / 10);
     let s = &c.page.facts.summary;
     assert_eq!(s.platform.as_deref(), Some("blog"));
     assert_eq!(s.posts_visible, Some(3));
     assert_eq!(s.newest_post.as_deref(), Some("2026-06-10T15:00:00+02:00"));
     assert_eq!(s.oldest_post.as_deref(), Some("2026-04-14T09:00:00+02:00"));
-    assert!(s.headings.iter().any(|h| h == "Vårkonsert i aulan"), "{:?}", s.headings);
+    assert!(
+        s.headings.iter().any(|h| h == "Vårkonsert i aulan"),
+        "{:?}",
+        s.headings
+    );
 }

@@ -5,7 +5,9 @@ use model::ObstructionKind;
 
 use crate::common::{assert_in_order, capture, hex};
 
-const BANDS: [&str; 8] = ["3498db", "e67e22", "9b59b6", "1abc9c", "e84393", "95a5a6", "d4ac0d", "5d6d7e"];
+const BANDS: [&str; 8] = [
+    "3498db", "e67e22", "9b59b6", "1abc9c", "e84393", "95a5a6", "d4ac0d", "5d6d7e",
+];
 
 #[test]
 fn page_of_60000_px_is_complete() {
@@ -24,7 +26,13 @@ fn page_of_60000_px_is_complete() {
     }
     let covered: f64 = f.tiles.iter().map(|t| t.css_height).sum();
     assert_eq!(covered, 60_000.0);
-    assert!(!f.obstructions.iter().any(|o| o.kind == ObstructionKind::BlankRegion), "{:?}", f.obstructions);
+    assert!(
+        !f.obstructions
+            .iter()
+            .any(|o| o.kind == ObstructionKind::BlankRegion),
+        "{:?}",
+        f.obstructions
+    );
     // Every band has its colour where it belongs, down to the end marker.
     for (i, band) in (0..119).map(|i| (i, BANDS[i % BANDS.len()])) {
         let y = i as f64 * 500.0 + 450.0;
@@ -32,9 +40,22 @@ fn page_of_60000_px_is_complete() {
     }
     assert_eq!(c.pixel(1200, 59_990.0), hex("00ff00"), "end marker band");
     assert_eq!(c.pixel(1200, 59_510.0), hex("00ff00"), "end marker band");
-    let marker = c.page.text_runs.iter().find(|r| r.text == "SLUTMARKÖR 60000").expect("end marker text");
+    let marker = c
+        .page
+        .text_runs
+        .iter()
+        .find(|r| r.text == "SLUTMARKÖR 60000")
+        .expect("end marker text");
     assert!(marker.y > 59_500.0 && marker.y < 59_600.0, "{marker:?}");
-    assert_in_order(&c, &["Avsnitt 1 av 120", "Avsnitt 60 av 120", "Avsnitt 119 av 120", "SLUTMARKÖR 60000"]);
+    assert_in_order(
+        &c,
+        &[
+            "Avsnitt 1 av 120",
+            "Avsnitt 60 av 120",
+            "Avsnitt 119 av 120",
+            "SLUTMARKÖR 60000",
+        ],
+    );
 }
 
 #[test]
@@ -45,7 +66,11 @@ fn small_max_height_truncates() {
     };
     let c = capture(&opts, "/hostile/tall/");
     let f = &c.page.facts;
-    assert!(f.truncated.as_deref().is_some_and(|r| r.contains("5000")), "{:?}", f.truncated);
+    assert!(
+        f.truncated.as_deref().is_some_and(|r| r.contains("5000")),
+        "{:?}",
+        f.truncated
+    );
     assert_eq!(f.captured_height, 5_000.0);
     assert_eq!(f.full_height, 60_000.0);
     let covered: f64 = f.tiles.iter().map(|t| t.css_height).sum();
