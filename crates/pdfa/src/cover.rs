@@ -221,7 +221,11 @@ fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pag
             BODY,
             LABEL,
         );
-        let where_ = if n == 0 { "ingen skärmbild".to_string() } else { format!("PDF-sida {}–{} ({} sidor)", next, next + n - 1, n) };
+        let where_ = match n {
+            0 => "ingen skärmbild".to_string(),
+            1 => format!("PDF-sida {next} (1 sida)"),
+            n => format!("PDF-sida {}–{} ({} sidor)", next, next + n - 1, n),
+        };
         c.field("I detta dokument:", &where_, BODY, LABEL);
         next += n;
         c.space(3.0);
@@ -269,6 +273,7 @@ fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pag
         c.paragraph("Inga råfiler.", BODY, 0.0);
     }
     for (file, sum) in &record.files {
+        c.ensure(SMALL * 1.3 * 2.0);
         c.paragraph(file, SMALL, 0.0);
         c.paragraph(sum, SMALL, 12.0);
     }

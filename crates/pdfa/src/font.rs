@@ -441,12 +441,12 @@ pub(crate) fn glyphless_program() -> Vec<u8> {
     name.extend_from_slice(&strings);
 
     let mut cmap = Vec::new();
-    // One format-4 subtable mapping nothing (just the required final segment).
+    // One format-4 subtable mapping the space to glyph 1 (CIDs reach glyphs through /CIDToGIDMap).
     for v in [0u16, 1, 3, 1] {
         be16(&mut cmap, v);
     }
     be32(&mut cmap, 12);
-    for v in [4u16, 24, 0, 2, 2, 0, 0, 0xFFFF, 0, 0xFFFF, 1, 0] {
+    for v in [4u16, 32, 0, 4, 4, 1, 0, 0x20, 0xFFFF, 0, 0x20, 0xFFFF, 1u16.wrapping_sub(0x20), 1, 0, 0] {
         be16(&mut cmap, v);
     }
 

@@ -34,6 +34,8 @@ impl Pdf {
     pub fn new(flavour: Flavour) -> Pdf {
         let version = if flavour.part() == 1 { "1.4" } else { "1.7" };
         let mut doc = lopdf::Document::with_version(version);
+        // A classic cross-reference table: PDF/A-1 (PDF 1.4) has no xref streams.
+        doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
         let pages_id = doc.new_object_id();
         Pdf { doc, flavour, pages_id, page_ids: Vec::new(), fonts: Vec::new() }
     }
@@ -257,6 +259,16 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
+/// Whether a run reads right to left: flagged so, or its first strong character is Hebrew or Arabic.
+fn is_rtl(run: &model::TextRun) -> bool {
+    run.rtl
+        || run
+            .text
+            .chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(|c| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}'))
+}
+
 /// PDF points per CSS px at device scale 1: 96 dpi.
 const PT_PER_CSS_PX: f64 = 0.75;
 /// The PDF/A implementation limit on page size, in units.
@@ -405,7 +417,9 @@ fn screenshot_pages(pdf: &mut Pdf, page: &crate::PageInput, glyphless: ObjectId)
             if mid < start as f64 || mid >= end as f64 {
                 continue;
             }
-            let (hex, n) = font.encode(&run.text);
+            // Right-to-left text goes in visual order: readers put it back into logical order.
+            let shown: String = if is_rtl(run) { run.text.chars().rev().collect() } else { run.text.clone() };
+            let (hex, n) = font.encode(&shown);
             if n == 0 {
                 continue;
             }

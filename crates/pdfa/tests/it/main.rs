@@ -1,1 +1,5 @@
 //! Integration tests of the pdfa crate against real validators and renderers.
+
+mod checker;
+mod common;
+mod documents;
