@@ -897,7 +897,8 @@ fn annotation_rules(cx: &mut Ctx, d: &Dictionary) {
 /// Whether a font dictionary's glyphs are embedded, and maps to Unicode when the flavour asks.
 fn font_rules(cx: &mut Ctx, d: &Dictionary) {
     let sub = cx.name(d, b"Subtype").unwrap_or_default().to_vec();
-    if sub == b"Type3" {
+    // Type 3 glyphs live in the file; CIDFonts are checked through their Type 0 parent.
+    if matches!(sub.as_slice(), b"Type3" | b"CIDFontType0" | b"CIDFontType2") {
         return;
     }
     let base = String::from_utf8_lossy(cx.name(d, b"BaseFont").unwrap_or(b"?")).into_owned();
