@@ -1,10 +1,92 @@
-//! `ogonblick verify`.
+//! `ogonblick verify PATH`: an archive, a record directory, a BagIt bag or a single PDF.
 
-use crate::CmdResult;
+use std::path::PathBuf;
+
+use registry::{FileStatus, VerifyOptions, VerifyReport};
+
+use crate::{CmdResult, Exit};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Archive directory, record directory, BagIt bag or PDF.
+    path: PathBuf,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Hashing threads (0 = every core).
+    #[arg(long, default_value_t = 0)]
+    jobs: usize,
+    /// For a PDF: the archive whose journal to look it up in (default: walk up from the file).
+    #[arg(long)]
+    archive: Option<PathBuf>,
+}
 
-pub fn main(_args: Args) -> CmdResult {
-    anyhow::bail!("`ogonblick verify` is not implemented yet")
+pub fn main(args: Args) -> CmdResult {
+    let opts = VerifyOptions {
+        jobs: args.jobs,
+        archive: args.archive,
+    };
+    let report = registry::verify(&args.path, &opts)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_human(&report);
+    }
+    Ok(if report.is_ok() {
+        Exit::Ok
+    } else {
+        Exit::Attention
+    })
+}
+
+fn print_human(r: &VerifyReport) {
+    for f in &r.files {
+        let word = match f.status {
+            FileStatus::Ok => continue,
+            FileStatus::Changed => "CHANGED   ",
+            FileStatus::Missing => "MISSING   ",
+            FileStatus::Unexpected => "UNEXPECTED",
+        };
+        match (&f.expected, &f.actual) {
+            (Some(e), Some(a)) => println!(
+                "{word} {}  ({} expected {e}, found {a})",
+                f.path,
+                f.algorithm.as_deref().unwrap_or("")
+            ),
+            _ => println!("{word} {}", f.path),
+        }
+    }
+    for p in &r.problems {
+        println!("problem: {p}");
+    }
+    for w in &r.warnings {
+        println!("warning: {w}");
+    }
+    if let Some(rec) = &r.record {
+        println!("record: {rec}");
+    }
+    if let Some(h) = &r.journal_head {
+        println!("journal head (SHA-256 of the last line before this run): {h}");
+    }
+    let kind = format!("{:?}", r.kind).to_lowercase();
+    let secs = r.elapsed_ms as f64 / 1000.0;
+    let mib = r.bytes as f64 / (1024.0 * 1024.0);
+    let counts = format!(
+        "{} ok, {} changed, {} missing, {} unexpected, {} other problem(s), {} warning(s); {} ({mib:.1} MiB in {secs:.2} s)",
+        r.ok,
+        r.changed,
+        r.missing,
+        r.unexpected,
+        r.problems.len(),
+        r.warnings.len(),
+        r.algorithms.join("+"),
+    );
+    if r.is_ok() {
+        println!("OK: {kind} {} verifies: {counts}", r.path.display());
+    } else {
+        println!(
+            "FAILED: {kind} {} does not verify: {counts}",
+            r.path.display()
+        );
+    }
 }

@@ -96,14 +96,20 @@ impl Archive {
         match lock.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                return Err(Error::Locked { archive: root.to_path_buf(), lock: lock_path });
+                return Err(Error::Locked {
+                    archive: root.to_path_buf(),
+                    lock: lock_path,
+                });
             }
             Err(TryLockError::Error(e)) => return Err(Error::io("lock", &lock_path)(e)),
         }
         let mut archive = Archive {
             root: root.to_path_buf(),
             _lock: lock,
-            tail: Mutex::new(Tail { next_seq: 1, prev: GENESIS.to_string() }),
+            tail: Mutex::new(Tail {
+                next_seq: 1,
+                prev: GENESIS.to_string(),
+            }),
             recovery: Vec::new(),
         };
         archive.recover()?;
@@ -119,8 +125,11 @@ impl Archive {
                 let entry = entry.map_err(Error::io("read", &staging))?;
                 let path = entry.path();
                 make_writable(&path);
-                let removed =
-                    if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+                let removed = if path.is_dir() {
+                    fs::remove_dir_all(&path)
+                } else {
+                    fs::remove_file(&path)
+                };
                 removed.map_err(Error::io("remove the leftover staging directory", &path))?;
                 self.recovery.push(format!(
                     "removed leftover staging directory {} from an interrupted run",
@@ -138,8 +147,12 @@ impl Archive {
         let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         if keep < bytes.len() {
             let torn = String::from_utf8_lossy(&bytes[keep..]).into_owned();
-            let f = OpenOptions::new().write(true).open(&journal).map_err(Error::io("open", &journal))?;
-            f.set_len(keep as u64).map_err(Error::io("truncate", &journal))?;
+            let f = OpenOptions::new()
+                .write(true)
+                .open(&journal)
+                .map_err(Error::io("open", &journal))?;
+            f.set_len(keep as u64)
+                .map_err(Error::io("truncate", &journal))?;
             f.sync_all().map_err(Error::io("sync", &journal))?;
             let shown: String = torn.chars().take(120).collect();
             self.recovery.push(format!(
@@ -150,7 +163,10 @@ impl Archive {
         }
         let chain = check_chain(&bytes[..keep]);
         {
-            let tail = self.tail.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let tail = self
+                .tail
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             tail.next_seq = chain.entries.last().map_or(1, |e| e.seq + 1);
             tail.prev = chain.head.clone();
         }
@@ -222,8 +238,12 @@ impl Archive {
             now.timestamp_nanos_opt().unwrap_or_default()
         );
         let dir = self.root.join(STAGING).join(name);
-        fs::create_dir_all(dir.join("capture")).map_err(Error::io("create the staging directory", &dir))?;
-        Ok(Staging { record_id: record_id.to_string(), dir })
+        fs::create_dir_all(dir.join("capture"))
+            .map_err(Error::io("create the staging directory", &dir))?;
+        Ok(Staging {
+            record_id: record_id.to_string(),
+            dir,
+        })
     }
 
     /// Seals a staged record: hashes every raw file into `record.files`,
@@ -234,7 +254,10 @@ impl Archive {
         let id = staging.record_id.clone();
         check_record_id(&id)?;
         if record.record_id != id {
-            return Err(Error::BadRecordId(format!("{} (record.json says {})", id, record.record_id)));
+            return Err(Error::BadRecordId(format!(
+                "{} (record.json says {})",
+                id, record.record_id
+            )));
         }
         let final_dir = self.record_dir(&id);
         if final_dir.exists() {
@@ -256,14 +279,22 @@ impl Archive {
             if !rel.starts_with("capture/") {
                 continue;
             }
-            let (digests, _) = hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
-            File::open(&path).and_then(|f| f.sync_all()).map_err(Error::io("sync", &path))?;
-            record.files.insert(rel, digests.into_iter().next().unwrap_or_default());
+            let (digests, _) =
+                hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
+            File::open(&path)
+                .and_then(|f| f.sync_all())
+                .map_err(Error::io("sync", &path))?;
+            record
+                .files
+                .insert(rel, digests.into_iter().next().unwrap_or_default());
         }
         record.diarienummer.clear();
         let snapshot_sha256 = sha256_hex(pdf);
         write_synced(&dir.join("snapshot.pdf"), pdf)?;
-        let mut json = serde_json::to_vec_pretty(record).map_err(|source| Error::Json { what: "record.json", source })?;
+        let mut json = serde_json::to_vec_pretty(record).map_err(|source| Error::Json {
+            what: "record.json",
+            source,
+        })?;
         json.push(b'\n');
         write_synced(&dir.join("record.json"), &json)?;
         // Manifest over every file but itself, sorted.
@@ -277,7 +308,8 @@ impl Archive {
             } else if let Some(d) = record.files.get(&rel) {
                 d.clone()
             } else {
-                let (d, _) = hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
+                let (d, _) =
+                    hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
                 d.into_iter().next().unwrap_or_default()
             };
             manifest.push_str(&format!("{digest}  {rel}\n"));
@@ -302,14 +334,23 @@ impl Archive {
         if final_dir.exists() {
             return Err(Error::AlreadySealed(id));
         }
-        fs::rename(&dir, &final_dir).map_err(Error::io("move the sealed record into place at", &final_dir))?;
+        fs::rename(&dir, &final_dir).map_err(Error::io(
+            "move the sealed record into place at",
+            &final_dir,
+        ))?;
         set_mode(&final_dir, 0o555)?;
         sync_dir(&final_dir)?;
         sync_dir(&parent)?;
         sync_dir(&self.root)?;
         let fields = sealed_fields(record, &snapshot_sha256, &manifest_sha256);
         let entry = self.append_event("record.sealed", fields)?;
-        Ok(Sealed { record_id: id, dir: final_dir, snapshot_sha256, manifest_sha256, journal_seq: entry.seq })
+        Ok(Sealed {
+            record_id: id,
+            dir: final_dir,
+            snapshot_sha256,
+            manifest_sha256,
+            journal_seq: entry.seq,
+        })
     }
 
     /// Throws away a staging directory without sealing it.
@@ -325,11 +366,20 @@ impl Archive {
 
     /// The parsed `record.json` of every sealed record, sorted by id.
     pub fn records(&self) -> Result<Vec<Record>> {
-        self.record_dirs()?.iter().map(|(_, dir)| read_record(dir)).collect()
+        self.record_dirs()?
+            .iter()
+            .map(|(_, dir)| read_record(dir))
+            .collect()
     }
 
     /// Records that a capture failed: journal `record.failed`.
-    pub fn fail(&self, record_id: &str, account: &str, period: Option<&str>, reason: &str) -> Result<JournalEntry> {
+    pub fn fail(
+        &self,
+        record_id: &str,
+        account: &str,
+        period: Option<&str>,
+        reason: &str,
+    ) -> Result<JournalEntry> {
         let mut f = Map::new();
         f.insert("record_id".into(), record_id.into());
         f.insert("account".into(), account.into());
@@ -349,17 +399,27 @@ impl Archive {
         bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
         let path = self.journal_path();
-        let mut f = OpenOptions::new().create(true).append(true).open(&path).map_err(Error::io("open", &path))?;
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(Error::io("open", &path))?;
         f.write_all(&bytes).map_err(Error::io("append to", &path))?;
         f.sync_data().map_err(Error::io("sync", &path))?;
-        let entry = crate::journal::parse_line(&line, 0).map_err(|message| Error::Journal { path: path.clone(), line: 0, message })?;
+        let entry = crate::journal::parse_line(&line, 0).map_err(|message| Error::Journal {
+            path: path.clone(),
+            line: 0,
+            message,
+        })?;
         tail.next_seq += 1;
         tail.prev = entry.hash.clone();
         Ok(entry)
     }
 
     fn lock_tail(&self) -> MutexGuard<'_, Tail> {
-        self.tail.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.tail
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Every journal entry that parses, in order (the chain is checked by `verify`).
@@ -394,7 +454,11 @@ impl Archive {
     }
 }
 
-fn sealed_fields(record: &Record, snapshot_sha256: &str, manifest_sha256: &str) -> Map<String, Value> {
+fn sealed_fields(
+    record: &Record,
+    snapshot_sha256: &str,
+    manifest_sha256: &str,
+) -> Map<String, Value> {
     let mut f = Map::new();
     f.insert("record_id".into(), record.record_id.clone().into());
     if let Some(a) = &record.account {
@@ -403,7 +467,10 @@ fn sealed_fields(record: &Record, snapshot_sha256: &str, manifest_sha256: &str) 
     if let Some(p) = &record.period {
         f.insert("period".into(), p.clone().into());
     }
-    f.insert("kind".into(), serde_json::to_value(record.kind).unwrap_or(Value::Null));
+    f.insert(
+        "kind".into(),
+        serde_json::to_value(record.kind).unwrap_or(Value::Null),
+    );
     f.insert("snapshot_sha256".into(), snapshot_sha256.into());
     f.insert("manifest_sha256".into(), manifest_sha256.into());
     f
@@ -458,7 +525,8 @@ pub(crate) fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
             .join("/");
         if !entry.file_type().is_file() {
             return Err(Error::Io {
-                action: "seal (only regular files may be archived, found a symlink or special file)",
+                action:
+                    "seal (only regular files may be archived, found a symlink or special file)",
                 path: entry.path().to_path_buf(),
                 source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
             });
@@ -483,24 +551,35 @@ fn file_sha256(path: &Path) -> Result<String> {
 
 /// Writes a new file, syncs it and makes it read-only.
 pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = OpenOptions::new().write(true).create_new(true).open(path).map_err(Error::io("create", path))?;
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(Error::io("create", path))?;
     f.write_all(bytes).map_err(Error::io("write", path))?;
     f.sync_all().map_err(Error::io("sync", path))?;
     Ok(())
 }
 
 pub(crate) fn sync_dir(path: &Path) -> Result<()> {
-    File::open(path).and_then(|f| f.sync_all()).map_err(Error::io("sync the directory", path))
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(Error::io("sync the directory", path))
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<()> {
-    fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(Error::io("make read-only", path))
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .map_err(Error::io("make read-only", path))
 }
 
 /// Best effort: makes a tree writable again so it can be removed.
 pub(crate) fn make_writable(path: &Path) {
     for entry in WalkDir::new(path).into_iter().flatten() {
-        let mode = if entry.file_type().is_dir() { 0o755 } else { 0o644 };
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
         if !entry.file_type().is_symlink() {
             let _ = fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode));
         }

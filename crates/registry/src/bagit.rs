@@ -83,7 +83,10 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
             return Err(Error::BadPayloadPath(item.dest.clone()));
         }
         if !seen.insert(item.dest.nfc().collect::<String>().to_lowercase()) {
-            return Err(Error::BadPayloadPath(format!("{} (listed twice, or differs only in case)", item.dest)));
+            return Err(Error::BadPayloadPath(format!(
+                "{} (listed twice, or differs only in case)",
+                item.dest
+            )));
         }
     }
     let parent = match out.parent() {
@@ -91,7 +94,10 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "bag".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bag".into());
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
     if tmp.exists() {
         make_writable(&tmp);
@@ -134,7 +140,10 @@ fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result
             }
             PayloadSource::File(src) => {
                 let mut input = File::open(src).map_err(Error::io("read", src))?;
-                let mut tee = Tee { inner: &mut input, out: &mut out };
+                let mut tee = Tee {
+                    inner: &mut input,
+                    out: &mut out,
+                };
                 hash_reader(&mut tee, &WRITE_ALGS).map_err(Error::io("copy into the bag", src))?
             }
         };
@@ -144,11 +153,18 @@ fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result
     }
     lines.sort();
     let oxum = format!("{bytes}.{}", payload.len());
-    write_tag(dir, "bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")?;
+    write_tag(
+        dir,
+        "bagit.txt",
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+    )?;
     let mut bi = String::new();
     let mut field = |k: &str, v: &str| {
         // Values are single-line; newlines would start a new tag.
-        let v: String = v.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        let v: String = v
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            .collect();
         bi.push_str(&format!("{k}: {}\n", v.trim()));
     };
     field("Source-Organization", &info.source_organization);
@@ -158,7 +174,10 @@ fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result
     }
     field("External-Identifier", &info.external_identifier);
     field("External-Description", &info.external_description);
-    field("Bagging-Date", &info.bagging_date.format("%Y-%m-%d").to_string());
+    field(
+        "Bagging-Date",
+        &info.bagging_date.format("%Y-%m-%d").to_string(),
+    );
     if let Some(g) = &info.bag_group_identifier {
         field("Bag-Group-Identifier", g);
     }
@@ -167,19 +186,27 @@ fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result
     write_tag(dir, "bag-info.txt", &bi)?;
     let mut manifest_sha256 = String::new();
     for (i, alg) in WRITE_ALGS.iter().enumerate() {
-        let text: String = lines.iter().map(|(p, d)| format!("{}  {}\n", d[i], encode_path(p))).collect();
+        let text: String = lines
+            .iter()
+            .map(|(p, d)| format!("{}  {}\n", d[i], encode_path(p)))
+            .collect();
         if *alg == Algorithm::Sha256 {
             manifest_sha256 = crate::hashing::sha256_hex(text.as_bytes());
         }
         write_tag(dir, &format!("manifest-{}.txt", alg.name()), &text)?;
     }
     let mut tag_files = vec!["bag-info.txt".to_string(), "bagit.txt".to_string()];
-    tag_files.extend(WRITE_ALGS.iter().map(|a| format!("manifest-{}.txt", a.name())));
+    tag_files.extend(
+        WRITE_ALGS
+            .iter()
+            .map(|a| format!("manifest-{}.txt", a.name())),
+    );
     tag_files.sort();
     for alg in WRITE_ALGS {
         let mut text = String::new();
         for t in &tag_files {
-            let (d, _) = crate::hashing::hash_file(&dir.join(t), &[alg]).map_err(Error::io("read", dir.join(t)))?;
+            let (d, _) = crate::hashing::hash_file(&dir.join(t), &[alg])
+                .map_err(Error::io("read", dir.join(t)))?;
             text.push_str(&format!("{}  {t}\n", d[0]));
         }
         write_tag(dir, &format!("tagmanifest-{}.txt", alg.name()), &text)?;
@@ -189,7 +216,13 @@ fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result
             sync_dir(entry.path())?;
         }
     }
-    Ok(BagSummary { path: dir.to_path_buf(), files: payload.len() as u64, bytes, payload_oxum: oxum, manifest_sha256 })
+    Ok(BagSummary {
+        path: dir.to_path_buf(),
+        files: payload.len() as u64,
+        bytes,
+        payload_oxum: oxum,
+        manifest_sha256,
+    })
 }
 
 struct Tee<'a> {
@@ -208,13 +241,16 @@ impl std::io::Read for Tee<'_> {
 fn write_tag(dir: &Path, name: &str, text: &str) -> Result<()> {
     let path = dir.join(name);
     let mut f = File::create(&path).map_err(Error::io("create", &path))?;
-    f.write_all(text.as_bytes()).map_err(Error::io("write", &path))?;
+    f.write_all(text.as_bytes())
+        .map_err(Error::io("write", &path))?;
     f.sync_all().map_err(Error::io("sync", &path))
 }
 
 /// RFC 8493 §2.1.3: CR, LF and `%` in manifest paths are percent-encoded.
 fn encode_path(p: &str) -> String {
-    p.replace('%', "%25").replace('\n', "%0A").replace('\r', "%0D")
+    p.replace('%', "%25")
+        .replace('\n', "%0A")
+        .replace('\r', "%0D")
 }
 
 fn decode_path(p: &str) -> String {
@@ -243,7 +279,9 @@ fn decode_path(p: &str) -> String {
 /// Windows would read as a root, and none of the characters manifests must
 /// percent-encode (`%`, CR, LF): bagit.py does not decode `%25`.
 fn is_portable_rel(p: &str) -> bool {
-    unsafe_reason(p).is_none() && !p.split('/').any(|c| c.is_empty() || c == ".") && !p.contains(['%', '\r', '\n'])
+    unsafe_reason(p).is_none()
+        && !p.split('/').any(|c| c.is_empty() || c == ".")
+        && !p.contains(['%', '\r', '\n'])
 }
 
 /// Why a path in a manifest or fetch.txt would point outside the bag, if it would.
@@ -302,7 +340,8 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
     let raw = match fs::read(&bagit_path) {
         Ok(r) => r,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            c.problems.push("bagit.txt is missing: this is not a bag".into());
+            c.problems
+                .push("bagit.txt is missing: this is not a bag".into());
             return Ok(c);
         }
         Err(e) => return Err(Error::io("read", &bagit_path)(e)),
@@ -311,11 +350,18 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
     let mut v1 = false;
     match parse_bagit_txt(&raw) {
         Ok((version, enc)) => {
-            v1 = version.split('.').next().and_then(|m| m.parse::<u32>().ok()).unwrap_or(0) >= 1;
+            v1 = version
+                .split('.')
+                .next()
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(0)
+                >= 1;
             c.version = version;
             match encoding_rs::Encoding::for_label(enc.as_bytes()) {
                 Some(e) => encoding = e,
-                None => c.problems.push(format!("bagit.txt: unknown Tag-File-Character-Encoding `{enc}`")),
+                None => c.problems.push(format!(
+                    "bagit.txt: unknown Tag-File-Character-Encoding `{enc}`"
+                )),
             }
         }
         Err(msg) => c.problems.push(format!("bagit.txt: {msg}")),
@@ -335,11 +381,16 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
         };
         let rel = rel_string(dir, entry.path());
         if entry.file_type().is_symlink() {
-            c.problems.push(format!("{rel}: symbolic link refused (never followed; a bag must hold real files)"));
+            c.problems.push(format!(
+                "{rel}: symbolic link refused (never followed; a bag must hold real files)"
+            ));
             continue;
         }
         if entry.file_type().is_file() {
-            nfc_index.entry(rel.nfc().collect()).or_default().push(rel.clone());
+            nfc_index
+                .entry(rel.nfc().collect())
+                .or_default()
+                .push(rel.clone());
             on_disk.insert(rel, entry.path().to_path_buf());
         }
     }
@@ -355,12 +406,18 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             match line.split_once(':') {
                 Some((k, v)) if k.trim() == "Payload-Oxum" => {
                     if oxum.is_some() {
-                        c.problems.push(format!("bag-info.txt line {}: Payload-Oxum given twice", lineno + 1));
+                        c.problems.push(format!(
+                            "bag-info.txt line {}: Payload-Oxum given twice",
+                            lineno + 1
+                        ));
                     }
                     oxum = Some(v.trim().to_string());
                 }
                 Some(_) => {}
-                None => c.problems.push(format!("bag-info.txt line {}: not a `Label: value` line", lineno + 1)),
+                None => c.problems.push(format!(
+                    "bag-info.txt line {}: not a `Label: value` line",
+                    lineno + 1
+                )),
             }
         }
     }
@@ -369,15 +426,23 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
     let mut payload_manifests = Vec::new();
     let mut tag_manifests = Vec::new();
     for name in on_disk.keys().filter(|k| !k.contains('/')) {
-        let (is_tag, alg) = if let Some(a) = name.strip_prefix("tagmanifest-").and_then(|s| s.strip_suffix(".txt")) {
+        let (is_tag, alg) = if let Some(a) = name
+            .strip_prefix("tagmanifest-")
+            .and_then(|s| s.strip_suffix(".txt"))
+        {
             (true, a)
-        } else if let Some(a) = name.strip_prefix("manifest-").and_then(|s| s.strip_suffix(".txt")) {
+        } else if let Some(a) = name
+            .strip_prefix("manifest-")
+            .and_then(|s| s.strip_suffix(".txt"))
+        {
             (false, a)
         } else {
             continue;
         };
         let Some(alg) = Algorithm::from_name(alg) else {
-            c.warnings.push(format!("{name}: algorithm `{alg}` not supported; this manifest was not checked"));
+            c.warnings.push(format!(
+                "{name}: algorithm `{alg}` not supported; this manifest was not checked"
+            ));
             continue;
         };
         let text = decode(&fs::read(&on_disk[name]).map_err(Error::io("read", &on_disk[name]))?);
@@ -390,9 +455,16 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
         }
     }
     if payload_manifests.is_empty() {
-        c.problems.push("no payload manifest (manifest-<algorithm>.txt)".into());
+        c.problems
+            .push("no payload manifest (manifest-<algorithm>.txt)".into());
     }
-    c.algorithms = payload_manifests.iter().chain(&tag_manifests).map(|m| m.alg.name().to_string()).collect::<BTreeSet<_>>().into_iter().collect();
+    c.algorithms = payload_manifests
+        .iter()
+        .chain(&tag_manifests)
+        .map(|m| m.alg.name().to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
 
     // fetch.txt
     let mut fetched: BTreeSet<String> = BTreeSet::new();
@@ -406,23 +478,40 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             let mut parts = line.splitn(3, [' ', '\t']);
             let (url, len, path) = (parts.next(), parts.next(), parts.next());
             let (Some(url), Some(len), Some(path)) = (url, len, path) else {
-                c.problems.push(format!("fetch.txt line {}: expected `URL LENGTH PATH`", i + 1));
+                c.problems.push(format!(
+                    "fetch.txt line {}: expected `URL LENGTH PATH`",
+                    i + 1
+                ));
                 continue;
             };
             let path = path.trim();
             if len != "-" && len.parse::<u64>().is_err() {
-                c.problems.push(format!("fetch.txt line {}: length `{len}` is not a number or `-`", i + 1));
+                c.problems.push(format!(
+                    "fetch.txt line {}: length `{len}` is not a number or `-`",
+                    i + 1
+                ));
             }
             if url::Url::parse(url).is_err() {
-                c.problems.push(format!("fetch.txt line {}: `{url}` is not a URL", i + 1));
+                c.problems
+                    .push(format!("fetch.txt line {}: `{url}` is not a URL", i + 1));
             }
-            let path = if v1 { decode_path(path) } else { path.to_string() };
+            let path = if v1 {
+                decode_path(path)
+            } else {
+                path.to_string()
+            };
             if let Some(why) = unsafe_reason(&path) {
-                c.problems.push(format!("fetch.txt line {}: path `{path}` refused: {why}", i + 1));
+                c.problems.push(format!(
+                    "fetch.txt line {}: path `{path}` refused: {why}",
+                    i + 1
+                ));
                 continue;
             }
             if !path.starts_with("data/") {
-                c.problems.push(format!("fetch.txt line {}: path `{path}` is not under data/", i + 1));
+                c.problems.push(format!(
+                    "fetch.txt line {}: path `{path}` is not under data/",
+                    i + 1
+                ));
                 continue;
             }
             fetched.insert(path.nfc().collect());
@@ -442,11 +531,17 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
                     if &rel != path {
                         c.warnings.push(format!("{}: `{path}` found on disk as `{rel}` (different Unicode normalisation)", m.name));
                     }
-                    wanted.entry(rel.clone()).or_insert_with(|| (on_disk[&rel].clone(), BTreeSet::new())).1.insert(m.alg);
+                    wanted
+                        .entry(rel.clone())
+                        .or_insert_with(|| (on_disk[&rel].clone(), BTreeSet::new()))
+                        .1
+                        .insert(m.alg);
                     expectations.push((path.clone(), rel, m.alg, sum.clone()));
                 }
                 None if fetched.contains(&nfc) => {
-                    c.warnings.push(format!("{path}: not present, listed in fetch.txt (a holey bag; not fetched)"));
+                    c.warnings.push(format!(
+                        "{path}: not present, listed in fetch.txt (a holey bag; not fetched)"
+                    ));
                 }
                 None => {
                     let base = path.rsplit('/').next().unwrap_or(path);
@@ -455,13 +550,23 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
                             "{}: `{path}` and `{other}` differ only in letter case; on Windows and macOS they are the same file (checked against `{other}`)",
                             m.name
                         ));
-                        wanted.entry(other.clone()).or_insert_with(|| (on_disk[&other].clone(), BTreeSet::new())).1.insert(m.alg);
+                        wanted
+                            .entry(other.clone())
+                            .or_insert_with(|| (on_disk[&other].clone(), BTreeSet::new()))
+                            .1
+                            .insert(m.alg);
                         expectations.push((path.clone(), other, m.alg, sum.clone()));
                     } else if is_os_junk(base) {
                         c.warnings.push(format!("{path}: operating-system file listed in {} line {line} but missing (copy tools often drop it)", m.name));
                         missing_junk.push(path.clone());
                     } else {
-                        c.files.push(FileCheck { path: path.clone(), status: FileStatus::Missing, algorithm: Some(m.alg.name().into()), expected: Some(sum.clone()), actual: None });
+                        c.files.push(FileCheck {
+                            path: path.clone(),
+                            status: FileStatus::Missing,
+                            algorithm: Some(m.alg.name().into()),
+                            expected: Some(sum.clone()),
+                            actual: None,
+                        });
                     }
                 }
             }
@@ -472,17 +577,33 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
     for rel in on_disk.keys().filter(|k| k.starts_with("data/")) {
         let nfc: String = rel.nfc().collect();
         for m in &payload_manifests {
-            let listed = m.entries.contains_key(rel) || m.entries.keys().any(|k| k.nfc().collect::<String>() == nfc);
-            let listed = listed || m.entries.keys().any(|k| k.to_lowercase() == rel.to_lowercase());
+            let listed = m.entries.contains_key(rel)
+                || m.entries.keys().any(|k| k.nfc().collect::<String>() == nfc);
+            let listed = listed
+                || m.entries
+                    .keys()
+                    .any(|k| k.to_lowercase() == rel.to_lowercase());
             if !listed {
-                c.files.push(FileCheck { path: rel.clone(), status: FileStatus::Unexpected, algorithm: Some(m.alg.name().into()), expected: None, actual: None });
+                c.files.push(FileCheck {
+                    path: rel.clone(),
+                    status: FileStatus::Unexpected,
+                    algorithm: Some(m.alg.name().into()),
+                    expected: None,
+                    actual: None,
+                });
             }
         }
     }
 
     // Hash.
     let order: Vec<String> = wanted.keys().cloned().collect();
-    let jobs_list: Vec<HashJob> = order.iter().map(|k| HashJob { path: wanted[k].0.clone(), algorithms: wanted[k].1.iter().copied().collect() }).collect();
+    let jobs_list: Vec<HashJob> = order
+        .iter()
+        .map(|k| HashJob {
+            path: wanted[k].0.clone(),
+            algorithms: wanted[k].1.iter().copied().collect(),
+        })
+        .collect();
     let results = hash_files(&jobs_list, jobs);
     let mut digests: HashMap<(String, Algorithm), String> = HashMap::new();
     for ((rel, job), res) in order.iter().zip(&jobs_list).zip(results) {
@@ -497,33 +618,68 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
         }
     }
     for (listed, rel, alg, sum) in expectations {
-        let Some(actual) = digests.get(&(rel.clone(), alg)) else { continue };
-        let status = if actual.eq_ignore_ascii_case(&sum) { FileStatus::Ok } else { FileStatus::Changed };
-        c.files.push(FileCheck { path: listed, status, algorithm: Some(alg.name().into()), expected: Some(sum), actual: Some(actual.clone()) });
+        let Some(actual) = digests.get(&(rel.clone(), alg)) else {
+            continue;
+        };
+        let status = if actual.eq_ignore_ascii_case(&sum) {
+            FileStatus::Ok
+        } else {
+            FileStatus::Changed
+        };
+        c.files.push(FileCheck {
+            path: listed,
+            status,
+            algorithm: Some(alg.name().into()),
+            expected: Some(sum),
+            actual: Some(actual.clone()),
+        });
     }
 
     // Payload-Oxum.
     if let Some(ox) = oxum {
-        let payload: Vec<&PathBuf> = on_disk.iter().filter(|(k, _)| k.starts_with("data/")).map(|(_, v)| v).collect();
+        let payload: Vec<&PathBuf> = on_disk
+            .iter()
+            .filter(|(k, _)| k.starts_with("data/"))
+            .map(|(_, v)| v)
+            .collect();
         let count = payload.len() as u64;
-        let octets: u64 = payload.iter().map(|p| fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
-        match ox.split_once('.').and_then(|(o, n)| Some((o.parse::<u64>().ok()?, n.parse::<u64>().ok()?))) {
+        let octets: u64 = payload
+            .iter()
+            .map(|p| fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        match ox
+            .split_once('.')
+            .and_then(|(o, n)| Some((o.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
+        {
             Some((o, n)) if o == octets && n == count => {}
             Some((o, n)) if o == octets && n == count + missing_junk.len() as u64 => {
-                c.warnings.push(format!("Payload-Oxum {ox} counts {} operating-system file(s) that are missing", missing_junk.len()));
+                c.warnings.push(format!(
+                    "Payload-Oxum {ox} counts {} operating-system file(s) that are missing",
+                    missing_junk.len()
+                ));
             }
             Some(_) if !fetched.is_empty() => {
                 c.warnings.push(format!("Payload-Oxum {ox} differs from the {octets} bytes in {count} files present (holey bag)"));
             }
-            Some(_) => c.problems.push(format!("Payload-Oxum {ox} does not match the payload: {octets} bytes in {count} files")),
-            None => c.problems.push(format!("bag-info.txt: Payload-Oxum `{ox}` is not OCTETS.COUNT")),
+            Some(_) => c.problems.push(format!(
+                "Payload-Oxum {ox} does not match the payload: {octets} bytes in {count} files"
+            )),
+            None => c.problems.push(format!(
+                "bag-info.txt: Payload-Oxum `{ox}` is not OCTETS.COUNT"
+            )),
         }
     }
-    c.files.sort_by(|a, b| a.path.cmp(&b.path).then(a.algorithm.cmp(&b.algorithm)));
+    c.files
+        .sort_by(|a, b| a.path.cmp(&b.path).then(a.algorithm.cmp(&b.algorithm)));
     Ok(c)
 }
 
-fn resolve(path: &str, nfc: &str, on_disk: &BTreeMap<String, PathBuf>, nfc_index: &HashMap<String, Vec<String>>) -> Option<String> {
+fn resolve(
+    path: &str,
+    nfc: &str,
+    on_disk: &BTreeMap<String, PathBuf>,
+    nfc_index: &HashMap<String, Vec<String>>,
+) -> Option<String> {
     if on_disk.contains_key(path) {
         return Some(path.to_string());
     }
@@ -536,7 +692,10 @@ fn case_variant(path: &str, on_disk: &BTreeMap<String, PathBuf>) -> Option<Strin
 }
 
 fn is_os_junk(base: &str) -> bool {
-    matches!(base, ".DS_Store" | "Thumbs.db" | "desktop.ini" | "Desktop.ini") || base.starts_with("._")
+    matches!(
+        base,
+        ".DS_Store" | "Thumbs.db" | "desktop.ini" | "Desktop.ini"
+    ) || base.starts_with("._")
 }
 
 fn rel_string(root: &Path, path: &Path) -> String {
@@ -556,9 +715,15 @@ fn parse_bagit_txt(raw: &[u8]) -> std::result::Result<(String, String), String> 
     let text = std::str::from_utf8(raw).map_err(|_| "not valid UTF-8".to_string())?;
     let mut version = None;
     let mut encoding = None;
-    for (i, line) in text.split(['\n', '\r']).enumerate().filter(|(_, l)| !l.is_empty()) {
+    for (i, line) in text
+        .split(['\n', '\r'])
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+    {
         let Some((k, v)) = line.split_once(": ") else {
-            return Err(format!("line `{line}` is not `Label: value` (no white space allowed before the colon)"));
+            return Err(format!(
+                "line `{line}` is not `Label: value` (no white space allowed before the colon)"
+            ));
         };
         if k.trim() != k || k.contains(char::is_whitespace) {
             return Err(format!("label `{k}` has white space around it"));
@@ -572,7 +737,10 @@ fn parse_bagit_txt(raw: &[u8]) -> std::result::Result<(String, String), String> 
     }
     let version = version.ok_or("missing BagIt-Version")?;
     let ok = version.split_once('.').is_some_and(|(a, b)| {
-        !a.is_empty() && !b.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit())
+        !a.is_empty()
+            && !b.is_empty()
+            && a.bytes().all(|c| c.is_ascii_digit())
+            && b.bytes().all(|c| c.is_ascii_digit())
     });
     if !ok {
         return Err(format!("BagIt-Version `{version}` is not MAJOR.MINOR"));
@@ -590,7 +758,11 @@ fn parse_manifest(
     exists: &dyn Fn(&str) -> bool,
     c: &mut BagCheck,
 ) -> Manifest {
-    let mut m = Manifest { alg, name: name.to_string(), entries: BTreeMap::new() };
+    let mut m = Manifest {
+        alg,
+        name: name.to_string(),
+        entries: BTreeMap::new(),
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.split('\n').enumerate() {
         let lineno = i + 1;
@@ -599,16 +771,22 @@ fn parse_manifest(
             continue;
         }
         let Some((sum, rest)) = line.split_once([' ', '\t']) else {
-            c.problems.push(format!("{name} line {lineno}: expected `CHECKSUM PATH`"));
+            c.problems
+                .push(format!("{name} line {lineno}: expected `CHECKSUM PATH`"));
             continue;
         };
         let mut path = rest.trim_start_matches([' ', '\t']).to_string();
         if sum.len() != alg.hex_len() || !sum.bytes().all(|b| b.is_ascii_hexdigit()) {
-            c.problems.push(format!("{name} line {lineno}: `{sum}` is not a {} checksum", alg.name()));
+            c.problems.push(format!(
+                "{name} line {lineno}: `{sum}` is not a {} checksum",
+                alg.name()
+            ));
             continue;
         }
         if let Some(p) = path.strip_prefix('*') {
-            c.warnings.push(format!("{name} line {lineno}: `*` before the path (md5sum binary mode) ignored"));
+            c.warnings.push(format!(
+                "{name} line {lineno}: `*` before the path (md5sum binary mode) ignored"
+            ));
             path = p.to_string();
         }
         if v1 && path.contains('%') {
@@ -619,19 +797,27 @@ fn parse_manifest(
             }
         }
         if let Some(why) = unsafe_reason(&path) {
-            c.problems.push(format!("{name} line {lineno}: path `{path}` refused: {why}"));
+            c.problems.push(format!(
+                "{name} line {lineno}: path `{path}` refused: {why}"
+            ));
             continue;
         }
         while let Some(p) = path.strip_prefix("./") {
-            c.warnings.push(format!("{name} line {lineno}: leading `./` in `{path}` ignored"));
+            c.warnings.push(format!(
+                "{name} line {lineno}: leading `./` in `{path}` ignored"
+            ));
             path = p.to_string();
         }
         if !is_tag && !path.starts_with("data/") {
-            c.problems.push(format!("{name} line {lineno}: payload path `{path}` is not under data/"));
+            c.problems.push(format!(
+                "{name} line {lineno}: payload path `{path}` is not under data/"
+            ));
             continue;
         }
         if is_tag && path.starts_with("data/") {
-            c.warnings.push(format!("{name} line {lineno}: tag manifest lists payload file `{path}`"));
+            c.warnings.push(format!(
+                "{name} line {lineno}: tag manifest lists payload file `{path}`"
+            ));
         }
         match m.entries.get(&path) {
             Some((old, first)) if !old.eq_ignore_ascii_case(sum) => {
@@ -645,10 +831,20 @@ fn parse_manifest(
             }
             None => {
                 let nfc: String = path.nfc().collect();
-                if let Some(other) = m.entries.keys().find(|k| k.nfc().collect::<String>() == nfc) {
+                if let Some(other) = m
+                    .entries
+                    .keys()
+                    .find(|k| k.nfc().collect::<String>() == nfc)
+                {
                     c.warnings.push(format!("{name} line {lineno}: `{path}` and `{other}` are the same name in different Unicode normalisation"));
-                } else if let Some(other) = m.entries.keys().find(|k| k.to_lowercase() == path.to_lowercase()) {
-                    c.warnings.push(format!("{name} line {lineno}: `{path}` and `{other}` differ only in letter case"));
+                } else if let Some(other) = m
+                    .entries
+                    .keys()
+                    .find(|k| k.to_lowercase() == path.to_lowercase())
+                {
+                    c.warnings.push(format!(
+                        "{name} line {lineno}: `{path}` and `{other}` differ only in letter case"
+                    ));
                 }
                 m.entries.insert(path, (sum.to_ascii_lowercase(), lineno));
             }
@@ -663,7 +859,17 @@ mod tests {
 
     #[test]
     fn unsafe_paths() {
-        for p in ["../x", "data/../../x", "/tmp/x", "~/x", "~root/x", "C:\\x", "%HomeDrive%\\x", "\\\\?\\UNC\\s\\x", "data\\x"] {
+        for p in [
+            "../x",
+            "data/../../x",
+            "/tmp/x",
+            "~/x",
+            "~root/x",
+            "C:\\x",
+            "%HomeDrive%\\x",
+            "\\\\?\\UNC\\s\\x",
+            "data\\x",
+        ] {
             assert!(unsafe_reason(p).is_some(), "{p}");
         }
         for p in ["data/x", "data/~x", "data/%7Ex", "data/a b.txt", "data/%x"] {
@@ -675,10 +881,19 @@ mod tests {
 
     #[test]
     fn bagit_txt() {
-        assert!(parse_bagit_txt(b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n").is_ok());
-        assert!(parse_bagit_txt(b"BagIt-Version : 1.0\nTag-File-Character-Encoding : UTF-8\n").is_err());
-        assert!(parse_bagit_txt(b"BagIt-Version: .97\nTag-File-Character-Encoding: UTF-8\n").is_err());
-        assert!(parse_bagit_txt(b"\xEF\xBB\xBFBagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n").is_err());
+        assert!(
+            parse_bagit_txt(b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n").is_ok()
+        );
+        assert!(
+            parse_bagit_txt(b"BagIt-Version : 1.0\nTag-File-Character-Encoding : UTF-8\n").is_err()
+        );
+        assert!(
+            parse_bagit_txt(b"BagIt-Version: .97\nTag-File-Character-Encoding: UTF-8\n").is_err()
+        );
+        assert!(parse_bagit_txt(
+            b"\xEF\xBB\xBFBagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+        )
+        .is_err());
         assert!(parse_bagit_txt(b"BagIt-Version: 1.0\n").is_err());
     }
 }

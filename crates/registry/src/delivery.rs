@@ -29,8 +29,15 @@ pub struct CsvRow {
 }
 
 /// The CSV header, in Swedish.
-pub const CSV_HEADER: [&str; 7] =
-    ["datum", "diarienummer", "beskrivning", "handlingstyp", "avsändare/mottagare", "fil", "sha256"];
+pub const CSV_HEADER: [&str; 7] = [
+    "datum",
+    "diarienummer",
+    "beskrivning",
+    "handlingstyp",
+    "avsändare/mottagare",
+    "fil",
+    "sha256",
+];
 
 /// One file of a planned record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +80,10 @@ impl PlannedRecord {
             Handling::Inkommen => "Avsändare enligt bevisbilden (record.json)".to_string(),
         };
         CsvRow {
-            datum: self.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            datum: self
+                .date
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
             diarienummer: self.diarienummer.clone(),
             beskrivning: self.description.clone(),
             handlingstyp: self.record.handling.display_sv().to_string(),
@@ -105,16 +115,28 @@ pub fn describe(record: &Record) -> String {
         .unwrap_or_default();
     let what = match &record.account {
         Some(a) => format!("{} {}", platform_noun(a.platform), a.name),
-        None => record.pages.first().map(|p| format!("webbsidan {}", p.requested_url)).unwrap_or_else(|| "webbsidan".into()),
+        None => record
+            .pages
+            .first()
+            .map(|p| format!("webbsidan {}", p.requested_url))
+            .unwrap_or_else(|| "webbsidan".into()),
     };
-    let when = match record.period.as_deref().and_then(|p| p.parse::<Period>().ok()) {
+    let when = match record
+        .period
+        .as_deref()
+        .and_then(|p| p.parse::<Period>().ok())
+    {
         Some(p) if record.kind == RecordKind::Halvar => p.display_sv(),
         _ => date,
     };
     match record.kind {
         RecordKind::Halvar | RecordKind::Manuell => format!("Ögonblicksbild av {what}, {when}"),
-        RecordKind::BevisForeRadering => format!("Bevis före radering av inlägg eller kommentar på {what}, {when}"),
-        RecordKind::SlutligForeAvslut => format!("Slutlig ögonblicksbild av {what} före avslut, {when}"),
+        RecordKind::BevisForeRadering => {
+            format!("Bevis före radering av inlägg eller kommentar på {what}, {when}")
+        }
+        RecordKind::SlutligForeAvslut => {
+            format!("Slutlig ögonblicksbild av {what} före avslut, {when}")
+        }
     }
 }
 
@@ -131,7 +153,9 @@ pub fn plan(archive: &Archive, period: &Period) -> Result<Vec<PlannedRecord>> {
     let mut out = Vec::new();
     for (id, dir) in archive.record_dirs()? {
         let record = crate::archive::read_record(&dir)?;
-        let date = record.captured_at().map(|t| t.with_timezone(&Stockholm).date_naive());
+        let date = record
+            .captured_at()
+            .map(|t| t.with_timezone(&Stockholm).date_naive());
         let in_period = match record.period.as_deref() {
             Some(p) => p.parse::<Period>().ok() == Some(*period),
             None => date.is_some_and(|d| period.contains(d)),
@@ -139,8 +163,12 @@ pub fn plan(archive: &Archive, period: &Period) -> Result<Vec<PlannedRecord>> {
         if !in_period {
             continue;
         }
-        let manifest_text = std::fs::read_to_string(dir.join(MANIFEST)).map_err(Error::io("read", dir.join(MANIFEST)))?;
-        let sums: BTreeMap<&str, &str> = manifest_text.lines().filter_map(|l| l.split_once("  ").map(|(s, p)| (p, s))).collect();
+        let manifest_text = std::fs::read_to_string(dir.join(MANIFEST))
+            .map_err(Error::io("read", dir.join(MANIFEST)))?;
+        let sums: BTreeMap<&str, &str> = manifest_text
+            .lines()
+            .filter_map(|l| l.split_once("  ").map(|(s, p)| (p, s)))
+            .collect();
         let mut files = Vec::new();
         for (rel, path) in list_files(&dir)? {
             let sha256 = match sums.get(rel.as_str()) {
@@ -152,10 +180,17 @@ pub fn plan(archive: &Archive, period: &Period) -> Result<Vec<PlannedRecord>> {
             };
             files.push(PlannedFile { rel, path, sha256 });
         }
-        let snapshot_sha256 = files.iter().find(|f| f.rel == "snapshot.pdf").map(|f| f.sha256.clone()).unwrap_or_default();
+        let snapshot_sha256 = files
+            .iter()
+            .find(|f| f.rel == "snapshot.pdf")
+            .map(|f| f.sha256.clone())
+            .unwrap_or_default();
         out.push(PlannedRecord {
             description: describe(&record),
-            diarienummer: dnr.get(&id).cloned().unwrap_or_else(|| record.diarienummer.clone()),
+            diarienummer: dnr
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| record.diarienummer.clone()),
             record_id: id,
             dir,
             record,
@@ -181,8 +216,22 @@ pub fn forteckning_csv(rows: &[CsvRow]) -> String {
     out.push_str(&CSV_HEADER.join(";"));
     out.push_str("\r\n");
     for r in rows {
-        let fields = [&r.datum, &r.diarienummer, &r.beskrivning, &r.handlingstyp, &r.avsandare_mottagare, &r.fil, &r.sha256];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
+        let fields = [
+            &r.datum,
+            &r.diarienummer,
+            &r.beskrivning,
+            &r.handlingstyp,
+            &r.avsandare_mottagare,
+            &r.fil,
+            &r.sha256,
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
         out.push_str("\r\n");
     }
     out

@@ -12,7 +12,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The register has errors; every one of them is in `diagnostics`.
     #[error("{} has {} error(s); fix them and run `ogonblick accounts check` again", path.display(), diagnostics.iter().filter(|d| d.is_error()).count())]
-    Register { path: PathBuf, diagnostics: Vec<Diagnostic> },
+    Register {
+        path: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
     /// A file or directory could not be read or written.
     #[error("cannot {action} {}", path.display())]
     Io {
@@ -25,7 +28,9 @@ pub enum Error {
     #[error("archive {} is in use by another ogonblick run (lock file {})", archive.display(), lock.display())]
     Locked { archive: PathBuf, lock: PathBuf },
     /// A record with this id is already sealed; records are written once.
-    #[error("record {0} already exists in the archive; records are written once and never replaced")]
+    #[error(
+        "record {0} already exists in the archive; records are written once and never replaced"
+    )]
     AlreadySealed(String),
     /// No sealed record with this id.
     #[error("no sealed record {0} in the archive; list records with `ogonblick verify` or look under the archive directory")]
@@ -38,7 +43,11 @@ pub enum Error {
     BadPeriod(String),
     /// A line of journal.jsonl that cannot be read.
     #[error("{} line {line}: {message}", path.display())]
-    Journal { path: PathBuf, line: usize, message: String },
+    Journal {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// A record.json that cannot be read.
     #[error("{} is not a valid record.json", path.display())]
     RecordJson {
@@ -65,8 +74,15 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
-        move |source| Error::Io { action, path, source }
+        move |source| Error::Io {
+            action,
+            path,
+            source,
+        }
     }
 }

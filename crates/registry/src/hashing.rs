@@ -148,6 +148,9 @@ pub fn hash_reader(reader: &mut dyn Read, algs: &[Algorithm]) -> io::Result<(Vec
     Ok((hashers.into_iter().map(Hasher::finish).collect(), total))
 }
 
+/// Hex digests (in the job's algorithm order) and the byte count, or the read error.
+pub type HashResult = io::Result<(Vec<String>, u64)>;
+
 /// One hashing job.
 #[derive(Debug, Clone)]
 pub struct HashJob {
@@ -157,15 +160,15 @@ pub struct HashJob {
 
 /// Hashes many files on `jobs` threads (0 = every core), biggest first so
 /// the threads finish together. Results come back in the input order.
-pub fn hash_files(jobs: &[HashJob], threads: usize) -> Vec<io::Result<(Vec<String>, u64)>> {
+pub fn hash_files(jobs: &[HashJob], threads: usize) -> Vec<HashResult> {
     let run = || {
         let mut order: Vec<(usize, u64)> = jobs
             .iter()
             .enumerate()
             .map(|(i, j)| (i, std::fs::metadata(&j.path).map(|m| m.len()).unwrap_or(0)))
             .collect();
-        order.sort_by(|a, b| b.1.cmp(&a.1));
-        let mut results: Vec<(usize, io::Result<(Vec<String>, u64)>)> = order
+        order.sort_by_key(|o| std::cmp::Reverse(o.1));
+        let mut results: Vec<(usize, HashResult)> = order
             .par_iter()
             .with_max_len(1)
             .map(|&(i, _)| (i, hash_file(&jobs[i].path, &jobs[i].algorithms)))
@@ -174,7 +177,10 @@ pub fn hash_files(jobs: &[HashJob], threads: usize) -> Vec<io::Result<(Vec<Strin
         results.into_iter().map(|r| r.1).collect::<Vec<_>>()
     };
     if threads == 1 {
-        return jobs.iter().map(|j| hash_file(&j.path, &j.algorithms)).collect();
+        return jobs
+            .iter()
+            .map(|j| hash_file(&j.path, &j.algorithms))
+            .collect();
     }
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.install(run),
@@ -188,16 +194,27 @@ mod tests {
 
     #[test]
     fn known_digests() {
-        let all = [Algorithm::Md5, Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+        let all = [
+            Algorithm::Md5,
+            Algorithm::Sha1,
+            Algorithm::Sha256,
+            Algorithm::Sha512,
+        ];
         let (d, n) = hash_reader(&mut &b"abc"[..], &all).unwrap();
         assert_eq!(n, 3);
         assert_eq!(d[0], "900150983cd24fb0d6963f7d28e17f72");
         assert_eq!(d[1], "a9993e364706816aba3e25717850c26c9cd0d89d");
-        assert_eq!(d[2], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            d[2],
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert!(d[3].starts_with("ddaf35a193617aba"));
         for a in all {
             assert_eq!(Algorithm::from_name(a.name()), Some(a));
-            assert_eq!(hash_reader(&mut &b""[..], &[a]).unwrap().0[0].len(), a.hex_len());
+            assert_eq!(
+                hash_reader(&mut &b""[..], &[a]).unwrap().0[0].len(),
+                a.hex_len()
+            );
         }
     }
 }

@@ -44,13 +44,22 @@ impl JournalEntry {
 }
 
 /// Builds one journal line (without the newline).
-pub(crate) fn format_line(seq: u64, at: DateTime<Utc>, event: &str, fields: &Map<String, Value>, prev: &str) -> String {
+pub(crate) fn format_line(
+    seq: u64,
+    at: DateTime<Utc>,
+    event: &str,
+    fields: &Map<String, Value>,
+    prev: &str,
+) -> String {
     let mut obj = String::new();
     obj.push_str(&format!("{{\"seq\":{seq},\"at\":"));
     obj.push_str(&Value::String(at.to_rfc3339_opts(SecondsFormat::Millis, true)).to_string());
     obj.push_str(",\"event\":");
     obj.push_str(&Value::String(event.to_string()).to_string());
-    let mut keys: Vec<&String> = fields.keys().filter(|k| !RESERVED.contains(&k.as_str())).collect();
+    let mut keys: Vec<&String> = fields
+        .keys()
+        .filter(|k| !RESERVED.contains(&k.as_str()))
+        .collect();
     keys.sort();
     for k in keys {
         obj.push(',');
@@ -70,10 +79,16 @@ pub fn parse_line(line: &str, lineno: usize) -> Result<JournalEntry, String> {
     let Value::Object(mut obj) = value else {
         return Err("not a JSON object".into());
     };
-    let seq = obj.remove("seq").and_then(|v| v.as_u64()).ok_or("missing or invalid `seq`")?;
+    let seq = obj
+        .remove("seq")
+        .and_then(|v| v.as_u64())
+        .ok_or("missing or invalid `seq`")?;
     let at = obj
         .remove("at")
-        .and_then(|v| v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()))
+        .and_then(|v| {
+            v.as_str()
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        })
         .ok_or("missing or invalid `at`")?
         .with_timezone(&Utc);
     let event = match obj.remove("event") {
@@ -84,7 +99,15 @@ pub fn parse_line(line: &str, lineno: usize) -> Result<JournalEntry, String> {
         Some(Value::String(s)) if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) => s,
         _ => return Err("missing or invalid `prev`".into()),
     };
-    Ok(JournalEntry { seq, at, event, fields: obj, prev, line: lineno, hash: sha256_hex(line.as_bytes()) })
+    Ok(JournalEntry {
+        seq,
+        at,
+        event,
+        fields: obj,
+        prev,
+        line: lineno,
+        hash: sha256_hex(line.as_bytes()),
+    })
 }
 
 /// The journal read and checked.
@@ -102,7 +125,10 @@ pub struct ChainCheck {
 
 /// Reads journal bytes and checks the chain line by line.
 pub fn check_chain(bytes: &[u8]) -> ChainCheck {
-    let mut out = ChainCheck { head: GENESIS.to_string(), ..ChainCheck::default() };
+    let mut out = ChainCheck {
+        head: GENESIS.to_string(),
+        ..ChainCheck::default()
+    };
     let complete = match bytes.iter().rposition(|&b| b == b'\n') {
         Some(i) => &bytes[..=i],
         None => &bytes[..0],
@@ -117,7 +143,8 @@ pub fn check_chain(bytes: &[u8]) -> ChainCheck {
         }
         let this_hash = sha256_hex(raw);
         let Ok(line) = std::str::from_utf8(raw) else {
-            out.problems.push((lineno, "line is not valid UTF-8".into()));
+            out.problems
+                .push((lineno, "line is not valid UTF-8".into()));
             prev_hash = this_hash;
             expect_seq += 1;
             continue;
@@ -126,14 +153,18 @@ pub fn check_chain(bytes: &[u8]) -> ChainCheck {
             Ok(entry) => {
                 if entry.prev != prev_hash {
                     let what = if lineno == 1 {
-                        "the first line's `prev` is not 64 zeros: lines were removed from the start".to_string()
+                        "the first line's `prev` is not 64 zeros: lines were removed from the start"
+                            .to_string()
                     } else {
                         format!("`prev` does not match the SHA-256 of line {}: line {} was changed, or lines were removed or reordered", lineno - 1, lineno - 1)
                     };
                     out.problems.push((lineno, format!("chain breaks: {what}")));
                 }
                 if entry.seq != expect_seq {
-                    out.problems.push((lineno, format!("`seq` is {}, expected {expect_seq}", entry.seq)));
+                    out.problems.push((
+                        lineno,
+                        format!("`seq` is {}, expected {expect_seq}", entry.seq),
+                    ));
                 }
                 expect_seq = entry.seq + 1;
                 out.entries.push(entry);
@@ -148,7 +179,10 @@ pub fn check_chain(bytes: &[u8]) -> ChainCheck {
     if out.torn_tail > 0 {
         out.problems.push((
             complete.iter().filter(|&&b| b == b'\n').count() + 1,
-            format!("{} bytes without a final newline (a torn write)", out.torn_tail),
+            format!(
+                "{} bytes without a final newline (a torn write)",
+                out.torn_tail
+            ),
         ));
     }
     out.head = prev_hash;

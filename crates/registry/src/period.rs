@@ -27,8 +27,15 @@ pub struct Period {
 impl Period {
     /// The period a date falls in.
     pub fn containing(date: NaiveDate) -> Period {
-        let half = if date.month() <= 6 { Half::H1 } else { Half::H2 };
-        Period { year: date.year(), half }
+        let half = if date.month() <= 6 {
+            Half::H1
+        } else {
+            Half::H2
+        };
+        Period {
+            year: date.year(),
+            half,
+        }
     }
 
     /// The half-year that most recently ended before `today` (`--period auto`).
@@ -39,16 +46,28 @@ impl Period {
     /// The period before this one.
     pub fn previous(self) -> Period {
         match self.half {
-            Half::H1 => Period { year: self.year - 1, half: Half::H2 },
-            Half::H2 => Period { year: self.year, half: Half::H1 },
+            Half::H1 => Period {
+                year: self.year - 1,
+                half: Half::H2,
+            },
+            Half::H2 => Period {
+                year: self.year,
+                half: Half::H1,
+            },
         }
     }
 
     /// The period after this one.
     pub fn next(self) -> Period {
         match self.half {
-            Half::H1 => Period { year: self.year, half: Half::H2 },
-            Half::H2 => Period { year: self.year + 1, half: Half::H1 },
+            Half::H1 => Period {
+                year: self.year,
+                half: Half::H2,
+            },
+            Half::H2 => Period {
+                year: self.year + 1,
+                half: Half::H1,
+            },
         }
     }
 
@@ -128,7 +147,9 @@ impl<'de> Deserialize<'de> for Period {
 
 /// Whether `s` is a valid slug: non-empty, `[a-z0-9-]` only.
 pub fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// `2026-H1/facebook-kommun`: the record id of a half-year snapshot.
@@ -155,7 +176,9 @@ pub fn check_record_id(id: &str) -> Result<(), Error> {
             && second.as_bytes().get(17) == Some(&b'Z')
             && second.as_bytes().get(18) == Some(&b'-')
             && is_slug(&second[19..])
-            && second[..17].bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'T');
+            && second[..17]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-' || b == b'T');
         if ok {
             return Ok(());
         }
@@ -188,19 +211,37 @@ mod tests {
         assert_eq!(p.last_day(), d(2026, 6, 30));
         assert!(!p.is_late(d(2026, 7, 15)));
         assert!(p.is_late(d(2026, 7, 16)));
-        for bad in ["2026-H3", "26-H1", "2026H1", "", "2026-", "-H1", "２０２６-H1"] {
+        for bad in [
+            "2026-H3",
+            "26-H1",
+            "2026H1",
+            "",
+            "2026-",
+            "-H1",
+            "２０２６-H1",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
     }
 
     #[test]
     fn record_ids() {
-        let at = DateTime::parse_from_rfc3339("2026-11-21T10:15:03Z").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-11-21T10:15:03Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let id = evidence_record_id(at, "facebook-kommun");
         assert_eq!(id, "evidence/2026-11-21T101503Z-facebook-kommun");
         check_record_id(&id).unwrap();
         check_record_id("2026-H1/facebook-kommun").unwrap();
-        for bad in ["2026-H1/../x", "2026-H1/", "../x", "2026-H1/a/b", "evidence/x", "/abs", "2026-H1/A"] {
+        for bad in [
+            "2026-H1/../x",
+            "2026-H1/",
+            "../x",
+            "2026-H1/a/b",
+            "evidence/x",
+            "/abs",
+            "2026-H1/A",
+        ] {
             assert!(check_record_id(bad).is_err(), "{bad}");
         }
     }

@@ -30,7 +30,11 @@ fn date(d: NaiveDate) -> String {
 fn contact(c: &Contact) -> String {
     let mut s = escape(&c.name);
     if let Some(e) = &c.email {
-        s.push_str(&format!("<br><a href=\"mailto:{}\">{}</a>", escape(e), escape(e)));
+        s.push_str(&format!(
+            "<br><a href=\"mailto:{}\">{}</a>",
+            escape(e),
+            escape(e)
+        ));
     }
     if let Some(p) = &c.phone {
         s.push_str(&format!("<br>{}", escape(p)));
@@ -87,8 +91,16 @@ fn table(caption: &str, accounts: &[&Account]) -> String {
 /// Accounts open on `generated` come first; closed ones follow in their own table.
 pub fn forteckning_html(register: &Register, generated: NaiveDate) -> String {
     let org = &register.organisation;
-    let open: Vec<&Account> = register.accounts.iter().filter(|a| a.closed.is_none_or(|c| c > generated)).collect();
-    let closed: Vec<&Account> = register.accounts.iter().filter(|a| a.closed.is_some_and(|c| c <= generated)).collect();
+    let open: Vec<&Account> = register
+        .accounts
+        .iter()
+        .filter(|a| a.closed.is_none_or(|c| c > generated))
+        .collect();
+    let closed: Vec<&Account> = register
+        .accounts
+        .iter()
+        .filter(|a| a.closed.is_some_and(|c| c <= generated))
+        .collect();
     let title = format!("Förteckning över sociala medier – {}", org.name);
     let mut body = String::new();
     body.push_str(&format!("<header>\n<h1>{}</h1>\n", escape(&title)));
@@ -102,11 +114,17 @@ pub fn forteckning_html(register: &Register, generated: NaiveDate) -> String {
     if open.is_empty() {
         body.push_str("<p>Inga aktiva konton.</p>\n");
     } else {
-        body.push_str(&table(&format!("Aktiva konton ({} st.)", open.len()), &open));
+        body.push_str(&table(
+            &format!("Aktiva konton ({} st.)", open.len()),
+            &open,
+        ));
     }
     if !closed.is_empty() {
         body.push_str("<h2>Avslutade konton</h2>\n");
-        body.push_str(&table(&format!("Avslutade konton ({} st.)", closed.len()), &closed));
+        body.push_str(&table(
+            &format!("Avslutade konton ({} st.)", closed.len()),
+            &closed,
+        ));
     }
     body.push_str("</main>\n<footer>\n");
     let mut foot = String::from("<p>Inlägg och kommentarer på kontona är allmänna handlingar. Ögonblicksbilder av kontona bevaras i kommunens arkiv.");
@@ -131,6 +149,9 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }

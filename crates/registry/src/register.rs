@@ -50,7 +50,13 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {sev}: ", self.file.display(), self.line, self.column)?;
+        write!(
+            f,
+            "{}:{}:{}: {sev}: ",
+            self.file.display(),
+            self.line,
+            self.column
+        )?;
         match (&self.account, &self.field) {
             (Some(a), Some(field)) => write!(f, "account `{a}` field `{field}`: ")?,
             (Some(a), None) => write!(f, "account `{a}`: ")?,
@@ -76,12 +82,18 @@ impl Register {
 
     /// Accounts open on `on`: opened on or before it and not closed on or before it.
     pub fn open_accounts(&self, on: NaiveDate) -> Vec<&Account> {
-        self.accounts.iter().filter(|a| a.opened <= on && a.closed.is_none_or(|c| c > on)).collect()
+        self.accounts
+            .iter()
+            .filter(|a| a.opened <= on && a.closed.is_none_or(|c| c > on))
+            .collect()
     }
 
     /// Accounts that were open at some time during `[from, to]` (inclusive).
     pub fn accounts_open_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<&Account> {
-        self.accounts.iter().filter(|a| a.opened <= to && a.closed.is_none_or(|c| c >= from)).collect()
+        self.accounts
+            .iter()
+            .filter(|a| a.opened <= to && a.closed.is_none_or(|c| c >= from))
+            .collect()
     }
 }
 
@@ -114,13 +126,21 @@ pub fn load(path: &Path) -> Result<(Register, Vec<Diagnostic>)> {
 
 /// Parses and validates register text; `path` is used in diagnostics only.
 pub fn parse(text: &str, path: &Path) -> Result<(Register, Vec<Diagnostic>)> {
-    let mut cx = Cx { text, file: path.to_path_buf(), diags: Vec::new(), account: None };
+    let mut cx = Cx {
+        text,
+        file: path.to_path_buf(),
+        diags: Vec::new(),
+        account: None,
+    };
     let register = cx.register();
     let Cx { mut diags, .. } = cx;
     diags.sort_by_key(|d| (d.line, d.column));
     match register {
         Some(register) if !diags.iter().any(Diagnostic::is_error) => Ok((register, diags)),
-        _ => Err(Error::Register { path: path.to_path_buf(), diagnostics: diags }),
+        _ => Err(Error::Register {
+            path: path.to_path_buf(),
+            diagnostics: diags,
+        }),
     }
 }
 
@@ -152,8 +172,13 @@ const PLATFORMS: &[(&str, Platform)] = &[
     ("blog", Platform::Blog),
     ("other", Platform::Other),
 ];
-const RETENTIONS: &[(&str, Retention)] =
-    &[("bevaras", Retention::Bevaras), ("gallras-vid-inaktualitet", Retention::GallrasVidInaktualitet)];
+const RETENTIONS: &[(&str, Retention)] = &[
+    ("bevaras", Retention::Bevaras),
+    (
+        "gallras-vid-inaktualitet",
+        Retention::GallrasVidInaktualitet,
+    ),
+];
 
 /// A table or an inline table, with its position.
 #[derive(Clone)]
@@ -172,7 +197,13 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn push(&mut self, severity: Severity, span: Option<Range<usize>>, field: Option<&str>, message: String) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        span: Option<Range<usize>>,
+        field: Option<&str>,
+        message: String,
+    ) {
         let (line, column) = line_col(self.text, span.map_or(0, |s| s.start));
         self.diags.push(Diagnostic {
             severity,
@@ -185,11 +216,21 @@ impl Cx<'_> {
         });
     }
 
-    fn error(&mut self, span: Option<Range<usize>>, field: Option<&str>, message: impl Into<String>) {
+    fn error(
+        &mut self,
+        span: Option<Range<usize>>,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Error, span, field, message.into());
     }
 
-    fn warning(&mut self, span: Option<Range<usize>>, field: Option<&str>, message: impl Into<String>) {
+    fn warning(
+        &mut self,
+        span: Option<Range<usize>>,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Warning, span, field, message.into());
     }
 
@@ -203,7 +244,10 @@ impl Cx<'_> {
                 let key = self.text.lines().nth(line - 1).and_then(|l| {
                     let (k, _) = l.split_once('=')?;
                     let k = k.trim();
-                    (!k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')).then(|| k.to_string())
+                    (!k.is_empty()
+                        && k.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+                    .then(|| k.to_string())
                 });
                 self.error(e.span(), key.as_deref(), format!("invalid TOML: {msg}"));
                 return None;
@@ -213,7 +257,11 @@ impl Cx<'_> {
         for (key, _) in root.iter() {
             if key != "organisation" && key != "account" {
                 let span = root.key(key).and_then(Key::span);
-                self.error(span, Some(key), format!("unknown key `{key}`; expected `[organisation]` or `[[account]]`"));
+                self.error(
+                    span,
+                    Some(key),
+                    format!("unknown key `{key}`; expected `[organisation]` or `[[account]]`"),
+                );
             }
         }
         let organisation = match root.get("organisation") {
@@ -224,25 +272,48 @@ impl Cx<'_> {
             Some(item) => match table_of(item) {
                 Some(t) => self.organisation(&t),
                 None => {
-                    self.error(item.span(), Some("organisation"), "`organisation` must be a table");
+                    self.error(
+                        item.span(),
+                        Some("organisation"),
+                        "`organisation` must be a table",
+                    );
                     None
                 }
             },
         };
         let mut accounts = Vec::new();
         match root.get("account") {
-            None => self.warning(None, Some("account"), "the register has no `[[account]]` tables"),
+            None => self.warning(
+                None,
+                Some("account"),
+                "the register has no `[[account]]` tables",
+            ),
             Some(item) => {
                 let tables: Vec<Option<Tbl<'_>>> = match item {
-                    Item::ArrayOfTables(a) => {
-                        a.iter().map(|t| Some(Tbl { like: t as &dyn TableLike, span: t.span() })).collect()
-                    }
+                    Item::ArrayOfTables(a) => a
+                        .iter()
+                        .map(|t| {
+                            Some(Tbl {
+                                like: t as &dyn TableLike,
+                                span: t.span(),
+                            })
+                        })
+                        .collect(),
                     Item::Value(Value::Array(a)) => a
                         .iter()
-                        .map(|v| v.as_inline_table().map(|t| Tbl { like: t as &dyn TableLike, span: t.span() }))
+                        .map(|v| {
+                            v.as_inline_table().map(|t| Tbl {
+                                like: t as &dyn TableLike,
+                                span: t.span(),
+                            })
+                        })
                         .collect(),
                     _ => {
-                        self.error(item.span(), Some("account"), "`account` must be an array of tables: write `[[account]]`");
+                        self.error(
+                            item.span(),
+                            Some("account"),
+                            "`account` must be an array of tables: write `[[account]]`",
+                        );
                         Vec::new()
                     }
                 };
@@ -260,7 +331,10 @@ impl Cx<'_> {
                 self.account = None;
             }
         }
-        Some(Register { organisation: organisation?, accounts })
+        Some(Register {
+            organisation: organisation?,
+            accounts,
+        })
     }
 
     fn unknown_keys(&mut self, t: &Tbl<'_>, allowed: &[&str], prefix: &str) {
@@ -268,13 +342,23 @@ impl Cx<'_> {
             if !allowed.contains(&key) {
                 let span = t.like.key(key).and_then(Key::span);
                 let field = format!("{prefix}{key}");
-                self.error(span, Some(&field), format!("unknown key; expected one of: {}", allowed.join(", ")));
+                self.error(
+                    span,
+                    Some(&field),
+                    format!("unknown key; expected one of: {}", allowed.join(", ")),
+                );
             }
         }
     }
 
     /// A required or optional non-empty string.
-    fn string(&mut self, t: &Tbl<'_>, key: &str, prefix: &str, required: bool) -> Option<(String, Option<Range<usize>>)> {
+    fn string(
+        &mut self,
+        t: &Tbl<'_>,
+        key: &str,
+        prefix: &str,
+        required: bool,
+    ) -> Option<(String, Option<Range<usize>>)> {
         let field = format!("{prefix}{key}");
         match t.like.get(key) {
             None => {
@@ -290,7 +374,11 @@ impl Cx<'_> {
                 }
                 Some(s) => Some((s.to_string(), item.span())),
                 None => {
-                    self.error(item.span(), Some(&field), format!("must be a string, found {}", item.type_name()));
+                    self.error(
+                        item.span(),
+                        Some(&field),
+                        format!("must be a string, found {}", item.type_name()),
+                    );
                     None
                 }
             },
@@ -307,11 +395,20 @@ impl Cx<'_> {
         }
     }
 
-    fn date(&mut self, t: &Tbl<'_>, key: &str, required: bool) -> Option<(NaiveDate, Option<Range<usize>>)> {
+    fn date(
+        &mut self,
+        t: &Tbl<'_>,
+        key: &str,
+        required: bool,
+    ) -> Option<(NaiveDate, Option<Range<usize>>)> {
         let item = match t.like.get(key) {
             None => {
                 if required {
-                    self.error(t.span.clone(), Some(key), "missing required field (a date such as 2014-03-01)");
+                    self.error(
+                        t.span.clone(),
+                        Some(key),
+                        "missing required field (a date such as 2014-03-01)",
+                    );
                 }
                 return None;
             }
@@ -322,15 +419,27 @@ impl Cx<'_> {
             Some(Value::Datetime(dt)) => {
                 let dt = dt.value();
                 match (dt.date, dt.time) {
-                    (Some(d), None) => match NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)) {
+                    (Some(d), None) => match NaiveDate::from_ymd_opt(
+                        i32::from(d.year),
+                        u32::from(d.month),
+                        u32::from(d.day),
+                    ) {
                         Some(date) => Some((date, span)),
                         None => {
-                            self.error(span, Some(key), format!("{dt} is not a date in the calendar"));
+                            self.error(
+                                span,
+                                Some(key),
+                                format!("{dt} is not a date in the calendar"),
+                            );
                             None
                         }
                     },
                     _ => {
-                        self.error(span, Some(key), format!("must be a date without time, such as 2014-03-01 (found {dt})"));
+                        self.error(
+                            span,
+                            Some(key),
+                            format!("must be a date without time, such as 2014-03-01 (found {dt})"),
+                        );
                         None
                     }
                 }
@@ -341,7 +450,14 @@ impl Cx<'_> {
                 None
             }
             _ => {
-                self.error(span, Some(key), format!("must be a date such as 2014-03-01, found {}", item.type_name()));
+                self.error(
+                    span,
+                    Some(key),
+                    format!(
+                        "must be a date such as 2014-03-01, found {}",
+                        item.type_name()
+                    ),
+                );
                 None
             }
         }
@@ -351,14 +467,25 @@ impl Cx<'_> {
         let item = match t.like.get(key) {
             None => {
                 if required {
-                    self.error(t.span.clone(), Some(key), "missing required field, e.g. { name = \"...\", email = \"...\" }");
+                    self.error(
+                        t.span.clone(),
+                        Some(key),
+                        "missing required field, e.g. { name = \"...\", email = \"...\" }",
+                    );
                 }
                 return None;
             }
             Some(item) => item,
         };
         let Some(c) = table_of(item) else {
-            self.error(item.span(), Some(key), format!("must be a table such as {{ name = \"...\", email = \"...\" }}, found {}", item.type_name()));
+            self.error(
+                item.span(),
+                Some(key),
+                format!(
+                    "must be a table such as {{ name = \"...\", email = \"...\" }}, found {}",
+                    item.type_name()
+                ),
+            );
             return None;
         };
         let prefix = format!("{key}.");
@@ -367,17 +494,33 @@ impl Cx<'_> {
         let email = self.string(&c, "email", &prefix, false);
         if let Some((e, span)) = &email {
             if !looks_like_email(e) {
-                self.error(span.clone(), Some(&format!("{prefix}email")), format!("`{e}` is not an e-mail address"));
+                self.error(
+                    span.clone(),
+                    Some(&format!("{prefix}email")),
+                    format!("`{e}` is not an e-mail address"),
+                );
             }
         }
         let phone = self.string(&c, "phone", &prefix, false);
-        Some(Contact { name: name?.0, email: email.map(|e| e.0), phone: phone.map(|p| p.0) })
+        Some(Contact {
+            name: name?.0,
+            email: email.map(|e| e.0),
+            phone: phone.map(|p| p.0),
+        })
     }
 
-    fn string_list(&mut self, t: &Tbl<'_>, key: &str) -> Option<Vec<(String, Option<Range<usize>>)>> {
+    fn string_list(
+        &mut self,
+        t: &Tbl<'_>,
+        key: &str,
+    ) -> Option<Vec<(String, Option<Range<usize>>)>> {
         let item = t.like.get(key)?;
         let Some(arr) = item.as_array() else {
-            self.error(item.span(), Some(key), format!("must be an array of strings, found {}", item.type_name()));
+            self.error(
+                item.span(),
+                Some(key),
+                format!("must be an array of strings, found {}", item.type_name()),
+            );
             return Some(Vec::new());
         };
         let mut out = Vec::new();
@@ -385,7 +528,11 @@ impl Cx<'_> {
             match v.as_str() {
                 Some(s) if !s.trim().is_empty() => out.push((s.to_string(), v.span())),
                 Some(_) => self.error(v.span(), Some(&format!("{key}[{i}]")), "must not be empty"),
-                None => self.error(v.span(), Some(&format!("{key}[{i}]")), format!("must be a string, found {}", v.type_name())),
+                None => self.error(
+                    v.span(),
+                    Some(&format!("{key}[{i}]")),
+                    format!("must be a string, found {}", v.type_name()),
+                ),
             }
         }
         Some(out)
@@ -400,7 +547,12 @@ impl Cx<'_> {
             self.url(w, span.clone(), "website");
         }
         let contact = self.contact(t, "contact", false);
-        Some(Organisation { name: name?.0, archive_creator: archive_creator?.0, website: website.map(|w| w.0), contact })
+        Some(Organisation {
+            name: name?.0,
+            archive_creator: archive_creator?.0,
+            website: website.map(|w| w.0),
+            contact,
+        })
     }
 
     fn account_entry(&mut self, t: &Tbl<'_>, seen: &mut Vec<(String, usize)>) -> Option<Account> {
@@ -413,7 +565,11 @@ impl Cx<'_> {
         let mut ok = true;
         if let Some((id, span)) = &id {
             if !crate::period::is_slug(id) {
-                self.error(span.clone(), Some("id"), "must contain only a-z, 0-9 and `-` (it is used in paths)");
+                self.error(
+                    span.clone(),
+                    Some("id"),
+                    "must contain only a-z, 0-9 and `-` (it is used in paths)",
+                );
                 ok = false;
             } else if id.len() > 64 {
                 self.error(span.clone(), Some("id"), "must be at most 64 characters");
@@ -421,7 +577,11 @@ impl Cx<'_> {
             }
             let line = line_col(self.text, span.as_ref().map_or(0, |s| s.start)).0;
             if let Some((_, first)) = seen.iter().find(|(s, _)| s == id) {
-                self.error(span.clone(), Some("id"), format!("duplicate id; already used on line {first}"));
+                self.error(
+                    span.clone(),
+                    Some("id"),
+                    format!("duplicate id; already used on line {first}"),
+                );
                 ok = false;
             } else {
                 seen.push((id.clone(), line));
@@ -432,11 +592,18 @@ impl Cx<'_> {
                 self.error(t.span.clone(), Some("platform"), "missing required field");
                 None
             }
-            Some(item) => match item.as_str().and_then(|s| PLATFORMS.iter().find(|(n, _)| *n == s)) {
+            Some(item) => match item
+                .as_str()
+                .and_then(|s| PLATFORMS.iter().find(|(n, _)| *n == s))
+            {
                 Some((_, p)) => Some(*p),
                 None => {
                     let names: Vec<&str> = PLATFORMS.iter().map(|(n, _)| *n).collect();
-                    self.error(item.span(), Some("platform"), format!("unknown platform; expected one of: {}", names.join(", ")));
+                    self.error(
+                        item.span(),
+                        Some("platform"),
+                        format!("unknown platform; expected one of: {}", names.join(", ")),
+                    );
                     None
                 }
             },
@@ -464,22 +631,39 @@ impl Cx<'_> {
         let n_admins = administrators.as_ref().map_or(0, Vec::len);
         if n_admins < 2 {
             let span = admins_item.or(t.span.clone());
-            self.warning(span, Some("administrators"), format!("{n_admins} administrator(s); the policy asks for at least two per account"));
+            self.warning(
+                span,
+                Some("administrators"),
+                format!(
+                    "{n_admins} administrator(s); the policy asks for at least two per account"
+                ),
+            );
         }
         let opened = self.date(t, "opened", true);
         let closed = self.date(t, "closed", false);
         if let (Some((o, _)), Some((c, span))) = (&opened, &closed) {
             if c < o {
-                self.error(span.clone(), Some("closed"), format!("closed {c} is before opened {o}"));
+                self.error(
+                    span.clone(),
+                    Some("closed"),
+                    format!("closed {c} is before opened {o}"),
+                );
                 ok = false;
             }
         }
         let retention = match t.like.get("retention") {
             None => Some(Retention::Bevaras),
-            Some(item) => match item.as_str().and_then(|s| RETENTIONS.iter().find(|(n, _)| *n == s)) {
+            Some(item) => match item
+                .as_str()
+                .and_then(|s| RETENTIONS.iter().find(|(n, _)| *n == s))
+            {
                 Some((_, r)) => Some(*r),
                 None => {
-                    self.error(item.span(), Some("retention"), "unknown retention; expected `bevaras` or `gallras-vid-inaktualitet`");
+                    self.error(
+                        item.span(),
+                        Some("retention"),
+                        "unknown retention; expected `bevaras` or `gallras-vid-inaktualitet`",
+                    );
                     None
                 }
             },
@@ -499,7 +683,11 @@ impl Cx<'_> {
             audience: audience?.0,
             responsible: responsible?,
             deputy,
-            administrators: administrators.unwrap_or_default().into_iter().map(|a| a.0).collect(),
+            administrators: administrators
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| a.0)
+                .collect(),
             opened: opened?.0,
             closed: closed.map(|c| c.0),
             retention: retention?,
@@ -509,8 +697,14 @@ impl Cx<'_> {
 
 fn table_of(item: &Item) -> Option<Tbl<'_>> {
     match item {
-        Item::Table(t) => Some(Tbl { like: t, span: t.span() }),
-        Item::Value(Value::InlineTable(t)) => Some(Tbl { like: t, span: t.span() }),
+        Item::Table(t) => Some(Tbl {
+            like: t,
+            span: t.span(),
+        }),
+        Item::Value(Value::InlineTable(t)) => Some(Tbl {
+            like: t,
+            span: t.span(),
+        }),
         _ => None,
     }
 }
@@ -518,7 +712,12 @@ fn table_of(item: &Item) -> Option<Tbl<'_>> {
 fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.chars().any(char::is_whitespace) && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(char::is_whitespace)
+                && !domain.contains('@')
         }
         None => false,
     }
@@ -527,18 +726,27 @@ fn looks_like_email(s: &str) -> bool {
 /// Only absolute `http`/`https` URLs with a host are captured.
 pub fn check_url(value: &str) -> std::result::Result<(), String> {
     if value.trim() != value || value.chars().any(char::is_whitespace) {
-        return Err(format!("`{value}` contains white space; write the URL without spaces"));
+        return Err(format!(
+            "`{value}` contains white space; write the URL without spaces"
+        ));
     }
-    let parsed = url::Url::parse(value).map_err(|e| format!("`{value}` is not a valid URL ({e}); write it as https://..."))?;
+    let parsed = url::Url::parse(value)
+        .map_err(|e| format!("`{value}` is not a valid URL ({e}); write it as https://..."))?;
     match parsed.scheme() {
         "http" | "https" => {}
-        other => return Err(format!("`{other}:` URLs are refused; only http and https pages can be captured")),
+        other => {
+            return Err(format!(
+                "`{other}:` URLs are refused; only http and https pages can be captured"
+            ))
+        }
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(format!("`{value}` has no host name"));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(format!("`{value}` contains a user name or password; credentials never go in the register"));
+        return Err(format!(
+            "`{value}` contains a user name or password; credentials never go in the register"
+        ));
     }
     Ok(())
 }

@@ -112,8 +112,12 @@ impl VerifyReport {
 
     fn count(&mut self) {
         let n = |s: FileStatus| self.files.iter().filter(|f| f.status == s).count() as u64;
-        (self.ok, self.changed, self.missing, self.unexpected) =
-            (n(FileStatus::Ok), n(FileStatus::Changed), n(FileStatus::Missing), n(FileStatus::Unexpected));
+        (self.ok, self.changed, self.missing, self.unexpected) = (
+            n(FileStatus::Ok),
+            n(FileStatus::Changed),
+            n(FileStatus::Missing),
+            n(FileStatus::Unexpected),
+        );
     }
 }
 
@@ -167,7 +171,9 @@ fn looks_like_bag(path: &Path) -> bool {
     }
     fs::read_dir(path).into_iter().flatten().flatten().any(|e| {
         let n = e.file_name().to_string_lossy().into_owned();
-        n == "bag-info.txt" || n.starts_with("tagmanifest-") || (n.starts_with("manifest-") && n.ends_with(".txt") && n != MANIFEST)
+        n == "bag-info.txt"
+            || n.starts_with("tagmanifest-")
+            || (n.starts_with("manifest-") && n.ends_with(".txt") && n != MANIFEST)
     })
 }
 
@@ -190,7 +196,11 @@ pub(crate) struct DirCheck {
 }
 
 /// Parses a `sha256sum`-style manifest: (line, path, checksum).
-fn parse_sha256_manifest(text: &str, problems: &mut Vec<String>, label: &str) -> Vec<(usize, String, String)> {
+fn parse_sha256_manifest(
+    text: &str,
+    problems: &mut Vec<String>,
+    label: &str,
+) -> Vec<(usize, String, String)> {
     let mut out = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
         if line.is_empty() {
@@ -198,7 +208,8 @@ fn parse_sha256_manifest(text: &str, problems: &mut Vec<String>, label: &str) ->
         }
         let parsed = line.split_once(' ').and_then(|(sum, rest)| {
             let path = rest.strip_prefix(' ').or_else(|| rest.strip_prefix('*'))?;
-            (sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit())).then(|| (sum.to_ascii_lowercase(), path.to_string()))
+            (sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| (sum.to_ascii_lowercase(), path.to_string()))
         });
         match parsed {
             Some((sum, path)) => out.push((i + 1, path, sum)),
@@ -209,7 +220,10 @@ fn parse_sha256_manifest(text: &str, problems: &mut Vec<String>, label: &str) ->
 }
 
 fn safe_rel(p: &str) -> bool {
-    !p.is_empty() && !p.starts_with('/') && !p.contains('\\') && !p.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+    !p.is_empty()
+        && !p.starts_with('/')
+        && !p.contains('\\')
+        && !p.split('/').any(|c| c.is_empty() || c == "." || c == "..")
 }
 
 /// Checks one record directory against its manifest-sha256.txt.
@@ -223,7 +237,13 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             c.problems.push(format!("{MANIFEST} is missing"));
-            c.files.push(FileCheck { path: MANIFEST.into(), status: FileStatus::Missing, algorithm: None, expected: None, actual: None });
+            c.files.push(FileCheck {
+                path: MANIFEST.into(),
+                status: FileStatus::Missing,
+                algorithm: None,
+                expected: None,
+                actual: None,
+            });
             String::new()
         }
         Err(e) => return Err(Error::io("read", &manifest_path)(e)),
@@ -232,11 +252,14 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
     let mut listed: BTreeMap<String, String> = BTreeMap::new();
     for (line, path, sum) in entries {
         if !safe_rel(&path) {
-            c.problems.push(format!("{MANIFEST} line {line}: path `{path}` refused (absolute, `..` or not portable)"));
+            c.problems.push(format!(
+                "{MANIFEST} line {line}: path `{path}` refused (absolute, `..` or not portable)"
+            ));
             continue;
         }
         if listed.insert(path.clone(), sum).is_some() {
-            c.problems.push(format!("{MANIFEST} line {line}: `{path}` listed twice"));
+            c.problems
+                .push(format!("{MANIFEST} line {line}: `{path}` listed twice"));
         }
     }
     // Files on disk.
@@ -245,7 +268,8 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                c.problems.push(format!("cannot read part of the record: {e}"));
+                c.problems
+                    .push(format!("cannot read part of the record: {e}"));
                 continue;
             }
         };
@@ -264,15 +288,28 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
             continue;
         }
         if !entry.file_type().is_file() {
-            c.problems.push(format!("{rel}: symbolic link or special file refused (never followed)"));
-            c.files.push(FileCheck { path: rel, status: FileStatus::Unexpected, algorithm: None, expected: None, actual: None });
+            c.problems.push(format!(
+                "{rel}: symbolic link or special file refused (never followed)"
+            ));
+            c.files.push(FileCheck {
+                path: rel,
+                status: FileStatus::Unexpected,
+                algorithm: None,
+                expected: None,
+                actual: None,
+            });
             continue;
         }
         on_disk.insert(rel);
     }
     let present: Vec<&String> = listed.keys().filter(|p| on_disk.contains(*p)).collect();
-    let jobs_list: Vec<HashJob> =
-        present.iter().map(|p| HashJob { path: dir.join(p.as_str()), algorithms: vec![Algorithm::Sha256] }).collect();
+    let jobs_list: Vec<HashJob> = present
+        .iter()
+        .map(|p| HashJob {
+            path: dir.join(p.as_str()),
+            algorithms: vec![Algorithm::Sha256],
+        })
+        .collect();
     let results = hash_files(&jobs_list, jobs);
     for (p, res) in present.iter().zip(results) {
         let expected = listed[*p].clone();
@@ -283,20 +320,42 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
                 if p.as_str() == "snapshot.pdf" {
                     c.snapshot_sha256 = Some(actual.clone());
                 }
-                let status = if actual == expected { FileStatus::Ok } else { FileStatus::Changed };
-                c.files.push(FileCheck { path: (*p).clone(), status, algorithm: Some("sha256".into()), expected: Some(expected), actual: Some(actual) });
+                let status = if actual == expected {
+                    FileStatus::Ok
+                } else {
+                    FileStatus::Changed
+                };
+                c.files.push(FileCheck {
+                    path: (*p).clone(),
+                    status,
+                    algorithm: Some("sha256".into()),
+                    expected: Some(expected),
+                    actual: Some(actual),
+                });
             }
             Err(e) => c.problems.push(format!("{p}: cannot read ({e})")),
         }
     }
     for (p, sum) in &listed {
         if !on_disk.contains(p) {
-            c.files.push(FileCheck { path: p.clone(), status: FileStatus::Missing, algorithm: Some("sha256".into()), expected: Some(sum.clone()), actual: None });
+            c.files.push(FileCheck {
+                path: p.clone(),
+                status: FileStatus::Missing,
+                algorithm: Some("sha256".into()),
+                expected: Some(sum.clone()),
+                actual: None,
+            });
         }
     }
     for p in &on_disk {
         if !listed.contains_key(p) {
-            c.files.push(FileCheck { path: p.clone(), status: FileStatus::Unexpected, algorithm: None, expected: None, actual: None });
+            c.files.push(FileCheck {
+                path: p.clone(),
+                status: FileStatus::Unexpected,
+                algorithm: None,
+                expected: None,
+                actual: None,
+            });
         }
     }
     // record.json must agree with the manifest about the raw files.
@@ -305,7 +364,9 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
             Ok(rec) => {
                 for (f, sum) in &rec.files {
                     if listed.get(f).is_some_and(|m| m != sum) {
-                        c.problems.push(format!("record.json gives {f} a different SHA-256 than {MANIFEST}"));
+                        c.problems.push(format!(
+                            "record.json gives {f} a different SHA-256 than {MANIFEST}"
+                        ));
                     }
                 }
             }
@@ -338,7 +399,10 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     for e in chain.entries.iter().filter(|e| e.event == "record.sealed") {
         if let Some(id) = e.field("record_id") {
             if sealed.insert(id.to_string(), e).is_some() {
-                r.problems.push(format!("journal.jsonl line {}: record {id} sealed a second time", e.line));
+                r.problems.push(format!(
+                    "journal.jsonl line {}: record {id} sealed a second time",
+                    e.line
+                ));
             }
         }
     }
@@ -355,7 +419,9 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             r.files.push(f);
         }
         match sealed.get(id.as_str()) {
-            None => r.problems.push(format!("{id}: no record.sealed event in the journal for this record")),
+            None => r.problems.push(format!(
+                "{id}: no record.sealed event in the journal for this record"
+            )),
             Some(e) => {
                 if let (Some(want), Some(got)) = (e.field("snapshot_sha256"), &c.snapshot_sha256) {
                     if want != got {
@@ -372,31 +438,61 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     }
     for (id, e) in &sealed {
         if !ids.contains(id.as_str()) {
-            r.problems.push(format!("{id}: sealed on journal line {} but its directory is missing", e.line));
-            r.files.push(FileCheck { path: id.clone(), status: FileStatus::Missing, algorithm: None, expected: None, actual: None });
+            r.problems.push(format!(
+                "{id}: sealed on journal line {} but its directory is missing",
+                e.line
+            ));
+            r.files.push(FileCheck {
+                path: id.clone(),
+                status: FileStatus::Missing,
+                algorithm: None,
+                expected: None,
+                actual: None,
+            });
         }
     }
     // Anything else at the top level or in the group directories.
-    for entry in fs::read_dir(root).map_err(Error::io("read", root))?.flatten() {
+    for entry in fs::read_dir(root)
+        .map_err(Error::io("read", root))?
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         let group = name == "evidence" || name.parse::<Period>().is_ok();
         if name == JOURNAL || name == LOCK {
             continue;
         }
         if name == STAGING {
-            if fs::read_dir(entry.path()).map(|mut d| d.next().is_some()).unwrap_or(false) {
+            if fs::read_dir(entry.path())
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false)
+            {
                 r.warnings.push(format!("{STAGING} is not empty: a run is in progress or was interrupted (the next run cleans it up)"));
             }
             continue;
         }
         if !group || !entry.path().is_dir() {
-            r.files.push(FileCheck { path: name, status: FileStatus::Unexpected, algorithm: None, expected: None, actual: None });
+            r.files.push(FileCheck {
+                path: name,
+                status: FileStatus::Unexpected,
+                algorithm: None,
+                expected: None,
+                actual: None,
+            });
             continue;
         }
-        for sub in fs::read_dir(entry.path()).map_err(Error::io("read", entry.path()))?.flatten() {
+        for sub in fs::read_dir(entry.path())
+            .map_err(Error::io("read", entry.path()))?
+            .flatten()
+        {
             if !sub.path().is_dir() || sub.file_type().map(|t| t.is_symlink()).unwrap_or(true) {
                 let p = format!("{name}/{}", sub.file_name().to_string_lossy());
-                r.files.push(FileCheck { path: p, status: FileStatus::Unexpected, algorithm: None, expected: None, actual: None });
+                r.files.push(FileCheck {
+                    path: p,
+                    status: FileStatus::Unexpected,
+                    algorithm: None,
+                    expected: None,
+                    actual: None,
+                });
             }
         }
     }
@@ -407,25 +503,43 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
 /// Appends `verify.run` to the journal, without running recovery.
 fn record_verify_run(root: &Path, r: &mut VerifyReport) {
     let lock_path = root.join(LOCK);
-    let Ok(lock) = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path) else {
-        r.warnings.push("verify.run not recorded: cannot open the archive's lock file (read-only medium?)".into());
+    let Ok(lock) = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+    else {
+        r.warnings.push(
+            "verify.run not recorded: cannot open the archive's lock file (read-only medium?)"
+                .into(),
+        );
         return;
     };
     if lock.try_lock().is_err() {
-        r.warnings.push("verify.run not recorded: another ogonblick run holds the archive's lock".into());
+        r.warnings
+            .push("verify.run not recorded: another ogonblick run holds the archive's lock".into());
         return;
     }
     let path = root.join(JOURNAL);
     let bytes = fs::read(&path).unwrap_or_default();
     if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-        r.warnings.push("verify.run not recorded: journal.jsonl ends in a torn line; the next run repairs it".into());
+        r.warnings.push(
+            "verify.run not recorded: journal.jsonl ends in a torn line; the next run repairs it"
+                .into(),
+        );
         return;
     }
     let chain = check_chain(&bytes);
     let next = chain.entries.last().map_or(1, |e| e.seq + 1);
     let mut f = Map::new();
-    f.insert("result".into(), if r.is_ok() { "ok" } else { "problems" }.into());
-    f.insert("records".into(), Value::from(record_dirs(root).map(|d| d.len()).unwrap_or(0)));
+    f.insert(
+        "result".into(),
+        if r.is_ok() { "ok" } else { "problems" }.into(),
+    );
+    f.insert(
+        "records".into(),
+        Value::from(record_dirs(root).map(|d| d.len()).unwrap_or(0)),
+    );
     f.insert("files_ok".into(), r.ok.into());
     f.insert("files_changed".into(), r.changed.into());
     f.insert("files_missing".into(), r.missing.into());
@@ -433,12 +547,17 @@ fn record_verify_run(root: &Path, r: &mut VerifyReport) {
     f.insert("problems".into(), Value::from(r.problems.len()));
     f.insert("journal_head".into(), chain.head.clone().into());
     let line = format_line(next, Utc::now(), "verify.run", &f, &chain.head);
-    let written = OpenOptions::new().append(true).open(&path).and_then(|mut j| {
-        j.write_all(format!("{line}\n").as_bytes())?;
-        j.sync_data()
-    });
+    let written = OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .and_then(|mut j| {
+            j.write_all(format!("{line}\n").as_bytes())?;
+            j.sync_data()
+        });
     if let Err(e) = written {
-        r.warnings.push(format!("verify.run not recorded: cannot append to journal.jsonl ({e})"));
+        r.warnings.push(format!(
+            "verify.run not recorded: cannot append to journal.jsonl ({e})"
+        ));
     }
 }
 
@@ -449,10 +568,15 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         Some(a) => a.clone(),
         None => {
             let abs = fs::canonicalize(path).map_err(Error::io("resolve", path))?;
-            abs.ancestors().skip(1).find(|a| a.join(JOURNAL).is_file()).map(Path::to_path_buf).ok_or_else(|| Error::UnknownTarget {
-                path: path.to_path_buf(),
-                reason: "no archive (journal.jsonl) found above this file; pass --archive DIR".into(),
-            })?
+            abs.ancestors()
+                .skip(1)
+                .find(|a| a.join(JOURNAL).is_file())
+                .map(Path::to_path_buf)
+                .ok_or_else(|| Error::UnknownTarget {
+                    path: path.to_path_buf(),
+                    reason: "no archive (journal.jsonl) found above this file; pass --archive DIR"
+                        .into(),
+                })?
         }
     };
     let journal = archive.join(JOURNAL);
@@ -464,20 +588,41 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     let (d, n) = hash_file(path, &[Algorithm::Sha256]).map_err(Error::io("read", path))?;
     let actual = d.into_iter().next().unwrap_or_default();
     r.bytes = n;
-    let found = chain.entries.iter().rev().find(|e| e.event == "record.sealed" && e.field("snapshot_sha256") == Some(actual.as_str()));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let found = chain.entries.iter().rev().find(|e| {
+        e.event == "record.sealed" && e.field("snapshot_sha256") == Some(actual.as_str())
+    });
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     match found {
         Some(e) => {
             let id = e.field("record_id").unwrap_or_default().to_string();
-            r.files.push(FileCheck { path: name, status: FileStatus::Ok, algorithm: Some("sha256".into()), expected: Some(actual.clone()), actual: Some(actual) });
-            r.record = Some(format!("{id} (journal line {}, sealed {})", e.line, e.at.to_rfc3339()));
+            r.files.push(FileCheck {
+                path: name,
+                status: FileStatus::Ok,
+                algorithm: Some("sha256".into()),
+                expected: Some(actual.clone()),
+                actual: Some(actual),
+            });
+            r.record = Some(format!(
+                "{id} (journal line {}, sealed {})",
+                e.line,
+                e.at.to_rfc3339()
+            ));
         }
         None => {
             r.problems.push(format!(
                 "SHA-256 {actual} is not the snapshot of any sealed record in {}: the file was changed or does not come from this archive",
                 archive.display()
             ));
-            r.files.push(FileCheck { path: name, status: FileStatus::Changed, algorithm: Some("sha256".into()), expected: None, actual: Some(actual) });
+            r.files.push(FileCheck {
+                path: name,
+                status: FileStatus::Changed,
+                algorithm: Some("sha256".into()),
+                expected: None,
+                actual: Some(actual),
+            });
         }
     }
     Ok(r)

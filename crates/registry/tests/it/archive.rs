@@ -18,17 +18,42 @@ fn seal_writes_a_complete_read_only_record_and_journals_it() {
     let sealed = seal_sample(&archive, "2026-H1/facebook-kommun");
     let dir = root.join("2026-H1/facebook-kommun");
     assert_eq!(sealed.dir, dir);
-    for f in ["snapshot.pdf", "record.json", "manifest-sha256.txt", "capture/01-start/tile-001.png", "capture/01-start/text.json"] {
+    for f in [
+        "snapshot.pdf",
+        "record.json",
+        "manifest-sha256.txt",
+        "capture/01-start/tile-001.png",
+        "capture/01-start/text.json",
+    ] {
         let meta = fs::metadata(dir.join(f)).unwrap();
         assert_eq!(meta.permissions().mode() & 0o222, 0, "{f} is writable");
     }
-    assert_eq!(fs::metadata(&dir).unwrap().permissions().mode() & 0o222, 0, "record dir is writable");
+    assert_eq!(
+        fs::metadata(&dir).unwrap().permissions().mode() & 0o222,
+        0,
+        "record dir is writable"
+    );
     let manifest = fs::read_to_string(dir.join("manifest-sha256.txt")).unwrap();
-    let paths: Vec<&str> = manifest.lines().map(|l| l.split_once("  ").unwrap().1).collect();
-    assert_eq!(paths, ["capture/01-start/text.json", "capture/01-start/tile-001.png", "record.json", "snapshot.pdf"]);
-    let rec: model::Record = serde_json::from_slice(&fs::read(dir.join("record.json")).unwrap()).unwrap();
+    let paths: Vec<&str> = manifest
+        .lines()
+        .map(|l| l.split_once("  ").unwrap().1)
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "capture/01-start/text.json",
+            "capture/01-start/tile-001.png",
+            "record.json",
+            "snapshot.pdf"
+        ]
+    );
+    let rec: model::Record =
+        serde_json::from_slice(&fs::read(dir.join("record.json")).unwrap()).unwrap();
     assert_eq!(rec.files.len(), 2);
-    assert_eq!(rec.files["capture/01-start/text.json"], registry::hashing::sha256_hex(b"[]"));
+    assert_eq!(
+        rec.files["capture/01-start/text.json"],
+        registry::hashing::sha256_hex(b"[]")
+    );
     let journal = archive.journal().unwrap();
     assert_eq!(journal.len(), 1);
     let e = &journal[0];
@@ -37,12 +62,24 @@ fn seal_writes_a_complete_read_only_record_and_journals_it() {
     assert_eq!(e.field("account"), Some("facebook-kommun"));
     assert_eq!(e.field("period"), Some("2026-H1"));
     assert_eq!(e.field("kind"), Some("halvar"));
-    assert_eq!(e.field("snapshot_sha256"), Some(sealed.snapshot_sha256.as_str()));
-    assert_eq!(e.field("manifest_sha256"), Some(registry::hashing::sha256_hex(manifest.as_bytes()).as_str()));
+    assert_eq!(
+        e.field("snapshot_sha256"),
+        Some(sealed.snapshot_sha256.as_str())
+    );
+    assert_eq!(
+        e.field("manifest_sha256"),
+        Some(registry::hashing::sha256_hex(manifest.as_bytes()).as_str())
+    );
     assert_eq!(e.prev, "0".repeat(64));
     assert!(archive.is_sealed("2026-H1/facebook-kommun"));
     assert_eq!(archive.records().unwrap().len(), 1);
-    assert!(fs::read_dir(root.join(".staging")).unwrap().next().is_none(), "staging not empty");
+    assert!(
+        fs::read_dir(root.join(".staging"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "staging not empty"
+    );
 }
 
 #[test]
@@ -50,13 +87,20 @@ fn records_are_write_once() {
     let tmp = tempfile::tempdir().unwrap();
     let archive = Archive::open(tmp.path()).unwrap();
     let first = seal_sample(&archive, "2026-H1/facebook-kommun");
-    assert!(matches!(archive.stage("2026-H1/facebook-kommun"), Err(Error::AlreadySealed(_))));
+    assert!(matches!(
+        archive.stage("2026-H1/facebook-kommun"),
+        Err(Error::AlreadySealed(_))
+    ));
     // A second staging started before the first was sealed must not replace it.
     let tmp2 = tempfile::tempdir().unwrap();
     let archive2 = Archive::open(tmp2.path()).unwrap();
     let a = archive2.stage("2026-H2/facebook-kommun").unwrap();
     let b = archive2.stage("2026-H2/facebook-kommun").unwrap();
-    let mut r = sample_record("2026-H2/facebook-kommun", Some("2026-H2"), RecordKind::Halvar);
+    let mut r = sample_record(
+        "2026-H2/facebook-kommun",
+        Some("2026-H2"),
+        RecordKind::Halvar,
+    );
     archive2.seal(a, &mut r, b"%PDF-1 first").unwrap();
     let err = archive2.seal(b, &mut r, b"%PDF-1 second").unwrap_err();
     assert!(matches!(err, Error::AlreadySealed(_)), "{err}");
@@ -64,7 +108,10 @@ fn records_are_write_once() {
     assert_eq!(pdf, b"%PDF-1 first");
     assert_eq!(first.journal_seq, 1);
     for bad in ["../escape", "2026-H1/../../x", "2026-H1/Facebook", "/abs/x"] {
-        assert!(matches!(archive.stage(bad), Err(Error::BadRecordId(_))), "{bad}");
+        assert!(
+            matches!(archive.stage(bad), Err(Error::BadRecordId(_))),
+            "{bad}"
+        );
     }
 }
 
@@ -86,15 +133,31 @@ fn sha256sum_verifies_every_record_without_ogonblick() {
     seal_sample(&archive, "2026-H1/facebook-kommun");
     seal_sample(&archive, "2026-H1/instagram-bibliotek");
     for (id, dir) in archive.record_dirs().unwrap() {
-        let out = Command::new("sha256sum").args(["-c", "--strict", "manifest-sha256.txt"]).current_dir(&dir).output().unwrap();
-        assert!(out.status.success(), "{id}: {}", String::from_utf8_lossy(&out.stdout));
-        assert_eq!(String::from_utf8_lossy(&out.stdout).matches(": OK").count(), 4, "{id}");
+        let out = Command::new("sha256sum")
+            .args(["-c", "--strict", "manifest-sha256.txt"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{id}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).matches(": OK").count(),
+            4,
+            "{id}"
+        );
     }
     // And it catches a change.
     let dir = tmp.path().join("2026-H1/facebook-kommun");
     writable(&dir);
     fs::write(dir.join("snapshot.pdf"), b"changed").unwrap();
-    let out = Command::new("sha256sum").args(["-c", "manifest-sha256.txt"]).current_dir(&dir).output().unwrap();
+    let out = Command::new("sha256sum")
+        .args(["-c", "manifest-sha256.txt"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
 }
 
@@ -103,18 +166,50 @@ fn dnr_failures_and_events_go_to_the_journal() {
     let tmp = tempfile::tempdir().unwrap();
     let archive = Archive::open(tmp.path()).unwrap();
     seal_sample(&archive, "2026-H1/facebook-kommun");
-    assert_eq!(archive.diarienummer("2026-H1/facebook-kommun").unwrap(), None);
-    archive.assign_dnr("2026-H1/facebook-kommun", "KS 2026/12").unwrap();
-    archive.assign_dnr("2026-H1/facebook-kommun", "KS 2026/123").unwrap();
-    assert_eq!(archive.diarienummer("2026-H1/facebook-kommun").unwrap().as_deref(), Some("KS 2026/123"));
-    assert!(matches!(archive.assign_dnr("2026-H1/nope", "KS 1"), Err(Error::NoSuchRecord(_))));
-    archive.fail("2026-H1/x-raddningstjansten", "x-raddningstjansten", Some("2026-H1"), "login wall").unwrap();
+    assert_eq!(
+        archive.diarienummer("2026-H1/facebook-kommun").unwrap(),
+        None
+    );
+    archive
+        .assign_dnr("2026-H1/facebook-kommun", "KS 2026/12")
+        .unwrap();
+    archive
+        .assign_dnr("2026-H1/facebook-kommun", "KS 2026/123")
+        .unwrap();
+    assert_eq!(
+        archive
+            .diarienummer("2026-H1/facebook-kommun")
+            .unwrap()
+            .as_deref(),
+        Some("KS 2026/123")
+    );
+    assert!(matches!(
+        archive.assign_dnr("2026-H1/nope", "KS 1"),
+        Err(Error::NoSuchRecord(_))
+    ));
+    archive
+        .fail(
+            "2026-H1/x-raddningstjansten",
+            "x-raddningstjansten",
+            Some("2026-H1"),
+            "login wall",
+        )
+        .unwrap();
     let mut f = serde_json::Map::new();
     f.insert("account".into(), "x-raddningstjansten".into());
     archive.append_event("account.closed", f).unwrap();
     let j = archive.journal().unwrap();
     let events: Vec<&str> = j.iter().map(|e| e.event.as_str()).collect();
-    assert_eq!(events, ["record.sealed", "dnr.assigned", "dnr.assigned", "record.failed", "account.closed"]);
+    assert_eq!(
+        events,
+        [
+            "record.sealed",
+            "dnr.assigned",
+            "dnr.assigned",
+            "record.failed",
+            "account.closed"
+        ]
+    );
     assert_eq!(j.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
     for w in j.windows(2) {
         assert_eq!(w[1].prev, w[0].hash);
@@ -122,7 +217,9 @@ fn dnr_failures_and_events_go_to_the_journal() {
     // The chain survives reopening.
     drop(archive);
     let archive = Archive::open(tmp.path()).unwrap();
-    let e = archive.assign_dnr("2026-H1/facebook-kommun", "KS 2026/124").unwrap();
+    let e = archive
+        .assign_dnr("2026-H1/facebook-kommun", "KS 2026/124")
+        .unwrap();
     assert_eq!(e.seq, 6);
     let report = registry::verify(tmp.path(), &registry::VerifyOptions::default()).unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
@@ -141,9 +238,17 @@ fn recovery_removes_leftover_staging() {
         std::mem::forget(s);
     }
     let archive = Archive::open(tmp.path()).unwrap();
-    assert_eq!(archive.recovery_warnings().len(), 1, "{:?}", archive.recovery_warnings());
+    assert_eq!(
+        archive.recovery_warnings().len(),
+        1,
+        "{:?}",
+        archive.recovery_warnings()
+    );
     assert!(archive.recovery_warnings()[0].contains("staging"));
-    assert!(fs::read_dir(tmp.path().join(".staging")).unwrap().next().is_none());
+    assert!(fs::read_dir(tmp.path().join(".staging"))
+        .unwrap()
+        .next()
+        .is_none());
     seal_sample(&archive, "2026-H1/facebook-kommun");
 }
 
@@ -160,14 +265,33 @@ fn recovery_truncates_a_torn_journal_line() {
     torn.extend_from_slice(b"{\"seq\":2,\"at\":\"2026-07-01T08:");
     fs::write(&j, &torn).unwrap();
     let bad = registry::verify(tmp.path(), &registry::VerifyOptions::default()).unwrap();
-    assert!(bad.problems.iter().any(|p| p.contains("line 2") && p.contains("torn")), "{:?}", bad.problems);
+    assert!(
+        bad.problems
+            .iter()
+            .any(|p| p.contains("line 2") && p.contains("torn")),
+        "{:?}",
+        bad.problems
+    );
     let archive = Archive::open(tmp.path()).unwrap();
-    assert!(archive.recovery_warnings().iter().any(|w| w.contains("torn")), "{:?}", archive.recovery_warnings());
+    assert!(
+        archive
+            .recovery_warnings()
+            .iter()
+            .any(|w| w.contains("torn")),
+        "{:?}",
+        archive.recovery_warnings()
+    );
     assert_eq!(fs::read(&j).unwrap(), good);
-    let e = archive.assign_dnr("2026-H1/facebook-kommun", "KS 1").unwrap();
+    let e = archive
+        .assign_dnr("2026-H1/facebook-kommun", "KS 1")
+        .unwrap();
     assert_eq!(e.seq, 2);
     drop(archive);
-    assert!(registry::verify(tmp.path(), &registry::VerifyOptions::default()).unwrap().is_ok());
+    assert!(
+        registry::verify(tmp.path(), &registry::VerifyOptions::default())
+            .unwrap()
+            .is_ok()
+    );
 }
 
 #[test]
@@ -184,10 +308,24 @@ fn recovery_journals_a_sealed_record_the_journal_lacks() {
     let first_line = format!("{}\n", text.lines().next().unwrap());
     fs::write(&j, &first_line).unwrap();
     let before = registry::verify(tmp.path(), &registry::VerifyOptions::default()).unwrap();
-    assert!(before.problems.iter().any(|p| p.contains("instagram-bibliotek") && p.contains("no record.sealed")), "{:?}", before.problems);
+    assert!(
+        before
+            .problems
+            .iter()
+            .any(|p| p.contains("instagram-bibliotek") && p.contains("no record.sealed")),
+        "{:?}",
+        before.problems
+    );
     // verify appended verify.run; recovery must still find the record.
     let archive = Archive::open(tmp.path()).unwrap();
-    assert!(archive.recovery_warnings().iter().any(|w| w.contains("2026-H1/instagram-bibliotek")), "{:?}", archive.recovery_warnings());
+    assert!(
+        archive
+            .recovery_warnings()
+            .iter()
+            .any(|w| w.contains("2026-H1/instagram-bibliotek")),
+        "{:?}",
+        archive.recovery_warnings()
+    );
     let sealed: Vec<String> = archive
         .journal()
         .unwrap()
@@ -195,7 +333,10 @@ fn recovery_journals_a_sealed_record_the_journal_lacks() {
         .filter(|e| e.event == "record.sealed")
         .map(|e| e.field("record_id").unwrap().to_string())
         .collect();
-    assert_eq!(sealed, ["2026-H1/facebook-kommun", "2026-H1/instagram-bibliotek"]);
+    assert_eq!(
+        sealed,
+        ["2026-H1/facebook-kommun", "2026-H1/instagram-bibliotek"]
+    );
     drop(archive);
     let after = registry::verify(tmp.path(), &registry::VerifyOptions::default()).unwrap();
     assert!(after.is_ok(), "{:?}", after.problems);
@@ -207,12 +348,17 @@ fn delivery_plan_lists_the_period() {
     let archive = Archive::open(tmp.path()).unwrap();
     seal_sample(&archive, "2026-H1/facebook-kommun");
     seal_sample(&archive, "2025-H2/facebook-kommun");
-    archive.assign_dnr("2026-H1/facebook-kommun", "KS 2026/123").unwrap();
+    archive
+        .assign_dnr("2026-H1/facebook-kommun", "KS 2026/123")
+        .unwrap();
     let period: Period = "2026-H1".parse().unwrap();
     let plan = registry::delivery::plan(&archive, &period).unwrap();
     assert_eq!(plan.len(), 1);
     let p = &plan[0];
-    assert_eq!(p.description, "Ögonblicksbild av Facebooksidan Gislaveds kommun, 2026 H1");
+    assert_eq!(
+        p.description,
+        "Ögonblicksbild av Facebooksidan Gislaveds kommun, 2026 H1"
+    );
     assert_eq!(p.diarienummer, "KS 2026/123");
     assert_eq!(p.files.len(), 5);
     let row = p.csv_row("data/2026-H1/facebook-kommun");

@@ -22,7 +22,14 @@ fn bags(folder: &str) -> Vec<PathBuf> {
 }
 
 fn check(bag: &Path) -> registry::VerifyReport {
-    let r = registry::verify(bag, &VerifyOptions { jobs: 2, archive: None }).unwrap();
+    let r = registry::verify(
+        bag,
+        &VerifyOptions {
+            jobs: 2,
+            archive: None,
+        },
+    )
+    .unwrap();
     assert_eq!(r.kind, TargetKind::Bag, "{}", bag.display());
     r
 }
@@ -33,7 +40,16 @@ fn conformance_valid_bags_verify() {
     assert!(all.len() >= 20, "only {} valid bags found", all.len());
     for bag in all {
         let r = check(&bag);
-        assert!(r.is_ok(), "{} should be valid: {:?} {:?}", bag.display(), r.problems, r.files.iter().filter(|f| f.status != FileStatus::Ok).collect::<Vec<_>>());
+        assert!(
+            r.is_ok(),
+            "{} should be valid: {:?} {:?}",
+            bag.display(),
+            r.problems,
+            r.files
+                .iter()
+                .filter(|f| f.status != FileStatus::Ok)
+                .collect::<Vec<_>>()
+        );
         assert!(r.ok > 0, "{}: nothing was checked", bag.display());
     }
 }
@@ -58,7 +74,12 @@ fn conformance_warning_bags_verify_with_a_warning() {
     assert!(all.len() >= 6, "only {} warning bags found", all.len());
     for bag in all {
         let r = check(&bag);
-        assert!(r.is_ok(), "{} should be valid: {:?}", bag.display(), r.problems);
+        assert!(
+            r.is_ok(),
+            "{} should be valid: {:?}",
+            bag.display(),
+            r.problems
+        );
         assert!(!r.warnings.is_empty(), "{} should warn", bag.display());
     }
 }
@@ -66,7 +87,13 @@ fn conformance_warning_bags_verify_with_a_warning() {
 #[test]
 fn out_of_scope_paths_are_named() {
     let r = check(&suite().join("v0.97/invalid/out-of-scope-file-paths-using-dot-notation"));
-    assert!(r.problems.iter().any(|p| p.contains("../../../README.md") && p.contains("refused")), "{:?}", r.problems);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.contains("../../../README.md") && p.contains("refused")),
+        "{:?}",
+        r.problems
+    );
 }
 
 fn info() -> BagInfo {
@@ -86,20 +113,35 @@ fn write_sample(out: &Path) -> registry::BagSummary {
     let src = out.parent().unwrap().join("src.bin");
     fs::write(&src, vec![7u8; 100_000]).unwrap();
     let payload = vec![
-        PayloadItem { source: PayloadSource::File(src), dest: "2026-H1/facebook-kommun/snapshot.pdf".into() },
-        PayloadItem { source: PayloadSource::Bytes("datum;sha256\r\nåäö\r\n".into()), dest: "forteckning.csv".into() },
-        PayloadItem { source: PayloadSource::Bytes(b"a name".to_vec()), dest: "udda namn & mellanslag åäö.txt".into() },
+        PayloadItem {
+            source: PayloadSource::File(src),
+            dest: "2026-H1/facebook-kommun/snapshot.pdf".into(),
+        },
+        PayloadItem {
+            source: PayloadSource::Bytes("datum;sha256\r\nåäö\r\n".into()),
+            dest: "forteckning.csv".into(),
+        },
+        PayloadItem {
+            source: PayloadSource::Bytes(b"a name".to_vec()),
+            dest: "udda namn & mellanslag åäö.txt".into(),
+        },
     ];
     registry::write_bag(out, &payload, &info()).unwrap()
 }
 
 fn bagit_py(dir: &Path) -> std::process::Output {
-    let probe = Command::new("python3").args(["-c", "import bagit"]).output();
+    let probe = Command::new("python3")
+        .args(["-c", "import bagit"])
+        .output();
     assert!(
         probe.map(|o| o.status.success()).unwrap_or(false),
         "python module `bagit` missing: pip install bagit (Debian: python3-bagit)"
     );
-    Command::new("python3").args(["-m", "bagit", "--validate"]).arg(dir).output().unwrap()
+    Command::new("python3")
+        .args(["-m", "bagit", "--validate"])
+        .arg(dir)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -107,18 +149,46 @@ fn our_bags_pass_bagit_py_and_our_verify() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("leverans");
     let summary = write_sample(&out);
-    assert_eq!(summary.payload_oxum, format!("{}.3", 100_000 + "datum;sha256\r\nåäö\r\n".len() + 6));
+    assert_eq!(
+        summary.payload_oxum,
+        format!("{}.3", 100_000 + "datum;sha256\r\nåäö\r\n".len() + 6)
+    );
     let o = bagit_py(&out);
-    assert!(o.status.success(), "bagit.py rejects our bag: {}", String::from_utf8_lossy(&o.stderr));
-    for f in ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"] {
+    assert!(
+        o.status.success(),
+        "bagit.py rejects our bag: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for f in [
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        "manifest-sha512.txt",
+        "tagmanifest-sha256.txt",
+        "tagmanifest-sha512.txt",
+    ] {
         assert!(out.join(f).is_file(), "{f}");
     }
     let info = fs::read_to_string(out.join("bag-info.txt")).unwrap();
-    for k in ["Source-Organization: Gislaveds kommun", "Contact-Name:", "Contact-Email:", "External-Identifier:", "Bagging-Date: 2026-07-02", "Payload-Oxum:", "Bag-Software-Agent: ogonblick", "External-Description: Ögonblicksbilder"] {
+    for k in [
+        "Source-Organization: Gislaveds kommun",
+        "Contact-Name:",
+        "Contact-Email:",
+        "External-Identifier:",
+        "Bagging-Date: 2026-07-02",
+        "Payload-Oxum:",
+        "Bag-Software-Agent: ogonblick",
+        "External-Description: Ögonblicksbilder",
+    ] {
         assert!(info.contains(k), "{k} missing in {info}");
     }
     let r = check(&out);
-    assert!(r.is_ok() && r.warnings.is_empty(), "{:?} {:?}", r.problems, r.warnings);
+    assert!(
+        r.is_ok() && r.warnings.is_empty(),
+        "{:?} {:?}",
+        r.problems,
+        r.warnings
+    );
     assert_eq!(r.algorithms, ["sha256", "sha512"]);
     // Tampering with the bag is caught by both.
     let p = out.join("data/forteckning.csv");
@@ -133,18 +203,34 @@ fn a_failed_delivery_leaves_no_bag() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("leverans");
     let payload = vec![
-        PayloadItem { source: PayloadSource::Bytes(b"ok".to_vec()), dest: "a.txt".into() },
-        PayloadItem { source: PayloadSource::File(tmp.path().join("does-not-exist")), dest: "b.txt".into() },
+        PayloadItem {
+            source: PayloadSource::Bytes(b"ok".to_vec()),
+            dest: "a.txt".into(),
+        },
+        PayloadItem {
+            source: PayloadSource::File(tmp.path().join("does-not-exist")),
+            dest: "b.txt".into(),
+        },
     ];
     assert!(registry::write_bag(&out, &payload, &info()).is_err());
     assert!(!out.exists());
-    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0, "partial bag left behind");
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "partial bag left behind"
+    );
     // Never over an existing directory, never outside data/.
     fs::create_dir(&out).unwrap();
     assert!(registry::write_bag(&out, &payload[..1], &info()).is_err());
     for evil in ["../x", "/abs", "a/./b", "50%.txt", "a\nb", "a\\b", ""] {
-        let item = vec![PayloadItem { source: PayloadSource::Bytes(vec![]), dest: evil.into() }];
-        assert!(registry::write_bag(&tmp.path().join("other"), &item, &info()).is_err(), "{evil:?}");
+        let item = vec![PayloadItem {
+            source: PayloadSource::Bytes(vec![]),
+            dest: evil.into(),
+        }];
+        assert!(
+            registry::write_bag(&tmp.path().join("other"), &item, &info()).is_err(),
+            "{evil:?}"
+        );
     }
 }
 
@@ -155,5 +241,11 @@ fn symlinks_in_a_bag_are_refused() {
     write_sample(&out);
     std::os::unix::fs::symlink("/etc/passwd", out.join("data/passwd")).unwrap();
     let r = check(&out);
-    assert!(r.problems.iter().any(|p| p.contains("data/passwd") && p.contains("symbolic link")), "{:?}", r.problems);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.contains("data/passwd") && p.contains("symbolic link")),
+        "{:?}",
+        r.problems
+    );
 }

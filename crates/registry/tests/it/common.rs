@@ -28,7 +28,12 @@ pub fn suite() -> PathBuf {
 }
 
 pub fn tool(name: &str, package: &str) {
-    let ok = Command::new("sh").arg("-c").arg(format!("command -v {name}")).output().map(|o| o.status.success()).unwrap_or(false);
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     assert!(ok, "`{name}` not found: install {package}");
 }
 
@@ -55,10 +60,20 @@ pub fn sample_record(record_id: &str, period: Option<&str>, kind: RecordKind) ->
         captured_height: 3000.0,
         truncated: None,
         obstructions: vec![],
-        summary: Summary { title: "Gislaveds kommun".into(), word_count: 42, ..Summary::default() },
+        summary: Summary {
+            title: "Gislaveds kommun".into(),
+            word_count: 42,
+            ..Summary::default()
+        },
         user_agent: "test".into(),
         browser_version: "Chromium/1".into(),
-        tiles: vec![Tile { file: "capture/01-start/tile-001.png".into(), css_y: 0.0, css_height: 3000.0, width_px: 1280, height_px: 3000 }],
+        tiles: vec![Tile {
+            file: "capture/01-start/tile-001.png".into(),
+            css_y: 0.0,
+            css_height: 3000.0,
+            width_px: 1280,
+            height_px: 3000,
+        }],
         text_file: "capture/01-start/text.json".into(),
         mhtml_file: None,
         warnings: vec![],
@@ -86,7 +101,11 @@ pub fn seal_sample(archive: &Archive, record_id: &str) -> registry::Sealed {
     let staging = archive.stage(record_id).unwrap();
     let cap = staging.capture_dir().join("01-start");
     std::fs::create_dir_all(&cap).unwrap();
-    std::fs::write(cap.join("tile-001.png"), format!("png bytes of {record_id}")).unwrap();
+    std::fs::write(
+        cap.join("tile-001.png"),
+        format!("png bytes of {record_id}"),
+    )
+    .unwrap();
     std::fs::write(cap.join("text.json"), "[]").unwrap();
     let mut record = sample_record(record_id, Some(period), RecordKind::Halvar);
     let pdf = format!("%PDF-1.4 fake snapshot of {record_id}\n%%EOF\n");

@@ -9,7 +9,10 @@ use crate::common::fixtures;
 fn errors(text: &str) -> Vec<Diagnostic> {
     match registry::parse(text, Path::new("accounts.toml")) {
         Ok((_, w)) => panic!("expected errors, got a register with warnings {w:?}"),
-        Err(Error::Register { diagnostics, .. }) => diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
+        Err(Error::Register { diagnostics, .. }) => diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect(),
         Err(e) => panic!("unexpected error kind: {e}"),
     }
 }
@@ -21,9 +24,16 @@ fn good_register_loads() {
     assert_eq!(reg.organisation.name, "Gislaveds kommun");
     assert_eq!(reg.accounts.len(), 3);
     assert_eq!(reg.accounts[2].closed.unwrap().to_string(), "2026-09-30");
-    assert_eq!(reg.accounts[2].retention, model::Retention::GallrasVidInaktualitet);
+    assert_eq!(
+        reg.accounts[2].retention,
+        model::Retention::GallrasVidInaktualitet
+    );
     let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-    let open: Vec<&str> = reg.open_accounts(on).iter().map(|a| a.id.as_str()).collect();
+    let open: Vec<&str> = reg
+        .open_accounts(on)
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
     assert_eq!(open, ["facebook-kommun", "instagram-bibliotek"]);
 }
 
@@ -31,10 +41,22 @@ fn good_register_loads() {
 fn policy_warnings_are_not_errors() {
     let (reg, warnings) = registry::load(&fixtures().join("warnings.toml")).unwrap();
     assert_eq!(reg.accounts.len(), 1);
-    let fields: Vec<_> = warnings.iter().map(|w| (w.severity, w.field.clone().unwrap_or_default())).collect();
-    assert!(fields.contains(&(Severity::Warning, "deputy".into())), "{warnings:?}");
-    assert!(fields.contains(&(Severity::Warning, "administrators".into())), "{warnings:?}");
-    let admin = warnings.iter().find(|w| w.field.as_deref() == Some("administrators")).unwrap();
+    let fields: Vec<_> = warnings
+        .iter()
+        .map(|w| (w.severity, w.field.clone().unwrap_or_default()))
+        .collect();
+    assert!(
+        fields.contains(&(Severity::Warning, "deputy".into())),
+        "{warnings:?}"
+    );
+    assert!(
+        fields.contains(&(Severity::Warning, "administrators".into())),
+        "{warnings:?}"
+    );
+    let admin = warnings
+        .iter()
+        .find(|w| w.field.as_deref() == Some("administrators"))
+        .unwrap();
     assert_eq!(admin.line, 16, "{admin}");
 }
 
@@ -46,9 +68,16 @@ fn every_malformed_register_is_reported_with_its_line() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let expect = text.lines().next().unwrap().strip_prefix("# expect: line ").unwrap();
+        let expect = text
+            .lines()
+            .next()
+            .unwrap()
+            .strip_prefix("# expect: line ")
+            .unwrap();
         let (line, rest) = expect.split_once(" field ").unwrap();
-        let (field, msg) = rest.split_once(": ").unwrap_or((rest.trim_end_matches(':'), ""));
+        let (field, msg) = rest
+            .split_once(": ")
+            .unwrap_or((rest.trim_end_matches(':'), ""));
         let line: usize = line.parse().unwrap();
         let errs = errors(&text);
         let found = errs.iter().any(|d| {
@@ -57,7 +86,15 @@ fn every_malformed_register_is_reported_with_its_line() {
                 && d.message.contains(msg)
                 && d.to_string().starts_with(&format!("accounts.toml:{line}:"))
         });
-        assert!(found, "{}: expected an error at line {line} field {field} containing {msg:?}, got:\n{}", path.display(), errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+        assert!(
+            found,
+            "{}: expected an error at line {line} field {field} containing {msg:?}, got:\n{}",
+            path.display(),
+            errs.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
         n += 1;
     }
     assert!(n >= 20, "only {n} malformed registers");
@@ -67,12 +104,18 @@ fn every_malformed_register_is_reported_with_its_line() {
 fn all_problems_are_reported_not_just_the_first() {
     let text = std::fs::read_to_string(fixtures().join("good.toml")).unwrap();
     let text = text
-        .replace("url = \"https://www.facebook.com/gislavedskommun\"", "url = \"ftp://x\"\ncolour = 1")
+        .replace(
+            "url = \"https://www.facebook.com/gislavedskommun\"",
+            "url = \"ftp://x\"\ncolour = 1",
+        )
         .replace("platform = \"instagram\"", "platform = \"myspace\"");
     let errs = errors(&text);
     assert!(errs.len() >= 3, "{errs:?}");
     let shown = errs[0].to_string();
-    assert!(shown.contains("error: account `facebook-kommun` field `url`: "), "{shown}");
+    assert!(
+        shown.contains("error: account `facebook-kommun` field `url`: "),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -88,7 +131,9 @@ fn random_bytes_never_panic() {
     };
     for round in 0..3000 {
         let mut bytes = if round % 3 == 0 {
-            (0..(next() % 400)).map(|_| next() as u8).collect::<Vec<u8>>()
+            (0..(next() % 400))
+                .map(|_| next() as u8)
+                .collect::<Vec<u8>>()
         } else {
             good.clone()
         };

@@ -17,13 +17,24 @@ fn archive_with_records() -> tempfile::TempDir {
     archive.assign_dnr(REC, "KS 2026/1").unwrap();
     drop(archive);
     let clean = registry::verify(tmp.path(), &VerifyOptions::default()).unwrap();
-    assert!(clean.is_ok(), "clean archive does not verify: {:?}", clean.problems);
+    assert!(
+        clean.is_ok(),
+        "clean archive does not verify: {:?}",
+        clean.problems
+    );
     writable(tmp.path());
     tmp
 }
 
 fn verify(root: &Path) -> VerifyReport {
-    let r = registry::verify(root, &VerifyOptions { jobs: 2, archive: None }).unwrap();
+    let r = registry::verify(
+        root,
+        &VerifyOptions {
+            jobs: 2,
+            archive: None,
+        },
+    )
+    .unwrap();
     assert!(!r.is_ok(), "tampering not detected");
     r
 }
@@ -40,7 +51,10 @@ fn flipped_byte() {
     b[3] ^= 0x01;
     fs::write(&p, b).unwrap();
     let r = verify(t.path());
-    assert_eq!(status_of(&r, &format!("{REC}/capture/01-start/tile-001.png")), Some(FileStatus::Changed));
+    assert_eq!(
+        status_of(&r, &format!("{REC}/capture/01-start/tile-001.png")),
+        Some(FileStatus::Changed)
+    );
     assert_eq!((r.changed, r.missing, r.unexpected), (1, 0, 0));
 }
 
@@ -51,8 +65,17 @@ fn truncated_file() {
     let b = fs::read(&p).unwrap();
     fs::write(&p, &b[..b.len() / 2]).unwrap();
     let r = verify(t.path());
-    assert_eq!(status_of(&r, &format!("{REC}/snapshot.pdf")), Some(FileStatus::Changed));
-    assert!(r.problems.iter().any(|p| p.contains("snapshot.pdf") && p.contains("journal")), "{:?}", r.problems);
+    assert_eq!(
+        status_of(&r, &format!("{REC}/snapshot.pdf")),
+        Some(FileStatus::Changed)
+    );
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.contains("snapshot.pdf") && p.contains("journal")),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[test]
@@ -60,7 +83,10 @@ fn deleted_file() {
     let t = archive_with_records();
     fs::remove_file(t.path().join(REC).join("capture/01-start/text.json")).unwrap();
     let r = verify(t.path());
-    assert_eq!(status_of(&r, &format!("{REC}/capture/01-start/text.json")), Some(FileStatus::Missing));
+    assert_eq!(
+        status_of(&r, &format!("{REC}/capture/01-start/text.json")),
+        Some(FileStatus::Missing)
+    );
 }
 
 #[test]
@@ -68,7 +94,10 @@ fn added_file() {
     let t = archive_with_records();
     fs::write(t.path().join(REC).join("capture/extra.png"), b"x").unwrap();
     let r = verify(t.path());
-    assert_eq!(status_of(&r, &format!("{REC}/capture/extra.png")), Some(FileStatus::Unexpected));
+    assert_eq!(
+        status_of(&r, &format!("{REC}/capture/extra.png")),
+        Some(FileStatus::Unexpected)
+    );
 }
 
 #[test]
@@ -77,8 +106,14 @@ fn renamed_file() {
     let d = t.path().join(REC).join("capture/01-start");
     fs::rename(d.join("tile-001.png"), d.join("tile-002.png")).unwrap();
     let r = verify(t.path());
-    assert_eq!(status_of(&r, &format!("{REC}/capture/01-start/tile-001.png")), Some(FileStatus::Missing));
-    assert_eq!(status_of(&r, &format!("{REC}/capture/01-start/tile-002.png")), Some(FileStatus::Unexpected));
+    assert_eq!(
+        status_of(&r, &format!("{REC}/capture/01-start/tile-001.png")),
+        Some(FileStatus::Missing)
+    );
+    assert_eq!(
+        status_of(&r, &format!("{REC}/capture/01-start/tile-002.png")),
+        Some(FileStatus::Unexpected)
+    );
 }
 
 #[test]
@@ -86,7 +121,13 @@ fn deleted_record_directory() {
     let t = archive_with_records();
     fs::remove_dir_all(t.path().join("2026-H1/instagram-bibliotek")).unwrap();
     let r = verify(t.path());
-    assert!(r.problems.iter().any(|p| p.contains("instagram-bibliotek") && p.contains("missing")), "{:?}", r.problems);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.contains("instagram-bibliotek") && p.contains("missing")),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[test]
@@ -96,22 +137,41 @@ fn manifest_edited_consistently() {
     let dir = t.path().join(REC);
     fs::write(dir.join("capture/01-start/text.json"), b"[1]").unwrap();
     let m = fs::read_to_string(dir.join("manifest-sha256.txt")).unwrap();
-    let new = m.replace(&registry::hashing::sha256_hex(b"[]"), &registry::hashing::sha256_hex(b"[1]"));
+    let new = m.replace(
+        &registry::hashing::sha256_hex(b"[]"),
+        &registry::hashing::sha256_hex(b"[1]"),
+    );
     fs::write(dir.join("manifest-sha256.txt"), new).unwrap();
     let r = verify(t.path());
-    assert!(r.problems.iter().any(|p| p.contains("manifest-sha256.txt was changed")), "{:?}", r.problems);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.contains("manifest-sha256.txt was changed")),
+        "{:?}",
+        r.problems
+    );
 }
 
 fn journal_lines(root: &Path) -> Vec<String> {
-    fs::read_to_string(root.join("journal.jsonl")).unwrap().lines().map(str::to_string).collect()
+    fs::read_to_string(root.join("journal.jsonl"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn write_journal(root: &Path, lines: &[String]) {
-    fs::write(root.join("journal.jsonl"), lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    fs::write(
+        root.join("journal.jsonl"),
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
 }
 
 fn breaks_at(r: &VerifyReport, line: usize) -> bool {
-    r.problems.iter().any(|p| p.starts_with(&format!("journal.jsonl line {line}:")) && p.contains("chain breaks"))
+    r.problems.iter().any(|p| {
+        p.starts_with(&format!("journal.jsonl line {line}:")) && p.contains("chain breaks")
+    })
 }
 
 #[test]
@@ -142,7 +202,13 @@ fn deleted_journal_line() {
     write_journal(t.path(), &lines);
     let r = verify(t.path());
     assert!(breaks_at(&r, 2), "{:?}", r.problems);
-    assert!(r.problems.iter().any(|p| p.contains("instagram-bibliotek") && p.contains("no record.sealed")), "{:?}", r.problems);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.contains("instagram-bibliotek") && p.contains("no record.sealed")),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[test]
@@ -171,14 +237,28 @@ fn single_pdf_is_found_in_the_journal() {
     let copy = tempfile::tempdir().unwrap();
     let copied = copy.path().join("kopia.pdf");
     fs::copy(&pdf, &copied).unwrap();
-    let r = registry::verify(&copied, &VerifyOptions { jobs: 1, archive: Some(t.path().to_path_buf()) }).unwrap();
+    let r = registry::verify(
+        &copied,
+        &VerifyOptions {
+            jobs: 1,
+            archive: Some(t.path().to_path_buf()),
+        },
+    )
+    .unwrap();
     assert!(r.is_ok(), "{:?}", r.problems);
     assert!(r.record.as_deref().unwrap().starts_with(REC));
     // Walking up from a PDF inside the archive finds it too.
     let r = registry::verify(&pdf, &VerifyOptions::default()).unwrap();
     assert!(r.record.as_deref().unwrap().starts_with(REC));
     fs::write(&copied, b"%PDF-1.4 something else").unwrap();
-    let r = registry::verify(&copied, &VerifyOptions { jobs: 1, archive: Some(t.path().to_path_buf()) }).unwrap();
+    let r = registry::verify(
+        &copied,
+        &VerifyOptions {
+            jobs: 1,
+            archive: Some(t.path().to_path_buf()),
+        },
+    )
+    .unwrap();
     assert!(!r.is_ok());
 }
 
