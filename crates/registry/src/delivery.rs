@@ -202,6 +202,35 @@ pub fn plan(archive: &Archive, period: &Period) -> Result<Vec<PlannedRecord>> {
     Ok(out)
 }
 
+/// Where a record lands inside the bag: `data/<record id>/...`.
+pub fn bag_dir(record_id: &str) -> String {
+    format!("data/{record_id}")
+}
+
+/// The payload of a delivery bag for a plan: every file of every record under
+/// `<record id>/`, plus `forteckning.csv` at the top of `data/`. The CLI adds
+/// the PDF/A delivery list.
+pub fn payload_items(plan: &[PlannedRecord]) -> Vec<crate::PayloadItem> {
+    let mut items: Vec<crate::PayloadItem> = plan
+        .iter()
+        .flat_map(|p| {
+            p.files.iter().map(move |f| crate::PayloadItem {
+                source: crate::PayloadSource::File(f.path.clone()),
+                dest: format!("{}/{}", p.record_id, f.rel),
+            })
+        })
+        .collect();
+    let rows: Vec<CsvRow> = plan
+        .iter()
+        .map(|p| p.csv_row(&bag_dir(&p.record_id)))
+        .collect();
+    items.push(crate::PayloadItem {
+        source: crate::PayloadSource::Bytes(forteckning_csv(&rows).into_bytes()),
+        dest: "forteckning.csv".into(),
+    });
+    items
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\r', '\n']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))

@@ -3,7 +3,7 @@
 //! Nothing here knows Chromium or PDF internals. The register (`accounts.toml`)
 //! is parsed and validated in [`register`], published as HTML by [`publish`];
 //! the archive on disk with its hash-chained journal lives in [`archive`] and
-//! [`journal`]; [`bagit`] writes and validates BagIt 1.0 bags; [`verify`]
+//! [`journal`]; [`bagit`] writes and validates BagIt 1.0 bags; [`verify()`]
 //! checks an archive, a record, a bag or a single PDF; [`delivery`] plans what
 //! goes to the archivist.
 

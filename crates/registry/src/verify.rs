@@ -545,7 +545,6 @@ fn record_verify_run(root: &Path, r: &mut VerifyReport) {
     f.insert("files_missing".into(), r.missing.into());
     f.insert("files_unexpected".into(), r.unexpected.into());
     f.insert("problems".into(), Value::from(r.problems.len()));
-    f.insert("journal_head".into(), chain.head.clone().into());
     let line = format_line(next, Utc::now(), "verify.run", &f, &chain.head);
     let written = OpenOptions::new()
         .append(true)

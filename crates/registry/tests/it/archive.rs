@@ -366,5 +366,35 @@ fn delivery_plan_lists_the_period() {
     assert_eq!(row.fil, "data/2026-H1/facebook-kommun/snapshot.pdf");
     assert_eq!(row.sha256, p.snapshot_sha256);
     let csv = registry::forteckning_csv(&[row]);
+    // The whole delivery: a bag bagit.py accepts, holding each record and forteckning.csv.
+    let items = registry::delivery::payload_items(&plan);
+    assert_eq!(items.len(), 6);
+    let bag = tmp.path().join("leverans-2026-H1");
+    let info = registry::BagInfo {
+        source_organization: "Gislaveds kommun".into(),
+        contact_name: "Informationsfunktionen".into(),
+        contact_email: None,
+        external_identifier: "2026-H1".into(),
+        external_description: "Ögonblicksbilder 2026 H1".into(),
+        bagging_date: chrono::NaiveDate::from_ymd_opt(2026, 7, 2).unwrap(),
+        bag_group_identifier: None,
+        software_agent: "ogonblick test".into(),
+    };
+    registry::write_bag(&bag, &items, &info).unwrap();
+    assert!(bag
+        .join("data/2026-H1/facebook-kommun/snapshot.pdf")
+        .is_file());
+    let r = registry::verify(&bag, &registry::VerifyOptions::default()).unwrap();
+    assert!(r.is_ok(), "{:?}", r.problems);
+    let inner = Command::new("sha256sum")
+        .args(["-c", "manifest-sha256.txt"])
+        .current_dir(bag.join("data/2026-H1/facebook-kommun"))
+        .output()
+        .unwrap();
+    assert!(
+        inner.status.success(),
+        "record manifest inside the bag: {}",
+        String::from_utf8_lossy(&inner.stdout)
+    );
     assert!(csv.contains("KS 2026/123;Ögonblicksbild av Facebooksidan Gislaveds kommun, 2026 H1;upprättad;Kommunledningsförvaltningen, Kommunstyrelsen;"), "{csv}");
 }
