@@ -33,10 +33,17 @@ pub fn main(args: Args) -> CmdResult {
 fn check(file: &std::path::Path, flavour: Option<&str>) -> CmdResult {
     let flavour = flavour.map(str::parse::<pdfa::Flavour>).transpose()?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let report = pdfa::check(&bytes, flavour).with_context(|| format!("cannot check {}", file.display()))?;
-    let claimed = report.claimed.map_or_else(|| "no PDF/A flavour".to_string(), |f| format!("PDF/A-{f}"));
+    let report =
+        pdfa::check(&bytes, flavour).with_context(|| format!("cannot check {}", file.display()))?;
+    let claimed = report
+        .claimed
+        .map_or_else(|| "no PDF/A flavour".to_string(), |f| format!("PDF/A-{f}"));
     if report.is_conformant() {
-        println!("{}: conforms to PDF/A-{} (claims {claimed})", file.display(), report.checked_as);
+        println!(
+            "{}: conforms to PDF/A-{} (claims {claimed})",
+            file.display(),
+            report.checked_as
+        );
         return Ok(Exit::Ok);
     }
     println!(

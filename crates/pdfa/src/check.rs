@@ -110,7 +110,9 @@ const MAX_DEPTH: usize = 64;
 pub fn check(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreadable> {
     match catch_unwind(AssertUnwindSafe(|| check_inner(bytes, flavour))) {
         Ok(result) => result,
-        Err(_) => Err(Unreadable { reason: "the PDF parser gave up on malformed data".into() }),
+        Err(_) => Err(Unreadable {
+            reason: "the PDF parser gave up on malformed data".into(),
+        }),
     }
 }
 
@@ -129,7 +131,11 @@ impl<'a> Ctx<'a> {
         let message = message.into();
         // One failure per rule and message: a file with 500 bad images reports it once.
         if self.seen.insert((rule, message.clone())) {
-            self.failures.push(Failure { clause: clause(rule, self.part), message, hint: hint.into() });
+            self.failures.push(Failure {
+                clause: clause(rule, self.part),
+                message,
+                hint: hint.into(),
+            });
         }
     }
 
@@ -201,10 +207,15 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn check_inner(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreadable> {
     let head = &bytes[..bytes.len().min(1024)];
     let Some(header_at) = find(head, b"%PDF-") else {
-        return Err(Unreadable { reason: "no %PDF- header in the first 1024 bytes".into() });
+        return Err(Unreadable {
+            reason: "no %PDF- header in the first 1024 bytes".into(),
+        });
     };
     let raw_encrypt = find(bytes, b"/Encrypt").is_some();
-    let options = lopdf::LoadOptions { max_decompressed_size: Some(MAX_DECODE), ..Default::default() };
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_DECODE),
+        ..Default::default()
+    };
     let doc = match lopdf::Document::load_mem_with_options(bytes, options) {
         Ok(doc) => doc,
         Err(e) if raw_encrypt => {
@@ -221,10 +232,16 @@ fn check_inner(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreada
                 }],
             });
         }
-        Err(e) => return Err(Unreadable { reason: e.to_string() }),
+        Err(e) => {
+            return Err(Unreadable {
+                reason: e.to_string(),
+            })
+        }
     };
     if doc.catalog().is_err() {
-        return Err(Unreadable { reason: "the trailer has no usable /Root catalog".into() });
+        return Err(Unreadable {
+            reason: "the trailer has no usable /Root catalog".into(),
+        });
     }
 
     // The claimed flavour comes from the XMP, read before anything else.
@@ -232,23 +249,43 @@ fn check_inner(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreada
     let parsed = xmp.as_ref().and_then(|(text, _)| xml::parse(text).ok());
     let claimed = parsed.as_ref().and_then(claimed_flavour);
     let checked_as = flavour.or(claimed).unwrap_or_default();
-    let mut cx = Ctx { doc: &doc, flavour: checked_as, part: checked_as.part(), failures: Vec::new(), seen: BTreeSet::new(), intent_components: None };
+    let mut cx = Ctx {
+        doc: &doc,
+        flavour: checked_as,
+        part: checked_as.part(),
+        failures: Vec::new(),
+        seen: BTreeSet::new(),
+        intent_components: None,
+    };
 
     file_structure(&mut cx, bytes, header_at, raw_encrypt);
     catalog(&mut cx);
     metadata(&mut cx, xmp.as_ref(), parsed.as_ref(), claimed);
     objects(&mut cx);
     pages(&mut cx);
-    Ok(Report { claimed, checked_as, failures: cx.failures })
+    Ok(Report {
+        claimed,
+        checked_as,
+        failures: cx.failures,
+    })
 }
 
 /// Header, binary comment, trailer, cross-reference table, end of file.
 fn file_structure(cx: &mut Ctx, bytes: &[u8], header_at: usize, raw_encrypt: bool) {
     if header_at != 0 {
-        cx.fail(Rule::Header, format!("the %PDF header starts at byte {header_at}, not 0"), "remove the bytes before %PDF-");
+        cx.fail(
+            Rule::Header,
+            format!("the %PDF header starts at byte {header_at}, not 0"),
+            "remove the bytes before %PDF-",
+        );
     }
-    let line_end = bytes[header_at..].iter().position(|&b| b == b'\n' || b == b'\r').map(|i| header_at + i);
-    let version = line_end.map(|e| String::from_utf8_lossy(&bytes[header_at + 5..e]).to_string()).unwrap_or_default();
+    let line_end = bytes[header_at..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map(|i| header_at + i);
+    let version = line_end
+        .map(|e| String::from_utf8_lossy(&bytes[header_at + 5..e]).to_string())
+        .unwrap_or_default();
     let ok_version = match cx.part {
         1 => matches!(version.as_str(), "1.0" | "1.1" | "1.2" | "1.3" | "1.4"),
         _ => version.len() == 3 && version.starts_with("1."),
@@ -256,8 +293,15 @@ fn file_structure(cx: &mut Ctx, bytes: &[u8], header_at: usize, raw_encrypt: boo
     if !ok_version {
         cx.fail(
             Rule::Header,
-            format!("the header says PDF version `{version}`, not allowed for PDF/A-{}", cx.flavour),
-            if cx.part == 1 { "PDF/A-1 files are PDF 1.4: write %PDF-1.4" } else { "write %PDF-1.7" },
+            format!(
+                "the header says PDF version `{version}`, not allowed for PDF/A-{}",
+                cx.flavour
+            ),
+            if cx.part == 1 {
+                "PDF/A-1 files are PDF 1.4: write %PDF-1.4"
+            } else {
+                "write %PDF-1.7"
+            },
         );
     }
     let comment_ok = line_end.is_some_and(|e| {
@@ -265,7 +309,11 @@ fn file_structure(cx: &mut Ctx, bytes: &[u8], header_at: usize, raw_encrypt: boo
         while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
             at += 1;
         }
-        let line: Vec<u8> = bytes[at..].iter().take_while(|&&b| b != b'\r' && b != b'\n').copied().collect();
+        let line: Vec<u8> = bytes[at..]
+            .iter()
+            .take_while(|&&b| b != b'\r' && b != b'\n')
+            .copied()
+            .collect();
         line.first() == Some(&b'%') && line.len() >= 5 && line[1..5].iter().all(|&b| b > 127)
     });
     if !comment_ok {
@@ -276,30 +324,55 @@ fn file_structure(cx: &mut Ctx, bytes: &[u8], header_at: usize, raw_encrypt: boo
         );
     }
     if raw_encrypt && (cx.doc.trailer.has(b"Encrypt") || cx.doc.was_encrypted()) {
-        cx.fail(Rule::Trailer, "the file is encrypted (/Encrypt in the trailer)", "PDF/A forbids encryption; save the document again without a password or permissions");
+        cx.fail(
+            Rule::Trailer,
+            "the file is encrypted (/Encrypt in the trailer)",
+            "PDF/A forbids encryption; save the document again without a password or permissions",
+        );
     }
     if !cx.doc.trailer.has(b"ID") {
-        cx.fail(Rule::Trailer, "the trailer has no /ID", "write a file identifier /ID [<…> <…>] into the trailer");
+        cx.fail(
+            Rule::Trailer,
+            "the trailer has no /ID",
+            "write a file identifier /ID [<…> <…>] into the trailer",
+        );
     }
     // Nothing but an end-of-line after the last %%EOF.
     match rfind(bytes, b"%%EOF") {
         Some(at) => {
             let tail = &bytes[at + 5..];
             if !(tail.is_empty() || tail == b"\n" || tail == b"\r\n" || tail == b"\r") {
-                cx.fail(Rule::Trailer, format!("{} byte(s) follow the last %%EOF", tail.len()), "end the file right after %%EOF and one end-of-line");
+                cx.fail(
+                    Rule::Trailer,
+                    format!("{} byte(s) follow the last %%EOF", tail.len()),
+                    "end the file right after %%EOF and one end-of-line",
+                );
             }
         }
-        None => cx.fail(Rule::Trailer, "the file does not end with %%EOF", "the file may be truncated; write it again"),
+        None => cx.fail(
+            Rule::Trailer,
+            "the file does not end with %%EOF",
+            "the file may be truncated; write it again",
+        ),
     }
     if cx.part == 1 {
         let xref_ok = rfind(bytes, b"startxref")
             .and_then(|at| {
-                let digits: String = bytes[at + 9..].iter().skip_while(|b| b.is_ascii_whitespace()).take_while(|b| b.is_ascii_digit()).map(|&b| b as char).collect();
+                let digits: String = bytes[at + 9..]
+                    .iter()
+                    .skip_while(|b| b.is_ascii_whitespace())
+                    .take_while(|b| b.is_ascii_digit())
+                    .map(|&b| b as char)
+                    .collect();
                 digits.parse::<usize>().ok()
             })
             .is_some_and(|off| bytes.get(off..off + 4) == Some(b"xref"));
         if !xref_ok {
-            cx.fail(Rule::Xref, "the cross-reference data is not a classic xref table (or startxref is wrong)", "PDF/A-1 needs a classic `xref` table: no cross-reference or object streams");
+            cx.fail(
+                Rule::Xref,
+                "the cross-reference data is not a classic xref table (or startxref is wrong)",
+                "PDF/A-1 needs a classic `xref` table: no cross-reference or object streams",
+            );
         }
     }
 }
@@ -307,22 +380,45 @@ fn file_structure(cx: &mut Ctx, bytes: &[u8], header_at: usize, raw_encrypt: boo
 fn catalog(cx: &mut Ctx) {
     let Ok(root) = cx.doc.catalog() else { return };
     if root.has(b"AA") {
-        cx.fail(Rule::TriggerEvents, "the catalog has additional actions (/AA)", "remove /AA from the document catalog");
+        cx.fail(
+            Rule::TriggerEvents,
+            "the catalog has additional actions (/AA)",
+            "remove /AA from the document catalog",
+        );
     }
     if cx.part == 1 && root.has(b"OCProperties") {
-        cx.fail(Rule::OptionalContent, "the catalog has optional content (/OCProperties)", "PDF/A-1 has no optional content: flatten the layers");
+        cx.fail(
+            Rule::OptionalContent,
+            "the catalog has optional content (/OCProperties)",
+            "PDF/A-1 has no optional content: flatten the layers",
+        );
     }
     if let Some(names) = cx.dict(root, b"Names") {
         if names.has(b"JavaScript") {
-            cx.fail(Rule::Actions, "the name dictionary holds JavaScript", "remove /JavaScript from the catalog's /Names");
+            cx.fail(
+                Rule::Actions,
+                "the name dictionary holds JavaScript",
+                "remove /JavaScript from the catalog's /Names",
+            );
         }
         if cx.part == 1 && names.has(b"EmbeddedFiles") {
-            cx.fail(Rule::Embedded, "the name dictionary holds embedded files", "PDF/A-1 forbids embedded files: remove /EmbeddedFiles (or use PDF/A-3b)");
+            cx.fail(
+                Rule::Embedded,
+                "the name dictionary holds embedded files",
+                "PDF/A-1 forbids embedded files: remove /EmbeddedFiles (or use PDF/A-3b)",
+            );
         }
     }
     if let Some(form) = cx.dict(root, b"AcroForm") {
-        if matches!(cx.get(form, b"NeedAppearances"), Some(Object::Boolean(true))) {
-            cx.fail(Rule::Forms, "the interactive form sets /NeedAppearances true", "generate appearance streams and remove /NeedAppearances");
+        if matches!(
+            cx.get(form, b"NeedAppearances"),
+            Some(Object::Boolean(true))
+        ) {
+            cx.fail(
+                Rule::Forms,
+                "the interactive form sets /NeedAppearances true",
+                "generate appearance streams and remove /NeedAppearances",
+            );
         }
     }
     output_intents(cx, root);
@@ -336,12 +432,20 @@ fn output_intents(cx: &mut Ctx, root: &Dictionary) {
     let mut profile_components = None;
     let mut profiles = BTreeSet::new();
     for intent in intents {
-        let Some(Object::Dictionary(d)) = cx.resolve(intent) else { continue };
+        let Some(Object::Dictionary(d)) = cx.resolve(intent) else {
+            continue;
+        };
         if cx.name(d, b"S") != Some(b"GTS_PDFA1") {
             continue;
         }
-        let Some(Object::Stream(icc)) = d.get(b"DestOutputProfile").ok().and_then(|o| cx.resolve(o)) else {
-            cx.fail(Rule::OutputIntent, "the GTS_PDFA1 output intent has no /DestOutputProfile", "embed an ICC profile (e.g. sRGB) as /DestOutputProfile");
+        let Some(Object::Stream(icc)) =
+            d.get(b"DestOutputProfile").ok().and_then(|o| cx.resolve(o))
+        else {
+            cx.fail(
+                Rule::OutputIntent,
+                "the GTS_PDFA1 output intent has no /DestOutputProfile",
+                "embed an ICC profile (e.g. sRGB) as /DestOutputProfile",
+            );
             continue;
         };
         if let Ok(Object::Reference(id)) = d.get(b"DestOutputProfile") {
@@ -350,12 +454,20 @@ fn output_intents(cx: &mut Ctx, root: &Dictionary) {
         let data = match icc.get_plain_content_with_limit(MAX_DECODE) {
             Ok(d) => d,
             Err(_) => {
-                cx.fail(Rule::OutputIntent, "the output intent's ICC profile cannot be decoded", "embed the ICC profile uncompressed or Flate-compressed");
+                cx.fail(
+                    Rule::OutputIntent,
+                    "the output intent's ICC profile cannot be decoded",
+                    "embed the ICC profile uncompressed or Flate-compressed",
+                );
                 continue;
             }
         };
         if data.len() < 128 || &data[36..40] != b"acsp" {
-            cx.fail(Rule::OutputIntent, "the output intent's ICC profile has no valid ICC header", "embed a real ICC profile (sRGB IEC61966-2.1)");
+            cx.fail(
+                Rule::OutputIntent,
+                "the output intent's ICC profile has no valid ICC header",
+                "embed a real ICC profile (sRGB IEC61966-2.1)",
+            );
             continue;
         }
         let major = data[8];
@@ -364,7 +476,14 @@ fn output_intents(cx: &mut Ctx, root: &Dictionary) {
             cx.fail(Rule::OutputIntent, format!("the output intent's ICC profile is version {major}, PDF/A-{} allows up to {max}", cx.part), "use an ICC version 2 profile for PDF/A-1");
         }
         if !matches!(&data[12..16], b"mntr" | b"prtr") {
-            cx.fail(Rule::OutputIntent, format!("the ICC profile's device class is `{}`, not mntr or prtr", String::from_utf8_lossy(&data[12..16])), "use a monitor (mntr) or printer (prtr) profile");
+            cx.fail(
+                Rule::OutputIntent,
+                format!(
+                    "the ICC profile's device class is `{}`, not mntr or prtr",
+                    String::from_utf8_lossy(&data[12..16])
+                ),
+                "use a monitor (mntr) or printer (prtr) profile",
+            );
         }
         let components = match &data[16..20] {
             b"RGB " => 3,
@@ -374,13 +493,23 @@ fn output_intents(cx: &mut Ctx, root: &Dictionary) {
         };
         if let Some(n) = cx.number(&icc.dict, b"N") {
             if components != 0 && n as i64 != components {
-                cx.fail(Rule::OutputIntent, format!("the ICC stream says /N {n} but the profile has {components} components"), "set /N to the profile's number of colour components");
+                cx.fail(
+                    Rule::OutputIntent,
+                    format!(
+                        "the ICC stream says /N {n} but the profile has {components} components"
+                    ),
+                    "set /N to the profile's number of colour components",
+                );
             }
         }
         profile_components = Some(components);
     }
     if profiles.len() > 1 {
-        cx.fail(Rule::OutputIntent, "the output intents name different destination profiles", "use one and the same ICC profile in every output intent");
+        cx.fail(
+            Rule::OutputIntent,
+            "the output intents name different destination profiles",
+            "use one and the same ICC profile in every output intent",
+        );
     }
     cx.intent_components = profile_components;
 }
@@ -428,20 +557,35 @@ fn properties(root: &xml::Element) -> Vec<(String, String, Option<&xml::Element>
 
 /// The value of a property: its text, or the x-default / first item of an Alt/Seq/Bag.
 fn simple_value(e: &xml::Element) -> String {
-    if let Some(container) = e.children.iter().find(|c| c.ns == RDF && matches!(c.local.as_str(), "Alt" | "Seq" | "Bag")) {
-        let items: Vec<&xml::Element> = container.children.iter().filter(|c| c.is(RDF, "li")).collect();
+    if let Some(container) = e
+        .children
+        .iter()
+        .find(|c| c.ns == RDF && matches!(c.local.as_str(), "Alt" | "Seq" | "Bag"))
+    {
+        let items: Vec<&xml::Element> = container
+            .children
+            .iter()
+            .filter(|c| c.is(RDF, "li"))
+            .collect();
         let pick = items
             .iter()
             .find(|li| li.attr("http://www.w3.org/XML/1998/namespace", "lang") == Some("x-default"))
             .or(items.first());
-        return pick.map(|li| li.text.trim().to_string()).unwrap_or_default();
+        return pick
+            .map(|li| li.text.trim().to_string())
+            .unwrap_or_default();
     }
     e.text.trim().to_string()
 }
 
 fn claimed_flavour(root: &xml::Element) -> Option<Flavour> {
     let props = properties(root);
-    let get = |name: &str| props.iter().find(|(ns, l, _, _)| ns == PDFAID && l == name).map(|p| p.3.clone());
+    let get = |name: &str| {
+        props
+            .iter()
+            .find(|(ns, l, _, _)| ns == PDFAID && l == name)
+            .map(|p| p.3.clone())
+    };
     let part = get("part")?.trim().parse::<u8>().ok()?;
     let conformance = get("conformance").unwrap_or_default();
     Flavour::from_part(part, conformance.trim())
@@ -466,13 +610,26 @@ const PREDEFINED: &[&str] = &[
     "http://www.aiim.org/pdfa/ns/extension/",
 ];
 
-fn metadata(cx: &mut Ctx, xmp: Option<&(String, bool)>, parsed: Option<&xml::Element>, claimed: Option<Flavour>) {
+fn metadata(
+    cx: &mut Ctx,
+    xmp: Option<&(String, bool)>,
+    parsed: Option<&xml::Element>,
+    claimed: Option<Flavour>,
+) {
     let Some((text, filtered)) = xmp else {
-        cx.fail(Rule::Metadata, "the catalog has no XMP /Metadata stream", "add an XMP metadata stream with pdfaid:part and pdfaid:conformance");
+        cx.fail(
+            Rule::Metadata,
+            "the catalog has no XMP /Metadata stream",
+            "add an XMP metadata stream with pdfaid:part and pdfaid:conformance",
+        );
         return;
     };
     if *filtered && cx.part == 1 {
-        cx.fail(Rule::Metadata, "the XMP metadata stream is compressed (/Filter)", "write the metadata stream uncompressed");
+        cx.fail(
+            Rule::Metadata,
+            "the XMP metadata stream is compressed (/Filter)",
+            "write the metadata stream uncompressed",
+        );
     }
     let trimmed = text.trim_start_matches('\u{FEFF}').trim_start();
     if !trimmed.starts_with("<?xpacket begin=") {
@@ -480,24 +637,40 @@ fn metadata(cx: &mut Ctx, xmp: Option<&(String, bool)>, parsed: Option<&xml::Ele
     } else if let Some(end) = trimmed.find("?>") {
         let pi = &trimmed[..end];
         if cx.part == 1 && (pi.contains("bytes=") || pi.contains("encoding=")) {
-            cx.fail(Rule::XmpHeader, "the xpacket header has a bytes or encoding attribute", "remove bytes= and encoding= from the xpacket header");
+            cx.fail(
+                Rule::XmpHeader,
+                "the xpacket header has a bytes or encoding attribute",
+                "remove bytes= and encoding= from the xpacket header",
+            );
         }
     }
     let root = match (parsed, xml::parse(text)) {
         (Some(root), _) => root.clone(),
         (None, Ok(root)) => root,
         (None, Err(e)) => {
-            cx.fail(Rule::XmpValid, format!("the XMP packet is not well-formed XML: {e}"), "write well-formed XMP (RDF/XML, UTF-8)");
+            cx.fail(
+                Rule::XmpValid,
+                format!("the XMP packet is not well-formed XML: {e}"),
+                "write well-formed XMP (RDF/XML, UTF-8)",
+            );
             return;
         }
     };
     match claimed {
-        None => cx.fail(Rule::Identification, "the XMP has no valid pdfaid:part and pdfaid:conformance", "add pdfaid:part and pdfaid:conformance to the XMP"),
-        Some(c) if c.part() != cx.part || (cx.flavour == Flavour::A2u && c != Flavour::A2u) => cx.fail(
+        None => cx.fail(
             Rule::Identification,
-            format!("the XMP claims PDF/A-{c} but the file is checked as PDF/A-{}", cx.flavour),
-            "make pdfaid:part and pdfaid:conformance name the flavour the file is made for",
+            "the XMP has no valid pdfaid:part and pdfaid:conformance",
+            "add pdfaid:part and pdfaid:conformance to the XMP",
         ),
+        Some(c) if c.part() != cx.part || (cx.flavour == Flavour::A2u && c != Flavour::A2u) => cx
+            .fail(
+                Rule::Identification,
+                format!(
+                    "the XMP claims PDF/A-{c} but the file is checked as PDF/A-{}",
+                    cx.flavour
+                ),
+                "make pdfaid:part and pdfaid:conformance name the flavour the file is made for",
+            ),
         Some(_) => {}
     }
     let props = properties(&root);
@@ -507,20 +680,31 @@ fn metadata(cx: &mut Ctx, xmp: Option<&(String, bool)>, parsed: Option<&xml::Ele
     }
 }
 
-fn extension_schemas(cx: &mut Ctx, root: &xml::Element, props: &[(String, String, Option<&xml::Element>, String)]) {
+fn extension_schemas(
+    cx: &mut Ctx,
+    root: &xml::Element,
+    props: &[(String, String, Option<&xml::Element>, String)],
+) {
     let mut declared: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut all = Vec::new();
     root.walk(&mut all);
     for schema in all.iter().filter(|e| {
-        e.children.iter().any(|c| c.is("http://www.aiim.org/pdfa/ns/schema#", "namespaceURI"))
-            || e.attr("http://www.aiim.org/pdfa/ns/schema#", "namespaceURI").is_some()
+        e.children
+            .iter()
+            .any(|c| c.is("http://www.aiim.org/pdfa/ns/schema#", "namespaceURI"))
+            || e.attr("http://www.aiim.org/pdfa/ns/schema#", "namespaceURI")
+                .is_some()
     }) {
         let uri = schema
             .children
             .iter()
             .find(|c| c.is("http://www.aiim.org/pdfa/ns/schema#", "namespaceURI"))
             .map(|c| c.text.trim().to_string())
-            .or_else(|| schema.attr("http://www.aiim.org/pdfa/ns/schema#", "namespaceURI").map(str::to_string))
+            .or_else(|| {
+                schema
+                    .attr("http://www.aiim.org/pdfa/ns/schema#", "namespaceURI")
+                    .map(str::to_string)
+            })
             .unwrap_or_default();
         let mut inner = Vec::new();
         schema.walk(&mut inner);
@@ -556,9 +740,14 @@ fn extension_schemas(cx: &mut Ctx, root: &xml::Element, props: &[(String, String
 
 /// A PDF text string as Unicode.
 fn text_of(obj: &Object) -> Option<String> {
-    let Object::String(bytes, _) = obj else { return None };
+    let Object::String(bytes, _) = obj else {
+        return None;
+    };
     if bytes.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         Some(String::from_utf16_lossy(&units))
     } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         Some(String::from_utf8_lossy(&bytes[3..]).into_owned())
@@ -572,13 +761,19 @@ fn instant(s: &str) -> Option<i64> {
     let s = s.trim().trim_start_matches("D:");
     let digits: String = s.chars().filter(char::is_ascii_digit).take(14).collect();
     let field = |from: usize, len: usize, default: u32| -> u32 {
-        digits.get(from..from + len).and_then(|d| d.parse().ok()).unwrap_or(default)
+        digits
+            .get(from..from + len)
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(default)
     };
-    let date = chrono::NaiveDate::from_ymd_opt(field(0, 4, 0) as i32, field(4, 2, 1), field(6, 2, 1))?;
+    let date =
+        chrono::NaiveDate::from_ymd_opt(field(0, 4, 0) as i32, field(4, 2, 1), field(6, 2, 1))?;
     let time = chrono::NaiveTime::from_hms_opt(field(8, 2, 0), field(10, 2, 0), field(12, 2, 0))?;
     let local = date.and_time(time).and_utc().timestamp();
     // Offset: the part after the time digits, `Z`, `+HH'mm'` or `+HH:mm`.
-    let tz_at = s.find(['Z', '+']).or_else(|| s.get(10..).and_then(|t| t.find('-').map(|i| i + 10)));
+    let tz_at = s
+        .find(['Z', '+'])
+        .or_else(|| s.get(10..).and_then(|t| t.find('-').map(|i| i + 10)));
     let offset = match tz_at.map(|i| &s[i..]) {
         Some(t) if t.starts_with('+') || t.starts_with('-') => {
             let sign = if t.starts_with('-') { -1 } else { 1 };
@@ -593,8 +788,12 @@ fn instant(s: &str) -> Option<i64> {
 }
 
 fn info_consistency(cx: &mut Ctx, props: &[(String, String, Option<&xml::Element>, String)]) {
-    let Some(info) = cx.doc.trailer.get(b"Info").ok().and_then(|o| cx.resolve(o)) else { return };
-    let Object::Dictionary(info) = info.clone() else { return };
+    let Some(info) = cx.doc.trailer.get(b"Info").ok().and_then(|o| cx.resolve(o)) else {
+        return;
+    };
+    let Object::Dictionary(info) = info.clone() else {
+        return;
+    };
     let pairs: [(&[u8], &str, &str, bool); 8] = [
         (b"Title", DC, "title", false),
         (b"Author", DC, "creator", false),
@@ -606,9 +805,14 @@ fn info_consistency(cx: &mut Ctx, props: &[(String, String, Option<&xml::Element
         (b"ModDate", XMP, "ModifyDate", true),
     ];
     for (key, ns, name, is_date) in pairs {
-        let Some(value) = cx.get(&info, key).and_then(text_of) else { continue };
+        let Some(value) = cx.get(&info, key).and_then(text_of) else {
+            continue;
+        };
         let key = String::from_utf8_lossy(key).into_owned();
-        let xmp = props.iter().find(|(n, l, _, _)| n == ns && l == name).map(|p| p.3.clone());
+        let xmp = props
+            .iter()
+            .find(|(n, l, _, _)| n == ns && l == name)
+            .map(|p| p.3.clone());
         let same = match &xmp {
             None => false,
             Some(x) if is_date => instant(x).is_some() && instant(x) == instant(&value),
@@ -617,37 +821,58 @@ fn info_consistency(cx: &mut Ctx, props: &[(String, String, Option<&xml::Element
         if !same {
             cx.fail(
                 Rule::InfoXmp,
-                format!("Info /{key} `{value}` does not match XMP {name} `{}`", xmp.unwrap_or_default()),
-                format!("write the same value into the Info dictionary's /{key} and the XMP {name}"),
+                format!(
+                    "Info /{key} `{value}` does not match XMP {name} `{}`",
+                    xmp.unwrap_or_default()
+                ),
+                format!(
+                    "write the same value into the Info dictionary's /{key} and the XMP {name}"
+                ),
             );
         }
     }
 }
 
-const FORBIDDEN_ACTIONS: &[&[u8]] =
-    &[b"Launch", b"Sound", b"Movie", b"ResetForm", b"ImportData", b"JavaScript", b"Hide", b"SetOCGState", b"Rendition", b"Trans", b"GoTo3DView"];
+const FORBIDDEN_ACTIONS: &[&[u8]] = &[
+    b"Launch",
+    b"Sound",
+    b"Movie",
+    b"ResetForm",
+    b"ImportData",
+    b"JavaScript",
+    b"Hide",
+    b"SetOCGState",
+    b"Rendition",
+    b"Trans",
+    b"GoTo3DView",
+];
 
 /// Rules that can be checked object by object.
 fn objects(cx: &mut Ctx) {
     let count = cx.doc.objects.len();
     if count > 8_388_607 {
-        cx.fail(Rule::Limits, format!("{count} indirect objects, more than 8 388 607"), "split the document");
+        cx.fail(
+            Rule::Limits,
+            format!("{count} indirect objects, more than 8 388 607"),
+            "split the document",
+        );
     }
     let mut af_targets = BTreeSet::new();
     let mut embedded = Vec::new();
     let ids: Vec<ObjectId> = cx.doc.objects.keys().copied().collect();
     for id in ids {
-        let Some(obj) = cx.doc.objects.get(&id) else { continue };
-        limits(cx, obj, 0);
-        let (dict, stream) = match obj {
-            Object::Dictionary(d) => (d, None),
-            Object::Stream(s) => (&s.dict, Some(s)),
+        let Some(obj) = cx.doc.objects.get(&id) else {
+            continue;
+        };
+        walk(cx, obj, 0);
+        let dict = match obj {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => {
+                stream_rules(cx, s);
+                &s.dict
+            }
             _ => continue,
         };
-        if let Some(s) = stream {
-            stream_rules(cx, s);
-        }
-        dict_rules(cx, dict);
         if let Some(Object::Array(af)) = cx.get(dict, b"AF") {
             for r in af {
                 if let Object::Reference(r) = r {
@@ -660,9 +885,15 @@ fn objects(cx: &mut Ctx) {
         }
     }
     for id in embedded {
-        let Some(Object::Dictionary(spec)) = cx.doc.objects.get(&id) else { continue };
+        let Some(Object::Dictionary(spec)) = cx.doc.objects.get(&id) else {
+            continue;
+        };
         match cx.part {
-            1 => cx.fail(Rule::Embedded, "the file embeds files (/EF)", "PDF/A-1 forbids embedded files; use PDF/A-3b for attachments"),
+            1 => cx.fail(
+                Rule::Embedded,
+                "the file embeds files (/EF)",
+                "PDF/A-1 forbids embedded files; use PDF/A-3b for attachments",
+            ),
             2 => {
                 let is_pdf = cx
                     .dict(spec, b"EF")
@@ -672,7 +903,11 @@ fn objects(cx: &mut Ctx) {
                     .and_then(|s| s.get_plain_content_with_limit(MAX_DECODE).ok())
                     .is_some_and(|d| d.starts_with(b"%PDF-"));
                 if !is_pdf {
-                    cx.fail(Rule::Embedded, "an embedded file is not a PDF/A file", "PDF/A-2 embeds only PDF/A files; use PDF/A-3b for other attachments");
+                    cx.fail(
+                        Rule::Embedded,
+                        "an embedded file is not a PDF/A file",
+                        "PDF/A-2 embeds only PDF/A files; use PDF/A-3b for other attachments",
+                    );
                 }
             }
             _ => {
@@ -684,75 +919,137 @@ fn objects(cx: &mut Ctx) {
                     cx.fail(Rule::Embedded, "an embedded file's file specification has no /AFRelationship", "set /AFRelationship (Source, Data, Alternative, Supplement or Unspecified)");
                 }
                 if !spec.has(b"F") || !spec.has(b"UF") {
-                    cx.fail(Rule::Embedded, "an embedded file's file specification lacks /F or /UF", "give the file specification both /F and /UF");
+                    cx.fail(
+                        Rule::Embedded,
+                        "an embedded file's file specification lacks /F or /UF",
+                        "give the file specification both /F and /UF",
+                    );
                 }
-                let stream_dict = cx.dict(&spec, b"EF").and_then(|ef| cx.dict(ef, b"F")).cloned();
+                let stream_dict = cx
+                    .dict(&spec, b"EF")
+                    .and_then(|ef| cx.dict(ef, b"F"))
+                    .cloned();
                 match stream_dict {
                     Some(sd) => {
                         if cx.name(&sd, b"Subtype").is_none() {
-                            cx.fail(Rule::Embedded, "an embedded file stream has no /Subtype (MIME type)", "set /Subtype to the file's MIME type, e.g. /application#2Fjson");
+                            cx.fail(
+                                Rule::Embedded,
+                                "an embedded file stream has no /Subtype (MIME type)",
+                                "set /Subtype to the file's MIME type, e.g. /application#2Fjson",
+                            );
                         }
                         if !cx.dict(&sd, b"Params").is_some_and(|p| p.has(b"ModDate")) {
-                            cx.fail(Rule::Embedded, "an embedded file stream has no /Params with /ModDate", "add /Params << /ModDate (D:…) >> to the embedded file stream");
+                            cx.fail(
+                                Rule::Embedded,
+                                "an embedded file stream has no /Params with /ModDate",
+                                "add /Params << /ModDate (D:…) >> to the embedded file stream",
+                            );
                         }
                     }
-                    None => cx.fail(Rule::Embedded, "a file specification's /EF has no /F stream", "put the embedded file stream in /EF /F"),
+                    None => cx.fail(
+                        Rule::Embedded,
+                        "a file specification's /EF has no /F stream",
+                        "put the embedded file stream in /EF /F",
+                    ),
                 }
             }
         }
     }
 }
 
-/// Implementation limits on values, recursively (bounded).
-fn limits(cx: &mut Ctx, obj: &Object, depth: usize) {
+/// Implementation limits on values and the rules of every dictionary, direct ones included (bounded).
+fn walk(cx: &mut Ctx, obj: &Object, depth: usize) {
     if depth > MAX_DEPTH {
-        cx.fail(Rule::Limits, "objects are nested more than 64 levels deep", "flatten the object structure");
+        cx.fail(
+            Rule::Limits,
+            "objects are nested more than 64 levels deep",
+            "flatten the object structure",
+        );
         return;
     }
     let p1 = cx.part == 1;
     match obj {
         Object::Integer(i) if *i > i64::from(i32::MAX) || *i < i64::from(i32::MIN) => {
-            cx.fail(Rule::Limits, format!("integer {i} outside ±2³¹"), "keep integers within 32 bits");
+            cx.fail(
+                Rule::Limits,
+                format!("integer {i} outside ±2³¹"),
+                "keep integers within 32 bits",
+            );
         }
         Object::Real(r) if p1 && r.abs() > 32_767.0 => {
-            cx.fail(Rule::Limits, format!("real number {r} outside ±32 767"), "PDF/A-1 reals must stay within ±32 767");
+            cx.fail(
+                Rule::Limits,
+                format!("real number {r} outside ±32 767"),
+                "PDF/A-1 reals must stay within ±32 767",
+            );
         }
         Object::String(s, _) if s.len() > if p1 { 65_535 } else { 32_767 } => {
-            cx.fail(Rule::Limits, format!("a string of {} bytes", s.len()), "split long strings (PDF/A-1: 65 535 bytes, PDF/A-2/3: 32 767)");
+            cx.fail(
+                Rule::Limits,
+                format!("a string of {} bytes", s.len()),
+                "split long strings (PDF/A-1: 65 535 bytes, PDF/A-2/3: 32 767)",
+            );
         }
         Object::Name(n) if n.len() > 127 => {
-            cx.fail(Rule::Limits, format!("a name of {} bytes", n.len()), "names may be at most 127 bytes");
+            cx.fail(
+                Rule::Limits,
+                format!("a name of {} bytes", n.len()),
+                "names may be at most 127 bytes",
+            );
         }
         Object::Array(a) => {
             if p1 && a.len() > 8191 {
-                cx.fail(Rule::Limits, format!("an array of {} elements", a.len()), "PDF/A-1 arrays hold at most 8191 elements");
+                cx.fail(
+                    Rule::Limits,
+                    format!("an array of {} elements", a.len()),
+                    "PDF/A-1 arrays hold at most 8191 elements",
+                );
             }
             for o in a {
-                limits(cx, o, depth + 1);
+                walk(cx, o, depth + 1);
             }
         }
-        Object::Dictionary(d) => dict_limits(cx, d, depth),
-        Object::Stream(s) => dict_limits(cx, &s.dict, depth),
+        Object::Dictionary(d) => {
+            dict_rules(cx, d);
+            dict_limits(cx, d, depth);
+        }
+        Object::Stream(s) => {
+            dict_rules(cx, &s.dict);
+            dict_limits(cx, &s.dict, depth);
+        }
         _ => {}
     }
 }
 
 fn dict_limits(cx: &mut Ctx, d: &Dictionary, depth: usize) {
     if cx.part == 1 && d.len() > 4095 {
-        cx.fail(Rule::Limits, format!("a dictionary of {} entries", d.len()), "PDF/A-1 dictionaries hold at most 4095 entries");
+        cx.fail(
+            Rule::Limits,
+            format!("a dictionary of {} entries", d.len()),
+            "PDF/A-1 dictionaries hold at most 4095 entries",
+        );
     }
     for (k, v) in d.iter() {
         if k.len() > 127 {
-            cx.fail(Rule::Limits, format!("a name of {} bytes", k.len()), "names may be at most 127 bytes");
+            cx.fail(
+                Rule::Limits,
+                format!("a name of {} bytes", k.len()),
+                "names may be at most 127 bytes",
+            );
         }
-        limits(cx, v, depth + 1);
+        walk(cx, v, depth + 1);
     }
 }
 
 fn filters(cx: &Ctx, dict: &Dictionary) -> Vec<Vec<u8>> {
     match cx.get(dict, b"Filter") {
         Some(Object::Name(n)) => vec![n.clone()],
-        Some(Object::Array(a)) => a.iter().filter_map(|o| cx.resolve(o)).filter_map(|o| o.as_name().ok()).map(<[u8]>::to_vec).collect(),
+        Some(Object::Array(a)) => a
+            .iter()
+            .filter_map(|o| cx.resolve(o))
+            .filter_map(|o| o.as_name().ok())
+            .map(<[u8]>::to_vec)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -760,18 +1057,31 @@ fn filters(cx: &Ctx, dict: &Dictionary) -> Vec<Vec<u8>> {
 fn stream_rules(cx: &mut Ctx, s: &lopdf::Stream) {
     for key in [&b"F"[..], b"FFilter", b"FDecodeParms"] {
         if s.dict.has(key) && cx.name(&s.dict, b"Type") != Some(b"EmbeddedFile") {
-            cx.fail(Rule::StreamKeys, format!("a stream has /{} (external stream data)", String::from_utf8_lossy(key)), "keep all stream data inside the file");
+            cx.fail(
+                Rule::StreamKeys,
+                format!(
+                    "a stream has /{} (external stream data)",
+                    String::from_utf8_lossy(key)
+                ),
+                "keep all stream data inside the file",
+            );
         }
     }
     for f in filters(cx, &s.dict) {
         let bad = match f.as_slice() {
             b"LZWDecode" | b"LZW" => Some("LZWDecode is not allowed; re-compress with FlateDecode"),
             b"Crypt" => Some("the Crypt filter is not allowed; store the data unencrypted"),
-            b"JPXDecode" if cx.part == 1 => Some("JPXDecode (JPEG 2000) is not part of PDF 1.4; use FlateDecode or DCTDecode"),
+            b"JPXDecode" if cx.part == 1 => {
+                Some("JPXDecode (JPEG 2000) is not part of PDF 1.4; use FlateDecode or DCTDecode")
+            }
             _ => None,
         };
         if let Some(hint) = bad {
-            cx.fail(Rule::Filters, format!("a stream uses the {} filter", String::from_utf8_lossy(&f)), hint);
+            cx.fail(
+                Rule::Filters,
+                format!("a stream uses the {} filter", String::from_utf8_lossy(&f)),
+                hint,
+            );
         }
     }
 }
@@ -782,91 +1092,185 @@ fn dict_rules(cx: &mut Ctx, d: &Dictionary) {
     let subtype = cx.name(d, b"Subtype").map(<[u8]>::to_vec);
     // Actions.
     if let Some(s) = cx.name(d, b"S") {
-        if FORBIDDEN_ACTIONS.contains(&s) && (ty.as_deref() == Some(b"Action") || d.has(b"JS") || d.has(b"Next") || !d.has(b"Type")) && !d.has(b"DestOutputProfile") {
+        if FORBIDDEN_ACTIONS.contains(&s)
+            && (ty.as_deref() == Some(b"Action")
+                || d.has(b"JS")
+                || d.has(b"Next")
+                || !d.has(b"Type"))
+            && !d.has(b"DestOutputProfile")
+        {
             let name = String::from_utf8_lossy(s).into_owned();
             if !matches!(name.as_str(), "Transparency" | "GTS_PDFA1") {
-                cx.fail(Rule::Actions, format!("the file contains a {name} action"), "remove JavaScript, Launch, Sound, Movie and similar actions");
+                cx.fail(
+                    Rule::Actions,
+                    format!("the file contains a {name} action"),
+                    "remove JavaScript, Launch, Sound, Movie and similar actions",
+                );
             }
         }
         if p1 && s == b"Named" {
             let n = cx.name(d, b"N").unwrap_or_default();
             if !matches!(n, b"NextPage" | b"PrevPage" | b"FirstPage" | b"LastPage") {
-                cx.fail(Rule::Actions, "a named action other than Next/Prev/First/LastPage", "use only the four page-navigation named actions");
+                cx.fail(
+                    Rule::Actions,
+                    "a named action other than Next/Prev/First/LastPage",
+                    "use only the four page-navigation named actions",
+                );
             }
         }
     }
     if d.has(b"JS") {
-        cx.fail(Rule::Actions, "the file contains JavaScript (/JS)", "remove every JavaScript action");
+        cx.fail(
+            Rule::Actions,
+            "the file contains JavaScript (/JS)",
+            "remove every JavaScript action",
+        );
     }
     if d.has(b"AA") {
-        cx.fail(Rule::TriggerEvents, "an object has additional actions (/AA)", "remove /AA entries from pages, annotations and form fields");
+        cx.fail(
+            Rule::TriggerEvents,
+            "an object has additional actions (/AA)",
+            "remove /AA entries from pages, annotations and form fields",
+        );
     }
     // Transparency groups.
     if let Some(group) = cx.dict(d, b"Group") {
         if p1 && cx.name(group, b"S") == Some(b"Transparency") {
-            cx.fail(Rule::Transparency, "a page or form uses a transparency group (/Group /S /Transparency)", "PDF/A-1 forbids transparency: flatten it or use PDF/A-2b");
+            cx.fail(
+                Rule::Transparency,
+                "a page or form uses a transparency group (/Group /S /Transparency)",
+                "PDF/A-1 forbids transparency: flatten it or use PDF/A-2b",
+            );
         }
     }
     match (ty.as_deref(), subtype.as_deref()) {
         (_, Some(b"Image")) if d.has(b"Width") => {
             if matches!(cx.get(d, b"Interpolate"), Some(Object::Boolean(true))) {
-                cx.fail(Rule::Images, "an image has /Interpolate true", "set /Interpolate false or remove it");
+                cx.fail(
+                    Rule::Images,
+                    "an image has /Interpolate true",
+                    "set /Interpolate false or remove it",
+                );
             }
             if d.has(b"Alternates") || d.has(b"OPI") {
-                cx.fail(Rule::Images, "an image has /Alternates or /OPI", "remove /Alternates and /OPI from images");
+                cx.fail(
+                    Rule::Images,
+                    "an image has /Alternates or /OPI",
+                    "remove /Alternates and /OPI from images",
+                );
             }
             if p1 && d.has(b"SMask") {
-                cx.fail(Rule::Transparency, "an image has a soft mask (/SMask)", "PDF/A-1 forbids transparency: composite the image over its background");
+                cx.fail(
+                    Rule::Transparency,
+                    "an image has a soft mask (/SMask)",
+                    "PDF/A-1 forbids transparency: composite the image over its background",
+                );
             }
             if let Some(intent) = cx.name(d, b"Intent") {
-                if !matches!(intent, b"RelativeColorimetric" | b"AbsoluteColorimetric" | b"Perceptual" | b"Saturation") {
-                    cx.fail(Rule::Images, "an image has an unknown rendering /Intent", "use one of the four standard rendering intents");
+                if !matches!(
+                    intent,
+                    b"RelativeColorimetric"
+                        | b"AbsoluteColorimetric"
+                        | b"Perceptual"
+                        | b"Saturation"
+                ) {
+                    cx.fail(
+                        Rule::Images,
+                        "an image has an unknown rendering /Intent",
+                        "use one of the four standard rendering intents",
+                    );
                 }
             }
             colour_space_use(cx, d);
         }
         (_, Some(b"Form")) if d.has(b"BBox") => {
             if d.has(b"OPI") || d.has(b"Ref") {
-                cx.fail(Rule::FormXObject, "a form XObject has /OPI or /Ref", "remove /OPI and reference XObjects");
+                cx.fail(
+                    Rule::FormXObject,
+                    "a form XObject has /OPI or /Ref",
+                    "remove /OPI and reference XObjects",
+                );
             }
             if cx.name(d, b"Subtype2") == Some(b"PS") {
-                cx.fail(Rule::PostScript, "a form XObject is PostScript (/Subtype2 /PS)", "remove PostScript XObjects");
+                cx.fail(
+                    Rule::PostScript,
+                    "a form XObject is PostScript (/Subtype2 /PS)",
+                    "remove PostScript XObjects",
+                );
             }
         }
-        (_, Some(b"PS")) => cx.fail(Rule::PostScript, "a PostScript XObject", "remove PostScript XObjects"),
+        (_, Some(b"PS")) => cx.fail(
+            Rule::PostScript,
+            "a PostScript XObject",
+            "remove PostScript XObjects",
+        ),
         (Some(b"Font"), _) => font_rules(cx, d),
-        (Some(b"Annot"), _) | (None, Some(b"Link" | b"Widget" | b"Text" | b"Popup")) if d.has(b"Rect") => annotation_rules(cx, d),
+        (Some(b"Annot"), _) | (None, Some(b"Link" | b"Widget" | b"Text" | b"Popup"))
+            if d.has(b"Rect") =>
+        {
+            annotation_rules(cx, d)
+        }
         _ => {}
     }
     // Extended graphics state (by type, or by its tell-tale keys).
-    if ty.as_deref() == Some(b"ExtGState") || d.has(b"ca") || d.has(b"CA") || d.has(b"BM") || d.has(b"TR") {
+    if ty.as_deref() == Some(b"ExtGState")
+        || d.has(b"ca")
+        || d.has(b"CA")
+        || d.has(b"BM")
+        || d.has(b"TR")
+    {
         if d.has(b"TR") {
-            cx.fail(Rule::ExtGState, "a graphics state has a transfer function (/TR)", "remove /TR from the ExtGState");
+            cx.fail(
+                Rule::ExtGState,
+                "a graphics state has a transfer function (/TR)",
+                "remove /TR from the ExtGState",
+            );
         }
         if let Some(tr2) = cx.get(d, b"TR2") {
             if tr2.as_name().ok() != Some(b"Default") {
-                cx.fail(Rule::ExtGState, "a graphics state has /TR2 other than /Default", "remove /TR2 or set it to /Default");
+                cx.fail(
+                    Rule::ExtGState,
+                    "a graphics state has /TR2 other than /Default",
+                    "remove /TR2 or set it to /Default",
+                );
             }
         }
         if p1 {
             if let Some(mask) = cx.get(d, b"SMask") {
                 if mask.as_name().ok() != Some(b"None") {
-                    cx.fail(Rule::Transparency, "a graphics state has a soft mask (/SMask)", "PDF/A-1 forbids transparency: flatten it or use PDF/A-2b");
+                    cx.fail(
+                        Rule::Transparency,
+                        "a graphics state has a soft mask (/SMask)",
+                        "PDF/A-1 forbids transparency: flatten it or use PDF/A-2b",
+                    );
                 }
             }
             for key in [&b"CA"[..], b"ca"] {
                 if cx.number(d, key).is_some_and(|v| (v - 1.0).abs() > 1e-6) {
-                    cx.fail(Rule::Transparency, format!("a graphics state sets /{} below 1.0", String::from_utf8_lossy(key)), "PDF/A-1 forbids transparency: use opaque colours or PDF/A-2b");
+                    cx.fail(
+                        Rule::Transparency,
+                        format!(
+                            "a graphics state sets /{} below 1.0",
+                            String::from_utf8_lossy(key)
+                        ),
+                        "PDF/A-1 forbids transparency: use opaque colours or PDF/A-2b",
+                    );
                 }
             }
             if let Some(bm) = cx.get(d, b"BM") {
                 let ok = match bm {
                     Object::Name(n) => matches!(n.as_slice(), b"Normal" | b"Compatible"),
-                    Object::Array(a) => a.iter().all(|n| matches!(n.as_name(), Ok(b"Normal" | b"Compatible"))),
+                    Object::Array(a) => a
+                        .iter()
+                        .all(|n| matches!(n.as_name(), Ok(b"Normal" | b"Compatible"))),
                     _ => false,
                 };
                 if !ok {
-                    cx.fail(Rule::Transparency, "a graphics state uses a blend mode other than Normal", "PDF/A-1 forbids blend modes: use /BM /Normal");
+                    cx.fail(
+                        Rule::Transparency,
+                        "a graphics state uses a blend mode other than Normal",
+                        "PDF/A-1 forbids blend modes: use /BM /Normal",
+                    );
                 }
             }
         }
@@ -876,12 +1280,23 @@ fn dict_rules(cx: &mut Ctx, d: &Dictionary) {
 fn annotation_rules(cx: &mut Ctx, d: &Dictionary) {
     let sub = cx.name(d, b"Subtype").unwrap_or_default().to_vec();
     let forbidden: &[&[u8]] = if cx.part == 1 {
-        &[b"Sound", b"Movie", b"FileAttachment", b"3D", b"Screen", b"RichMedia"]
+        &[
+            b"Sound",
+            b"Movie",
+            b"FileAttachment",
+            b"3D",
+            b"Screen",
+            b"RichMedia",
+        ]
     } else {
         &[b"Sound", b"Movie", b"3D", b"Screen", b"RichMedia"]
     };
     if forbidden.contains(&sub.as_slice()) {
-        cx.fail(Rule::AnnotTypes, format!("a {} annotation", String::from_utf8_lossy(&sub)), "remove annotations of this type");
+        cx.fail(
+            Rule::AnnotTypes,
+            format!("a {} annotation", String::from_utf8_lossy(&sub)),
+            "remove annotations of this type",
+        );
     }
     if sub != b"Popup" {
         let flags = cx.number(d, b"F").unwrap_or(0.0) as i64;
@@ -890,7 +1305,11 @@ fn annotation_rules(cx: &mut Ctx, d: &Dictionary) {
         }
     }
     if cx.part == 1 && cx.number(d, b"CA").is_some_and(|v| (v - 1.0).abs() > 1e-6) {
-        cx.fail(Rule::AnnotFlags, "an annotation has /CA below 1.0", "remove /CA or set it to 1.0");
+        cx.fail(
+            Rule::AnnotFlags,
+            "an annotation has /CA below 1.0",
+            "remove /CA or set it to 1.0",
+        );
     }
 }
 
@@ -904,7 +1323,11 @@ fn font_rules(cx: &mut Ctx, d: &Dictionary) {
     let base = String::from_utf8_lossy(cx.name(d, b"BaseFont").unwrap_or(b"?")).into_owned();
     let descriptor_owner = if sub == b"Type0" {
         match cx.get(d, b"DescendantFonts") {
-            Some(Object::Array(a)) => a.first().and_then(|o| cx.resolve(o)).and_then(|o| o.as_dict().ok()).cloned(),
+            Some(Object::Array(a)) => a
+                .first()
+                .and_then(|o| cx.resolve(o))
+                .and_then(|o| o.as_dict().ok())
+                .cloned(),
             _ => None,
         }
     } else {
@@ -915,12 +1338,23 @@ fn font_rules(cx: &mut Ctx, d: &Dictionary) {
         .and_then(|owner| cx.dict(owner, b"FontDescriptor"))
         .is_some_and(|fd| fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3"));
     if !embedded {
-        cx.fail(Rule::FontEmbedding, format!("font {base} is not embedded"), "embed every font program (FontFile, FontFile2 or FontFile3)");
+        cx.fail(
+            Rule::FontEmbedding,
+            format!("font {base} is not embedded"),
+            "embed every font program (FontFile, FontFile2 or FontFile3)",
+        );
     }
     if cx.flavour == Flavour::A2u && !d.has(b"ToUnicode") {
-        let standard = matches!(cx.name(d, b"Encoding"), Some(b"WinAnsiEncoding" | b"MacRomanEncoding" | b"StandardEncoding"));
+        let standard = matches!(
+            cx.name(d, b"Encoding"),
+            Some(b"WinAnsiEncoding" | b"MacRomanEncoding" | b"StandardEncoding")
+        );
         if sub == b"Type0" || !standard {
-            cx.fail(Rule::ToUnicode, format!("font {base} has no /ToUnicode map"), "add a ToUnicode CMap so every glyph maps to Unicode");
+            cx.fail(
+                Rule::ToUnicode,
+                format!("font {base} has no /ToUnicode map"),
+                "add a ToUnicode CMap so every glyph maps to Unicode",
+            );
         }
     }
 }
@@ -940,8 +1374,16 @@ fn device_colour(cx: &mut Ctx, cs: &[u8]) {
     };
     if cx.intent_components != Some(need) {
         let name = if need == 3 { "DeviceRGB" } else { "DeviceCMYK" };
-        let hint = if need == 3 { "add an sRGB output intent (GTS_PDFA1) or use ICC-based colour" } else { "add a CMYK output intent or use ICC-based colour" };
-        cx.fail(Rule::DeviceColour, format!("{name} is used without a matching PDF/A output intent"), hint);
+        let hint = if need == 3 {
+            "add an sRGB output intent (GTS_PDFA1) or use ICC-based colour"
+        } else {
+            "add a CMYK output intent or use ICC-based colour"
+        };
+        cx.fail(
+            Rule::DeviceColour,
+            format!("{name} is used without a matching PDF/A output intent"),
+            hint,
+        );
     }
 }
 
@@ -949,22 +1391,51 @@ fn device_colour(cx: &mut Ctx, cs: &[u8]) {
 fn pages(cx: &mut Ctx) {
     let pages = cx.doc.get_pages();
     if pages.is_empty() {
-        cx.fail(Rule::Limits, "the document has no pages", "a PDF/A document needs at least one page");
+        cx.fail(
+            Rule::Limits,
+            "the document has no pages",
+            "a PDF/A document needs at least one page",
+        );
     }
     for (n, id) in pages {
-        let Some(Object::Dictionary(page)) = cx.doc.objects.get(&id) else { continue };
+        let Some(Object::Dictionary(page)) = cx.doc.objects.get(&id) else {
+            continue;
+        };
         let page = page.clone();
-        for key in [&b"MediaBox"[..], b"CropBox", b"BleedBox", b"TrimBox", b"ArtBox"] {
-            let Some(Object::Array(b)) = inherited(cx, &page, key) else { continue };
-            let v: Vec<f64> = b.iter().filter_map(|o| cx.resolve(o)).filter_map(|o| o.as_float().ok()).map(f64::from).collect();
+        for key in [
+            &b"MediaBox"[..],
+            b"CropBox",
+            b"BleedBox",
+            b"TrimBox",
+            b"ArtBox",
+        ] {
+            let Some(Object::Array(b)) = inherited(cx, &page, key) else {
+                continue;
+            };
+            let v: Vec<f64> = b
+                .iter()
+                .filter_map(|o| cx.resolve(o))
+                .filter_map(|o| o.as_float().ok())
+                .map(f64::from)
+                .collect();
             if v.len() == 4 {
                 let (w, h) = ((v[2] - v[0]).abs(), (v[3] - v[1]).abs());
                 if !(3.0..=14_400.0).contains(&w) || !(3.0..=14_400.0).contains(&h) {
-                    cx.fail(Rule::Limits, format!("page {n}: /{} is {w:.0} × {h:.0} units, outside 3–14 400", String::from_utf8_lossy(key)), "keep page boxes within 14 400 units (200 inches)");
+                    cx.fail(
+                        Rule::Limits,
+                        format!(
+                            "page {n}: /{} is {w:.0} × {h:.0} units, outside 3–14 400",
+                            String::from_utf8_lossy(key)
+                        ),
+                        "keep page boxes within 14 400 units (200 inches)",
+                    );
                 }
             }
         }
-        let resources = inherited(cx, &page, b"Resources").and_then(|r| r.as_dict().ok()).cloned().unwrap_or_default();
+        let resources = inherited(cx, &page, b"Resources")
+            .and_then(|r| r.as_dict().ok())
+            .cloned()
+            .unwrap_or_default();
         let content = page_content(cx, &page);
         content_rules(cx, n, &content, &resources, 0);
     }
@@ -1006,11 +1477,21 @@ struct CidInfo {
 }
 
 fn cid_info(cx: &Ctx, font: &Dictionary) -> Option<CidInfo> {
-    if cx.name(font, b"Subtype") != Some(b"Type0") || !matches!(cx.name(font, b"Encoding"), Some(b"Identity-H" | b"Identity-V")) {
+    if cx.name(font, b"Subtype") != Some(b"Type0")
+        || !matches!(
+            cx.name(font, b"Encoding"),
+            Some(b"Identity-H" | b"Identity-V")
+        )
+    {
         return None;
     }
-    let Some(Object::Array(desc)) = cx.get(font, b"DescendantFonts") else { return None };
-    let cid = desc.first().and_then(|o| cx.resolve(o)).and_then(|o| o.as_dict().ok())?;
+    let Some(Object::Array(desc)) = cx.get(font, b"DescendantFonts") else {
+        return None;
+    };
+    let cid = desc
+        .first()
+        .and_then(|o| cx.resolve(o))
+        .and_then(|o| o.as_dict().ok())?;
     if cx.name(cid, b"Subtype") != Some(b"CIDFontType2") {
         return None;
     }
@@ -1023,7 +1504,10 @@ fn cid_info(cx: &Ctx, font: &Dictionary) -> Option<CidInfo> {
         .and_then(|fd| cx.get(fd, b"FontFile2"))
         .and_then(|f| f.as_stream().ok())
         .and_then(|s| s.get_plain_content_with_limit(MAX_DECODE).ok())
-        .and_then(|data| crate::font::table(&data, b"maxp").and_then(|m| m.get(4..6).map(|b| u16::from_be_bytes([b[0], b[1]]))));
+        .and_then(|data| {
+            crate::font::table(&data, b"maxp")
+                .and_then(|m| m.get(4..6).map(|b| u16::from_be_bytes([b[0], b[1]])))
+        });
     Some(CidInfo { map, glyphs })
 }
 
@@ -1032,7 +1516,11 @@ fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary
         return;
     }
     let Ok(ops) = lopdf::content::Content::decode(content) else {
-        cx.fail(Rule::Limits, format!("page {page}: the content stream cannot be parsed"), "write valid content-stream syntax");
+        cx.fail(
+            Rule::Limits,
+            format!("page {page}: the content stream cannot be parsed"),
+            "write valid content-stream syntax",
+        );
         return;
     };
     let fonts = cx.dict(resources, b"Font").cloned().unwrap_or_default();
@@ -1045,7 +1533,11 @@ fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary
             "q" => {
                 q += 1;
                 if q > 28 {
-                    cx.fail(Rule::Limits, format!("page {page}: q/Q nesting deeper than 28"), "reduce the nesting of graphics states");
+                    cx.fail(
+                        Rule::Limits,
+                        format!("page {page}: q/Q nesting deeper than 28"),
+                        "reduce the nesting of graphics states",
+                    );
                 }
             }
             "Q" => q = q.saturating_sub(1),
@@ -1056,9 +1548,17 @@ fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary
                     device_colour(cx, n);
                 }
             }
-            "Tf" => current = op.operands.first().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec),
+            "Tf" => {
+                current = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .map(<[u8]>::to_vec)
+            }
             "Tj" | "TJ" | "'" | "\"" if cx.part >= 2 => {
-                let Some(name) = current.clone() else { continue };
+                let Some(name) = current.clone() else {
+                    continue;
+                };
                 let info = font_cache
                     .entry(name.clone())
                     .or_insert_with(|| cx.dict(&fonts, &name).and_then(|f| cid_info(cx, f)));
@@ -1067,14 +1567,17 @@ fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary
                 for o in &op.operands {
                     match o {
                         Object::String(s, _) => strings.push(s.clone()),
-                        Object::Array(a) => strings.extend(a.iter().filter_map(|x| x.as_str().ok()).map(<[u8]>::to_vec)),
+                        Object::Array(a) => strings
+                            .extend(a.iter().filter_map(|x| x.as_str().ok()).map(<[u8]>::to_vec)),
                         _ => {}
                     }
                 }
                 let notdef = strings.iter().flat_map(|s| s.chunks_exact(2)).any(|c| {
                     let cid = usize::from(u16::from_be_bytes([c[0], c[1]]));
                     let gid = match &info.map {
-                        Some(m) => m.get(2 * cid..2 * cid + 2).map_or(0, |b| u16::from_be_bytes([b[0], b[1]])),
+                        Some(m) => m
+                            .get(2 * cid..2 * cid + 2)
+                            .map_or(0, |b| u16::from_be_bytes([b[0], b[1]])),
                         None => cid as u16,
                     };
                     gid == 0 || info.glyphs.is_some_and(|n| gid >= n)
@@ -1088,11 +1591,21 @@ fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary
                 }
             }
             "Do" => {
-                let Some(Object::Name(n)) = op.operands.first() else { continue };
-                let Some(Object::Stream(x)) = xobjects.get(n).ok().and_then(|o| cx.resolve(o)) else { continue };
+                let Some(Object::Name(n)) = op.operands.first() else {
+                    continue;
+                };
+                let Some(Object::Stream(x)) = xobjects.get(n).ok().and_then(|o| cx.resolve(o))
+                else {
+                    continue;
+                };
                 if cx.name(&x.dict, b"Subtype") == Some(b"Form") {
-                    let inner = x.get_plain_content_with_limit(MAX_DECODE).unwrap_or_default();
-                    let res = cx.dict(&x.dict, b"Resources").cloned().unwrap_or_else(|| resources.clone());
+                    let inner = x
+                        .get_plain_content_with_limit(MAX_DECODE)
+                        .unwrap_or_default();
+                    let res = cx
+                        .dict(&x.dict, b"Resources")
+                        .cloned()
+                        .unwrap_or_else(|| resources.clone());
                     content_rules(cx, page, &inner, &res, depth + 1);
                 }
             }
@@ -1107,14 +1620,26 @@ mod tests {
 
     #[test]
     fn dates_compare_as_instants() {
-        assert_eq!(instant("D:20260701080000+00'00'"), instant("2026-07-01T08:00:00+00:00"));
-        assert_eq!(instant("D:20260701100000+02'00'"), instant("2026-07-01T08:00:00Z"));
-        assert_ne!(instant("D:20260701080000"), instant("2026-07-01T09:00:00+00:00"));
+        assert_eq!(
+            instant("D:20260701080000+00'00'"),
+            instant("2026-07-01T08:00:00+00:00")
+        );
+        assert_eq!(
+            instant("D:20260701100000+02'00'"),
+            instant("2026-07-01T08:00:00Z")
+        );
+        assert_ne!(
+            instant("D:20260701080000"),
+            instant("2026-07-01T09:00:00+00:00")
+        );
     }
 
     #[test]
     fn garbage_is_unreadable_not_a_panic() {
         assert!(check(b"", None).is_err());
-        assert!(check(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >>", None).is_err() || check(b"%PDF-1.4\n", None).is_ok());
+        assert!(
+            check(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >>", None).is_err()
+                || check(b"%PDF-1.4\n", None).is_ok()
+        );
     }
 }

@@ -17,7 +17,9 @@ const LABEL: f64 = 130.0;
 
 /// `2026-07-01 10:00:12 CEST`
 pub(crate) fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Stockholm).format("%Y-%m-%d %H:%M:%S %Z").to_string()
+    t.with_timezone(&Stockholm)
+        .format("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
 }
 
 /// `2026-07-01 08:00:12 UTC`
@@ -40,14 +42,26 @@ fn subject_name(record: &Record) -> String {
     record
         .pages
         .first()
-        .map(|p| if p.title.trim().is_empty() { p.final_url.clone() } else { p.title.clone() })
+        .map(|p| {
+            if p.title.trim().is_empty() {
+                p.final_url.clone()
+            } else {
+                p.title.clone()
+            }
+        })
         .unwrap_or_else(|| record.record_id.clone())
 }
 
 /// The moment the document describes, and the moment it was finished.
 fn times(record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
     let start = record.captured_at().unwrap_or(DateTime::UNIX_EPOCH);
-    let end = record.pages.iter().map(|p| p.ended).max().unwrap_or(start).max(start);
+    let end = record
+        .pages
+        .iter()
+        .map(|p| p.ended)
+        .max()
+        .unwrap_or(start)
+        .max(start);
     (start, end)
 }
 
@@ -55,8 +69,16 @@ fn times(record: &Record) -> (DateTime<Utc>, DateTime<Utc>) {
 pub(crate) fn meta(record: &Record) -> Meta {
     let (start, end) = times(record);
     let title = match &record.period {
-        Some(period) => format!("Ögonblicksbild av {}, {}", subject_name(record), period.replace('-', " ")),
-        None => format!("Ögonblicksbild av {}, {}", subject_name(record), local(start)),
+        Some(period) => format!(
+            "Ögonblicksbild av {}, {}",
+            subject_name(record),
+            period.replace('-', " ")
+        ),
+        None => format!(
+            "Ögonblicksbild av {}, {}",
+            subject_name(record),
+            local(start)
+        ),
     };
     let author = record
         .organisation
@@ -69,23 +91,72 @@ pub(crate) fn meta(record: &Record) -> Meta {
     Meta {
         title,
         author,
-        subject: format!("{} ({}), {}", record.kind.display_sv(), record.handling.display_sv(), record.record_id),
+        subject: format!(
+            "{} ({}), {}",
+            record.kind.display_sv(),
+            record.handling.display_sv(),
+            record.record_id
+        ),
         creator_tool: format!("ogonblick {}", record.ogonblick_version),
         producer: format!("ogonblick {} (pdfa, lopdf)", record.ogonblick_version),
         created: end,
         modified: end,
         custom: vec![
-            ("recordId", "Record id in the archive", record.record_id.clone()),
-            ("kind", "Why the record exists", record.kind.display_sv().to_string()),
-            ("handling", "Upprättad or inkommen", record.handling.display_sv().to_string()),
-            ("period", "Half-year period", record.period.clone().unwrap_or_default()),
-            ("accountId", "Account id in the register", record.account.as_ref().map(|a| a.id.clone()).unwrap_or_default()),
-            ("pageUrls", "Final URLs of the captured pages", urls.join(" ")),
-            ("captureStarted", "Capture start (UTC)", crate::xmp::xmp_date(start)),
-            ("captureEnded", "Capture end (UTC)", crate::xmp::xmp_date(end)),
-            ("diarienummer", "Diarienummer at sealing", record.diarienummer.clone()),
+            (
+                "recordId",
+                "Record id in the archive",
+                record.record_id.clone(),
+            ),
+            (
+                "kind",
+                "Why the record exists",
+                record.kind.display_sv().to_string(),
+            ),
+            (
+                "handling",
+                "Upprättad or inkommen",
+                record.handling.display_sv().to_string(),
+            ),
+            (
+                "period",
+                "Half-year period",
+                record.period.clone().unwrap_or_default(),
+            ),
+            (
+                "accountId",
+                "Account id in the register",
+                record
+                    .account
+                    .as_ref()
+                    .map(|a| a.id.clone())
+                    .unwrap_or_default(),
+            ),
+            (
+                "pageUrls",
+                "Final URLs of the captured pages",
+                urls.join(" "),
+            ),
+            (
+                "captureStarted",
+                "Capture start (UTC)",
+                crate::xmp::xmp_date(start),
+            ),
+            (
+                "captureEnded",
+                "Capture end (UTC)",
+                crate::xmp::xmp_date(end),
+            ),
+            (
+                "diarienummer",
+                "Diarienummer at sealing",
+                record.diarienummer.clone(),
+            ),
             ("browser", "Browser version", browsers.join(", ")),
-            ("ogonblickVersion", "ogonblick version", record.ogonblick_version.clone()),
+            (
+                "ogonblickVersion",
+                "ogonblick version",
+                record.ogonblick_version.clone(),
+            ),
         ],
     }
 }
@@ -104,7 +175,11 @@ fn dedup<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 pub(crate) fn summary_sv(page: &PageFacts) -> String {
     let s = &page.summary;
     let mut parts = Vec::new();
-    let title = if s.title.trim().is_empty() { page.title.trim() } else { s.title.trim() };
+    let title = if s.title.trim().is_empty() {
+        page.title.trim()
+    } else {
+        s.title.trim()
+    };
     if title.is_empty() {
         parts.push("Sidan saknar titel.".to_string());
     } else {
@@ -127,7 +202,9 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
             }
             parts.push(format!("{t}."));
         }
-        (None, Some(newest), _) => parts.push(format!("Det nyaste synliga inlägget är från {newest}.")),
+        (None, Some(newest), _) => {
+            parts.push(format!("Det nyaste synliga inlägget är från {newest}."))
+        }
         _ => {}
     }
     if let Some(f) = s.followers.as_deref().filter(|f| !f.is_empty()) {
@@ -147,7 +224,12 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
 }
 
 /// Lay out the cover pages; `shot_pages[i]` is how many PDF pages page `i`'s screenshot takes.
-pub(crate) fn pages(record: &Record, inputs: &[PageInput], shot_pages: &[usize], font: &mut CidFont) -> Vec<String> {
+pub(crate) fn pages(
+    record: &Record,
+    inputs: &[PageInput],
+    shot_pages: &[usize],
+    font: &mut CidFont,
+) -> Vec<String> {
     // First pass with a guess for the number of cover pages, then again with the real number.
     let first = layout(record, inputs, shot_pages, 1, font).len();
     let cover = layout(record, inputs, shot_pages, first, font);
@@ -158,17 +240,37 @@ pub(crate) fn pages(record: &Record, inputs: &[PageInput], shot_pages: &[usize],
     }
 }
 
-fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pages: usize, font: &mut CidFont) -> Vec<String> {
+fn layout(
+    record: &Record,
+    inputs: &[PageInput],
+    shot_pages: &[usize],
+    cover_pages: usize,
+    font: &mut CidFont,
+) -> Vec<String> {
     let mut c = Canvas::new(font, A4, 50.0);
     let (start, end) = times(record);
     c.paragraph("Följeblad", BODY, 0.0);
-    c.paragraph(&format!("Ögonblicksbild av {}", subject_name(record)), H1, 0.0);
+    c.paragraph(
+        &format!("Ögonblicksbild av {}", subject_name(record)),
+        H1,
+        0.0,
+    );
     c.rule();
 
     let org = record.organisation.as_ref();
     let account = record.account.as_ref();
-    c.field("Organisation:", &or_missing(org.map(|o| o.name.as_str())), BODY, LABEL);
-    c.field("Arkivbildare:", &or_missing(org.map(|o| o.archive_creator.as_str())), BODY, LABEL);
+    c.field(
+        "Organisation:",
+        &or_missing(org.map(|o| o.name.as_str())),
+        BODY,
+        LABEL,
+    );
+    c.field(
+        "Arkivbildare:",
+        &or_missing(org.map(|o| o.archive_creator.as_str())),
+        BODY,
+        LABEL,
+    );
     match account {
         Some(a) => {
             c.field("Konto:", &format!("{} (id {})", a.name, a.id), BODY, LABEL);
@@ -178,22 +280,51 @@ fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pag
             c.field("Ansvarig nämnd:", &or_missing(Some(&a.board)), BODY, LABEL);
         }
         None => {
-            c.field("Konto:", "inget konto i förteckningen (manuell ögonblicksbild)", BODY, LABEL);
+            c.field(
+                "Konto:",
+                "inget konto i förteckningen (manuell ögonblicksbild)",
+                BODY,
+                LABEL,
+            );
             let url = record.pages.first().map(|p| p.requested_url.as_str());
             c.field("Adress:", &or_missing(url), BODY, LABEL);
         }
     }
-    c.field("Period:", &or_missing(record.period.as_deref()), BODY, LABEL);
+    c.field(
+        "Period:",
+        &or_missing(record.period.as_deref()),
+        BODY,
+        LABEL,
+    );
     c.field("Typ:", record.kind.display_sv(), BODY, LABEL);
     c.field("Handlingstyp:", record.handling.display_sv(), BODY, LABEL);
     c.field("Id i arkivet:", &record.record_id, BODY, LABEL);
-    c.field("Tagen (svensk tid):", &format!("{} – {}", local(start), local(end)), BODY, LABEL);
-    c.field("Tagen (UTC):", &format!("{} – {}", utc(start), utc(end)), BODY, LABEL);
-    c.field("Utförd av:", &or_missing(Some(&record.operator)), BODY, LABEL);
+    c.field(
+        "Tagen (svensk tid):",
+        &format!("{} – {}", local(start), local(end)),
+        BODY,
+        LABEL,
+    );
+    c.field(
+        "Tagen (UTC):",
+        &format!("{} – {}", utc(start), utc(end)),
+        BODY,
+        LABEL,
+    );
+    c.field(
+        "Utförd av:",
+        &or_missing(Some(&record.operator)),
+        BODY,
+        LABEL,
+    );
     if let Some(reason) = record.reason.as_deref().filter(|r| !r.trim().is_empty()) {
         c.field("Anledning:", reason, BODY, LABEL);
     }
-    let dnr = if record.diarienummer.trim().is_empty() { "______________________".to_string() } else { record.diarienummer.clone() };
+    let dnr = if record.diarienummer.trim().is_empty() {
+        "______________________".to_string()
+    } else {
+        record.diarienummer.clone()
+    };
     c.field("Diarienummer:", &dnr, BODY, LABEL);
 
     c.heading("Sidor som ingår", H2);
@@ -202,21 +333,41 @@ fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pag
     }
     let mut next = cover_pages + 1;
     for (i, page) in record.pages.iter().enumerate() {
-        let n = inputs.iter().position(|p| std::ptr::eq(p.facts, page)).and_then(|k| shot_pages.get(k)).copied().unwrap_or(0);
-        let title = if page.title.trim().is_empty() { "(utan titel)" } else { page.title.trim() };
+        let n = inputs
+            .iter()
+            .position(|p| std::ptr::eq(p.facts, page))
+            .and_then(|k| shot_pages.get(k))
+            .copied()
+            .unwrap_or(0);
+        let title = if page.title.trim().is_empty() {
+            "(utan titel)"
+        } else {
+            page.title.trim()
+        };
         c.paragraph(&format!("{}. {}", i + 1, title), BODY, 0.0);
         c.field("Begärd adress:", &page.requested_url, BODY, LABEL);
         if page.final_url != page.requested_url {
             c.field("Slutlig adress:", &page.final_url, BODY, LABEL);
         }
-        let status = page.http_status.map_or_else(|| "okänd".to_string(), |s| s.to_string());
+        let status = page
+            .http_status
+            .map_or_else(|| "okänd".to_string(), |s| s.to_string());
         c.field("HTTP-status:", &status, BODY, LABEL);
-        c.field("Tagen:", &format!("{} ({})", local(page.started), utc(page.started)), BODY, LABEL);
+        c.field(
+            "Tagen:",
+            &format!("{} ({})", local(page.started), utc(page.started)),
+            BODY,
+            LABEL,
+        );
         c.field(
             "Storlek:",
             &format!(
                 "{} × {} px fönster, skala {}, sidhöjd {:.0} px, fångad höjd {:.0} px",
-                page.viewport_width, page.viewport_height, page.device_scale, page.full_height, page.captured_height
+                page.viewport_width,
+                page.viewport_height,
+                page.device_scale,
+                page.full_height,
+                page.captured_height
             ),
             BODY,
             LABEL,
@@ -243,7 +394,10 @@ fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pag
     c.heading("Varningar", H2);
     let mut warnings = Vec::new();
     if record.late {
-        warnings.push("Ögonblicksbilden togs mer än 14 dagar efter halvårsskiftet (sen, inte bakåtdaterad).".to_string());
+        warnings.push(
+            "Ögonblicksbilden togs mer än 14 dagar efter halvårsskiftet (sen, inte bakåtdaterad)."
+                .to_string(),
+        );
     }
     for (i, page) in record.pages.iter().enumerate() {
         if let Some(why) = &page.truncated {
@@ -255,7 +409,12 @@ fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pag
             ));
         }
         for o in &page.obstructions {
-            warnings.push(format!("Sida {}: hinder – {} ({}).", i + 1, o.kind.display_sv(), o.detail));
+            warnings.push(format!(
+                "Sida {}: hinder – {} ({}).",
+                i + 1,
+                o.kind.display_sv(),
+                o.detail
+            ));
         }
         for w in &page.warnings {
             warnings.push(format!("Sida {}: {w}", i + 1));
@@ -279,7 +438,12 @@ fn layout(record: &Record, inputs: &[PageInput], shot_pages: &[usize], cover_pag
     }
 
     c.heading("Programvara", H2);
-    c.field("Verktyg:", &format!("ogonblick {}", record.ogonblick_version), BODY, LABEL);
+    c.field(
+        "Verktyg:",
+        &format!("ogonblick {}", record.ogonblick_version),
+        BODY,
+        LABEL,
+    );
     for b in dedup(record.pages.iter().map(|p| p.browser_version.as_str())) {
         c.field("Webbläsare:", b, BODY, LABEL);
     }

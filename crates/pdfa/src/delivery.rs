@@ -17,24 +17,54 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
         let font = pdf.font_mut(f1).expect("font reserved above");
         let mut c = Canvas::new(font, landscape, 40.0);
         c.paragraph("Leveranslista", 9.0, 0.0);
-        c.paragraph(&format!("Ögonblicksbilder av sociala medier, {}", list.period.replace('-', " ")), 16.0, 0.0);
+        c.paragraph(
+            &format!(
+                "Ögonblicksbilder av sociala medier, {}",
+                list.period.replace('-', " ")
+            ),
+            16.0,
+            0.0,
+        );
         c.rule();
         let label = 120.0;
         c.field("Organisation:", &list.organisation, 9.0, label);
         c.field("Arkivbildare:", &list.archive_creator, 9.0, label);
         c.field("Period:", &list.period, 9.0, label);
-        c.field("Upprättad:", &format!("{} ({})", local(list.created), utc(list.created)), 9.0, label);
-        c.field("Antal handlingar:", &list.rows.len().to_string(), 9.0, label);
+        c.field(
+            "Upprättad:",
+            &format!("{} ({})", local(list.created), utc(list.created)),
+            9.0,
+            label,
+        );
+        c.field(
+            "Antal handlingar:",
+            &list.rows.len().to_string(),
+            9.0,
+            label,
+        );
         c.space(8.0);
         let widths = [24.0, 86.0, 70.0, 180.0, 58.0, 140.0, 203.0];
-        let header: Vec<String> =
-            ["Nr", "Datum", "Diarienummer", "Beskrivning", "Handlingstyp", "Fil", "SHA-256"].map(String::from).to_vec();
+        let header: Vec<String> = [
+            "Nr",
+            "Datum",
+            "Diarienummer",
+            "Beskrivning",
+            "Handlingstyp",
+            "Fil",
+            "SHA-256",
+        ]
+        .map(String::from)
+        .to_vec();
         c.row(&header, &widths, SIZE, None);
         if list.rows.is_empty() {
             c.paragraph("Inga handlingar i leveransen.", 9.0, 0.0);
         }
         for (i, r) in list.rows.iter().enumerate() {
-            let dnr = if r.diarienummer.trim().is_empty() { "–".to_string() } else { r.diarienummer.clone() };
+            let dnr = if r.diarienummer.trim().is_empty() {
+                "–".to_string()
+            } else {
+                r.diarienummer.clone()
+            };
             let cells = vec![
                 (i + 1).to_string(),
                 local(r.captured),
@@ -46,15 +76,26 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
             ];
             c.row(&cells, &widths, SIZE, Some(&header));
         }
-        c.finish(&format!("Leveranslista {} – {}", list.period, list.organisation))
+        c.finish(&format!(
+            "Leveranslista {} – {}",
+            list.period, list.organisation
+        ))
     };
     for content in pages {
-        pdf.page(landscape.0, landscape.1, content.into_bytes(), lopdf::dictionary! { "Font" => lopdf::dictionary! { "F1" => f1 } });
+        pdf.page(
+            landscape.0,
+            landscape.1,
+            content.into_bytes(),
+            lopdf::dictionary! { "Font" => lopdf::dictionary! { "F1" => f1 } },
+        );
     }
     let meta = Meta {
         title: format!("Leveranslista {} – {}", list.period, list.organisation),
         author: list.organisation.clone(),
-        subject: format!("Leveranslista över ögonblicksbilder av sociala medier, {}", list.period),
+        subject: format!(
+            "Leveranslista över ögonblicksbilder av sociala medier, {}",
+            list.period
+        ),
         creator_tool: format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
         producer: format!("ogonblick {} (pdfa, lopdf)", env!("CARGO_PKG_VERSION")),
         created: list.created,

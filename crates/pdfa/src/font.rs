@@ -98,7 +98,12 @@ impl Face {
             units_per_em: u16_at(head, 18)?,
             ascent: i16_at(hhea, 4)?,
             descent: i16_at(hhea, 6)?,
-            bbox: [i16_at(head, 36)?, i16_at(head, 38)?, i16_at(head, 40)?, i16_at(head, 42)?],
+            bbox: [
+                i16_at(head, 36)?,
+                i16_at(head, 38)?,
+                i16_at(head, 40)?,
+                i16_at(head, 42)?,
+            ],
             cmap: parse_cmap(table(data, b"cmap")?)?,
             advances,
             num_glyphs,
@@ -107,7 +112,10 @@ impl Face {
 
     /// The glyph for `c`, if the font has one.
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.cmap.get(&(c as u32)).copied().filter(|&g| g != 0 && g < self.num_glyphs)
+        self.cmap
+            .get(&(c as u32))
+            .copied()
+            .filter(|&g| g != 0 && g < self.num_glyphs)
     }
 
     /// Advance width of glyph `gid` in 1/1000 em.
@@ -126,7 +134,11 @@ impl Face {
 
     /// Width of `text` at `size` points.
     pub fn width(&self, text: &str, size: f64) -> f64 {
-        text.chars().map(|c| self.advance(self.glyph_or_standin(c))).sum::<f64>() * size / 1000.0
+        text.chars()
+            .map(|c| self.advance(self.glyph_or_standin(c)))
+            .sum::<f64>()
+            * size
+            / 1000.0
     }
 }
 
@@ -186,7 +198,11 @@ fn parse_cmap(cmap: &[u8]) -> Option<BTreeMap<u32, u16>> {
             let groups = u32_at(sub, 12)? as usize;
             for g in 0..groups.min(100_000) {
                 let rec = 16 + 12 * g;
-                let (start, end, gid) = (u32_at(sub, rec)?, u32_at(sub, rec + 4)?, u32_at(sub, rec + 8)?);
+                let (start, end, gid) = (
+                    u32_at(sub, rec)?,
+                    u32_at(sub, rec + 4)?,
+                    u32_at(sub, rec + 8)?,
+                );
                 for (i, c) in (start..=end.min(start.saturating_add(0x10000))).enumerate() {
                     if let Ok(g) = u16::try_from(gid as usize + i) {
                         map.insert(c, g);
@@ -222,12 +238,17 @@ pub(crate) struct CidFont {
 
 /// Whether `c` can be written to a PDF text layer at all.
 pub(crate) fn printable(c: char) -> bool {
-    !c.is_control() && !matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}')
+    !c.is_control()
+        && !matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}')
 }
 
 impl CidFont {
     pub fn new(program: Program) -> CidFont {
-        CidFont { program, cids: BTreeMap::new(), chars: Vec::new() }
+        CidFont {
+            program,
+            cids: BTreeMap::new(),
+            chars: Vec::new(),
+        }
     }
 
     /// The CID of `c`, handing out a new one on first use.
@@ -275,7 +296,11 @@ impl CidFont {
             for (i, c) in chars.iter().enumerate() {
                 let cid = block * 100 + i + 1;
                 let mut utf16 = [0u16; 2];
-                let units: String = c.encode_utf16(&mut utf16).iter().map(|u| format!("{u:04X}")).collect();
+                let units: String = c
+                    .encode_utf16(&mut utf16)
+                    .iter()
+                    .map(|u| format!("{u:04X}"))
+                    .collect();
                 out.push_str(&format!("<{cid:04X}> <{units}>\n"));
             }
             out.push_str("endbfchar\n");
@@ -323,12 +348,16 @@ impl CidFont {
                 let face = dejavu();
                 let mut remapper = subsetter::GlyphRemapper::new();
                 remapper.remap(0);
-                let gids: Vec<u16> = self.chars.iter().map(|&c| face.glyph_or_standin(c)).collect();
+                let gids: Vec<u16> = self
+                    .chars
+                    .iter()
+                    .map(|&c| face.glyph_or_standin(c))
+                    .collect();
                 for &g in &gids {
                     remapper.remap(g);
                 }
-                let program =
-                    subsetter::subset(face.data, 0, &remapper).map_err(|e| FontError(format!("{e:?}")))?;
+                let program = subsetter::subset(face.data, 0, &remapper)
+                    .map_err(|e| FontError(format!("{e:?}")))?;
                 let mut cid_to_gid = vec![0u8, 0u8];
                 for &g in &gids {
                     let new = remapper.get(g).unwrap_or(0);
@@ -344,7 +373,11 @@ impl CidFont {
                     hasher.update(g.to_be_bytes());
                 }
                 let digest = hasher.finalize();
-                let tag: String = digest.iter().take(6).map(|b| char::from(b'A' + b % 26)).collect();
+                let tag: String = digest
+                    .iter()
+                    .take(6)
+                    .map(|b| char::from(b'A' + b % 26))
+                    .collect();
                 let scale = 1000.0 / f64::from(face.units_per_em.max(1));
                 Ok(Built {
                     base_font: format!("{tag}+DejaVuSans"),
@@ -424,8 +457,12 @@ pub(crate) fn glyphless_program() -> Vec<u8> {
     be32(&mut post, 0); // isFixedPitch
     post.extend_from_slice(&[0; 16]);
 
-    let names: [(u16, &str); 4] =
-        [(1, "GlyphLessFont"), (2, "Regular"), (4, "GlyphLessFont"), (6, "GlyphLessFont")];
+    let names: [(u16, &str); 4] = [
+        (1, "GlyphLessFont"),
+        (2, "Regular"),
+        (4, "GlyphLessFont"),
+        (6, "GlyphLessFont"),
+    ];
     let mut name = Vec::new();
     let mut strings = Vec::new();
     be16(&mut name, 0);
@@ -446,7 +483,24 @@ pub(crate) fn glyphless_program() -> Vec<u8> {
         be16(&mut cmap, v);
     }
     be32(&mut cmap, 12);
-    for v in [4u16, 32, 0, 4, 4, 1, 0, 0x20, 0xFFFF, 0, 0x20, 0xFFFF, 1u16.wrapping_sub(0x20), 1, 0, 0] {
+    for v in [
+        4u16,
+        32,
+        0,
+        4,
+        4,
+        1,
+        0,
+        0x20,
+        0xFFFF,
+        0,
+        0x20,
+        0xFFFF,
+        1u16.wrapping_sub(0x20),
+        1,
+        0,
+        0,
+    ] {
         be16(&mut cmap, v);
     }
 

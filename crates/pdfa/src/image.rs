@@ -55,7 +55,9 @@ fn chunks(bytes: &[u8]) -> Result<(Header, Vec<u8>), PngError> {
             .get(at..at + 4)
             .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
             .ok_or(PngError::Truncated { at })?;
-        let kind = bytes.get(at + 4..at + 8).ok_or(PngError::Truncated { at })?;
+        let kind = bytes
+            .get(at + 4..at + 8)
+            .ok_or(PngError::Truncated { at })?;
         let data = at
             .checked_add(8 + len)
             .and_then(|end| bytes.get(at + 8..end))
@@ -86,14 +88,25 @@ fn chunks(bytes: &[u8]) -> Result<(Header, Vec<u8>), PngError> {
 pub(crate) fn load(bytes: &[u8]) -> Result<RgbImage, PngError> {
     let (header, data) = chunks(bytes)?;
     if header.width == 0 || header.height == 0 {
-        return Err(PngError::Empty { width: header.width, height: header.height });
+        return Err(PngError::Empty {
+            width: header.width,
+            height: header.height,
+        });
     }
     if header.colour == 2 && header.depth == 8 && header.interlace == 0 {
-        return Ok(RgbImage { width: header.width, height: header.height, data });
+        return Ok(RgbImage {
+            width: header.width,
+            height: header.height,
+            data,
+        });
     }
     let rgb = reencode(bytes)?;
     let (header, data) = chunks(&rgb)?;
-    Ok(RgbImage { width: header.width, height: header.height, data })
+    Ok(RgbImage {
+        width: header.width,
+        height: header.height,
+        data,
+    })
 }
 
 /// Decode any PNG and write it again as 8-bit RGB, alpha composited over white.
@@ -112,7 +125,13 @@ fn reencode(bytes: &[u8]) -> Result<Vec<u8>, PngError> {
         png::ColorType::Rgb => pixels.to_vec(),
         png::ColorType::Rgba => pixels
             .chunks_exact(4)
-            .flat_map(|p| [over_white(p[0], p[3]), over_white(p[1], p[3]), over_white(p[2], p[3])])
+            .flat_map(|p| {
+                [
+                    over_white(p[0], p[3]),
+                    over_white(p[1], p[3]),
+                    over_white(p[2], p[3]),
+                ]
+            })
             .collect(),
         png::ColorType::Grayscale => pixels.iter().flat_map(|&g| [g, g, g]).collect(),
         png::ColorType::GrayscaleAlpha => pixels

@@ -29,7 +29,11 @@ pub(crate) fn wrap(text: &str, size: f64, width: f64) -> Vec<String> {
     let fits = |s: &str| face.width(s.trim_end(), size) <= width;
     let mut lines = Vec::new();
     for para in text.split('\n') {
-        let para: String = para.chars().map(|c| if c == '\t' { ' ' } else { c }).filter(|&c| printable(c)).collect();
+        let para: String = para
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .filter(|&c| printable(c))
+            .collect();
         let mut cur = String::new();
         for word in para.split_inclusive(' ') {
             let candidate = format!("{cur}{word}");
@@ -77,7 +81,15 @@ pub(crate) struct Canvas<'f> {
 
 impl<'f> Canvas<'f> {
     pub fn new(font: &'f mut CidFont, (width, height): (f64, f64), margin: f64) -> Canvas<'f> {
-        Canvas { font, width, height, margin, pages: vec![String::new()], y: margin, footer: 24.0 }
+        Canvas {
+            font,
+            width,
+            height,
+            margin,
+            pages: vec![String::new()],
+            y: margin,
+            footer: 24.0,
+        }
     }
 
     /// Usable line width.
@@ -126,7 +138,13 @@ impl<'f> Canvas<'f> {
         let y = self.height - self.y - 3.0;
         let (x0, x1) = (self.margin, self.width - self.margin);
         if let Some(page) = self.pages.last_mut() {
-            page.push_str(&format!("0.5 w {} {} m {} {} l S\n", num(x0), num(y), num(x1), num(y)));
+            page.push_str(&format!(
+                "0.5 w {} {} m {} {} l S\n",
+                num(x0),
+                num(y),
+                num(x1),
+                num(y)
+            ));
         }
         self.y += 8.0;
     }
@@ -178,8 +196,11 @@ impl<'f> Canvas<'f> {
     /// One table row: cells wrapped in their columns; `header` is repeated on new pages.
     pub fn row(&mut self, cells: &[String], widths: &[f64], size: f64, header: Option<&[String]>) {
         let leading = size * 1.25;
-        let wrapped: Vec<Vec<String>> =
-            cells.iter().zip(widths).map(|(c, w)| wrap(c, size, w - 6.0)).collect();
+        let wrapped: Vec<Vec<String>> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| wrap(c, size, w - 6.0))
+            .collect();
         let rows = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let h = rows as f64 * leading + 4.0;
         let fresh = self.y + h > self.height - self.margin - self.footer;
@@ -205,7 +226,13 @@ impl<'f> Canvas<'f> {
         let y = self.height - self.y;
         let (x0, x1) = (self.margin, self.margin + widths.iter().sum::<f64>());
         if let Some(page) = self.pages.last_mut() {
-            page.push_str(&format!("0.3 w {} {} m {} {} l S\n", num(x0), num(y), num(x1), num(y)));
+            page.push_str(&format!(
+                "0.3 w {} {} m {} {} l S\n",
+                num(x0),
+                num(y),
+                num(x1),
+                num(y)
+            ));
         }
     }
 
@@ -217,11 +244,17 @@ impl<'f> Canvas<'f> {
         for i in 0..n {
             let right = format!("sida {} av {}", i + 1, n);
             let right_w = dejavu().width(&right, size);
-            let left = wrap(left, size, self.line_width() - right_w - 12.0).into_iter().next().unwrap_or_default();
+            let left = wrap(left, size, self.line_width() - right_w - 12.0)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
             self.text_on(i, self.margin, top, size, &left);
             self.text_on(i, self.width - self.margin - right_w, top, size, &right);
         }
-        self.pages.into_iter().map(|p| format!("0 0 0 rg 0 0 0 RG\n{p}")).collect()
+        self.pages
+            .into_iter()
+            .map(|p| format!("0 0 0 rg 0 0 0 RG\n{p}"))
+            .collect()
     }
 }
 
@@ -238,7 +271,11 @@ mod tests {
         for l in &lines {
             assert!(dejavu().width(l, 10.0) <= 200.0, "{l}");
         }
-        let joined: String = lines.concat().chars().filter(|c| !c.is_whitespace()).collect();
+        let joined: String = lines
+            .concat()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let want: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         assert_eq!(joined, want);
     }

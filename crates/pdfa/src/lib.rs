@@ -88,7 +88,9 @@ impl FromStr for Flavour {
             "2b" => Ok(Flavour::A2b),
             "2u" => Ok(Flavour::A2u),
             "3b" => Ok(Flavour::A3b),
-            _ => Err(Error::UnknownFlavour { given: s.to_string() }),
+            _ => Err(Error::UnknownFlavour {
+                given: s.to_string(),
+            }),
         }
     }
 }
@@ -188,7 +190,11 @@ pub enum Error {
     #[error("unknown PDF/A flavour `{given}`; use one of 1b, 2b, 2u, 3b")]
     UnknownFlavour { given: String },
     #[error("page `{page}` has {tiles} tile file(s) for {facts} tile(s) in its facts")]
-    TileCount { page: String, tiles: usize, facts: usize },
+    TileCount {
+        page: String,
+        tiles: usize,
+        facts: usize,
+    },
     #[error("tile {index} of page `{page}` is not a usable PNG; re-run the capture of that page")]
     Png {
         page: String,

@@ -37,7 +37,13 @@ impl Pdf {
         // A classic cross-reference table: PDF/A-1 (PDF 1.4) has no xref streams.
         doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
         let pages_id = doc.new_object_id();
-        Pdf { doc, flavour, pages_id, page_ids: Vec::new(), fonts: Vec::new() }
+        Pdf {
+            doc,
+            flavour,
+            pages_id,
+            page_ids: Vec::new(),
+            fonts: Vec::new(),
+        }
     }
 
     pub fn add(&mut self, object: impl Into<Object>) -> ObjectId {
@@ -62,7 +68,10 @@ impl Pdf {
     }
 
     pub fn font_mut(&mut self, id: ObjectId) -> Option<&mut CidFont> {
-        self.fonts.iter_mut().find(|(i, _)| *i == id).map(|(_, f)| f)
+        self.fonts
+            .iter_mut()
+            .find(|(i, _)| *i == id)
+            .map(|(_, f)| f)
     }
 
     /// Add a page of `width` × `height` points.
@@ -82,7 +91,11 @@ impl Pdf {
     fn write_font(&mut self, id: ObjectId, font: &CidFont) -> Result<(), Error> {
         let built = font.build().map_err(Error::Font)?;
         let program_len = built.program.len() as i64;
-        let file = self.stream(dictionary! { "Length1" => program_len }, built.program, true);
+        let file = self.stream(
+            dictionary! { "Length1" => program_len },
+            built.program,
+            true,
+        );
         let mut descriptor = dictionary! {
             "Type" => "FontDescriptor",
             "FontName" => Object::Name(built.base_font.clone().into_bytes()),
@@ -105,7 +118,9 @@ impl Pdf {
         let mut widths = Vec::new();
         for (i, chunk) in built.widths.chunks(8000).enumerate() {
             widths.push(Object::Integer(1 + 8000 * i as i64));
-            widths.push(Object::Array(chunk.iter().map(|&w| Object::Integer(w as i64)).collect()));
+            widths.push(Object::Array(
+                chunk.iter().map(|&w| Object::Integer(w as i64)).collect(),
+            ));
         }
         let mut cid_font = dictionary! {
             "Type" => "Font",
@@ -152,9 +167,16 @@ impl Pdf {
                 self.write_font(id, &font)?;
             }
         }
-        let kids: Vec<Object> = self.page_ids.iter().map(|&id| Object::Reference(id)).collect();
+        let kids: Vec<Object> = self
+            .page_ids
+            .iter()
+            .map(|&id| Object::Reference(id))
+            .collect();
         let count = kids.len() as i64;
-        self.doc.set_object(self.pages_id, dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count });
+        self.doc.set_object(
+            self.pages_id,
+            dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count },
+        );
 
         let metadata = self.stream(
             dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
@@ -182,21 +204,32 @@ impl Pdf {
             for a in attachments {
                 specs.push((a.name.clone(), self.attachment(a, meta)));
             }
-            catalog.set("AF", specs.iter().map(|(_, id)| Object::Reference(*id)).collect::<Vec<_>>());
+            catalog.set(
+                "AF",
+                specs
+                    .iter()
+                    .map(|(_, id)| Object::Reference(*id))
+                    .collect::<Vec<_>>(),
+            );
             specs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
             let mut names = Vec::new();
             for (name, id) in specs {
                 names.push(xmp::text_string(&name));
                 names.push(Object::Reference(id));
             }
-            catalog.set("Names", dictionary! { "EmbeddedFiles" => dictionary! { "Names" => names } });
+            catalog.set(
+                "Names",
+                dictionary! { "EmbeddedFiles" => dictionary! { "Names" => names } },
+            );
         }
         let catalog = self.add(catalog);
         let info = self.add(xmp::info(meta));
         self.doc.trailer.set("Root", catalog);
         self.doc.trailer.set("Info", info);
         let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
-        self.doc.trailer.set("ID", vec![placeholder.clone(), placeholder]);
+        self.doc
+            .trailer
+            .set("ID", vec![placeholder.clone(), placeholder]);
 
         let mut out = Vec::new();
         self.doc.save_to(&mut out).map_err(Error::Write)?;
@@ -229,7 +262,17 @@ impl Pdf {
             a.bytes.clone(),
             true,
         );
-        let ascii_name: String = a.name.chars().map(|c| if c.is_ascii() && !c.is_control() { c } else { '_' }).collect();
+        let ascii_name: String = a
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii() && !c.is_control() {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         self.add(dictionary! {
             "Type" => "Filespec",
             "F" => Object::string_literal(ascii_name),
@@ -294,12 +337,22 @@ pub(crate) fn build(doc: &Document, opts: &Options) -> Result<Vec<u8>, Error> {
     }
     let cover_pages = {
         let font = pdf.font_mut(f1).expect("font reserved above");
-        crate::cover::pages(doc.record, &doc.pages, &shots.iter().map(Vec::len).collect::<Vec<_>>(), font)
+        crate::cover::pages(
+            doc.record,
+            &doc.pages,
+            &shots.iter().map(Vec::len).collect::<Vec<_>>(),
+            font,
+        )
     };
     let font_res = dictionary! { "F1" => f1 };
     for content in cover_pages {
         let (w, h) = crate::layout::A4;
-        pdf.page(w, h, content.into_bytes(), dictionary! { "Font" => font_res.clone() });
+        pdf.page(
+            w,
+            h,
+            content.into_bytes(),
+            dictionary! { "Font" => font_res.clone() },
+        );
     }
     for shot in shots.into_iter().flatten() {
         pdf.page(shot.width, shot.height, shot.content, shot.resources);
@@ -318,32 +371,64 @@ struct Shot {
 }
 
 /// Cut one captured page's screenshot into PDF pages of about A4 proportions.
-fn screenshot_pages(pdf: &mut Pdf, page: &crate::PageInput, glyphless: ObjectId) -> Result<Vec<Shot>, Error> {
+fn screenshot_pages(
+    pdf: &mut Pdf,
+    page: &crate::PageInput,
+    glyphless: ObjectId,
+) -> Result<Vec<Shot>, Error> {
     let facts = page.facts;
     if page.tiles.len() != facts.tiles.len() {
-        return Err(Error::TileCount { page: facts.label.clone(), tiles: page.tiles.len(), facts: facts.tiles.len() });
+        return Err(Error::TileCount {
+            page: facts.label.clone(),
+            tiles: page.tiles.len(),
+            facts: facts.tiles.len(),
+        });
     }
     if page.tiles.is_empty() {
         return Ok(Vec::new());
     }
-    let scale = if facts.device_scale.is_finite() && facts.device_scale > 0.0 { facts.device_scale } else { 1.0 };
+    let scale = if facts.device_scale.is_finite() && facts.device_scale > 0.0 {
+        facts.device_scale
+    } else {
+        1.0
+    };
     let mut placed = Vec::new();
     for (index, (bytes, tile)) in page.tiles.iter().zip(&facts.tiles).enumerate() {
-        let image = image::load(bytes).map_err(|source| Error::Png { page: facts.label.clone(), index, source })?;
-        let top = if tile.css_y.is_finite() && tile.css_y > 0.0 { (tile.css_y * scale).round() as u64 } else { 0 };
+        let image = image::load(bytes).map_err(|source| Error::Png {
+            page: facts.label.clone(),
+            index,
+            source,
+        })?;
+        let top = if tile.css_y.is_finite() && tile.css_y > 0.0 {
+            (tile.css_y * scale).round() as u64
+        } else {
+            0
+        };
         placed.push(Placed { image, top });
     }
-    let width_px = placed.iter().map(|p| p.image.width).max().unwrap_or(1).max(1);
-    let total_px = placed.iter().map(|p| p.top + u64::from(p.image.height)).max().unwrap_or(1).max(1);
+    let width_px = placed
+        .iter()
+        .map(|p| p.image.width)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let total_px = placed
+        .iter()
+        .map(|p| p.top + u64::from(p.image.height))
+        .max()
+        .unwrap_or(1)
+        .max(1);
     // Points per device pixel: 96 dpi at device scale 1, smaller if the page would be too wide.
     let page_px = ((f64::from(width_px) * std::f64::consts::SQRT_2).round() as u64).max(1);
-    let pt_per_px = (PT_PER_CSS_PX / scale).min(MAX_PAGE / f64::from(width_px)).min(MAX_PAGE / page_px as f64);
+    let pt_per_px = (PT_PER_CSS_PX / scale)
+        .min(MAX_PAGE / f64::from(width_px))
+        .min(MAX_PAGE / page_px as f64);
     let width_pt = f64::from(width_px) * pt_per_px;
 
     // Image XObjects, shared by every page they overlap.
     let mut image_ids = Vec::new();
-    for p in &placed {
-        let img = &p.image;
+    for p in &mut placed {
+        let img = &mut p.image;
         let id = pdf.stream(
             dictionary! {
                 "Type" => "XObject",
@@ -360,7 +445,7 @@ fn screenshot_pages(pdf: &mut Pdf, page: &crate::PageInput, glyphless: ObjectId)
                     "Columns" => i64::from(img.width),
                 },
             },
-            img.data.clone(),
+            std::mem::take(&mut img.data),
             false,
         );
         image_ids.push(id);
@@ -404,7 +489,12 @@ fn screenshot_pages(pdf: &mut Pdf, page: &crate::PageInput, glyphless: ObjectId)
             let h = f64::from(p.image.height) * pt_per_px;
             // Image bottom edge relative to the page's bottom edge.
             let y0 = height_pt - (top as f64 - start as f64) * pt_per_px - h;
-            content.push_str(&format!("q {} 0 0 {} 0 {} cm /{name} Do Q\n", num(w), num(h), num(y0)));
+            content.push_str(&format!(
+                "q {} 0 0 {} 0 {} cm /{name} Do Q\n",
+                num(w),
+                num(h),
+                num(y0)
+            ));
         }
         let mut text = String::new();
         let font = pdf.font_mut(glyphless).expect("font reserved by build");
@@ -418,7 +508,11 @@ fn screenshot_pages(pdf: &mut Pdf, page: &crate::PageInput, glyphless: ObjectId)
                 continue;
             }
             // Right-to-left text goes in visual order: readers put it back into logical order.
-            let shown: String = if is_rtl(run) { run.text.chars().rev().collect() } else { run.text.clone() };
+            let shown: String = if is_rtl(run) {
+                run.text.chars().rev().collect()
+            } else {
+                run.text.clone()
+            };
             let (hex, n) = font.encode(&shown);
             if n == 0 {
                 continue;
@@ -445,7 +539,12 @@ fn screenshot_pages(pdf: &mut Pdf, page: &crate::PageInput, glyphless: ObjectId)
             content.push_str("ET\n");
             resources.set("Font", dictionary! { "G" => glyphless });
         }
-        shots.push(Shot { width: width_pt, height: height_pt, content: content.into_bytes(), resources });
+        shots.push(Shot {
+            width: width_pt,
+            height: height_pt,
+            content: content.into_bytes(),
+            resources,
+        });
     }
     Ok(shots)
 }

@@ -73,7 +73,10 @@ pub(crate) fn info(meta: &Meta) -> Dictionary {
     d.set("Subject", text_string(&meta.subject));
     d.set("Creator", text_string(&meta.creator_tool));
     d.set("Producer", text_string(&meta.producer));
-    d.set("CreationDate", Object::string_literal(pdf_date(meta.created)));
+    d.set(
+        "CreationDate",
+        Object::string_literal(pdf_date(meta.created)),
+    );
     d.set("ModDate", Object::string_literal(pdf_date(meta.modified)));
     d
 }
@@ -90,9 +93,14 @@ pub(crate) fn packet(meta: &Meta, flavour: Flavour) -> Vec<u8> {
     x.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
     x.push_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
 
-    x.push_str("<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n");
+    x.push_str(
+        "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n",
+    );
     x.push_str(&format!("<pdfaid:part>{}</pdfaid:part>\n", flavour.part()));
-    x.push_str(&format!("<pdfaid:conformance>{}</pdfaid:conformance>\n", flavour.conformance()));
+    x.push_str(&format!(
+        "<pdfaid:conformance>{}</pdfaid:conformance>\n",
+        flavour.conformance()
+    ));
     x.push_str("</rdf:Description>\n");
 
     x.push_str("<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
@@ -101,27 +109,52 @@ pub(crate) fn packet(meta: &Meta, flavour: Flavour) -> Vec<u8> {
         "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title>\n",
         same(&meta.title)
     ));
-    x.push_str(&format!("<dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n", same(&meta.author)));
+    x.push_str(&format!(
+        "<dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n",
+        same(&meta.author)
+    ));
     x.push_str(&format!(
         "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>\n",
         same(&meta.subject)
     ));
-    x.push_str(&format!("<dc:date><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:date>\n", xmp_date(meta.created)));
+    x.push_str(&format!(
+        "<dc:date><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:date>\n",
+        xmp_date(meta.created)
+    ));
     x.push_str("<dc:language><rdf:Bag><rdf:li>sv</rdf:li></rdf:Bag></dc:language>\n");
     x.push_str("</rdf:Description>\n");
 
     x.push_str("<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
-    x.push_str(&format!("<xmp:CreatorTool>{}</xmp:CreatorTool>\n", same(&meta.creator_tool)));
-    x.push_str(&format!("<xmp:CreateDate>{}</xmp:CreateDate>\n", xmp_date(meta.created)));
-    x.push_str(&format!("<xmp:ModifyDate>{}</xmp:ModifyDate>\n", xmp_date(meta.modified)));
-    x.push_str(&format!("<xmp:MetadataDate>{}</xmp:MetadataDate>\n", xmp_date(meta.modified)));
+    x.push_str(&format!(
+        "<xmp:CreatorTool>{}</xmp:CreatorTool>\n",
+        same(&meta.creator_tool)
+    ));
+    x.push_str(&format!(
+        "<xmp:CreateDate>{}</xmp:CreateDate>\n",
+        xmp_date(meta.created)
+    ));
+    x.push_str(&format!(
+        "<xmp:ModifyDate>{}</xmp:ModifyDate>\n",
+        xmp_date(meta.modified)
+    ));
+    x.push_str(&format!(
+        "<xmp:MetadataDate>{}</xmp:MetadataDate>\n",
+        xmp_date(meta.modified)
+    ));
     x.push_str("</rdf:Description>\n");
 
     x.push_str("<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
-    x.push_str(&format!("<pdf:Producer>{}</pdf:Producer>\n", same(&meta.producer)));
+    x.push_str(&format!(
+        "<pdf:Producer>{}</pdf:Producer>\n",
+        same(&meta.producer)
+    ));
     x.push_str("</rdf:Description>\n");
 
-    let custom: Vec<_> = meta.custom.iter().filter(|(_, _, v)| !v.trim().is_empty()).collect();
+    let custom: Vec<_> = meta
+        .custom
+        .iter()
+        .filter(|(_, _, v)| !v.trim().is_empty())
+        .collect();
     if !custom.is_empty() {
         // The extension schema that declares our namespace (ISO 19005-1 6.7.8).
         x.push_str(
@@ -132,8 +165,12 @@ pub(crate) fn packet(meta: &Meta, flavour: Flavour) -> Vec<u8> {
              <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
              <pdfaSchema:schema>ogonblick capture facts</pdfaSchema:schema>\n",
         );
-        x.push_str(&format!("<pdfaSchema:namespaceURI>{NS}</pdfaSchema:namespaceURI>\n"));
-        x.push_str(&format!("<pdfaSchema:prefix>{PREFIX}</pdfaSchema:prefix>\n"));
+        x.push_str(&format!(
+            "<pdfaSchema:namespaceURI>{NS}</pdfaSchema:namespaceURI>\n"
+        ));
+        x.push_str(&format!(
+            "<pdfaSchema:prefix>{PREFIX}</pdfaSchema:prefix>\n"
+        ));
         x.push_str("<pdfaSchema:property><rdf:Seq>\n");
         for (name, description, _) in &custom {
             x.push_str(&format!(
@@ -147,9 +184,14 @@ pub(crate) fn packet(meta: &Meta, flavour: Flavour) -> Vec<u8> {
         }
         x.push_str("</rdf:Seq></pdfaSchema:property>\n</rdf:li></rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n");
 
-        x.push_str(&format!("<rdf:Description rdf:about=\"\" xmlns:{PREFIX}=\"{NS}\">\n"));
+        x.push_str(&format!(
+            "<rdf:Description rdf:about=\"\" xmlns:{PREFIX}=\"{NS}\">\n"
+        ));
         for (name, _, value) in &custom {
-            x.push_str(&format!("<{PREFIX}:{name}>{}</{PREFIX}:{name}>\n", esc(value)));
+            x.push_str(&format!(
+                "<{PREFIX}:{name}>{}</{PREFIX}:{name}>\n",
+                esc(value)
+            ));
         }
         x.push_str("</rdf:Description>\n");
     }

@@ -15,7 +15,10 @@ pub(crate) struct Element {
 
 impl Element {
     pub fn attr(&self, ns: &str, local: &str) -> Option<&str> {
-        self.attrs.iter().find(|(n, l, _)| n == ns && l == local).map(|(_, _, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(n, l, _)| n == ns && l == local)
+            .map(|(_, _, v)| v.as_str())
     }
 
     pub fn is(&self, ns: &str, local: &str) -> bool {
@@ -45,7 +48,10 @@ pub(crate) fn parse(text: &str) -> Result<Element, String> {
     if !p.rest().starts_with('<') {
         return Err("no root element".into());
     }
-    let mut scopes = vec![BTreeMap::from([("xml".to_string(), "http://www.w3.org/XML/1998/namespace".to_string())])];
+    let mut scopes = vec![BTreeMap::from([(
+        "xml".to_string(),
+        "http://www.w3.org/XML/1998/namespace".to_string(),
+    )])];
     let root = p.element(&mut scopes, 0)?;
     p.misc()?;
     if !p.rest().trim().is_empty() {
@@ -113,7 +119,11 @@ impl Parser<'_> {
         Ok(name)
     }
 
-    fn element(&mut self, scopes: &mut Vec<BTreeMap<String, String>>, depth: usize) -> Result<Element, String> {
+    fn element(
+        &mut self,
+        scopes: &mut Vec<BTreeMap<String, String>>,
+        depth: usize,
+    ) -> Result<Element, String> {
         if depth > MAX_DEPTH {
             return Err("elements nested too deeply".into());
         }
@@ -164,7 +174,10 @@ impl Parser<'_> {
             }
         }
         scopes.push(scope);
-        let resolve = |scopes: &Vec<BTreeMap<String, String>>, qname: &str, is_attr: bool| -> Result<(String, String), String> {
+        let resolve = |scopes: &Vec<BTreeMap<String, String>>,
+                       qname: &str,
+                       is_attr: bool|
+         -> Result<(String, String), String> {
             let (prefix, local) = match qname.split_once(':') {
                 Some((p, l)) => (p, l),
                 None if is_attr => return Ok((String::new(), qname.to_string())),
@@ -177,7 +190,11 @@ impl Parser<'_> {
             }
         };
         let (ns, local) = resolve(scopes, &qname, false)?;
-        let mut el = Element { ns, local, ..Element::default() };
+        let mut el = Element {
+            ns,
+            local,
+            ..Element::default()
+        };
         for (name, value) in raw_attrs {
             let (ns, local) = resolve(scopes, &name, true)?;
             el.attrs.push((ns, local, value));
@@ -232,8 +249,15 @@ fn unescape(s: &str) -> Result<String, String> {
             "amp" => '&',
             "quot" => '"',
             "apos" => '\'',
-            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32).ok_or("bad character reference")?,
-            e if e.starts_with('#') => e[1..].parse::<u32>().ok().and_then(char::from_u32).ok_or("bad character reference")?,
+            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32)
+                .ok_or("bad character reference")?,
+            e if e.starts_with('#') => e[1..]
+                .parse::<u32>()
+                .ok()
+                .and_then(char::from_u32)
+                .ok_or("bad character reference")?,
             e => return Err(format!("unknown entity `&{e};`")),
         };
         out.push(c);
@@ -249,7 +273,8 @@ mod tests {
 
     #[test]
     fn namespaces_resolve_and_errors_are_found() {
-        let root = parse("<?x?><a:r xmlns:a='u:a'><a:b a:k=\"v &amp; w\">t&lt;</a:b><c/></a:r>").unwrap();
+        let root =
+            parse("<?x?><a:r xmlns:a='u:a'><a:b a:k=\"v &amp; w\">t&lt;</a:b><c/></a:r>").unwrap();
         assert!(root.is("u:a", "r"));
         assert_eq!(root.children[0].attr("u:a", "k"), Some("v & w"));
         assert_eq!(root.children[0].text, "t<");

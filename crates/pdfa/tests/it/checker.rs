@@ -1,1 +1,298 @@
-//! `pdfa::check` passes what we write and fails what is not PDF/A.
+//! `pdfa::check` passes what we write and fails what is not PDF/A, never panicking.
+
+use crate::common::*;
+use lopdf::{dictionary, Object};
+use pdfa::{build, check, Document, Flavour, Options, PageInput};
+
+/// A tiny valid document in `flavour`.
+fn tiny(flavour: Flavour) -> Vec<u8> {
+    let rec = record(
+        vec![facts("01-start", "https://example.org/", 64, &[48])],
+        false,
+    );
+    let runs = runs(48.0);
+    let doc = Document {
+        record: &rec,
+        pages: vec![PageInput {
+            facts: &rec.pages[0],
+            tiles: vec![rgb_tile(3, 64, 0, 48)],
+            text_runs: &runs,
+        }],
+        attachments: vec![],
+    };
+    build(&doc, &Options { flavour }).expect("build")
+}
+
+/// `tiny(1b)` changed through lopdf.
+fn altered(change: impl FnOnce(&mut lopdf::Document)) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(&tiny(Flavour::A1b)).expect("our PDF loads");
+    change(&mut doc);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+fn catalog(doc: &mut lopdf::Document) -> &mut lopdf::Dictionary {
+    doc.catalog_mut().expect("catalog")
+}
+
+/// Assert the file is readable, not conformant, and that one failure names `clause`.
+fn assert_fails(bytes: &[u8], flavour: Option<Flavour>, clause: &str) {
+    let report = check(bytes, flavour).expect("readable");
+    assert!(!report.is_conformant(), "expected a failure of {clause}");
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.clause == clause && !f.hint.is_empty()),
+        "no failure of {clause} in {:#?}",
+        report.failures
+    );
+}
+
+#[test]
+fn our_own_documents_pass_and_claim_their_flavour() {
+    for flavour in Flavour::ALL {
+        let report = check(&tiny(flavour), None).expect("readable");
+        assert_eq!(report.claimed, Some(flavour));
+        assert_eq!(report.checked_as, flavour);
+        assert!(report.is_conformant(), "{flavour}: {:#?}", report.failures);
+    }
+}
+
+#[test]
+fn a_file_checked_as_another_flavour_fails_identification() {
+    assert_fails(&tiny(Flavour::A1b), Some(Flavour::A2u), "ISO 19005-2 6.6.4");
+    assert_fails(&tiny(Flavour::A2b), Some(Flavour::A1b), "ISO 19005-1 6.1.2");
+}
+
+#[test]
+fn chromium_print_to_pdf_is_not_pdf_a() {
+    let dir = tempdir();
+    let html = write(
+        dir.path(),
+        "page.html",
+        "<!doctype html><html lang=sv><meta charset=utf-8><body style='font-family:sans-serif'>\
+         <h1>Gislaveds kommun</h1><p>Välkommen – åäö</p><p style='opacity:.5'>Halvgenomskinlig</p></body></html>"
+            .as_bytes(),
+    );
+    let out = dir.path().join("out.pdf");
+    let profile = dir.path().join("profile");
+    let o = run(
+        "/usr/bin/chromium",
+        &[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.display()),
+            &format!("--print-to-pdf={}", out.display()),
+            &format!("file://{}", html.display()),
+        ],
+        "chromium",
+    );
+    let bytes = std::fs::read(&out)
+        .unwrap_or_else(|e| panic!("chromium wrote no PDF ({e}):\n{}", all_output(&o)));
+    let report = check(&bytes, None).expect("Chromium's PDF is readable");
+    assert_eq!(report.claimed, None);
+    assert!(!report.is_conformant());
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.clause == "ISO 19005-1 6.7.2"),
+        "{:#?}",
+        report.failures
+    );
+}
+
+#[test]
+fn encryption_is_caught() {
+    let dir = tempdir();
+    let plain = write(dir.path(), "plain.pdf", &tiny(Flavour::A1b));
+    let locked = dir.path().join("locked.pdf");
+    let o = run(
+        "qpdf",
+        &[
+            "--encrypt",
+            "",
+            "owner",
+            "256",
+            "--",
+            plain.to_str().expect("utf-8"),
+            locked.to_str().expect("utf-8"),
+        ],
+        "qpdf",
+    );
+    assert!(o.status.success(), "{}", all_output(&o));
+    assert_fails(
+        &std::fs::read(&locked).expect("encrypted file"),
+        Some(Flavour::A1b),
+        "ISO 19005-1 6.1.3",
+    );
+}
+
+#[test]
+fn javascript_and_additional_actions_are_caught() {
+    let js = altered(|doc| {
+        catalog(doc).set(
+            "OpenAction",
+            dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert('hej')") },
+        );
+    });
+    assert_fails(&js, None, "ISO 19005-1 6.6.1");
+    let aa = altered(|doc| {
+        catalog(doc).set("AA", dictionary! { "WC" => dictionary! { "S" => "Launch", "F" => Object::string_literal("x.exe") } });
+    });
+    assert_fails(&aa, None, "ISO 19005-1 6.6.2");
+}
+
+#[test]
+fn missing_metadata_and_output_intent_are_caught() {
+    let no_xmp = altered(|doc| {
+        catalog(doc).remove(b"Metadata");
+    });
+    assert_fails(&no_xmp, Some(Flavour::A1b), "ISO 19005-1 6.7.2");
+    let no_intent = altered(|doc| {
+        catalog(doc).remove(b"OutputIntents");
+    });
+    // The screenshots are DeviceRGB: without an RGB output intent that breaks 6.2.3.3.
+    assert_fails(&no_intent, None, "ISO 19005-1 6.2.3.3");
+    let info = altered(|doc| {
+        let id = doc
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .expect("info");
+        let info = doc
+            .get_object_mut(id)
+            .and_then(Object::as_dict_mut)
+            .expect("info dict");
+        info.set("Title", Object::string_literal("Något annat"));
+    });
+    assert_fails(&info, None, "ISO 19005-1 6.7.3");
+}
+
+#[test]
+fn transparency_is_caught_in_part_1() {
+    let pdf = altered(|doc| {
+        let gs = doc.add_object(dictionary! { "Type" => "ExtGState", "ca" => 0.5 });
+        let first = *doc.get_pages().values().next().expect("a page");
+        let page = doc
+            .get_object_mut(first)
+            .and_then(Object::as_dict_mut)
+            .expect("page");
+        page.set(
+            "Group",
+            dictionary! { "S" => "Transparency", "CS" => "DeviceRGB" },
+        );
+        page.set("Dummy", Object::Reference(gs));
+    });
+    assert_fails(&pdf, None, "ISO 19005-1 6.4");
+}
+
+#[test]
+fn unembedded_fonts_are_caught() {
+    let pdf = altered(|doc| {
+        let font = doc.add_object(
+            dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" },
+        );
+        let first = *doc.get_pages().values().next().expect("a page");
+        let page = doc
+            .get_object_mut(first)
+            .and_then(Object::as_dict_mut)
+            .expect("page");
+        page.set(
+            "Resources",
+            dictionary! { "Font" => dictionary! { "F9" => font } },
+        );
+    });
+    assert_fails(&pdf, None, "ISO 19005-1 6.3.4");
+}
+
+#[test]
+fn notdef_glyphs_are_caught_in_part_2() {
+    let mut doc = lopdf::Document::load_mem(&tiny(Flavour::A2b)).expect("our PDF loads");
+    let maps: Vec<lopdf::ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"CIDFontType2"))
+        .filter_map(|d| d.get(b"CIDToGIDMap").and_then(Object::as_reference).ok())
+        .collect();
+    assert_eq!(maps.len(), 2, "two composite fonts");
+    for id in maps {
+        let stream = doc
+            .get_object_mut(id)
+            .and_then(Object::as_stream_mut)
+            .expect("map stream");
+        let len = stream.decompressed_content().expect("map").len();
+        stream.dict.remove(b"Filter");
+        stream.set_content(vec![0; len]);
+    }
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+    assert_fails(&bytes, None, "ISO 19005-2 6.2.11.8");
+}
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+#[test]
+fn truncated_mangled_and_random_bytes_never_panic() {
+    let good = tiny(Flavour::A1b);
+    let mut rng = Rng(0x6f67_6f6e_626c_6963);
+    // Cut anywhere: never conformant (the %%EOF and cross-reference table are gone).
+    for i in 0..400 {
+        let cut = if i < 20 {
+            i * 7
+        } else {
+            rng.below(good.len() - 1)
+        };
+        match check(&good[..cut], None) {
+            Err(_) => {}
+            Ok(r) => assert!(!r.is_conformant(), "a file cut at byte {cut} passed"),
+        }
+    }
+    // Flip bytes: any verdict, but no panic.
+    for _ in 0..400 {
+        let mut bad = good.clone();
+        for _ in 0..1 + rng.below(20) {
+            let at = rng.below(bad.len());
+            bad[at] = rng.next() as u8;
+        }
+        let _ = check(&bad, None);
+    }
+    // Random bytes, with and without a PDF header: never conformant.
+    for i in 0..400 {
+        let len = rng.below(4096);
+        let mut bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        if i % 2 == 0 {
+            bytes.splice(
+                0..0,
+                b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>"
+                    .iter()
+                    .copied(),
+            );
+        }
+        if let Ok(r) = check(&bytes, None) {
+            assert!(!r.is_conformant(), "random bytes passed");
+        }
+    }
+}

@@ -6,14 +6,18 @@ use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
 use model::{
-    Account, Contact, Handling, Obstruction, ObstructionKind, Organisation, PageFacts, Platform, Record, RecordKind,
-    Retention, Summary, TextRun, Tile,
+    Account, Contact, Handling, Obstruction, ObstructionKind, Organisation, PageFacts, Platform,
+    Record, RecordKind, Retention, Summary, TextRun, Tile,
 };
 
 /// The colour of pixel (x, y) in the synthetic screenshot of page `seed`: neighbouring rows
 /// differ by 37 in green, so a picture shifted by one row is caught even with a tolerance of 1.
 pub fn pixel(seed: u32, x: u32, y: u32) -> [u8; 3] {
-    [(x.wrapping_mul(7) ^ seed) as u8, ((y % 251) * 37 % 251) as u8, ((y / 251) as u8).wrapping_add((x / 256) as u8 * 40)]
+    [
+        (x.wrapping_mul(7) ^ seed) as u8,
+        ((y % 251) * 37 % 251) as u8,
+        ((y / 251) as u8).wrapping_add((x / 256) as u8 * 40),
+    ]
 }
 
 /// An 8-bit RGB PNG of rows `y0..y0 + h` of the synthetic screenshot.
@@ -64,7 +68,9 @@ pub fn runs(height: f64) -> Vec<TextRun> {
 }
 
 pub fn at(h: u32, m: u32, s: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 7, 1, h, m, s).single().expect("valid time")
+    Utc.with_ymd_and_hms(2026, 7, 1, h, m, s)
+        .single()
+        .expect("valid time")
 }
 
 /// Facts of a page whose screenshot is `width` × sum(`heights`) px in tiles, at device scale 1.
@@ -130,7 +136,11 @@ pub fn record(pages: Vec<PageFacts>, with_account: bool) -> Record {
     }
     Record {
         record_id: "2026-H1/facebook-kommun".into(),
-        kind: if with_account { RecordKind::Halvar } else { RecordKind::Manuell },
+        kind: if with_account {
+            RecordKind::Halvar
+        } else {
+            RecordKind::Manuell
+        },
         organisation: with_account.then(|| Organisation {
             name: "Gislaveds kommun".into(),
             archive_creator: "Kommunstyrelsen".into(),
@@ -147,8 +157,16 @@ pub fn record(pages: Vec<PageFacts>, with_account: bool) -> Record {
             board: "Kommunstyrelsen".into(),
             purpose: "Information och dialog med invånare".into(),
             audience: "Invånare och besökare".into(),
-            responsible: Contact { name: "Anna Andersson".into(), email: None, phone: None },
-            deputy: Some(Contact { name: "Bo Berg".into(), email: None, phone: None }),
+            responsible: Contact {
+                name: "Anna Andersson".into(),
+                email: None,
+                phone: None,
+            },
+            deputy: Some(Contact {
+                name: "Bo Berg".into(),
+                email: None,
+                phone: None,
+            }),
             administrators: vec!["Anna Andersson".into(), "Bo Berg".into()],
             opened: chrono::NaiveDate::from_ymd_opt(2014, 3, 1).expect("date"),
             closed: None,
@@ -171,7 +189,10 @@ pub fn troubled(mut f: PageFacts) -> PageFacts {
     f.truncated = Some("page longer than the 60 000 px limit".into());
     f.captured_height = f.full_height;
     f.full_height *= 2.0;
-    f.obstructions.push(Obstruction { kind: ObstructionKind::LoginWall, detail: "login form over the feed".into() });
+    f.obstructions.push(Obstruction {
+        kind: ObstructionKind::LoginWall,
+        detail: "login form over the feed".into(),
+    });
     f.warnings.push("en bild laddades aldrig".into());
     f
 }
@@ -199,7 +220,11 @@ pub fn stdout(o: &Output) -> String {
 }
 
 pub fn all_output(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 const JARS: &[&str] = &[
@@ -216,12 +241,28 @@ const JARS: &[&str] = &[
 pub fn preflight(file: &Path) -> (bool, String) {
     for jar in JARS {
         let p = Path::new("/usr/share/java").join(jar);
-        assert!(p.exists(), "{} missing: install libpdfbox2-java libactivation-java libjaxb-api-java", p.display());
+        assert!(
+            p.exists(),
+            "{} missing: install libpdfbox2-java libactivation-java libjaxb-api-java",
+            p.display()
+        );
     }
-    let cp: Vec<String> = JARS.iter().map(|j| format!("/usr/share/java/{j}")).collect();
+    let cp: Vec<String> = JARS
+        .iter()
+        .map(|j| format!("/usr/share/java/{j}"))
+        .collect();
     let cp = cp.join(":");
     let file = file.to_str().expect("utf-8 path");
-    let o = run("java", &["-cp", &cp, "org.apache.pdfbox.preflight.Validator_A1b", file], "default-jre-headless");
+    let o = run(
+        "java",
+        &[
+            "-cp",
+            &cp,
+            "org.apache.pdfbox.preflight.Validator_A1b",
+            file,
+        ],
+        "default-jre-headless",
+    );
     let text = all_output(&o);
     let valid = o.status.success() && text.contains("is a valid PDF/A-1b file");
     (valid, text)

@@ -3,11 +3,17 @@
 use crate::common::*;
 use chrono::TimeZone;
 use pdfa::{
-    build, check, AfRelationship, Attachment, DeliveryList, DeliveryRow, Document, Flavour, Options, PageInput,
+    build, check, AfRelationship, Attachment, DeliveryList, DeliveryRow, Document, Flavour,
+    Options, PageInput,
 };
 
 /// Build the PDF of `rec` whose pages have synthetic tiles of seed `i + 1` and `runs`.
-fn build_record(rec: &model::Record, runs: &[model::TextRun], flavour: Flavour, attachments: Vec<Attachment>) -> Vec<u8> {
+fn build_record(
+    rec: &model::Record,
+    runs: &[model::TextRun],
+    flavour: Flavour,
+    attachments: Vec<Attachment>,
+) -> Vec<u8> {
     let pages = rec
         .pages
         .iter()
@@ -23,17 +29,33 @@ fn build_record(rec: &model::Record, runs: &[model::TextRun], flavour: Flavour, 
                     png
                 })
                 .collect();
-            PageInput { facts: f, tiles, text_runs: runs }
+            PageInput {
+                facts: f,
+                tiles,
+                text_runs: runs,
+            }
         })
         .collect();
-    let doc = Document { record: rec, pages, attachments };
+    let doc = Document {
+        record: rec,
+        pages,
+        attachments,
+    };
     build(&doc, &Options { flavour }).expect("build")
 }
 
 /// A two-page record (the second page truncated, obstructed, with a very long URL).
 fn small_record() -> model::Record {
-    let f1 = facts("01-start", "https://www.facebook.com/gislavedskommun", 640, &[700, 500]);
-    let long = format!("https://www.facebook.com/gislavedskommun/about?ref={}", "abcdefghij".repeat(20));
+    let f1 = facts(
+        "01-start",
+        "https://www.facebook.com/gislavedskommun",
+        640,
+        &[700, 500],
+    );
+    let long = format!(
+        "https://www.facebook.com/gislavedskommun/about?ref={}",
+        "abcdefghij".repeat(20)
+    );
     let f2 = troubled(facts("02-about", &long, 640, &[300]));
     record(vec![f1, f2], true)
 }
@@ -49,7 +71,9 @@ fn attachments() -> Vec<Attachment> {
         },
         Attachment {
             name: "01-start.mhtml".into(),
-            bytes: b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x--\r\n".to_vec(),
+            bytes:
+                b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x--\r\n"
+                    .to_vec(),
             mime: "multipart/related".into(),
             description: "MHTML-kopia av sidan".into(),
             relationship: AfRelationship::Source,
@@ -62,14 +86,21 @@ fn small(flavour: Flavour) -> Vec<u8> {
 }
 
 fn delivery() -> Vec<u8> {
-    let created = chrono::Utc.with_ymd_and_hms(2026, 7, 20, 9, 30, 0).single().expect("time");
+    let created = chrono::Utc
+        .with_ymd_and_hms(2026, 7, 20, 9, 30, 0)
+        .single()
+        .expect("time");
     let rows = (0..40)
         .map(|i| DeliveryRow {
             record_id: format!("2026-H1/konto-{i:02}"),
             description: format!("Ögonblicksbild av Facebooksidan Gislaveds kommun {i}, 2026 H1"),
             captured: created,
             handling: "upprättad".into(),
-            diarienummer: if i % 2 == 0 { format!("KS 2026/{i}") } else { String::new() },
+            diarienummer: if i % 2 == 0 {
+                format!("KS 2026/{i}")
+            } else {
+                String::new()
+            },
             file: format!("data/2026-H1/konto-{i:02}/snapshot.pdf"),
             sha256: format!("{:064x}", i * 977),
         })
@@ -95,15 +126,34 @@ fn assert_preflight(name: &str, bytes: &[u8]) {
 fn preflight_accepts_1b_small_manual_and_delivery_list() {
     assert_preflight("small.pdf", &small(Flavour::A1b));
     // A manual capture: no account, no organisation, no period.
-    let manual = record(vec![facts("01-start", "https://example.org/nyheter", 800, &[1000])], false);
-    assert_preflight("manual.pdf", &build_record(&manual, &runs(1000.0), Flavour::A1b, vec![]));
+    let manual = record(
+        vec![facts(
+            "01-start",
+            "https://example.org/nyheter",
+            800,
+            &[1000],
+        )],
+        false,
+    );
+    assert_preflight(
+        "manual.pdf",
+        &build_record(&manual, &runs(1000.0), Flavour::A1b, vec![]),
+    );
     assert_preflight("leveranslista.pdf", &delivery());
 }
 
 #[test]
 fn tall_capture_is_valid_searchable_and_within_page_limits() {
     let heights = [15_000, 15_000, 15_000, 15_000];
-    let rec = record(vec![facts("01-start", "https://www.facebook.com/gislavedskommun", 1280, &heights)], true);
+    let rec = record(
+        vec![facts(
+            "01-start",
+            "https://www.facebook.com/gislavedskommun",
+            1280,
+            &heights,
+        )],
+        true,
+    );
     let runs = runs(60_000.0);
     let pdf = build_record(&rec, &runs, Flavour::A1b, vec![]);
     assert_preflight("tall.pdf", &pdf);
@@ -121,15 +171,31 @@ fn tall_capture_is_valid_searchable_and_within_page_limits() {
         .expect("page count");
     // 60 000 px at 1810 px per page: 34 screenshot pages after the cover.
     assert!(pages >= 34, "{info}");
-    let boxes = stdout(&run("pdfinfo", &["-f", "1", "-l", "100", p], "poppler-utils"));
-    let sizes: Vec<&str> = boxes.lines().filter(|l| l.starts_with("Page") && l.contains("size:")).collect();
+    let boxes = stdout(&run(
+        "pdfinfo",
+        &["-f", "1", "-l", "100", p],
+        "poppler-utils",
+    ));
+    let sizes: Vec<&str> = boxes
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains("size:"))
+        .collect();
     assert_eq!(sizes.len(), pages, "{boxes}");
     for line in sizes {
-        let nums: Vec<f64> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
-        assert!(nums.iter().skip(1).all(|&n| (3.0..=14_400.0).contains(&n)), "{line}");
+        let nums: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        assert!(
+            nums.iter().skip(1).all(|&n| (3.0..=14_400.0).contains(&n)),
+            "{line}"
+        );
     }
     let text = stdout(&run("pdftotext", &[p, "-"], "poppler-utils"));
-    assert!(text.contains("Glad midsommar"), "text layer lost on the tall capture");
+    assert!(
+        text.contains("Glad midsommar"),
+        "text layer lost on the tall capture"
+    );
 }
 
 #[test]
@@ -140,9 +206,21 @@ fn every_flavour_passes_qpdf_pdffonts_and_our_check() {
         let path = write(dir.path(), "doc.pdf", &pdf);
         let p = path.to_str().expect("utf-8");
         let qpdf = run("qpdf", &["--check", p], "qpdf");
-        assert!(qpdf.status.success(), "qpdf --check {flavour}:\n{}", all_output(&qpdf));
-        assert!(!all_output(&qpdf).contains("WARNING"), "qpdf warns on {flavour}:\n{}", all_output(&qpdf));
-        let header = if flavour == Flavour::A1b { "%PDF-1.4" } else { "%PDF-1.7" };
+        assert!(
+            qpdf.status.success(),
+            "qpdf --check {flavour}:\n{}",
+            all_output(&qpdf)
+        );
+        assert!(
+            !all_output(&qpdf).contains("WARNING"),
+            "qpdf warns on {flavour}:\n{}",
+            all_output(&qpdf)
+        );
+        let header = if flavour == Flavour::A1b {
+            "%PDF-1.4"
+        } else {
+            "%PDF-1.7"
+        };
         assert!(pdf.starts_with(header.as_bytes()), "{flavour} header");
 
         let fonts = stdout(&run("pdffonts", &[p], "poppler-utils"));
@@ -161,27 +239,48 @@ fn every_flavour_passes_qpdf_pdffonts_and_our_check() {
         assert!(report.is_conformant(), "{flavour}: {:?}", report.failures);
     }
     let report = check(&delivery(), Some(Flavour::A1b)).expect("readable");
-    assert!(report.is_conformant(), "delivery list: {:?}", report.failures);
+    assert!(
+        report.is_conformant(),
+        "delivery list: {:?}",
+        report.failures
+    );
 }
 
 #[test]
 fn pdf_a3b_embeds_the_attachments_and_others_do_not() {
     let dir = tempdir();
     let three = write(dir.path(), "3b.pdf", &small(Flavour::A3b));
-    let list = stdout(&run("pdfdetach", &["-list", three.to_str().expect("utf-8")], "poppler-utils"));
+    let list = stdout(&run(
+        "pdfdetach",
+        &["-list", three.to_str().expect("utf-8")],
+        "poppler-utils",
+    ));
     assert!(list.contains("2 embedded files"), "{list}");
-    assert!(list.contains("record.json") && list.contains("01-start.mhtml"), "{list}");
+    assert!(
+        list.contains("record.json") && list.contains("01-start.mhtml"),
+        "{list}"
+    );
     let out = dir.path().join("record.json");
     let save = run(
         "pdfdetach",
-        &["-save", "2", "-o", out.to_str().expect("utf-8"), three.to_str().expect("utf-8")],
+        &[
+            "-save",
+            "2",
+            "-o",
+            out.to_str().expect("utf-8"),
+            three.to_str().expect("utf-8"),
+        ],
         "poppler-utils",
     );
     assert!(save.status.success(), "{}", all_output(&save));
     assert_eq!(std::fs::read(&out).expect("saved"), attachments()[0].bytes);
 
     let one = write(dir.path(), "1b.pdf", &small(Flavour::A1b));
-    let list = stdout(&run("pdfdetach", &["-list", one.to_str().expect("utf-8")], "poppler-utils"));
+    let list = stdout(&run(
+        "pdfdetach",
+        &["-list", one.to_str().expect("utf-8")],
+        "poppler-utils",
+    ));
     assert!(list.contains("0 embedded files"), "{list}");
 }
 
@@ -189,7 +288,11 @@ fn pdf_a3b_embeds_the_attachments_and_others_do_not() {
 fn pdftotext_recovers_every_script() {
     let dir = tempdir();
     let path = write(dir.path(), "doc.pdf", &small(Flavour::A2u));
-    let text = stdout(&run("pdftotext", &[path.to_str().expect("utf-8"), "-"], "poppler-utils"));
+    let text = stdout(&run(
+        "pdftotext",
+        &[path.to_str().expect("utf-8"), "-"],
+        "poppler-utils",
+    ));
     for want in [
         "Välkommen till Gislaveds kommun – åäö ÅÄÖ",
         "مرحبا بكم في البلدية",
@@ -245,8 +348,16 @@ fn screenshot_pages_reproduce_the_tiles_pixel_for_pixel_across_seams() {
     let pdf = build_record(&rec, &runs(1200.0), Flavour::A1b, vec![]);
     let dir = tempdir();
     let path = write(dir.path(), "doc.pdf", &pdf);
-    let info = stdout(&run("pdfinfo", &[path.to_str().expect("utf-8")], "poppler-utils"));
-    let total: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("pages");
+    let info = stdout(&run(
+        "pdfinfo",
+        &[path.to_str().expect("utf-8")],
+        "poppler-utils",
+    ));
+    let total: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pages");
     // Page 1 of the record: 1200 px in two tiles (seam at 700) cut into pages of round(640·√2) = 905 px
     // (a second seam at 905); page 2: 300 px. The cover takes the rest.
     let covers = total - 3;
@@ -291,18 +402,33 @@ fn non_rgb_tiles_are_converted_losslessly() {
         }
     }
     let tile = encode(png::ColorType::GrayscaleAlpha, w, h, &data);
-    let rec = record(vec![facts("01-start", "https://example.org/", w, &[h])], false);
+    let rec = record(
+        vec![facts("01-start", "https://example.org/", w, &[h])],
+        false,
+    );
     let doc = Document {
         record: &rec,
-        pages: vec![PageInput { facts: &rec.pages[0], tiles: vec![tile], text_runs: &[] }],
+        pages: vec![PageInput {
+            facts: &rec.pages[0],
+            tiles: vec![tile],
+            text_runs: &[],
+        }],
         attachments: vec![],
     };
     let pdf = build(&doc, &Options::default()).expect("build");
     assert!(check(&pdf, None).expect("readable").is_conformant());
     let dir = tempdir();
     let path = write(dir.path(), "doc.pdf", &pdf);
-    let info = stdout(&run("pdfinfo", &[path.to_str().expect("utf-8")], "poppler-utils"));
-    let total: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("pages");
+    let info = stdout(&run(
+        "pdfinfo",
+        &[path.to_str().expect("utf-8")],
+        "poppler-utils",
+    ));
+    let total: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pages");
     let (rw, rh, px) = render("pdftocairo", &path, total, 96);
     assert_eq!((rw, rh), (w, h));
     for y in 0..h {
@@ -317,9 +443,15 @@ fn non_rgb_tiles_are_converted_losslessly() {
 #[test]
 fn builds_are_byte_identical() {
     for flavour in Flavour::ALL {
-        assert!(small(flavour) == small(flavour), "{flavour} differs between two builds");
+        assert!(
+            small(flavour) == small(flavour),
+            "{flavour} differs between two builds"
+        );
     }
-    assert!(delivery() == delivery(), "delivery list differs between two builds");
+    assert!(
+        delivery() == delivery(),
+        "delivery list differs between two builds"
+    );
     // And different input gives a different /ID.
     let a = small(Flavour::A1b);
     let mut rec = small_record();
