@@ -1,10 +1,103 @@
-//! `ogonblick capture`.
+//! `ogonblick capture`: one page into one record directory, no register and no
+//! journal. A 404 or a login wall still yields a record, flagged, with exit 1;
+//! a browser that dies mid-capture leaves nothing behind.
 
-use crate::CmdResult;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use model::{Handling, RecordKind};
+
+use crate::pipeline::{self, Attempt, CaptureArgs, Job};
+use crate::{CmdResult, Exit};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The page to capture (http or https).
+    pub url: String,
+    /// The record directory to write (must not exist).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+}
 
-pub fn main(_args: Args) -> CmdResult {
-    anyhow::bail!("`ogonblick capture` is not implemented yet")
+pub fn main(args: Args) -> CmdResult {
+    capture::validate_url(&args.url)?;
+    if args.out.exists() {
+        bail!(
+            "{} exists; a record directory is written once, choose a new --out",
+            args.out.display()
+        );
+    }
+    let options = args.capture.options()?;
+    let session = capture::Session::launch(&options)?;
+    let name = args
+        .out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "record".into());
+    let parent = match args.out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    std::fs::create_dir_all(staging.join("capture"))
+        .with_context(|| format!("creating {}", staging.display()))?;
+    let job = Job {
+        record_id: format!("manuell/{name}"),
+        kind: RecordKind::Manuell,
+        handling: Handling::Upprattad,
+        urls: vec![args.url.clone()],
+        organisation: None,
+        account: None,
+        period: None,
+        late: false,
+        reason: None,
+        operator: pipeline::operator(),
+    };
+    let discard = |dir: &std::path::Path| {
+        let _ = std::fs::remove_dir_all(dir);
+    };
+    match pipeline::attempt(&session, &job, &staging, args.capture.pdfa) {
+        Attempt::Captured { mut record, pdf } => {
+            let sealed = match seal_standalone(&staging, &args.out, &mut record, &pdf) {
+                Ok(s) => s,
+                Err(err) => {
+                    discard(&staging);
+                    return Err(err.into());
+                }
+            };
+            println!("sealed {}", args.out.display());
+            println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);
+            let warnings = pipeline::warnings(&record);
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            Ok(if record.obstructions().next().is_some() {
+                Exit::Attention
+            } else {
+                Exit::Ok
+            })
+        }
+        Attempt::BrowserGone(err) | Attempt::Failed(err) => {
+            discard(&staging);
+            eprintln!("error: {err:#}");
+            eprintln!(
+                "the capture failed; nothing was written to {}",
+                args.out.display()
+            );
+            Ok(Exit::Attention)
+        }
+    }
+}
+
+// FIXME(lead): move into registry::archive once the registry crate settles.
+fn seal_standalone(
+    _staging: &std::path::Path,
+    _out: &std::path::Path,
+    _record: &mut model::Record,
+    _pdf: &[u8],
+) -> anyhow::Result<registry::Sealed> {
+    anyhow::bail!("standalone sealing is not wired yet")
 }

@@ -1,10 +1,106 @@
-//! `ogonblick close`.
+//! `ogonblick close`: the final capture before an account is closed, then the
+//! `account.closed` journal event. Refuses to record the closing when the
+//! final capture failed.
 
-use crate::CmdResult;
+use std::path::PathBuf;
+
+use anyhow::bail;
+use model::{Handling, RecordKind};
+use registry::Archive;
+use serde_json::json;
+
+use crate::pipeline::{self, CaptureArgs, Job, Outcome};
+use crate::{CmdResult, Exit};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The register id of the account to close.
+    pub account: String,
+    #[arg(long, value_name = "FILE", default_value = "accounts.toml")]
+    pub register: PathBuf,
+    #[arg(long, value_name = "DIR", default_value = "arkiv")]
+    pub archive: PathBuf,
+    /// Retries of a failed final capture, with backoff.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+}
 
-pub fn main(_args: Args) -> CmdResult {
-    anyhow::bail!("`ogonblick close` is not implemented yet")
+pub fn main(args: Args) -> CmdResult {
+    let register = crate::run::load_register(&args.register)?;
+    let Some(account) = register.account(&args.account) else {
+        bail!(
+            "{}: no account with that id in {}",
+            args.account,
+            args.register.display()
+        );
+    };
+    let mut urls = vec![account.url.clone()];
+    urls.extend(account.extra_pages.iter().cloned());
+    let job = Job {
+        record_id: registry::evidence_record_id(chrono::Utc::now(), &account.id),
+        kind: RecordKind::SlutligForeAvslut,
+        handling: Handling::Upprattad,
+        urls,
+        organisation: Some(register.organisation.clone()),
+        account: Some(account.clone()),
+        period: None,
+        late: false,
+        reason: Some("Slutlig ögonblicksbild före avslut av kontot".to_string()),
+        operator: pipeline::operator(),
+    };
+    let options = args.capture.options()?;
+    let archive = Archive::open(&args.archive)?;
+    let mut session = Some(capture::Session::launch(&options)?);
+    let log = |msg: &str| eprintln!("{msg}");
+    match pipeline::capture_and_seal(
+        &mut session,
+        &options,
+        &archive,
+        &job,
+        args.capture.pdfa,
+        args.retries,
+        &log,
+    )? {
+        Outcome::Sealed { record, sealed } if record.obstructions().next().is_none() => {
+            let mut fields = serde_json::Map::new();
+            fields.insert("account".into(), json!(account.id));
+            fields.insert("final_record".into(), json!(sealed.record_id));
+            fields.insert("snapshot_sha256".into(), json!(sealed.snapshot_sha256));
+            archive.append_event("account.closed", fields)?;
+            println!(
+                "sealed the final capture {} in {}",
+                sealed.record_id,
+                sealed.dir.display()
+            );
+            println!("recorded account.closed for {} in the journal", account.id);
+            println!(
+                "now set `closed = {}` for account `{}` in {} so that `run` stops capturing it",
+                pipeline::today_stockholm(),
+                account.id,
+                args.register.display()
+            );
+            Ok(Exit::Ok)
+        }
+        Outcome::Sealed { record, sealed } => {
+            eprintln!(
+                "the final capture {} was sealed, but it is obstructed:",
+                sealed.record_id
+            );
+            for w in pipeline::warnings(&record) {
+                eprintln!("  {w}");
+            }
+            eprintln!("refusing to record {} as closed: the final capture must show the account; fix the obstruction (e.g. --cookies) and run `ogonblick close {}` again", account.id, account.id);
+            Ok(Exit::Attention)
+        }
+        Outcome::Failed { reason } => {
+            eprintln!(
+                "error: the final capture of {} failed: {reason}",
+                account.id
+            );
+            eprintln!("refusing to record {} as closed without a final capture; do not close the account yet, fix the problem and run `ogonblick close {}` again", account.id, account.id);
+            Ok(Exit::Attention)
+        }
+    }
 }

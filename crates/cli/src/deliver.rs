@@ -1,10 +1,166 @@
-//! `ogonblick deliver`.
+//! `ogonblick deliver`: the period's records as a BagIt 1.0 bag for the
+//! archivist, with `forteckning.csv` for the diarium and a PDF/A delivery list.
 
-use crate::CmdResult;
+use std::path::PathBuf;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use anyhow::{bail, Context};
+use registry::{Archive, BagInfo, CsvRow, PayloadItem, PayloadSource, Period};
+use serde_json::json;
 
-pub fn main(_args: Args) -> CmdResult {
-    anyhow::bail!("`ogonblick deliver` is not implemented yet")
+use crate::pipeline;
+use crate::{CmdResult, Exit};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The half-year to deliver, e.g. 2026-H1.
+    #[arg(long, value_name = "PERIOD")]
+    pub period: String,
+    /// Where to write the bag (must not exist).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", default_value = "arkiv")]
+    pub archive: PathBuf,
+}
+
+pub fn main(args: Args) -> CmdResult {
+    let summary = execute(&args)?;
+    println!(
+        "delivered {} records of {} to {}",
+        summary.records,
+        args.period,
+        summary.bag.path.display()
+    );
+    println!(
+        "Payload-Oxum {}; manifest-sha256.txt sha256 {}",
+        summary.bag.payload_oxum, summary.bag.manifest_sha256
+    );
+    Ok(Exit::Ok)
+}
+
+/// What a delivery wrote.
+#[derive(Debug)]
+pub struct Delivered {
+    pub records: usize,
+    pub bag: registry::BagSummary,
+}
+
+/// The delivery itself, shared with `ogonblick demo`.
+pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
+    let period: Period = args
+        .period
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("--period: expected YYYY-H1 or YYYY-H2")?;
+    if args.out.exists() {
+        bail!(
+            "{} exists; a delivery is written once, to a new directory",
+            args.out.display()
+        );
+    }
+    let archive = Archive::open(&args.archive)?;
+    let planned = registry::delivery::plan(&archive, &period)?;
+    if planned.is_empty() {
+        bail!(
+            "no sealed records for {period} in {}; run `ogonblick run --period {period}` first",
+            args.archive.display()
+        );
+    }
+    let organisation = planned.iter().find_map(|p| p.record.organisation.clone());
+    let now = chrono::Utc::now();
+
+    let mut payload = Vec::new();
+    let mut csv = Vec::new();
+    let mut list = Vec::new();
+    for p in &planned {
+        for f in &p.files {
+            payload.push(PayloadItem {
+                source: PayloadSource::File(f.path.clone()),
+                dest: format!("{}/{}", p.record_id, f.rel),
+            });
+        }
+        let captured = p.record.captured_at().unwrap_or(now);
+        let counterpart = p.record.account.as_ref().map_or_else(String::new, |a| {
+            format!("{}: {}", a.platform.display_sv(), a.name)
+        });
+        let file = format!("{}/snapshot.pdf", p.record_id);
+        csv.push(CsvRow {
+            datum: p
+                .date
+                .map_or_else(|| captured.date_naive().to_string(), |d| d.to_string()),
+            diarienummer: p.diarienummer.clone(),
+            beskrivning: p.description.clone(),
+            handlingstyp: p.record.handling.display_sv().to_string(),
+            avsandare_mottagare: counterpart,
+            fil: file.clone(),
+            sha256: p.snapshot_sha256.clone(),
+        });
+        list.push(pdfa::DeliveryRow {
+            record_id: p.record_id.clone(),
+            description: p.description.clone(),
+            captured,
+            handling: p.record.handling.display_sv().to_string(),
+            diarienummer: p.diarienummer.clone(),
+            file,
+            sha256: p.snapshot_sha256.clone(),
+        });
+    }
+    let (org_name, creator, contact) = match &organisation {
+        Some(o) => (o.name.clone(), o.archive_creator.clone(), o.contact.clone()),
+        None => (String::new(), String::new(), None),
+    };
+    let list_pdf = pdfa::delivery_list(&pdfa::DeliveryList {
+        organisation: org_name.clone(),
+        archive_creator: creator.clone(),
+        period: period.display_sv(),
+        created: now,
+        rows: list,
+    })
+    .context("building the delivery list (leveranslista.pdf)")?;
+    payload.push(PayloadItem {
+        source: PayloadSource::Bytes(registry::forteckning_csv(&csv).into_bytes()),
+        dest: "forteckning.csv".into(),
+    });
+    payload.push(PayloadItem {
+        source: PayloadSource::Bytes(list_pdf),
+        dest: "leveranslista.pdf".into(),
+    });
+    payload.push(PayloadItem {
+        source: PayloadSource::File(archive.journal_path()),
+        dest: "journal.jsonl".into(),
+    });
+
+    let info = BagInfo {
+        source_organization: org_name.clone(),
+        contact_name: contact.as_ref().map_or_else(|| creator.clone(), |c| c.name.clone()),
+        contact_email: contact.and_then(|c| c.email),
+        external_identifier: format!("ogonblick-{period}"),
+        external_description: format!(
+            "Ögonblicksbilder av {}s officiella konton i sociala medier, {} ({} handlingar). Arkivbildare: {}.",
+            org_name,
+            period.display_sv(),
+            planned.len(),
+            creator
+        ),
+        bagging_date: pipeline::today_stockholm(),
+        bag_group_identifier: None,
+        software_agent: format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
+    };
+    let bag = registry::write_bag(&args.out, &payload, &info)?;
+    let mut fields = serde_json::Map::new();
+    fields.insert("period".into(), json!(period.to_string()));
+    fields.insert("out".into(), json!(args.out.display().to_string()));
+    fields.insert(
+        "records".into(),
+        json!(planned
+            .iter()
+            .map(|p| p.record_id.clone())
+            .collect::<Vec<_>>()),
+    );
+    fields.insert("payload_oxum".into(), json!(bag.payload_oxum));
+    fields.insert("manifest_sha256".into(), json!(bag.manifest_sha256));
+    archive.append_event("delivery.created", fields)?;
+    Ok(Delivered {
+        records: planned.len(),
+        bag,
+    })
 }

@@ -1,10 +1,186 @@
-//! `ogonblick demo`.
+//! `ogonblick demo`: the whole pipeline on the bundled fixture accounts. Starts
+//! the fixture site on 127.0.0.1, writes a register pointing at it, runs the
+//! half-year that last ended, publishes the förteckning, delivers the period,
+//! verifies the archive and the bag, and says where to look.
 
-use crate::CmdResult;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use crate::pipeline::CaptureArgs;
+use crate::{deliver, run, CmdResult, Exit};
+
+/// Marks a directory as the demo's own, so a second demo may replace it.
+const MARKER: &str = ".ogonblick-demo";
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Where to put the register, the archive, the delivery and the förteckning.
+    #[arg(long, value_name = "DIR", default_value = "demo-out")]
+    pub out: PathBuf,
+    /// Accounts captured at once.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub jobs: usize,
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+}
 
-pub fn main(_args: Args) -> CmdResult {
-    anyhow::bail!("`ogonblick demo` is not implemented yet")
+pub fn main(args: Args) -> CmdResult {
+    prepare_out(&args.out)?;
+    let server =
+        fixture_server::FixtureServer::start().context("starting the fixture site on 127.0.0.1")?;
+    eprintln!("fixture site on {}", server.base_url());
+
+    let register = args.out.join("accounts.toml");
+    std::fs::write(&register, demo_register(&server))
+        .with_context(|| format!("writing {}", register.display()))?;
+    let (reg, _) = registry::load(&register)?;
+    let forteckning = args.out.join("forteckning.html");
+    std::fs::write(
+        &forteckning,
+        registry::publish::forteckning_html(&reg, crate::pipeline::today_stockholm()),
+    )
+    .with_context(|| format!("writing {}", forteckning.display()))?;
+
+    let archive = args.out.join("arkiv");
+    let run_args = run::Args {
+        register: register.clone(),
+        archive: archive.clone(),
+        period: "auto".to_string(),
+        only: Vec::new(),
+        jobs: args.jobs,
+        retries: 1,
+        passive_months: 6,
+        json: false,
+        capture: args.capture.clone(),
+    };
+    let report = run::execute(&run_args)?;
+    run::print_table(&report);
+
+    let bag = args.out.join(format!("leverans-{}", report.period));
+    let delivered = deliver::execute(&deliver::Args {
+        period: report.period.clone(),
+        out: bag.clone(),
+        archive: archive.clone(),
+    })?;
+
+    let opts = registry::VerifyOptions::default();
+    let archive_check = registry::verify(&archive, &opts)?;
+    let bag_check = registry::verify(&bag, &opts)?;
+    for (what, r) in [("archive", &archive_check), ("delivery", &bag_check)] {
+        println!(
+            "verify {what}: {} files OK, {} problems",
+            r.ok,
+            r.problems.len() as u64 + r.changed + r.missing + r.unexpected
+        );
+        for p in &r.problems {
+            println!("  {p}");
+        }
+    }
+    println!();
+    println!("Where to look:");
+    println!("  register (förteckning)   {}", register.display());
+    println!("  published förteckning    {}", forteckning.display());
+    println!("  archive and journal      {}", archive.display());
+    for row in report.rows.iter().filter(|r| r.status != "failed") {
+        println!(
+            "  ögonblicksbild           {}",
+            archive.join(&row.record_id).join("snapshot.pdf").display()
+        );
+    }
+    println!(
+        "  delivery (BagIt, {} records) {}",
+        delivered.records,
+        bag.display()
+    );
+    println!(
+        "  check it yourself: (cd {} && sha256sum -c manifest-sha256.txt); bagit.py --validate {}",
+        bag.display(),
+        bag.display()
+    );
+    let fine = !report.needs_human() && archive_check.is_ok() && bag_check.is_ok();
+    Ok(if fine { Exit::Ok } else { Exit::Attention })
+}
+
+/// Empties `out` if an earlier demo made it; refuses to touch anything else.
+fn prepare_out(out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        if !out.join(MARKER).exists() {
+            let empty = std::fs::read_dir(out)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !empty {
+                bail!(
+                    "{} exists and was not made by `ogonblick demo`; choose another --out",
+                    out.display()
+                );
+            }
+        } else {
+            make_writable(out);
+            std::fs::remove_dir_all(out)
+                .with_context(|| format!("removing the previous demo in {}", out.display()))?;
+        }
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::write(
+        out.join(MARKER),
+        "made by ogonblick demo; removed by the next one\n",
+    )?;
+    Ok(())
+}
+
+/// Sealed records are read-only; the previous demo's must be made writable to be removed.
+fn make_writable(dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if let Ok(meta) = entry.metadata() {
+            let mut perms = meta.permissions();
+            #[allow(clippy::permissions_set_readonly_false)] // only on the demo's own output
+            perms.set_readonly(false);
+            let _ = std::fs::set_permissions(entry.path(), perms);
+        }
+    }
+}
+
+/// A register of the fixture accounts, pointing at the running server.
+fn demo_register(server: &fixture_server::FixtureServer) -> String {
+    let mut out = String::from(
+        "# Example register written by `ogonblick demo`; the accounts live on the fixture site.\n\
+         [organisation]\n\
+         name = \"Exempelby kommun\"\n\
+         archive_creator = \"Kommunstyrelsen\"\n\
+         website = \"https://www.exempelby.se\"\n\
+         contact = { name = \"Kommunikationsavdelningen\", email = \"kommunikation@exempelby.se\" }\n",
+    );
+    for a in fixture_server::accounts() {
+        let extra: Vec<String> = a
+            .extra_paths
+            .iter()
+            .map(|p| format!("\"{}\"", server.url(p)))
+            .collect();
+        let _ = write!(
+            out,
+            "\n[[account]]\n\
+             id = \"{id}\"\n\
+             platform = \"{platform}\"\n\
+             name = \"{name}\"\n\
+             url = \"{url}\"\n\
+             extra_pages = [{extra}]\n\
+             unit = \"Kommunledningsförvaltningen\"\n\
+             board = \"Kommunstyrelsen\"\n\
+             purpose = \"Information och dialog med invånare\"\n\
+             audience = \"Invånare och besökare\"\n\
+             responsible = {{ name = \"Anna Andersson\", email = \"anna.andersson@exempelby.se\" }}\n\
+             deputy = {{ name = \"Bo Berg\", email = \"bo.berg@exempelby.se\" }}\n\
+             administrators = [\"Anna Andersson\", \"Bo Berg\"]\n\
+             opened = 2019-03-01\n\
+             retention = \"bevaras\"\n",
+            id = a.id,
+            platform = a.platform,
+            name = a.name,
+            url = server.url(a.path),
+            extra = extra.join(", "),
+        );
+    }
+    out
 }

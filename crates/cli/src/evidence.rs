@@ -1,10 +1,103 @@
-//! `ogonblick evidence`.
+//! `ogonblick evidence`: the capture the policies require before an unlawful
+//! comment is removed — the post or comment and its sender, sealed as an
+//! *inkommen handling* in `evidence/`.
 
-use crate::CmdResult;
+use std::path::PathBuf;
+
+use model::{Handling, RecordKind};
+use registry::Archive;
+
+use crate::pipeline::{self, CaptureArgs, Job, Outcome};
+use crate::{CmdResult, Exit};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Address of the post or comment.
+    pub url: String,
+    /// The register id of the account the comment was posted on.
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// Why the comment is captured (and is about to be removed).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    #[arg(long, value_name = "FILE", default_value = "accounts.toml")]
+    pub register: PathBuf,
+    #[arg(long, value_name = "DIR", default_value = "arkiv")]
+    pub archive: PathBuf,
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+}
 
-pub fn main(_args: Args) -> CmdResult {
-    anyhow::bail!("`ogonblick evidence` is not implemented yet")
+pub fn main(args: Args) -> CmdResult {
+    capture::validate_url(&args.url)?;
+    if args.reason.trim().is_empty() {
+        anyhow::bail!("--reason is empty: say why the comment is captured (it goes into the record and the diarium)");
+    }
+    let register = crate::run::load_register(&args.register)?;
+    let Some(account) = register.account(&args.account) else {
+        anyhow::bail!(
+            "--account {}: no account with that id in {}",
+            args.account,
+            args.register.display()
+        );
+    };
+    let job = Job {
+        record_id: registry::evidence_record_id(chrono::Utc::now(), &account.id),
+        kind: RecordKind::BevisForeRadering,
+        handling: Handling::Inkommen,
+        urls: vec![args.url.clone()],
+        organisation: Some(register.organisation.clone()),
+        account: Some(account.clone()),
+        period: None,
+        late: false,
+        reason: Some(args.reason.clone()),
+        operator: pipeline::operator(),
+    };
+    seal_one(&args.capture, &args.archive, &job, 1)
+}
+
+/// Captures and seals one ad-hoc record, printing what happened.
+pub fn seal_one(
+    capture_args: &CaptureArgs,
+    archive: &std::path::Path,
+    job: &Job,
+    retries: u32,
+) -> CmdResult {
+    let options = capture_args.options()?;
+    let archive = Archive::open(archive)?;
+    for w in archive.recovery_warnings() {
+        eprintln!("warning: {w}");
+    }
+    let mut session = Some(capture::Session::launch(&options)?);
+    let log = |msg: &str| eprintln!("{msg}");
+    match pipeline::capture_and_seal(
+        &mut session,
+        &options,
+        &archive,
+        job,
+        capture_args.pdfa,
+        retries,
+        &log,
+    )? {
+        Outcome::Sealed { record, sealed } => {
+            println!("sealed {} in {}", sealed.record_id, sealed.dir.display());
+            println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);
+            let warnings = pipeline::warnings(&record);
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            Ok(if record.obstructions().next().is_some() {
+                Exit::Attention
+            } else {
+                Exit::Ok
+            })
+        }
+        Outcome::Failed { reason } => {
+            eprintln!(
+                "error: the capture of {} failed and nothing was sealed: {reason}",
+                job.record_id
+            );
+            Ok(Exit::Attention)
+        }
+    }
 }

@@ -14,6 +14,7 @@ mod demo;
 mod dnr;
 mod evidence;
 mod pdfa;
+mod pipeline;
 mod run;
 mod verify;
 
@@ -30,7 +31,11 @@ pub enum Exit {
 pub type CmdResult = anyhow::Result<Exit>;
 
 #[derive(Debug, Parser)]
-#[command(name = "ogonblick", version, about = "Archives official social-media accounts as sealed PDF/A public records")]
+#[command(
+    name = "ogonblick",
+    version,
+    about = "Archives official social-media accounts as sealed PDF/A public records"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -1,10 +1,395 @@
-//! `ogonblick run`.
+//! `ogonblick run`: the half-year job. Captures every open account of the
+//! register for a period, seals one record per account, and skips what is
+//! already sealed so a daily timer catches up and a rerun finishes a crash.
 
-use crate::CmdResult;
+use std::collections::VecDeque;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use anyhow::{bail, Context};
+use model::{Handling, Record, RecordKind};
+use registry::{Archive, Period};
+use serde::Serialize;
 
-pub fn main(_args: Args) -> CmdResult {
-    anyhow::bail!("`ogonblick run` is not implemented yet")
+use crate::pipeline::{self, CaptureArgs, Job, Outcome};
+use crate::{CmdResult, Exit};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The account register (förteckning).
+    #[arg(long, value_name = "FILE", default_value = "accounts.toml")]
+    pub register: PathBuf,
+    /// The archive directory.
+    #[arg(long, value_name = "DIR", default_value = "arkiv")]
+    pub archive: PathBuf,
+    /// Half-year to capture: YYYY-H1, YYYY-H2, or `auto` (the one that most recently ended).
+    #[arg(long, value_name = "PERIOD", default_value = "auto")]
+    pub period: String,
+    /// Capture only this account (repeatable).
+    #[arg(long = "only", value_name = "ID")]
+    pub only: Vec<String>,
+    /// Accounts captured at once, each in its own browser.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub jobs: usize,
+    /// Retries of a failed or obstructed capture, with backoff.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// Flag accounts whose newest post is older than this many months.
+    #[arg(long, value_name = "MONTHS", default_value_t = 6)]
+    pub passive_months: u32,
+    /// Print the closing table as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub capture: CaptureArgs,
+}
+
+/// One account's line in the closing table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub account: String,
+    pub record_id: String,
+    /// `sealed`, `flagged` (sealed with obstructions), `skipped` (already sealed), `failed`.
+    pub status: &'static str,
+    pub pages: usize,
+    pub warnings: Vec<String>,
+    pub seconds: f64,
+    /// The newest post is older than the passive limit.
+    pub passive: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub period: String,
+    pub archive: PathBuf,
+    pub rows: Vec<Row>,
+}
+
+impl Report {
+    pub fn needs_human(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|r| matches!(r.status, "failed" | "flagged"))
+    }
+}
+
+pub fn main(args: Args) -> CmdResult {
+    let report = execute(&args)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_table(&report);
+    }
+    Ok(if report.needs_human() {
+        Exit::Attention
+    } else {
+        Exit::Ok
+    })
+}
+
+/// Resolves `auto` or `YYYY-Hn`; refuses a period that has not ended.
+pub fn resolve_period(arg: &str, today: chrono::NaiveDate) -> anyhow::Result<Period> {
+    let period = if arg == "auto" {
+        Period::last_ended(today)
+    } else {
+        arg.parse::<Period>()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("--period {arg:?}: expected YYYY-H1, YYYY-H2 or auto"))?
+    };
+    if period.boundary_end() > today {
+        bail!(
+            "period {period} has not ended yet (it ends {}); an ögonblicksbild is taken at the half-year boundary, never before",
+            period.boundary_end()
+        );
+    }
+    Ok(period)
+}
+
+/// Loads the register, printing its diagnostics; errors stop the run.
+pub fn load_register(path: &Path) -> anyhow::Result<registry::Register> {
+    let (register, diagnostics) = registry::load(path)?;
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    Ok(register)
+}
+
+/// The run itself, shared with `ogonblick demo`.
+pub fn execute(args: &Args) -> anyhow::Result<Report> {
+    let today = pipeline::today_stockholm();
+    let period = resolve_period(&args.period, today)?;
+    let register = load_register(&args.register)?;
+    for id in &args.only {
+        if register.account(id).is_none() {
+            bail!(
+                "--only {id}: no account with that id in {}",
+                args.register.display()
+            );
+        }
+    }
+    let options = args.capture.options()?;
+    let archive = Archive::open(&args.archive)?;
+    for w in archive.recovery_warnings() {
+        eprintln!("warning: {w}");
+    }
+    let late = period.is_late(today);
+    let operator = pipeline::operator();
+
+    let mut rows = Vec::new();
+    let mut queue = VecDeque::new();
+    for account in &register.accounts {
+        if !args.only.is_empty() && !args.only.contains(&account.id) {
+            continue;
+        }
+        if account.closed.is_some_and(|c| c <= today) || account.opened > period.last_day() {
+            continue;
+        }
+        let record_id = registry::period_record_id(&period, &account.id);
+        if archive.is_sealed(&record_id) {
+            rows.push(Row {
+                account: account.id.clone(),
+                record_id,
+                status: "skipped",
+                pages: 0,
+                warnings: vec!["already sealed for this period".to_string()],
+                seconds: 0.0,
+                passive: false,
+            });
+            continue;
+        }
+        let mut urls = vec![account.url.clone()];
+        urls.extend(account.extra_pages.iter().cloned());
+        queue.push_back(Job {
+            record_id,
+            kind: RecordKind::Halvar,
+            handling: Handling::Upprattad,
+            urls,
+            organisation: Some(register.organisation.clone()),
+            account: Some(account.clone()),
+            period: Some(period.to_string()),
+            late,
+            reason: None,
+            operator: operator.clone(),
+        });
+    }
+
+    let total = queue.len();
+    let progress = Progress::new(total);
+    if total > 0 {
+        // Fail fast on a browser that cannot start at all: that is exit 2, not 1.
+        let first = capture::Session::launch(&options)?;
+        let queue = Mutex::new(queue);
+        let results = Mutex::new(Vec::new());
+        let jobs = args.jobs.clamp(1, total);
+        let mut first = Some(first);
+        let firsts: Vec<Option<capture::Session>> = (0..jobs)
+            .map(|i| if i == 0 { first.take() } else { None })
+            .collect();
+        std::thread::scope(|scope| {
+            let mut handles = Vec::new();
+            for mut session in firsts {
+                let (queue, results, archive, options, progress) =
+                    (&queue, &results, &archive, &options, &progress);
+                handles.push(scope.spawn(move || -> anyhow::Result<()> {
+                    loop {
+                        let Some(job) = queue.lock().expect("queue lock").pop_front() else {
+                            return Ok(());
+                        };
+                        progress.start(job.account_id());
+                        let started = Instant::now();
+                        let log = |msg: &str| progress.log(msg);
+                        let outcome = pipeline::capture_and_seal(
+                            &mut session,
+                            options,
+                            archive,
+                            &job,
+                            args.capture.pdfa,
+                            args.retries,
+                            &log,
+                        )?;
+                        let row =
+                            row_for(&job, outcome, pipeline::secs(started), args.passive_months);
+                        progress.done(&row);
+                        results.lock().expect("results lock").push(row);
+                    }
+                }));
+            }
+            let mut first_err = None;
+            for h in handles {
+                match h.join() {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => first_err = first_err.or(Some(e)),
+                    Err(_) => {
+                        first_err = first_err.or(Some(anyhow::anyhow!("a capture worker panicked")))
+                    }
+                }
+            }
+            first_err.map_or(Ok(()), Err)
+        })?;
+        rows.extend(results.into_inner().expect("results lock"));
+    }
+    progress.finish();
+    let order: Vec<&str> = register.accounts.iter().map(|a| a.id.as_str()).collect();
+    rows.sort_by_key(|r| order.iter().position(|id| *id == r.account));
+    Ok(Report {
+        period: period.to_string(),
+        archive: args.archive.clone(),
+        rows,
+    })
+}
+
+fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Row {
+    match outcome {
+        Outcome::Sealed { record, .. } => {
+            let warnings = pipeline::warnings(&record);
+            let flagged = record.obstructions().next().is_some();
+            Row {
+                account: job.account_id().to_string(),
+                record_id: job.record_id.clone(),
+                status: if flagged { "flagged" } else { "sealed" },
+                pages: record.pages.len(),
+                passive: is_passive(&record, passive_months),
+                warnings,
+                seconds,
+            }
+        }
+        Outcome::Failed { reason } => Row {
+            account: job.account_id().to_string(),
+            record_id: job.record_id.clone(),
+            status: "failed",
+            pages: 0,
+            warnings: vec![reason],
+            seconds,
+            passive: false,
+        },
+    }
+}
+
+/// The newest post the capture saw is older than `months` before the capture.
+pub fn is_passive(record: &Record, months: u32) -> bool {
+    let Some(at) = record.captured_at() else {
+        return false;
+    };
+    let newest = record
+        .pages
+        .iter()
+        .filter_map(|p| p.summary.newest_post.as_deref())
+        .filter_map(|s| {
+            s.get(..10)
+                .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+        })
+        .max();
+    let Some(newest) = newest else { return false };
+    let limit = at
+        .date_naive()
+        .checked_sub_months(chrono::Months::new(months))
+        .unwrap_or(chrono::NaiveDate::MIN);
+    newest < limit
+}
+
+/// The closing table: account, status, pages, warnings, seconds.
+pub fn print_table(report: &Report) {
+    println!(
+        "Period {} — archive {}",
+        report.period,
+        report.archive.display()
+    );
+    let width = report
+        .rows
+        .iter()
+        .map(|r| r.account.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    println!(
+        "{:width$}  {:8}  {:>5}  {:>7}  warnings",
+        "account", "status", "pages", "seconds"
+    );
+    for r in &report.rows {
+        let mut warnings = r.warnings.clone();
+        if r.passive {
+            warnings.push("passive: newest post is older than the limit; the policy asks passive accounts to be closed".to_string());
+        }
+        let first = warnings.first().cloned().unwrap_or_default();
+        println!(
+            "{:width$}  {:8}  {:>5}  {:>7.1}  {first}",
+            r.account, r.status, r.pages, r.seconds
+        );
+        for w in warnings.iter().skip(1) {
+            println!("{:width$}  {:8}  {:>5}  {:>7}  {w}", "", "", "", "");
+        }
+    }
+    let count = |s: &str| report.rows.iter().filter(|r| r.status == s).count();
+    println!(
+        "{} sealed, {} flagged, {} failed, {} skipped",
+        count("sealed"),
+        count("flagged"),
+        count("failed"),
+        count("skipped")
+    );
+}
+
+/// Progress on stderr: a bar when stderr is a terminal, log lines otherwise.
+#[derive(Debug)]
+struct Progress {
+    total: usize,
+    done: Mutex<usize>,
+    tty: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            done: Mutex::new(0),
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn start(&self, account: &str) {
+        if !self.tty {
+            eprintln!("capturing {account}");
+        }
+        self.bar(account);
+    }
+
+    fn log(&self, msg: &str) {
+        if self.tty {
+            eprint!("\r\x1b[2K");
+        }
+        eprintln!("{msg}");
+    }
+
+    fn done(&self, row: &Row) {
+        let mut done = self.done.lock().expect("progress lock");
+        *done += 1;
+        if !self.tty {
+            eprintln!("{}: {} in {:.1} s", row.account, row.status, row.seconds);
+        }
+        drop(done);
+        self.bar(&row.account);
+    }
+
+    fn bar(&self, current: &str) {
+        if !self.tty || self.total == 0 {
+            return;
+        }
+        let done = *self.done.lock().expect("progress lock");
+        let filled = done * 30 / self.total;
+        eprint!(
+            "\r\x1b[2K[{}{}] {done}/{} {current}",
+            "#".repeat(filled),
+            " ".repeat(30 - filled),
+            self.total
+        );
+    }
+
+    fn finish(&self) {
+        if self.tty && self.total > 0 {
+            eprintln!();
+        }
+    }
 }

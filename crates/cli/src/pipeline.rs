@@ -1,0 +1,431 @@
+//! The path every capture takes, whichever command asked for it: capture the
+//! pages into a staging directory, describe them in a `Record`, render the
+//! PDF/A, and hand both to the archive to seal.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use model::{Account, Handling, ObstructionKind, Organisation, Record, RecordKind};
+
+/// What to capture and how the record describes it.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub record_id: String,
+    pub kind: RecordKind,
+    pub handling: Handling,
+    pub urls: Vec<String>,
+    pub organisation: Option<Organisation>,
+    pub account: Option<Account>,
+    pub period: Option<String>,
+    pub late: bool,
+    pub reason: Option<String>,
+    pub operator: String,
+}
+
+impl Job {
+    /// The account id, or `-` for a capture without a register.
+    pub fn account_id(&self) -> &str {
+        self.account.as_ref().map_or("-", |a| a.id.as_str())
+    }
+}
+
+/// How one capture attempt ended.
+#[derive(Debug)]
+pub enum Attempt {
+    /// Every page captured; `record` is ready to seal, `pdf` is its document.
+    Captured { record: Box<Record>, pdf: Vec<u8> },
+    /// The browser died under us: nothing of this attempt may be kept.
+    BrowserGone(anyhow::Error),
+    /// The capture failed in a way a retry may fix (timeout, navigation error).
+    Failed(anyhow::Error),
+}
+
+/// The folder label of the n-th page of a record (`01-start`, `02-about`).
+pub fn page_label(index: usize, url: &str) -> String {
+    if index == 0 {
+        return "01-start".to_string();
+    }
+    let tail = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let mut slug: String = tail
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    slug.truncate(40);
+    let slug = slug.trim_matches('-');
+    let slug = if slug.is_empty() { "sida" } else { slug };
+    format!("{:02}-{slug}", index + 1)
+}
+
+/// Captures every page of `job` into `dir` (a staging directory) and renders
+/// the PDF/A. Raw files stay in `dir`; the caller seals or discards it.
+pub fn attempt(
+    session: &capture::Session,
+    job: &Job,
+    dir: &Path,
+    flavour: pdfa::Flavour,
+) -> Attempt {
+    let mut pages = Vec::with_capacity(job.urls.len());
+    for (i, url) in job.urls.iter().enumerate() {
+        let label = page_label(i, url);
+        match session.capture(url, dir, &label) {
+            Ok(page) => pages.push(page),
+            Err(err) if err.is_browser_gone() => {
+                return Attempt::BrowserGone(
+                    anyhow::Error::new(err).context(format!("capturing {url}")),
+                )
+            }
+            Err(err) => {
+                return Attempt::Failed(anyhow::Error::new(err).context(format!("capturing {url}")))
+            }
+        }
+    }
+    let record = Record {
+        record_id: job.record_id.clone(),
+        kind: job.kind,
+        organisation: job.organisation.clone(),
+        account: job.account.clone(),
+        period: job.period.clone(),
+        handling: job.handling,
+        pages: pages.iter().map(|p| p.facts.clone()).collect(),
+        late: job.late,
+        ogonblick_version: env!("CARGO_PKG_VERSION").to_string(),
+        operator: job.operator.clone(),
+        reason: job.reason.clone(),
+        diarienummer: String::new(),
+        files: match raw_file_hashes(dir) {
+            Ok(files) => files,
+            Err(err) => return Attempt::Failed(err),
+        },
+    };
+    match render_pdf(&record, dir, &pages, flavour) {
+        Ok(pdf) => Attempt::Captured {
+            record: Box::new(record),
+            pdf,
+        },
+        Err(err) => Attempt::Failed(err),
+    }
+}
+
+/// SHA-256 of every raw file under `dir/capture`, keyed by its path relative to `dir`,
+/// for the cover page (the archive recomputes them when it seals).
+fn raw_file_hashes(dir: &Path) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    use sha2::{Digest, Sha256};
+    let mut out = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir.join("capture")).sort_by_file_name() {
+        let entry = entry.context("listing the capture files")?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let mut file = std::fs::File::open(entry.path())
+            .with_context(|| format!("reading {}", entry.path().display()))?;
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut file, &mut hasher)
+            .with_context(|| format!("reading {}", entry.path().display()))?;
+        out.insert(rel, format!("{:x}", hasher.finalize()));
+    }
+    Ok(out)
+}
+
+/// Renders `record`'s PDF/A from the raw files in `dir`.
+pub fn render_pdf(
+    record: &Record,
+    dir: &Path,
+    pages: &[capture::PageCapture],
+    flavour: pdfa::Flavour,
+) -> anyhow::Result<Vec<u8>> {
+    let mut inputs = Vec::with_capacity(pages.len());
+    for page in pages {
+        let mut tiles = Vec::with_capacity(page.facts.tiles.len());
+        for tile in &page.facts.tiles {
+            let path = dir.join(&tile.file);
+            tiles.push(
+                std::fs::read(&path).with_context(|| format!("reading tile {}", path.display()))?,
+            );
+        }
+        inputs.push(pdfa::PageInput {
+            facts: &page.facts,
+            tiles,
+            text_runs: &page.text_runs,
+        });
+    }
+    let mut attachments = Vec::new();
+    if flavour == pdfa::Flavour::A3b {
+        attachments.push(pdfa::Attachment {
+            name: "record.json".to_string(),
+            bytes: serde_json::to_vec_pretty(record)?,
+            mime: "application/json".to_string(),
+            description: "Postens metadata (record.json) vid förseglingen".to_string(),
+            relationship: pdfa::AfRelationship::Data,
+        });
+        for page in pages {
+            if let Some(mhtml) = &page.facts.mhtml_file {
+                let bytes =
+                    std::fs::read(dir.join(mhtml)).with_context(|| format!("reading {mhtml}"))?;
+                attachments.push(pdfa::Attachment {
+                    name: format!("{}.mhtml", page.facts.label),
+                    bytes,
+                    mime: "multipart/related".to_string(),
+                    description: format!("MHTML-ögonblicksbild av {}", page.facts.final_url),
+                    relationship: pdfa::AfRelationship::Source,
+                });
+            }
+        }
+    }
+    let doc = pdfa::Document {
+        record,
+        pages: inputs,
+        attachments,
+    };
+    pdfa::build(&doc, &pdfa::Options { flavour }).context("building the PDF/A document")
+}
+
+/// Whether a record's obstructions mean the capture did not see the account at all
+/// (a login wall or an error page on any page), as opposed to a flaw in an
+/// otherwise faithful picture.
+pub fn is_blocked(record: &Record) -> bool {
+    record.obstructions().any(|o| {
+        matches!(
+            o.kind,
+            ObstructionKind::LoginWall | ObstructionKind::ErrorPage
+        )
+    })
+}
+
+/// Human lines for every warning of a record: late, truncated, obstructed, page warnings.
+pub fn warnings(record: &Record) -> Vec<String> {
+    let mut out = Vec::new();
+    if record.late {
+        out.push("late: captured more than 14 days after the half-year boundary".to_string());
+    }
+    for page in &record.pages {
+        if let Some(why) = &page.truncated {
+            out.push(format!("{}: truncated: {why}", page.label));
+        }
+        for o in &page.obstructions {
+            out.push(format!(
+                "{}: obstructed ({}): {}",
+                page.label,
+                o.kind.display_sv(),
+                o.detail
+            ));
+        }
+        out.extend(page.warnings.iter().map(|w| format!("{}: {w}", page.label)));
+    }
+    out
+}
+
+/// Backoff before retry `n` (1-based): 2 s, 8 s, 30 s, scaled down by
+/// `OGONBLICK_RETRY_SCALE` for tests.
+pub fn backoff(n: u32) -> Duration {
+    let base = match n {
+        1 => 2_000,
+        2 => 8_000,
+        _ => 30_000,
+    };
+    let scale: f64 = std::env::var("OGONBLICK_RETRY_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    Duration::from_millis((base as f64 * scale) as u64)
+}
+
+/// Seconds since `start`, for the closing table.
+pub fn secs(start: Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 10.0).round() / 10.0
+}
+
+/// Who runs this: `$OGONBLICK_OPERATOR`, `$USER`, or `okänd`.
+pub fn operator() -> String {
+    std::env::var("OGONBLICK_OPERATOR")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "okänd".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_label;
+
+    #[test]
+    fn labels() {
+        let check = |i, url, want: &str| assert_eq!(page_label(i, url), want);
+        check(0, "https://www.facebook.com/kommun", "01-start");
+        check(1, "https://www.facebook.com/kommun/about", "02-about");
+        check(2, "https://example.se/a/B%20c/?x=1", "03-b-20c");
+        check(1, "https://example.se/", "02-example-se");
+        check(1, "http://127.0.0.1:8080/?q", "02-127-0-0-1-8080");
+    }
+}
+
+/// Options every capturing command shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CaptureArgs {
+    /// Chromium binary (default: $CHROME, then chromium on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub chrome: Option<std::path::PathBuf>,
+    /// Session cookies for login-walled platforms (Netscape cookies.txt or JSON); never stored.
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<std::path::PathBuf>,
+    /// PDF/A flavour of snapshot.pdf.
+    #[arg(long, value_name = "FLAVOUR", default_value = "1b")]
+    pub pdfa: pdfa::Flavour,
+    /// Stop capturing a page this far down (CSS px) and record it as truncated.
+    #[arg(long, value_name = "PX", default_value_t = 50_000)]
+    pub max_height: u32,
+    /// Longest wait for a page to load, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+}
+
+impl CaptureArgs {
+    /// Capture options with the browser found and the cookies read: every
+    /// problem here is the operator's to fix, so it is an exit-2 error.
+    pub fn options(&self) -> anyhow::Result<capture::Options> {
+        let chrome = capture::find_chrome(self.chrome.as_deref())?;
+        let cookies = match &self.cookies {
+            Some(path) => capture::load_cookies(path)?,
+            None => Vec::new(),
+        };
+        Ok(capture::Options {
+            chrome: Some(chrome),
+            cookies,
+            max_height: self.max_height,
+            navigation_timeout: Duration::from_secs(self.timeout.max(1)),
+            ..capture::Options::default()
+        })
+    }
+}
+
+/// One capture job carried to its end: retried with backoff, then sealed or
+/// recorded as failed. The session is relaunched if the browser died.
+#[derive(Debug)]
+pub enum Outcome {
+    Sealed {
+        record: Box<Record>,
+        sealed: registry::Sealed,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// Runs `job` against `archive` with up to `retries` retries.
+pub fn capture_and_seal(
+    session: &mut Option<capture::Session>,
+    options: &capture::Options,
+    archive: &registry::Archive,
+    job: &Job,
+    flavour: pdfa::Flavour,
+    retries: u32,
+    log: &dyn Fn(&str),
+) -> anyhow::Result<Outcome> {
+    let mut last_reason = String::new();
+    for attempt_no in 0..=retries {
+        if attempt_no > 0 {
+            let wait = backoff(attempt_no);
+            log(&format!(
+                "{}: retry {attempt_no} of {retries} in {:.0} s ({last_reason})",
+                job.account_id(),
+                wait.as_secs_f64()
+            ));
+            std::thread::sleep(wait);
+        }
+        if session.as_ref().is_none_or(|s| s.is_browser_gone()) {
+            *session = None;
+            match capture::Session::launch(options) {
+                Ok(s) => *session = Some(s),
+                Err(err) if err.is_setup() => return Err(err.into()),
+                Err(err) => {
+                    last_reason = format!("{:#}", anyhow::Error::new(err));
+                    continue;
+                }
+            }
+        }
+        let Some(browser) = session.as_ref() else {
+            continue;
+        };
+        let staging = archive.stage(&job.record_id)?;
+        match attempt(browser, job, staging.dir(), flavour) {
+            Attempt::Captured { mut record, pdf } => {
+                if is_blocked(&record) && attempt_no < retries {
+                    last_reason = blocked_reason(&record);
+                    archive.discard(staging)?;
+                    continue;
+                }
+                if is_blocked(&record) {
+                    archive.discard(staging)?;
+                    let reason = blocked_reason(&record);
+                    archive.fail(
+                        &job.record_id,
+                        job.account_id(),
+                        job.period.as_deref(),
+                        &reason,
+                    )?;
+                    return Ok(Outcome::Failed { reason });
+                }
+                let sealed = archive.seal(staging, &mut record, &pdf)?;
+                return Ok(Outcome::Sealed { record, sealed });
+            }
+            Attempt::BrowserGone(err) => {
+                archive.discard(staging)?;
+                *session = None;
+                last_reason = format!("{err:#}");
+            }
+            Attempt::Failed(err) => {
+                archive.discard(staging)?;
+                last_reason = format!("{err:#}");
+            }
+        }
+    }
+    archive.fail(
+        &job.record_id,
+        job.account_id(),
+        job.period.as_deref(),
+        &last_reason,
+    )?;
+    Ok(Outcome::Failed {
+        reason: last_reason,
+    })
+}
+
+/// Why a blocked record could not be kept, for the journal and the table.
+pub fn blocked_reason(record: &Record) -> String {
+    let parts: Vec<String> = record
+        .obstructions()
+        .filter(|o| {
+            matches!(
+                o.kind,
+                ObstructionKind::LoginWall | ObstructionKind::ErrorPage
+            )
+        })
+        .map(|o| format!("{}: {}", o.kind.display_sv(), o.detail))
+        .collect();
+    format!("obstructed: {}", parts.join("; "))
+}
+
+/// Today's date in Sweden, which decides periods and lateness.
+pub fn today_stockholm() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive()
+}

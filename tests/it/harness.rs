@@ -1,0 +1,261 @@
+//! Runs the real `ogonblick` binary in a temp dir and reads what it left behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+pub use fixture_server::FixtureServer;
+
+/// The fixture site, started once for the whole test binary.
+pub fn server() -> &'static FixtureServer {
+    static SERVER: OnceLock<FixtureServer> = OnceLock::new();
+    SERVER.get_or_init(|| FixtureServer::start().expect("start the fixture server"))
+}
+
+/// A temp dir with the binary at hand.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    /// `ogonblick ARGS` in the temp dir, with fast retries.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ogonblick"));
+        c.args(args)
+            .current_dir(self.dir.path())
+            .env("OGONBLICK_RETRY_SCALE", "0.01")
+            .env("OGONBLICK_OPERATOR", "testare");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = self.cmd(args).output().expect("run ogonblick");
+        Run::from(out, args)
+    }
+
+    /// Lines of the archive's journal.
+    pub fn journal(&self) -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(self.path("arkiv/journal.jsonl")).unwrap_or_default();
+        text.lines()
+            .map(|l| serde_json::from_str(l).expect("journal line is JSON"))
+            .collect()
+    }
+
+    pub fn events(&self, event: &str) -> Vec<serde_json::Value> {
+        self.journal()
+            .into_iter()
+            .filter(|e| e["event"] == event)
+            .collect()
+    }
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub args: String,
+}
+
+impl Run {
+    fn from(out: Output, args: &[&str]) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            args: args.join(" "),
+        }
+    }
+
+    #[track_caller]
+    pub fn expect(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "ogonblick {} exited {} (want {code})\nstdout:\n{}\nstderr:\n{}",
+            self.args, self.code, self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// One account for a test register: a fixture account or a hostile page.
+#[derive(Debug, Clone)]
+pub struct Acc {
+    pub id: String,
+    pub platform: String,
+    pub name: String,
+    pub path: String,
+    pub extra: Vec<String>,
+}
+
+/// A fixture account by id (`facebook-kommun`, `x-kommun`, ...).
+pub fn fixture(id: &str) -> Acc {
+    let a = fixture_server::accounts()
+        .iter()
+        .find(|a| a.id == id)
+        .unwrap_or_else(|| panic!("no fixture account {id}"));
+    Acc {
+        id: a.id.into(),
+        platform: a.platform.into(),
+        name: a.name.into(),
+        path: a.path.into(),
+        extra: a.extra_paths.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+/// An account whose start page is `path` on the fixture server (a hostile page).
+pub fn page(id: &str, path: &str) -> Acc {
+    Acc {
+        id: id.into(),
+        platform: "other".into(),
+        name: format!("Testkonto {id}"),
+        path: path.into(),
+        extra: Vec::new(),
+    }
+}
+
+/// A register with the given accounts, pointing at the fixture server.
+pub fn register(accounts: &[Acc]) -> String {
+    let s = server();
+    let mut out = String::from(
+        "[organisation]\nname = \"Testby kommun\"\narchive_creator = \"Kommunstyrelsen\"\n\
+         contact = { name = \"Kommunikation\", email = \"info@testby.se\" }\n",
+    );
+    for a in accounts {
+        let extra: Vec<String> = a
+            .extra
+            .iter()
+            .map(|p| format!("\"{}\"", s.url(p)))
+            .collect();
+        out += &format!(
+            "\n[[account]]\nid = \"{}\"\nplatform = \"{}\"\nname = \"{}\"\nurl = \"{}\"\nextra_pages = [{}]\n\
+             unit = \"Kommunledningsförvaltningen\"\nboard = \"Kommunstyrelsen\"\npurpose = \"Information\"\n\
+             audience = \"Invånare\"\nresponsible = {{ name = \"Anna A\" }}\ndeputy = {{ name = \"Bo B\" }}\n\
+             administrators = [\"Anna A\", \"Bo B\"]\nopened = 2019-01-01\n",
+            a.id,
+            a.platform,
+            a.name,
+            s.url(&a.path),
+            extra.join(", ")
+        );
+    }
+    out
+}
+
+/// Text of a PDF through poppler's pdftotext.
+pub fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Apache PDFBox Preflight's verdict on a PDF/A-1b file: (valid, output).
+pub fn preflight(pdf: &Path) -> (bool, String) {
+    let jars = [
+        "preflight",
+        "pdfbox2",
+        "fontbox2",
+        "xmpbox",
+        "commons-logging",
+        "javax.activation",
+        "jaxb-api",
+    ];
+    let cp: Vec<String> = jars
+        .iter()
+        .map(|j| format!("/usr/share/java/{j}.jar"))
+        .collect();
+    for j in &cp {
+        assert!(
+            Path::new(j).exists(),
+            "{j} missing: apt-get install libpdfbox2-java libactivation-java libjaxb-api-java"
+        );
+    }
+    let out = Command::new("java")
+        .arg("-cp")
+        .arg(cp.join(":"))
+        .arg("org.apache.pdfbox.preflight.Validator_A1b")
+        .arg(pdf)
+        .output()
+        .expect("java (apt-get install default-jre-headless)");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.success() && text.contains("is a valid PDF/A-1b file"),
+        text,
+    )
+}
+
+/// `bagit.py --validate DIR` through the Python module: (valid, output).
+pub fn bagit_validate(dir: &Path) -> (bool, String) {
+    let out = Command::new("python3")
+        .args(["-m", "bagit", "--validate"])
+        .arg(dir)
+        .output()
+        .expect("python3 (apt-get install python3)");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !text.contains("No module named bagit"),
+        "bagit.py missing: pip install bagit"
+    );
+    (out.status.success(), text)
+}
+
+/// Every sealed record directory under `arkiv/<period>/`.
+pub fn records(archive: &Path, period: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(archive.join(period))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.join("manifest-sha256.txt").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// The half-year that most recently ended, as `run --period auto` picks it.
+pub fn auto_period() -> String {
+    use chrono::Datelike;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive();
+    if today.month() <= 6 {
+        format!("{}-H2", today.year() - 1)
+    } else {
+        format!("{}-H1", today.year())
+    }
+}

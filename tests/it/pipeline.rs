@@ -1,0 +1,306 @@
+//! The half-year run and what follows it, end to end: run, rerun, obstruction,
+//! a killed run, evidence, close, dnr, deliver, demo and one-page capture.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::harness::{
+    self, auto_period, bagit_validate, fixture, page, pdftotext, preflight, records, register,
+    server, Env,
+};
+
+/// `pdfa check` and PDFBox Preflight agree that `pdf` is PDF/A-1b.
+#[track_caller]
+fn assert_pdfa(env: &Env, pdf: &Path) {
+    env.run(&["pdfa", "check", pdf.to_str().expect("utf-8 path")])
+        .expect(0);
+    let (valid, out) = preflight(pdf);
+    assert!(valid, "Preflight rejects {}:\n{out}", pdf.display());
+}
+
+#[test]
+fn run_seals_one_pdfa_per_account_with_every_extra_page_and_a_rerun_writes_nothing() {
+    let env = Env::new();
+    env.write(
+        "accounts.toml",
+        &register(&[fixture("facebook-kommun"), fixture("blogg-skolan")]),
+    );
+    let r = env.run(&["run"]);
+    r.expect(0);
+    let period = auto_period();
+    let recs = records(&env.path("arkiv"), &period);
+    assert_eq!(recs.len(), 2, "records: {recs:?}\n{}", r.stdout);
+
+    let fb = env.path(&format!("arkiv/{period}/facebook-kommun"));
+    let pdf = fb.join("snapshot.pdf");
+    assert_pdfa(&env, &pdf);
+    let text = pdftotext(&pdf);
+    assert!(
+        text.contains("Följeblad") || text.contains("följeblad"),
+        "no cover page:\n{text}"
+    );
+    assert!(text.contains("Gislaveds kommun"), "start page text missing");
+    // The about page (extra_pages) is in the same document.
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fb.join("record.json")).unwrap()).unwrap();
+    let pages = record["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 2, "start page and about page");
+    assert!(pages[1]["requested_url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/about/"));
+    assert_eq!(record["kind"], "halvar");
+    assert_eq!(record["period"], period.as_str());
+    assert_eq!(
+        record["late"], true,
+        "a capture months after the boundary is late, never back-dated"
+    );
+
+    // The auditor's way: sha256sum -c inside the record, without ogonblick.
+    let ok = std::process::Command::new("sha256sum")
+        .args(["-c", "--quiet", "manifest-sha256.txt"])
+        .current_dir(&fb)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+
+    let sealed_before = env.events("record.sealed").len();
+    let journal_before = std::fs::read(env.path("arkiv/journal.jsonl")).unwrap();
+    let r2 = env.run(&["run"]);
+    r2.expect(0);
+    assert!(r2.stdout.contains("skipped"), "{}", r2.stdout);
+    assert_eq!(
+        std::fs::read(env.path("arkiv/journal.jsonl")).unwrap(),
+        journal_before,
+        "a rerun of a finished period wrote to the journal"
+    );
+    assert_eq!(env.events("record.sealed").len(), sealed_before);
+
+    env.run(&["verify", "arkiv"]).expect(0);
+}
+
+#[test]
+fn an_obstructed_account_fails_with_exit_1_while_the_others_are_sealed() {
+    let env = Env::new();
+    env.write(
+        "accounts.toml",
+        &register(&[
+            page("inloggning", "/hostile/login-wall/"),
+            fixture("x-kommun"),
+            page("borttaget", "/hostile/finns-inte"),
+        ]),
+    );
+    let r = env.run(&["run", "--retries", "1"]);
+    r.expect(1);
+    let period = auto_period();
+    assert!(env
+        .path(&format!("arkiv/{period}/x-kommun/snapshot.pdf"))
+        .is_file());
+    assert!(!env.path(&format!("arkiv/{period}/inloggning")).exists());
+    let failed = env.events("record.failed");
+    let ids: Vec<&str> = failed
+        .iter()
+        .filter_map(|e| e["account"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&"inloggning") && ids.contains(&"borttaget"),
+        "record.failed events: {failed:?}"
+    );
+    assert!(r.stdout.contains("failed"), "{}", r.stdout);
+    env.run(&["verify", "arkiv"]).expect(0);
+}
+
+#[test]
+fn a_run_killed_half_way_is_finished_by_the_next_one() {
+    let env = Env::new();
+    env.write(
+        "accounts.toml",
+        &register(&[
+            fixture("x-kommun"),
+            fixture("instagram-kultur"),
+            fixture("youtube-kommun"),
+            fixture("blogg-skolan"),
+        ]),
+    );
+    let mut child = env
+        .cmd(&["run"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while env.events("record.sealed").is_empty() {
+        assert!(Instant::now() < deadline, "no record sealed within 240 s");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let sealed = env.events("record.sealed").len();
+    assert!(sealed < 4, "the run finished before it was killed");
+
+    let r = env.run(&["run"]);
+    r.expect(0);
+    assert_eq!(records(&env.path("arkiv"), &auto_period()).len(), 4);
+    assert_eq!(
+        env.events("record.sealed").len(),
+        4,
+        "each record sealed exactly once"
+    );
+    let leftovers: Vec<_> = walkdir::WalkDir::new(env.path("arkiv"))
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            e.file_name().to_string_lossy().contains("tmp")
+                || e.path().to_string_lossy().contains(".staging/")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    env.run(&["verify", "arkiv"]).expect(0);
+}
+
+#[test]
+fn evidence_close_dnr_and_deliver() {
+    let env = Env::new();
+    env.write(
+        "accounts.toml",
+        &register(&[
+            fixture("blogg-skolan"),
+            page("borttaget", "/hostile/finns-inte"),
+        ]),
+    );
+    let period = auto_period();
+    env.run(&["run", "--only", "blogg-skolan"]).expect(0);
+
+    // Evidence before deleting a comment: an inkommen handling in evidence/.
+    let url = server().url("/blogg/");
+    let r = env.run(&[
+        "evidence",
+        &url,
+        "--account",
+        "blogg-skolan",
+        "--reason",
+        "Kränkande kommentar",
+    ]);
+    r.expect(0);
+    let evidence: Vec<_> = std::fs::read_dir(env.path("arkiv/evidence"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(evidence.len(), 1);
+    let rec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(evidence[0].join("record.json")).unwrap())
+            .unwrap();
+    assert_eq!(rec["kind"], "bevis-fore-radering");
+    assert_eq!(rec["handling"], "inkommen");
+    assert_eq!(rec["reason"], "Kränkande kommentar");
+    assert_pdfa(&env, &evidence[0].join("snapshot.pdf"));
+
+    // Closing an account whose final capture fails is refused.
+    let r = env.run(&["close", "borttaget", "--retries", "0"]);
+    r.expect(1);
+    assert!(r.stderr.contains("refusing"), "{}", r.stderr);
+    assert!(env.events("account.closed").is_empty());
+    // A good final capture records the closing and says what to change in the register.
+    let r = env.run(&["close", "blogg-skolan"]);
+    r.expect(0);
+    assert!(r.stdout.contains("closed = "), "{}", r.stdout);
+    let closed = env.events("account.closed");
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0]["account"], "blogg-skolan");
+
+    // The registrar's case number, then the delivery.
+    let record_id = format!("{period}/blogg-skolan");
+    env.run(&["dnr", &record_id, "KS 2026/123"]).expect(0);
+    env.run(&["dnr", "2001-H1/finns-inte", "KS 1"]).expect(2);
+    env.run(&["deliver", "--period", &period, "--out", "leverans"])
+        .expect(0);
+    let (valid, out) = bagit_validate(&env.path("leverans"));
+    assert!(valid, "bagit.py rejects the delivery:\n{out}");
+    let csv = std::fs::read_to_string(env.path("leverans/data/forteckning.csv")).unwrap();
+    let rows: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(rows.len(), 1, "one row per record of the period:\n{csv}");
+    assert!(
+        rows[0].contains("KS 2026/123"),
+        "the diarienummer is in the row: {}",
+        rows[0]
+    );
+    assert_pdfa(&env, &env.path("leverans/data/leveranslista.pdf"));
+    assert!(pdftotext(&env.path("leverans/data/leveranslista.pdf")).contains("KS 2026/123"));
+    assert_eq!(env.events("delivery.created").len(), 1);
+    env.run(&["verify", "leverans"]).expect(0);
+    // A delivery is written once.
+    env.run(&["deliver", "--period", &period, "--out", "leverans"])
+        .expect(2);
+}
+
+#[test]
+fn one_page_capture_flags_a_404_with_exit_1() {
+    let env = Env::new();
+    let r = env.run(&[
+        "capture",
+        &server().url("/hostile/finns-inte"),
+        "--out",
+        "rec",
+    ]);
+    r.expect(1);
+    let rec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("rec/record.json")).unwrap())
+            .unwrap();
+    assert_eq!(rec["pages"][0]["http_status"], 404);
+    assert!(rec["pages"][0]["obstructions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["kind"] == "error-page"));
+    env.run(&["verify", "rec"]).expect(0);
+
+    let r = env.run(&[
+        "capture",
+        &server().url("/hostile/sprak/"),
+        "--out",
+        "sprak",
+        "--pdfa",
+        "3b",
+    ]);
+    r.expect(0);
+    env.run(&["pdfa", "check", "sprak/snapshot.pdf"]).expect(0);
+    // The same directory is never written twice.
+    env.run(&[
+        "capture",
+        &server().url("/hostile/sprak/"),
+        "--out",
+        "sprak",
+    ])
+    .expect(2);
+}
+
+#[test]
+fn demo_runs_delivers_and_verifies() {
+    let env = Env::new();
+    let r = env.run(&["demo", "--out", "demo"]);
+    r.expect(0);
+    let period = auto_period();
+    let recs = records(&env.path("demo/arkiv"), &period);
+    assert_eq!(recs.len(), fixture_server::accounts().len(), "{}", r.stdout);
+    for rec in &recs {
+        let (valid, out) = preflight(&rec.join("snapshot.pdf"));
+        assert!(valid, "{}: {out}", rec.display());
+    }
+    let bag = env.path(&format!("demo/leverans-{period}"));
+    let (valid, out) = bagit_validate(&bag);
+    assert!(valid, "{out}");
+    let html = std::fs::read_to_string(env.path("demo/forteckning.html")).unwrap();
+    assert!(html.contains("lang=\"sv\"") && html.contains("Gislaveds kommun"));
+    // A second demo replaces the first.
+    env.run(&["demo", "--out", "demo"]).expect(0);
+    let _ = harness::server();
+}
