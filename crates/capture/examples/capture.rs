@@ -42,11 +42,12 @@ fn main() {
                 serde_json::to_string_pretty(&page.facts).expect("facts to JSON")
             );
             eprintln!(
-                "launch {:.2} s, capture {:.2} s, {} tiles, {} text runs",
+                "launch {:.2} s, capture {:.2} s, {} tiles, {} text runs, peak RSS of this process (VmHWM, not Chromium) {}",
                 launched.as_secs_f64(),
                 took.as_secs_f64(),
                 page.facts.tiles.len(),
-                page.text_runs.len()
+                page.text_runs.len(),
+                peak_rss()
             );
         }
         Err(e) => {
@@ -54,4 +55,16 @@ fn main() {
             std::process::exit(1);
         }
     }
+}
+
+/// VmHWM of this process from /proc (getrusage through `time -v` would report Chromium, a child).
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l[6..].trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
 }

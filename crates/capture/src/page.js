@@ -101,18 +101,24 @@ function ogExpand(maxClicks) {
   return { clicked: n, labels };
 }
 
-async function ogScrollPass(maxY, step, budgetMs, pauseMs) {
+async function ogScrollPass(maxY, step, budgetMs, pauseMs, growWaitMs) {
   const t0 = performance.now();
   const h0 = ogDocHeight();
-  let y = 0, maxSeen = h0, timedOut = false;
+  let y = 0, timedOut = false;
   for (;;) {
-    const h = ogDocHeight();
-    maxSeen = Math.max(maxSeen, h);
-    if (y >= Math.min(h, maxY)) break;
+    if (performance.now() - t0 > budgetMs) { timedOut = true; break; }
+    let h = ogDocHeight();
+    if (y >= Math.min(h, maxY)) {
+      if (y >= maxY) break;
+      // At the bottom: an infinite feed loads more after a moment.
+      const tb = performance.now();
+      while (ogDocHeight() <= h && performance.now() - tb < growWaitMs) await ogSleep(50);
+      if (ogDocHeight() <= h) break;
+      continue;
+    }
     window.scrollTo(0, y);
     await ogSleep(pauseMs);
     y += step;
-    if (performance.now() - t0 > budgetMs) { timedOut = true; break; }
   }
   // Native lazy images below the fold: ask for them now.
   for (const img of document.querySelectorAll('img[loading=lazy]')) img.loading = 'eager';

@@ -6,6 +6,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use headless_chrome::protocol::cdp::types::Method;
 use headless_chrome::protocol::cdp::{Emulation, Network, Page, Runtime};
 use headless_chrome::Tab;
 use model::{Obstruction, ObstructionKind, PageFacts, Summary, TextRun, Tile};
@@ -16,6 +17,11 @@ use crate::png_out;
 use crate::{Error, PageCapture, Session};
 
 const JS: &str = include_str!("page.js");
+
+/// Longest wait for one in-page script (reading text runs of a huge page is the slowest).
+const EVAL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest wait for one screenshot tile or the MHTML snapshot.
+const SHOT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Runs before any page script: dialogs must never block the capture.
 const NO_DIALOGS: &str =
@@ -73,6 +79,31 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// A DevTools call that gives up after `timeout`. The call runs on its
+    /// own thread, so a page whose main thread never answers cannot hang us.
+    fn bounded<C>(&self, step: &str, method: C, timeout: Duration) -> Result<C::ReturnObject, Error>
+    where
+        C: Method + serde::Serialize + std::fmt::Debug + Send + 'static,
+        C::ReturnObject: Send + 'static,
+    {
+        let (tx, rx) = mpsc::channel();
+        let tab = Arc::clone(self.tab);
+        std::thread::spawn(move || {
+            let _ = tx.send(tab.call_method(method));
+        });
+        match rx.recv_timeout(timeout) {
+            Ok(r) => r.map_err(|e| self.s.fail(step, e)),
+            Err(_) if self.s.is_browser_gone() => Err(Error::BrowserCrashed {
+                during: step.to_string(),
+                source: None,
+            }),
+            Err(_) => Err(Error::Timeout {
+                step: step.to_string(),
+                after: timeout,
+            }),
+        }
+    }
+
     /// Evaluate `call` (an expression using the helpers in page.js) and parse its JSON result.
     fn eval<T: DeserializeOwned>(
         &self,
@@ -85,9 +116,9 @@ impl Ctx<'_> {
         } else {
             format!("(function () {{ {JS}\n return JSON.stringify({call}); }})()")
         };
-        let ret = self
-            .tab
-            .call_method(Runtime::Evaluate {
+        let ret = self.bounded(
+            step,
+            Runtime::Evaluate {
                 expression,
                 object_group: None,
                 include_command_line_api: None,
@@ -104,8 +135,13 @@ impl Ctx<'_> {
                 allow_unsafe_eval_blocked_by_csp: Some(true),
                 unique_context_id: None,
                 serialization_options: None,
-            })
-            .map_err(|e| self.s.fail(step, e))?;
+            },
+            if is_async {
+                EVAL_TIMEOUT + self.s.opts.settle_timeout
+            } else {
+                EVAL_TIMEOUT
+            },
+        )?;
         if let Some(ex) = ret.exception_details {
             let what = ex.exception.and_then(|e| e.description).unwrap_or(ex.text);
             return Err(Error::Protocol {
@@ -244,7 +280,7 @@ pub(crate) fn capture(
     let scroll: ScrollResult = cx.eval(
         "scrolling through the page",
         &format!(
-            "ogScrollPass({max_y}, {}, {budget_ms}, 120)",
+            "ogScrollPass({max_y}, {}, {budget_ms}, 50, 1500)",
             opts.viewport_height
         ),
         true,
@@ -344,20 +380,22 @@ pub(crate) fn capture(
 
     // 6. MHTML before the picture-taking changes any styles.
     let mhtml_file = if opts.mhtml {
-        match tab.call_method(Page::CaptureSnapshot {
-            format: Some(Page::CaptureSnapshotFormatOption::Mhtml),
-        }) {
+        let snap = cx.bounded(
+            "saving the MHTML snapshot",
+            Page::CaptureSnapshot {
+                format: Some(Page::CaptureSnapshotFormatOption::Mhtml),
+            },
+            SHOT_TIMEOUT,
+        );
+        match snap {
             Ok(snap) => {
                 let path = dir.join("page.mhtml");
                 std::fs::write(&path, snap.data).map_err(|source| Error::Io { path, source })?;
                 Some(format!("{rel_dir}/page.mhtml"))
             }
+            Err(e) if e.is_browser_gone() => return Err(e),
             Err(e) => {
-                let err = s.fail("saving the MHTML snapshot", e);
-                if err.is_browser_gone() {
-                    return Err(err);
-                }
-                warnings.push(format!("no MHTML snapshot: {err}"));
+                warnings.push(format!("no MHTML snapshot: {e}"));
                 None
             }
         }
@@ -404,10 +442,20 @@ pub(crate) fn capture(
     })
 }
 
+/// A blank band is one that covers text the DOM says is painted there: the
+/// first text run whose middle lies inside the band `top..bottom` (CSS px).
+fn text_under_band(top: f64, bottom: f64, runs: &[TextRun], width: f64) -> Option<&TextRun> {
+    runs.iter().find(|r| {
+        let mid = r.y + r.height / 2.0;
+        r.height >= 4.0 && r.width >= 4.0 && mid > top + 1.0 && mid < bottom - 1.0 && r.x < width
+    })
+}
+
 fn set_viewport(cx: &Ctx<'_>, height: u32) -> Result<(), Error> {
     let o = &cx.s.opts;
-    cx.tab
-        .call_method(Emulation::SetDeviceMetricsOverride {
+    cx.bounded(
+        "setting the viewport",
+        Emulation::SetDeviceMetricsOverride {
             width: o.viewport_width,
             height,
             device_scale_factor: o.device_scale,
@@ -422,8 +470,9 @@ fn set_viewport(cx: &Ctx<'_>, height: u32) -> Result<(), Error> {
             viewport: None,
             display_feature: None,
             device_posture: None,
-        })
-        .map_err(|e| cx.s.fail("setting the viewport", e))?;
+        },
+        EVAL_TIMEOUT,
+    )?;
     Ok(())
 }
 
@@ -558,9 +607,10 @@ fn take_tiles(
         if n == 2 {
             let _: u32 = cx.eval("hiding fixed elements", "ogUnfix()", false)?;
         }
-        let shot = cx
-            .tab
-            .call_method(Page::CaptureScreenshot {
+        let step = format!("taking screenshot tile {n}");
+        let shot = cx.bounded(
+            &step,
+            Page::CaptureScreenshot {
                 format: Some(Page::CaptureScreenshotFormatOption::Png),
                 quality: None,
                 clip: Some(Page::Viewport {
@@ -573,8 +623,9 @@ fn take_tiles(
                 from_surface: Some(true),
                 capture_beyond_viewport: Some(true),
                 optimize_for_speed: None,
-            })
-            .map_err(|e| cx.s.fail(&format!("taking screenshot tile {n}"), e))?;
+            },
+            SHOT_TIMEOUT,
+        )?;
         let name = format!("tile-{n:03}.png");
         let path = dir.join(&name);
         let bytes = png_out::base64_decode(&shot.data).ok_or_else(|| Error::Image {
@@ -588,15 +639,8 @@ fn take_tiles(
         for &(a, b) in &written.uniform_bands {
             let top = y + f64::from(a) / px_per_css;
             let bottom = y + f64::from(b) / px_per_css;
-            // A blank band is one that covers text the DOM says is there.
-            if let Some(run) = text_runs.iter().find(|r| {
-                let mid = r.y + r.height / 2.0;
-                r.height >= 4.0
-                    && r.width >= 4.0
-                    && mid > top + 1.0
-                    && mid < bottom - 1.0
-                    && r.x < f64::from(o.viewport_width)
-            }) {
+            if let Some(run) = text_under_band(top, bottom, text_runs, f64::from(o.viewport_width))
+            {
                 obstructions.push(Obstruction {
                     kind: ObstructionKind::BlankRegion,
                     detail: format!(
@@ -617,4 +661,41 @@ fn take_tiles(
         y += h;
     }
     Ok(tiles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, y: f64) -> TextRun {
+        TextRun {
+            text: text.into(),
+            x: 10.0,
+            y,
+            width: 100.0,
+            height: 18.0,
+            font_size: 15.0,
+            rtl: false,
+        }
+    }
+
+    #[test]
+    fn band_over_text_is_blank() {
+        let runs = [run("överst", 100.0), run("mitten", 5_000.0)];
+        assert_eq!(
+            text_under_band(4_000.0, 6_000.0, &runs, 1280.0).map(|r| r.text.as_str()),
+            Some("mitten")
+        );
+        assert!(text_under_band(200.0, 4_000.0, &runs, 1280.0).is_none());
+        // Text only half inside the band (its middle outside) is not evidence.
+        assert!(text_under_band(5_012.0, 6_000.0, &runs, 1280.0).is_none());
+        // Text right of the captured width is not in the picture.
+        assert!(text_under_band(4_000.0, 6_000.0, &runs, 5.0).is_none());
+    }
+
+    #[test]
+    fn net_errors_are_explained() {
+        assert!(explain_net_error("net::ERR_TOO_MANY_REDIRECTS").contains("redirect loop"));
+        assert_eq!(explain_net_error("net::ERR_FOO"), "net::ERR_FOO");
+    }
 }

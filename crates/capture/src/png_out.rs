@@ -58,6 +58,9 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
         let info = reader.info();
         (info.width, info.height)
     };
+    if width == 0 || height == 0 {
+        return Err(bad("the image is empty".into()));
+    }
     let (color, _) = reader.output_color_type();
     let channels = match color {
         png::ColorType::Rgb => 3,
@@ -84,21 +87,31 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
     let mut y = 0u32;
     while let Some(row) = reader.next_row().map_err(|e| bad(e.to_string()))? {
         let px = row.data();
-        for (x, out) in rgb.chunks_exact_mut(3).enumerate() {
-            let p = &px[x * channels..x * channels + channels];
-            let (r, g, b, a) = match channels {
-                4 => (p[0], p[1], p[2], p[3]),
-                3 => (p[0], p[1], p[2], 255),
-                2 => (p[0], p[0], p[0], p[1]),
-                _ => (p[0], p[0], p[0], 255),
-            };
-            // Flatten any transparency onto white, as a viewer would show it.
-            let blend = |c: u8| {
-                ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a)) + 127) / 255) as u8
-            };
-            out.copy_from_slice(&[blend(r), blend(g), blend(b)]);
+        match channels {
+            3 => rgb.copy_from_slice(px),
+            4 => {
+                for (out, p) in rgb.chunks_exact_mut(3).zip(px.chunks_exact(4)) {
+                    if p[3] == 255 {
+                        out.copy_from_slice(&p[..3]);
+                    } else {
+                        // Flatten transparency onto white, as a viewer would show it.
+                        let a = u32::from(p[3]);
+                        for (o, &c) in out.iter_mut().zip(&p[..3]) {
+                            *o = ((u32::from(c) * a + 255 * (255 - a) + 127) / 255) as u8;
+                        }
+                    }
+                }
+            }
+            _ => {
+                for (out, p) in rgb.chunks_exact_mut(3).zip(px.chunks_exact(channels)) {
+                    let a = if channels == 2 { u32::from(p[1]) } else { 255 };
+                    let g = ((u32::from(p[0]) * a + 255 * (255 - a) + 127) / 255) as u8;
+                    out.copy_from_slice(&[g, g, g]);
+                }
+            }
         }
-        let uniform = rgb.chunks_exact(3).all(|p| p == &rgb[..3]);
+        // Slice comparisons are memcmp: fast even in unoptimised builds.
+        let uniform = rgb[3..] == rgb[..rgb.len() - 3];
         let same_as_prev = uniform && prev == rgb;
         match (band_start, same_as_prev) {
             (None, _) if uniform => band_start = Some(y),
@@ -130,6 +143,69 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An RGBA PNG: 12 px wide, rows 0-9 noisy, 10-29 one flat colour, 30-39 noisy;
+    /// pixel (0, 0) fully transparent.
+    fn rgba_png() -> Vec<u8> {
+        let (w, h) = (12u32, 40u32);
+        let mut data = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                if (10..30).contains(&y) {
+                    data.extend_from_slice(&[200, 10, 20, 255]);
+                } else {
+                    data.extend_from_slice(&[
+                        (x * 20) as u8,
+                        (y * 5) as u8,
+                        7,
+                        if x == 0 && y == 0 { 0 } else { 255 },
+                    ]);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header().unwrap().write_image_data(&data).unwrap();
+        out
+    }
+
+    #[test]
+    fn rgba_becomes_rgb_and_flat_bands_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.png");
+        let t = write_rgb_png(&rgba_png(), &path).unwrap();
+        assert_eq!((t.width, t.height), (12, 40));
+        assert_eq!(t.uniform_bands, vec![(10, 30)]);
+        let mut reader = png::Decoder::new(std::fs::File::open(&path).unwrap())
+            .read_info()
+            .unwrap();
+        let info = reader.info();
+        assert_eq!(
+            (info.color_type, info.bit_depth, info.interlaced),
+            (png::ColorType::Rgb, png::BitDepth::Eight, false)
+        );
+        let mut buf = vec![0; reader.output_buffer_size()];
+        reader.next_frame(&mut buf).unwrap();
+        assert_eq!(
+            &buf[..3],
+            &[255, 255, 255],
+            "transparent pixel not flattened onto white"
+        );
+        assert_eq!(&buf[3..6], &[20, 0, 7]);
+        let row = 12 * 3;
+        assert_eq!(&buf[15 * row..15 * row + 3], &[200, 10, 20]);
+    }
+
+    #[test]
+    fn garbage_is_not_a_png() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            write_rgb_png(b"nope", &dir.path().join("x.png")),
+            Err(Error::Image { .. })
+        ));
+    }
 
     #[test]
     fn base64_round_trip() {

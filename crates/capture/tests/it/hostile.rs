@@ -94,11 +94,13 @@ fn fixed_and_sticky_headers_are_painted_once() {
     };
     assert_eq!(rows("c0392b"), 60, "fixed header rows");
     assert_eq!(rows("2980b9"), 40, "sticky bar rows");
-    // The 100vh hero keeps its height: one viewport (the fixed header covers its top 60 px).
-    assert_eq!(rows("f1c40f"), 900 - 60, "100vh hero rows");
+    assert_eq!(rows("16a085"), 30, "fixed footer rows");
+    // The 100vh hero keeps its height: one viewport, under the fixed header (60 px) and footer (30 px).
+    assert_eq!(rows("f1c40f"), 900 - 60 - 30, "100vh hero rows");
     assert_eq!(f.full_height, 900.0 + 40.0 + 4.0 * 1500.0);
     let texts = c.texts();
     assert_eq!(texts.iter().filter(|t| **t == "Fast sidhuvud").count(), 1);
+    assert_eq!(texts.iter().filter(|t| **t == "Fast sidfot").count(), 1);
     assert_in_order(
         &c,
         &[
