@@ -156,7 +156,9 @@ fn synth(dir: &Path, height: u32) {
         }
     }
     if height >= 500 {
-        runs.push(run(&format!("SLUTMARKÖR {height}"), height - 40));
+        let mut end = run(&format!("SLUTMARKÖR {height}"), height - 200);
+        end.x = 720.0;
+        runs.push(end);
     }
     let text = serde_json::to_vec(&runs).unwrap_or_else(|e| die(&format!("text runs: {e}")));
     let text_rel = format!("{PAGE_DIR}/text.json");
