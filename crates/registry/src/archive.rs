@@ -193,6 +193,8 @@ impl Archive {
             let snapshot_sha256 = file_sha256(&dir.join("snapshot.pdf"))?;
             let mut fields = sealed_fields(&record, &snapshot_sha256, &manifest_sha256);
             fields.insert("recovered".into(), Value::Bool(true));
+            // The kill may have come before the record directory was write-protected.
+            set_mode(&dir, 0o555)?;
             self.append_event("record.sealed", fields)?;
             self.recovery.push(format!(
                 "record {id} was sealed but its record.sealed event was missing (interrupted run); appended it"

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -176,16 +177,40 @@ pub fn hash_files(jobs: &[HashJob], threads: usize) -> Vec<HashResult> {
         results.sort_by_key(|r| r.0);
         results.into_iter().map(|r| r.1).collect::<Vec<_>>()
     };
-    if threads == 1 {
+    if threads == 1 || jobs.len() <= 1 {
         return jobs
             .iter()
             .map(|j| hash_file(&j.path, &j.algorithms))
             .collect();
     }
-    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
+    if threads == 0 {
+        return run();
     }
+    match pool(threads) {
+        Some(pool) => pool.install(run),
+        None => run(),
+    }
+}
+
+/// One rayon pool per thread count, built once (an archive verify hashes record after record).
+fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
+    type Pools = Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>;
+    static POOLS: OnceLock<Pools> = OnceLock::new();
+    let mut pools = POOLS
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, p)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Some(p.clone());
+    }
+    let p = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .ok()?,
+    );
+    pools.push((threads, p.clone()));
+    Some(p)
 }
 
 #[cfg(test)]
