@@ -563,6 +563,20 @@ fn record_verify_run(root: &Path, r: &mut VerifyReport) {
 fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     let mut r = VerifyReport::new(path, TargetKind::Pdf);
     r.algorithms = vec!["sha256".into()];
+    let is_pdf_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    let mut magic = [0u8; 5];
+    let has_magic = fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && &magic == b"%PDF-";
+    if !is_pdf_name && !has_magic {
+        return Err(Error::UnknownTarget {
+            path: path.to_path_buf(),
+            reason: "a file that is not a PDF; verify takes an archive, a record directory, a bag or a snapshot PDF".into(),
+        });
+    }
     let archive = match &opts.archive {
         Some(a) => a.clone(),
         None => {

@@ -260,6 +260,21 @@ fn single_pdf_is_found_in_the_journal() {
     )
     .unwrap();
     assert!(!r.is_ok());
+    // Not a PDF at all: cannot verify (exit 2), rather than "changed".
+    let txt = copy.path().join("notes.txt");
+    fs::write(&txt, b"hello").unwrap();
+    let err = registry::verify(
+        &txt,
+        &VerifyOptions {
+            jobs: 1,
+            archive: Some(t.path().to_path_buf()),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, registry::Error::UnknownTarget { .. }),
+        "{err}"
+    );
 }
 
 #[test]
