@@ -44,37 +44,30 @@ impl Captured {
         self.texts().join("\n")
     }
 
-    /// Every tile, decoded, with its top in CSS px.
-    pub fn tiles(&self) -> Vec<(f64, Img)> {
+    /// Every tile with its top in CSS px, decoded one at a time.
+    pub fn tiles(&self) -> impl Iterator<Item = (f64, Img)> + '_ {
         self.page
             .facts
             .tiles
             .iter()
             .map(|t| (t.css_y, Img::load(&self.dir.path().join(&t.file))))
-            .collect()
     }
 
-    /// Number of pixels of exactly `rgb` over all tiles.
+    /// Number of pixels of exactly each of `colours` over all tiles, in one pass.
+    pub fn count_colours(&self, colours: &[[u8; 3]]) -> Vec<usize> {
+        let mut counts = vec![0; colours.len()];
+        for (_, img) in self.tiles() {
+            for p in img.data.chunks_exact(3) {
+                if let Some(i) = colours.iter().position(|c| c == p) {
+                    counts[i] += 1;
+                }
+            }
+        }
+        counts
+    }
+
     pub fn count_colour(&self, rgb: [u8; 3]) -> usize {
-        self.page
-            .facts
-            .tiles
-            .iter()
-            .map(|t| Img::load(&self.dir.path().join(&t.file)).count(rgb))
-            .sum()
-    }
-
-    /// Pixel at document position (CSS px; device scale 1 in these tests).
-    pub fn pixel(&self, x: u32, y: f64) -> [u8; 3] {
-        let t = self
-            .page
-            .facts
-            .tiles
-            .iter()
-            .find(|t| y >= t.css_y && y < t.css_y + t.css_height)
-            .unwrap_or_else(|| panic!("no tile covers y={y}"));
-        let img = Img::load(&self.dir.path().join(&t.file));
-        img.get(x, (y - t.css_y) as u32)
+        self.count_colours(&[rgb])[0]
     }
 }
 
@@ -134,10 +127,6 @@ impl Img {
     pub fn get(&self, x: u32, y: u32) -> [u8; 3] {
         let i = (y as usize * self.width as usize + x as usize) * 3;
         [self.data[i], self.data[i + 1], self.data[i + 2]]
-    }
-
-    pub fn count(&self, rgb: [u8; 3]) -> usize {
-        self.data.chunks_exact(3).filter(|p| *p == rgb).count()
     }
 
     /// Rows whose pixel at column `x` is `rgb`.

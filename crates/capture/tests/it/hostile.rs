@@ -86,12 +86,7 @@ fn fixed_and_sticky_headers_are_painted_once() {
         "expected several tiles, got {}",
         f.tiles.len()
     );
-    let rows = |col: &str| -> usize {
-        c.tiles()
-            .iter()
-            .map(|(_, img)| img.rows_with(5, hex(col)))
-            .sum()
-    };
+    let rows = |col: &str| -> usize { c.tiles().map(|(_, img)| img.rows_with(5, hex(col))).sum() };
     assert_eq!(rows("c0392b"), 60, "fixed header rows");
     assert_eq!(rows("2980b9"), 40, "sticky bar rows");
     assert_eq!(rows("16a085"), 30, "fixed footer rows");

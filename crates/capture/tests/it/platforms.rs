@@ -15,8 +15,8 @@ fn opts(max_height: u32) -> Options {
 
 /// Each solid colour must cover at least `min` pixels of the picture.
 fn assert_colours(c: &crate::common::Captured, colours: &[&str], min: usize) {
-    for col in colours {
-        let n = c.count_colour(hex(col));
+    let rgb: Vec<[u8; 3]> = colours.iter().map(|c| hex(c)).collect();
+    for (col, n) in colours.iter().zip(c.count_colours(&rgb)) {
         assert!(
             n >= min,
             "lazy image #{col} not painted in {}: {n} pixels",
