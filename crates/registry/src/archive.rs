@@ -6,6 +6,7 @@
 //! every file synced and made read-only, then renamed into place in one step;
 //! only then is `record.sealed` appended to the journal.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -66,6 +67,26 @@ impl Staging {
     pub fn capture_dir(&self) -> PathBuf {
         self.dir.join("capture")
     }
+
+    /// SHA-256 of every raw file under `capture/`, keyed as in `record.files`
+    /// (`capture/01-start/tile-001.png`): fill `record.files` with it before
+    /// building the PDF so the cover page can list them; `seal` checks they
+    /// still match.
+    pub fn raw_file_hashes(&self) -> Result<BTreeMap<String, String>> {
+        raw_file_hashes(&self.dir)
+    }
+}
+
+fn raw_file_hashes(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for (rel, path) in list_files(dir)? {
+        if rel.starts_with("capture/") {
+            let (d, _) =
+                hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
+            out.insert(rel, d.into_iter().next().unwrap_or_default());
+        }
+    }
+    Ok(out)
 }
 
 /// What sealing produced.
@@ -275,21 +296,19 @@ impl Archive {
                 });
             }
         }
-        // Raw files: hash and sync.
-        record.files.clear();
-        for (rel, path) in list_files(&dir)? {
-            if !rel.starts_with("capture/") {
-                continue;
-            }
-            let (digests, _) =
-                hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
+        // Raw files: hash and sync. If the caller filled record.files already
+        // (for the cover page), the files must not have changed since.
+        let files = raw_file_hashes(&dir)?;
+        for rel in files.keys() {
+            let path = dir.join(rel);
             File::open(&path)
                 .and_then(|f| f.sync_all())
                 .map_err(Error::io("sync", &path))?;
-            record
-                .files
-                .insert(rel, digests.into_iter().next().unwrap_or_default());
         }
+        if !record.files.is_empty() && record.files != files {
+            return Err(Error::RawFilesChanged(id));
+        }
+        record.files = files;
         record.diarienummer.clear();
         let snapshot_sha256 = sha256_hex(pdf);
         write_synced(&dir.join("snapshot.pdf"), pdf)?;

@@ -32,6 +32,9 @@ pub enum Error {
         "record {0} already exists in the archive; records are written once and never replaced"
     )]
     AlreadySealed(String),
+    /// A raw file changed between filling `record.files` and sealing.
+    #[error("raw files of {0} changed after their hashes were taken for the cover page; capture the record again")]
+    RawFilesChanged(String),
     /// No sealed record with this id.
     #[error("no sealed record {0} in the archive; list records with `ogonblick verify` or look under the archive directory")]
     NoSuchRecord(String),

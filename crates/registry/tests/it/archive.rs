@@ -398,3 +398,25 @@ fn delivery_plan_lists_the_period() {
     );
     assert!(csv.contains("KS 2026/123;Ögonblicksbild av Facebooksidan Gislaveds kommun, 2026 H1;upprättad;Kommunledningsförvaltningen, Kommunstyrelsen;"), "{csv}");
 }
+
+#[test]
+fn raw_files_hashed_for_the_cover_page_must_not_change_before_sealing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = Archive::open(tmp.path()).unwrap();
+    let staging = archive.stage("2026-H1/facebook-kommun").unwrap();
+    fs::write(staging.capture_dir().join("tile.png"), b"before").unwrap();
+    let mut record = sample_record(
+        "2026-H1/facebook-kommun",
+        Some("2026-H1"),
+        RecordKind::Halvar,
+    );
+    record.files = staging.raw_file_hashes().unwrap();
+    assert_eq!(
+        record.files.keys().collect::<Vec<_>>(),
+        ["capture/tile.png"]
+    );
+    fs::write(staging.capture_dir().join("tile.png"), b"after").unwrap();
+    let err = archive.seal(staging, &mut record, b"%PDF").unwrap_err();
+    assert!(matches!(err, Error::RawFilesChanged(_)), "{err}");
+    assert!(!archive.is_sealed("2026-H1/facebook-kommun"));
+}
