@@ -283,85 +283,8 @@ impl Archive {
             )));
         }
         let final_dir = self.record_dir(&id);
-        if final_dir.exists() {
-            return Err(Error::AlreadySealed(id));
-        }
-        let dir = staging.dir.clone();
-        for name in ["snapshot.pdf", "record.json", MANIFEST] {
-            if dir.join(name).exists() {
-                return Err(Error::Io {
-                    action: "seal (the capture must not write this file itself)",
-                    path: dir.join(name),
-                    source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
-                });
-            }
-        }
-        // Raw files: hash and sync. If the caller filled record.files already
-        // (for the cover page), the files must not have changed since.
-        let files = raw_file_hashes(&dir)?;
-        for rel in files.keys() {
-            let path = dir.join(rel);
-            File::open(&path)
-                .and_then(|f| f.sync_all())
-                .map_err(Error::io("sync", &path))?;
-        }
-        if !record.files.is_empty() && record.files != files {
-            return Err(Error::RawFilesChanged(id));
-        }
-        record.files = files;
-        record.diarienummer.clear();
-        let snapshot_sha256 = sha256_hex(pdf);
-        write_synced(&dir.join("snapshot.pdf"), pdf)?;
-        let mut json = serde_json::to_vec_pretty(record).map_err(|source| Error::Json {
-            what: "record.json",
-            source,
-        })?;
-        json.push(b'\n');
-        write_synced(&dir.join("record.json"), &json)?;
-        // Manifest over every file but itself, sorted.
-        let mut manifest = String::new();
-        for (rel, path) in list_files(&dir)? {
-            if rel == MANIFEST {
-                continue;
-            }
-            let digest = if rel == "snapshot.pdf" {
-                snapshot_sha256.clone()
-            } else if let Some(d) = record.files.get(&rel) {
-                d.clone()
-            } else {
-                let (d, _) =
-                    hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
-                d.into_iter().next().unwrap_or_default()
-            };
-            manifest.push_str(&format!("{digest}  {rel}\n"));
-        }
-        let manifest_sha256 = sha256_hex(manifest.as_bytes());
-        write_synced(&dir.join(MANIFEST), manifest.as_bytes())?;
-        // Read-only: files, then sub-directories (the top one after the rename,
-        // since moving a directory to a new parent needs write access to it).
-        for entry in WalkDir::new(&dir).contents_first(true) {
-            let entry = entry.map_err(|e| Error::io("walk", &dir)(e.into()))?;
-            let path = entry.path();
-            if entry.file_type().is_file() {
-                set_mode(path, 0o444)?;
-            } else if entry.file_type().is_dir() && path != dir {
-                sync_dir(path)?;
-                set_mode(path, 0o555)?;
-            }
-        }
-        sync_dir(&dir)?;
-        let parent = final_dir.parent().unwrap_or(&self.root).to_path_buf();
-        fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
-        if final_dir.exists() {
-            return Err(Error::AlreadySealed(id));
-        }
-        fs::rename(&dir, &final_dir).map_err(Error::io(
-            "move the sealed record into place at",
-            &final_dir,
-        ))?;
-        set_mode(&final_dir, 0o555)?;
-        sync_dir(&final_dir)?;
-        sync_dir(&parent)?;
+        let (snapshot_sha256, manifest_sha256) =
+            seal_into(&staging.dir, &final_dir, &id, record, pdf)?;
         sync_dir(&self.root)?;
         let fields = sealed_fields(record, &snapshot_sha256, &manifest_sha256);
         let entry = self.append_event("record.sealed", fields)?;
@@ -473,6 +396,122 @@ impl Archive {
         f.insert("diarienummer".into(), dnr.trim().into());
         self.append_event("dnr.assigned", f)
     }
+}
+
+/// The sealing steps shared by the archive and `ogonblick capture --out`:
+/// hash raw files, write snapshot.pdf, record.json and the manifest, sync,
+/// write-protect, rename to `final_dir` (never over an existing one).
+/// Returns the SHA-256 of snapshot.pdf and of manifest-sha256.txt.
+fn seal_into(
+    dir: &Path,
+    final_dir: &Path,
+    id: &str,
+    record: &mut Record,
+    pdf: &[u8],
+) -> Result<(String, String)> {
+    if final_dir.exists() {
+        return Err(Error::AlreadySealed(id.to_string()));
+    }
+    let dir = dir.to_path_buf();
+    for name in ["snapshot.pdf", "record.json", MANIFEST] {
+        if dir.join(name).exists() {
+            return Err(Error::Io {
+                action: "seal (the capture must not write this file itself)",
+                path: dir.join(name),
+                source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+            });
+        }
+    }
+    // Raw files: hash and sync. If the caller filled record.files already
+    // (for the cover page), the files must not have changed since.
+    let files = raw_file_hashes(&dir)?;
+    for rel in files.keys() {
+        let path = dir.join(rel);
+        File::open(&path)
+            .and_then(|f| f.sync_all())
+            .map_err(Error::io("sync", &path))?;
+    }
+    if !record.files.is_empty() && record.files != files {
+        return Err(Error::RawFilesChanged(id.to_string()));
+    }
+    record.files = files;
+    record.diarienummer.clear();
+    let snapshot_sha256 = sha256_hex(pdf);
+    write_synced(&dir.join("snapshot.pdf"), pdf)?;
+    let mut json = serde_json::to_vec_pretty(record).map_err(|source| Error::Json {
+        what: "record.json",
+        source,
+    })?;
+    json.push(b'\n');
+    write_synced(&dir.join("record.json"), &json)?;
+    // Manifest over every file but itself, sorted.
+    let mut manifest = String::new();
+    for (rel, path) in list_files(&dir)? {
+        if rel == MANIFEST {
+            continue;
+        }
+        let digest = if rel == "snapshot.pdf" {
+            snapshot_sha256.clone()
+        } else if let Some(d) = record.files.get(&rel) {
+            d.clone()
+        } else {
+            let (d, _) =
+                hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
+            d.into_iter().next().unwrap_or_default()
+        };
+        manifest.push_str(&format!("{digest}  {rel}\n"));
+    }
+    let manifest_sha256 = sha256_hex(manifest.as_bytes());
+    write_synced(&dir.join(MANIFEST), manifest.as_bytes())?;
+    // Read-only: files, then sub-directories (the top one after the rename,
+    // since moving a directory to a new parent needs write access to it).
+    for entry in WalkDir::new(&dir).contents_first(true) {
+        let entry = entry.map_err(|e| Error::io("walk", &dir)(e.into()))?;
+        let path = entry.path();
+        if entry.file_type().is_file() {
+            set_mode(path, 0o444)?;
+        } else if entry.file_type().is_dir() && path != dir {
+            sync_dir(path)?;
+            set_mode(path, 0o555)?;
+        }
+    }
+    sync_dir(&dir)?;
+    let parent = match final_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
+    if final_dir.exists() {
+        return Err(Error::AlreadySealed(id.to_string()));
+    }
+    fs::rename(&dir, final_dir)
+        .map_err(Error::io("move the sealed record into place at", final_dir))?;
+    set_mode(final_dir, 0o555)?;
+    sync_dir(final_dir)?;
+    sync_dir(&parent)?;
+    Ok((snapshot_sha256, manifest_sha256))
+}
+
+/// Seals a record directory outside any archive (`ogonblick capture URL --out DIR`):
+/// the same files, hashes, syncing and write protection as [`Archive::seal`],
+/// renamed from `staging_dir` to `out` (which must not exist), but no journal.
+/// `journal_seq` of the result is 0. `staging_dir` must be on the same file
+/// system as `out`, e.g. a temporary directory beside it.
+pub fn seal_standalone(
+    staging_dir: &Path,
+    out: &Path,
+    record: &mut Record,
+    pdf: &[u8],
+) -> Result<Sealed> {
+    let id = record.record_id.clone();
+    let (snapshot_sha256, manifest_sha256) = seal_into(staging_dir, out, &id, record, pdf)?;
+    Ok(Sealed {
+        record_id: id,
+        dir: out.to_path_buf(),
+        snapshot_sha256,
+        manifest_sha256,
+        journal_seq: 0,
+    })
 }
 
 fn sealed_fields(

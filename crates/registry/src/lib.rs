@@ -18,7 +18,7 @@ pub mod publish;
 pub mod register;
 pub mod verify;
 
-pub use archive::{Archive, Sealed, Staging};
+pub use archive::{seal_standalone, Archive, Sealed, Staging};
 pub use bagit::{write_bag, BagInfo, BagSummary, PayloadItem, PayloadSource};
 pub use delivery::{forteckning_csv, CsvRow, PlannedFile, PlannedRecord};
 pub use error::{Error, Result};

@@ -420,3 +420,30 @@ fn raw_files_hashed_for_the_cover_page_must_not_change_before_sealing() {
     assert!(matches!(err, Error::RawFilesChanged(_)), "{err}");
     assert!(!archive.is_sealed("2026-H1/facebook-kommun"));
 }
+
+#[test]
+fn standalone_record_directory_without_an_archive() {
+    tool("sha256sum", "coreutils");
+    let tmp = tempfile::tempdir().unwrap();
+    let staging = tmp.path().join(".ut-staging");
+    fs::create_dir_all(staging.join("capture/01-start")).unwrap();
+    fs::write(staging.join("capture/01-start/tile-001.png"), b"png").unwrap();
+    let out = tmp.path().join("ut");
+    let mut record = sample_record("manuell/ut", None, RecordKind::Manuell);
+    let sealed = registry::seal_standalone(&staging, &out, &mut record, b"%PDF-1.4 x").unwrap();
+    assert_eq!(sealed.journal_seq, 0);
+    assert!(!staging.exists());
+    let r = registry::verify(&out, &registry::VerifyOptions::default()).unwrap();
+    assert_eq!(r.kind, registry::TargetKind::Record);
+    assert!(r.is_ok() && r.ok == 3, "{r:?}");
+    let o = Command::new("sha256sum")
+        .args(["-c", "manifest-sha256.txt"])
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    // Never over an existing directory.
+    fs::create_dir_all(staging.join("capture")).unwrap();
+    let err = registry::seal_standalone(&staging, &out, &mut record, b"%PDF-1.4 y").unwrap_err();
+    assert!(matches!(err, Error::AlreadySealed(_)), "{err}");
+}
