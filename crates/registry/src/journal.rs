@@ -194,6 +194,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn random_bytes_never_panic() {
+        let mut s: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let alphabet = b"{}[]\":,0123456789abcdef\n\\seqatpreventZ-T.";
+        for _ in 0..2000 {
+            let len = (next() % 300) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 4 == 0 {
+                        r as u8
+                    } else {
+                        alphabet[(r >> 8) as usize % alphabet.len()]
+                    }
+                })
+                .collect();
+            let c = check_chain(&bytes);
+            assert!(c.entries.len() <= bytes.iter().filter(|&&b| b == b'\n').count());
+        }
+    }
+
+    #[test]
     fn chain_round_trip_and_break() {
         let at = Utc::now();
         let mut f = Map::new();

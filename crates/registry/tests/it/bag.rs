@@ -249,3 +249,51 @@ fn symlinks_in_a_bag_are_refused() {
         r.problems
     );
 }
+
+#[test]
+fn random_tag_files_never_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = tmp.path().join("bag");
+    fs::create_dir_all(bag.join("data")).unwrap();
+    fs::write(bag.join("data/a.txt"), b"a").unwrap();
+    let mut s: u64 = 0xDEAD_BEEF_1234_5678;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    let alphabet = b"0123456789abcdef  \t\r\n*./%~\\data/a.txt:BagIt-Version Tag-File-Character-Encoding UTF-8 1.0 Payload-Oxum";
+    let mut noise = |n: u64| -> Vec<u8> {
+        (0..(next() % n))
+            .map(|_| {
+                let r = next();
+                if r % 5 == 0 {
+                    r as u8
+                } else {
+                    alphabet[(r >> 8) as usize % alphabet.len()]
+                }
+            })
+            .collect()
+    };
+    for i in 0..300 {
+        let bagit = if i % 2 == 0 {
+            b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec()
+        } else {
+            noise(80)
+        };
+        fs::write(bag.join("bagit.txt"), bagit).unwrap();
+        fs::write(bag.join("bag-info.txt"), noise(120)).unwrap();
+        fs::write(bag.join("manifest-sha256.txt"), noise(200)).unwrap();
+        fs::write(bag.join("fetch.txt"), noise(100)).unwrap();
+        let r = registry::verify(
+            &bag,
+            &VerifyOptions {
+                jobs: 1,
+                archive: None,
+            },
+        )
+        .unwrap();
+        assert!(!r.is_ok() || r.ok > 0);
+    }
+}
