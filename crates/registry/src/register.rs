@@ -628,14 +628,19 @@ impl Cx<'_> {
         }
         let admins_item = t.like.get("administrators").and_then(Item::span);
         let administrators = self.string_list(t, "administrators");
-        let n_admins = administrators.as_ref().map_or(0, Vec::len);
+        let n_admins = administrators.as_ref().map_or(0, |a| {
+            a.iter()
+                .map(|(name, _)| name.trim().to_lowercase())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        });
         if n_admins < 2 {
             let span = admins_item.or(t.span.clone());
             self.warning(
                 span,
                 Some("administrators"),
                 format!(
-                    "{n_admins} administrator(s); the policy asks for at least two per account"
+                    "{n_admins} distinct administrator(s); the policy asks for at least two per account"
                 ),
             );
         }

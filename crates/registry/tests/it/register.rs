@@ -174,3 +174,21 @@ fn not_utf8_is_an_error_with_a_line() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_same_administrator_twice_counts_once() {
+    let text = std::fs::read_to_string(fixtures().join("good.toml"))
+        .unwrap()
+        .replace(
+            "administrators = [\"Anna Andersson\", \"Bo Berg\"]",
+            "administrators = [\"Anna Andersson\", \"anna andersson \"]",
+        );
+    let (_, warnings) = registry::parse(&text, Path::new("accounts.toml")).unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.field.as_deref() == Some("administrators")
+                && w.account.as_deref() == Some("facebook-kommun")),
+        "{warnings:?}"
+    );
+}
