@@ -46,7 +46,7 @@ const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sa
 h1{font-size:1.6rem;margin:0 0 .3rem}p.meta{color:#444;margin:.2rem 0 1.2rem}\
 table{border-collapse:collapse;width:100%;font-size:.92rem}caption{text-align:left;font-weight:600;font-size:1.1rem;padding:.4rem 0}\
 th,td{border:1px solid #999;padding:.45rem .5rem;vertical-align:top;text-align:left}thead th{background:#e8eef4}\
-tbody th{font-weight:600}a{color:#0b4f8a}a:focus{outline:3px solid #f5a623}\
+tbody th{font-weight:600}td.d{white-space:nowrap}a{color:#0b4f8a}a:focus{outline:3px solid #f5a623}\
 @media print{a{color:#000}}";
 
 fn rows(accounts: &[&Account]) -> String {
@@ -61,7 +61,7 @@ fn rows(accounts: &[&Account]) -> String {
             contacts.push_str(&format!("<br>Ersättare: {}", contact(d)));
         }
         s.push_str(&format!(
-            "<tr><td>{}</td><th scope=\"row\">{}<br>{}</th><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><th scope=\"row\">{}<br>{}</th><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"d\">{}</td><td class=\"d\">{}</td></tr>\n",
             escape(a.platform.display_sv()),
             escape(&a.name),
             links,
