@@ -418,6 +418,14 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             f.path = format!("{id}/{}", f.path);
             r.files.push(f);
         }
+        if let Ok(rec) = crate::archive::read_record(dir) {
+            if rec.record_id != *id {
+                r.problems.push(format!(
+                    "{id}: record.json names itself `{}`: the directory was moved or renamed",
+                    rec.record_id
+                ));
+            }
+        }
         match sealed.get(id.as_str()) {
             None => r.problems.push(format!(
                 "{id}: no record.sealed event in the journal for this record"

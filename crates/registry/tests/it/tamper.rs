@@ -289,3 +289,25 @@ fn single_record_directory() {
     let r = registry::verify(&dir, &VerifyOptions::default()).unwrap();
     assert_eq!(status_of(&r, "record.json"), Some(FileStatus::Changed));
 }
+
+#[test]
+fn moved_record_directory() {
+    let t = archive_with_records();
+    fs::create_dir_all(t.path().join("2025-H2")).unwrap();
+    fs::rename(t.path().join(REC), t.path().join("2025-H2/facebook-kommun")).unwrap();
+    let r = verify(t.path());
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.starts_with("2025-H2/facebook-kommun: record.json names itself")),
+        "{:?}",
+        r.problems
+    );
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.starts_with("2026-H1/facebook-kommun: sealed on journal line")),
+        "{:?}",
+        r.problems
+    );
+}
