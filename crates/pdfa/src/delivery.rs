@@ -43,7 +43,7 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
             label,
         );
         c.space(8.0);
-        let widths = [24.0, 86.0, 70.0, 180.0, 58.0, 140.0, 203.0];
+        let widths = [24.0, 60.0, 76.0, 190.0, 58.0, 150.0, 203.0];
         let header: Vec<String> = [
             "Nr",
             "Datum",
@@ -67,7 +67,10 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
             };
             let cells = vec![
                 (i + 1).to_string(),
-                local(r.captured),
+                r.captured
+                    .with_timezone(&chrono_tz::Europe::Stockholm)
+                    .format("%Y-%m-%d")
+                    .to_string(),
                 dnr,
                 format!("{} ({})", r.description, r.record_id),
                 r.handling.clone(),

@@ -118,6 +118,7 @@ fn delivery() -> Vec<u8> {
 fn assert_preflight(name: &str, bytes: &[u8]) {
     let dir = tempdir();
     let path = write(dir.path(), name, bytes);
+    let _ = std::fs::copy(&path, format!("/tmp/pdfa-{name}"));
     let (valid, out) = preflight(&path);
     assert!(valid, "Preflight rejects {name}:\n{out}");
 }
@@ -305,6 +306,28 @@ fn pdftotext_recovers_every_script() {
         "Diarienummer:",
     ] {
         assert!(text.contains(want), "pdftotext lost `{want}`:\n{text}");
+    }
+}
+
+#[test]
+fn cover_keeps_text_its_font_lacks() {
+    // DejaVu Sans has no Chinese or emoji: the cover draws a stand-in glyph but the text survives.
+    let mut f = facts("01-start", "https://example.org/", 64, &[48]);
+    f.title = "市政府网站 🎉 مرحبا".into();
+    f.summary.headings = vec!["新闻 · Nyheter".into()];
+    let rec = record(vec![f], false);
+    let pdf = build_record(&rec, &[], Flavour::A2u, vec![]);
+    let report = check(&pdf, None).expect("readable");
+    assert!(report.is_conformant(), "{:#?}", report.failures);
+    let dir = tempdir();
+    let path = write(dir.path(), "doc.pdf", &pdf);
+    let text = stdout(&run(
+        "pdftotext",
+        &["-f", "1", "-l", "1", path.to_str().expect("utf-8"), "-"],
+        "poppler-utils",
+    ));
+    for want in ["市政府网站 🎉", "新闻 · Nyheter"] {
+        assert!(text.contains(want), "cover lost `{want}`:\n{text}");
     }
 }
 
