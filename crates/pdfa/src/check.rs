@@ -91,7 +91,7 @@ rules! {
     Metadata => "6.7.2", "6.6.2.1";
     InfoXmp => "6.7.3", "6.6.3";
     XmpHeader => "6.7.5", "6.6.2.1";
-    Extension => "6.7.8", "6.6.2.3.1";
+    Extension => "6.7.8", "6.6.2.3";
     XmpValid => "6.7.9", "6.6.2.1";
     Identification => "6.7.11", "6.6.4";
     Forms => "6.9", "6.4.1";
@@ -636,7 +636,7 @@ fn metadata(
         cx.fail(Rule::XmpHeader, "the XMP packet has no <?xpacket begin=…?> header", "wrap the XMP in <?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?> … <?xpacket end=\"w\"?>");
     } else if let Some(end) = trimmed.find("?>") {
         let pi = &trimmed[..end];
-        if cx.part == 1 && (pi.contains("bytes=") || pi.contains("encoding=")) {
+        if pi.contains("bytes=") || pi.contains("encoding=") {
             cx.fail(
                 Rule::XmpHeader,
                 "the xpacket header has a bytes or encoding attribute",
@@ -1300,8 +1300,13 @@ fn annotation_rules(cx: &mut Ctx, d: &Dictionary) {
     }
     if sub != b"Popup" {
         let flags = cx.number(d, b"F").unwrap_or(0.0) as i64;
-        if flags & 4 == 0 || flags & (1 | 2 | 32) != 0 {
-            cx.fail(Rule::AnnotFlags, format!("an annotation has flags {flags}: Print must be set, Hidden, Invisible and NoView not"), "set the annotation flags to 4 (Print)");
+        let forbidden = if cx.part == 1 {
+            1 | 2 | 32
+        } else {
+            1 | 2 | 32 | 256
+        };
+        if flags & 4 == 0 || flags & forbidden != 0 {
+            cx.fail(Rule::AnnotFlags, format!("an annotation has flags {flags}: Print must be set, Hidden, Invisible, NoView and ToggleNoView not"), "set the annotation flags to 4 (Print)");
         }
     }
     if cx.part == 1 && cx.number(d, b"CA").is_some_and(|v| (v - 1.0).abs() > 1e-6) {

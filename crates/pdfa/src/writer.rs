@@ -314,8 +314,9 @@ fn is_rtl(run: &model::TextRun) -> bool {
 
 /// PDF points per CSS px at device scale 1: 96 dpi.
 const PT_PER_CSS_PX: f64 = 0.75;
-/// The PDF/A implementation limit on page size, in units.
+/// The PDF/A implementation limits on page size, in units.
 const MAX_PAGE: f64 = 14_400.0;
+const MIN_PAGE: f64 = 3.0;
 
 /// One tile placed in the page's full picture.
 struct Placed {
@@ -422,7 +423,8 @@ fn screenshot_pages(
     let page_px = ((f64::from(width_px) * std::f64::consts::SQRT_2).round() as u64).max(1);
     let pt_per_px = (PT_PER_CSS_PX / scale)
         .min(MAX_PAGE / f64::from(width_px))
-        .min(MAX_PAGE / page_px as f64);
+        .min(MAX_PAGE / page_px as f64)
+        .max(MIN_PAGE / f64::from(width_px));
     let width_pt = f64::from(width_px) * pt_per_px;
 
     // Image XObjects, shared by every page they overlap.
@@ -475,7 +477,8 @@ fn screenshot_pages(
     let css_to_px = scale;
     let mut shots = Vec::new();
     for &(start, end) in &cuts {
-        let height_pt = (end - start) as f64 * pt_per_px;
+        // A sliver that could not join the page before it still gets the minimum page height.
+        let height_pt = ((end - start) as f64 * pt_per_px).max(MIN_PAGE);
         let mut content = String::new();
         let mut xobjects = Dictionary::new();
         for (i, p) in placed.iter().enumerate() {

@@ -61,6 +61,45 @@ fn our_own_documents_pass_and_claim_their_flavour() {
 }
 
 #[test]
+fn odd_tile_shapes_still_conform() {
+    // A 1 × 1 px page, and a page whose last slice is a 1 px sliver.
+    for (width, heights) in [
+        (1u32, vec![1u32]),
+        (100, vec![100, 41, 1]),
+        (3000, vec![10]),
+    ] {
+        let rec = record(
+            vec![facts("01-start", "https://example.org/", width, &heights)],
+            false,
+        );
+        let mut y = 0;
+        let tiles = heights
+            .iter()
+            .map(|&h| {
+                y += h;
+                rgb_tile(1, width, y - h, h)
+            })
+            .collect();
+        let doc = Document {
+            record: &rec,
+            pages: vec![PageInput {
+                facts: &rec.pages[0],
+                tiles,
+                text_runs: &[],
+            }],
+            attachments: vec![],
+        };
+        let pdf = build(&doc, &Options::default()).expect("build");
+        let report = check(&pdf, None).expect("readable");
+        assert!(
+            report.is_conformant(),
+            "{width} × {heights:?}: {:#?}",
+            report.failures
+        );
+    }
+}
+
+#[test]
 fn a_file_checked_as_another_flavour_fails_identification() {
     assert_fails(&tiny(Flavour::A1b), Some(Flavour::A2u), "ISO 19005-2 6.6.4");
     assert_fails(&tiny(Flavour::A2b), Some(Flavour::A1b), "ISO 19005-1 6.1.2");

@@ -16,7 +16,7 @@ pub fn pixel(seed: u32, x: u32, y: u32) -> [u8; 3] {
     [
         (x.wrapping_mul(7) ^ seed) as u8,
         ((y % 251) * 37 % 251) as u8,
-        ((y / 251) as u8).wrapping_add((x / 256) as u8 * 40),
+        ((y / 251) as u8).wrapping_add(((x / 256) as u8).wrapping_mul(40)),
     ]
 }
 
