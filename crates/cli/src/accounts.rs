@@ -44,7 +44,8 @@ pub fn main(args: Args) -> CmdResult {
     }
 }
 
-/// Loads the register, printing every diagnostic to stderr; errors become an `Err` (exit 2).
+/// Loads the register, printing warnings to stderr; errors become an `Err` (exit 2)
+/// whose message lists every diagnostic.
 pub fn load_register(path: &Path) -> anyhow::Result<(Register, Vec<Diagnostic>)> {
     match registry::load(path) {
         Ok((register, warnings)) => {
@@ -53,14 +54,8 @@ pub fn load_register(path: &Path) -> anyhow::Result<(Register, Vec<Diagnostic>)>
             }
             Ok((register, warnings))
         }
-        Err(err) => {
-            if let registry::Error::Register { diagnostics, .. } = &err {
-                for d in diagnostics {
-                    eprintln!("{d}");
-                }
-            }
-            Err(err.into())
-        }
+        // The error's message lists every diagnostic; main prints it.
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -77,16 +72,8 @@ fn check(path: &Path, json: bool) -> CmdResult {
     }
     let (register, warnings) = match result {
         Ok(r) => r,
-        Err(err) => {
-            if !json {
-                if let registry::Error::Register { diagnostics, .. } = &err {
-                    for d in diagnostics {
-                        eprintln!("{d}");
-                    }
-                }
-            }
-            return Err(err.into());
-        }
+        // The error's message lists every diagnostic; main prints it.
+        Err(err) => return Err(err.into()),
     };
     if !json {
         for w in &warnings {

@@ -10,8 +10,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong in the registry crate.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The register has errors; every one of them is in `diagnostics`.
-    #[error("{} has {} error(s); fix them and run `ogonblick accounts check` again", path.display(), diagnostics.iter().filter(|d| d.is_error()).count())]
+    /// The register has errors; every one of them is in `diagnostics`, and
+    /// the message lists them all (one `file:line:column: ...` per line), so
+    /// whoever prints the error shows where to fix the register.
+    #[error(
+        "{} has {} error(s):\n{}\nfix them and run `ogonblick accounts check` again",
+        path.display(),
+        diagnostics.iter().filter(|d| d.is_error()).count(),
+        diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    )]
     Register {
         path: PathBuf,
         diagnostics: Vec<Diagnostic>,
