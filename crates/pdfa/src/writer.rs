@@ -393,7 +393,9 @@ fn screenshot_pages(
     } else {
         1.0
     };
-    let mut placed = Vec::new();
+    let mut placed: Vec<Placed> = Vec::new();
+    // Bottom of the picture so far: a tile may overlap the ones above it, never leave a gap.
+    let mut bottom = 0u64;
     for (index, (bytes, tile)) in page.tiles.iter().zip(&facts.tiles).enumerate() {
         let image = image::load(bytes).map_err(|source| Error::Png {
             page: facts.label.clone(),
@@ -401,10 +403,11 @@ fn screenshot_pages(
             source,
         })?;
         let top = if tile.css_y.is_finite() && tile.css_y > 0.0 {
-            (tile.css_y * scale).round() as u64
+            ((tile.css_y * scale).round() as u64).min(bottom)
         } else {
             0
         };
+        bottom = bottom.max(top + u64::from(image.height));
         placed.push(Placed { image, top });
     }
     let width_px = placed
@@ -520,7 +523,8 @@ fn screenshot_pages(
             if n == 0 {
                 continue;
             }
-            let x = run.x * css_to_px * pt_per_px;
+            // Kept on the page: PDF/A-1 numbers stay within ±32 767.
+            let x = (run.x * css_to_px * pt_per_px).clamp(0.0, (width_pt - 1.0).max(0.0));
             let top = (run.y * css_to_px - start as f64) * pt_per_px;
             let h = (run.height * css_to_px * pt_per_px).clamp(1.0, 1000.0);
             let w = run.width * css_to_px * pt_per_px;

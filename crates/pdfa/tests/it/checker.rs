@@ -277,6 +277,50 @@ fn notdef_glyphs_are_caught_in_part_2() {
     assert_fails(&bytes, None, "ISO 19005-2 6.2.11.8");
 }
 
+#[test]
+fn associated_file_keys_are_checked() {
+    let rec = record(
+        vec![facts("01-start", "https://example.org/", 64, &[48])],
+        false,
+    );
+    let doc = Document {
+        record: &rec,
+        pages: vec![PageInput {
+            facts: &rec.pages[0],
+            tiles: vec![rgb_tile(3, 64, 0, 48)],
+            text_runs: &[],
+        }],
+        attachments: vec![pdfa::Attachment {
+            name: "record.json".into(),
+            bytes: b"{}".to_vec(),
+            mime: "application/json".into(),
+            description: "record".into(),
+            relationship: pdfa::AfRelationship::Data,
+        }],
+    };
+    let three = build(
+        &doc,
+        &Options {
+            flavour: Flavour::A3b,
+        },
+    )
+    .expect("build");
+    assert!(check(&three, None).expect("readable").is_conformant());
+    // Without /AFRelationship, and without the catalog's /AF: both break ISO 19005-3 6.8.
+    let mut broken = lopdf::Document::load_mem(&three).expect("loads");
+    for obj in broken.objects.values_mut() {
+        if let Ok(d) = obj.as_dict_mut() {
+            d.remove(b"AFRelationship");
+        }
+    }
+    broken.catalog_mut().expect("catalog").remove(b"AF");
+    let mut bytes = Vec::new();
+    broken.save_to(&mut bytes).expect("save");
+    assert_fails(&bytes, None, "ISO 19005-3 6.8");
+    // The same attachments are not allowed in PDF/A-1.
+    assert_fails(&three, Some(Flavour::A1b), "ISO 19005-1 6.1.11");
+}
+
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
 
