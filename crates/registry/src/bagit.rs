@@ -328,8 +328,12 @@ pub struct BagCheck {
 struct Manifest {
     alg: Algorithm,
     name: String,
-    /// normalised path → (checksum, line).
+    /// path as listed (after `./`, `*` and percent decoding) → (checksum, line).
     entries: BTreeMap<String, (String, usize)>,
+    /// NFC form → first path listed with it.
+    by_nfc: HashMap<String, String>,
+    /// NFC + lower-case form → first path listed with it.
+    by_folded: HashMap<String, String>,
 }
 
 /// Validates a bag: complete and valid (RFC 8493 §3).
@@ -371,6 +375,7 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
     // Every file in the bag, without following symlinks.
     let mut on_disk: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut nfc_index: HashMap<String, Vec<String>> = HashMap::new();
+    let mut folded_index: HashMap<String, String> = HashMap::new();
     for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -387,10 +392,11 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             continue;
         }
         if entry.file_type().is_file() {
-            nfc_index
-                .entry(rel.nfc().collect())
-                .or_default()
-                .push(rel.clone());
+            let nfc: String = rel.nfc().collect();
+            folded_index
+                .entry(nfc.to_lowercase())
+                .or_insert_with(|| rel.clone());
+            nfc_index.entry(nfc).or_default().push(rel.clone());
             on_disk.insert(rel, entry.path().to_path_buf());
         }
     }
@@ -545,7 +551,7 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
                 }
                 None => {
                     let base = path.rsplit('/').next().unwrap_or(path);
-                    if let Some(other) = case_variant(path, &on_disk) {
+                    if let Some(other) = case_variant(path, &folded_index) {
                         c.warnings.push(format!(
                             "{}: `{path}` and `{other}` differ only in letter case; on Windows and macOS they are the same file (checked against `{other}`)",
                             m.name
@@ -577,12 +583,10 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
     for rel in on_disk.keys().filter(|k| k.starts_with("data/")) {
         let nfc: String = rel.nfc().collect();
         for m in &payload_manifests {
+            let folded = nfc.to_lowercase();
             let listed = m.entries.contains_key(rel)
-                || m.entries.keys().any(|k| k.nfc().collect::<String>() == nfc);
-            let listed = listed
-                || m.entries
-                    .keys()
-                    .any(|k| k.to_lowercase() == rel.to_lowercase());
+                || m.by_nfc.contains_key(&nfc)
+                || m.by_folded.contains_key(&folded);
             if !listed {
                 c.files.push(FileCheck {
                     path: rel.clone(),
@@ -686,9 +690,10 @@ fn resolve(
     nfc_index.get(nfc).and_then(|v| v.first()).cloned()
 }
 
-fn case_variant(path: &str, on_disk: &BTreeMap<String, PathBuf>) -> Option<String> {
-    let lower = path.to_lowercase();
-    on_disk.keys().find(|k| k.to_lowercase() == lower).cloned()
+fn case_variant(path: &str, folded_index: &HashMap<String, String>) -> Option<String> {
+    folded_index
+        .get(&path.nfc().collect::<String>().to_lowercase())
+        .cloned()
 }
 
 fn is_os_junk(base: &str) -> bool {
@@ -762,6 +767,8 @@ fn parse_manifest(
         alg,
         name: name.to_string(),
         entries: BTreeMap::new(),
+        by_nfc: HashMap::new(),
+        by_folded: HashMap::new(),
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.split('\n').enumerate() {
@@ -831,21 +838,16 @@ fn parse_manifest(
             }
             None => {
                 let nfc: String = path.nfc().collect();
-                if let Some(other) = m
-                    .entries
-                    .keys()
-                    .find(|k| k.nfc().collect::<String>() == nfc)
-                {
+                let folded = nfc.to_lowercase();
+                if let Some(other) = m.by_nfc.get(&nfc) {
                     c.warnings.push(format!("{name} line {lineno}: `{path}` and `{other}` are the same name in different Unicode normalisation"));
-                } else if let Some(other) = m
-                    .entries
-                    .keys()
-                    .find(|k| k.to_lowercase() == path.to_lowercase())
-                {
+                } else if let Some(other) = m.by_folded.get(&folded) {
                     c.warnings.push(format!(
                         "{name} line {lineno}: `{path}` and `{other}` differ only in letter case"
                     ));
                 }
+                m.by_nfc.entry(nfc).or_insert_with(|| path.clone());
+                m.by_folded.entry(folded).or_insert_with(|| path.clone());
                 m.entries.insert(path, (sum.to_ascii_lowercase(), lineno));
             }
         }
