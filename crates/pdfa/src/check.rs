@@ -124,6 +124,8 @@ struct Ctx<'a> {
     seen: BTreeSet<(Rule, String)>,
     /// Colour components of the PDF/A output intent's profile (None: no output intent).
     intent_components: Option<i64>,
+    /// Form XObjects already checked (by address in the loaded document).
+    forms_seen: BTreeSet<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -256,6 +258,7 @@ fn check_inner(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreada
         failures: Vec::new(),
         seen: BTreeSet::new(),
         intent_components: None,
+        forms_seen: BTreeSet::new(),
     };
 
     file_structure(&mut cx, bytes, header_at, raw_encrypt);
@@ -1603,7 +1606,9 @@ fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary
                 else {
                     continue;
                 };
-                if cx.name(&x.dict, b"Subtype") == Some(b"Form") {
+                // Each form is read once per document: no exponential blow-up from forms drawing forms.
+                let key = x as *const lopdf::Stream as usize;
+                if cx.name(&x.dict, b"Subtype") == Some(b"Form") && cx.forms_seen.insert(key) {
                     let inner = x
                         .get_plain_content_with_limit(MAX_DECODE)
                         .unwrap_or_default();
