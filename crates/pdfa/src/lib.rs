@@ -195,10 +195,11 @@ pub enum Error {
         tiles: usize,
         facts: usize,
     },
-    #[error("tile {index} of page `{page}` is not a usable PNG; re-run the capture of that page")]
+    #[error("tile {file} of page `{page}` is not a usable PNG; re-run the capture of that page")]
     Png {
         page: String,
-        index: usize,
+        /// The tile's path as the page facts give it.
+        file: String,
         #[source]
         source: image::PngError,
     },

@@ -396,10 +396,10 @@ fn screenshot_pages(
     let mut placed: Vec<Placed> = Vec::new();
     // Bottom of the picture so far: a tile may overlap the ones above it, never leave a gap.
     let mut bottom = 0u64;
-    for (index, (bytes, tile)) in page.tiles.iter().zip(&facts.tiles).enumerate() {
+    for (bytes, tile) in page.tiles.iter().zip(&facts.tiles) {
         let image = image::load(bytes).map_err(|source| Error::Png {
             page: facts.label.clone(),
-            index,
+            file: tile.file.clone(),
             source,
         })?;
         let top = if tile.css_y.is_finite() && tile.css_y > 0.0 {

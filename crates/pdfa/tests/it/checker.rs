@@ -100,6 +100,36 @@ fn odd_tile_shapes_still_conform() {
 }
 
 #[test]
+fn bad_input_is_an_error_naming_the_page_and_tile() {
+    let rec = record(
+        vec![facts("01-start", "https://example.org/", 64, &[48, 48])],
+        false,
+    );
+    let doc = |tiles: Vec<Vec<u8>>| Document {
+        record: &rec,
+        pages: vec![PageInput {
+            facts: &rec.pages[0],
+            tiles,
+            text_runs: &[],
+        }],
+        attachments: vec![],
+    };
+    let err = build(&doc(vec![rgb_tile(1, 64, 0, 48)]), &Options::default())
+        .expect_err("one tile missing");
+    assert!(err.to_string().contains("01-start"), "{err}");
+    let err = build(
+        &doc(vec![rgb_tile(1, 64, 0, 48), b"not a png".to_vec()]),
+        &Options::default(),
+    )
+    .expect_err("garbage tile");
+    assert!(
+        err.to_string()
+            .contains("tile capture/01-start/tile-002.png of page `01-start`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_file_checked_as_another_flavour_fails_identification() {
     assert_fails(&tiny(Flavour::A1b), Some(Flavour::A2u), "ISO 19005-2 6.6.4");
     assert_fails(&tiny(Flavour::A2b), Some(Flavour::A1b), "ISO 19005-1 6.1.2");
