@@ -28,8 +28,8 @@ function ogClickables(root) {
     'button, [role=button], a, input[type=button], input[type=submit], [aria-label][tabindex]'));
 }
 
-const OG_REJECT = /^(endast nödvändiga( cookies| kakor)?|tillåt (endast|bara) nödvändiga( cookies| kakor)?|bara nödvändiga( cookies| kakor)?|avvisa( alla)?( cookies| kakor)?|neka( alla)?( cookies| kakor)?|avböj( alla)?( cookies| kakor)?|reject( all)?( cookies)?|decline( all)?( cookies)?|only (allow )?(necessary|essential)( cookies)?|(necessary|essential) (cookies )?only|use necessary cookies only|allow (only )?(necessary|essential) cookies)$/i;
-const OG_ACCEPT = /^(tillåt alla( cookies| kakor)?|acceptera( alla)?( cookies| kakor)?|godkänn( alla)?( cookies| kakor)?|jag godkänner|accept( all)?( cookies)?|allow all( cookies)?|agree|i agree|ok|okej)$/i;
+const OG_REJECT = /^(tillåt |använd )?(endast|bara|enbart) (de )?(nödvändiga|väsentliga)( cookies| kakor)?$|^(avvisa|neka|avböj|vägra)( alla)?( valfria| icke[- ]nödvändiga| ej nödvändiga| övriga| frivilliga)?( cookies| kakor)?$|^(reject|decline|refuse|deny)( all)?( optional| non-essential| additional| unnecessary)?( cookies)?$|^(only allow |allow only |use )?(necessary|essential|required)( cookies)?( only)?$|^only (allow )?(necessary|essential|required)( cookies)?$|^allow (only )?(necessary|essential)( cookies)?$/i;
+const OG_ACCEPT = /^(tillåt|acceptera|godkänn|godta)( alla)?( cookies| kakor)?$|^jag (godkänner|accepterar)$|^(accept|allow|agree)( all)?( cookies)?$|^i (agree|accept)$|^(ok|okej|okay)$/i;
 const OG_CONSENT_CONTEXT = /cookie|kakor|samtycke|consent|personuppgifter|gdpr/i;
 
 function ogInConsentContext(el) {
@@ -80,7 +80,8 @@ function ogConsentStillThere() {
   return null;
 }
 
-const OG_EXPAND = /^(visa|se) (fler|alla|tidigare|ytterligare \d+|\d+ (fler|tidigare)) (kommentarer|svar)( \(\d+\))?$|^visa \d+ (kommentarer|svar)$|^\d+ svar$|^view (more|previous|all|\d+ more) (comments|replies)$|^view \d+ (comments|replies)$|^(show|load) more (comments|replies)$|^\d+ repl(y|ies)$/i;
+// Buttons that reveal more of the conversation or a shortened post (never "Dölj").
+const OG_EXPAND = /^(visa|se|läs) mer$|^(visa|se) (fler|tidigare|alla|ytterligare)( \d+)? (kommentarer|svar)( \(\d+\))?$|^(visa|se) \d+ (fler |tidigare |ytterligare )?(kommentarer|svar)$|^visa svar( \(\d+\))?$|^\d+ (svar|repl(y|ies))$|^(view|show|see|load) (more|previous|all|\d+ more|\d+)( \d+)? (comments|replies)( \(\d+\))?$|^(view|show) replies( \(\d+\))?$|^(see|show) more$/i;
 
 function ogExpand(maxClicks) {
   let n = 0;

@@ -280,7 +280,7 @@ pub(crate) fn capture(
     let scroll: ScrollResult = cx.eval(
         "scrolling through the page",
         &format!(
-            "ogScrollPass({max_y}, {}, {budget_ms}, 50, 1500)",
+            "ogScrollPass({max_y}, {}, {budget_ms}, 50, 1200)",
             opts.viewport_height
         ),
         true,
@@ -306,7 +306,9 @@ pub(crate) fn capture(
             "stopped expanding comments after {rounds} rounds; some comments may still be collapsed"
         ));
     }
-    let img_budget = remaining().max(Duration::from_secs(2)).as_millis();
+    let img_budget = remaining()
+        .clamp(Duration::from_secs(2), Duration::from_secs(10))
+        .as_millis();
     let images: ImageWait = cx.eval(
         "waiting for images",
         &format!("ogWaitImages({max_y}, {img_budget})"),
