@@ -331,14 +331,23 @@ fn layout(
     if record.pages.is_empty() {
         c.paragraph("Inga sidor fångades.", BODY, 0.0);
     }
-    let mut next = cover_pages + 1;
+    // Where each input's screenshot starts in the document (inputs are laid out in order).
+    let starts: Vec<usize> = shot_pages
+        .iter()
+        .scan(cover_pages + 1, |next, &n| {
+            let start = *next;
+            *next += n;
+            Some(start)
+        })
+        .collect();
     for (i, page) in record.pages.iter().enumerate() {
-        let n = inputs
+        // The input with this page's label, else the one in the same place.
+        let k = inputs
             .iter()
-            .position(|p| std::ptr::eq(p.facts, page))
-            .and_then(|k| shot_pages.get(k))
-            .copied()
-            .unwrap_or(0);
+            .position(|p| p.facts.label == page.label)
+            .or((i < inputs.len()).then_some(i));
+        let n = k.and_then(|k| shot_pages.get(k)).copied().unwrap_or(0);
+        let next = k.and_then(|k| starts.get(k)).copied().unwrap_or(0);
         let title = if page.title.trim().is_empty() {
             "(utan titel)"
         } else {
@@ -378,7 +387,6 @@ fn layout(
             n => format!("PDF-sida {}–{} ({} sidor)", next, next + n - 1, n),
         };
         c.field("I detta dokument:", &where_, BODY, LABEL);
-        next += n;
         c.space(3.0);
     }
 

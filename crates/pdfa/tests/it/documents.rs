@@ -310,6 +310,64 @@ fn pdftotext_recovers_every_script() {
 }
 
 #[test]
+fn cover_says_where_each_page_is_even_for_copied_facts() {
+    // The CLI hands over facts that are copies of the record's, not references into it.
+    let rec = small_record();
+    let copies = rec.pages.clone();
+    let runs = runs(1200.0);
+    let inputs = copies
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut y = 0;
+            let tiles = f
+                .tiles
+                .iter()
+                .map(|t| {
+                    y += t.height_px;
+                    rgb_tile(i as u32 + 1, t.width_px, y - t.height_px, t.height_px)
+                })
+                .collect();
+            PageInput {
+                facts: f,
+                tiles,
+                text_runs: &runs,
+            }
+        })
+        .collect();
+    let pdf = build(
+        &Document {
+            record: &rec,
+            pages: inputs,
+            attachments: vec![],
+        },
+        &Options::default(),
+    )
+    .expect("build");
+    let dir = tempdir();
+    let path = write(dir.path(), "doc.pdf", &pdf);
+    let p = path.to_str().expect("utf-8");
+    let info = stdout(&run("pdfinfo", &[p], "poppler-utils"));
+    let total: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pages");
+    let covers = total - 3;
+    let text = stdout(&run(
+        "pdftotext",
+        &["-l", &covers.to_string(), p, "-"],
+        "poppler-utils",
+    ));
+    for want in [
+        format!("PDF-sida {}–{} (2 sidor)", covers + 1, covers + 2),
+        format!("PDF-sida {} (1 sida)", covers + 3),
+    ] {
+        assert!(text.contains(&want), "cover lacks `{want}`:\n{text}");
+    }
+}
+
+#[test]
 fn cover_keeps_text_its_font_lacks() {
     // DejaVu Sans has no Chinese or emoji: the cover draws a stand-in glyph but the text survives.
     let mut f = facts("01-start", "https://example.org/", 64, &[48]);
