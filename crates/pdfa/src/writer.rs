@@ -514,21 +514,28 @@ fn screenshot_pages(
                 continue;
             }
             // Right-to-left text goes in visual order: readers put it back into logical order.
-            let shown: String = if is_rtl(run) {
-                run.text.chars().rev().collect()
+            let mut shown: String = if is_rtl(run) {
+                run.text.trim().chars().rev().collect()
             } else {
-                run.text.clone()
+                run.text.trim().to_string()
             };
-            let (hex, n) = font.encode(&shown);
+            let n = shown.chars().filter(|&c| crate::font::printable(c)).count();
             if n == 0 {
                 continue;
             }
+            // A space after the run, just past its right edge, keeps it a separate word
+            // when a reader joins runs that touch (a name in bold, then the comment).
+            shown.push(' ');
+            let (hex, _) = font.encode(&shown);
             // Kept on the page: PDF/A-1 numbers stay within ±32 767.
             let x = (run.x * css_to_px * pt_per_px).clamp(0.0, (width_pt - 1.0).max(0.0));
             let top = (run.y * css_to_px - start as f64) * pt_per_px;
             let h = (run.height * css_to_px * pt_per_px).clamp(1.0, 1000.0);
             let w = run.width * css_to_px * pt_per_px;
             let baseline = height_pt - top - h * 0.8;
+            // The glyphs stop a little short of the run's right edge: readers only see a word
+            // break where there is a gap between glyphs (the trailing space alone is not enough).
+            let w = w - (0.2 * h).min(0.3 * w);
             let tz = (100.0 * w / (n as f64 * h)).clamp(0.01, 30_000.0);
             text.push_str(&format!(
                 "/G {} Tf {} Tz 1 0 0 1 {} {} Tm {} Tj\n",

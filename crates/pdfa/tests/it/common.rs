@@ -52,6 +52,20 @@ pub fn runs(height: f64) -> Vec<TextRun> {
         ("Glad midsommar 🎉🌻 från oss", false),
     ];
     let step = height / texts.len() as f64;
+    // Two runs that touch (a bold name, then the comment), between the first two lines.
+    let touching = [
+        ("Karin Lind", 40.0, 100.0),
+        ("Så bra, vi kommer.", 140.0, 180.0),
+    ]
+    .map(|(t, x, w)| TextRun {
+        text: t.to_string(),
+        x,
+        y: 20.0 + step / 2.0,
+        width: w,
+        height: 20.0,
+        font_size: 16.0,
+        rtl: false,
+    });
     texts
         .iter()
         .enumerate()
@@ -64,6 +78,7 @@ pub fn runs(height: f64) -> Vec<TextRun> {
             font_size: 20.0,
             rtl: *rtl,
         })
+        .chain(touching)
         .collect()
 }
 

@@ -299,6 +299,7 @@ fn pdftotext_recovers_every_script() {
         "مرحبا بكم في البلدية",
         "欢迎来到市政府网站",
         "Glad midsommar 🎉🌻 från oss",
+        "Karin Lind Så bra, vi kommer.",
         // The cover page.
         "Sammanfattning av innehållet",
         "Kommunledningsförvaltningen",
