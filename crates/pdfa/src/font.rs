@@ -237,9 +237,15 @@ pub(crate) struct CidFont {
 }
 
 /// Whether `c` can be written to a PDF text layer at all.
+/// Control characters, byte-order marks, non-characters and bidi formatting controls
+/// (readers order the text themselves) are dropped; joiners such as U+200D stay, as emoji
+/// sequences need them.
 pub(crate) fn printable(c: char) -> bool {
     !c.is_control()
-        && !matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}')
+        && !matches!(
+            c,
+            '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}' | '\u{200E}' | '\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 impl CidFont {

@@ -49,7 +49,7 @@ pub fn runs(height: f64) -> Vec<TextRun> {
         ("Välkommen till Gislaveds kommun – åäö ÅÄÖ", false),
         ("مرحبا بكم في البلدية", true),
         ("欢迎来到市政府网站", false),
-        ("Glad midsommar 🎉🌻 från oss", false),
+        ("Glad midsommar 🎉🌻 från oss 👨‍👩‍👧", false),
     ];
     let step = height / texts.len() as f64;
     // Two runs that touch (a bold name, then the comment), between the first two lines.

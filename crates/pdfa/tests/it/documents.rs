@@ -298,7 +298,7 @@ fn pdftotext_recovers_every_script() {
         "Välkommen till Gislaveds kommun – åäö ÅÄÖ",
         "مرحبا بكم في البلدية",
         "欢迎来到市政府网站",
-        "Glad midsommar 🎉🌻 från oss",
+        "Glad midsommar 🎉🌻 från oss 👨‍👩‍👧",
         "Karin Lind Så bra, vi kommer.",
         // The cover page.
         "Sammanfattning av innehållet",
