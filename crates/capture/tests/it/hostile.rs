@@ -203,3 +203,20 @@ fn unreachable_pages_are_navigation_errors() {
     let c = capture_with(&s, "/blogg/");
     assert_in_order(&c, &["Skolbloggen"]);
 }
+
+#[test]
+fn redirects_record_the_final_url() {
+    let _guard = browser_lock();
+    let s = session(&Options::default());
+    for path in ["/_/redirect", "/hostile/js-redirect/"] {
+        let c = capture_with(&s, path);
+        let f = &c.page.facts;
+        assert_eq!(f.requested_url, server().url(path));
+        assert_eq!(f.final_url, server().url("/blogg/"), "{path}");
+        assert_eq!(
+            f.title, "Skolbloggen – Nyheter från Gislaveds skolor",
+            "{path}"
+        );
+        assert_in_order(&c, &["Skolbloggen", "Vårkonsert i aulan"]);
+    }
+}

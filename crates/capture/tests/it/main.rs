@@ -9,4 +9,5 @@ mod common;
 mod errors;
 mod hostile;
 mod platforms;
+mod sessions;
 mod tall;
