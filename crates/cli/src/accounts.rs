@@ -70,11 +70,8 @@ fn check(path: &Path, json: bool) -> CmdResult {
         let out = serde_json::json!({ "register": path, "ok": ok, "accounts": accounts, "diagnostics": diagnostics });
         println!("{}", serde_json::to_string_pretty(&out)?);
     }
-    let (register, warnings) = match result {
-        Ok(r) => r,
-        // The error's message lists every diagnostic; main prints it.
-        Err(err) => return Err(err.into()),
-    };
+    // The error's message lists every diagnostic; main prints it.
+    let (register, warnings) = result?;
     if !json {
         for w in &warnings {
             eprintln!("{w}");

@@ -61,13 +61,14 @@ pub fn main(args: Args) -> CmdResult {
     };
     match pipeline::attempt(&session, &job, &staging, args.capture.pdfa) {
         Attempt::Captured { mut record, pdf } => {
-            let sealed = match seal_standalone(&staging, &args.out, &mut record, &pdf) {
-                Ok(s) => s,
-                Err(err) => {
-                    discard(&staging);
-                    return Err(err.into());
-                }
-            };
+            let sealed =
+                match registry::archive::seal_standalone(&staging, &args.out, &mut record, &pdf) {
+                    Ok(s) => s,
+                    Err(err) => {
+                        discard(&staging);
+                        return Err(err.into());
+                    }
+                };
             println!("sealed {}", args.out.display());
             println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);
             let warnings = pipeline::warnings(&record);
@@ -90,14 +91,4 @@ pub fn main(args: Args) -> CmdResult {
             Ok(Exit::Attention)
         }
     }
-}
-
-// FIXME(lead): move into registry::archive once the registry crate settles.
-fn seal_standalone(
-    _staging: &std::path::Path,
-    _out: &std::path::Path,
-    _record: &mut model::Record,
-    _pdf: &[u8],
-) -> anyhow::Result<registry::Sealed> {
-    anyhow::bail!("standalone sealing is not wired yet")
 }
