@@ -58,6 +58,9 @@ md.append(
     f"Tools: {machine.get('chromium')}; Ghostscript {machine.get('ghostscript')}; {machine.get('java')}; "
     f"bagit.py {machine.get('bagit')}; {machine.get('sha256sum')}; {machine.get('rustc')}.\n"
 )
+end_load = open(os.path.join(raw, "loadavg-end.txt")).read().strip() if os.path.exists(os.path.join(raw, "loadavg-end.txt")) else "?"
+machine["loadavg_at_end"] = end_load
+md.append(f"Load average (1, 5, 15 min) at start: {machine.get('loadavg_at_start')}, at end: {end_load}.\n")
 md.append("Times are medians with (min–max) over the runs shown; ratios are of medians from this same run.\n")
 
 # ---------------------------------------------------------------- 1

@@ -208,6 +208,7 @@ fn synth(dir: &Path, height: u32) {
         ogonblick_version: "bench".into(),
         operator: "bench".into(),
         reason: None,
+        sender: None,
         diarienummer: String::new(),
         files,
     };
