@@ -90,8 +90,43 @@ fn an_obstructed_account_fails_with_exit_1_while_the_others_are_sealed() {
             page("borttaget", "/hostile/finns-inte"),
         ]),
     );
-    let r = env.run(&["run", "--retries", "1"]);
+    let r = env.run(&["run", "--retries", "1", "--passive-months", "3"]);
     r.expect(1);
+    // X's newest post is from June: more than three months before today's capture.
+    let x_lines: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("x-kommun"))
+        .take_while(|l| l.starts_with("x-kommun") || l.starts_with(' '))
+        .collect();
+    assert!(
+        x_lines.iter().any(|l| l.contains("passive")),
+        "x-kommun not flagged passive:\n{}",
+        r.stdout
+    );
+    let check = env.run(&[
+        "accounts",
+        "check",
+        "--archive",
+        "arkiv",
+        "--passive-months",
+        "3",
+    ]);
+    check.expect(0);
+    assert!(
+        check.stderr.contains("`x-kommun` is passive"),
+        "{}",
+        check.stderr
+    );
+    let check = env.run(&[
+        "accounts",
+        "check",
+        "--archive",
+        "arkiv",
+        "--passive-months",
+        "60",
+    ]);
+    assert!(!check.stderr.contains("passive"), "{}", check.stderr);
     let period = auto_period();
     assert!(env
         .path(&format!("arkiv/{period}/x-kommun/snapshot.pdf"))
@@ -184,6 +219,8 @@ fn evidence_close_dnr_and_deliver() {
         "blogg-skolan",
         "--reason",
         "Kränkande kommentar",
+        "--sender",
+        "Kalle Kommentar",
     ]);
     r.expect(0);
     let evidence: Vec<_> = std::fs::read_dir(env.path("arkiv/evidence"))
@@ -198,6 +235,11 @@ fn evidence_close_dnr_and_deliver() {
     assert_eq!(rec["kind"], "bevis-fore-radering");
     assert_eq!(rec["handling"], "inkommen");
     assert_eq!(rec["reason"], "Kränkande kommentar");
+    assert_eq!(rec["sender"], "Kalle Kommentar");
+    assert!(
+        pdftotext(&evidence[0].join("snapshot.pdf")).contains("Kalle Kommentar"),
+        "the sender is on the cover page"
+    );
     assert_pdfa(&env, &evidence[0].join("snapshot.pdf"));
 
     // Closing an account whose final capture fails is refused.

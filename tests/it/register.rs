@@ -126,3 +126,28 @@ fn a_missing_browser_says_how_to_install_it() {
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(stderr.contains("apt-get install chromium"), "{stderr}");
 }
+
+#[test]
+fn pdfa_check_exits_1_for_a_plain_pdf_and_2_for_what_is_no_pdf() {
+    let env = Env::new();
+    let made = std::process::Command::new("qpdf")
+        .arg("--empty")
+        .arg(env.path("plain.pdf"))
+        .status()
+        .expect("qpdf (apt-get install qpdf)");
+    assert!(made.success());
+    let r = env.run(&["pdfa", "check", "plain.pdf"]);
+    r.expect(1);
+    assert!(
+        r.stdout.contains("19005") || r.stderr.contains("19005"),
+        "failures name their clause:\n{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let noise: Vec<u8> = (0u32..4096)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(env.path("noise.pdf"), noise).unwrap();
+    env.run(&["pdfa", "check", "noise.pdf"]).expect(2);
+    env.run(&["pdfa", "check", "missing.pdf"]).expect(2);
+}

@@ -25,6 +25,13 @@ enum Command {
         /// Print the diagnostics as JSON on stdout.
         #[arg(long)]
         json: bool,
+        /// Also flag passive accounts: those whose newest post in their latest
+        /// sealed record in this archive is older than --passive-months.
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+        /// How old the newest post may be before an account counts as passive.
+        #[arg(long, value_name = "MONTHS", default_value_t = 6)]
+        passive_months: u32,
     },
     /// Write the förteckning över sociala medier as one self-contained HTML page.
     Publish {
@@ -39,7 +46,18 @@ enum Command {
 
 pub fn main(args: Args) -> CmdResult {
     match args.command {
-        Command::Check { register, json } => check(&register, json),
+        Command::Check {
+            register,
+            json,
+            archive,
+            passive_months,
+        } => {
+            let exit = check(&register, json)?;
+            if let Some(archive) = archive {
+                passive(&register, &archive, passive_months)?;
+            }
+            Ok(exit)
+        }
         Command::Publish { register, out } => publish(&register, &out),
     }
 }
@@ -110,4 +128,30 @@ fn publish(path: &Path, out: &Path) -> CmdResult {
         register.accounts.len()
     );
     Ok(Exit::Ok)
+}
+
+/// Warns about every open account whose latest sealed record shows no post
+/// newer than `months`: the policies ask passive accounts to be closed.
+fn passive(register_path: &Path, archive: &Path, months: u32) -> anyhow::Result<()> {
+    let (register, _) = registry::load(register_path)?;
+    let archive = registry::Archive::open(archive)?;
+    let records = archive.records()?;
+    let today = crate::pipeline::today_stockholm();
+    for account in register.open_accounts(today) {
+        let latest = records
+            .iter()
+            .filter(|r| r.account.as_ref().is_some_and(|a| a.id == account.id))
+            .max_by_key(|r| r.captured_at());
+        let Some(record) = latest else { continue };
+        if let Some(newest) = crate::run::passive_since(record, months) {
+            eprintln!(
+                "{}: warning: account `{}` is passive: its newest post ({newest}) is more than {months} months older than its latest capture ({}); the policy asks passive accounts to be closed (`ogonblick close {}`)",
+                register_path.display(),
+                account.id,
+                record.record_id,
+                account.id
+            );
+        }
+    }
+    Ok(())
 }

@@ -54,6 +54,7 @@ pub fn main(args: Args) -> CmdResult {
         period: None,
         late: false,
         reason: None,
+        sender: None,
         operator: pipeline::operator(),
     };
     let discard = |dir: &std::path::Path| {

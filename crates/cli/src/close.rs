@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn main(args: Args) -> CmdResult {
-    let register = crate::run::load_register(&args.register)?;
+    let (register, _) = crate::accounts::load_register(&args.register)?;
     let Some(account) = register.account(&args.account) else {
         bail!(
             "{}: no account with that id in {}",
@@ -48,6 +48,7 @@ pub fn main(args: Args) -> CmdResult {
         period: None,
         late: false,
         reason: Some("Slutlig ögonblicksbild före avslut av kontot".to_string()),
+        sender: None,
         operator: pipeline::operator(),
     };
     let options = args.capture.options()?;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use registry::{Archive, BagInfo, CsvRow, PayloadItem, PayloadSource, Period};
+use registry::{Archive, BagInfo, PayloadItem, PayloadSource, Period};
 use serde_json::json;
 
 use crate::pipeline;
@@ -68,42 +68,19 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
     let organisation = planned.iter().find_map(|p| p.record.organisation.clone());
     let now = chrono::Utc::now();
 
-    let mut payload = Vec::new();
-    let mut csv = Vec::new();
-    let mut list = Vec::new();
-    for p in &planned {
-        for f in &p.files {
-            payload.push(PayloadItem {
-                source: PayloadSource::File(f.path.clone()),
-                dest: format!("{}/{}", p.record_id, f.rel),
-            });
-        }
-        let captured = p.record.captured_at().unwrap_or(now);
-        let counterpart = p.record.account.as_ref().map_or_else(String::new, |a| {
-            format!("{}: {}", a.platform.display_sv(), a.name)
-        });
-        let file = format!("{}/snapshot.pdf", p.record_id);
-        csv.push(CsvRow {
-            datum: p
-                .date
-                .map_or_else(|| captured.date_naive().to_string(), |d| d.to_string()),
-            diarienummer: p.diarienummer.clone(),
-            beskrivning: p.description.clone(),
-            handlingstyp: p.record.handling.display_sv().to_string(),
-            avsandare_mottagare: counterpart,
-            fil: file.clone(),
-            sha256: p.snapshot_sha256.clone(),
-        });
-        list.push(pdfa::DeliveryRow {
+    let mut payload = registry::delivery::payload_items(&planned);
+    let list: Vec<pdfa::DeliveryRow> = planned
+        .iter()
+        .map(|p| pdfa::DeliveryRow {
             record_id: p.record_id.clone(),
             description: p.description.clone(),
-            captured,
+            captured: p.record.captured_at().unwrap_or(now),
             handling: p.record.handling.display_sv().to_string(),
             diarienummer: p.diarienummer.clone(),
-            file,
+            file: format!("{}/snapshot.pdf", registry::delivery::bag_dir(&p.record_id)),
             sha256: p.snapshot_sha256.clone(),
-        });
-    }
+        })
+        .collect();
     let (org_name, creator, contact) = match &organisation {
         Some(o) => (o.name.clone(), o.archive_creator.clone(), o.contact.clone()),
         None => (String::new(), String::new(), None),
@@ -116,10 +93,6 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
         rows: list,
     })
     .context("building the delivery list (leveranslista.pdf)")?;
-    payload.push(PayloadItem {
-        source: PayloadSource::Bytes(registry::forteckning_csv(&csv).into_bytes()),
-        dest: "forteckning.csv".into(),
-    });
     payload.push(PayloadItem {
         source: PayloadSource::Bytes(list_pdf),
         dest: "leveranslista.pdf".into(),

@@ -20,6 +20,9 @@ pub struct Args {
     /// Why the comment is captured (and is about to be removed).
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
+    /// Who wrote the post or comment, as shown on the page (name or handle).
+    #[arg(long, value_name = "NAME")]
+    pub sender: Option<String>,
     #[arg(long, value_name = "FILE", default_value = "accounts.toml")]
     pub register: PathBuf,
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
@@ -33,7 +36,7 @@ pub fn main(args: Args) -> CmdResult {
     if args.reason.trim().is_empty() {
         anyhow::bail!("--reason is empty: say why the comment is captured (it goes into the record and the diarium)");
     }
-    let register = crate::run::load_register(&args.register)?;
+    let (register, _) = crate::accounts::load_register(&args.register)?;
     let Some(account) = register.account(&args.account) else {
         anyhow::bail!(
             "--account {}: no account with that id in {}",
@@ -51,6 +54,7 @@ pub fn main(args: Args) -> CmdResult {
         period: None,
         late: false,
         reason: Some(args.reason.clone()),
+        sender: args.sender.clone(),
         operator: pipeline::operator(),
     };
     seal_one(&args.capture, &args.archive, &job, 1)

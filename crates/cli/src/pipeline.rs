@@ -20,6 +20,8 @@ pub struct Job {
     pub period: Option<String>,
     pub late: bool,
     pub reason: Option<String>,
+    /// The sender of the post or comment an evidence record preserves.
+    pub sender: Option<String>,
     pub operator: String,
 }
 
@@ -105,6 +107,7 @@ pub fn attempt(
         ogonblick_version: env!("CARGO_PKG_VERSION").to_string(),
         operator: job.operator.clone(),
         reason: job.reason.clone(),
+        sender: job.sender.clone(),
         diarienummer: String::new(),
         files: match raw_file_hashes(dir) {
             Ok(files) => files,

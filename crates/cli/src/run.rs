@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -108,20 +108,11 @@ pub fn resolve_period(arg: &str, today: chrono::NaiveDate) -> anyhow::Result<Per
     Ok(period)
 }
 
-/// Loads the register, printing its diagnostics; errors stop the run.
-pub fn load_register(path: &Path) -> anyhow::Result<registry::Register> {
-    let (register, diagnostics) = registry::load(path)?;
-    for d in &diagnostics {
-        eprintln!("{d}");
-    }
-    Ok(register)
-}
-
 /// The run itself, shared with `ogonblick demo`.
 pub fn execute(args: &Args) -> anyhow::Result<Report> {
     let today = pipeline::today_stockholm();
     let period = resolve_period(&args.period, today)?;
-    let register = load_register(&args.register)?;
+    let (register, _) = crate::accounts::load_register(&args.register)?;
     for id in &args.only {
         if register.account(id).is_none() {
             bail!(
@@ -172,6 +163,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
             period: Some(period.to_string()),
             late,
             reason: None,
+            sender: None,
             operator: operator.clone(),
         });
     }
@@ -270,9 +262,13 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
 
 /// The newest post the capture saw is older than `months` before the capture.
 pub fn is_passive(record: &Record, months: u32) -> bool {
-    let Some(at) = record.captured_at() else {
-        return false;
-    };
+    passive_since(record, months).is_some()
+}
+
+/// The date of the newest post the capture saw, if it is more than `months`
+/// older than the capture.
+pub fn passive_since(record: &Record, months: u32) -> Option<chrono::NaiveDate> {
+    let at = record.captured_at()?;
     let newest = record
         .pages
         .iter()
@@ -281,13 +277,12 @@ pub fn is_passive(record: &Record, months: u32) -> bool {
             s.get(..10)
                 .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
         })
-        .max();
-    let Some(newest) = newest else { return false };
+        .max()?;
     let limit = at
         .date_naive()
         .checked_sub_months(chrono::Months::new(months))
         .unwrap_or(chrono::NaiveDate::MIN);
-    newest < limit
+    (newest < limit).then_some(newest)
 }
 
 /// The closing table: account, status, pages, warnings, seconds.

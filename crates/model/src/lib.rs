@@ -300,6 +300,10 @@ pub struct Record {
     pub operator: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Who wrote the post or comment an evidence record preserves (the sender
+    /// of an *inkommen handling*), as the operator read it off the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
     /// Assigned later through a `dnr.assigned` journal event; empty at sealing.
     #[serde(default)]
     pub diarienummer: String,

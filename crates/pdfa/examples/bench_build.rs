@@ -103,6 +103,7 @@ fn main() {
         ogonblick_version: "0.1.0".into(),
         operator: "bench".into(),
         reason: None,
+        sender: None,
         diarienummer: String::new(),
         files: BTreeMap::new(),
     };

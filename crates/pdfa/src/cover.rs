@@ -320,6 +320,9 @@ fn layout(
     if let Some(reason) = record.reason.as_deref().filter(|r| !r.trim().is_empty()) {
         c.field("Anledning:", reason, BODY, LABEL);
     }
+    if let Some(sender) = record.sender.as_deref().filter(|s| !s.trim().is_empty()) {
+        c.field("Avsändare:", sender, BODY, LABEL);
+    }
     let dnr = if record.diarienummer.trim().is_empty() {
         "______________________".to_string()
     } else {

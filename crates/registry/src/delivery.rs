@@ -77,7 +77,12 @@ impl PlannedRecord {
                 .map(|a| format!("{}, {}", a.unit, a.board))
                 .or_else(|| self.record.organisation.as_ref().map(|o| o.name.clone()))
                 .unwrap_or_default(),
-            Handling::Inkommen => "Avsändare enligt bevisbilden (record.json)".to_string(),
+            Handling::Inkommen => self
+                .record
+                .sender
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "Avsändare enligt bevisbilden (record.json)".to_string()),
         };
         CsvRow {
             datum: self

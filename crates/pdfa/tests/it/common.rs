@@ -194,6 +194,7 @@ pub fn record(pages: Vec<PageFacts>, with_account: bool) -> Record {
         ogonblick_version: "0.1.0".into(),
         operator: "arkiv@gislaved.se".into(),
         reason: None,
+        sender: None,
         diarienummer: String::new(),
         files,
     }

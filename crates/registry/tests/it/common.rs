@@ -90,6 +90,7 @@ pub fn sample_record(record_id: &str, period: Option<&str>, kind: RecordKind) ->
         ogonblick_version: "0.1.0".into(),
         operator: "test".into(),
         reason: None,
+        sender: None,
         diarienummer: String::new(),
         files: BTreeMap::new(),
     }
