@@ -145,6 +145,22 @@ async function ogWaitImages(maxY, budgetMs) {
   return { pending: p.length, examples: p.slice(0, 3).map((i) => (i.currentSrc || i.src || '').slice(0, 120)) };
 }
 
+// Text hidden the accessible way (WordPress .screen-reader-text, .sr-only):
+// laid out but clipped to a pixel, so nothing of it is painted.
+function ogClippedAway(el) {
+  let e = el;
+  for (let i = 0; e && e !== document.body && i < 6; i++, e = e.parentElement) {
+    const cs = getComputedStyle(e);
+    if (cs.clip && cs.clip !== 'auto' && /rect\((0|1)px,? (0|1)px,? (0|1)px,? (0|1)px\)/.test(cs.clip)) return true;
+    if (cs.clipPath && /inset\(50%\)/.test(cs.clipPath)) return true;
+    if (cs.overflow !== 'visible') {
+      const r = e.getBoundingClientRect();
+      if (r.width <= 2 || r.height <= 2) return true;
+    }
+  }
+  return false;
+}
+
 function ogIsRtlText(s) { return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(s); }
 
 // Visible text in DOM order, one run per line box, in document CSS px.
@@ -166,11 +182,11 @@ function ogTextRuns(maxY) {
     const el = n.parentElement;
     if (!el || el.closest('script, style, noscript, template, head, title')) continue;
     let vis = visCache.get(el);
-    if (vis === undefined) { vis = ogVisible(el); visCache.set(el, vis); }
+    if (vis === undefined) { vis = ogVisible(el) && !ogClippedAway(el); visCache.set(el, vis); }
     if (!vis) continue;
     const cs = getComputedStyle(el);
     const fs = parseFloat(cs.fontSize) || 0;
-    if (fs === 0 || cs.color === 'transparent') continue;
+    if (fs === 0 || cs.color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(cs.color)) continue;
     range.selectNodeContents(n);
     const rects = range.getClientRects();
     const whole = n.data.replace(/\s+/g, ' ').trim();

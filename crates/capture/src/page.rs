@@ -465,10 +465,22 @@ pub(crate) fn capture(
 
 /// A blank band is one that covers text the DOM says is painted there: the
 /// first text run whose middle lies inside the band `top..bottom` (CSS px).
-fn text_under_band(top: f64, bottom: f64, runs: &[TextRun], width: f64) -> Option<&TextRun> {
+/// Text above `from_y` is ignored (an opaque overlay may legitimately hide it).
+fn text_under_band(
+    top: f64,
+    bottom: f64,
+    runs: &[TextRun],
+    width: f64,
+    from_y: f64,
+) -> Option<&TextRun> {
     runs.iter().find(|r| {
         let mid = r.y + r.height / 2.0;
-        r.height >= 4.0 && r.width >= 4.0 && mid > top + 1.0 && mid < bottom - 1.0 && r.x < width
+        r.height >= 4.0
+            && r.width >= 4.0
+            && mid >= from_y
+            && mid > top + 1.0
+            && mid < bottom - 1.0
+            && r.x < width
     })
 }
 
@@ -619,6 +631,18 @@ fn take_tiles(
     set_viewport(cx, o.viewport_height)?;
     let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
 
+    // Under a login or consent overlay the first screen is covered on purpose.
+    let overlay = obstructions.iter().any(|o| {
+        matches!(
+            o.kind,
+            ObstructionKind::LoginWall | ObstructionKind::ConsentWall
+        )
+    });
+    let from_y = if overlay {
+        f64::from(o.viewport_height)
+    } else {
+        0.0
+    };
     let mut tiles = Vec::new();
     let mut y = 0.0;
     let mut n = 0;
@@ -660,7 +684,8 @@ fn take_tiles(
         for &(a, b) in &written.uniform_bands {
             let top = y + f64::from(a) / px_per_css;
             let bottom = y + f64::from(b) / px_per_css;
-            if let Some(run) = text_under_band(top, bottom, text_runs, f64::from(o.viewport_width))
+            if let Some(run) =
+                text_under_band(top, bottom, text_runs, f64::from(o.viewport_width), from_y)
             {
                 obstructions.push(Obstruction {
                     kind: ObstructionKind::BlankRegion,
@@ -704,14 +729,16 @@ mod tests {
     fn band_over_text_is_blank() {
         let runs = [run("överst", 100.0), run("mitten", 5_000.0)];
         assert_eq!(
-            text_under_band(4_000.0, 6_000.0, &runs, 1280.0).map(|r| r.text.as_str()),
+            text_under_band(4_000.0, 6_000.0, &runs, 1280.0, 0.0).map(|r| r.text.as_str()),
             Some("mitten")
         );
-        assert!(text_under_band(200.0, 4_000.0, &runs, 1280.0).is_none());
+        assert!(text_under_band(200.0, 4_000.0, &runs, 1280.0, 0.0).is_none());
+        assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 0.0).is_some());
+        assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 900.0).is_none());
         // Text only half inside the band (its middle outside) is not evidence.
-        assert!(text_under_band(5_012.0, 6_000.0, &runs, 1280.0).is_none());
+        assert!(text_under_band(5_012.0, 6_000.0, &runs, 1280.0, 0.0).is_none());
         // Text right of the captured width is not in the picture.
-        assert!(text_under_band(4_000.0, 6_000.0, &runs, 5.0).is_none());
+        assert!(text_under_band(4_000.0, 6_000.0, &runs, 5.0, 0.0).is_none());
     }
 
     #[test]

@@ -242,6 +242,13 @@ fn wordpress_blog() {
         ],
     );
     assert_colours(&c, &["0073aa"], 600 * 300 * 9 / 10);
+    // Screen-reader-only and transparent text is not painted, so it is not a text run.
+    for hidden in ["Hoppa", "Osynlig"] {
+        assert!(
+            !c.all_text().contains(hidden),
+            "{hidden:?} captured as visible text"
+        );
+    }
     let s = &c.page.facts.summary;
     assert_eq!(s.platform.as_deref(), Some("blog"));
     assert_eq!(s.posts_visible, Some(3));
