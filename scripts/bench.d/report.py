@@ -41,6 +41,11 @@ def ratio(a, b):
     return None if not a or not b else a["median"] / b["median"]
 
 
+def cpu(d):
+    a, b = d.get("self_cpu_s"), d.get("children_cpu_s")
+    return f"{a['median']:.1f} s / {b['median']:.1f} s" if a and b else "–"
+
+
 def yes(v):
     return "–" if v is None else ("yes" if v else "**no**")
 
@@ -70,8 +75,8 @@ r1 = {}
 md.append("## 1. Capture to sealed PDF/A, per page\n")
 md.append("ogonblick: `ogonblick capture URL --out DIR` (browser start, consent, lazy loading, full-page tiles, text layer, PDF/A, seal).  ")
 md.append("Do-it-yourself: `chromium --headless --print-to-pdf` then `gs -dPDFA=1 -dPDFACompatibilityPolicy=1 -sColorConversionStrategy=RGB` with `PDFA_def.ps` → sRGB.\n")
-md.append("| page | route | wall time | ogonblick ÷ DIY | own peak memory | Chromium peak (PSS) | Preflight PDF/A-1b | text all there | images all there | consent dialog gone | PDF size |")
-md.append("|---|---|---|---|---|---|---|---|---|---|---|")
+md.append("| page | route | wall time | ogonblick ÷ DIY | CPU: own / children | own peak memory | children peak (PSS) | Preflight PDF/A-1b | text all there | images all there | consent dialog gone | PDF size, pages |")
+md.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for page in ["tall", "lazy", "consent"]:
     r1[page] = {}
     for route in ["ogonblick", "diy"]:
@@ -80,6 +85,8 @@ for page in ["tall", "lazy", "consent"]:
             "wall_s": stats([m["wall_s"] for m in runs]),
             "self_peak_mib": stats([mib(m["self_hwm_kib"]) for m in runs]),
             "children_peak_pss_mib": stats([mib(m["children_peak_pss_kib"]) for m in runs]),
+            "self_cpu_s": stats([m.get("self_cpu_s") for m in runs]),
+            "children_cpu_s": stats([m.get("children_cpu_s") for m in runs]),
             "exit_codes": sorted({m["exit"] for m in runs}, key=str),
             "check": checks.get((page, route)),
         }
@@ -96,9 +103,10 @@ for page in ["tall", "lazy", "consent"]:
         md.append(
             f"| {page} | {'ogonblick' if route == 'ogonblick' else 'DIY'} | {fmt(d['wall_s'])} | "
             f"{f'{rat:.2f}×' if rat and route == 'ogonblick' else ''} | "
-            f"{fmt(d['self_peak_mib'], 'MiB', 0) if route == 'ogonblick' else '(gs/chromium only)'} | {fmt(d['children_peak_pss_mib'], 'MiB', 0)} | "
+            f"{cpu(d)} | "
+            f"{fmt(d['self_peak_mib'], 'MiB', 0) if route == 'ogonblick' else '(a shell script)'} | {fmt(d['children_peak_pss_mib'], 'MiB', 0)} | "
             f"{yes(c.get('preflight')) if c else '–'} | {text_cell} | {img_ok if isinstance(img_ok, str) else yes(img_ok)} | "
-            f"{consent if isinstance(consent, str) else yes(consent)} | {c.get('bytes', 0) / 1048576:.1f} MiB |"
+            f"{consent if isinstance(consent, str) else yes(consent)} | {c.get('bytes', 0) / 1048576:.1f} MiB, {c.get('pages', '?')} p. |"
         )
 for page in ["tall", "lazy", "consent"]:
     for route in ["ogonblick", "diy"]:
@@ -111,7 +119,8 @@ if gt:
     md.append(
         f"\nGNU `time -f %M` on the same tall capture reports {gt['gnu_time_maxrss_kib'] / 1024:.0f} MiB: the largest single "
         "process among ogonblick and the children it reaped (Chromium's browser process), not ogonblick alone and not the sum. "
-        "The table's own peak is ogonblick's VmHWM, the Chromium column the peak sum of PSS over all its processes (`bench-mem`)."
+        "The table's own peak is ogonblick's VmHWM, the children column the peak sum of PSS over all processes below it (`bench-mem`); "
+        "CPU is user + system time from /proc (own: every ogonblick thread; children: a lower bound)."
     )
 r1["goal"] = "ogonblick within 1.5× of the DIY route's wall time"
 result["capture"] = r1
@@ -191,21 +200,23 @@ def run_rows(n, jobs):
         "self_peak_mib": stats([mib(m["self_hwm_kib"]) for m in ms]),
         "children_peak_pss_mib": stats([mib(m["children_peak_pss_kib"]) for m in ms]),
         "children_max_processes": max(m["children_max_processes"] for m in ms),
+        "self_cpu_s": stats([m.get("self_cpu_s") for m in ms]),
+        "children_cpu_s": stats([m.get("children_cpu_s") for m in ms]),
         "exit_codes": sorted({m["exit"] for m in ms}, key=str),
     }
 
 
 md.append("\n## 4. Half-year run over 20 fixture accounts\n")
 md.append("`ogonblick run --register accounts-20.toml --archive DIR --period 2026-H1 --jobs N` into a fresh archive; the register cycles the fixture's Facebook page (+ its Om page), X, Instagram, YouTube and blog: 24 pages.\n")
-md.append("| --jobs | wall time | accounts per minute | ogonblick peak (VmHWM) | Chromium peak (PSS sum) | exit |")
-md.append("|---|---|---|---|---|---|")
+md.append("| --jobs | wall time | accounts per minute | CPU: own / Chromium | ogonblick peak (VmHWM) | Chromium peak (PSS sum) | exit |")
+md.append("|---|---|---|---|---|---|---|")
 r4 = {}
 for jobs in [1, 2]:
     r = run_rows(20, jobs)
     r4[f"jobs{jobs}"] = r
     if r:
         md.append(
-            f"| {jobs} | {fmt(r['wall_s'])} | {r['accounts_per_min']:.1f} ({r['accounts_per_min_range'][0]:.1f}–{r['accounts_per_min_range'][1]:.1f}) | "
+            f"| {jobs} | {fmt(r['wall_s'])} | {r['accounts_per_min']:.1f} ({r['accounts_per_min_range'][0]:.1f}–{r['accounts_per_min_range'][1]:.1f}) | {cpu(r)} | "
             f"{fmt(r['self_peak_mib'], 'MiB', 0)} | {fmt(r['children_peak_pss_mib'], 'MiB', 0)} | {r['exit_codes']} |"
         )
 if sealed:
@@ -215,8 +226,8 @@ result["run_sealed"] = sealed
 
 md.append("\n## 5. Scaling\n")
 md.append("### With page height (`ogonblick capture` of generated 500 px-band pages)\n")
-md.append("| height | wall time | ogonblick peak (VmHWM) | Chromium peak (PSS sum) |")
-md.append("|---|---|---|---|")
+md.append("| height | wall time | CPU: own / Chromium | ogonblick peak (VmHWM) | Chromium peak (PSS sum) |")
+md.append("|---|---|---|---|---|")
 hs = load_lines("height.jsonl")
 r5 = {"height": {}, "accounts": {}}
 for h in sorted({x["height"] for x in hs}):
@@ -225,17 +236,19 @@ for h in sorted({x["height"] for x in hs}):
         "wall_s": stats([m["wall_s"] for m in ms]),
         "self_peak_mib": stats([mib(m["self_hwm_kib"]) for m in ms]),
         "children_peak_pss_mib": stats([mib(m["children_peak_pss_kib"]) for m in ms]),
+        "self_cpu_s": stats([m.get("self_cpu_s") for m in ms]),
+        "children_cpu_s": stats([m.get("children_cpu_s") for m in ms]),
     }
     r5["height"][h] = d
-    md.append(f"| {h} px | {fmt(d['wall_s'])} | {fmt(d['self_peak_mib'], 'MiB', 0)} | {fmt(d['children_peak_pss_mib'], 'MiB', 0)} |")
+    md.append(f"| {h} px | {fmt(d['wall_s'])} | {cpu(d)} | {fmt(d['self_peak_mib'], 'MiB', 0)} | {fmt(d['children_peak_pss_mib'], 'MiB', 0)} |")
 md.append("\n### With the number of accounts (`ogonblick run --jobs 2`)\n")
-md.append("| accounts | wall time | accounts per minute | ogonblick peak (VmHWM) | Chromium peak (PSS sum) |")
-md.append("|---|---|---|---|---|")
+md.append("| accounts | wall time | accounts per minute | CPU: own / Chromium | ogonblick peak (VmHWM) | Chromium peak (PSS sum) |")
+md.append("|---|---|---|---|---|---|")
 for n in sorted({x["accounts"] for x in runs}):
     r = run_rows(n, 2)
     if r:
         r5["accounts"][n] = r
-        md.append(f"| {n} | {fmt(r['wall_s'])} | {r['accounts_per_min']:.1f} | {fmt(r['self_peak_mib'], 'MiB', 0)} | {fmt(r['children_peak_pss_mib'], 'MiB', 0)} |")
+        md.append(f"| {n} | {fmt(r['wall_s'])} | {r['accounts_per_min']:.1f} | {cpu(r)} | {fmt(r['self_peak_mib'], 'MiB', 0)} | {fmt(r['children_peak_pss_mib'], 'MiB', 0)} |")
 result["scaling"] = r5
 
 json.dump(result, open(out_json, "w", encoding="utf-8"), indent=2, ensure_ascii=False, default=str)
