@@ -108,12 +108,23 @@ async function ogScrollPass(maxY, step, budgetMs, pauseMs, growWaitMs) {
   let y = 0, timedOut = false;
   for (;;) {
     if (performance.now() - t0 > budgetMs) { timedOut = true; break; }
-    let h = ogDocHeight();
+    const h = ogDocHeight();
     if (y >= Math.min(h, maxY)) {
       if (y >= maxY) break;
-      // At the bottom: an infinite feed loads more after a moment.
+      // At the bottom: an infinite feed loads more after a moment. Show the
+      // very end, and every 200 ms go up a screen and back so scroll
+      // listeners fire and observers see the end leave and re-enter.
+      const bottom = Math.max(0, h - innerHeight);
       const tb = performance.now();
-      while (ogDocHeight() <= h && performance.now() - tb < growWaitMs) await ogSleep(50);
+      // A page that has already grown is a feed: give it longer.
+      const wait = h > h0 ? growWaitMs * 3 : growWaitMs;
+      window.scrollTo(0, bottom);
+      let tick = 0;
+      while (ogDocHeight() <= h && performance.now() - tb < wait) {
+        await ogSleep(50);
+        tick += 1;
+        if (tick % 4 === 0) window.scrollTo(0, tick % 8 === 4 ? Math.max(0, bottom - innerHeight) : bottom);
+      }
       if (ogDocHeight() <= h) break;
       continue;
     }

@@ -230,6 +230,13 @@ pub(crate) fn capture(
     .map_err(|e| s.fail("preparing the tab", e))?;
     dismiss_native_dialogs(tab)?;
 
+    // A background tab may get its rendering (and lazy loading) throttled.
+    cx.bounded(
+        "bringing the tab to the front",
+        Page::BringToFront(None),
+        EVAL_TIMEOUT,
+    )?;
+
     // 2. Session cookies, never logged.
     if !opts.cookies.is_empty() {
         let cookies = opts
