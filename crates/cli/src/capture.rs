@@ -82,6 +82,10 @@ pub fn main(args: Args) -> CmdResult {
                 Exit::Ok
             })
         }
+        Attempt::BrowserGone(err) | Attempt::Failed(err) if pipeline::is_disk_full(&err) => {
+            discard(&staging);
+            Err(pipeline::disk_full(err))
+        }
         Attempt::BrowserGone(err) | Attempt::Failed(err) => {
             discard(&staging);
             eprintln!("error: {err:#}");

@@ -368,6 +368,7 @@ pub fn capture_and_seal(
             continue;
         };
         let staging = archive.stage(&job.record_id)?;
+        registry::fault::point("capture.staged");
         match attempt(browser, job, staging.dir(), flavour) {
             Attempt::Captured { mut record, pdf } => {
                 if is_blocked(&record) && attempt_no < retries {
@@ -389,6 +390,10 @@ pub fn capture_and_seal(
                 let sealed = archive.seal(staging, &mut record, &pdf)?;
                 return Ok(Outcome::Sealed { record, sealed });
             }
+            Attempt::BrowserGone(err) | Attempt::Failed(err) if is_disk_full(&err) => {
+                archive.discard(staging)?;
+                return Err(disk_full(err));
+            }
             Attempt::BrowserGone(err) => {
                 archive.discard(staging)?;
                 *session = None;
@@ -409,6 +414,27 @@ pub fn capture_and_seal(
     Ok(Outcome::Failed {
         reason: last_reason,
     })
+}
+
+/// Whether `err` comes from a full disk (ENOSPC, or a quota): no retry can
+/// help, and the command cannot run (exit 2), unlike a page that failed.
+pub fn is_disk_full(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            ) || matches!(io.raw_os_error(), Some(28 | 122))
+        })
+    })
+}
+
+/// `err` with the hint for a full disk on top.
+pub fn disk_full(err: anyhow::Error) -> anyhow::Error {
+    err.context(
+        "the disk is full: free space (or move the archive with --archive/--out) and run again; \
+         nothing incomplete was sealed",
+    )
 }
 
 /// Why a blocked record could not be kept, for the journal and the table.

@@ -175,6 +175,9 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
         let first = capture::Session::launch(&options)?;
         let queue = Mutex::new(queue);
         let results = Mutex::new(Vec::new());
+        // Set when a worker meets an error that stops the run (a full disk):
+        // the others finish the account in hand and take no new one.
+        let stop = std::sync::atomic::AtomicBool::new(false);
         let jobs = args.jobs.clamp(1, total);
         let mut first = Some(first);
         let firsts: Vec<Option<capture::Session>> = (0..jobs)
@@ -183,10 +186,13 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
         std::thread::scope(|scope| {
             let mut handles = Vec::new();
             for mut session in firsts {
-                let (queue, results, archive, options, progress) =
-                    (&queue, &results, &archive, &options, &progress);
+                let (queue, results, archive, options, progress, stop) =
+                    (&queue, &results, &archive, &options, &progress, &stop);
                 handles.push(scope.spawn(move || -> anyhow::Result<()> {
                     loop {
+                        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                            return Ok(());
+                        }
                         let Some(job) = queue.lock().expect("queue lock").pop_front() else {
                             return Ok(());
                         };
@@ -201,7 +207,9 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
                             args.capture.pdfa,
                             args.retries,
                             &log,
-                        )?;
+                        )
+                        .inspect_err(|_| stop.store(true, std::sync::atomic::Ordering::SeqCst))
+                        .with_context(|| format!("the run stopped at account {}", job.account_id()))?;
                         let row =
                             row_for(&job, outcome, pipeline::secs(started), args.passive_months);
                         progress.done(&row);

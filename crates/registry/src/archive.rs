@@ -284,7 +284,16 @@ impl Archive {
         }
         let final_dir = self.record_dir(&id);
         let (snapshot_sha256, manifest_sha256) =
-            seal_into(&staging.dir, &final_dir, &id, record, pdf)?;
+            match seal_into(&staging.dir, &final_dir, &id, record, pdf) {
+                Ok(hashes) => hashes,
+                Err(e) => {
+                    // Nothing half-sealed stays behind (a full disk, a name
+                    // taken meanwhile): the staging directory goes.
+                    make_writable(&staging.dir);
+                    let _ = fs::remove_dir_all(&staging.dir);
+                    return Err(e);
+                }
+            };
         sync_dir(&self.root)?;
         let fields = sealed_fields(record, &snapshot_sha256, &manifest_sha256);
         let entry = self.append_event("record.sealed", fields)?;
@@ -305,7 +314,13 @@ impl Archive {
 
     /// Whether a record with this id is sealed.
     pub fn is_sealed(&self, record_id: &str) -> bool {
-        check_record_id(record_id).is_ok() && self.record_dir(record_id).join(MANIFEST).is_file()
+        // A symbolic link in place of a record (or its group) is never one.
+        let real_dir = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        let dir = self.record_dir(record_id);
+        check_record_id(record_id).is_ok()
+            && dir.parent().is_some_and(real_dir)
+            && real_dir(&dir)
+            && dir.join(MANIFEST).is_file()
     }
 
     /// The parsed `record.json` of every sealed record, sorted by id.
@@ -348,8 +363,21 @@ impl Archive {
             .append(true)
             .open(&path)
             .map_err(Error::io("open", &path))?;
-        f.write_all(&bytes).map_err(Error::io("append to", &path))?;
-        f.sync_data().map_err(Error::io("sync", &path))?;
+        crate::fault::point("journal.before_append");
+        let before = f.metadata().map_err(Error::io("read", &path))?.len();
+        if crate::fault::due("journal.mid_append") {
+            let _ = f.write_all(&bytes[..bytes.len() / 2]);
+            let _ = f.sync_data();
+            crate::fault::die("journal.mid_append");
+        }
+        if let Err(e) = f.write_all(&bytes).and_then(|()| f.sync_data()) {
+            // A full disk may have taken part of the line: cut it off again
+            // so the journal keeps ending in a whole line.
+            let _ = f.set_len(before);
+            let _ = f.sync_data();
+            return Err(Error::io("append to", &path)(e));
+        }
+        crate::fault::point("journal.after_append");
         let entry = crate::journal::parse_line(&line, 0).map_err(|message| Error::Journal {
             path: path.clone(),
             line: 0,
@@ -412,6 +440,7 @@ fn seal_into(
     if final_dir.exists() {
         return Err(Error::AlreadySealed(id.to_string()));
     }
+    crate::fault::point("seal.begin");
     let dir = dir.to_path_buf();
     for name in ["snapshot.pdf", "record.json", MANIFEST] {
         if dir.join(name).exists() {
@@ -438,6 +467,7 @@ fn seal_into(
     record.diarienummer.clear();
     let snapshot_sha256 = sha256_hex(pdf);
     write_synced(&dir.join("snapshot.pdf"), pdf)?;
+    crate::fault::point("seal.mid_write");
     let mut json = serde_json::to_vec_pretty(record).map_err(|source| Error::Json {
         what: "record.json",
         source,
@@ -484,8 +514,10 @@ fn seal_into(
     if final_dir.exists() {
         return Err(Error::AlreadySealed(id.to_string()));
     }
+    crate::fault::point("seal.before_rename");
     fs::rename(&dir, final_dir)
         .map_err(Error::io("move the sealed record into place at", final_dir))?;
+    crate::fault::point("seal.after_rename");
     set_mode(final_dir, 0o555)?;
     sync_dir(final_dir)?;
     sync_dir(&parent)?;
@@ -554,12 +586,15 @@ pub(crate) fn record_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
         let entry = entry.map_err(Error::io("read", root))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_group = name == "evidence" || name.parse::<Period>().is_ok();
-        if !is_group || !entry.path().is_dir() {
+        // Symbolic links are never followed: a linked group or record
+        // directory would pull files from outside the archive into it.
+        let real_dir = |t: std::io::Result<fs::FileType>| t.is_ok_and(|t| t.is_dir());
+        if !is_group || !real_dir(entry.file_type()) {
             continue;
         }
         for sub in fs::read_dir(entry.path()).map_err(Error::io("read", entry.path()))? {
             let sub = sub.map_err(Error::io("read", entry.path()))?;
-            if sub.path().is_dir() {
+            if real_dir(sub.file_type()) {
                 let id = format!("{name}/{}", sub.file_name().to_string_lossy());
                 out.push((id, sub.path()));
             }

@@ -99,6 +99,7 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bag".into());
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    remove_dead_partials(&parent, &name)?;
     if tmp.exists() {
         make_writable(&tmp);
         fs::remove_dir_all(&tmp).map_err(Error::io("remove the old partial bag", &tmp))?;
@@ -110,8 +111,10 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
                 let _ = fs::remove_dir_all(&tmp);
                 return Err(Error::OutputExists(out.to_path_buf()));
             }
+            crate::fault::point("deliver.before_rename");
             fs::rename(&tmp, out).map_err(Error::io("move the finished bag into place at", out))?;
             sync_dir(&parent)?;
+            crate::fault::point("deliver.after_rename");
             summary.path = out.to_path_buf();
             Ok(summary)
         }
@@ -120,6 +123,34 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
             Err(e)
         }
     }
+}
+
+/// Removes `.<name>.partial-<pid>` bags beside `out` left by a delivery that
+/// was killed (its process is gone), so a crash leaves no litter for long.
+fn remove_dead_partials(parent: &Path, name: &str) -> Result<()> {
+    let prefix = format!(".{name}.partial-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        if pid.is_empty()
+            || !pid.bytes().all(|b| b.is_ascii_digit())
+            || Path::new("/proc").join(pid).exists()
+        {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            make_writable(&path);
+            fs::remove_dir_all(&path)
+                .map_err(Error::io("remove the partial bag of a killed delivery", &path))?;
+        }
+    }
+    Ok(())
 }
 
 fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<BagSummary> {
@@ -148,6 +179,7 @@ fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result
             }
         };
         out.sync_all().map_err(Error::io("sync", &dest))?;
+        crate::fault::point("deliver.mid_copy");
         bytes += n;
         lines.push((format!("data/{}", item.dest), digests));
     }

@@ -11,6 +11,7 @@ pub mod archive;
 pub mod bagit;
 pub mod delivery;
 mod error;
+pub mod fault;
 pub mod hashing;
 pub mod journal;
 pub mod period;

@@ -478,7 +478,8 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             }
             continue;
         }
-        if !group || !entry.path().is_dir() {
+        let real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !group || !real_dir {
             r.files.push(FileCheck {
                 path: name,
                 status: FileStatus::Unexpected,
@@ -558,8 +559,16 @@ fn record_verify_run(root: &Path, r: &mut VerifyReport) {
         .append(true)
         .open(&path)
         .and_then(|mut j| {
-            j.write_all(format!("{line}\n").as_bytes())?;
-            j.sync_data()
+            let before = j.metadata()?.len();
+            let result = j
+                .write_all(format!("{line}\n").as_bytes())
+                .and_then(|()| j.sync_data());
+            if result.is_err() {
+                // A full disk may have taken part of the line: cut it off.
+                let _ = j.set_len(before);
+                let _ = j.sync_data();
+            }
+            result
         });
     if let Err(e) = written {
         r.warnings.push(format!(
