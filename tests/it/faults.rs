@@ -535,7 +535,8 @@ fn a_chromium_that_fails_to_start_is_exit_2_with_its_path() {
     ] {
         let mut cmd = env.cmd(&args);
         cmd.env("OGONBLICK_RETRY_SCALE", "0.01");
-        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(60), args[0]);
+        // Within the time the browser's own check allows, not headless_chrome's 5.5 min.
+        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(30), args[0]);
         assert_eq!(code, Some(2), "{}: {stderr}", args[0]);
         assert!(
             stderr.contains("could not launch Chromium") && stderr.contains("fake-chrome.sh"),
@@ -547,8 +548,8 @@ fn a_chromium_that_fails_to_start_is_exit_2_with_its_path() {
     }
     assert!(!env.path("rec").exists());
     assert!(records(&env.path("arkiv"), "2025-H1").is_empty());
+    assert!(!env.path("arkiv").exists(), "an archive was made by a run that could not start");
     assert_no_temporaries(env.dir.path());
-    env.run(&["verify", "arkiv"]).expect(0);
 }
 
 // -------------------------------------------------------------- 3. disk full
