@@ -653,6 +653,8 @@ fn a_full_disk_is_exit_2_naming_the_path_and_the_archive_still_verifies() {
                     "free {free}: the message names no path in the archive:\n{stderr}"
                 );
                 sealed_before_full += recs.len();
+                let cause = stderr.lines().find(|l| l.contains("cannot ")).unwrap_or("");
+                eprintln!("free {free} B: exit 2 after {} record(s): {}", recs.len(), cause.trim());
             }
             Some(0) => assert_eq!(recs.len(), 2),
             other => panic!("free {free}: exit {other:?}\n{stdout}\n{stderr}"),

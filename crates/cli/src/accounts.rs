@@ -135,6 +135,9 @@ fn publish(path: &Path, out: &Path) -> CmdResult {
 fn passive(register_path: &Path, archive: &Path, months: u32) -> anyhow::Result<()> {
     let (register, _) = registry::load(register_path)?;
     let archive = registry::Archive::open(archive)?;
+    for w in archive.recovery_warnings() {
+        eprintln!("warning: {w}");
+    }
     let records = archive.records()?;
     let today = crate::pipeline::today_stockholm();
     for account in register.open_accounts(today) {

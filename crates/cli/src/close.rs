@@ -53,6 +53,9 @@ pub fn main(args: Args) -> CmdResult {
     };
     let options = args.capture.options()?;
     let archive = Archive::open(&args.archive)?;
+    for w in archive.recovery_warnings() {
+        eprintln!("warning: {w}");
+    }
     let mut session = Some(capture::Session::launch(&options)?);
     let log = |msg: &str| eprintln!("{msg}");
     match pipeline::capture_and_seal(

@@ -58,6 +58,9 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
         );
     }
     let archive = Archive::open(&args.archive)?;
+    for w in archive.recovery_warnings() {
+        eprintln!("warning: {w}");
+    }
     let planned = registry::delivery::plan(&archive, &period)?;
     if planned.is_empty() {
         bail!(

@@ -24,6 +24,9 @@ pub fn main(args: Args) -> CmdResult {
     }
     let record = args.record.trim_end_matches('/');
     let archive = Archive::open(&args.archive)?;
+    for w in archive.recovery_warnings() {
+        eprintln!("warning: {w}");
+    }
     if let Some(old) = archive.diarienummer(record)? {
         eprintln!(
             "note: {record} had diarienummer {old}; the journal keeps both, the newest counts"

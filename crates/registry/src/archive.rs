@@ -158,8 +158,17 @@ impl Archive {
                 ));
             }
         }
-        // 2. A torn last journal line.
+        // 2. A torn last journal line. (An archive always has a journal, even
+        // before its first event, so `verify` knows it for an archive.)
         let journal = self.journal_path();
+        if !journal.exists() {
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&journal)
+                .and_then(|f| f.sync_all())
+                .map_err(Error::io("create", &journal))?;
+        }
         let bytes = match fs::read(&journal) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),

@@ -180,7 +180,7 @@ fn looks_like_bag(path: &Path) -> bool {
 fn looks_like_archive(path: &Path) -> bool {
     fs::read_dir(path).into_iter().flatten().flatten().any(|e| {
         let n = e.file_name().to_string_lossy().into_owned();
-        n == "evidence" || n.parse::<Period>().is_ok()
+        n == "evidence" || n == JOURNAL || n == LOCK || n.parse::<Period>().is_ok()
     })
 }
 
