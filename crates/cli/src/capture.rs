@@ -41,9 +41,11 @@ pub fn main(args: Args) -> CmdResult {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    registry::archive::remove_dead_temporaries(&parent, &format!(".{name}.staging-"))?;
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     std::fs::create_dir_all(staging.join("capture"))
         .with_context(|| format!("creating {}", staging.display()))?;
+    registry::fault::point("capture.staged");
     let job = Job {
         record_id: format!("manuell/{name}"),
         kind: RecordKind::Manuell,

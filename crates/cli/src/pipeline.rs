@@ -357,13 +357,18 @@ fn preflight_chrome(chrome: &Path) -> anyhow::Result<()> {
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(anyhow::anyhow!("`--version` did not answer within 20 s")).with_context(hint);
+            return Err(anyhow::anyhow!("`--version` did not answer within 20 s"))
+                .with_context(hint);
         }
         std::thread::sleep(Duration::from_millis(20));
     };
     let text = reader.join().unwrap_or_default();
     if !status.success() {
-        let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let last = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
         return Err(anyhow::anyhow!("`--version` failed ({status}): {last}")).with_context(hint);
     }
     Ok(())
@@ -382,8 +387,28 @@ pub enum Outcome {
     },
 }
 
-/// Runs `job` against `archive` with up to `retries` retries.
+/// Runs `job` against `archive` with up to `retries` retries. An error
+/// (exit 2) stops the command: the archive cannot be written, most often
+/// because the disk is full, which the error then says.
 pub fn capture_and_seal(
+    session: &mut Option<capture::Session>,
+    options: &capture::Options,
+    archive: &registry::Archive,
+    job: &Job,
+    flavour: pdfa::Flavour,
+    retries: u32,
+    log: &dyn Fn(&str),
+) -> anyhow::Result<Outcome> {
+    capture_and_seal_inner(session, options, archive, job, flavour, retries, log).map_err(|err| {
+        if is_disk_full(&err) {
+            disk_full(err)
+        } else {
+            err
+        }
+    })
+}
+
+fn capture_and_seal_inner(
     session: &mut Option<capture::Session>,
     options: &capture::Options,
     archive: &registry::Archive,
@@ -442,7 +467,7 @@ pub fn capture_and_seal(
             }
             Attempt::BrowserGone(err) | Attempt::Failed(err) if is_disk_full(&err) => {
                 archive.discard(staging)?;
-                return Err(disk_full(err));
+                return Err(err);
             }
             Attempt::BrowserGone(err) => {
                 archive.discard(staging)?;

@@ -209,7 +209,9 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
                             &log,
                         )
                         .inspect_err(|_| stop.store(true, std::sync::atomic::Ordering::SeqCst))
-                        .with_context(|| format!("the run stopped at account {}", job.account_id()))?;
+                        .with_context(|| {
+                            format!("the run stopped at account {}", job.account_id())
+                        })?;
                         let row =
                             row_for(&job, outcome, pipeline::secs(started), args.passive_months);
                         progress.done(&row);

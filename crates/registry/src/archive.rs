@@ -676,6 +676,34 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
         .map_err(Error::io("make read-only", path))
 }
 
+/// Removes the directories `<prefix><pid>` in `parent` whose process is gone
+/// (a killed `deliver` or `capture --out` left them beside its output), so a
+/// crash leaves no litter once the command has run again.
+pub fn remove_dead_temporaries(parent: &Path, prefix: &str) -> Result<()> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(prefix) else {
+            continue;
+        };
+        if pid.is_empty()
+            || !pid.bytes().all(|b| b.is_ascii_digit())
+            || Path::new("/proc").join(pid).exists()
+        {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            make_writable(&path);
+            fs::remove_dir_all(&path)
+                .map_err(Error::io("remove what a killed run left at", &path))?;
+        }
+    }
+    Ok(())
+}
+
 /// Best effort: makes a tree writable again so it can be removed.
 pub(crate) fn make_writable(path: &Path) {
     for entry in WalkDir::new(path).into_iter().flatten() {

@@ -99,7 +99,7 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bag".into());
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    remove_dead_partials(&parent, &name)?;
+    crate::archive::remove_dead_temporaries(&parent, &format!(".{name}.partial-"))?;
     if tmp.exists() {
         make_writable(&tmp);
         fs::remove_dir_all(&tmp).map_err(Error::io("remove the old partial bag", &tmp))?;
@@ -123,34 +123,6 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
             Err(e)
         }
     }
-}
-
-/// Removes `.<name>.partial-<pid>` bags beside `out` left by a delivery that
-/// was killed (its process is gone), so a crash leaves no litter for long.
-fn remove_dead_partials(parent: &Path, name: &str) -> Result<()> {
-    let prefix = format!(".{name}.partial-");
-    let Ok(entries) = fs::read_dir(parent) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file_name.strip_prefix(&prefix) else {
-            continue;
-        };
-        if pid.is_empty()
-            || !pid.bytes().all(|b| b.is_ascii_digit())
-            || Path::new("/proc").join(pid).exists()
-        {
-            continue;
-        }
-        let path = entry.path();
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            make_writable(&path);
-            fs::remove_dir_all(&path)
-                .map_err(Error::io("remove the partial bag of a killed delivery", &path))?;
-        }
-    }
-    Ok(())
 }
 
 fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<BagSummary> {
