@@ -177,6 +177,11 @@ fn assert_whole_lines(journal: &Path) {
     );
 }
 
+/// The `n`-th half-year from January of `first_year` (0 = `first_year-H1`).
+fn nth_period(first_year: i32, n: usize) -> String {
+    format!("{}-H{}", first_year + (n / 2) as i32, n % 2 + 1)
+}
+
 /// A Chromium stand-in: a script that records that it was started, then fails.
 fn tattletale_chrome(env: &Env) -> (PathBuf, PathBuf) {
     let marker = env.path("chrome-was-started");
@@ -220,7 +225,7 @@ fn kill_at_points(points: &[&str], accounts: &[&str], first_year: i32) -> usize 
     let mut survived = 0;
     let mut orphans = 0;
     for (i, point) in points.iter().enumerate() {
-        let period = format!("{}-H{}", first_year + (i as i32) / 2, i % 2 + 1);
+        let period = nth_period(first_year, i);
         let tmp = env.path(&format!("tmp-{i}"));
         std::fs::create_dir_all(&tmp).unwrap();
         let mut cmd = env.cmd(&["run", "--period", &period, "--retries", "0"]);
@@ -285,7 +290,7 @@ fn kill_9_at_timed_moments_of_a_run() {
     let mut survived = 0;
     let mut orphans = 0;
     for k in 0..kills {
-        let period = format!("{}-H{}", 2019 + (k + 1) / 2, (k + 1) % 2 + 1);
+        let period = nth_period(2019, k + 1);
         let tmp = env.path(&format!("tmp-{k}"));
         std::fs::create_dir_all(&tmp).unwrap();
         let at = full.mul_f64((k as f64 + 0.5) / kills as f64);
@@ -743,7 +748,7 @@ fn a_full_disk_is_exit_2_naming_the_path_and_the_archive_still_verifies() {
     let mut full_runs = 0;
     let mut phases = Vec::new();
     for (i, free) in levels.iter().enumerate() {
-        let period = format!("{}-H{}", 2019 + (i + 1) / 2, (i + 1) % 2 + 1);
+        let period = nth_period(2019, i + 1);
         let filler = fill(&mnt, *free);
         let (code, stdout, stderr) = run(&period);
         let recs = record_dirs(&archive, &period);
