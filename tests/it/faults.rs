@@ -45,19 +45,27 @@ fn kill_pids(pids: &[u32]) {
     }
 }
 
-/// Kills what a killed run left running under `tmp`; returns how many.
+/// Kills what a killed run left running under `tmp`; returns how many
+/// browsers (main processes, not their renderers and helpers) there were.
 fn reap_orphans(tmp: &Path) -> usize {
-    let mut total = 0;
+    let mut browsers = 0;
     for _ in 0..20 {
         let pids = processes_under(tmp);
         if pids.is_empty() {
             break;
         }
-        total = total.max(pids.len());
+        let main = pids
+            .iter()
+            .filter(|pid| {
+                std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|c| !String::from_utf8_lossy(&c).contains("--type="))
+            })
+            .count();
+        browsers = browsers.max(main);
         kill_pids(&pids);
         std::thread::sleep(Duration::from_millis(100));
     }
-    total
+    browsers
 }
 
 /// Waits for `child` at most `limit`; kills it and fails the test on a hang.
@@ -260,7 +268,7 @@ fn kill_at_points(points: &[&str], accounts: &[&str], first_year: i32) -> usize 
         assert_eq!(v.code, 0, "{point}: verify after the rerun:\n{}", v.stdout);
         survived += 1;
     }
-    eprintln!("survived {survived} kills at named points; {orphans} Chromium processes outlived the killed run");
+    eprintln!("survived {survived} kills at named points; {orphans} Chromium browsers outlived their killed run");
     survived
 }
 
@@ -321,7 +329,7 @@ fn kill_9_at_timed_moments_of_a_run() {
         assert_eq!(v.code, 0, "kill at {at:?}: verify\n{}", v.stdout);
         survived += 1;
     }
-    eprintln!("survived {survived} timed kills (run of {full:?}); {orphans} Chromium processes outlived the killed run");
+    eprintln!("survived {survived} timed kills (run of {full:?}); {orphans} Chromium browsers outlived their killed run");
 }
 
 #[test]
@@ -477,8 +485,10 @@ fn hostile_pages_end_within_their_timeout_and_the_other_accounts_are_sealed() {
     // The page that never finishes loading: captured as it stands after
     // the timeout (flagged) or failed, but within the timeout plus work.
     let hanger = get("hanger");
+    // Navigation and settling are each bounded by --timeout 5 (before the
+    // fix settling alone took its fixed 20 s: 21 s in all).
     assert!(
-        hanger.seconds < 5.0 + 20.0,
+        hanger.seconds < 5.0 + 5.0 + 10.0,
         "hanging page took {} s",
         hanger.seconds
     );

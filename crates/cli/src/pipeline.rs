@@ -295,7 +295,8 @@ pub struct CaptureArgs {
     /// Stop capturing a page this far down (CSS px) and record it as truncated.
     #[arg(long, value_name = "PX", default_value_t = 50_000)]
     pub max_height: u32,
-    /// Longest wait for a page to load, in seconds.
+    /// Longest wait for a page to load, in seconds; also bounds the wait for
+    /// it to settle (load event, images, comments), 20 s at most.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
 }
@@ -315,6 +316,11 @@ impl CaptureArgs {
             cookies,
             max_height: self.max_height,
             navigation_timeout: Duration::from_secs(self.timeout.max(1)),
+            // A page that never settles (a resource that never answers) must
+            // not hold the run for the fixed 20 s when the operator asked for less.
+            settle_timeout: capture::Options::default()
+                .settle_timeout
+                .min(Duration::from_secs(self.timeout.max(1))),
             ..capture::Options::default()
         })
     }
