@@ -808,6 +808,24 @@ fn a_full_disk_is_exit_2_naming_the_path_and_the_archive_still_verifies() {
         levels.len()
     );
 
+    // A delivery onto the full disk: refused, no partial bag left beside it.
+    let filler = fill(&mnt, 64 << 10);
+    let lev = mnt.join("leverans");
+    let r = env.run(&[
+        "deliver",
+        "--period",
+        "2019-H1",
+        "--out",
+        lev.to_str().unwrap(),
+        "--archive",
+        &archive_s,
+    ]);
+    r.expect(2);
+    assert!(r.stderr.contains("No space left on device"), "{}", r.stderr);
+    assert!(!lev.exists(), "a partial delivery has the bag's name");
+    assert_no_temporaries(&mnt);
+    std::fs::remove_file(filler).unwrap();
+
     // A journal append on a full disk: dnr until the disk refuses.
     let filler = fill(&mnt, 0);
     let mut refused = false;
