@@ -50,7 +50,9 @@ def yes(v):
     return "–" if v is None else ("yes" if v else "**no**")
 
 
-machine = load("machine.json", {})
+import glob
+machines = {os.path.basename(f)[8:-5]: json.load(open(f, encoding="utf-8")) for f in sorted(glob.glob(os.path.join(raw, "machine-*.json")))}
+machine = machines.get("12345") or (list(machines.values())[-1] if machines else {})
 result = {"machine": machine}
 md = []
 md.append("# ogonblick benchmark results\n")
@@ -66,6 +68,9 @@ md.append(
 end_load = open(os.path.join(raw, "loadavg-end.txt")).read().strip() if os.path.exists(os.path.join(raw, "loadavg-end.txt")) else "?"
 machine["loadavg_at_end"] = end_load
 md.append(f"Load average (1, 5, 15 min) at start: {machine.get('loadavg_at_start')}, at end: {end_load}.\n")
+for parts, m in machines.items():
+    if parts != "12345":
+        md.append(f"Part{'s' if len(parts) > 1 else ''} {', '.join(parts)} {'are' if len(parts) > 1 else 'is'} from a later `{m.get('command')}` at {m.get('date')} (load at start {m.get('loadavg_at_start')}).\n")
 md.append("Times are medians with (min–max) over the runs shown; ratios are of medians from this same run.\n")
 
 # ---------------------------------------------------------------- 1
@@ -184,7 +189,7 @@ if hv:
 result["verify"] = r3
 
 # ---------------------------------------------------------------- 4 and 5
-runs = load_lines("run.jsonl")
+runs = load_lines("run.jsonl") + load_lines("run-scale.jsonl")
 sealed = load("run-sealed.json", {})
 
 
