@@ -222,6 +222,9 @@ const RUN_POINTS: &[&str] = &[
     "seal.before_rename@2",
     "seal.after_rename@2",
     "journal.mid_append@2",
+    // Two accounts captured at once, each in its own browser.
+    "seal.after_rename@2 --jobs 2",
+    "journal.mid_append@2 --jobs 2",
 ];
 
 /// One killed run per point, each in its own period of one archive, then a
@@ -236,8 +239,9 @@ fn kill_at_points(points: &[&str], accounts: &[&str], first_year: i32) -> usize 
         let period = nth_period(first_year, i);
         let tmp = env.path(&format!("tmp-{i}"));
         std::fs::create_dir_all(&tmp).unwrap();
-        let mut cmd = env.cmd(&["run", "--period", &period, "--retries", "0"]);
-        cmd.env("OGONBLICK_FAULT", point).env("TMPDIR", &tmp);
+        let (fault, jobs) = point.split_once(" --jobs ").unwrap_or((point, "1"));
+        let mut cmd = env.cmd(&["run", "--period", &period, "--retries", "0", "--jobs", jobs]);
+        cmd.env("OGONBLICK_FAULT", fault).env("TMPDIR", &tmp);
         let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(120), "a faulted run");
         assert_eq!(
             code, None,
