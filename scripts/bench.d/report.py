@@ -127,6 +127,15 @@ if gt:
         "The table's own peak is ogonblick's VmHWM, the children column the peak sum of PSS over all processes below it (`bench-mem`); "
         "CPU is user + system time from /proc (own: every ogonblick thread; children: a lower bound)."
     )
+shot = load("shot.json")
+if shot:
+    d, f = stats(shot["default_s"]), stats(shot["optimize_for_speed_s"])
+    r1["chromium_screenshots_tall"] = {"default_s": d, "optimize_for_speed_s": f}
+    md.append(
+        f"\nChromium's own `Page.captureScreenshot` calls for the tall page's 8 tiles (`bench-shot`, one browser, page loaded): "
+        f"{fmt(d)} with the default PNG encoder, {fmt(f)} with `optimizeForSpeed` "
+        f"({shot['png_bytes_default'] / 1048576:.1f} vs {shot['png_bytes_fast'] / 1048576:.1f} MiB of PNG)."
+    )
 r1["goal"] = "ogonblick within 1.5× of the DIY route's wall time"
 result["capture"] = r1
 
