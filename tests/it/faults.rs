@@ -46,8 +46,14 @@ fn kill_pids(pids: &[u32]) {
 }
 
 /// Kills what a killed run left running under `tmp`; returns how many
-/// browsers (main processes, not their renderers and helpers) there were.
+/// browsers (main processes, not their renderers and helpers) were still
+/// running three seconds after the kill (the kernel should have ended them
+/// with their parent).
 fn reap_orphans(tmp: &Path) -> usize {
+    let grace = Instant::now() + Duration::from_secs(3);
+    while !processes_under(tmp).is_empty() && Instant::now() < grace {
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let mut browsers = 0;
     for _ in 0..20 {
         let pids = processes_under(tmp);
@@ -273,6 +279,7 @@ fn kill_at_points(points: &[&str], accounts: &[&str], first_year: i32) -> usize 
         survived += 1;
     }
     eprintln!("survived {survived} kills at named points; {orphans} Chromium browsers outlived their killed run");
+    assert_eq!(orphans, 0, "Chromium outlived a killed ogonblick");
     survived
 }
 
@@ -334,6 +341,7 @@ fn kill_9_at_timed_moments_of_a_run() {
         survived += 1;
     }
     eprintln!("survived {survived} timed kills (run of {full:?}); {orphans} Chromium browsers outlived their killed run");
+    assert_eq!(orphans, 0, "Chromium outlived a killed ogonblick");
 }
 
 #[test]

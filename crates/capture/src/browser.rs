@@ -78,6 +78,31 @@ fn is_executable(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
+/// A launcher for `chrome` that asks the kernel to kill the browser when the
+/// thread that started it dies (`setpriv --pdeathsig KILL`, util-linux).
+/// Without it a `kill -9` of ogonblick, or an OOM kill, leaves a headless
+/// Chromium running for ever under cron. `None` (launch directly) when
+/// setpriv is missing or `dir` does not allow running a script (noexec).
+fn die_with_parent(chrome: &Path, dir: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let setpriv = search_path(Path::new("setpriv"), std::env::var_os("PATH").as_deref())?;
+    let quote = |p: &Path| Some(format!("'{}'", p.to_str()?.replace('\'', r"'\''")));
+    let script = dir.join("chromium-dies-with-ogonblick");
+    let text = format!(
+        "#!/bin/sh\nexec {} --pdeathsig KILL -- {} \"$@\"\n",
+        quote(&setpriv)?,
+        quote(chrome)?
+    );
+    std::fs::write(&script, text).ok()?;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).ok()?;
+    let works = std::process::Command::new(&script)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    works.then_some(script)
+}
+
 /// One running headless Chromium. Captures pages one after the other, each
 /// in a fresh tab. The browser and its temporary profile go away on drop.
 pub struct Session {
@@ -128,8 +153,9 @@ impl Session {
         .iter()
         .map(OsStr::new)
         .collect();
+        let binary = die_with_parent(&path, profile.path()).unwrap_or_else(|| path.clone());
         let launch = LaunchOptions::default_builder()
-            .path(Some(path.clone()))
+            .path(Some(binary))
             .headless(true)
             .sandbox(false)
             .enable_gpu(false)
