@@ -258,6 +258,18 @@ fn evidence_close_dnr_and_deliver() {
     // The registrar's case number, then the delivery.
     let record_id = format!("{period}/blogg-skolan");
     env.run(&["dnr", &record_id, "KS 2026/123"]).expect(0);
+    // Records are immutable; verify reads the diarienummer back from the journal.
+    let record_dir = format!("arkiv/{record_id}");
+    let pdf = format!("{record_dir}/snapshot.pdf");
+    for target in [record_dir.as_str(), pdf.as_str()] {
+        let v = env.run(&["verify", target]);
+        v.expect(0);
+        assert!(
+            v.stdout.contains("diarienummer: KS 2026/123"),
+            "verify {target}:\n{}",
+            v.stdout
+        );
+    }
     env.run(&["dnr", "2001-H1/finns-inte", "KS 1"]).expect(2);
     env.run(&["deliver", "--period", &period, "--out", "leverans"])
         .expect(0);

@@ -65,6 +65,9 @@ fn print_human(r: &VerifyReport) {
     if let Some(rec) = &r.record {
         println!("record: {rec}");
     }
+    if let Some(dnr) = &r.diarienummer {
+        println!("diarienummer: {dnr}");
+    }
     if let Some(h) = &r.journal_head {
         println!("journal head (SHA-256 of the last line before this run): {h}");
     }

@@ -81,6 +81,9 @@ pub struct VerifyReport {
     pub warnings: Vec<String>,
     /// For a PDF: the record it belongs to.
     pub record: Option<String>,
+    /// For a record or a PDF: the diarienummer the registrar assigned (the
+    /// newest `dnr.assigned` event in the archive's journal), if any.
+    pub diarienummer: Option<String>,
     /// For an archive: SHA-256 of the journal's last line (write it down to detect later edits of the tail).
     pub journal_head: Option<String>,
 }
@@ -101,6 +104,7 @@ impl VerifyReport {
             problems: Vec::new(),
             warnings: Vec::new(),
             record: None,
+            diarienummer: None,
             journal_head: None,
         }
     }
@@ -145,6 +149,7 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         r.files = c.files;
         r.problems = c.problems;
         r.bytes = c.bytes;
+        r.diarienummer = record_dnr(path);
         r
     } else {
         return Err(Error::UnknownTarget {
@@ -158,6 +163,29 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         record_verify_run(path, &mut report);
     }
     Ok(report)
+}
+
+/// The newest diarienummer the journal assigns to `record_id`.
+fn dnr_in(entries: &[crate::JournalEntry], record_id: &str) -> Option<String> {
+    entries
+        .iter()
+        .rev()
+        .find(|e| e.event == "dnr.assigned" && e.field("record_id") == Some(record_id))
+        .and_then(|e| e.field("diarienummer"))
+        .map(str::to_string)
+}
+
+/// The diarienummer of the record in `dir`, from the journal of the archive it
+/// sits in (none for a record directory outside an archive).
+fn record_dnr(dir: &Path) -> Option<String> {
+    let abs = fs::canonicalize(dir).ok()?;
+    let archive = abs
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join(JOURNAL).is_file())?;
+    let id = abs.strip_prefix(archive).ok()?.to_str()?.to_string();
+    let bytes = fs::read(archive.join(JOURNAL)).ok()?;
+    dnr_in(&check_chain(&bytes).entries, &id)
 }
 
 /// bagit.txt, or a `data/` directory beside bag-info.txt or a BagIt manifest
@@ -635,6 +663,7 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
                 expected: Some(actual.clone()),
                 actual: Some(actual),
             });
+            r.diarienummer = dnr_in(&chain.entries, &id);
             r.record = Some(format!(
                 "{id} (journal line {}, sealed {})",
                 e.line,
