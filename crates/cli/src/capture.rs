@@ -74,15 +74,7 @@ pub fn main(args: Args) -> CmdResult {
                 };
             println!("sealed {}", args.out.display());
             println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);
-            let warnings = pipeline::warnings(&record);
-            for w in &warnings {
-                eprintln!("warning: {w}");
-            }
-            Ok(if record.obstructions().next().is_some() {
-                Exit::Attention
-            } else {
-                Exit::Ok
-            })
+            Ok(pipeline::sealed_exit(&record))
         }
         Attempt::BrowserGone(err) | Attempt::Failed(err) if pipeline::is_disk_full(&err) => {
             discard(&staging);

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use model::{Handling, RecordKind};
-use registry::Archive;
 use serde_json::json;
 
 use crate::pipeline::{self, CaptureArgs, Job, Outcome};
@@ -51,22 +50,9 @@ pub fn main(args: Args) -> CmdResult {
         sender: None,
         operator: pipeline::operator(),
     };
-    let options = args.capture.options()?;
-    let archive = Archive::open(&args.archive)?;
-    for w in archive.recovery_warnings() {
-        eprintln!("warning: {w}");
-    }
-    let mut session = Some(capture::Session::launch(&options)?);
-    let log = |msg: &str| eprintln!("{msg}");
-    match pipeline::capture_and_seal(
-        &mut session,
-        &options,
-        &archive,
-        &job,
-        args.capture.pdfa,
-        args.retries,
-        &log,
-    )? {
+    let (archive, outcome) =
+        pipeline::capture_one(&args.capture, &args.archive, &job, args.retries)?;
+    match outcome {
         Outcome::Sealed { record, sealed } if record.obstructions().next().is_none() => {
             let mut fields = serde_json::Map::new();
             fields.insert("account".into(), json!(account.id));

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use model::{Handling, RecordKind};
-use registry::Archive;
 
 use crate::pipeline::{self, CaptureArgs, Job, Outcome};
 use crate::{CmdResult, Exit};
@@ -67,34 +66,11 @@ pub fn seal_one(
     job: &Job,
     retries: u32,
 ) -> CmdResult {
-    let options = capture_args.options()?;
-    let archive = Archive::open(archive)?;
-    for w in archive.recovery_warnings() {
-        eprintln!("warning: {w}");
-    }
-    let mut session = Some(capture::Session::launch(&options)?);
-    let log = |msg: &str| eprintln!("{msg}");
-    match pipeline::capture_and_seal(
-        &mut session,
-        &options,
-        &archive,
-        job,
-        capture_args.pdfa,
-        retries,
-        &log,
-    )? {
+    match pipeline::capture_one(capture_args, archive, job, retries)?.1 {
         Outcome::Sealed { record, sealed } => {
             println!("sealed {} in {}", sealed.record_id, sealed.dir.display());
             println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);
-            let warnings = pipeline::warnings(&record);
-            for w in &warnings {
-                eprintln!("warning: {w}");
-            }
-            Ok(if record.obstructions().next().is_some() {
-                Exit::Attention
-            } else {
-                Exit::Ok
-            })
+            Ok(pipeline::sealed_exit(&record))
         }
         Outcome::Failed { reason } => {
             eprintln!(

@@ -539,3 +539,42 @@ pub fn today_stockholm() -> chrono::NaiveDate {
         .with_timezone(&chrono_tz::Europe::Stockholm)
         .date_naive()
 }
+
+/// Opens the archive (saying what recovery did), starts a browser and carries
+/// one ad-hoc job (`evidence`, `close`) to its end.
+pub fn capture_one(
+    capture_args: &CaptureArgs,
+    archive: &Path,
+    job: &Job,
+    retries: u32,
+) -> anyhow::Result<(registry::Archive, Outcome)> {
+    let options = capture_args.options()?;
+    let archive = registry::Archive::open(archive)?;
+    for w in archive.recovery_warnings() {
+        eprintln!("warning: {w}");
+    }
+    let mut session = Some(capture::Session::launch(&options)?);
+    let log = |msg: &str| eprintln!("{msg}");
+    let outcome = capture_and_seal(
+        &mut session,
+        &options,
+        &archive,
+        job,
+        capture_args.pdfa,
+        retries,
+        &log,
+    )?;
+    Ok((archive, outcome))
+}
+
+/// Prints a sealed record's warnings; a record with obstructions needs a human (exit 1).
+pub fn sealed_exit(record: &Record) -> crate::Exit {
+    for w in warnings(record) {
+        eprintln!("warning: {w}");
+    }
+    if record.obstructions().next().is_some() {
+        crate::Exit::Attention
+    } else {
+        crate::Exit::Ok
+    }
+}
