@@ -301,6 +301,24 @@ pub(crate) fn capture(
 
     // 4. Consent, expand, scroll for lazy content, wait for images.
     dismiss_consent(&cx, &mut warnings)?;
+    // Expand what is there before the scroll pass too: a feed that never
+    // ends can use up the whole budget while scrolling, and the comments
+    // near the top must not stay collapsed because of it.
+    // Returns the rounds clicked and whether buttons were still there when it stopped.
+    let expand = |limit: u32| -> Result<(u32, bool), Error> {
+        let mut rounds = 0;
+        // At least one round whatever the clock says: a click is cheap.
+        while rounds < limit && (rounds == 0 || !remaining().is_zero()) {
+            let e: Expanded = cx.eval("expanding comments", "ogExpand(50)", false)?;
+            if e.clicked == 0 {
+                return Ok((rounds, false));
+            }
+            rounds += 1;
+            std::thread::sleep(Duration::from_millis(700));
+        }
+        Ok((rounds, rounds > 0))
+    };
+    let (early, _) = expand(opts.expand_rounds)?;
     let max_y = f64::from(opts.max_height);
     let budget_ms = remaining().as_millis().max(1000);
     let scroll: ScrollResult = cx.eval(
@@ -318,18 +336,16 @@ pub(crate) fn capture(
         );
     }
     let grew = scroll.end_height > scroll.start_height + 1.0;
-    let mut rounds = 0;
-    while rounds < opts.expand_rounds && !remaining().is_zero() {
-        let e: Expanded = cx.eval("expanding comments", "ogExpand(50)", false)?;
-        if e.clicked == 0 {
-            break;
-        }
-        rounds += 1;
-        std::thread::sleep(Duration::from_millis(700));
-    }
-    if rounds == opts.expand_rounds && opts.expand_rounds > 0 {
+    // After the scroll pass (posts loaded further down), with what is left of the rounds.
+    let (late, still_collapsed) = if opts.expand_rounds == 0 {
+        (0, false)
+    } else {
+        expand(opts.expand_rounds.saturating_sub(early).max(1))?
+    };
+    if still_collapsed {
         warnings.push(format!(
-            "stopped expanding comments after {rounds} rounds; some comments may still be collapsed"
+            "stopped expanding comments after {} rounds; some comments may still be collapsed",
+            early + late
         ));
     }
     let img_budget = remaining()

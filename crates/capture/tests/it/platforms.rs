@@ -260,3 +260,37 @@ fn wordpress_blog() {
         s.headings
     );
 }
+
+/// A feed that never ends can use up the whole settle budget while
+/// scrolling; the comments must still be expanded, not silently skipped.
+#[test]
+fn comments_are_expanded_when_an_endless_feed_uses_up_the_time() {
+    let c = capture(
+        &Options {
+            max_height: 200_000,
+            settle_timeout: std::time::Duration::from_secs(3),
+            ..Options::default()
+        },
+        "/facebook/gislavedskommun/",
+    );
+    assert!(
+        c.page
+            .facts
+            .warnings
+            .iter()
+            .any(|w| w.contains("ran out of time")),
+        "the scroll pass was meant to run out of time: {:?}",
+        c.page.facts.warnings
+    );
+    let text = c.all_text();
+    for hidden in [
+        "Äntligen! Vi har väntat länge på det här.",
+        "Svar: Öppettiderna finns på webbplatsen.",
+        "Ja, sändningen teckentolkas.",
+    ] {
+        assert!(
+            text.contains(hidden),
+            "collapsed comment {hidden:?} was not expanded"
+        );
+    }
+}
