@@ -352,6 +352,21 @@ impl Cx<'_> {
     }
 
     /// A required or optional non-empty string.
+    /// The item at `key`; a missing required one is reported with `missing`.
+    fn field<'t>(
+        &mut self,
+        t: &Tbl<'t>,
+        key: &str,
+        required: bool,
+        missing: &str,
+    ) -> Option<&'t toml_edit::Item> {
+        let item = t.like.get(key);
+        if item.is_none() && required {
+            self.error(t.span.clone(), Some(key), missing);
+        }
+        item
+    }
+
     fn string(
         &mut self,
         t: &Tbl<'_>,
@@ -401,19 +416,12 @@ impl Cx<'_> {
         key: &str,
         required: bool,
     ) -> Option<(NaiveDate, Option<Range<usize>>)> {
-        let item = match t.like.get(key) {
-            None => {
-                if required {
-                    self.error(
-                        t.span.clone(),
-                        Some(key),
-                        "missing required field (a date such as 2014-03-01)",
-                    );
-                }
-                return None;
-            }
-            Some(item) => item,
-        };
+        let item = self.field(
+            t,
+            key,
+            required,
+            "missing required field (a date such as 2014-03-01)",
+        )?;
         let span = item.span();
         match item.as_value() {
             Some(Value::Datetime(dt)) => {
@@ -464,19 +472,12 @@ impl Cx<'_> {
     }
 
     fn contact(&mut self, t: &Tbl<'_>, key: &str, required: bool) -> Option<Contact> {
-        let item = match t.like.get(key) {
-            None => {
-                if required {
-                    self.error(
-                        t.span.clone(),
-                        Some(key),
-                        "missing required field, e.g. { name = \"...\", email = \"...\" }",
-                    );
-                }
-                return None;
-            }
-            Some(item) => item,
-        };
+        let item = self.field(
+            t,
+            key,
+            required,
+            "missing required field, e.g. { name = \"...\", email = \"...\" }",
+        )?;
         let Some(c) = table_of(item) else {
             self.error(
                 item.span(),
