@@ -94,7 +94,7 @@ fn check(path: &Path, json: bool) -> CmdResult {
         for w in &warnings {
             eprintln!("{w}");
         }
-        let today = chrono::Local::now().date_naive();
+        let today = crate::pipeline::today_stockholm();
         println!(
             "{}: {} accounts ({} open today), {} warning(s), no errors",
             path.display(),
@@ -108,7 +108,7 @@ fn check(path: &Path, json: bool) -> CmdResult {
 
 fn publish(path: &Path, out: &Path) -> CmdResult {
     let (register, _) = load_register(path)?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::pipeline::today_stockholm();
     let html = registry::publish::forteckning_html(&register, today);
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -117,7 +117,8 @@ fn prepare_out(out: &Path) -> anyhow::Result<()> {
                 );
             }
         } else {
-            make_writable(out);
+            // Sealed records are read-only; the previous demo's must be made writable to be removed.
+            registry::archive::make_writable(out);
             std::fs::remove_dir_all(out)
                 .with_context(|| format!("removing the previous demo in {}", out.display()))?;
         }
@@ -128,18 +129,6 @@ fn prepare_out(out: &Path) -> anyhow::Result<()> {
         "made by ogonblick demo; removed by the next one\n",
     )?;
     Ok(())
-}
-
-/// Sealed records are read-only; the previous demo's must be made writable to be removed.
-fn make_writable(dir: &Path) {
-    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if let Ok(meta) = entry.metadata() {
-            let mut perms = meta.permissions();
-            #[allow(clippy::permissions_set_readonly_false)] // only on the demo's own output
-            perms.set_readonly(false);
-            let _ = std::fs::set_permissions(entry.path(), perms);
-        }
-    }
 }
 
 /// A register of the fixture accounts, pointing at the running server.

@@ -109,9 +109,9 @@ pub fn attempt(
         reason: job.reason.clone(),
         sender: job.sender.clone(),
         diarienummer: String::new(),
-        files: match raw_file_hashes(dir) {
+        files: match registry::archive::raw_file_hashes(dir) {
             Ok(files) => files,
-            Err(err) => return Attempt::Failed(err),
+            Err(err) => return Attempt::Failed(err.into()),
         },
     };
     match render_pdf(&record, dir, &pages, flavour) {
@@ -121,32 +121,6 @@ pub fn attempt(
         },
         Err(err) => Attempt::Failed(err),
     }
-}
-
-/// SHA-256 of every raw file under `dir/capture`, keyed by its path relative to `dir`,
-/// for the cover page (the archive recomputes them when it seals).
-fn raw_file_hashes(dir: &Path) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
-    use sha2::{Digest, Sha256};
-    let mut out = std::collections::BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir.join("capture")).sort_by_file_name() {
-        let entry = entry.context("listing the capture files")?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let mut file = std::fs::File::open(entry.path())
-            .with_context(|| format!("reading {}", entry.path().display()))?;
-        let mut hasher = Sha256::new();
-        std::io::copy(&mut file, &mut hasher)
-            .with_context(|| format!("reading {}", entry.path().display()))?;
-        out.insert(rel, format!("{:x}", hasher.finalize()));
-    }
-    Ok(out)
 }
 
 /// Renders `record`'s PDF/A from the raw files in `dir`.

@@ -77,7 +77,9 @@ impl Staging {
     }
 }
 
-fn raw_file_hashes(dir: &Path) -> Result<BTreeMap<String, String>> {
+/// SHA-256 of every raw file under `dir/capture`, keyed by its path relative to
+/// `dir` (`capture/01-start/tile-001.png`): what `record.files` holds.
+pub fn raw_file_hashes(dir: &Path) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for (rel, path) in list_files(dir)? {
         if rel.starts_with("capture/") {
@@ -705,7 +707,9 @@ pub fn remove_dead_temporaries(parent: &Path, prefix: &str) -> Result<()> {
 }
 
 /// Best effort: makes a tree writable again so it can be removed.
-pub(crate) fn make_writable(path: &Path) {
+/// Gives back write permission to everything under `path` (symlinks untouched),
+/// so a read-only tree that is not a sealed record (staging, a demo) can be removed.
+pub fn make_writable(path: &Path) {
     for entry in WalkDir::new(path).into_iter().flatten() {
         let mode = if entry.file_type().is_dir() {
             0o755
