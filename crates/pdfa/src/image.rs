@@ -25,11 +25,36 @@ pub enum PngError {
 
 /// A picture ready for an image XObject: `/DeviceRGB`, 8 bits, Flate with PNG predictors.
 #[derive(Debug, Clone)]
-pub(crate) struct RgbImage {
+pub(crate) struct RgbImage<'a> {
     pub width: u32,
     pub height: u32,
     /// The zlib stream of PNG-filtered scanlines (the concatenated IDAT data).
-    pub data: Vec<u8>,
+    pub data: Data<'a>,
+}
+
+/// Image data: the IDAT chunks of the tile itself, or a re-encoded copy.
+#[derive(Debug, Clone)]
+pub(crate) enum Data<'a> {
+    /// The data of every IDAT chunk, in order, borrowed from the caller's PNG bytes.
+    Chunks(Vec<&'a [u8]>),
+    /// The concatenated IDAT data of a re-encoded PNG.
+    Owned(Vec<u8>),
+}
+
+impl Data<'_> {
+    /// The pieces of the zlib stream, in order.
+    pub fn parts(&self) -> impl Iterator<Item = &[u8]> {
+        let (chunks, owned): (&[&[u8]], Option<&[u8]>) = match self {
+            Data::Chunks(c) => (c, None),
+            Data::Owned(v) => (&[], Some(v)),
+        };
+        chunks.iter().copied().chain(owned)
+    }
+
+    /// Length of the zlib stream in bytes.
+    pub fn len(&self) -> usize {
+        self.parts().map(<[u8]>::len).sum()
+    }
 }
 
 const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
@@ -42,8 +67,8 @@ struct Header {
     interlace: u8,
 }
 
-/// The header and concatenated IDAT data of a PNG, without decoding it.
-fn chunks(bytes: &[u8]) -> Result<(Header, Vec<u8>), PngError> {
+/// The header and the data of every IDAT chunk of a PNG, without decoding or copying it.
+fn chunks(bytes: &[u8]) -> Result<(Header, Vec<&[u8]>), PngError> {
     if bytes.get(..8) != Some(SIGNATURE) {
         return Err(PngError::NotPng);
     }
@@ -72,7 +97,7 @@ fn chunks(bytes: &[u8]) -> Result<(Header, Vec<u8>), PngError> {
                     interlace: data[12],
                 })
             }
-            b"IDAT" => idat.extend_from_slice(data),
+            b"IDAT" if !data.is_empty() => idat.push(data),
             b"IEND" => break,
             _ => {}
         }
@@ -84,8 +109,8 @@ fn chunks(bytes: &[u8]) -> Result<(Header, Vec<u8>), PngError> {
     }
 }
 
-/// Turn PNG bytes into an [`RgbImage`], passing 8-bit RGB data straight through.
-pub(crate) fn load(bytes: &[u8]) -> Result<RgbImage, PngError> {
+/// Turn PNG bytes into an [`RgbImage`], passing 8-bit RGB data straight through (borrowed, not copied).
+pub(crate) fn load(bytes: &[u8]) -> Result<RgbImage<'_>, PngError> {
     let (header, data) = chunks(bytes)?;
     if header.width == 0 || header.height == 0 {
         return Err(PngError::Empty {
@@ -97,7 +122,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<RgbImage, PngError> {
         return Ok(RgbImage {
             width: header.width,
             height: header.height,
-            data,
+            data: Data::Chunks(data),
         });
     }
     let rgb = reencode(bytes)?;
@@ -105,7 +130,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<RgbImage, PngError> {
     Ok(RgbImage {
         width: header.width,
         height: header.height,
-        data,
+        data: Data::Owned(data.concat()),
     })
 }
 
@@ -157,6 +182,12 @@ fn reencode(bytes: &[u8]) -> Result<Vec<u8>, PngError> {
 mod tests {
     use super::*;
 
+    fn concat(data: &Data) -> Vec<u8> {
+        let v: Vec<u8> = data.parts().flatten().copied().collect();
+        assert_eq!(v.len(), data.len());
+        v
+    }
+
     fn png(colour: png::ColorType, pixels: &[u8], w: u32, h: u32) -> Vec<u8> {
         let mut out = Vec::new();
         let mut enc = png::Encoder::new(&mut out, w, h);
@@ -173,12 +204,13 @@ mod tests {
         let rgb = png(png::ColorType::Rgb, &[1, 2, 3, 4, 5, 6], 2, 1);
         let img = load(&rgb).unwrap();
         assert_eq!((img.width, img.height), (2, 1));
-        assert_eq!(chunks(&rgb).unwrap().1, img.data);
+        assert!(matches!(img.data, Data::Chunks(_)), "8-bit RGB is borrowed");
+        assert_eq!(chunks(&rgb).unwrap().1.concat(), concat(&img.data));
 
         let rgba = png(png::ColorType::Rgba, &[0, 0, 0, 0, 10, 20, 30, 255], 2, 1);
         let img = load(&rgba).unwrap();
         let back = png(png::ColorType::Rgb, &[255, 255, 255, 10, 20, 30], 2, 1);
-        assert_eq!(img.data, chunks(&back).unwrap().1);
+        assert_eq!(concat(&img.data), chunks(&back).unwrap().1.concat());
     }
 
     #[test]

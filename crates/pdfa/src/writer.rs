@@ -3,6 +3,12 @@
 //! [`Pdf`] holds a lopdf document and knows the PDF/A furniture every file
 //! needs (XMP, Info, sRGB OutputIntent, fonts, trailer `/ID`); [`build`] lays
 //! out the ögonblicksbild itself: cover pages, then screenshot pages.
+//!
+//! Image data never enters the lopdf document: it stays in the caller's PNG
+//! bytes until [`Pdf::finish`] copies it once, straight into the output.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
 
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
@@ -16,22 +22,21 @@ use crate::{Attachment, Document, Error, Flavour, Options};
 /// sRGB IEC 61966-2.1, ICC v2, from Debian's icc-profiles-free (zlib licence; see `assets/sRGB.icc.LICENSE`).
 const SRGB_ICC: &[u8] = include_bytes!("../assets/sRGB.icc");
 
-/// Placeholder for the trailer `/ID`, replaced by a hash of the finished file.
-const ID_PLACEHOLDER: &[u8; 16] = b"ogonblick-id-tbd";
-
-/// A PDF/A document under construction.
+/// A PDF/A document under construction; `'a` is the life of the tiles' PNG bytes.
 #[derive(Debug)]
-pub(crate) struct Pdf {
+pub(crate) struct Pdf<'a> {
     doc: lopdf::Document,
     flavour: Flavour,
     pages_id: ObjectId,
     page_ids: Vec<ObjectId>,
     /// Fonts whose objects are written at [`Pdf::finish`], by reserved id.
     fonts: Vec<(ObjectId, CidFont)>,
+    /// Data of the image XObjects, by id; the document holds only their dictionaries.
+    images: BTreeMap<ObjectId, image::Data<'a>>,
 }
 
-impl Pdf {
-    pub fn new(flavour: Flavour) -> Pdf {
+impl<'a> Pdf<'a> {
+    pub fn new(flavour: Flavour) -> Pdf<'a> {
         let version = if flavour.part() == 1 { "1.4" } else { "1.7" };
         let mut doc = lopdf::Document::with_version(version);
         // A classic cross-reference table: PDF/A-1 (PDF 1.4) has no xref streams.
@@ -43,6 +48,7 @@ impl Pdf {
             pages_id,
             page_ids: Vec::new(),
             fonts: Vec::new(),
+            images: BTreeMap::new(),
         }
     }
 
@@ -58,6 +64,14 @@ impl Pdf {
             let _ = stream.compress();
         }
         self.add(stream)
+    }
+
+    /// Add a stream whose data is written, uncompressed and uncopied, only by [`Pdf::finish`].
+    pub fn image(&mut self, mut dict: Dictionary, data: image::Data<'a>) -> ObjectId {
+        dict.set("Length", data.len() as i64);
+        let id = self.add(dict);
+        self.images.insert(id, data);
+        id
     }
 
     /// Reserve the id of a font that is filled while pages are laid out.
@@ -226,25 +240,7 @@ impl Pdf {
         let info = self.add(xmp::info(meta));
         self.doc.trailer.set("Root", catalog);
         self.doc.trailer.set("Info", info);
-        let placeholder = Object::String(ID_PLACEHOLDER.to_vec(), StringFormat::Hexadecimal);
-        self.doc
-            .trailer
-            .set("ID", vec![placeholder.clone(), placeholder]);
-
-        let mut out = Vec::new();
-        self.doc.save_to(&mut out).map_err(Error::Write)?;
-        // The /ID is a hash of the file's content: same input, same bytes, yet unique per document.
-        let digest = Sha256::digest(&out);
-        let id_hex: String = digest.iter().take(16).map(|b| format!("{b:02X}")).collect();
-        let placeholder_hex: String = ID_PLACEHOLDER.iter().map(|b| format!("{b:02X}")).collect();
-        let trailer_at = find_last(&out, b"trailer").unwrap_or(0);
-        let mut at = trailer_at;
-        while let Some(pos) = find(&out[at..], placeholder_hex.as_bytes()) {
-            let start = at + pos;
-            out[start..start + id_hex.len()].copy_from_slice(id_hex.as_bytes());
-            at = start + id_hex.len();
-        }
-        Ok(out)
+        serialise(&self.doc, &self.images).map_err(Error::Write)
     }
 
     /// An embedded file with its file specification (PDF/A-3 associated file).
@@ -294,12 +290,110 @@ fn real(x: f64) -> Object {
     }
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
+/// Write `doc` as lopdf's `save_to` writes it with a cross-reference table (the kind every
+/// [`Pdf`] uses; same bytes), with each image's data copied
+/// straight from `images`, and the trailer `/ID` derived while writing.
+///
+/// The `/ID` is the first 16 bytes of a SHA-256 over everything written before the
+/// cross-reference table, except that each image's data enters as its length and CRC-32
+/// (computed while it is copied) instead of byte for byte: the output is not read a
+/// second time, yet any change to a page, the text, the metadata, the flavour or a tile
+/// changes the `/ID`, and the same input gives the same `/ID`.
+fn serialise(
+    doc: &lopdf::Document,
+    images: &BTreeMap<ObjectId, image::Data>,
+) -> std::io::Result<Vec<u8>> {
+    use lopdf::Writer;
 
-fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
+    let image_bytes: usize = images.values().map(image::Data::len).sum();
+    // Room for the images and the rest (fonts, ICC profile, page contents); the capacity
+    // beyond what is written is never touched, so it costs no memory.
+    let mut out = Vec::with_capacity(image_bytes + (4 << 20));
+    let mut id_hash = Sha256::new();
+    write!(out, "%PDF-{}\n%", doc.version)?;
+    out.extend_from_slice(&doc.binary_mark);
+    out.push(b'\n');
+    id_hash.update(&out);
+
+    let mut offsets: Vec<(u32, u16, usize)> = Vec::with_capacity(doc.objects.len());
+    for (&(id, generation), object) in &doc.objects {
+        let start = out.len();
+        offsets.push((id, generation, start));
+        writeln!(out, "{id} {generation} obj")?;
+        if Writer::need_separator(object) {
+            out.push(b' ');
+        }
+        Writer::write_object(&mut out, object)?;
+        match images.get(&(id, generation)) {
+            Some(data) => {
+                out.extend_from_slice(b"stream\n");
+                id_hash.update(&out[start..]);
+                let mut crc = crc32fast::Hasher::new();
+                for part in data.parts() {
+                    // In cache-sized pieces: each is checksummed right after it is copied.
+                    for piece in part.chunks(1 << 16) {
+                        out.extend_from_slice(piece);
+                        crc.update(piece);
+                    }
+                }
+                id_hash.update((data.len() as u64).to_be_bytes());
+                id_hash.update(crc.finalize().to_be_bytes());
+                let end = out.len();
+                // A stream object ends as lopdf ends it: a blank before `endobj`.
+                out.extend_from_slice(b"\nendstream \nendobj\n");
+                id_hash.update(&out[end..]);
+            }
+            None => {
+                if Writer::need_end_separator(object) {
+                    out.push(b' ');
+                }
+                out.extend_from_slice(b"\nendobj\n");
+                id_hash.update(&out[start..]);
+            }
+        }
+    }
+    let digest = id_hash.finalize();
+    let file_id = Object::String(digest[..16].to_vec(), StringFormat::Hexadecimal);
+
+    // A classic cross-reference table in contiguous sections; object 0 is the head of the
+    // free list and joins the first section when that starts at object 1.
+    let xref_start = out.len();
+    out.extend_from_slice(b"xref\n");
+    let mut sections: Vec<Vec<(u32, u16, usize)>> = Vec::new();
+    for &entry in &offsets {
+        match sections.last_mut() {
+            Some(section)
+                if section
+                    .last()
+                    .is_some_and(|last| last.0.checked_add(1) == Some(entry.0)) =>
+            {
+                section.push(entry)
+            }
+            _ => sections.push(vec![entry]),
+        }
+    }
+    let joins = sections.first().and_then(|s| s.first()).map(|e| e.0) == Some(1);
+    if !joins {
+        out.extend_from_slice(b"0 1\n0000000000 65535 f \n");
+    }
+    for (i, section) in sections.iter().enumerate() {
+        if i == 0 && joins {
+            write!(out, "0 {}\n0000000000 65535 f \n", section.len() + 1)?;
+        } else {
+            writeln!(out, "{} {}", section[0].0, section.len())?;
+        }
+        for &(_, generation, offset) in section {
+            writeln!(out, "{offset:>010} {generation:>05} n ")?;
+        }
+    }
+
+    let mut trailer = doc.trailer.clone();
+    trailer.set("ID", vec![file_id.clone(), file_id]);
+    trailer.set("Size", i64::from(doc.max_id) + 1);
+    out.extend_from_slice(b"trailer\n");
+    Writer::write_object(&mut out, &Object::Dictionary(trailer))?;
+    write!(out, "\nstartxref\n{xref_start}\n%%EOF")?;
+    Ok(out)
 }
 
 /// Whether a run reads right to left: flagged so, or its first strong character is Hebrew or Arabic.
@@ -319,8 +413,8 @@ const MAX_PAGE: f64 = 14_400.0;
 const MIN_PAGE: f64 = 3.0;
 
 /// One tile placed in the page's full picture.
-struct Placed {
-    image: RgbImage,
+struct Placed<'a> {
+    image: RgbImage<'a>,
     /// Top row in device pixels from the top of the document.
     top: u64,
 }
@@ -372,9 +466,9 @@ struct Shot {
 }
 
 /// Cut one captured page's screenshot into PDF pages of about A4 proportions.
-fn screenshot_pages(
-    pdf: &mut Pdf,
-    page: &crate::PageInput,
+fn screenshot_pages<'a>(
+    pdf: &mut Pdf<'a>,
+    page: &'a crate::PageInput,
     glyphless: ObjectId,
 ) -> Result<Vec<Shot>, Error> {
     let facts = page.facts;
@@ -434,7 +528,8 @@ fn screenshot_pages(
     let mut image_ids = Vec::new();
     for p in &mut placed {
         let img = &mut p.image;
-        let id = pdf.stream(
+        let data = std::mem::replace(&mut img.data, image::Data::Owned(Vec::new()));
+        let id = pdf.image(
             dictionary! {
                 "Type" => "XObject",
                 "Subtype" => "Image",
@@ -450,8 +545,7 @@ fn screenshot_pages(
                     "Columns" => i64::from(img.width),
                 },
             },
-            std::mem::take(&mut img.data),
-            false,
+            data,
         );
         image_ids.push(id);
     }
@@ -561,4 +655,122 @@ fn screenshot_pages(
         });
     }
     Ok(shots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small document with two image streams (one in pieces), fonts and text, as `build` makes it.
+    fn document() -> (lopdf::Document, BTreeMap<ObjectId, Vec<Vec<u8>>>) {
+        let mut doc = lopdf::Document::with_version("1.4");
+        doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+        let pages = doc.new_object_id();
+        let mut images = BTreeMap::new();
+        let mut kids = Vec::new();
+        for (i, parts) in [
+            vec![b"abc".to_vec(), b"\n\r()".to_vec()],
+            vec![vec![0xff; 70_000]],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut dict = dictionary! { "Type" => "XObject", "Width" => i as i64 + 1 };
+            dict.set("Length", parts.iter().map(Vec::len).sum::<usize>() as i64);
+            let image = doc.add_object(dict);
+            images.insert(image, parts);
+            let content = doc.add_object(Stream::new(Dictionary::new(), b"q /T0 Do Q".to_vec()));
+            kids.push(Object::Reference(doc.add_object(dictionary! {
+                "Type" => "Page",
+                "Parent" => pages,
+                "MediaBox" => vec![0.into(), 0.into(), real(595.5), 842.into()],
+                "Contents" => content,
+                "Resources" => dictionary! { "XObject" => dictionary! { "T0" => image } },
+            })));
+        }
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(dictionary! { "Type" => "Pages", "Count" => 2, "Kids" => kids }),
+        );
+        let null = doc.add_object(Object::Null);
+        let catalog = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "Pages" => pages,
+            "Lang" => Object::string_literal("sv-SE"),
+            "Spare" => null,
+        });
+        doc.trailer.set("Root", catalog);
+        (doc, images)
+    }
+
+    fn ours(doc: &lopdf::Document, images: &BTreeMap<ObjectId, Vec<Vec<u8>>>) -> Vec<u8> {
+        let data = images
+            .iter()
+            .map(|(&id, parts)| {
+                (
+                    id,
+                    image::Data::Chunks(parts.iter().map(Vec::as_slice).collect()),
+                )
+            })
+            .collect();
+        serialise(doc, &data).unwrap()
+    }
+
+    #[test]
+    fn serialise_writes_what_lopdf_writes() {
+        let (doc, images) = document();
+        let mine = ours(&doc, &images);
+        // lopdf with the data inside the document and our /ID in the trailer.
+        let mut theirs = doc.clone();
+        for (&id, parts) in &images {
+            let Ok(Object::Dictionary(dict)) = theirs.get_object(id).cloned() else {
+                panic!("image {id:?} is a dictionary");
+            };
+            let stream = Stream::new(dict, parts.concat());
+            theirs.objects.insert(id, Object::Stream(stream));
+        }
+        let s = String::from_utf8_lossy(&mine).into_owned();
+        let at = s.rfind("/ID[<").unwrap() + 5;
+        let id: Vec<u8> = (0..16)
+            .map(|i| u8::from_str_radix(&s[at + 2 * i..at + 2 * i + 2], 16).unwrap())
+            .collect();
+        let id = Object::String(id, StringFormat::Hexadecimal);
+        theirs.trailer.set("ID", vec![id.clone(), id]);
+        let mut expected = Vec::new();
+        theirs.save_to(&mut expected).unwrap();
+        let first_difference = mine.iter().zip(&expected).position(|(a, b)| a != b);
+        assert!(
+            mine == expected,
+            "lengths {} and {}, first difference at {first_difference:?}",
+            mine.len(),
+            expected.len()
+        );
+    }
+
+    #[test]
+    fn id_changes_with_image_data_and_with_the_rest() {
+        let (doc, images) = document();
+        let id = |pdf: &[u8]| {
+            let s = String::from_utf8_lossy(pdf).into_owned();
+            let at = s.rfind("/ID[<").unwrap();
+            s[at..at + 38].to_string()
+        };
+        let base = id(&ours(&doc, &images));
+        assert_eq!(base, id(&ours(&doc, &images)));
+        let mut one_byte = images.clone();
+        if let Some(parts) = one_byte.values_mut().last() {
+            parts[0][69_999] = 0xfe;
+        }
+        assert_ne!(base, id(&ours(&doc, &one_byte)));
+        let mut moved = images.clone();
+        if let Some(parts) = moved.values_mut().next() {
+            // Same bytes, split differently: the same stream, the same /ID.
+            *parts = vec![b"ab".to_vec(), b"c\n\r()".to_vec()];
+        }
+        assert_eq!(base, id(&ours(&doc, &moved)));
+        let mut other = doc.clone();
+        other.trailer.set("Info", Object::Null);
+        other.objects.insert((1, 0), Object::Null);
+        assert_ne!(base, id(&ours(&other, &images)));
+    }
 }
