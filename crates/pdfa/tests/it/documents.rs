@@ -539,10 +539,73 @@ fn builds_are_byte_identical() {
     let mut rec = small_record();
     rec.diarienummer = "KS 2026/123".into();
     let b = build_record(&rec, &runs(1200.0), Flavour::A1b, vec![]);
-    let id = |pdf: &[u8]| {
-        let s = String::from_utf8_lossy(pdf).into_owned();
-        let at = s.rfind("/ID").expect("/ID");
-        s[at..at + 80].to_string()
+    assert_ne!(trailer_id(&a), trailer_id(&b));
+}
+
+/// The trailer's `/ID` entry as written (`/ID[<...><...>]`).
+fn trailer_id(pdf: &[u8]) -> String {
+    let s = String::from_utf8_lossy(pdf).into_owned();
+    let at = s.rfind("/ID").expect("/ID");
+    s[at..at + 72].to_string()
+}
+
+#[test]
+fn one_changed_pixel_changes_the_id() {
+    let rec = small_record();
+    let runs = runs(1200.0);
+    // The first tile of the first page with one byte of one pixel changed by `delta`,
+    // everything else (record, text, facts) the same.
+    let build_with = |delta: u8| {
+        let pages: Vec<PageInput> = rec
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut y = 0;
+                let tiles = f
+                    .tiles
+                    .iter()
+                    .enumerate()
+                    .map(|(j, t)| {
+                        let (w, h) = (t.width_px, t.height_px);
+                        let mut data = Vec::new();
+                        for row in y..y + h {
+                            for x in 0..w {
+                                data.extend_from_slice(&pixel(i as u32 + 1, x, row));
+                            }
+                        }
+                        if i == 0 && j == 0 {
+                            let k = data.len() / 2;
+                            data[k] = data[k].wrapping_add(delta);
+                        }
+                        y += h;
+                        encode(png::ColorType::Rgb, w, h, &data)
+                    })
+                    .collect();
+                PageInput {
+                    facts: f,
+                    tiles,
+                    text_runs: &runs,
+                }
+            })
+            .collect();
+        let doc = Document {
+            record: &rec,
+            pages,
+            attachments: Vec::new(),
+        };
+        build(&doc, &Options::default()).expect("build")
     };
-    assert_ne!(id(&a), id(&b));
+    let (a, again, b) = (build_with(0), build_with(0), build_with(1));
+    assert!(a == again, "two builds of the same tiles differ");
+    let id_a = trailer_id(&a);
+    assert!(id_a.starts_with("/ID[<"), "{id_a}");
+    assert_ne!(
+        id_a,
+        trailer_id(&b),
+        "one changed pixel must change the /ID"
+    );
+    let dir = tempdir();
+    let (valid, report) = preflight(&write(dir.path(), "one-pixel.pdf", &b));
+    assert!(valid, "Preflight rejects one-pixel.pdf:\n{report}");
 }
