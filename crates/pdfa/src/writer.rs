@@ -306,9 +306,15 @@ fn serialise(
     use lopdf::Writer;
 
     let image_bytes: usize = images.values().map(image::Data::len).sum();
-    // Room for the images and the rest (fonts, ICC profile, page contents); the capacity
-    // beyond what is written is never touched, so it costs no memory.
-    let mut out = Vec::with_capacity(image_bytes + (4 << 20));
+    let stream_bytes: usize = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .map(|s| s.content.len())
+        .sum();
+    // Room for every stream plus generous room for the dictionaries, so the buffer is
+    // never moved; capacity beyond what is written is never touched and costs no memory.
+    let mut out = Vec::with_capacity(image_bytes + stream_bytes + 512 * doc.objects.len() + 4096);
     let mut id_hash = Sha256::new();
     write!(out, "%PDF-{}\n%", doc.version)?;
     out.extend_from_slice(&doc.binary_mark);
