@@ -290,9 +290,9 @@ fn real(x: f64) -> Object {
     }
 }
 
-/// Write `doc` as lopdf's `save_to` writes it with a cross-reference table (the kind every
-/// [`Pdf`] uses; same bytes), with each image's data copied
-/// straight from `images`, and the trailer `/ID` derived while writing.
+/// Write `doc` byte for byte as lopdf's `save_to` writes it with a cross-reference table
+/// (the kind every [`Pdf`] uses), but with each image's data copied straight from
+/// `images`, and the trailer `/ID` derived while writing.
 ///
 /// The `/ID` is the first 16 bytes of a SHA-256 over everything written before the
 /// cross-reference table, except that each image's data enters as its length and CRC-32
