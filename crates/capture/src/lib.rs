@@ -12,6 +12,7 @@ mod cookies;
 mod error;
 mod page;
 mod png_out;
+mod settle;
 mod url_check;
 
 use std::path::PathBuf;

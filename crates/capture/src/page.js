@@ -102,41 +102,92 @@ function ogExpand(maxClicks) {
   return { clicked: n, labels };
 }
 
-async function ogScrollPass(maxY, step, budgetMs, pauseMs, growWaitMs) {
+// Resolves after `n` painted frames, or after 100 ms a frame if the page
+// does not paint (a hidden tab gets no animation frames).
+function ogFrames(n) {
+  return new Promise((resolve) => {
+    let k = 0;
+    const t = setTimeout(resolve, 100 * n);
+    const f = () => { k += 1; if (k >= n) { clearTimeout(t); resolve(); } else requestAnimationFrame(f); };
+    requestAnimationFrame(f);
+  });
+}
+
+// Whether scrolling can make the page load anything: it set up an
+// IntersectionObserver or a scroll listener (counted by watch.js from the
+// start of the document), or has an onscroll handler. Unknown counts as yes.
+function ogScrollDriven() {
+  const w = window.__ogWatch;
+  if (!w) return { io: true, listeners: true };
+  const handler = !!(window.onscroll || document.onscroll || (document.body && document.body.onscroll) || window.onwheel);
+  return { io: w.io > 0, listeners: w.scroll > 0 || handler };
+}
+
+// Scroll down a viewport at a time from `fromY` until the bottom of the page
+// (or `maxY`), so observers and scroll listeners see every part of it. Each
+// step waits two painted frames, so IntersectionObserver callbacks have run;
+// a page with scroll listeners (often throttled) gets at least `pauseMs` a
+// step. At the bottom a feed usually loads more at once: wait up to
+// `growMs` for that (nudging), and go on if it came. A page that reacts to
+// neither observers nor scrolling is not stepped through at all. Returns
+// with the bottom in view; a slower feed is the caller's to wait for.
+async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
   const t0 = performance.now();
-  const h0 = ogDocHeight();
-  let y = 0, timedOut = false;
-  for (;;) {
-    if (performance.now() - t0 > budgetMs) { timedOut = true; break; }
-    const h = ogDocHeight();
-    if (y >= Math.min(h, maxY)) {
-      if (y >= maxY) break;
-      // At the bottom: an infinite feed loads more after a moment. Show the
-      // very end, and every 200 ms go up a screen and back so scroll
-      // listeners fire and observers see the end leave and re-enter.
-      const bottom = Math.max(0, h - innerHeight);
-      const tb = performance.now();
-      // A page that has already grown is a feed: give it longer.
-      const wait = h > h0 ? growWaitMs * 3 : growWaitMs;
-      window.scrollTo(0, bottom);
-      let tick = 0;
-      while (ogDocHeight() <= h && performance.now() - tb < wait) {
-        await ogSleep(50);
-        tick += 1;
-        if (tick % 4 === 0) window.scrollTo(0, tick % 8 === 4 ? Math.max(0, bottom - innerHeight) : bottom);
+  const driven = ogScrollDriven();
+  let y = fromY, timedOut = false;
+  if (driven.io || driven.listeners) {
+    for (;;) {
+      if (performance.now() - t0 > budgetMs) { timedOut = true; break; }
+      const h = ogDocHeight();
+      if (y >= Math.min(h, maxY)) {
+        if (y >= maxY) break;
+        const bottom = Math.max(0, h - innerHeight);
+        window.scrollTo(0, bottom);
+        const tb = performance.now();
+        let tick = 0;
+        while (ogDocHeight() <= h && performance.now() - tb < growMs) {
+          await ogSleep(50);
+          tick += 1;
+          if (tick % 2 === 0) window.scrollTo(0, tick % 4 === 2 ? Math.max(0, bottom - innerHeight) : bottom);
+        }
+        if (ogDocHeight() <= h) break;
+        continue;
       }
-      if (ogDocHeight() <= h) break;
-      continue;
+      const ts = performance.now();
+      window.scrollTo(0, y);
+      await ogFrames(2);
+      if (driven.listeners) {
+        const left = pauseMs - (performance.now() - ts);
+        if (left > 0) await ogSleep(left);
+      }
+      y += step;
     }
-    window.scrollTo(0, y);
-    await ogSleep(pauseMs);
-    y += step;
   }
-  // Native lazy images below the fold: ask for them now.
-  for (const img of document.querySelectorAll('img[loading=lazy]')) img.loading = 'eager';
+  const h = ogDocHeight();
+  y = Math.max(y, Math.min(h, maxY));
+  window.scrollTo(0, Math.max(0, Math.min(h, maxY) - innerHeight));
+  await ogFrames(2);
+  return { y, height: ogDocHeight(), timedOut, atLimit: y >= maxY, driven: driven.io || driven.listeners };
+}
+
+// At the bottom, nudge the page the way a reader does: up a screen and back,
+// so scroll listeners fire and observers see the end leave and re-enter.
+async function ogNudge() {
+  const bottom = Math.max(0, ogDocHeight() - innerHeight);
+  window.scrollTo(0, Math.max(0, bottom - innerHeight));
+  await ogFrames(2);
+  window.scrollTo(0, bottom);
+  await ogFrames(2);
+  return ogDocHeight();
+}
+
+// After the scroll pass: native lazy images below the fold are asked for
+// now, and the page goes back to the top.
+async function ogScrollDone() {
+  for (const el of document.querySelectorAll('img[loading=lazy], iframe[loading=lazy]')) el.loading = 'eager';
   window.scrollTo(0, 0);
-  await ogSleep(50);
-  return { startHeight: h0, endHeight: ogDocHeight(), scrolledTo: y, timedOut };
+  await ogFrames(1);
+  return ogDocHeight();
 }
 
 async function ogWaitImages(maxY, budgetMs) {
@@ -152,7 +203,7 @@ async function ogWaitImages(maxY, budgetMs) {
     p = pending();
   }
   // Give decoded images a frame to paint.
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await ogFrames(2);
   return { pending: p.length, examples: p.slice(0, 3).map((i) => (i.currentSrc || i.src || '').slice(0, 120)) };
 }
 
@@ -350,6 +401,14 @@ function ogUnfix() {
     n += 1;
   }
   return n;
+}
+
+// Seconds until a `<meta http-equiv=refresh>` sends the page elsewhere, or -1.
+function ogRefreshDelay() {
+  const m = document.querySelector('meta[http-equiv="refresh" i]');
+  const c = m ? (m.getAttribute('content') || '').trim() : '';
+  const d = parseFloat(c);
+  return m && !isNaN(d) && /url\s*=/i.test(c) ? d : -1;
 }
 
 function ogPageInfo() {

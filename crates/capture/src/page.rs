@@ -14,9 +14,29 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::png_out;
+use crate::settle::{NetWatch, Quiet};
 use crate::{Error, PageCapture, Session};
 
 const JS: &str = include_str!("page.js");
+/// Installed in every new document before the page's scripts (see the file).
+const WATCH_JS: &str = include_str!("watch.js");
+
+/// How many times a capture follows the page to another document.
+const MAX_REDIRECTS: u32 = 3;
+
+/// After the load event: consent dialogs and late scripts often arrive now.
+const AFTER_LOAD: Quiet = Quiet::ms(400, 300, 1500);
+/// After a click on a consent button (the dialog goes, or the page reloads).
+const AFTER_CONSENT: Quiet = Quiet::ms(100, 250, 1200);
+/// After clicking "Visa fler kommentarer": the click usually fetches first,
+/// so the DOM is quiet until the answer; the network shows it is coming.
+const AFTER_EXPAND: Quiet = Quiet::ms(250, 250, 2000);
+/// At the bottom of a page that reacts to scrolling: does it load more?
+const AT_BOTTOM: Quiet = Quiet::ms(300, 300, 1200);
+/// The same for a page that has already grown (a feed): it gets longer.
+const AT_BOTTOM_OF_FEED: Quiet = Quiet::ms(300, 400, 3600);
+/// How often to scroll up a screen and back while waiting at the bottom.
+const NUDGE_EVERY: Duration = Duration::from_millis(200);
 
 /// Longest wait for one in-page script (reading text runs of a huge page is the slowest).
 const EVAL_TIMEOUT: Duration = Duration::from_secs(60);
@@ -39,13 +59,14 @@ struct PageInfo {
 }
 
 #[derive(Deserialize)]
-struct ScrollResult {
-    #[serde(rename = "startHeight")]
-    start_height: f64,
-    #[serde(rename = "endHeight")]
-    end_height: f64,
+struct ScrollStep {
+    y: f64,
+    height: f64,
     #[serde(rename = "timedOut")]
     timed_out: bool,
+    #[serde(rename = "atLimit")]
+    at_limit: bool,
+    driven: bool,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +97,7 @@ struct Ctx<'a> {
     s: &'a Session,
     tab: &'a Arc<Tab>,
     url: &'a str,
+    net: NetWatch,
 }
 
 impl Ctx<'_> {
@@ -186,6 +208,80 @@ impl Ctx<'_> {
     fn info(&self) -> Result<PageInfo, Error> {
         self.eval("reading the page state", "ogPageInfo()", false)
     }
+
+    /// Milliseconds since the DOM last changed, or `None` when the page has
+    /// no watcher (or has just been replaced by another document).
+    fn dom_quiet_for(&self) -> Option<Duration> {
+        let ret = self
+            .bounded(
+                "watching the page",
+                Runtime::Evaluate {
+                    expression: "(function () { const w = window.__ogWatch; \
+                                 return w && w.last >= 0 ? performance.now() - w.last : -1; })()"
+                        .into(),
+                    object_group: None,
+                    include_command_line_api: None,
+                    silent: Some(true),
+                    context_id: None,
+                    return_by_value: Some(true),
+                    generate_preview: None,
+                    user_gesture: None,
+                    await_promise: None,
+                    throw_on_side_effect: None,
+                    timeout: None,
+                    disable_breaks: None,
+                    repl_mode: None,
+                    allow_unsafe_eval_blocked_by_csp: Some(true),
+                    unique_context_id: None,
+                    serialization_options: None,
+                },
+                EVAL_TIMEOUT,
+            )
+            .ok()?;
+        let ms = ret.result.value.as_ref()?.as_f64()?;
+        (ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+    }
+
+    /// Wait until the page is quiet (see [`Quiet`]), but not past `until`
+    /// unless `q.min` asks for it. True if it went quiet, false if the wait
+    /// ran out. Without a DOM watcher it waits the whole `q.max`.
+    fn settle(&self, q: Quiet, until: Instant) -> Result<bool, Error> {
+        self.settle_or(q, until, || Ok(false))
+    }
+
+    /// [`Ctx::settle`], but stop at once when `done` says so (true then).
+    fn settle_or(
+        &self,
+        q: Quiet,
+        until: Instant,
+        mut done: impl FnMut() -> Result<bool, Error>,
+    ) -> Result<bool, Error> {
+        let t0 = Instant::now();
+        let end = (t0 + q.max).min(until.max(t0 + q.min));
+        loop {
+            if done()? {
+                return Ok(true);
+            }
+            let now = Instant::now();
+            if now >= t0 + q.min && !self.net.busy(q.quiet) {
+                if let Some(d) = self.dom_quiet_for() {
+                    if d >= q.quiet {
+                        return Ok(true);
+                    }
+                }
+            }
+            if now >= end {
+                return Ok(false);
+            }
+            if self.s.is_browser_gone() {
+                return Err(Error::BrowserCrashed {
+                    during: "waiting for the page to settle".into(),
+                    source: None,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50).min(end - now));
+        }
+    }
 }
 
 pub(crate) fn capture(
@@ -200,8 +296,8 @@ pub(crate) fn capture(
     let t0 = Instant::now();
     let settle_deadline =
         t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
-    let remaining = || settle_deadline.saturating_duration_since(Instant::now());
-    let cx = Ctx { s, tab, url };
+    let net = NetWatch::attach(tab)?;
+    let cx = Ctx { s, tab, url, net };
     let mut warnings: Vec<String> = Vec::new();
 
     let rel_dir = format!("capture/{label}");
@@ -222,7 +318,7 @@ pub(crate) fn capture(
     })
     .map_err(|e| s.fail("setting the user agent", e))?;
     tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
-        source: NO_DIALOGS.into(),
+        source: format!("{NO_DIALOGS}\n{WATCH_JS}"),
         world_name: None,
         include_command_line_api: None,
         run_immediately: None,
@@ -281,11 +377,100 @@ pub(crate) fn capture(
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    // 4–7. Settle, read and picture the document. A page that moves to
+    // another document meanwhile (a script or meta redirect) is captured
+    // again there, from its load event on, so no record mixes two pages.
+    let mut moved = 0;
+    let doc = loop {
+        let before = cx.net.documents();
+        let mut notes = Vec::new();
+        let doc = capture_document(&cx, &dir, &rel_dir, settle_deadline, &mut notes)?;
+        if cx.net.documents() == before || moved == MAX_REDIRECTS {
+            warnings.append(&mut notes);
+            break doc;
+        }
+        moved += 1;
+        std::fs::remove_dir_all(&dir)
+            .and_then(|()| std::fs::create_dir_all(&dir))
+            .map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?;
+    };
+    let Doc {
+        info,
+        full_height,
+        captured_height,
+        truncated,
+        obstructions,
+        summary,
+        text_runs,
+        text_file,
+        mhtml_file,
+        tiles,
+    } = doc;
+    let final_url = tab_url(&cx).unwrap_or(info.url);
+    Ok(PageCapture {
+        facts: PageFacts {
+            label: label.to_string(),
+            requested_url: url.to_string(),
+            final_url,
+            http_status: info.status,
+            title: info.title,
+            started,
+            ended: Utc::now(),
+            viewport_width: opts.viewport_width,
+            viewport_height: opts.viewport_height,
+            device_scale: opts.device_scale,
+            full_height,
+            captured_height,
+            truncated,
+            obstructions,
+            summary,
+            user_agent: info.user_agent,
+            browser_version: s.browser_version().to_string(),
+            tiles,
+            text_file,
+            mhtml_file,
+            warnings,
+        },
+        text_runs,
+    })
+}
+
+/// What one document gave: its state and facts, text and picture.
+struct Doc {
+    info: PageInfo,
+    full_height: f64,
+    captured_height: f64,
+    truncated: Option<String>,
+    obstructions: Vec<Obstruction>,
+    summary: Summary,
+    text_runs: Vec<TextRun>,
+    text_file: String,
+    mhtml_file: Option<String>,
+    tiles: Vec<Tile>,
+}
+
+/// Steps 4 to 7 of a capture, in the document the tab shows now: wait for
+/// its load event, settle it, then read its facts and text, save the MHTML
+/// and take the tiles.
+fn capture_document(
+    cx: &Ctx<'_>,
+    dir: &Path,
+    rel_dir: &str,
+    settle_deadline: Instant,
+    warnings: &mut Vec<String>,
+) -> Result<Doc, Error> {
+    let opts = &cx.s.opts;
+    let remaining = || settle_deadline.saturating_duration_since(Instant::now());
     let load_by = Instant::now() + opts.settle_timeout.min(Duration::from_secs(5));
     loop {
-        let info = cx.info()?;
-        if info.ready == "complete" {
-            break;
+        // The document may be in the middle of being replaced: ask again.
+        match cx.info() {
+            Ok(i) if i.ready == "complete" => break,
+            Ok(_) | Err(Error::Protocol { .. }) => {}
+            Err(e) => return Err(e),
         }
         if Instant::now() >= load_by {
             warnings.push(format!(
@@ -297,10 +482,17 @@ pub(crate) fn capture(
         std::thread::sleep(Duration::from_millis(100));
     }
     // Consent dialogs and late scripts often appear shortly after load.
-    std::thread::sleep(Duration::from_millis(500));
+    cx.settle(AFTER_LOAD, settle_deadline)?;
+    // A page that says it moves on soon is given the time to (the caller
+    // then captures the new document).
+    let refresh: f64 = cx.eval("reading the page state", "ogRefreshDelay()", false)?;
+    if (0.0..=5.0).contains(&refresh) {
+        let wait = Duration::from_secs_f64(refresh + 0.5).min(remaining());
+        std::thread::sleep(wait);
+    }
 
     // 4. Consent, expand, scroll for lazy content, wait for images.
-    dismiss_consent(&cx, &mut warnings)?;
+    dismiss_consent(cx, warnings)?;
     // Expand what is there before the scroll pass too: a feed that never
     // ends can use up the whole budget while scrolling, and the comments
     // near the top must not stay collapsed because of it.
@@ -314,28 +506,21 @@ pub(crate) fn capture(
                 return Ok((rounds, false));
             }
             rounds += 1;
-            std::thread::sleep(Duration::from_millis(700));
+            cx.settle(AFTER_EXPAND, settle_deadline)?;
         }
         Ok((rounds, rounds > 0))
     };
     let (early, _) = expand(opts.expand_rounds)?;
     let max_y = f64::from(opts.max_height);
-    let budget_ms = remaining().as_millis().max(1000);
-    let scroll: ScrollResult = cx.eval(
-        "scrolling through the page",
-        &format!(
-            "ogScrollPass({max_y}, {}, {budget_ms}, 50, 1200)",
-            opts.viewport_height
-        ),
-        true,
-    )?;
-    if scroll.timed_out {
+    let start_height = cx.info()?.height;
+    let (end_height, timed_out) = scroll_through(cx, max_y, start_height, settle_deadline)?;
+    if timed_out {
         warnings.push(
             "scrolling through the page ran out of time; content further down may not have loaded"
                 .into(),
         );
     }
-    let grew = scroll.end_height > scroll.start_height + 1.0;
+    let grew = end_height > start_height + 1.0;
     // After the scroll pass (posts loaded further down), with what is left of the rounds.
     let (late, still_collapsed) = if opts.expand_rounds == 0 {
         (0, false)
@@ -363,7 +548,7 @@ pub(crate) fn capture(
             images.examples.join(", ")
         ));
     }
-    dismiss_consent(&cx, &mut warnings)?;
+    dismiss_consent(cx, warnings)?;
 
     // 5. Facts from the DOM.
     let info = cx.info()?;
@@ -449,40 +634,25 @@ pub(crate) fn capture(
 
     // 7. Screenshot tiles.
     let tiles = take_tiles(
-        &cx,
-        &dir,
-        &rel_dir,
+        cx,
+        dir,
+        rel_dir,
         captured_height,
         &text_runs,
         &mut obstructions,
     )?;
 
-    let final_url = tab_url(&cx).unwrap_or(info.url);
-    Ok(PageCapture {
-        facts: PageFacts {
-            label: label.to_string(),
-            requested_url: url.to_string(),
-            final_url,
-            http_status: info.status,
-            title: info.title,
-            started,
-            ended: Utc::now(),
-            viewport_width: opts.viewport_width,
-            viewport_height: opts.viewport_height,
-            device_scale: opts.device_scale,
-            full_height,
-            captured_height,
-            truncated,
-            obstructions,
-            summary,
-            user_agent: info.user_agent,
-            browser_version: s.browser_version().to_string(),
-            tiles,
-            text_file,
-            mhtml_file,
-            warnings,
-        },
+    Ok(Doc {
+        info,
+        full_height,
+        captured_height,
+        truncated,
+        obstructions,
+        summary,
         text_runs,
+        text_file,
+        mhtml_file,
+        tiles,
     })
 }
 
@@ -619,6 +789,65 @@ fn explain_net_error(err: &str) -> String {
     format!("{err}{hint}")
 }
 
+/// Scroll from the top to the bottom (or `max_y`) so lazy content loads, and
+/// wait at the bottom for a feed to load more, as long as it keeps growing
+/// and the deadline allows. Returns the height at the end and whether the
+/// deadline cut it short.
+fn scroll_through(
+    cx: &Ctx<'_>,
+    max_y: f64,
+    start_height: f64,
+    deadline: Instant,
+) -> Result<(f64, bool), Error> {
+    let vh = cx.s.opts.viewport_height;
+    let mut y = 0.0;
+    let mut timed_out = false;
+    loop {
+        let budget_ms = deadline
+            .saturating_duration_since(Instant::now())
+            .as_millis()
+            .max(1000);
+        let step: ScrollStep = cx.eval(
+            "scrolling through the page",
+            &format!("ogScrollPass({y}, {max_y}, {vh}, {budget_ms}, 50, 400)"),
+            true,
+        )?;
+        y = step.y;
+        if step.timed_out || Instant::now() >= deadline {
+            timed_out = true;
+            break;
+        }
+        // Nothing on the page reacts to scrolling, or the limit is reached.
+        if !step.driven || step.at_limit {
+            break;
+        }
+        let wait = if step.height > start_height + 1.0 {
+            AT_BOTTOM_OF_FEED
+        } else {
+            AT_BOTTOM
+        };
+        // Go on as soon as the page grows; stop once it is quiet without
+        // growing. Meanwhile nudge it now and then: a feed whose end stays in
+        // view sees no new intersection and no scroll event without one.
+        let at_bottom = Instant::now();
+        let mut nudges = 0u32;
+        let grew = cx.settle_or(wait, deadline, || {
+            let height: f64 = if at_bottom.elapsed() >= NUDGE_EVERY * (nudges + 1) {
+                nudges += 1;
+                cx.eval("scrolling through the page", "ogNudge()", true)?
+            } else {
+                cx.info()?.height
+            };
+            Ok(height > step.height + 1.0)
+        })?;
+        if !grew || cx.info()?.height <= step.height + 1.0 {
+            break;
+        }
+    }
+    let end_height: f64 = cx.eval("scrolling to the top", "ogScrollDone()", true)?;
+    Ok((end_height, timed_out))
+}
+
 fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error> {
     for _ in 0..3 {
         let c: Clicked = cx.eval("dismissing the consent dialog", "ogDismissConsent()", false)?;
@@ -630,7 +859,8 @@ fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error
                 "the consent dialog offered no way to refuse; clicked \"{label}\""
             ));
         }
-        std::thread::sleep(Duration::from_millis(600));
+        // A consent click may reload the page; give it its own short budget.
+        cx.settle(AFTER_CONSENT, Instant::now() + AFTER_CONSENT.max)?;
     }
     Ok(())
 }
@@ -690,7 +920,7 @@ fn take_tiles(
                 }),
                 from_surface: Some(true),
                 capture_beyond_viewport: Some(true),
-                optimize_for_speed: None,
+                optimize_for_speed: Some(true),
             },
             SHOT_TIMEOUT,
         )?;

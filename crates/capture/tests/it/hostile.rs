@@ -208,7 +208,11 @@ fn unreachable_pages_are_navigation_errors() {
 fn redirects_record_the_final_url() {
     let _guard = browser_lock();
     let s = session(&Options::default());
-    for path in ["/_/redirect", "/hostile/js-redirect/"] {
+    for path in [
+        "/_/redirect",
+        "/hostile/js-redirect/",
+        "/hostile/meta-refresh/",
+    ] {
         let c = capture_with(&s, path);
         let f = &c.page.facts;
         assert_eq!(f.requested_url, server().url(path));

@@ -1,0 +1,37 @@
+// Runs in every new document before the page's own scripts, so the capture
+// can wait for what the page does instead of sleeping a fixed time. It only
+// observes: when the DOM last changed (style-only changes excluded, so an
+// animation does not look like loading), and whether the page set up
+// anything that reacts to scrolling (IntersectionObserver, scroll or wheel
+// listeners on the window or document). A page with neither does not need a
+// scroll pass: nothing in it can load because of scrolling.
+(function () {
+  if (window.__ogWatch) return;
+  const w = { last: performance.now(), io: 0, scroll: 0 };
+  Object.defineProperty(window, '__ogWatch', { value: w });
+  try {
+    new MutationObserver((list) => {
+      for (const m of list) {
+        if (m.type !== 'attributes' || m.attributeName !== 'style') { w.last = performance.now(); return; }
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  } catch (e) { w.last = -1; }
+  const IO = window.IntersectionObserver;
+  if (IO) {
+    window.IntersectionObserver = new Proxy(IO, {
+      construct(target, args, newTarget) { w.io += 1; return Reflect.construct(target, args, newTarget); },
+    });
+  }
+  const ET = window.EventTarget && window.EventTarget.prototype;
+  if (ET && ET.addEventListener) {
+    ET.addEventListener = new Proxy(ET.addEventListener, {
+      apply(target, self, args) {
+        if (/^(scroll|wheel|mousewheel|touchmove)$/.test(String(args[0])) &&
+          (self === window || self === document || self === document.documentElement || self === document.body)) {
+          w.scroll += 1;
+        }
+        return Reflect.apply(target, self, args);
+      },
+    });
+  }
+})();
