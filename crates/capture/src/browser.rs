@@ -82,7 +82,7 @@ fn is_executable(p: &Path) -> bool {
 /// thread that started it dies (`setpriv --pdeathsig KILL`, util-linux).
 /// Without it a `kill -9` of ogonblick, or an OOM kill, leaves a headless
 /// Chromium running for ever under cron. `None` (launch directly) when
-/// setpriv is missing or `dir` does not allow running a script (noexec).
+/// setpriv is missing or the script cannot be written.
 fn die_with_parent(chrome: &Path, dir: &Path) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let setpriv = search_path(Path::new("setpriv"), std::env::var_os("PATH").as_deref())?;
@@ -95,12 +95,71 @@ fn die_with_parent(chrome: &Path, dir: &Path) -> Option<PathBuf> {
     );
     std::fs::write(&script, text).ok()?;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700)).ok()?;
-    let works = std::process::Command::new(&script)
+    Some(script)
+}
+
+/// Check that `chrome` runs (`chrome --version`, at most 20 s), for a caller
+/// that wants to know before it creates anything; [`Session::launch`] checks
+/// again itself.
+pub fn check_browser(chrome: &Path) -> Result<(), Error> {
+    runs(chrome).map_err(|e| Error::Launch {
+        path: chrome.to_path_buf(),
+        source: e.into(),
+    })
+}
+
+/// Longest wait for `chrome --version`.
+const VERSION_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Run `binary --version`, at most [`VERSION_TIMEOUT`], so that a browser
+/// that cannot start at all is reported at once: headless_chrome waits 30 s
+/// for the DevTools address of a browser that has already exited, and tries
+/// eleven times, so without this a broken `--chrome` took five and a half
+/// minutes to fail.
+fn runs(binary: &Path) -> Result<(), String> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(binary)
         .arg("--version")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .is_ok_and(|o| o.status.success());
-    works.then_some(script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("it cannot be run: {e}"))?;
+    let mut stderr = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(err) = stderr.as_mut() {
+            let _ = err.take(64 * 1024).read_to_string(&mut text);
+        }
+        text
+    });
+    let deadline = std::time::Instant::now() + VERSION_TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`--version` did not answer within {} s",
+                    VERSION_TIMEOUT.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(format!("waiting for `--version` failed: {e}")),
+        }
+    };
+    let text = reader.join().unwrap_or_default();
+    if status.success() {
+        return Ok(());
+    }
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    Err(format!("`--version` failed ({status}): {last}"))
 }
 
 /// One running headless Chromium. Captures pages one after the other, each
@@ -153,7 +212,16 @@ impl Session {
         .iter()
         .map(OsStr::new)
         .collect();
-        let binary = die_with_parent(&path, profile.path()).unwrap_or_else(|| path.clone());
+        // Through the launcher if it runs (a noexec temporary directory
+        // stops it), else the browser itself; if that does not run either,
+        // stop here rather than let headless_chrome wait minutes for it.
+        let binary = match die_with_parent(&path, profile.path()) {
+            Some(script) if runs(&script).is_ok() => script,
+            _ => {
+                runs(&path).map_err(|e| launch_err(e.into()))?;
+                path.clone()
+            }
+        };
         let launch = LaunchOptions::default_builder()
             .path(Some(binary))
             .headless(true)

@@ -15,7 +15,10 @@ pub enum Error {
     )]
     BrowserNotFound { tried: String },
     /// The binary exists but did not start as a DevTools browser.
-    #[error("could not launch Chromium at {path}; check that it runs (`{path} --version`)")]
+    #[error(
+        "could not launch Chromium at {path}; check that it runs (`{path} --version`), \
+         or install it with `apt-get install chromium`"
+    )]
     Launch {
         path: PathBuf,
         #[source]

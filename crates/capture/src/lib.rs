@@ -18,7 +18,7 @@ mod url_check;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use browser::{find_chrome, Session};
+pub use browser::{check_browser, find_chrome, Session};
 pub use cookies::{load_cookies, Cookie};
 pub use error::Error;
 pub use url_check::validate_url;

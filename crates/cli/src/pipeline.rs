@@ -280,7 +280,8 @@ impl CaptureArgs {
     /// problem here is the operator's to fix, so it is an exit-2 error.
     pub fn options(&self) -> anyhow::Result<capture::Options> {
         let chrome = capture::find_chrome(self.chrome.as_deref())?;
-        preflight_chrome(&chrome)?;
+        // Before anything is created: a browser that cannot start is exit 2.
+        capture::check_browser(&chrome)?;
         let cookies = match &self.cookies {
             Some(path) => capture::load_cookies(path)?,
             None => Vec::new(),
@@ -298,60 +299,6 @@ impl CaptureArgs {
             ..capture::Options::default()
         })
     }
-}
-
-/// Runs `CHROME --version` (at most 20 s) so that a browser that cannot
-/// start at all is reported at once: headless_chrome waits 30 s for the
-/// DevTools address of a browser that has already exited, and tries eleven
-/// times, so without this a broken `--chrome` took five and a half minutes.
-fn preflight_chrome(chrome: &Path) -> anyhow::Result<()> {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
-    let hint = || {
-        format!(
-            "could not launch Chromium at {}; check that it runs (`{} --version`), or install it with `apt-get install chromium`",
-            chrome.display(),
-            chrome.display()
-        )
-    };
-    let mut child = Command::new(chrome)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(hint)?;
-    let mut stderr = child.stderr.take();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(err) = stderr.as_mut() {
-            let _ = err.take(64 * 1024).read_to_string(&mut text);
-        }
-        text
-    });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().with_context(hint)? {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(anyhow::anyhow!("`--version` did not answer within 20 s"))
-                .with_context(hint);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let text = reader.join().unwrap_or_default();
-    if !status.success() {
-        let last = text
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        return Err(anyhow::anyhow!("`--version` failed ({status}): {last}")).with_context(hint);
-    }
-    Ok(())
 }
 
 /// One capture job carried to its end: retried with backoff, then sealed or
