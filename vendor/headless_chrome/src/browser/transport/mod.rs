@@ -321,6 +321,13 @@ impl Transport {
                             }
 
                             _ => {
+                                // ogonblick: a closed tab's listener goes with it, so its
+                                // event thread ends instead of living as long as the browser.
+                                if let Event::DetachedFromTarget(ev) = &browser_event {
+                                    listeners.lock().unwrap().remove(&ListenerId::SessionId(
+                                        ev.params.session_id.clone().into(),
+                                    ));
+                                }
                                 if let Some(tx) =
                                     listeners.lock().unwrap().get(&ListenerId::Browser)
                                 {
