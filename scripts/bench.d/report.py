@@ -263,6 +263,23 @@ for n in sorted({x["accounts"] for x in runs}):
     if r:
         r5["accounts"][n] = r
         md.append(f"| {n} | {fmt(r['wall_s'])} | {r['accounts_per_min']:.1f} | {cpu(r)} | {fmt(r['self_peak_mib'], 'MiB', 0)} | {fmt(r['children_peak_pss_mib'], 'MiB', 0)} |")
+mm = load_lines("run-scale-mmap.jsonl")
+if mm:
+    md.append("\nThe same runs with `MALLOC_MMAP_THRESHOLD_=262144`, as the systemd unit and the cron line set it (glibc then returns large freed buffers to the system instead of keeping them in per-thread pools):\n")
+    md.append("| accounts | wall time | accounts per minute | ogonblick peak (VmHWM) | Chromium peak (PSS sum) |")
+    md.append("|---|---|---|---|---|")
+    r5["accounts_mmap_threshold"] = {}
+    for n in sorted({x["accounts"] for x in mm}):
+        ms = [x["m"] for x in mm if x["accounts"] == n]
+        wall = stats([m["wall_s"] for m in ms])
+        d = {
+            "wall_s": wall,
+            "accounts_per_min": n * 60 / wall["median"],
+            "self_peak_mib": stats([mib(m["self_hwm_kib"]) for m in ms]),
+            "children_peak_pss_mib": stats([mib(m["children_peak_pss_kib"]) for m in ms]),
+        }
+        r5["accounts_mmap_threshold"][n] = d
+        md.append(f"| {n} | {fmt(d['wall_s'])} | {d['accounts_per_min']:.1f} | {fmt(d['self_peak_mib'], 'MiB', 0)} | {fmt(d['children_peak_pss_mib'], 'MiB', 0)} |")
 result["scaling"] = r5
 
 json.dump(result, open(out_json, "w", encoding="utf-8"), indent=2, ensure_ascii=False, default=str)
