@@ -1,7 +1,8 @@
 //! Capture one page and print its facts: `cargo run -p capture --example capture -- URL|/fixture/path OUT_DIR [max_height] [tile_height]`.
 //!
 //! A path starting with `/` is served by a fixture server started here.
-//! Used to measure time and memory (`/usr/bin/time -v`).
+//! Used to measure time and memory (`/usr/bin/time -v`); prints where the
+//! capture's time went, phase by phase (end, duration).
 
 use std::time::Instant;
 
@@ -49,6 +50,15 @@ fn main() {
                 page.text_runs.len(),
                 peak_rss()
             );
+            let mut last = std::time::Duration::ZERO;
+            for (phase, end) in &page.phases {
+                eprintln!(
+                    "  {:>6.3} s  {:>6.3} s  {phase}",
+                    end.as_secs_f64(),
+                    (*end - last).as_secs_f64()
+                );
+                last = *end;
+            }
         }
         Err(e) => {
             eprintln!("error: {e} (browser gone: {})", e.is_browser_gone());

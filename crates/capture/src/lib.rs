@@ -76,4 +76,7 @@ impl Default for Options {
 pub struct PageCapture {
     pub facts: model::PageFacts,
     pub text_runs: Vec<model::TextRun>,
+    /// Where the time went: the end of each phase, counted from the start
+    /// of the capture (for diagnostics and benchmarks; not part of the record).
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }

@@ -98,6 +98,8 @@ struct Ctx<'a> {
     tab: &'a Arc<Tab>,
     url: &'a str,
     net: NetWatch,
+    t0: Instant,
+    phases: std::cell::RefCell<Vec<(&'static str, Duration)>>,
 }
 
 impl Ctx<'_> {
@@ -205,6 +207,11 @@ impl Ctx<'_> {
         })
     }
 
+    /// Note that a phase of the capture ends now.
+    fn mark(&self, phase: &'static str) {
+        self.phases.borrow_mut().push((phase, self.t0.elapsed()));
+    }
+
     fn info(&self) -> Result<PageInfo, Error> {
         self.eval("reading the page state", "ogPageInfo()", false)
     }
@@ -297,7 +304,14 @@ pub(crate) fn capture(
     let settle_deadline =
         t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
     let net = NetWatch::attach(tab)?;
-    let cx = Ctx { s, tab, url, net };
+    let cx = Ctx {
+        s,
+        tab,
+        url,
+        net,
+        t0,
+        phases: std::cell::RefCell::new(Vec::new()),
+    };
     let mut warnings: Vec<String> = Vec::new();
 
     let rel_dir = format!("capture/{label}");
@@ -359,6 +373,7 @@ pub(crate) fn capture(
             .map_err(|e| s.fail("setting the session cookies", e))?;
     }
 
+    cx.mark("tab prepared");
     // 3. Navigate, bounded: Page.navigate itself waits for the response.
     navigate(&cx, opts.navigation_timeout)?;
     let parsed_by = t0 + opts.navigation_timeout;
@@ -381,6 +396,7 @@ pub(crate) fn capture(
     // another document meanwhile (a script or meta redirect) is captured
     // again there, from its load event on, so no record mixes two pages.
     let mut moved = 0;
+    cx.mark("document parsed");
     let doc = loop {
         let before = cx.net.documents();
         let mut notes = Vec::new();
@@ -409,6 +425,7 @@ pub(crate) fn capture(
         mhtml_file,
         tiles,
     } = doc;
+    cx.mark("screenshot tiles");
     let final_url = tab_url(&cx).unwrap_or(info.url);
     Ok(PageCapture {
         facts: PageFacts {
@@ -435,6 +452,7 @@ pub(crate) fn capture(
             warnings,
         },
         text_runs,
+        phases: cx.phases.take(),
     })
 }
 
@@ -482,6 +500,7 @@ fn capture_document(
         std::thread::sleep(Duration::from_millis(100));
     }
     // Consent dialogs and late scripts often appear shortly after load.
+    cx.mark("load event");
     cx.settle(AFTER_LOAD, settle_deadline)?;
     // A page that says it moves on soon is given the time to (the caller
     // then captures the new document).
@@ -491,6 +510,7 @@ fn capture_document(
         std::thread::sleep(wait);
     }
 
+    cx.mark("quiet after load");
     // 4. Consent, expand, scroll for lazy content, wait for images.
     dismiss_consent(cx, warnings)?;
     // Expand what is there before the scroll pass too: a feed that never
@@ -510,7 +530,9 @@ fn capture_document(
         }
         Ok((rounds, rounds > 0))
     };
+    cx.mark("consent dialog");
     let (early, _) = expand(opts.expand_rounds)?;
+    cx.mark("comments expanded");
     let max_y = f64::from(opts.max_height);
     let start_height = cx.info()?.height;
     let (end_height, timed_out) = scroll_through(cx, max_y, start_height, settle_deadline)?;
@@ -520,6 +542,7 @@ fn capture_document(
                 .into(),
         );
     }
+    cx.mark("scroll pass");
     let grew = end_height > start_height + 1.0;
     // After the scroll pass (posts loaded further down), with what is left of the rounds.
     let (late, still_collapsed) = if opts.expand_rounds == 0 {
@@ -533,6 +556,7 @@ fn capture_document(
             early + late
         ));
     }
+    cx.mark("comments expanded after scrolling");
     let img_budget = remaining()
         .clamp(Duration::from_secs(2), Duration::from_secs(10))
         .as_millis();
@@ -550,6 +574,7 @@ fn capture_document(
     }
     dismiss_consent(cx, warnings)?;
 
+    cx.mark("images loaded, consent checked again");
     // 5. Facts from the DOM.
     let info = cx.info()?;
     let full_height = info.height.max(1.0);
@@ -607,6 +632,7 @@ fn capture_document(
         source,
     })?;
 
+    cx.mark("obstructions, summary, text runs");
     // 6. MHTML before the picture-taking changes any styles.
     let mhtml_file = if opts.mhtml {
         let snap = cx.bounded(
@@ -632,6 +658,7 @@ fn capture_document(
         None
     };
 
+    cx.mark("MHTML snapshot");
     // 7. Screenshot tiles.
     let tiles = take_tiles(
         cx,
