@@ -148,7 +148,10 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
         while (ogDocHeight() <= h && performance.now() - tb < growMs) {
           await ogSleep(50);
           tick += 1;
-          if (tick % 2 === 0) window.scrollTo(0, tick % 4 === 2 ? Math.max(0, bottom - innerHeight) : bottom);
+          if (tick % 2 === 0) {
+            ogNudged();
+            window.scrollTo(0, tick % 4 === 2 ? Math.max(0, bottom - innerHeight) : bottom);
+          }
         }
         if (ogDocHeight() <= h) break;
         continue;
@@ -172,7 +175,12 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
 
 // At the bottom, nudge the page the way a reader does: up a screen and back,
 // so scroll listeners fire and observers see the end leave and re-enter.
+function ogNudged() {
+  if (window.__ogWatch) window.__ogWatch.nudged = performance.now();
+}
+
 async function ogNudge() {
+  ogNudged();
   const bottom = Math.max(0, ogDocHeight() - innerHeight);
   window.scrollTo(0, Math.max(0, bottom - innerHeight));
   await ogFrames(2);
@@ -409,6 +417,11 @@ function ogRefreshDelay() {
   const c = m ? (m.getAttribute('content') || '').trim() : '';
   const d = parseFloat(c);
   return m && !isNaN(d) && /url\s*=/i.test(c) ? d : -1;
+}
+
+// This document's id from watch.js (null without it).
+function ogDocumentId() {
+  return window.__ogWatch ? window.__ogWatch.id : null;
 }
 
 function ogPageInfo() {

@@ -92,6 +92,29 @@ struct Found {
     detail: String,
 }
 
+/// `Runtime.evaluate` of `expression` in the page, its value returned as JSON
+/// data, awaited if it is a promise (`is_async`).
+fn evaluate(expression: String, is_async: bool) -> Runtime::Evaluate {
+    Runtime::Evaluate {
+        expression,
+        object_group: None,
+        include_command_line_api: None,
+        silent: Some(true),
+        context_id: None,
+        return_by_value: Some(true),
+        generate_preview: None,
+        user_gesture: Some(true),
+        await_promise: Some(is_async),
+        throw_on_side_effect: None,
+        timeout: None,
+        disable_breaks: None,
+        repl_mode: None,
+        allow_unsafe_eval_blocked_by_csp: Some(true),
+        unique_context_id: None,
+        serialization_options: None,
+    }
+}
+
 /// One tab's capture, with the session's options and the deadlines.
 struct Ctx<'a> {
     s: &'a Session,
@@ -161,24 +184,7 @@ impl Ctx<'_> {
         };
         let ret = self.bounded(
             step,
-            Runtime::Evaluate {
-                expression,
-                object_group: None,
-                include_command_line_api: None,
-                silent: Some(true),
-                context_id: None,
-                return_by_value: Some(true),
-                generate_preview: None,
-                user_gesture: Some(true),
-                await_promise: Some(is_async),
-                throw_on_side_effect: None,
-                timeout: None,
-                disable_breaks: None,
-                repl_mode: None,
-                allow_unsafe_eval_blocked_by_csp: Some(true),
-                unique_context_id: None,
-                serialization_options: None,
-            },
+            evaluate(expression, is_async),
             if is_async {
                 EVAL_TIMEOUT + self.s.opts.settle_timeout
             } else {
@@ -207,6 +213,18 @@ impl Ctx<'_> {
         })
     }
 
+    /// Which document the tab shows: the main frame's document count and
+    /// the id `watch.js` gave it (either changes when the page moves on).
+    fn document_mark(&self) -> DocumentMark {
+        DocumentMark {
+            count: self.net.documents(),
+            id: self
+                .eval::<Option<String>>("reading the page state", "ogDocumentId()", false)
+                .ok()
+                .flatten(),
+        }
+    }
+
     /// Note that a phase of the capture ends now.
     fn mark(&self, phase: &'static str) {
         self.phases.borrow_mut().push((phase, self.t0.elapsed()));
@@ -218,31 +236,17 @@ impl Ctx<'_> {
 
     /// Milliseconds since the DOM last changed, or `None` when the page has
     /// no watcher (or has just been replaced by another document).
-    fn dom_quiet_for(&self) -> Option<Duration> {
+    fn dom_quiet_for(&self, timeout: Duration) -> Option<Duration> {
         let ret = self
             .bounded(
                 "watching the page",
-                Runtime::Evaluate {
-                    expression: "(function () { const w = window.__ogWatch; \
-                                 return w && w.last >= 0 ? performance.now() - w.last : -1; })()"
+                evaluate(
+                    "(function () { const w = window.__ogWatch; \
+                     return w && w.last >= 0 ? performance.now() - w.last : -1; })()"
                         .into(),
-                    object_group: None,
-                    include_command_line_api: None,
-                    silent: Some(true),
-                    context_id: None,
-                    return_by_value: Some(true),
-                    generate_preview: None,
-                    user_gesture: None,
-                    await_promise: None,
-                    throw_on_side_effect: None,
-                    timeout: None,
-                    disable_breaks: None,
-                    repl_mode: None,
-                    allow_unsafe_eval_blocked_by_csp: Some(true),
-                    unique_context_id: None,
-                    serialization_options: None,
-                },
-                EVAL_TIMEOUT,
+                    false,
+                ),
+                timeout,
             )
             .ok()?;
         let ms = ret.result.value.as_ref()?.as_f64()?;
@@ -271,12 +275,17 @@ impl Ctx<'_> {
             }
             let now = Instant::now();
             if now >= t0 + q.min && !self.net.busy(q.quiet) {
-                if let Some(d) = self.dom_quiet_for() {
+                // A page too busy to answer within the wait is not quiet.
+                let probe = end
+                    .saturating_duration_since(now)
+                    .clamp(Duration::from_millis(100), Duration::from_secs(2));
+                if let Some(d) = self.dom_quiet_for(probe) {
                     if d >= q.quiet {
                         return Ok(true);
                     }
                 }
             }
+            let now = Instant::now();
             if now >= end {
                 return Ok(false);
             }
@@ -396,12 +405,12 @@ pub(crate) fn capture(
     // another document meanwhile (a script or meta redirect) is captured
     // again there, from its load event on, so no record mixes two pages.
     let mut moved = 0;
+    let mut deadline = settle_deadline;
     cx.mark("document parsed");
     let doc = loop {
-        let before = cx.net.documents();
         let mut notes = Vec::new();
-        let doc = capture_document(&cx, &dir, &rel_dir, settle_deadline, &mut notes)?;
-        if cx.net.documents() == before || moved == MAX_REDIRECTS {
+        let last = moved == MAX_REDIRECTS;
+        if let Some(doc) = capture_document(&cx, &dir, &rel_dir, deadline, last, &mut notes)? {
             warnings.append(&mut notes);
             break doc;
         }
@@ -412,48 +421,54 @@ pub(crate) fn capture(
                 path: dir.clone(),
                 source,
             })?;
+        // The new document gets time of its own to settle.
+        deadline = deadline.max(Instant::now() + opts.settle_timeout / 2);
     };
-    let Doc {
-        info,
-        full_height,
-        captured_height,
-        truncated,
-        obstructions,
-        summary,
-        text_runs,
-        text_file,
-        mhtml_file,
-        tiles,
-    } = doc;
     cx.mark("screenshot tiles");
-    let final_url = tab_url(&cx).unwrap_or(info.url);
+    let final_url = tab_url(&cx).unwrap_or(doc.info.url);
     Ok(PageCapture {
         facts: PageFacts {
             label: label.to_string(),
             requested_url: url.to_string(),
             final_url,
-            http_status: info.status,
-            title: info.title,
+            http_status: doc.info.status,
+            title: doc.info.title,
             started,
             ended: Utc::now(),
             viewport_width: opts.viewport_width,
             viewport_height: opts.viewport_height,
             device_scale: opts.device_scale,
-            full_height,
-            captured_height,
-            truncated,
-            obstructions,
-            summary,
-            user_agent: info.user_agent,
+            full_height: doc.full_height,
+            captured_height: doc.captured_height,
+            truncated: doc.truncated,
+            obstructions: doc.obstructions,
+            summary: doc.summary,
+            user_agent: doc.info.user_agent,
             browser_version: s.browser_version().to_string(),
-            tiles,
-            text_file,
-            mhtml_file,
+            tiles: doc.tiles,
+            text_file: doc.text_file,
+            mhtml_file: doc.mhtml_file,
             warnings,
         },
-        text_runs,
+        text_runs: doc.text_runs,
         phases: cx.phases.take(),
     })
+}
+
+/// Which document a tab shows (see [`Ctx::document_mark`]).
+#[derive(Debug, PartialEq)]
+struct DocumentMark {
+    count: u32,
+    id: Option<String>,
+}
+
+impl DocumentMark {
+    /// Another document: DevTools saw one commit, or the page's own id
+    /// changed (an id that cannot be read says nothing).
+    fn differs(&self, earlier: &DocumentMark) -> bool {
+        self.count != earlier.count
+            || matches!((&self.id, &earlier.id), (Some(a), Some(b)) if a != b)
+    }
 }
 
 /// What one document gave: its state and facts, text and picture.
@@ -472,14 +487,17 @@ struct Doc {
 
 /// Steps 4 to 7 of a capture, in the document the tab shows now: wait for
 /// its load event, settle it, then read its facts and text, save the MHTML
-/// and take the tiles.
+/// and take the tiles. `None` when the page moved to another document
+/// meanwhile, to be captured again there; on the `last` try the capture
+/// goes on and says so.
 fn capture_document(
     cx: &Ctx<'_>,
     dir: &Path,
     rel_dir: &str,
     settle_deadline: Instant,
+    last: bool,
     warnings: &mut Vec<String>,
-) -> Result<Doc, Error> {
+) -> Result<Option<Doc>, Error> {
     let opts = &cx.s.opts;
     let remaining = || settle_deadline.saturating_duration_since(Instant::now());
     let load_by = Instant::now() + opts.settle_timeout.min(Duration::from_secs(5));
@@ -499,6 +517,8 @@ fn capture_document(
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let here = cx.document_mark();
+    let moved = || !last && cx.document_mark().differs(&here);
     // Consent dialogs and late scripts often appear shortly after load.
     cx.mark("load event");
     cx.settle(AFTER_LOAD, settle_deadline)?;
@@ -509,10 +529,17 @@ fn capture_document(
         let wait = Duration::from_secs_f64(refresh + 0.5).min(remaining());
         std::thread::sleep(wait);
     }
+    if moved() {
+        return Ok(None);
+    }
 
     cx.mark("quiet after load");
     // 4. Consent, expand, scroll for lazy content, wait for images.
     dismiss_consent(cx, warnings)?;
+    // A consent click may reload the page or send it elsewhere.
+    if moved() {
+        return Ok(None);
+    }
     // Expand what is there before the scroll pass too: a feed that never
     // ends can use up the whole budget while scrolling, and the comments
     // near the top must not stay collapsed because of it.
@@ -573,6 +600,9 @@ fn capture_document(
         ));
     }
     dismiss_consent(cx, warnings)?;
+    if moved() {
+        return Ok(None);
+    }
 
     cx.mark("images loaded, consent checked again");
     // 5. Facts from the DOM.
@@ -669,7 +699,15 @@ fn capture_document(
         &mut obstructions,
     )?;
 
-    Ok(Doc {
+    if moved() {
+        return Ok(None);
+    }
+    if last && cx.document_mark().differs(&here) {
+        warnings.push(format!(
+            "the page kept moving to other documents ({MAX_REDIRECTS} times); the picture may show a different document than the text"
+        ));
+    }
+    Ok(Some(Doc {
         info,
         full_height,
         captured_height,
@@ -680,7 +718,7 @@ fn capture_document(
         text_file,
         mhtml_file,
         tiles,
-    })
+    }))
 }
 
 /// A blank band is one that covers text the DOM says is painted there: the
@@ -1019,6 +1057,23 @@ mod tests {
         assert!(text_under_band(5_012.0, 6_000.0, &runs, 1280.0, 0.0).is_none());
         // Text right of the captured width is not in the picture.
         assert!(text_under_band(4_000.0, 6_000.0, &runs, 5.0, 0.0).is_none());
+    }
+
+    #[test]
+    fn another_document_is_told_by_either_sign() {
+        let mark = |count, id: Option<&str>| DocumentMark {
+            count,
+            id: id.map(String::from),
+        };
+        let here = mark(1, Some("a"));
+        assert!(!mark(1, Some("a")).differs(&here));
+        assert!(mark(2, Some("a")).differs(&here), "DevTools saw a commit");
+        assert!(mark(1, Some("b")).differs(&here), "the page's id changed");
+        assert!(
+            !mark(1, None).differs(&here),
+            "an unreadable id says nothing"
+        );
+        assert!(mark(2, None).differs(&mark(1, None)));
     }
 
     #[test]

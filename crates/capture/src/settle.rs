@@ -89,8 +89,12 @@ impl NetWatch {
                     s.documents += 1;
                     s.leaving = None;
                 }
+                // Only a navigation that replaces this tab's document: not a
+                // download, a new window or a `mailto:`.
                 Event::PageFrameRequestedNavigation(ev)
-                    if s.main_frame.as_deref() == Some(ev.params.frame_id.as_str()) =>
+                    if s.main_frame.as_deref() == Some(ev.params.frame_id.as_str())
+                        && ev.params.disposition
+                            == headless_chrome::protocol::cdp::Page::ClientNavigationDisposition::CurrentTab =>
                 {
                     s.leaving = Some(Instant::now());
                 }

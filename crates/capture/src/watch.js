@@ -7,10 +7,14 @@
 // scroll pass: nothing in it can load because of scrolling.
 (function () {
   if (window.__ogWatch) return;
-  const w = { last: performance.now(), io: 0, scroll: 0 };
+  // `id` tells this document from the next one in the same tab; `nudged` is
+  // when the capture last scrolled up and back, and the DOM changes scroll
+  // handlers make right after that (a header hiding) are not "loading".
+  const w = { id: performance.timeOrigin + '-' + Math.random(), last: performance.now(), nudged: -1e9, io: 0, scroll: 0 };
   Object.defineProperty(window, '__ogWatch', { value: w });
   try {
     new MutationObserver((list) => {
+      if (performance.now() - w.nudged < 150) return;
       for (const m of list) {
         if (m.type !== 'attributes' || m.attributeName !== 'style') { w.last = performance.now(); return; }
       }
@@ -26,8 +30,10 @@
   if (ET && ET.addEventListener) {
     ET.addEventListener = new Proxy(ET.addEventListener, {
       apply(target, self, args) {
+        // A bare `addEventListener(...)` call has no `this`: it is the window's.
+        const t = self == null ? window : self;
         if (/^(scroll|wheel|mousewheel|touchmove)$/.test(String(args[0])) &&
-          (self === window || self === document || self === document.documentElement || self === document.body)) {
+          (t === window || t === document || t === document.documentElement || t === document.body)) {
           w.scroll += 1;
         }
         return Reflect.apply(target, self, args);

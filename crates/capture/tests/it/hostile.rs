@@ -205,6 +205,49 @@ fn unreachable_pages_are_navigation_errors() {
 }
 
 #[test]
+fn a_consent_page_that_sends_the_reader_on_is_captured_where_it_leads() {
+    let c = capture(&Options::default(), "/hostile/samtycke/");
+    assert_only_the_blog(&c, "Innan du fortsätter", "Avvisa alla");
+}
+
+#[test]
+fn a_page_that_moves_in_the_middle_of_a_capture_is_captured_again_where_it_went() {
+    let c = capture(&Options::default(), "/hostile/flytt/");
+    assert_only_the_blog(&c, "Gamla nyhetssidan", "Slutet av den gamla sidan");
+}
+
+/// The record is the blog's alone: nothing of the page that led there.
+fn assert_only_the_blog(c: &crate::common::Captured, old_text: &str, old_mhtml: &str) {
+    let f = &c.page.facts;
+    assert_eq!(f.final_url, server().url("/blogg/"));
+    assert_eq!(f.title, "Skolbloggen – Nyheter från Gislaveds skolor");
+    assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
+    assert_in_order(c, &["Skolbloggen", "Vårkonsert i aulan"]);
+    let all = c.texts().join(" ");
+    assert!(!all.contains(old_text), "text of the first page: {all}");
+    // Nothing of the first document is left in the record: the MHTML is the
+    // blog's, and the directory holds exactly the files the facts name.
+    let dir = c.dir.path().join("capture/01-start");
+    let mhtml = std::fs::read_to_string(dir.join("page.mhtml")).unwrap();
+    assert!(mhtml.contains("Skolbloggen") && !mhtml.contains(old_mhtml));
+    let mut named: Vec<String> = f.tiles.iter().map(|t| t.file.clone()).collect();
+    named.push(f.text_file.clone());
+    named.extend(f.mhtml_file.clone());
+    named.sort();
+    let mut found: Vec<String> = files_under(c.dir.path())
+        .iter()
+        .map(|p| {
+            p.strip_prefix(c.dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found, named);
+}
+
+#[test]
 fn redirects_record_the_final_url() {
     let _guard = browser_lock();
     let s = session(&Options::default());
