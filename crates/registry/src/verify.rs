@@ -38,6 +38,8 @@ pub enum TargetKind {
     Record,
     Bag,
     Pdf,
+    /// An E-ARK (METS) package, checked by the `eark` crate.
+    Sip,
 }
 
 /// One file's verdict.
@@ -86,10 +88,15 @@ pub struct VerifyReport {
     pub diarienummer: Option<String>,
     /// For an archive: SHA-256 of the journal's last line (write it down to detect later edits of the tail).
     pub journal_head: Option<String>,
+    /// For an E-ARK package: SHA-256 of its root METS.xml, the one file no
+    /// METS lists (compare it with the journal's `delivery.created`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mets_sha256: Option<String>,
 }
 
 impl VerifyReport {
-    fn new(path: &Path, kind: TargetKind) -> VerifyReport {
+    /// An empty report for `path`.
+    pub fn new(path: &Path, kind: TargetKind) -> VerifyReport {
         VerifyReport {
             path: path.to_path_buf(),
             kind,
@@ -106,6 +113,7 @@ impl VerifyReport {
             record: None,
             diarienummer: None,
             journal_head: None,
+            mets_sha256: None,
         }
     }
 
@@ -114,7 +122,8 @@ impl VerifyReport {
         self.problems.is_empty() && self.changed == 0 && self.missing == 0 && self.unexpected == 0
     }
 
-    fn count(&mut self) {
+    /// Sets the ok/changed/missing/unexpected counts from `files`.
+    pub fn count(&mut self) {
         let n = |s: FileStatus| self.files.iter().filter(|f| f.status == s).count() as u64;
         (self.ok, self.changed, self.missing, self.unexpected) = (
             n(FileStatus::Ok),

@@ -1,0 +1,1079 @@
+//! Writing one delivery as an E-ARK SIP: the root `METS.xml`, Dublin Core
+//! descriptions, PREMIS preservation metadata, one representation (with its
+//! own `METS.xml`) per record, the schemas and the documentation.
+//!
+//! Built in a temporary sibling directory and renamed to `<out>/<OBJID>` at
+//! the end, so an interrupted delivery leaves no half package behind.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Europe::Stockholm;
+use model::Organisation;
+use registry::{JournalEntry, Period, PlannedRecord};
+use sha2::{Digest, Sha256};
+
+use crate::xml::Xml;
+use crate::{Error, Result, CSIP_NS, METS_NS, SIP_NS, SIP_PROFILE, XLINK_NS};
+
+const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const PREMIS_NS: &str = "http://www.loc.gov/premis/v3";
+const OAI_DC_NS: &str = "http://www.openarchives.org/OAI/2.0/oai_dc/";
+const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
+
+/// The content category (CSIP2, from the CSIP vocabulary): captured web pages.
+pub const CONTENT_CATEGORY: &str = "Websites";
+/// What `@csip:OTHERCONTENTINFORMATIONTYPE` says the content is.
+pub const CONTENT_INFORMATION_TYPE: &str =
+    "ogonblick: snapshots of official social-media accounts (PDF/A record directory with raw capture and SHA-256 manifest)";
+
+/// The schemas every package carries in `schemas/`, embedded at build time.
+pub const SCHEMAS: [(&str, &[u8]); 5] = [
+    ("mets.xsd", include_bytes!("../schemas/mets.xsd")),
+    ("xlink.xsd", include_bytes!("../schemas/xlink.xsd")),
+    (
+        "DILCISExtensionMETS.xsd",
+        include_bytes!("../schemas/DILCISExtensionMETS.xsd"),
+    ),
+    (
+        "DILCISExtensionSIPMETS.xsd",
+        include_bytes!("../schemas/DILCISExtensionSIPMETS.xsd"),
+    ),
+    ("premis.xsd", include_bytes!("../schemas/premis.xsd")),
+];
+
+/// One file for `documentation/`.
+#[derive(Debug, Clone)]
+pub struct DocFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything one SIP is made of.
+#[derive(Debug, Clone)]
+pub struct Delivery<'a> {
+    pub period: Period,
+    pub organisation: Option<&'a Organisation>,
+    pub records: &'a [PlannedRecord],
+    /// The archive's journal: the PREMIS events come from it.
+    pub journal: &'a [JournalEntry],
+    /// Package creation time (`metsHdr/@CREATEDATE`).
+    pub created: DateTime<Utc>,
+    /// `ogonblick` version.
+    pub software_version: &'a str,
+    /// `leveranslista.pdf`, `forteckning.csv`, ...
+    pub documentation: Vec<DocFile>,
+}
+
+/// What [`write_sip`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// `<out>/<OBJID>`.
+    pub dir: PathBuf,
+    pub object_id: String,
+    pub files: u64,
+    pub bytes: u64,
+    /// SHA-256 of the root METS.xml: the one file no METS lists, worth
+    /// quoting in the delivery note and the journal.
+    pub mets_sha256: String,
+}
+
+/// A name-based (version 5) UUID in ogonblick's own namespace.
+pub fn uuid_v5(name: &str) -> String {
+    // Random once, fixed for ever: ogonblick's UUID namespace.
+    const NAMESPACE: [u8; 16] = [
+        0x6f, 0x67, 0x6f, 0x6e, 0x62, 0x6c, 0x69, 0x63, 0x6b, 0x2d, 0x73, 0x69, 0x70, 0x2d, 0x76,
+        0x31,
+    ];
+    let mut h = sha1::Sha1::new();
+    h.update(NAMESPACE);
+    h.update(name.as_bytes());
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// The package id, `uuid-…`: derived from the organisation, the period and
+/// the records (ids, manifest hashes, diarienummer), so the same delivery
+/// always gets the same id and a different one never does.
+pub fn object_id(period: &Period, organisation: Option<&Organisation>, records: &[PlannedRecord]) -> String {
+    let mut name = format!(
+        "ogonblick-sip\n{}\n{}\n",
+        organisation.map(|o| o.name.as_str()).unwrap_or(""),
+        period
+    );
+    for r in records {
+        let manifest = r
+            .files
+            .iter()
+            .find(|f| f.rel == registry::archive::MANIFEST)
+            .map(|f| f.sha256.as_str())
+            .unwrap_or("");
+        name.push_str(&format!("{}\t{manifest}\t{}\n", r.record_id, r.diarienummer));
+    }
+    format!("uuid-{}", uuid_v5(&name))
+}
+
+/// The representation folder of a record: `2026-H1/facebook-kommun` → `2026-H1_facebook-kommun`.
+pub fn representation_name(record_id: &str) -> String {
+    record_id.replace('/', "_")
+}
+
+/// Where a record's files land inside the package.
+pub fn data_dir(record_id: &str) -> String {
+    format!("representations/{}/data", representation_name(record_id))
+}
+
+/// A METS `@ID` (an XML NCName), unique and stable for a key.
+fn xml_id(key: &str) -> String {
+    format!("ID-{}", uuid_v5(key))
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// IANA media type by file name.
+pub fn mime_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "mhtml" | "mht" => "multipart/related",
+        "html" | "htm" => "text/html",
+        "txt" | "jsonl" => "text/plain",
+        "csv" => "text/csv",
+        "xml" | "xsd" => "application/xml",
+        "tsr" => "application/timestamp-reply",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Percent-encodes a relative path for `xlink:href` (`/` kept).
+fn href(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One file written into the package, as METS and PREMIS describe it.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Path from the package root.
+    path: String,
+    size: u64,
+    sha256: String,
+    created: DateTime<Utc>,
+    /// Where it came from in the archive (`2026-H1/x/snapshot.pdf`), for PREMIS.
+    original: Option<String>,
+}
+
+impl Entry {
+    fn mime(&self) -> &'static str {
+        mime_type(&self.path)
+    }
+}
+
+/// Writes the package into `<out>/<OBJID>`; `out` is created if needed, the
+/// package directory must not exist.
+pub fn write_sip(out: &Path, d: &Delivery<'_>) -> Result<Written> {
+    let object_id = object_id(&d.period, d.organisation, d.records);
+    let final_dir = out.join(&object_id);
+    if final_dir.exists() {
+        return Err(Error::Exists(final_dir));
+    }
+    fs::create_dir_all(out).map_err(Error::io("create", out))?;
+    let prefix = format!(".{object_id}.partial-");
+    registry::archive::remove_dead_temporaries(out, &prefix)?;
+    let tmp = out.join(format!("{prefix}{}", std::process::id()));
+    if tmp.exists() {
+        registry::archive::make_writable(&tmp);
+        fs::remove_dir_all(&tmp).map_err(Error::io("remove the old partial package", &tmp))?;
+    }
+    match write_into(&tmp, &object_id, d) {
+        Ok(mut w) => {
+            if final_dir.exists() {
+                let _ = fs::remove_dir_all(&tmp);
+                return Err(Error::Exists(final_dir));
+            }
+            registry::fault::point("deliver.before_rename");
+            fs::rename(&tmp, &final_dir)
+                .map_err(Error::io("move the finished package into place at", &final_dir))?;
+            sync_dir(out)?;
+            w.dir = final_dir;
+            Ok(w)
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn sync_dir(p: &Path) -> Result<()> {
+    File::open(p)
+        .and_then(|f| f.sync_all())
+        .map_err(Error::io("sync the directory", p))
+}
+
+/// Writes bytes to `root/rel`, synced; returns its entry.
+fn put(root: &Path, rel: &str, bytes: &[u8], created: DateTime<Utc>) -> Result<Entry> {
+    let path = root.join(rel);
+    if let Some(p) = path.parent() {
+        fs::create_dir_all(p).map_err(Error::io("create", p))?;
+    }
+    let mut f = File::create(&path).map_err(Error::io("create", &path))?;
+    f.write_all(bytes).map_err(Error::io("write", &path))?;
+    f.sync_all().map_err(Error::io("sync", &path))?;
+    Ok(Entry {
+        path: rel.to_string(),
+        size: bytes.len() as u64,
+        sha256: registry::hashing::sha256_hex(bytes),
+        created,
+        original: None,
+    })
+}
+
+/// Copies a sealed file into the package, hashing what it copies; a file
+/// that no longer matches its manifest stops the delivery.
+fn copy_sealed(root: &Path, rel: &str, src: &Path, want: &str, created: DateTime<Utc>, original: String) -> Result<Entry> {
+    let path = root.join(rel);
+    if let Some(p) = path.parent() {
+        fs::create_dir_all(p).map_err(Error::io("create", p))?;
+    }
+    let mut input = File::open(src).map_err(Error::io("read", src))?;
+    let mut out = File::create(&path).map_err(Error::io("create", &path))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = input.read(&mut buf).map_err(Error::io("read", src))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        out.write_all(&buf[..n]).map_err(Error::io("write", &path))?;
+        size += n as u64;
+    }
+    out.sync_all().map_err(Error::io("sync", &path))?;
+    registry::fault::point("deliver.mid_copy");
+    let sha256 = registry::hashing::hex(&h.finalize());
+    if sha256 != want {
+        return Err(Error::SealedFileChanged {
+            path: src.to_path_buf(),
+            expected: want.to_string(),
+            actual: sha256,
+        });
+    }
+    Ok(Entry {
+        path: rel.to_string(),
+        size,
+        sha256,
+        created,
+        original: Some(original),
+    })
+}
+
+fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written> {
+    fs::create_dir_all(root).map_err(Error::io("create", root))?;
+    let now = d.created;
+    let sealed_at = sealing_times(d.journal);
+
+    // Representations first: their files, PREMIS and METS.
+    let mut reps: Vec<(String, Entry, Vec<Entry>)> = Vec::new();
+    for r in d.records {
+        let rep = representation_name(&r.record_id);
+        let created = sealed_at
+            .get(&r.record_id)
+            .copied()
+            .or_else(|| r.record.captured_at())
+            .unwrap_or(now);
+        let mut data = Vec::new();
+        for f in &r.files {
+            data.push(copy_sealed(
+                root,
+                &format!("representations/{rep}/data/{}", f.rel),
+                &f.path,
+                &f.sha256,
+                created,
+                format!("{}/{}", r.record_id, f.rel),
+            )?);
+        }
+        let premis = premis_xml(
+            d,
+            &data,
+            &events_for(d, Some(&r.record_id)),
+            "../../../../schemas/premis.xsd",
+        );
+        let premis_entry = put(
+            root,
+            &format!("representations/{rep}/metadata/preservation/premis.xml"),
+            &premis,
+            now,
+        )?;
+        let mets = representation_mets(d, &rep, r, &data, &premis_entry);
+        let mets_entry = put(root, &format!("representations/{rep}/METS.xml"), &mets, now)?;
+        let mut all = data;
+        all.push(premis_entry);
+        reps.push((rep, mets_entry, all));
+    }
+
+    let mut schemas = Vec::new();
+    for (name, bytes) in SCHEMAS {
+        schemas.push(put(root, &format!("schemas/{name}"), bytes, now)?);
+    }
+    let mut docs = Vec::new();
+    for doc in &d.documentation {
+        docs.push(put(root, &format!("documentation/{}", doc.name), &doc.bytes, now)?);
+    }
+    let mut descriptive = vec![put(
+        root,
+        "metadata/descriptive/leverans.xml",
+        &delivery_dc(d, object_id),
+        now,
+    )?];
+    for r in d.records {
+        let rep = representation_name(&r.record_id);
+        descriptive.push(put(
+            root,
+            &format!("metadata/descriptive/{rep}.xml"),
+            &record_dc(d, r),
+            now,
+        )?);
+    }
+    // The package-level PREMIS covers every file but itself and the METS files.
+    let mut objects: Vec<Entry> = Vec::new();
+    for (_, mets, files) in &reps {
+        objects.push(mets.clone());
+        objects.extend(files.iter().cloned());
+    }
+    objects.extend(schemas.iter().cloned());
+    objects.extend(docs.iter().cloned());
+    objects.extend(descriptive.iter().cloned());
+    let premis = put(
+        root,
+        "metadata/preservation/premis.xml",
+        &premis_xml(d, &objects, &events_for(d, None), "../../schemas/premis.xsd"),
+        now,
+    )?;
+
+    let mets = root_mets(d, object_id, &reps, &schemas, &docs, &descriptive, &premis);
+    let mets_entry = put(root, "METS.xml", &mets, now)?;
+
+    let mut files = 1u64;
+    let mut bytes = mets_entry.size;
+    for e in objects.iter().chain([&premis]) {
+        files += 1;
+        bytes += e.size;
+    }
+    for entry in walkdir::WalkDir::new(root).contents_first(true).into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            sync_dir(entry.path())?;
+        }
+    }
+    Ok(Written {
+        dir: root.to_path_buf(),
+        object_id: object_id.to_string(),
+        files,
+        bytes,
+        mets_sha256: mets_entry.sha256,
+    })
+}
+
+/// The newest `record.sealed` time of each record.
+fn sealing_times(journal: &[JournalEntry]) -> BTreeMap<String, DateTime<Utc>> {
+    journal
+        .iter()
+        .filter(|e| e.event == "record.sealed")
+        .filter_map(|e| e.field("record_id").map(|id| (id.to_string(), e.at)))
+        .collect()
+}
+
+/// Root `<mets>` attributes shared by the package and representation METS.
+fn mets_open(x: &mut Xml, object_id: &str, label: &str, schemas: &str) {
+    let loc = format!(
+        "{METS_NS} {schemas}mets.xsd {XLINK_NS} {schemas}xlink.xsd {CSIP_NS} {schemas}DILCISExtensionMETS.xsd {SIP_NS} {schemas}DILCISExtensionSIPMETS.xsd"
+    );
+    x.open(
+        "mets",
+        &[
+            ("xmlns", METS_NS),
+            ("xmlns:xlink", XLINK_NS),
+            ("xmlns:xsi", XSI_NS),
+            ("xmlns:csip", CSIP_NS),
+            ("xmlns:sip", SIP_NS),
+            ("xsi:schemaLocation", &loc),
+            ("OBJID", object_id),
+            ("LABEL", label),
+            ("TYPE", CONTENT_CATEGORY),
+            ("csip:CONTENTINFORMATIONTYPE", "OTHER"),
+            ("csip:OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE),
+            ("PROFILE", SIP_PROFILE),
+        ],
+    );
+}
+
+fn software_agent(x: &mut Xml, version: &str) {
+    x.open(
+        "agent",
+        &[("ROLE", "CREATOR"), ("TYPE", "OTHER"), ("OTHERTYPE", "SOFTWARE")],
+    );
+    x.leaf("name", &[], "ogonblick");
+    x.leaf("note", &[("csip:NOTETYPE", "SOFTWARE VERSION")], version);
+    x.close();
+}
+
+fn file_el(x: &mut Xml, e: &Entry, base: &str) {
+    let id = xml_id(&format!("file:{}", e.path));
+    let size = e.size.to_string();
+    let created = time(e.created);
+    let rel = e.path.strip_prefix(base).unwrap_or(&e.path);
+    x.open(
+        "file",
+        &[
+            ("ID", &id),
+            ("MIMETYPE", e.mime()),
+            ("SIZE", &size),
+            ("CREATED", &created),
+            ("CHECKSUM", &e.sha256),
+            ("CHECKSUMTYPE", "SHA-256"),
+        ],
+    );
+    x.empty(
+        "FLocat",
+        &[
+            ("LOCTYPE", "URL"),
+            ("xlink:type", "simple"),
+            ("xlink:href", &href(rel)),
+        ],
+    );
+    x.close();
+}
+
+fn md_ref(x: &mut Xml, e: &Entry, base: &str, mdtype: &str, version: Option<&str>) {
+    let id = xml_id(&format!("mdref:{}", e.path));
+    let size = e.size.to_string();
+    let created = time(e.created);
+    let rel = e.path.strip_prefix(base).unwrap_or(&e.path);
+    let h = href(rel);
+    let mut attrs = vec![
+        ("ID", id.as_str()),
+        ("LOCTYPE", "URL"),
+        ("xlink:type", "simple"),
+        ("xlink:href", h.as_str()),
+        ("MDTYPE", mdtype),
+    ];
+    if let Some(v) = version {
+        attrs.push(("MDTYPEVERSION", v));
+    }
+    attrs.extend([
+        ("MIMETYPE", e.mime()),
+        ("SIZE", size.as_str()),
+        ("CREATED", created.as_str()),
+        ("CHECKSUM", e.sha256.as_str()),
+        ("CHECKSUMTYPE", "SHA-256"),
+    ]);
+    x.empty("mdRef", &attrs);
+}
+
+fn root_mets(
+    d: &Delivery<'_>,
+    object_id: &str,
+    reps: &[(String, Entry, Vec<Entry>)],
+    schemas: &[Entry],
+    docs: &[Entry],
+    descriptive: &[Entry],
+    premis: &Entry,
+) -> Vec<u8> {
+    let org = d.organisation.map(|o| o.name.as_str()).unwrap_or("");
+    let creator = d.organisation.map(|o| o.archive_creator.as_str()).unwrap_or("");
+    let label = format!(
+        "Ögonblicksbilder av {org}s officiella konton i sociala medier, {}",
+        d.period.display_sv()
+    );
+    let now = time(d.created);
+    let mut x = Xml::new();
+    mets_open(&mut x, object_id, &label, "schemas/");
+    x.open(
+        "metsHdr",
+        &[
+            ("CREATEDATE", &now),
+            ("RECORDSTATUS", "NEW"),
+            ("csip:OAISPACKAGETYPE", "SIP"),
+        ],
+    );
+    software_agent(&mut x, d.software_version);
+    // SIP9-14: the archival creator (arkivbildare).
+    if !creator.is_empty() {
+        x.open("agent", &[("ROLE", "ARCHIVIST"), ("TYPE", "ORGANIZATION")]);
+        x.leaf("name", &[], creator);
+        x.close();
+    }
+    // SIP15-20: the submitting organisation.
+    x.open("agent", &[("ROLE", "CREATOR"), ("TYPE", "ORGANIZATION")]);
+    x.leaf("name", &[], if org.is_empty() { "okänd organisation" } else { org });
+    x.close();
+    // SIP21-25: the contact.
+    if let Some(c) = d.organisation.and_then(|o| o.contact.as_ref()) {
+        x.open("agent", &[("ROLE", "CREATOR"), ("TYPE", "INDIVIDUAL")]);
+        x.leaf("name", &[], &c.name);
+        x.close();
+    }
+    x.close();
+
+    let mut dmd_ids = Vec::new();
+    for e in descriptive {
+        let id = xml_id(&format!("dmd:{}", e.path));
+        x.open("dmdSec", &[("ID", &id), ("CREATED", &now), ("STATUS", "CURRENT")]);
+        md_ref(&mut x, e, "", "DC", None);
+        x.close();
+        dmd_ids.push(id);
+    }
+    let amd_id = xml_id("amd:root");
+    let digiprov_id = xml_id(&format!("digiprov:{}", premis.path));
+    x.open("amdSec", &[("ID", &amd_id)]);
+    x.open(
+        "digiprovMD",
+        &[("ID", &digiprov_id), ("CREATED", &now), ("STATUS", "CURRENT")],
+    );
+    md_ref(&mut x, premis, "", "PREMIS", Some("3.0"));
+    x.close();
+    x.close();
+
+    x.open("fileSec", &[("ID", &xml_id("filesec:root"))]);
+    let doc_grp = xml_id("grp:Documentation");
+    x.open("fileGrp", &[("ID", &doc_grp), ("USE", "Documentation")]);
+    for e in docs {
+        file_el(&mut x, e, "");
+    }
+    x.close();
+    let schema_grp = xml_id("grp:Schemas");
+    x.open("fileGrp", &[("ID", &schema_grp), ("USE", "Schemas")]);
+    for e in schemas {
+        file_el(&mut x, e, "");
+    }
+    x.close();
+    let mut rep_grps = Vec::new();
+    for (rep, mets, _) in reps {
+        let use_ = format!("Representations/{rep}");
+        let id = xml_id(&format!("grp:{use_}"));
+        x.open(
+            "fileGrp",
+            &[
+                ("ID", &id),
+                ("USE", &use_),
+                ("csip:CONTENTINFORMATIONTYPE", "OTHER"),
+                ("csip:OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE),
+            ],
+        );
+        file_el(&mut x, mets, "");
+        x.close();
+        rep_grps.push((use_, id, mets.path.clone()));
+    }
+    x.close();
+
+    x.open(
+        "structMap",
+        &[("ID", &xml_id("structmap:root")), ("TYPE", "PHYSICAL"), ("LABEL", "CSIP")],
+    );
+    x.open("div", &[("ID", &xml_id("div:root")), ("LABEL", object_id)]);
+    let dmdid = dmd_ids.join(" ");
+    x.empty(
+        "div",
+        &[
+            ("ID", &xml_id("div:Metadata")),
+            ("LABEL", "Metadata"),
+            ("DMDID", &dmdid),
+            ("ADMID", &digiprov_id),
+        ],
+    );
+    x.open("div", &[("ID", &xml_id("div:Documentation")), ("LABEL", "Documentation")]);
+    x.empty("fptr", &[("FILEID", &doc_grp)]);
+    x.close();
+    x.open("div", &[("ID", &xml_id("div:Schemas")), ("LABEL", "Schemas")]);
+    x.empty("fptr", &[("FILEID", &schema_grp)]);
+    x.close();
+    for (use_, grp, mets_path) in &rep_grps {
+        x.open("div", &[("ID", &xml_id(&format!("div:{use_}"))), ("LABEL", use_)]);
+        x.empty(
+            "mptr",
+            &[
+                ("LOCTYPE", "URL"),
+                ("xlink:type", "simple"),
+                ("xlink:href", &href(mets_path)),
+                ("xlink:title", grp),
+            ],
+        );
+        x.empty("fptr", &[("FILEID", grp)]);
+        x.close();
+    }
+    x.close();
+    x.close();
+    x.close();
+    x.finish()
+}
+
+fn representation_mets(
+    d: &Delivery<'_>,
+    rep: &str,
+    r: &PlannedRecord,
+    data: &[Entry],
+    premis: &Entry,
+) -> Vec<u8> {
+    let base = format!("representations/{rep}/");
+    let now = time(d.created);
+    let mut x = Xml::new();
+    mets_open(&mut x, rep, &r.description, "../../schemas/");
+    x.open("metsHdr", &[("CREATEDATE", &now), ("csip:OAISPACKAGETYPE", "SIP")]);
+    software_agent(&mut x, d.software_version);
+    x.close();
+    let amd = xml_id(&format!("amd:{rep}"));
+    let digiprov = xml_id(&format!("digiprov:{}", premis.path));
+    x.open("amdSec", &[("ID", &amd)]);
+    x.open(
+        "digiprovMD",
+        &[("ID", &digiprov), ("CREATED", &now), ("STATUS", "CURRENT")],
+    );
+    md_ref(&mut x, premis, &base, "PREMIS", Some("3.0"));
+    x.close();
+    x.close();
+    x.open("fileSec", &[("ID", &xml_id(&format!("filesec:{rep}")))]);
+    let grp = xml_id(&format!("grp:{rep}:Data"));
+    x.open("fileGrp", &[("ID", &grp), ("USE", "Data")]);
+    for e in data {
+        file_el(&mut x, e, &base);
+    }
+    x.close();
+    x.close();
+    x.open(
+        "structMap",
+        &[
+            ("ID", &xml_id(&format!("structmap:{rep}"))),
+            ("TYPE", "PHYSICAL"),
+            ("LABEL", "CSIP"),
+        ],
+    );
+    x.open("div", &[("ID", &xml_id(&format!("div:{rep}"))), ("LABEL", rep)]);
+    x.empty(
+        "div",
+        &[
+            ("ID", &xml_id(&format!("div:{rep}:Metadata"))),
+            ("LABEL", "Metadata"),
+            ("ADMID", &digiprov),
+        ],
+    );
+    x.open("div", &[("ID", &xml_id(&format!("div:{rep}:Data"))), ("LABEL", "Data")]);
+    x.empty("fptr", &[("FILEID", &grp)]);
+    x.close();
+    x.close();
+    x.close();
+    x.close();
+    x.finish()
+}
+
+fn dc_open(x: &mut Xml) {
+    x.open(
+        "oai_dc:dc",
+        &[
+            ("xmlns:oai_dc", OAI_DC_NS),
+            ("xmlns:dc", DC_NS),
+            ("xmlns:xsi", XSI_NS),
+            (
+                "xsi:schemaLocation",
+                "http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
+            ),
+        ],
+    );
+}
+
+fn sv(x: &mut Xml, name: &str, text: &str) {
+    if !text.trim().is_empty() {
+        x.leaf(name, &[("xml:lang", "sv")], text);
+    }
+}
+
+fn delivery_dc(d: &Delivery<'_>, object_id: &str) -> Vec<u8> {
+    let org = d.organisation.map(|o| o.name.as_str()).unwrap_or("");
+    let creator = d.organisation.map(|o| o.archive_creator.as_str()).unwrap_or("");
+    let mut x = Xml::new();
+    dc_open(&mut x);
+    sv(
+        &mut x,
+        "dc:title",
+        &format!(
+            "Leverans: ögonblicksbilder av {org}s officiella konton i sociala medier, {}",
+            d.period.display_sv()
+        ),
+    );
+    sv(&mut x, "dc:creator", creator);
+    sv(&mut x, "dc:publisher", org);
+    let list: Vec<String> = d
+        .records
+        .iter()
+        .map(|r| {
+            let dnr = if r.diarienummer.is_empty() {
+                "utan diarienummer".to_string()
+            } else {
+                format!("diarienummer {}", r.diarienummer)
+            };
+            format!("{} ({}, {dnr})", r.description, r.record.handling.display_sv())
+        })
+        .collect();
+    sv(
+        &mut x,
+        "dc:description",
+        &format!("{} handlingar: {}.", d.records.len(), list.join("; ")),
+    );
+    x.leaf("dc:date", &[], &time(d.created));
+    sv(&mut x, "dc:type", "leverans till e-arkiv (E-ARK SIP)");
+    x.leaf("dc:identifier", &[], object_id);
+    sv(&mut x, "dc:coverage", &format!("period: {}", d.period));
+    x.leaf("dc:language", &[], "sv");
+    x.close();
+    x.finish()
+}
+
+/// The cover page's summary in one Swedish paragraph per page.
+fn summary_sv(r: &PlannedRecord) -> String {
+    let mut parts = Vec::new();
+    for p in &r.record.pages {
+        let s = &p.summary;
+        let mut t = format!("{}: «{}»", p.final_url, s.title);
+        if let Some(desc) = &s.description {
+            t.push_str(&format!(", {desc}"));
+        }
+        t.push_str(&format!(", {} ord", s.word_count));
+        if let Some(n) = s.posts_visible {
+            t.push_str(&format!(", {n} inlägg synliga"));
+        }
+        match (&s.newest_post, &s.oldest_post) {
+            (Some(a), Some(b)) => t.push_str(&format!(" (nyast {a}, äldst {b})")),
+            (Some(a), None) => t.push_str(&format!(" (nyast {a})")),
+            _ => {}
+        }
+        if let Some(f) = &s.followers {
+            t.push_str(&format!(", {f} följare"));
+        }
+        if !s.headings.is_empty() {
+            t.push_str(&format!("; rubriker: {}", s.headings.join(" | ")));
+        }
+        if let Some(why) = &p.truncated {
+            t.push_str(&format!("; avkortad: {why}"));
+        }
+        for o in &p.obstructions {
+            t.push_str(&format!("; hinder: {}", o.kind.display_sv()));
+        }
+        parts.push(t);
+    }
+    format!("Sammanfattning av innehållet. {}.", parts.join(". "))
+}
+
+fn record_dc(d: &Delivery<'_>, r: &PlannedRecord) -> Vec<u8> {
+    let rec = &r.record;
+    let org = rec
+        .organisation
+        .as_ref()
+        .or(d.organisation)
+        .map(|o| o.name.as_str())
+        .unwrap_or("");
+    let creator = rec
+        .organisation
+        .as_ref()
+        .or(d.organisation)
+        .map(|o| o.archive_creator.as_str())
+        .unwrap_or("");
+    let mut x = Xml::new();
+    dc_open(&mut x);
+    sv(&mut x, "dc:title", &r.description);
+    sv(&mut x, "dc:creator", creator);
+    sv(&mut x, "dc:publisher", org);
+    if let Some(a) = &rec.account {
+        sv(&mut x, "dc:subject", &format!("konto: {} ({})", a.name, a.id));
+        sv(&mut x, "dc:subject", &format!("plattform: {}", a.platform.display_sv()));
+        sv(&mut x, "dc:relation", &format!("kontots adress: {}", a.url));
+        sv(&mut x, "dc:contributor", &format!("verksamhet: {}; nämnd: {}", a.unit, a.board));
+    }
+    sv(&mut x, "dc:description", &summary_sv(r));
+    if let Some(t) = rec.captured_at() {
+        x.leaf("dc:date", &[], &time(t));
+        sv(
+            &mut x,
+            "dc:date",
+            &format!(
+                "fångad {} (svensk tid)",
+                t.with_timezone(&Stockholm).format("%Y-%m-%d %H:%M:%S")
+            ),
+        );
+    }
+    sv(&mut x, "dc:type", &format!("slag: {}", rec.kind.display_sv()));
+    sv(&mut x, "dc:type", &format!("handlingstyp: {}", rec.handling.display_sv()));
+    x.leaf("dc:format", &[], "application/pdf (PDF/A), med rått fångstmaterial");
+    x.leaf("dc:identifier", &[], &r.record_id);
+    if !r.diarienummer.is_empty() {
+        sv(&mut x, "dc:identifier", &format!("diarienummer: {}", r.diarienummer));
+    }
+    for p in &rec.pages {
+        x.leaf("dc:source", &[], &p.requested_url);
+    }
+    let period = rec
+        .period
+        .clone()
+        .unwrap_or_else(|| d.period.to_string());
+    sv(&mut x, "dc:coverage", &format!("period: {period}"));
+    if let Some(s) = rec.sender.as_deref().filter(|s| !s.trim().is_empty()) {
+        sv(&mut x, "dc:contributor", &format!("avsändare: {s}"));
+    }
+    if let Some(why) = rec.reason.as_deref().filter(|s| !s.trim().is_empty()) {
+        sv(&mut x, "dc:description", &format!("skäl: {why}"));
+    }
+    x.leaf("dc:language", &[], "sv");
+    x.close();
+    x.finish()
+}
+
+/// One PREMIS event, taken from the journal (or the delivery itself).
+#[derive(Debug, Clone)]
+struct PremisEvent {
+    id: String,
+    kind: &'static str,
+    at: DateTime<Utc>,
+    detail: String,
+    outcome: &'static str,
+    /// Package paths of the objects it concerns.
+    objects: Vec<String>,
+}
+
+/// The events of the delivered records (all of them, or of one record).
+fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
+    let mut out = Vec::new();
+    let wanted = |id: &str| match only {
+        Some(o) => o == id,
+        None => d.records.iter().any(|r| r.record_id == id),
+    };
+    let objects_of = |id: &str| -> Vec<String> {
+        d.records
+            .iter()
+            .filter(|r| r.record_id == id)
+            .flat_map(|r| {
+                r.files
+                    .iter()
+                    .map(|f| format!("{}/{}", data_dir(&r.record_id), f.rel))
+            })
+            .collect()
+    };
+    for r in d.records.iter().filter(|r| wanted(&r.record_id)) {
+        let obstructed = r.record.obstructions().count();
+        let pages: Vec<String> = r.record.pages.iter().map(|p| p.final_url.clone()).collect();
+        if let Some(at) = r.record.captured_at() {
+            out.push(PremisEvent {
+                id: format!("capture:{}", r.record_id),
+                kind: "capture",
+                at,
+                detail: format!(
+                    "{} page(s) captured in Chromium by {} (operator {}): {}",
+                    pages.len(),
+                    format_args!("ogonblick {}", r.record.ogonblick_version),
+                    r.record.operator,
+                    pages.join(" ")
+                ),
+                outcome: if obstructed == 0 { "success" } else { "warning" },
+                objects: objects_of(&r.record_id),
+            });
+        }
+    }
+    for e in d.journal {
+        let id = match e.event.as_str() {
+            "record.sealed" | "dnr.assigned" => e.field("record_id"),
+            "account.closed" => e.field("final_record"),
+            _ => None,
+        };
+        let Some(id) = id.filter(|id| wanted(id)) else {
+            continue;
+        };
+        let (kind, detail) = match e.event.as_str() {
+            "record.sealed" => (
+                "message digest calculation",
+                format!(
+                    "record sealed: manifest-sha256.txt written (SHA-256 {}), files made read-only; journal.jsonl line {}",
+                    e.field("manifest_sha256").unwrap_or(""),
+                    e.line
+                ),
+            ),
+            "dnr.assigned" => (
+                "registration",
+                format!(
+                    "diarienummer {} assigned by the registrar; journal.jsonl line {}",
+                    e.field("diarienummer").unwrap_or(""),
+                    e.line
+                ),
+            ),
+            _ => (
+                "deaccession",
+                format!(
+                    "account {} closed after this final capture; journal.jsonl line {}",
+                    e.field("account").unwrap_or(""),
+                    e.line
+                ),
+            ),
+        };
+        out.push(PremisEvent {
+            id: format!("journal:{}", e.seq),
+            kind,
+            at: e.at,
+            detail,
+            outcome: "success",
+            objects: objects_of(id),
+        });
+    }
+    out.push(PremisEvent {
+        id: "delivery".into(),
+        kind: "transfer",
+        at: d.created,
+        detail: format!(
+            "delivered to the e-archive as an E-ARK SIP (CSIP 2.1.0, SIP 2.1.0) by ogonblick {}",
+            d.software_version
+        ),
+        outcome: "success",
+        objects: d
+            .records
+            .iter()
+            .filter(|r| wanted(&r.record_id))
+            .flat_map(|r| objects_of(&r.record_id))
+            .collect(),
+    });
+    out.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    out
+}
+
+fn premis_xml(d: &Delivery<'_>, objects: &[Entry], events: &[PremisEvent], schema: &str) -> Vec<u8> {
+    let mut x = Xml::new();
+    let loc = format!("{PREMIS_NS} {schema}");
+    x.open(
+        "premis:premis",
+        &[
+            ("xmlns:premis", PREMIS_NS),
+            ("xmlns:xsi", XSI_NS),
+            ("xsi:schemaLocation", &loc),
+            ("version", "3.0"),
+        ],
+    );
+    for e in objects {
+        x.open("premis:object", &[("xsi:type", "premis:file")]);
+        x.open("premis:objectIdentifier", &[]);
+        x.leaf("premis:objectIdentifierType", &[], "local");
+        x.leaf("premis:objectIdentifierValue", &[], &e.path);
+        x.close();
+        x.open("premis:objectCharacteristics", &[]);
+        x.leaf("premis:compositionLevel", &[], "0");
+        x.open("premis:fixity", &[]);
+        x.leaf(
+            "premis:messageDigestAlgorithm",
+            &[
+                ("authority", "cryptographicHashFunctions"),
+                (
+                    "authorityURI",
+                    "http://id.loc.gov/vocabulary/preservation/cryptographicHashFunctions",
+                ),
+                (
+                    "valueURI",
+                    "http://id.loc.gov/vocabulary/preservation/cryptographicHashFunctions/sha256",
+                ),
+            ],
+            "SHA-256",
+        );
+        x.leaf("premis:messageDigest", &[], &e.sha256);
+        x.leaf("premis:messageDigestOriginator", &[], "ogonblick");
+        x.close();
+        x.leaf("premis:size", &[], &e.size.to_string());
+        x.open("premis:format", &[]);
+        x.open("premis:formatDesignation", &[]);
+        x.leaf("premis:formatName", &[], e.mime());
+        x.close();
+        x.close();
+        x.close();
+        if let Some(o) = &e.original {
+            x.leaf("premis:originalName", &[], o);
+        }
+        x.close();
+    }
+    let software = format!("ogonblick {}", d.software_version);
+    for ev in events {
+        x.open("premis:event", &[]);
+        x.open("premis:eventIdentifier", &[]);
+        x.leaf("premis:eventIdentifierType", &[], "UUID");
+        x.leaf("premis:eventIdentifierValue", &[], &uuid_v5(&format!("event:{}", ev.id)));
+        x.close();
+        x.leaf(
+            "premis:eventType",
+            &[
+                ("authority", "eventType"),
+                ("authorityURI", "http://id.loc.gov/vocabulary/preservation/eventType"),
+            ],
+            ev.kind,
+        );
+        x.leaf("premis:eventDateTime", &[], &time(ev.at));
+        x.open("premis:eventDetailInformation", &[]);
+        x.leaf("premis:eventDetail", &[], &ev.detail);
+        x.close();
+        x.open("premis:eventOutcomeInformation", &[]);
+        x.leaf("premis:eventOutcome", &[], ev.outcome);
+        x.close();
+        x.open("premis:linkingAgentIdentifier", &[]);
+        x.leaf("premis:linkingAgentIdentifierType", &[], "local");
+        x.leaf("premis:linkingAgentIdentifierValue", &[], &software);
+        x.close();
+        for o in &ev.objects {
+            x.open("premis:linkingObjectIdentifier", &[]);
+            x.leaf("premis:linkingObjectIdentifierType", &[], "local");
+            x.leaf("premis:linkingObjectIdentifierValue", &[], o);
+            x.close();
+        }
+        x.close();
+    }
+    x.open("premis:agent", &[]);
+    x.open("premis:agentIdentifier", &[]);
+    x.leaf("premis:agentIdentifierType", &[], "local");
+    x.leaf("premis:agentIdentifierValue", &[], &software);
+    x.close();
+    x.leaf("premis:agentName", &[], "ogonblick");
+    x.leaf("premis:agentType", &[], "software");
+    x.leaf("premis:agentVersion", &[], d.software_version);
+    x.close();
+    if let Some(o) = d.organisation {
+        x.open("premis:agent", &[]);
+        x.open("premis:agentIdentifier", &[]);
+        x.leaf("premis:agentIdentifierType", &[], "local");
+        x.leaf("premis:agentIdentifierValue", &[], &o.name);
+        x.close();
+        x.leaf("premis:agentName", &[], &o.name);
+        x.leaf("premis:agentType", &[], "organization");
+        x.close();
+    }
+    x.close();
+    x.finish()
+}
