@@ -134,6 +134,26 @@ pub(crate) fn load(bytes: &[u8]) -> Result<RgbImage<'_>, PngError> {
     })
 }
 
+/// Which of the first `rows` rows of a PNG are one flat colour (every pixel the same).
+///
+/// Decodes only as far as `rows`: the caller asks for no more than it needs.
+pub(crate) fn flat_rows(bytes: &[u8], rows: u32) -> Result<Vec<bool>, PngError> {
+    let mut decoder = png::Decoder::new(bytes);
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(PngError::Decode)?;
+    let channels = reader.output_color_type().0.samples();
+    let mut out = Vec::with_capacity(rows as usize);
+    while out.len() < rows as usize {
+        let Some(row) = reader.next_row().map_err(PngError::Decode)? else {
+            break;
+        };
+        let px = row.data();
+        // Every pixel equals its neighbour: one memcmp per row.
+        out.push(px.len() <= channels || px[channels..] == px[..px.len() - channels]);
+    }
+    Ok(out)
+}
+
 /// Decode any PNG and write it again as 8-bit RGB, alpha composited over white.
 fn reencode(bytes: &[u8]) -> Result<Vec<u8>, PngError> {
     let mut decoder = png::Decoder::new(bytes);

@@ -10,12 +10,14 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
+mod bidi;
 mod check;
 mod cover;
 mod delivery;
 mod font;
 mod image;
 mod layout;
+mod seams;
 mod writer;
 mod xmp;
 

@@ -13,6 +13,7 @@ use std::io::Write as _;
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
+use crate::bidi::Base;
 use crate::font::{CidFont, Program};
 use crate::image::{self, RgbImage};
 use crate::layout::num;
@@ -556,14 +557,48 @@ fn screenshot_pages<'a>(
         image_ids.push(id);
     }
 
-    // Page cuts in device pixels; a thin last slice joins the page before it.
-    let mut cuts = Vec::new();
-    let mut y = 0;
-    while y < total_px {
-        let end = (y + page_px).min(total_px);
-        cuts.push((y, end));
-        y = end;
+    // Text runs that can be placed, with their top and bottom in device pixels.
+    let runs: Vec<&model::TextRun> = page
+        .text_runs
+        .iter()
+        .filter(|r| {
+            [r.x, r.y, r.width, r.height, r.font_size]
+                .iter()
+                .all(|v| v.is_finite())
+                && r.width > 0.0
+                && r.height > 0.0
+        })
+        .collect();
+    let spans: Vec<(f64, f64)> = runs
+        .iter()
+        .map(|r| (r.y * scale, (r.y + r.height) * scale))
+        .collect();
+    // Rows of one flat colour, where a break can go without cutting anything drawn.
+    // Only needed, and only decoded, when the picture takes more than one page.
+    let mut flat = Vec::new();
+    if total_px > page_px {
+        flat = vec![false; total_px as usize];
+        for (bytes, p) in page.tiles.iter().zip(&placed) {
+            let rows = image::flat_rows(bytes, p.image.height).unwrap_or_default();
+            let at = p.top as usize;
+            for (i, f) in rows.into_iter().enumerate() {
+                if let Some(slot) = flat.get_mut(at + i) {
+                    *slot = f;
+                }
+            }
+        }
     }
+    // Page breaks in device pixels, in gaps between lines where there are any
+    // within a quarter page; a thin last slice joins the page before it.
+    let mut cuts = crate::seams::cuts(
+        &crate::seams::Picture {
+            rows: total_px,
+            text: &spans,
+            flat: &flat,
+        },
+        page_px,
+        page_px / 4,
+    );
     if cuts.len() > 1 {
         let (last_start, last_end) = cuts[cuts.len() - 1];
         let (prev_start, _) = cuts[cuts.len() - 2];
@@ -576,8 +611,6 @@ fn screenshot_pages<'a>(
         }
     }
 
-    // Text runs in device pixels, assigned to the page holding their middle.
-    let css_to_px = scale;
     let mut shots = Vec::new();
     for &(start, end) in &cuts {
         // A sliver that could not join the page before it still gets the minimum page height.
@@ -604,21 +637,16 @@ fn screenshot_pages<'a>(
         }
         let mut text = String::new();
         let font = pdf.font_mut(glyphless).expect("font reserved by build");
-        for run in page.text_runs {
-            let vals = [run.x, run.y, run.width, run.height, run.font_size];
-            if vals.iter().any(|v| !v.is_finite()) || run.width <= 0.0 || run.height <= 0.0 {
-                continue;
-            }
-            let mid = (run.y + run.height / 2.0) * css_to_px;
+        for (run, &(top_px, bottom_px)) in runs.iter().zip(&spans) {
+            // Each run goes on the one page that holds most of it (its middle row).
+            let mid = (top_px + bottom_px) / 2.0;
             if mid < start as f64 || mid >= end as f64 {
                 continue;
             }
-            // Right-to-left text goes in visual order: readers put it back into logical order.
-            let mut shown: String = if is_rtl(run) {
-                run.text.trim().chars().rev().collect()
-            } else {
-                run.text.trim().to_string()
-            };
+            // Visual order by the bidi algorithm, in the run's own paragraph direction:
+            // readers put it back into logical order.
+            let base = if is_rtl(run) { Base::Rtl } else { Base::Ltr };
+            let mut shown = crate::bidi::visual(run.text.trim(), base);
             let n = shown.chars().filter(|&c| crate::font::printable(c)).count();
             if n == 0 {
                 continue;
@@ -627,11 +655,13 @@ fn screenshot_pages<'a>(
             // when a reader joins runs that touch (a name in bold, then the comment).
             shown.push(' ');
             let (hex, _) = font.encode(&shown);
-            // Kept on the page: PDF/A-1 numbers stay within ±32 767.
-            let x = (run.x * css_to_px * pt_per_px).clamp(0.0, (width_pt - 1.0).max(0.0));
-            let top = (run.y * css_to_px - start as f64) * pt_per_px;
-            let h = (run.height * css_to_px * pt_per_px).clamp(1.0, 1000.0);
-            let w = run.width * css_to_px * pt_per_px;
+            // The whole glyph box is kept on the page (a reader drops a character whose
+            // origin is off the page), and PDF/A-1 numbers stay within ±32 767.
+            let h = (bottom_px - top_px) * pt_per_px;
+            let h = h.clamp(1.0, 1000.0).min(height_pt);
+            let top = ((top_px - start as f64) * pt_per_px).clamp(0.0, height_pt - h);
+            let x = (run.x * scale * pt_per_px).clamp(0.0, (width_pt - 1.0).max(0.0));
+            let w = (run.width * scale * pt_per_px).min(width_pt - x);
             let baseline = height_pt - top - h * 0.8;
             // The glyphs stop a little short of the run's right edge: readers only see a word
             // break where there is a gap between glyphs (the trailing space alone is not enough).

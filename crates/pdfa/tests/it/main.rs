@@ -3,3 +3,4 @@
 mod checker;
 mod common;
 mod documents;
+mod text_layer;
