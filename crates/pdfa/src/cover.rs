@@ -1,11 +1,11 @@
 //! The cover page (följeblad) in Swedish, and the document metadata taken from the record.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Stockholm;
 use model::{PageFacts, Record};
 
 use crate::font::CidFont;
 use crate::layout::{Canvas, A4};
+use crate::sv;
 use crate::xmp::Meta;
 use crate::PageInput;
 
@@ -14,18 +14,6 @@ const SMALL: f64 = 7.5;
 const H1: f64 = 17.0;
 const H2: f64 = 12.0;
 const LABEL: f64 = 130.0;
-
-/// `2026-07-01 10:00:12 CEST`
-pub(crate) fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Stockholm)
-        .format("%Y-%m-%d %H:%M:%S %Z")
-        .to_string()
-}
-
-/// `2026-07-01 08:00:12 UTC`
-pub(crate) fn utc(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
 
 fn or_missing(s: Option<&str>) -> String {
     match s {
@@ -77,7 +65,7 @@ pub(crate) fn meta(record: &Record) -> Meta {
         None => format!(
             "Ögonblicksbild av {}, {}",
             subject_name(record),
-            local(start)
+            sv::moment(start)
         ),
     };
     let author = record
@@ -186,25 +174,37 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
         parts.push(format!("Sidan har titeln \"{title}\"."));
     }
     if let Some(d) = s.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        parts.push(format!("Beskrivning: \"{}\".", d.trim()));
+        parts.push(format!(
+            "Beskrivning: \"{}\".",
+            d.trim().trim_end_matches('.')
+        ));
     }
     if let Some(platform) = s.platform.as_deref().filter(|p| !p.is_empty()) {
-        parts.push(format!("Sidan känns igen som {platform}."));
+        let known: Option<model::Platform> =
+            serde_json::from_value(serde_json::Value::String(platform.to_ascii_lowercase())).ok();
+        match known {
+            Some(p) => parts.push(format!(
+                "Sidan känns igen som en sida på {}.",
+                p.display_sv()
+            )),
+            None => parts.push(format!("Sidan känns igen som en sida på {platform}.")),
+        }
     }
     match (s.posts_visible, &s.newest_post, &s.oldest_post) {
         (Some(n), newest, oldest) => {
             let mut t = format!("{n} inlägg syns i ögonblicksbilden");
             if let Some(newest) = newest {
-                t.push_str(&format!(", det nyaste från {newest}"));
+                t.push_str(&format!(", det nyaste från {}", sv::post_date(newest)));
             }
             if let Some(oldest) = oldest {
-                t.push_str(&format!(", det äldsta från {oldest}"));
+                t.push_str(&format!(", det äldsta från {}", sv::post_date(oldest)));
             }
             parts.push(format!("{t}."));
         }
-        (None, Some(newest), _) => {
-            parts.push(format!("Det nyaste synliga inlägget är från {newest}."))
-        }
+        (None, Some(newest), _) => parts.push(format!(
+            "Det nyaste synliga inlägget är från {}.",
+            sv::post_date(newest)
+        )),
         _ => {}
     }
     if let Some(f) = s.followers.as_deref().filter(|f| !f.is_empty()) {
@@ -219,8 +219,66 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
         }
         parts.push(format!("{t}."));
     }
-    parts.push(format!("Synlig text: {} ord.", s.word_count));
+    parts.push(format!("Synlig text: {} ord.", sv::number(s.word_count)));
     parts.join(" ")
+}
+
+/// Who made the capture, or why the cover cannot say.
+fn operator(record: &Record) -> String {
+    let name = record.operator.trim();
+    // "okänd" is what records made before `--operator` existed hold for "not known".
+    if name.is_empty() || name == "okänd" {
+        return "uppgift saknas: ingen operatör angavs (--operator) och förteckningen \
+                anger ingen kontakt för organisationen"
+            .to_string();
+    }
+    let contact = record
+        .organisation
+        .as_ref()
+        .and_then(|o| o.contact.as_ref())
+        .map(|c| c.name.trim());
+    if contact == Some(name) {
+        format!("{name} (kontakt enligt förteckningen)")
+    } else {
+        name.to_string()
+    }
+}
+
+/// Every warning about one page, in Swedish: truncation, obstructions, the capture's notes.
+fn page_warnings(page: &PageFacts) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(why) = &page.truncated {
+        out.push(format!(
+            "Avkortad vid {} av {}. {}",
+            sv::px(page.captured_height),
+            sv::px(page.full_height),
+            sv::truncation(why, page.captured_height, page.full_height)
+        ));
+    }
+    for o in &page.obstructions {
+        out.push(match sv::obstruction_detail(&o.detail) {
+            Some(d) => format!("Hinder – {}: {d}.", o.kind.display_sv()),
+            None => format!(
+                "Hinder – {}. Detaljerna står i record.json.",
+                o.kind.display_sv()
+            ),
+        });
+    }
+    let mut unknown = 0;
+    for w in &page.warnings {
+        match sv::warning(w) {
+            Some(w) => out.push(w),
+            None => unknown += 1,
+        }
+    }
+    match unknown {
+        0 => {}
+        1 => out.push("Ytterligare en teknisk anmärkning från fångsten står i record.json.".into()),
+        n => out.push(format!(
+            "Ytterligare {n} tekniska anmärkningar från fångsten står i record.json."
+        )),
+    }
+    out
 }
 
 /// Lay out the cover pages; `shot_pages[i]` is how many PDF pages page `i`'s screenshot takes.
@@ -299,24 +357,9 @@ fn layout(
     c.field("Typ:", record.kind.display_sv(), BODY, LABEL);
     c.field("Handlingstyp:", record.handling.display_sv(), BODY, LABEL);
     c.field("Id i arkivet:", &record.record_id, BODY, LABEL);
-    c.field(
-        "Tagen (svensk tid):",
-        &format!("{} – {}", local(start), local(end)),
-        BODY,
-        LABEL,
-    );
-    c.field(
-        "Tagen (UTC):",
-        &format!("{} – {}", utc(start), utc(end)),
-        BODY,
-        LABEL,
-    );
-    c.field(
-        "Utförd av:",
-        &or_missing(Some(&record.operator)),
-        BODY,
-        LABEL,
-    );
+    c.field("Tagen (svensk tid):", &sv::span(start, end), BODY, LABEL);
+    c.field("Tagen (UTC):", &sv::span_utc(start, end), BODY, LABEL);
+    c.field("Utförd av:", &operator(record), BODY, LABEL);
     if let Some(reason) = record.reason.as_deref().filter(|r| !r.trim().is_empty()) {
         c.field("Anledning:", reason, BODY, LABEL);
     }
@@ -367,19 +410,23 @@ fn layout(
         c.field("HTTP-status:", &status, BODY, LABEL);
         c.field(
             "Tagen:",
-            &format!("{} ({})", local(page.started), utc(page.started)),
+            &format!(
+                "{} ({})",
+                sv::moment(page.started),
+                sv::moment_utc(page.started)
+            ),
             BODY,
             LABEL,
         );
         c.field(
             "Storlek:",
             &format!(
-                "{} × {} px fönster, skala {}, sidhöjd {:.0} px, fångad höjd {:.0} px",
+                "fönster {} × {}, skala {}, sidhöjd {}, fångad höjd {}",
                 page.viewport_width,
-                page.viewport_height,
-                page.device_scale,
-                page.full_height,
-                page.captured_height
+                sv::px(f64::from(page.viewport_height)),
+                page.device_scale.to_string().replace('.', ","),
+                sv::px(page.full_height),
+                sv::px(page.captured_height)
             ),
             BODY,
             LABEL,
@@ -411,25 +458,11 @@ fn layout(
         );
     }
     for (i, page) in record.pages.iter().enumerate() {
-        if let Some(why) = &page.truncated {
-            warnings.push(format!(
-                "Sida {}: avkortad vid {:.0} av {:.0} px ({why}).",
-                i + 1,
-                page.captured_height,
-                page.full_height
-            ));
-        }
-        for o in &page.obstructions {
-            warnings.push(format!(
-                "Sida {}: hinder – {} ({}).",
-                i + 1,
-                o.kind.display_sv(),
-                o.detail
-            ));
-        }
-        for w in &page.warnings {
-            warnings.push(format!("Sida {}: {w}", i + 1));
-        }
+        warnings.extend(
+            page_warnings(page)
+                .into_iter()
+                .map(|w| format!("Sida {}: {w}", i + 1)),
+        );
     }
     if warnings.is_empty() {
         c.paragraph("Inga varningar.", BODY, 0.0);
@@ -459,7 +492,7 @@ fn layout(
         c.field("Webbläsare:", b, BODY, LABEL);
     }
     for ua in dedup(record.pages.iter().map(|p| p.user_agent.as_str())) {
-        c.field("User agent:", ua, SMALL, LABEL);
+        c.field("Användaragent:", ua, SMALL, LABEL);
     }
     let footer = format!("Följeblad för {}", record.record_id);
     c.finish(&footer)

@@ -1,8 +1,8 @@
 //! The PDF/A-1b leveranslista (delivery list) of a BagIt delivery, in Swedish.
 
-use crate::cover::{local, utc};
 use crate::font::{CidFont, Program};
 use crate::layout::{Canvas, A4};
+use crate::sv;
 use crate::writer::Pdf;
 use crate::xmp::Meta;
 use crate::{DeliveryList, Error, Flavour};
@@ -32,7 +32,11 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
         c.field("Period:", &list.period, 9.0, label);
         c.field(
             "Upprättad:",
-            &format!("{} ({})", local(list.created), utc(list.created)),
+            &format!(
+                "{} ({})",
+                sv::moment(list.created),
+                sv::moment_utc(list.created)
+            ),
             9.0,
             label,
         );

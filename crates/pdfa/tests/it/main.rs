@@ -2,5 +2,6 @@
 
 mod checker;
 mod common;
+mod cover;
 mod documents;
 mod text_layer;
