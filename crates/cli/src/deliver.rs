@@ -1,5 +1,7 @@
-//! `ogonblick deliver`: the period's records as a BagIt 1.0 bag for the
-//! archivist, with `forteckning.csv` for the diarium and a PDF/A delivery list.
+//! `ogonblick deliver`: the period's records for the archivist, as a BagIt
+//! 1.0 bag (the default) or an E-ARK SIP (`--format eark`, FGS
+//! Paketstruktur 2.0), with `forteckning.csv` for the diarium and a PDF/A
+//! delivery list.
 
 use std::path::PathBuf;
 
@@ -15,11 +17,24 @@ pub struct Args {
     /// The half-year to deliver, e.g. 2026-H1.
     #[arg(long, value_name = "PERIOD")]
     pub period: String,
-    /// Where to write the bag (must not exist).
+    /// Where to write it: the bag itself (must not exist), or for `eark` the
+    /// directory that receives the package folder `<OBJID>/`.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Package format: BagIt 1.0, or an E-ARK SIP (CSIP 2.1.0 + SIP 2.1.0).
+    #[arg(long, value_enum, default_value_t = Format::Bagit)]
+    pub format: Format,
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
     pub archive: PathBuf,
+}
+
+/// The package formats `deliver` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// BagIt 1.0 (RFC 8493).
+    Bagit,
+    /// E-ARK SIP, which is FGS Paketstruktur 2.0.
+    Eark,
 }
 
 pub fn main(args: Args) -> CmdResult {
@@ -28,12 +43,18 @@ pub fn main(args: Args) -> CmdResult {
         "delivered {} records of {} to {}",
         summary.records,
         args.period,
-        summary.bag.path.display()
+        summary.path.display()
     );
-    println!(
-        "Payload-Oxum {}; manifest-sha256.txt sha256 {}",
-        summary.bag.payload_oxum, summary.bag.manifest_sha256
-    );
+    match &summary.package {
+        Package::Bag(bag) => println!(
+            "Payload-Oxum {}; manifest-sha256.txt sha256 {}",
+            bag.payload_oxum, bag.manifest_sha256
+        ),
+        Package::Sip(sip) => println!(
+            "E-ARK SIP {}: {} files, {} bytes; METS.xml sha256 {}",
+            sip.object_id, sip.files, sip.bytes, sip.mets_sha256
+        ),
+    }
     Ok(Exit::Ok)
 }
 
@@ -41,7 +62,16 @@ pub fn main(args: Args) -> CmdResult {
 #[derive(Debug)]
 pub struct Delivered {
     pub records: usize,
-    pub bag: registry::BagSummary,
+    /// The bag, or the SIP's package folder.
+    pub path: PathBuf,
+    pub package: Package,
+}
+
+/// The package a delivery wrote.
+#[derive(Debug)]
+pub enum Package {
+    Bag(registry::BagSummary),
+    Sip(eark::Written),
 }
 
 /// The delivery itself, shared with `ogonblick demo`.
@@ -51,7 +81,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
         .parse()
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("--period: expected YYYY-H1 or YYYY-H2")?;
-    if args.out.exists() {
+    if args.format == Format::Bagit && args.out.exists() {
         bail!(
             "{} exists; a delivery is written once, to a new directory",
             args.out.display()
@@ -71,7 +101,11 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
     let organisation = planned.iter().find_map(|p| p.record.organisation.clone());
     let now = chrono::Utc::now();
 
-    let mut payload = registry::delivery::payload_items(&planned);
+    // Where a record's snapshot lands inside the package.
+    let record_dir = |id: &str| match args.format {
+        Format::Bagit => registry::delivery::bag_dir(id),
+        Format::Eark => eark::data_dir(id),
+    };
     let list: Vec<pdfa::DeliveryRow> = planned
         .iter()
         .map(|p| pdfa::DeliveryRow {
@@ -80,7 +114,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
             captured: p.record.captured_at().unwrap_or(now),
             handling: p.record.handling.display_sv().to_string(),
             diarienummer: p.diarienummer.clone(),
-            file: format!("{}/snapshot.pdf", registry::delivery::bag_dir(&p.record_id)),
+            file: format!("{}/snapshot.pdf", record_dir(&p.record_id)),
             sha256: p.snapshot_sha256.clone(),
         })
         .collect();
@@ -96,6 +130,18 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
         rows: list,
     })
     .context("building the delivery list (leveranslista.pdf)")?;
+    if args.format == Format::Eark {
+        return deliver_eark(
+            args,
+            &archive,
+            &period,
+            &planned,
+            organisation.as_ref(),
+            now,
+            list_pdf,
+        );
+    }
+    let mut payload = registry::delivery::payload_items(&planned);
     payload.push(PayloadItem {
         source: PayloadSource::Bytes(list_pdf),
         dest: "leveranslista.pdf".into(),
@@ -123,6 +169,8 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
     };
     let bag = registry::write_bag(&args.out, &payload, &info)?;
     let mut fields = serde_json::Map::new();
+    fields.insert("format".into(), json!("bagit"));
+    fields.insert("package_id".into(), json!(info.external_identifier));
     fields.insert("period".into(), json!(period.to_string()));
     fields.insert("out".into(), json!(args.out.display().to_string()));
     fields.insert(
@@ -137,6 +185,69 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
     archive.append_event("delivery.created", fields)?;
     Ok(Delivered {
         records: planned.len(),
-        bag,
+        path: bag.path.clone(),
+        package: Package::Bag(bag),
+    })
+}
+
+/// `--format eark`: the same records, list and CSV as an E-ARK SIP in `<out>/<OBJID>/`.
+fn deliver_eark(
+    args: &Args,
+    archive: &Archive,
+    period: &Period,
+    planned: &[registry::PlannedRecord],
+    organisation: Option<&model::Organisation>,
+    now: chrono::DateTime<chrono::Utc>,
+    list_pdf: Vec<u8>,
+) -> anyhow::Result<Delivered> {
+    let rows: Vec<registry::CsvRow> = planned
+        .iter()
+        .map(|p| p.csv_row(&eark::data_dir(&p.record_id)))
+        .collect();
+    let journal_path = archive.journal_path();
+    let journal_bytes = std::fs::read(&journal_path)
+        .with_context(|| format!("reading {}", journal_path.display()))?;
+    let journal = archive.journal()?;
+    let delivery = eark::Delivery {
+        period: *period,
+        organisation,
+        records: planned,
+        journal: &journal,
+        created: now,
+        software_version: env!("CARGO_PKG_VERSION"),
+        documentation: vec![
+            eark::DocFile {
+                name: "leveranslista.pdf".into(),
+                bytes: list_pdf,
+            },
+            eark::DocFile {
+                name: "forteckning.csv".into(),
+                bytes: registry::forteckning_csv(&rows).into_bytes(),
+            },
+            eark::DocFile {
+                name: "journal.jsonl".into(),
+                bytes: journal_bytes,
+            },
+        ],
+    };
+    let sip = eark::write_sip(&args.out, &delivery)?;
+    let mut fields = serde_json::Map::new();
+    fields.insert("format".into(), json!("eark"));
+    fields.insert("package_id".into(), json!(sip.object_id));
+    fields.insert("period".into(), json!(period.to_string()));
+    fields.insert("out".into(), json!(sip.dir.display().to_string()));
+    fields.insert(
+        "records".into(),
+        json!(planned
+            .iter()
+            .map(|p| p.record_id.clone())
+            .collect::<Vec<_>>()),
+    );
+    fields.insert("mets_sha256".into(), json!(sip.mets_sha256));
+    archive.append_event("delivery.created", fields)?;
+    Ok(Delivered {
+        records: planned.len(),
+        path: sip.dir.clone(),
+        package: Package::Sip(sip),
     })
 }

@@ -62,13 +62,25 @@ pub fn main(args: Args) -> CmdResult {
     let delivered = deliver::execute(&deliver::Args {
         period: report.period.clone(),
         out: bag.clone(),
+        format: deliver::Format::Bagit,
+        archive: archive.clone(),
+    })?;
+    let sip = deliver::execute(&deliver::Args {
+        period: report.period.clone(),
+        out: args.out.join(format!("leverans-{}-eark", report.period)),
+        format: deliver::Format::Eark,
         archive: archive.clone(),
     })?;
 
     let opts = registry::VerifyOptions::default();
     let archive_check = registry::verify(&archive, &opts)?;
     let bag_check = registry::verify(&bag, &opts)?;
-    for (what, r) in [("archive", &archive_check), ("delivery", &bag_check)] {
+    let sip_check = eark::verify_package(&sip.path, 0)?;
+    for (what, r) in [
+        ("archive", &archive_check),
+        ("delivery", &bag_check),
+        ("E-ARK delivery", &sip_check),
+    ] {
         println!(
             "verify {what}: {} files OK, {} problems",
             r.ok,
@@ -99,7 +111,13 @@ pub fn main(args: Args) -> CmdResult {
         bag.display(),
         bag.display()
     );
-    let fine = !report.needs_human() && archive_check.is_ok() && bag_check.is_ok();
+    println!(
+        "  delivery (E-ARK SIP, {} records) {}",
+        sip.records,
+        sip.path.display()
+    );
+    let fine =
+        !report.needs_human() && archive_check.is_ok() && bag_check.is_ok() && sip_check.is_ok();
     Ok(if fine { Exit::Ok } else { Exit::Attention })
 }
 

@@ -55,9 +55,9 @@ enum Command {
     Close(close::Args),
     /// Record the registrar's diarienummer for a record.
     Dnr(dnr::Args),
-    /// Write the BagIt delivery of a period for the archivist.
+    /// Write the delivery of a period for the archivist (BagIt, or an E-ARK SIP).
     Deliver(deliver::Args),
-    /// Verify an archive, a record, a BagIt bag or a single PDF.
+    /// Verify an archive, a record, a BagIt bag, an E-ARK package or a single PDF.
     Verify(verify::Args),
     /// PDF/A tools.
     Pdfa(pdfa::Args),

@@ -1,4 +1,5 @@
-//! `ogonblick verify PATH`: an archive, a record directory, a BagIt bag or a single PDF.
+//! `ogonblick verify PATH`: an archive, a record directory, a BagIt bag, an
+//! E-ARK package (a folder with METS.xml) or a single PDF.
 
 use std::path::PathBuf;
 
@@ -8,7 +9,7 @@ use crate::{CmdResult, Exit};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Archive directory, record directory, BagIt bag or PDF.
+    /// Archive directory, record directory, BagIt bag, E-ARK package or PDF.
     path: PathBuf,
     /// Print the report as JSON on stdout.
     #[arg(long)]
@@ -26,7 +27,11 @@ pub fn main(args: Args) -> CmdResult {
         jobs: args.jobs,
         archive: args.archive,
     };
-    let report = registry::verify(&args.path, &opts)?;
+    let report = if eark::looks_like_package(&args.path) {
+        eark::verify_package(&args.path, opts.jobs)?
+    } else {
+        registry::verify(&args.path, &opts)?
+    };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -67,6 +72,9 @@ fn print_human(r: &VerifyReport) {
     }
     if let Some(dnr) = &r.diarienummer {
         println!("diarienummer: {dnr}");
+    }
+    if let Some(h) = &r.mets_sha256 {
+        println!("METS.xml SHA-256 (compare with the journal's delivery.created): {h}");
     }
     if let Some(h) = &r.journal_head {
         println!("journal head (SHA-256 of the last line before this run): {h}");

@@ -36,7 +36,7 @@ use registry::{FileCheck, FileStatus, TargetKind, VerifyReport};
 use walkdir::WalkDir;
 
 use crate::xml::{parse, Element};
-use crate::{Result, CSIP_NS, METS_NS, SIP_PROFILE, XLINK_NS};
+use crate::{Result, CSIP_NS, METS_NS, SIP_PROFILE, SIP_PROFILE_UNVERSIONED, XLINK_NS};
 
 /// True when `dir` holds a `METS.xml`: an E-ARK (or other METS) package.
 pub fn looks_like_package(dir: &Path) -> bool {
@@ -104,7 +104,13 @@ fn model(name: &str) -> Option<Model> {
             m(MD, true, &[], MD, &["ID"])
         }
         "mdRef" => m(&[], true, &[], &[], &["LOCTYPE", "MDTYPE"]),
-        "mdWrap" => m(&["binData", "xmlData"], false, &[], &["binData", "xmlData"], &["MDTYPE"]),
+        "mdWrap" => m(
+            &["binData", "xmlData"],
+            false,
+            &[],
+            &["binData", "xmlData"],
+            &["MDTYPE"],
+        ),
         "amdSec" => m(
             &["techMD", "rightsMD", "sourceMD", "digiprovMD"],
             true,
@@ -124,13 +130,28 @@ fn model(name: &str) -> Option<Model> {
         "FLocat" | "mptr" => m(&[], true, &[], &[], &["LOCTYPE"]),
         "structMap" => m(&["div"], true, &["div"], &["div"], &[]),
         "div" => m(&["mptr", "fptr", "div"], true, &[], &[], &[]),
-        "fptr" => m(&["par", "seq", "area"], false, &[], &["par", "seq", "area"], &[]),
+        "fptr" => m(
+            &["par", "seq", "area"],
+            false,
+            &[],
+            &["par", "seq", "area"],
+            &[],
+        ),
         _ => return None,
     })
 }
 
 const CHECKSUM_TYPES: &[&str] = &[
-    "Adler-32", "CRC32", "HAVAL", "MD5", "MNP", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "TIGER",
+    "Adler-32",
+    "CRC32",
+    "HAVAL",
+    "MD5",
+    "MNP",
+    "SHA-1",
+    "SHA-256",
+    "SHA-384",
+    "SHA-512",
+    "TIGER",
     "WHIRLPOOL",
 ];
 const OAIS_TYPES: &[&str] = &["SIP", "AIP", "DIP", "AIU", "AIC"];
@@ -289,9 +310,14 @@ fn check_rules(mets: &Element, label: &str, is_root: bool, f: &mut Findings) {
     if mets.attr("", "PROFILE").is_none() {
         f.warnings
             .push(format!("{label}: CSIP6 (MUST): <mets> has no @PROFILE"));
-    } else if is_root && mets.attr("", "PROFILE") != Some(SIP_PROFILE) {
+    } else if is_root
+        && !matches!(
+            mets.attr("", "PROFILE"),
+            Some(SIP_PROFILE | SIP_PROFILE_UNVERSIONED)
+        )
+    {
         f.warnings.push(format!(
-            "{label}: SIP2 (MUST): @PROFILE is `{}`, not {SIP_PROFILE} (not an E-ARK SIP 2.1 package)",
+            "{label}: SIP2 (MUST): @PROFILE is `{}`, not {SIP_PROFILE_UNVERSIONED} (not an E-ARK SIP package)",
             mets.attr("", "PROFILE").unwrap_or("")
         ));
     }
@@ -411,7 +437,14 @@ fn listed(el: &Element, base: &str, label: &str, schema_copy: bool) -> Option<Li
 
 /// Files a METS lists (fileSec files, mdRefs), and the representation METS
 /// files it points to (mptr).
-fn collect(mets: &Element, base: &str, label: &str, out: &mut Vec<Listed>, rep_mets: &mut BTreeSet<String>, f: &mut Findings) {
+fn collect(
+    mets: &Element,
+    base: &str,
+    label: &str,
+    out: &mut Vec<Listed>,
+    rep_mets: &mut BTreeSet<String>,
+    f: &mut Findings,
+) {
     for grp in mets
         .kids(METS_NS, "fileSec")
         .flat_map(|s| s.walk())
@@ -445,7 +478,10 @@ fn collect(mets: &Element, base: &str, label: &str, out: &mut Vec<Listed>, rep_m
         }
     }
     for mp in mets.walk().into_iter().filter(|e| e.name == "mptr") {
-        if let Some(p) = mp.attr(XLINK_NS, "href").and_then(|h| resolve_href(base, h)) {
+        if let Some(p) = mp
+            .attr(XLINK_NS, "href")
+            .and_then(|h| resolve_href(base, h))
+        {
             rep_mets.insert(p);
         }
     }
@@ -560,7 +596,10 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
         by_path.insert(l.path.clone(), l);
     }
     let on_disk = files_on_disk(dir, &mut f);
-    let present: Vec<&Listed> = by_path.values().filter(|l| on_disk.contains(&l.path)).collect();
+    let present: Vec<&Listed> = by_path
+        .values()
+        .filter(|l| on_disk.contains(&l.path))
+        .collect();
     let jobs_list: Vec<HashJob> = present
         .iter()
         .map(|l| HashJob {
@@ -585,7 +624,8 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
         };
         report.bytes += n;
         let Some((t, want)) = &l.checksum else {
-            f.warnings.push(format!("{}: no checksum in {} (CSIP71)", l.path, l.at));
+            f.warnings
+                .push(format!("{}: no checksum in {} (CSIP71)", l.path, l.at));
             continue;
         };
         let Some(actual) = digests.into_iter().next() else {
@@ -617,7 +657,11 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
         }
         report.files.push(FileCheck {
             path: l.path.clone(),
-            status: if ok { FileStatus::Ok } else { FileStatus::Changed },
+            status: if ok {
+                FileStatus::Ok
+            } else {
+                FileStatus::Changed
+            },
             algorithm: Some(t.clone()),
             expected: Some(want.clone()),
             actual: Some(actual),
@@ -668,7 +712,8 @@ fn files_on_disk(dir: &Path, f: &mut Findings) -> BTreeSet<String> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                f.problems.push(format!("cannot read part of the package: {e}"));
+                f.problems
+                    .push(format!("cannot read part of the package: {e}"));
                 continue;
             }
         };
@@ -705,9 +750,21 @@ mod tests {
         };
         check("", "schemas/mets.xsd", Some("schemas/mets.xsd"));
         check("", "file:schemas/mets.xsd", Some("schemas/mets.xsd"));
-        check("", "metadata%2Fdescriptive%2FDC.xml", Some("metadata/descriptive/DC.xml"));
-        check("representations/r1", "data/a%20b.pdf", Some("representations/r1/data/a b.pdf"));
-        check("representations/r1", "../../schemas/x.xsd", Some("schemas/x.xsd"));
+        check(
+            "",
+            "metadata%2Fdescriptive%2FDC.xml",
+            Some("metadata/descriptive/DC.xml"),
+        );
+        check(
+            "representations/r1",
+            "data/a%20b.pdf",
+            Some("representations/r1/data/a b.pdf"),
+        );
+        check(
+            "representations/r1",
+            "../../schemas/x.xsd",
+            Some("schemas/x.xsd"),
+        );
         check("", "../outside", None);
         check("", "/etc/passwd", None);
     }
@@ -730,7 +787,10 @@ mod tests {
             }
         };
         let m = "xmlns=\"http://www.loc.gov/METS/\"";
-        check(&format!("<mets {m}><structMap><div/></structMap></mets>"), &[]);
+        check(
+            &format!("<mets {m}><structMap><div/></structMap></mets>"),
+            &[],
+        );
         check(
             &format!("<mets {m}><metsHdr><agent ROLE=\"CREATOR\"><namez/></agent></metsHdr><structMap><div/></structMap></mets>"),
             &["<agent> may not contain <namez>", "<agent> lacks its required <name>"],

@@ -31,8 +31,12 @@ pub const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
 pub const CSIP_NS: &str = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS";
 /// The DILCIS SIP extension namespace (`sip:` attributes).
 pub const SIP_NS: &str = "https://DILCIS.eu/XML/METS/SIPExtensionMETS";
-/// `mets/@PROFILE` of an E-ARK SIP (SIP2).
-pub const SIP_PROFILE: &str = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml";
+/// `mets/@PROFILE` of an E-ARK SIP 2.1.0 (SIP2). The specification names the
+/// unversioned profile URL; the reference validator commons-ip checks SIP 2.1.0
+/// packages for this versioned one (the same profile document), so we write it.
+pub const SIP_PROFILE: &str = "https://earksip.dilcis.eu/profile/E-ARK-SIP-v2-1-0.xml";
+/// The unversioned SIP profile URL the specification text gives.
+pub const SIP_PROFILE_UNVERSIONED: &str = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml";
 
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -110,7 +110,11 @@ pub fn uuid_v5(name: &str) -> String {
 /// The package id, `uuid-…`: derived from the organisation, the period and
 /// the records (ids, manifest hashes, diarienummer), so the same delivery
 /// always gets the same id and a different one never does.
-pub fn object_id(period: &Period, organisation: Option<&Organisation>, records: &[PlannedRecord]) -> String {
+pub fn object_id(
+    period: &Period,
+    organisation: Option<&Organisation>,
+    records: &[PlannedRecord],
+) -> String {
     let mut name = format!(
         "ogonblick-sip\n{}\n{}\n",
         organisation.map(|o| o.name.as_str()).unwrap_or(""),
@@ -123,7 +127,10 @@ pub fn object_id(period: &Period, organisation: Option<&Organisation>, records: 
             .find(|f| f.rel == registry::archive::MANIFEST)
             .map(|f| f.sha256.as_str())
             .unwrap_or("");
-        name.push_str(&format!("{}\t{manifest}\t{}\n", r.record_id, r.diarienummer));
+        name.push_str(&format!(
+            "{}\t{manifest}\t{}\n",
+            r.record_id, r.diarienummer
+        ));
     }
     format!("uuid-{}", uuid_v5(&name))
 }
@@ -222,8 +229,10 @@ pub fn write_sip(out: &Path, d: &Delivery<'_>) -> Result<Written> {
                 return Err(Error::Exists(final_dir));
             }
             registry::fault::point("deliver.before_rename");
-            fs::rename(&tmp, &final_dir)
-                .map_err(Error::io("move the finished package into place at", &final_dir))?;
+            fs::rename(&tmp, &final_dir).map_err(Error::io(
+                "move the finished package into place at",
+                &final_dir,
+            ))?;
             sync_dir(out)?;
             w.dir = final_dir;
             Ok(w)
@@ -261,7 +270,14 @@ fn put(root: &Path, rel: &str, bytes: &[u8], created: DateTime<Utc>) -> Result<E
 
 /// Copies a sealed file into the package, hashing what it copies; a file
 /// that no longer matches its manifest stops the delivery.
-fn copy_sealed(root: &Path, rel: &str, src: &Path, want: &str, created: DateTime<Utc>, original: String) -> Result<Entry> {
+fn copy_sealed(
+    root: &Path,
+    rel: &str,
+    src: &Path,
+    want: &str,
+    created: DateTime<Utc>,
+    original: String,
+) -> Result<Entry> {
     let path = root.join(rel);
     if let Some(p) = path.parent() {
         fs::create_dir_all(p).map_err(Error::io("create", p))?;
@@ -277,7 +293,8 @@ fn copy_sealed(root: &Path, rel: &str, src: &Path, want: &str, created: DateTime
             break;
         }
         h.update(&buf[..n]);
-        out.write_all(&buf[..n]).map_err(Error::io("write", &path))?;
+        out.write_all(&buf[..n])
+            .map_err(Error::io("write", &path))?;
         size += n as u64;
     }
     out.sync_all().map_err(Error::io("sync", &path))?;
@@ -349,7 +366,12 @@ fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written>
     }
     let mut docs = Vec::new();
     for doc in &d.documentation {
-        docs.push(put(root, &format!("documentation/{}", doc.name), &doc.bytes, now)?);
+        docs.push(put(
+            root,
+            &format!("documentation/{}", doc.name),
+            &doc.bytes,
+            now,
+        )?);
     }
     let mut descriptive = vec![put(
         root,
@@ -378,7 +400,12 @@ fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written>
     let premis = put(
         root,
         "metadata/preservation/premis.xml",
-        &premis_xml(d, &objects, &events_for(d, None), "../../schemas/premis.xsd"),
+        &premis_xml(
+            d,
+            &objects,
+            &events_for(d, None),
+            "../../schemas/premis.xsd",
+        ),
         now,
     )?;
 
@@ -391,7 +418,11 @@ fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written>
         files += 1;
         bytes += e.size;
     }
-    for entry in walkdir::WalkDir::new(root).contents_first(true).into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(root)
+        .contents_first(true)
+        .into_iter()
+        .flatten()
+    {
         if entry.file_type().is_dir() {
             sync_dir(entry.path())?;
         }
@@ -441,7 +472,11 @@ fn mets_open(x: &mut Xml, object_id: &str, label: &str, schemas: &str) {
 fn software_agent(x: &mut Xml, version: &str) {
     x.open(
         "agent",
-        &[("ROLE", "CREATOR"), ("TYPE", "OTHER"), ("OTHERTYPE", "SOFTWARE")],
+        &[
+            ("ROLE", "CREATOR"),
+            ("TYPE", "OTHER"),
+            ("OTHERTYPE", "SOFTWARE"),
+        ],
     );
     x.leaf("name", &[], "ogonblick");
     x.leaf("note", &[("csip:NOTETYPE", "SOFTWARE VERSION")], version);
@@ -501,6 +536,18 @@ fn md_ref(x: &mut Xml, e: &Entry, base: &str, mdtype: &str, version: Option<&str
     x.empty("mdRef", &attrs);
 }
 
+/// A `fileGrp`'s attributes. Every group states the content information type:
+/// CSIP62 asks it of representation groups, and eark-validator's CSIP63 test
+/// fails any group without it.
+fn grp_attrs<'a>(id: &'a str, use_: &'a str) -> [(&'a str, &'a str); 4] {
+    [
+        ("ID", id),
+        ("USE", use_),
+        ("csip:CONTENTINFORMATIONTYPE", "OTHER"),
+        ("csip:OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE),
+    ]
+}
+
 fn root_mets(
     d: &Delivery<'_>,
     object_id: &str,
@@ -511,7 +558,10 @@ fn root_mets(
     premis: &Entry,
 ) -> Vec<u8> {
     let org = d.organisation.map(|o| o.name.as_str()).unwrap_or("");
-    let creator = d.organisation.map(|o| o.archive_creator.as_str()).unwrap_or("");
+    let creator = d
+        .organisation
+        .map(|o| o.archive_creator.as_str())
+        .unwrap_or("");
     let label = format!(
         "Ögonblicksbilder av {org}s officiella konton i sociala medier, {}",
         d.period.display_sv()
@@ -523,6 +573,7 @@ fn root_mets(
         "metsHdr",
         &[
             ("CREATEDATE", &now),
+            ("LASTMODDATE", &now),
             ("RECORDSTATUS", "NEW"),
             ("csip:OAISPACKAGETYPE", "SIP"),
         ],
@@ -536,20 +587,27 @@ fn root_mets(
     }
     // SIP15-20: the submitting organisation.
     x.open("agent", &[("ROLE", "CREATOR"), ("TYPE", "ORGANIZATION")]);
-    x.leaf("name", &[], if org.is_empty() { "okänd organisation" } else { org });
+    x.leaf(
+        "name",
+        &[],
+        if org.is_empty() {
+            "okänd organisation"
+        } else {
+            org
+        },
+    );
     x.close();
-    // SIP21-25: the contact.
-    if let Some(c) = d.organisation.and_then(|o| o.contact.as_ref()) {
-        x.open("agent", &[("ROLE", "CREATOR"), ("TYPE", "INDIVIDUAL")]);
-        x.leaf("name", &[], &c.name);
-        x.close();
-    }
+    // No contact agent (SIP21, MAY): commons-ip takes every CREATOR agent
+    // that is not software for the submitter and allows only one.
     x.close();
 
     let mut dmd_ids = Vec::new();
     for e in descriptive {
         let id = xml_id(&format!("dmd:{}", e.path));
-        x.open("dmdSec", &[("ID", &id), ("CREATED", &now), ("STATUS", "CURRENT")]);
+        x.open(
+            "dmdSec",
+            &[("ID", &id), ("CREATED", &now), ("STATUS", "CURRENT")],
+        );
         md_ref(&mut x, e, "", "DC", None);
         x.close();
         dmd_ids.push(id);
@@ -559,7 +617,11 @@ fn root_mets(
     x.open("amdSec", &[("ID", &amd_id)]);
     x.open(
         "digiprovMD",
-        &[("ID", &digiprov_id), ("CREATED", &now), ("STATUS", "CURRENT")],
+        &[
+            ("ID", &digiprov_id),
+            ("CREATED", &now),
+            ("STATUS", "CURRENT"),
+        ],
     );
     md_ref(&mut x, premis, "", "PREMIS", Some("3.0"));
     x.close();
@@ -567,39 +629,35 @@ fn root_mets(
 
     x.open("fileSec", &[("ID", &xml_id("filesec:root"))]);
     let doc_grp = xml_id("grp:Documentation");
-    x.open("fileGrp", &[("ID", &doc_grp), ("USE", "Documentation")]);
+    x.open("fileGrp", &grp_attrs(&doc_grp, "Documentation"));
     for e in docs {
         file_el(&mut x, e, "");
     }
     x.close();
     let schema_grp = xml_id("grp:Schemas");
-    x.open("fileGrp", &[("ID", &schema_grp), ("USE", "Schemas")]);
+    x.open("fileGrp", &grp_attrs(&schema_grp, "Schemas"));
     for e in schemas {
         file_el(&mut x, e, "");
     }
     x.close();
-    let mut rep_grps = Vec::new();
-    for (rep, mets, _) in reps {
-        let use_ = format!("Representations/{rep}");
-        let id = xml_id(&format!("grp:{use_}"));
-        x.open(
-            "fileGrp",
-            &[
-                ("ID", &id),
-                ("USE", &use_),
-                ("csip:CONTENTINFORMATIONTYPE", "OTHER"),
-                ("csip:OTHERCONTENTINFORMATIONTYPE", CONTENT_INFORMATION_TYPE),
-            ],
-        );
+    // One group holds every representation's METS.xml: commons-ip wants a
+    // `Representations` group behind the `Representations` division that
+    // eark-validator asks for (CSIP101, CSIP103).
+    let rep_grp = xml_id("grp:Representations");
+    x.open("fileGrp", &grp_attrs(&rep_grp, "Representations"));
+    for (_, mets, _) in reps {
         file_el(&mut x, mets, "");
-        x.close();
-        rep_grps.push((use_, id, mets.path.clone()));
     }
+    x.close();
     x.close();
 
     x.open(
         "structMap",
-        &[("ID", &xml_id("structmap:root")), ("TYPE", "PHYSICAL"), ("LABEL", "CSIP")],
+        &[
+            ("ID", &xml_id("structmap:root")),
+            ("TYPE", "PHYSICAL"),
+            ("LABEL", "CSIP"),
+        ],
     );
     x.open("div", &[("ID", &xml_id("div:root")), ("LABEL", object_id)]);
     let dmdid = dmd_ids.join(" ");
@@ -612,26 +670,47 @@ fn root_mets(
             ("ADMID", &digiprov_id),
         ],
     );
-    x.open("div", &[("ID", &xml_id("div:Documentation")), ("LABEL", "Documentation")]);
+    x.open(
+        "div",
+        &[
+            ("ID", &xml_id("div:Documentation")),
+            ("LABEL", "Documentation"),
+        ],
+    );
     x.empty("fptr", &[("FILEID", &doc_grp)]);
     x.close();
-    x.open("div", &[("ID", &xml_id("div:Schemas")), ("LABEL", "Schemas")]);
+    x.open(
+        "div",
+        &[("ID", &xml_id("div:Schemas")), ("LABEL", "Schemas")],
+    );
     x.empty("fptr", &[("FILEID", &schema_grp)]);
     x.close();
-    for (use_, grp, mets_path) in &rep_grps {
-        x.open("div", &[("ID", &xml_id(&format!("div:{use_}"))), ("LABEL", use_)]);
+    x.open(
+        "div",
+        &[
+            ("ID", &xml_id("div:Representations")),
+            ("LABEL", "Representations"),
+        ],
+    );
+    x.empty("fptr", &[("FILEID", &rep_grp)]);
+    for (rep, mets, _) in reps {
+        let label = format!("Representations/{rep}");
+        x.open(
+            "div",
+            &[("ID", &xml_id(&format!("div:{label}"))), ("LABEL", &label)],
+        );
         x.empty(
             "mptr",
             &[
                 ("LOCTYPE", "URL"),
                 ("xlink:type", "simple"),
-                ("xlink:href", &href(mets_path)),
-                ("xlink:title", grp),
+                ("xlink:href", &href(&mets.path)),
+                ("xlink:title", rep),
             ],
         );
-        x.empty("fptr", &[("FILEID", grp)]);
         x.close();
     }
+    x.close();
     x.close();
     x.close();
     x.close();
@@ -649,7 +728,15 @@ fn representation_mets(
     let now = time(d.created);
     let mut x = Xml::new();
     mets_open(&mut x, rep, &r.description, "../../schemas/");
-    x.open("metsHdr", &[("CREATEDATE", &now), ("csip:OAISPACKAGETYPE", "SIP")]);
+    x.open(
+        "metsHdr",
+        &[
+            ("CREATEDATE", &now),
+            ("LASTMODDATE", &now),
+            ("RECORDSTATUS", "NEW"),
+            ("csip:OAISPACKAGETYPE", "SIP"),
+        ],
+    );
     software_agent(&mut x, d.software_version);
     x.close();
     let amd = xml_id(&format!("amd:{rep}"));
@@ -664,7 +751,7 @@ fn representation_mets(
     x.close();
     x.open("fileSec", &[("ID", &xml_id(&format!("filesec:{rep}")))]);
     let grp = xml_id(&format!("grp:{rep}:Data"));
-    x.open("fileGrp", &[("ID", &grp), ("USE", "Data")]);
+    x.open("fileGrp", &grp_attrs(&grp, "Data"));
     for e in data {
         file_el(&mut x, e, &base);
     }
@@ -678,7 +765,10 @@ fn representation_mets(
             ("LABEL", "CSIP"),
         ],
     );
-    x.open("div", &[("ID", &xml_id(&format!("div:{rep}"))), ("LABEL", rep)]);
+    x.open(
+        "div",
+        &[("ID", &xml_id(&format!("div:{rep}"))), ("LABEL", rep)],
+    );
     x.empty(
         "div",
         &[
@@ -687,7 +777,13 @@ fn representation_mets(
             ("ADMID", &digiprov),
         ],
     );
-    x.open("div", &[("ID", &xml_id(&format!("div:{rep}:Data"))), ("LABEL", "Data")]);
+    x.open(
+        "div",
+        &[
+            ("ID", &xml_id(&format!("div:{rep}:Data"))),
+            ("LABEL", "Data"),
+        ],
+    );
     x.empty("fptr", &[("FILEID", &grp)]);
     x.close();
     x.close();
@@ -719,7 +815,10 @@ fn sv(x: &mut Xml, name: &str, text: &str) {
 
 fn delivery_dc(d: &Delivery<'_>, object_id: &str) -> Vec<u8> {
     let org = d.organisation.map(|o| o.name.as_str()).unwrap_or("");
-    let creator = d.organisation.map(|o| o.archive_creator.as_str()).unwrap_or("");
+    let creator = d
+        .organisation
+        .map(|o| o.archive_creator.as_str())
+        .unwrap_or("");
     let mut x = Xml::new();
     dc_open(&mut x);
     sv(
@@ -741,7 +840,11 @@ fn delivery_dc(d: &Delivery<'_>, object_id: &str) -> Vec<u8> {
             } else {
                 format!("diarienummer {}", r.diarienummer)
             };
-            format!("{} ({}, {dnr})", r.description, r.record.handling.display_sv())
+            format!(
+                "{} ({}, {dnr})",
+                r.description,
+                r.record.handling.display_sv()
+            )
         })
         .collect();
     sv(
@@ -813,10 +916,22 @@ fn record_dc(d: &Delivery<'_>, r: &PlannedRecord) -> Vec<u8> {
     sv(&mut x, "dc:creator", creator);
     sv(&mut x, "dc:publisher", org);
     if let Some(a) = &rec.account {
-        sv(&mut x, "dc:subject", &format!("konto: {} ({})", a.name, a.id));
-        sv(&mut x, "dc:subject", &format!("plattform: {}", a.platform.display_sv()));
+        sv(
+            &mut x,
+            "dc:subject",
+            &format!("konto: {} ({})", a.name, a.id),
+        );
+        sv(
+            &mut x,
+            "dc:subject",
+            &format!("plattform: {}", a.platform.display_sv()),
+        );
         sv(&mut x, "dc:relation", &format!("kontots adress: {}", a.url));
-        sv(&mut x, "dc:contributor", &format!("verksamhet: {}; nämnd: {}", a.unit, a.board));
+        sv(
+            &mut x,
+            "dc:contributor",
+            &format!("verksamhet: {}; nämnd: {}", a.unit, a.board),
+        );
     }
     sv(&mut x, "dc:description", &summary_sv(r));
     if let Some(t) = rec.captured_at() {
@@ -830,20 +945,33 @@ fn record_dc(d: &Delivery<'_>, r: &PlannedRecord) -> Vec<u8> {
             ),
         );
     }
-    sv(&mut x, "dc:type", &format!("slag: {}", rec.kind.display_sv()));
-    sv(&mut x, "dc:type", &format!("handlingstyp: {}", rec.handling.display_sv()));
-    x.leaf("dc:format", &[], "application/pdf (PDF/A), med rått fångstmaterial");
+    sv(
+        &mut x,
+        "dc:type",
+        &format!("slag: {}", rec.kind.display_sv()),
+    );
+    sv(
+        &mut x,
+        "dc:type",
+        &format!("handlingstyp: {}", rec.handling.display_sv()),
+    );
+    x.leaf(
+        "dc:format",
+        &[],
+        "application/pdf (PDF/A), med rått fångstmaterial",
+    );
     x.leaf("dc:identifier", &[], &r.record_id);
     if !r.diarienummer.is_empty() {
-        sv(&mut x, "dc:identifier", &format!("diarienummer: {}", r.diarienummer));
+        sv(
+            &mut x,
+            "dc:identifier",
+            &format!("diarienummer: {}", r.diarienummer),
+        );
     }
     for p in &rec.pages {
         x.leaf("dc:source", &[], &p.requested_url);
     }
-    let period = rec
-        .period
-        .clone()
-        .unwrap_or_else(|| d.period.to_string());
+    let period = rec.period.clone().unwrap_or_else(|| d.period.to_string());
     sv(&mut x, "dc:coverage", &format!("period: {period}"));
     if let Some(s) = rec.sender.as_deref().filter(|s| !s.trim().is_empty()) {
         sv(&mut x, "dc:contributor", &format!("avsändare: {s}"));
@@ -901,7 +1029,11 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
                     r.record.operator,
                     pages.join(" ")
                 ),
-                outcome: if obstructed == 0 { "success" } else { "warning" },
+                outcome: if obstructed == 0 {
+                    "success"
+                } else {
+                    "warning"
+                },
                 objects: objects_of(&r.record_id),
             });
         }
@@ -970,7 +1102,12 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
     out
 }
 
-fn premis_xml(d: &Delivery<'_>, objects: &[Entry], events: &[PremisEvent], schema: &str) -> Vec<u8> {
+fn premis_xml(
+    d: &Delivery<'_>,
+    objects: &[Entry],
+    events: &[PremisEvent],
+    schema: &str,
+) -> Vec<u8> {
     let mut x = Xml::new();
     let loc = format!("{PREMIS_NS} {schema}");
     x.open(
@@ -1026,13 +1163,20 @@ fn premis_xml(d: &Delivery<'_>, objects: &[Entry], events: &[PremisEvent], schem
         x.open("premis:event", &[]);
         x.open("premis:eventIdentifier", &[]);
         x.leaf("premis:eventIdentifierType", &[], "UUID");
-        x.leaf("premis:eventIdentifierValue", &[], &uuid_v5(&format!("event:{}", ev.id)));
+        x.leaf(
+            "premis:eventIdentifierValue",
+            &[],
+            &uuid_v5(&format!("event:{}", ev.id)),
+        );
         x.close();
         x.leaf(
             "premis:eventType",
             &[
                 ("authority", "eventType"),
-                ("authorityURI", "http://id.loc.gov/vocabulary/preservation/eventType"),
+                (
+                    "authorityURI",
+                    "http://id.loc.gov/vocabulary/preservation/eventType",
+                ),
             ],
             ev.kind,
         );
