@@ -573,31 +573,35 @@ fn screenshot_pages<'a>(
         .iter()
         .map(|r| (r.y * scale, (r.y + r.height) * scale))
         .collect();
-    // Rows of one flat colour, where a break can go without cutting anything drawn.
-    // Only needed, and only decoded, when the picture takes more than one page.
-    let mut flat = Vec::new();
-    if total_px > page_px {
-        flat = vec![false; total_px as usize];
-        for (bytes, p) in page.tiles.iter().zip(&placed) {
-            let rows = image::flat_rows(bytes, p.image.height).unwrap_or_default();
-            let at = p.top as usize;
-            for (i, f) in rows.into_iter().enumerate() {
-                if let Some(slot) = flat.get_mut(at + i) {
-                    *slot = f;
-                }
-            }
-        }
-    }
+    // Rows of one flat colour, where a break can go without cutting anything drawn:
+    // a tile is decoded the first time a break is looked for in it without a gap
+    // between lines of text (most pages of text are never decoded).
+    let mut decoded: Vec<Option<Vec<bool>>> = vec![None; placed.len()];
+    let mut flat = |y: u64| -> bool {
+        // The tile drawn last over row `y` is the one seen there.
+        let Some(i) = placed
+            .iter()
+            .rposition(|p| p.top <= y && y < p.top + u64::from(p.image.height))
+        else {
+            return false;
+        };
+        let rows = decoded[i].get_or_insert_with(|| {
+            image::flat_rows(&page.tiles[i], placed[i].image.height).unwrap_or_default()
+        });
+        rows.get((y - placed[i].top) as usize)
+            .copied()
+            .unwrap_or(false)
+    };
     // Page breaks in device pixels, in gaps between lines where there are any
     // within a quarter page; a thin last slice joins the page before it.
     let mut cuts = crate::seams::cuts(
         &crate::seams::Picture {
             rows: total_px,
             text: &spans,
-            flat: &flat,
         },
         page_px,
         page_px / 4,
+        &mut flat,
     );
     if cuts.len() > 1 {
         let (last_start, last_end) = cuts[cuts.len() - 1];
