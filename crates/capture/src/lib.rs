@@ -36,6 +36,9 @@ pub struct Options {
     pub device_scale: f64,
     /// Stop the capture this far down the page (CSS px) and record it as truncated.
     pub max_height: u32,
+    /// Capture a page wider than the viewport up to this width (CSS px) and
+    /// record it when the page is wider still.
+    pub max_width: u32,
     /// Longest wait for the page's document to arrive and be parsed.
     pub navigation_timeout: Duration,
     /// Longest wait for the page to settle after it is parsed (load event,
@@ -60,6 +63,7 @@ impl Default for Options {
             viewport_height: 900,
             device_scale: 1.0,
             max_height: 50_000,
+            max_width: 4_000,
             navigation_timeout: Duration::from_secs(30),
             settle_timeout: Duration::from_secs(20),
             cookies: Vec::new(),

@@ -18,6 +18,159 @@ function ogDocHeight() {
 
 function ogSleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
+// What the capture remembers between calls: kept on watch.js's object (not
+// enumerable on the page), or on a property of its own without it.
+function ogState() {
+  const w = window.__ogWatch;
+  if (w) { if (!w.state) w.state = {}; return w.state; }
+  if (!window.__ogState) Object.defineProperty(window, '__ogState', { value: {} });
+  return window.__ogState;
+}
+
+// Every element of the document and of its open shadow roots, in tree order.
+function ogAllElements() {
+  const out = [];
+  const visit = (root) => {
+    for (const e of root.querySelectorAll('*')) {
+      out.push(e);
+      if (e.shadowRoot) visit(e.shadowRoot);
+    }
+  };
+  visit(document);
+  return out;
+}
+
+function ogDescribe(e) {
+  return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).slice(0, 2).join('.') : '');
+}
+
+// An app shell (LinkedIn, Instagram web) keeps the document one screen tall
+// and scrolls an element inside it. That element is the one with the most
+// on-screen area among those that scroll further than the document does;
+// it must cover a quarter of the screen (a comment box is not a scroller).
+function ogFindScroller() {
+  const st = ogState();
+  const docRange = ogDocHeight() - innerHeight;
+  let best = null, bestArea = 0;
+  for (const e of ogAllElements()) {
+    if (e.scrollHeight <= e.clientHeight + 100 || e.scrollHeight - e.clientHeight <= docRange) continue;
+    const oy = getComputedStyle(e).overflowY;
+    if (oy !== 'auto' && oy !== 'scroll' && oy !== 'overlay') continue;
+    const r = e.getBoundingClientRect();
+    const w = Math.min(r.right, innerWidth) - Math.max(r.left, 0);
+    const h = Math.min(r.bottom, innerHeight) - Math.max(r.top, 0);
+    if (w > 0 && h > 0 && w * h > bestArea) { best = e; bestArea = w * h; }
+  }
+  st.scroller = bestArea >= 0.25 * innerWidth * innerHeight ? best : null;
+  return st.scroller ? ogDescribe(st.scroller) : null;
+}
+
+// What the scroll pass moves: the inner scroller if there is one, else the window.
+function ogTarget() {
+  const e = ogState().scroller;
+  if (e && e.isConnected) {
+    return { height: () => e.scrollHeight, view: () => e.clientHeight, to: (y) => { e.scrollTop = y; }, inner: true };
+  }
+  return { height: ogDocHeight, view: () => innerHeight, to: (y) => window.scrollTo(window.scrollX, y), inner: false };
+}
+
+// After the scroll pass, an app shell's scroller and everything around it
+// is let out to its full height, so the document holds the whole feed and
+// is pictured like any other page.
+function ogUnroll() {
+  const st = ogState(), e = st.scroller;
+  st.scroller = null;
+  if (!e || !e.isConnected) return null;
+  const free = (el) => {
+    for (const [k, v] of [['height', 'auto'], ['max-height', 'none'], ['overflow', 'visible']]) el.style.setProperty(k, v, 'important');
+    if (getComputedStyle(el).position === 'fixed') el.style.setProperty('position', 'absolute', 'important');
+  };
+  let n = 0;
+  for (let p = e; p; p = p.parentElement || (p.getRootNode && p.getRootNode().host) || null) { free(p); n += 1; }
+  window.scrollTo(0, 0);
+  return { freed: n, height: ogDocHeight() };
+}
+
+// Deferred rendering, undone: content-visibility:auto subtrees are painted
+// (hidden ones stay hidden, as a reader sees them), and lazy images and
+// frames, in shadow roots too, are asked for now.
+function ogRenderAll() {
+  let n = 0;
+  for (const e of ogAllElements()) {
+    if ((e.tagName === 'IMG' || e.tagName === 'IFRAME') && e.loading === 'lazy') { e.loading = 'eager'; n += 1; }
+    if (getComputedStyle(e).contentVisibility === 'auto') {
+      e.style.setProperty('content-visibility', 'visible', 'important');
+      n += 1;
+    }
+  }
+  return n;
+}
+
+// The items of a feed (posts, videos, articles), outermost only.
+const OG_ITEMS = 'article, [role=article], [data-testid=tweet], .feed-shared-update-v2, ytd-rich-item-renderer, ytd-grid-video-renderer, ytd-video-renderer, ytd-reel-item-renderer';
+const OG_PERMALINK = 'a[href*="/status/"], a[href*="/posts/"], a[href*="/p/"], a[href*="/reel/"], a[href*="/watch?"], a[href*="/feed/update/"], a[href*="story_fbid"], a[href*="/permalink/"]';
+
+// An item's identity that survives being unmounted and mounted again by a
+// virtualised feed: its permalink, its platform id, else its date and the
+// start of its text.
+function ogItemKey(e) {
+  const a = e.querySelector(OG_PERMALINK);
+  if (a) return 'a:' + a.getAttribute('href');
+  const id = e.getAttribute('data-id') || e.getAttribute('data-urn') || e.getAttribute('data-post-id');
+  if (id) return 'id:' + id;
+  // Relative times ("2 min") change while the capture runs: their text is left out.
+  let text = e.textContent || '';
+  const times = Array.from(e.querySelectorAll('time'));
+  for (const t of times) text = text.replace(t.textContent, '');
+  text = text.replace(/\s+/g, ' ').trim().slice(0, 100);
+  return 't:' + (times.length ? times[0].getAttribute('datetime') || '' : '') + '|' + text;
+}
+
+function ogItems() {
+  return Array.from(document.querySelectorAll(OG_ITEMS)).filter((e) => !(e.parentElement && e.parentElement.closest(OG_ITEMS)));
+}
+
+// Note the items on screen now (the scroll pass) with where they were.
+function ogNoteSeen() {
+  const st = ogState();
+  if (!st.seen) st.seen = new Map();
+  for (const e of ogItems()) {
+    const r = e.getBoundingClientRect();
+    if (r.height <= 0 || r.bottom < 0 || r.top > innerHeight) continue;
+    const k = ogItemKey(e);
+    if (!st.seen.has(k)) st.seen.set(k, r.top + scrollY);
+  }
+}
+
+// Note the items painted in the band top..bottom (a screenshot tile).
+function ogNoteKept(top, bottom) {
+  const st = ogState();
+  if (!st.kept) st.kept = new Set();
+  for (const e of ogItems()) {
+    const r = e.getBoundingClientRect();
+    if (r.height <= 0 || !ogVisible(e)) continue;
+    const a = r.top + scrollY, b = r.bottom + scrollY;
+    if (b > top && a < bottom) st.kept.add(ogItemKey(e));
+  }
+}
+
+// Items seen while scrolling (above `maxY`) against those in the tiles.
+function ogCoverage(maxY) {
+  const st = ogState();
+  const seen = st.seen || new Map(), kept = st.kept || new Set();
+  const missing = [];
+  let counted = 0;
+  for (const [k, y] of seen) {
+    if (y >= maxY) continue;
+    counted += 1;
+    if (!kept.has(k)) missing.push(k);
+  }
+  let extra = 0;
+  for (const k of kept) if (!seen.has(k)) extra += 1;
+  return { seen: counted + extra, kept: counted + extra - missing.length, missing: missing.slice(0, 3).map((k) => k.slice(0, 100)) };
+}
+
 function ogLabel(el) {
   const t = (el.innerText || el.value || el.getAttribute('aria-label') || el.getAttribute('title') || '');
   return t.replace(/\s+/g, ' ').trim();
@@ -43,10 +196,12 @@ function ogInConsentContext(el) {
   return false;
 }
 
-// Click the most privacy-friendly button of a visible consent dialog.
-function ogDismissConsent() {
+// Click the most privacy-friendly button of a visible consent dialog. In a
+// frame of its own (`inFrame`) the whole document is the dialog.
+function ogDismissConsent(inFrame) {
   const cands = ogClickables().filter((b) => ogVisible(b) && b.closest('body'));
-  const pick = (re) => cands.find((b) => re.test(ogLabel(b)) && ogInConsentContext(b));
+  const context = (b) => inFrame ? OG_CONSENT_CONTEXT.test((document.body && document.body.innerText) || '') : ogInConsentContext(b);
+  const pick = (re) => cands.find((b) => re.test(ogLabel(b)) && context(b));
   let b = pick(OG_REJECT), kind = 'reject';
   if (!b) { b = pick(OG_ACCEPT); kind = 'accept'; }
   if (!b) return { clicked: null };
@@ -78,6 +233,15 @@ function ogConsentStillThere() {
     if (r.width * r.height > 0.3 * vw * vh) return text.replace(/\s+/g, ' ').trim().slice(0, 80);
   }
   return null;
+}
+
+// A consent dialog still shown in this frame (a consent vendor's frame):
+// its text, or null.
+function ogFrameConsent() {
+  const text = ((document.body && document.body.innerText) || '').replace(/\s+/g, ' ').trim();
+  if (!OG_CONSENT_CONTEXT.test(text)) return null;
+  const buttons = ogClickables().filter(ogVisible).map(ogLabel);
+  return buttons.some((t) => OG_REJECT.test(t) || OG_ACCEPT.test(t)) ? text.slice(0, 80) : null;
 }
 
 // Buttons that reveal more of the conversation or a shortened post (never "Dölj").
@@ -120,7 +284,8 @@ function ogScrollDriven() {
   const w = window.__ogWatch;
   if (!w) return { io: true, listeners: true };
   const handler = !!(window.onscroll || document.onscroll || (document.body && document.body.onscroll) || window.onwheel);
-  return { io: w.io > 0, listeners: w.scroll > 0 || handler };
+  const inner = ogState().scroller;
+  return { io: w.io > 0, listeners: w.scroll > 0 || handler || (!!inner && (w.scrollEl > 0 || !!inner.onscroll)) };
 }
 
 // Scroll down a viewport at a time from `fromY` until the bottom of the page
@@ -134,31 +299,35 @@ function ogScrollDriven() {
 async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
   const t0 = performance.now();
   const driven = ogScrollDriven();
+  const t = ogTarget();
   let y = fromY, timedOut = false;
+  ogNoteSeen();
   if (driven.io || driven.listeners) {
     for (;;) {
       if (performance.now() - t0 > budgetMs) { timedOut = true; break; }
-      const h = ogDocHeight();
+      const h = t.height();
       if (y >= Math.min(h, maxY)) {
         if (y >= maxY) break;
-        const bottom = Math.max(0, h - innerHeight);
-        window.scrollTo(0, bottom);
+        const bottom = Math.max(0, h - t.view());
+        t.to(bottom);
         const tb = performance.now();
         let tick = 0;
-        while (ogDocHeight() <= h && performance.now() - tb < growMs) {
+        while (t.height() <= h && performance.now() - tb < growMs) {
           await ogSleep(50);
           tick += 1;
           if (tick % 2 === 0) {
             ogNudged();
-            window.scrollTo(0, tick % 4 === 2 ? Math.max(0, bottom - innerHeight) : bottom);
+            t.to(tick % 4 === 2 ? Math.max(0, bottom - t.view()) : bottom);
           }
         }
-        if (ogDocHeight() <= h) break;
+        ogNoteSeen();
+        if (t.height() <= h) break;
         continue;
       }
       const ts = performance.now();
-      window.scrollTo(0, y);
+      t.to(y);
       await ogFrames(2);
+      ogNoteSeen();
       if (driven.listeners) {
         const left = pauseMs - (performance.now() - ts);
         if (left > 0) await ogSleep(left);
@@ -166,11 +335,12 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
       y += step;
     }
   }
-  const h = ogDocHeight();
+  const h = t.height();
   y = Math.max(y, Math.min(h, maxY));
-  window.scrollTo(0, Math.max(0, Math.min(h, maxY) - innerHeight));
+  t.to(Math.max(0, Math.min(h, maxY) - t.view()));
   await ogFrames(2);
-  return { y, height: ogDocHeight(), timedOut, atLimit: y >= maxY, driven: driven.io || driven.listeners };
+  ogNoteSeen();
+  return { y, height: t.height(), timedOut, atLimit: y >= maxY, driven: driven.io || driven.listeners };
 }
 
 // At the bottom, nudge the page the way a reader does: up a screen and back,
@@ -181,37 +351,46 @@ function ogNudged() {
 
 async function ogNudge() {
   ogNudged();
-  const bottom = Math.max(0, ogDocHeight() - innerHeight);
-  window.scrollTo(0, Math.max(0, bottom - innerHeight));
+  const t = ogTarget();
+  const bottom = Math.max(0, t.height() - t.view());
+  t.to(Math.max(0, bottom - t.view()));
   await ogFrames(2);
-  window.scrollTo(0, bottom);
+  t.to(bottom);
   await ogFrames(2);
-  return ogDocHeight();
+  ogNoteSeen();
+  return t.height();
 }
 
 // After the scroll pass: native lazy images below the fold are asked for
 // now, and the page goes back to the top.
 async function ogScrollDone() {
-  for (const el of document.querySelectorAll('img[loading=lazy], iframe[loading=lazy]')) el.loading = 'eager';
-  window.scrollTo(0, 0);
+  ogRenderAll();
+  const t = ogTarget();
+  t.to(0);
   await ogFrames(1);
-  return ogDocHeight();
+  return t.height();
+}
+
+// Images, in shadow roots too, that are still loading in the band top..bottom.
+function ogPendingImages(top, bottom) {
+  return ogAllElements().filter((img) => {
+    if (img.tagName !== 'IMG' || img.complete) return false;
+    const r = img.getBoundingClientRect();
+    return r.bottom + scrollY > top && r.top + scrollY < bottom && r.width > 0 && r.height > 0;
+  });
 }
 
 async function ogWaitImages(maxY, budgetMs) {
   const t0 = performance.now();
-  const pending = () => Array.from(document.images).filter((img) => {
-    if (img.complete) return false;
-    const r = img.getBoundingClientRect();
-    return r.top + scrollY < maxY && r.width > 0 && r.height > 0;
-  });
+  const pending = () => ogPendingImages(-1e9, maxY);
   let p = pending();
+  const waited = p.length > 0;
   while (p.length && performance.now() - t0 < budgetMs) {
     await ogSleep(100);
     p = pending();
   }
   // Give decoded images a frame to paint.
-  await ogFrames(2);
+  if (waited) await ogFrames(2);
   return { pending: p.length, examples: p.slice(0, 3).map((i) => (i.currentSrc || i.src || '').slice(0, 120)) };
 }
 
@@ -233,42 +412,42 @@ function ogClippedAway(el) {
 
 function ogIsRtlText(s) { return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(s); }
 
-// Visible text in DOM order, one run per line box, in document CSS px.
-function ogTextRuns(maxY) {
+// Visible text in reading order, one run per line box, in document CSS px,
+// for the lines whose middle lies in the band top..bottom. Reading order is
+// the flat tree's: open shadow roots in place of their hosts' children,
+// slotted nodes where their slot is, and same-origin frames where the frame
+// is (their runs moved by the frame's place on the page).
+function ogTextRuns(top, bottom) {
   const runs = [];
-  const sx = scrollX, sy = scrollY;
-  const range = document.createRange();
-  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT, {
-    acceptNode(n) { return /\S/.test(n.data) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT; },
-  });
   const visCache = new Map();
-  const push = (text, left, top, right, bottom, fs, rtl) => {
-    const y = top + sy;
-    if (right - left <= 0 || bottom - top <= 0 || y >= maxY || bottom + sy <= 0) return;
-    runs.push({ text, x: left + sx, y, width: right - left, height: bottom - top, font_size: fs, rtl });
+  const push = (text, left, t, right, b, fs, rtl, ox, oy) => {
+    const y = t + oy, mid = y + (b - t) / 2;
+    if (right - left <= 0 || b - t <= 0 || mid < top || mid >= bottom || b + oy <= 0) return;
+    runs.push({ text, x: left + ox, y, width: right - left, height: b - t, font_size: fs, rtl });
   };
-  let n;
-  while ((n = walker.nextNode())) {
+  const textNode = (n, doc, ox, oy) => {
+    if (!/\S/.test(n.data)) return;
     const el = n.parentElement;
-    if (!el || el.closest('script, style, noscript, template, head, title')) continue;
+    if (!el || el.closest('script, style, noscript, template, head, title')) return;
     let vis = visCache.get(el);
     if (vis === undefined) { vis = ogVisible(el) && !ogClippedAway(el); visCache.set(el, vis); }
-    if (!vis) continue;
+    if (!vis) return;
     const cs = getComputedStyle(el);
     const fs = parseFloat(cs.fontSize) || 0;
-    if (fs === 0 || cs.color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(cs.color)) continue;
+    if (fs === 0 || cs.color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(cs.color)) return;
+    const range = doc.createRange();
     range.selectNodeContents(n);
     const rects = range.getClientRects();
     const whole = n.data.replace(/\s+/g, ' ').trim();
     const rtl = cs.direction === 'rtl' || ogIsRtlText(whole);
     if (rects.length <= 1) {
-      if (rects.length === 1) { const r = rects[0]; push(whole, r.left, r.top, r.right, r.bottom, fs, rtl); }
-      continue;
+      if (rects.length === 1) { const r = rects[0]; push(whole, r.left, r.top, r.right, r.bottom, fs, rtl, ox, oy); }
+      return;
     }
     // Several line boxes: group the words by line.
     const re = /\S+/g;
     let m, line = null;
-    const flush = () => { if (line) push(line.words.join(' '), line.l, line.t, line.r, line.b, fs, rtl); line = null; };
+    const flush = () => { if (line) push(line.words.join(' '), line.l, line.t, line.r, line.b, fs, rtl, ox, oy); line = null; };
     while ((m = re.exec(n.data))) {
       range.setStart(n, m.index);
       range.setEnd(n, m.index + m[0].length);
@@ -292,8 +471,60 @@ function ogTextRuns(maxY) {
       }
     }
     flush();
-  }
+  };
+  const SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|HEAD|TITLE)$/;
+  const walk = (node, doc, ox, oy, depth) => {
+    if (depth > 200) return;
+    if (node.nodeType === 3) { textNode(node, doc, ox, oy); return; }
+    if (node.nodeType !== 1 && node.nodeType !== 11 && node.nodeType !== 9) return;
+    if (node.nodeType === 1) {
+      if (SKIP.test(node.tagName)) return;
+      if (node.tagName === 'IFRAME' || node.tagName === 'FRAME') {
+        let inner = null;
+        try { inner = node.contentDocument; } catch (e) { inner = null; }
+        if (inner && inner.body && ogVisible(node)) {
+          const r = node.getBoundingClientRect();
+          const cs = getComputedStyle(node);
+          const fx = r.left + node.clientLeft + (parseFloat(cs.paddingLeft) || 0);
+          const fy = r.top + node.clientTop + (parseFloat(cs.paddingTop) || 0);
+          walk(inner.body, inner, ox + fx, oy + fy, depth + 1);
+        }
+        return;
+      }
+      if (node.tagName === 'SLOT') {
+        const assigned = node.assignedNodes({ flatten: true });
+        if (assigned.length) { for (const a of assigned) walk(a, doc, ox, oy, depth + 1); return; }
+      }
+      if (node.shadowRoot) { walk(node.shadowRoot, doc, ox, oy, depth + 1); return; }
+    }
+    for (let c = node.firstChild; c; c = c.nextSibling) walk(c, doc, ox, oy, depth + 1);
+  };
+  walk(document.body || document.documentElement, document, scrollX, scrollY, 0);
+  ogState().readAt = performance.now();
   return runs.filter((r) => r.text.length > 0);
+}
+
+// One band of the picture: scroll it into view (the viewport is as tall as
+// the band, so a virtualised feed mounts every row in it), wait until the
+// page has rendered what came into view (DOM quiet, images in the band
+// loaded, bounded by `budgetMs`), note the items it holds, and read its text
+// again if the DOM changed since the last reading (null if not).
+async function ogSegment(top, bottom, budgetMs) {
+  const t0 = performance.now();
+  const w = window.__ogWatch, st = ogState();
+  window.scrollTo(window.scrollX, top);
+  await ogFrames(2);
+  let pending = 0;
+  for (;;) {
+    pending = ogPendingImages(top, bottom).length;
+    const quiet = !w || w.last < 0 || performance.now() - w.last >= 150;
+    if ((quiet && pending === 0) || performance.now() - t0 > budgetMs) break;
+    await ogSleep(30);
+  }
+  await ogFrames(2);
+  ogNoteKept(top, bottom);
+  const changed = !w || w.last < 0 || !st.readAt || w.last > st.readAt;
+  return { pending, runs: changed ? ogTextRuns(top, bottom) : null };
 }
 
 const OG_ERROR_TEXT = /sidan finns inte|sidan kunde inte hittas|page not found|den här sidan är inte tillgänglig|this page isn.t available|this content isn.t available|innehållet är inte tillgängligt|hmm\.\.\.this page doesn.t exist|sorry, this page isn.t available|404 not found|^404$/i;
@@ -434,8 +665,9 @@ function ogPageInfo() {
     status,
     url: location.href,
     title: document.title || '',
-    height: ogDocHeight(),
-    width: Math.max(document.documentElement.scrollWidth, innerWidth),
+    height: ogTarget().height(),
+    width: Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth),
+    rtl: getComputedStyle(document.documentElement).direction === 'rtl' || (!!document.body && getComputedStyle(document.body).direction === 'rtl'),
     ready: document.readyState,
     user_agent: navigator.userAgent,
   };

@@ -1,5 +1,6 @@
 //! Capturing one page in one tab: load, tidy, scroll, screenshot, read text.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Weak};
@@ -7,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use headless_chrome::protocol::cdp::types::Method;
-use headless_chrome::protocol::cdp::{Emulation, Network, Page, Runtime};
+use headless_chrome::protocol::cdp::{Emulation, Network, Page, Runtime, Target, DOM};
 use headless_chrome::Tab;
-use model::{Obstruction, ObstructionKind, PageFacts, Summary, TextRun, Tile};
+use model::{Extent, Obstruction, ObstructionKind, PageFacts, Summary, TextRun, Tile};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -40,6 +41,11 @@ const NUDGE_EVERY: Duration = Duration::from_millis(200);
 
 /// Longest wait for one in-page script (reading text runs of a huge page is the slowest).
 const EVAL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest wait for a band of the page to render what came into view
+/// (mounted rows, their images) before it is pictured.
+const SEGMENT_WAIT: Duration = Duration::from_millis(3000);
+/// Longest wait for one DevTools call about a frame (listing, attaching, placing).
+const FRAME_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest wait for one screenshot tile or the MHTML snapshot.
 const SHOT_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -54,8 +60,24 @@ struct PageInfo {
     url: String,
     title: String,
     height: f64,
+    width: f64,
+    /// The document runs right to left: its horizontal overflow is on the left.
+    rtl: bool,
     ready: String,
     user_agent: String,
+}
+
+#[derive(Deserialize)]
+struct Segment {
+    pending: u32,
+    runs: Option<Vec<TextRun>>,
+}
+
+#[derive(Deserialize)]
+struct Coverage {
+    seen: u32,
+    kept: u32,
+    missing: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +145,8 @@ struct Ctx<'a> {
     net: NetWatch,
     t0: Instant,
     phases: std::cell::RefCell<Vec<(&'static str, Duration)>>,
+    /// Cross-site frames attached so far, by target id.
+    attached: std::cell::RefCell<HashMap<String, Arc<Tab>>>,
 }
 
 impl Ctx<'_> {
@@ -133,8 +157,23 @@ impl Ctx<'_> {
         C: Method + serde::Serialize + std::fmt::Debug + Send + 'static,
         C::ReturnObject: Send + 'static,
     {
+        self.bounded_on(self.tab, step, method, timeout)
+    }
+
+    /// [`Ctx::bounded`] in another target of the page (a cross-site frame).
+    fn bounded_on<C>(
+        &self,
+        tab: &Arc<Tab>,
+        step: &str,
+        method: C,
+        timeout: Duration,
+    ) -> Result<C::ReturnObject, Error>
+    where
+        C: Method + serde::Serialize + std::fmt::Debug + Send + 'static,
+        C::ReturnObject: Send + 'static,
+    {
         let (tx, rx) = mpsc::channel();
-        let tab = Arc::clone(self.tab);
+        let tab = Arc::clone(tab);
         std::thread::spawn(move || {
             let _ = tx.send(tab.call_method(method));
         });
@@ -177,12 +216,24 @@ impl Ctx<'_> {
         call: &str,
         is_async: bool,
     ) -> Result<T, Error> {
+        self.eval_on(self.tab, step, call, is_async)
+    }
+
+    /// Evaluate `call` in `tab` (the page, or one of its cross-site frames).
+    fn eval_on<T: DeserializeOwned>(
+        &self,
+        tab: &Arc<Tab>,
+        step: &str,
+        call: &str,
+        is_async: bool,
+    ) -> Result<T, Error> {
         let expression = if is_async {
             format!("(async function () {{ {JS}\n return JSON.stringify(await {call}); }})()")
         } else {
             format!("(function () {{ {JS}\n return JSON.stringify({call}); }})()")
         };
-        let ret = self.bounded(
+        let ret = self.bounded_on(
+            tab,
             step,
             evaluate(expression, is_async),
             if is_async {
@@ -223,6 +274,99 @@ impl Ctx<'_> {
                 .ok()
                 .flatten(),
         }
+    }
+
+    /// The page's cross-site frames (out-of-process iframes, each a target
+    /// of its own), attached on first sight and kept for the capture.
+    /// Frames inside them are found too, a few levels deep.
+    fn frames(&self) -> Vec<(String, Arc<Tab>)> {
+        let Ok(targets) = self.s.browser.get_targets() else {
+            return Vec::new();
+        };
+        let mut known: HashSet<String> = HashSet::new();
+        if let Ok(tree) = self.bounded(
+            "listing the page's frames",
+            Page::GetFrameTree(None),
+            FRAME_TIMEOUT,
+        ) {
+            collect_frame_ids(&tree.frame_tree, &mut known);
+        }
+        known.insert(self.tab.get_target_id().clone());
+        let mut attached = self.attached.borrow_mut();
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            let before = out.len();
+            for t in &targets {
+                let ours = t.Type == "iframe"
+                    && t.parent_frame_id
+                        .as_ref()
+                        .is_some_and(|p| known.contains(p))
+                    && !out.iter().any(|(id, _)| *id == t.target_id);
+                if !ours {
+                    continue;
+                }
+                let tab = match attached.get(&t.target_id) {
+                    Some(tab) => Arc::clone(tab),
+                    None => {
+                        let Some(tab) = attach_frame(self.s, t.clone()) else {
+                            continue;
+                        };
+                        attached.insert(t.target_id.clone(), Arc::clone(&tab));
+                        tab
+                    }
+                };
+                known.insert(t.target_id.clone());
+                if let Ok(tree) = self.bounded_on(
+                    &tab,
+                    "listing a frame's frames",
+                    Page::GetFrameTree(None),
+                    FRAME_TIMEOUT,
+                ) {
+                    collect_frame_ids(&tree.frame_tree, &mut known);
+                }
+                out.push((t.target_id.clone(), tab));
+            }
+            if out.len() == before {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Where a cross-site frame's content box is in the page, in document
+    /// CSS px (`None` when it is not rendered, or its owner is in another frame).
+    fn frame_box(&self, frame_id: &str) -> Option<[f64; 4]> {
+        let owner = self
+            .bounded(
+                "finding a frame on the page",
+                DOM::GetFrameOwner {
+                    frame_id: frame_id.to_string(),
+                },
+                FRAME_TIMEOUT,
+            )
+            .ok()?;
+        let model = self
+            .bounded(
+                "finding a frame on the page",
+                DOM::GetBoxModel {
+                    node_id: None,
+                    backend_node_id: Some(owner.backend_node_id),
+                    object_id: None,
+                },
+                FRAME_TIMEOUT,
+            )
+            .ok()?
+            .model;
+        let q = &model.content;
+        if q.len() < 8 {
+            return None;
+        }
+        let (sx, sy): (f64, f64) = self
+            .eval("reading the page state", "[scrollX, scrollY]", false)
+            .ok()?;
+        let (x0, y0) = (q[0].min(q[6]) + sx, q[1].min(q[3]) + sy);
+        let (x1, y1) = (q[2].max(q[4]) + sx, q[5].max(q[7]) + sy);
+        (x1 > x0 && y1 > y0).then_some([x0, y0, x1, y1])
     }
 
     /// Note that a phase of the capture ends now.
@@ -320,6 +464,7 @@ pub(crate) fn capture(
         net,
         t0,
         phases: std::cell::RefCell::new(Vec::new()),
+        attached: std::cell::RefCell::new(HashMap::new()),
     };
     let mut warnings: Vec<String> = Vec::new();
 
@@ -441,6 +586,7 @@ pub(crate) fn capture(
             full_height: doc.full_height,
             captured_height: doc.captured_height,
             truncated: doc.truncated,
+            extent: doc.extent,
             obstructions: doc.obstructions,
             summary: doc.summary,
             user_agent: doc.info.user_agent,
@@ -477,6 +623,7 @@ struct Doc {
     full_height: f64,
     captured_height: f64,
     truncated: Option<String>,
+    extent: Extent,
     obstructions: Vec<Obstruction>,
     summary: Summary,
     text_runs: Vec<TextRun>,
@@ -558,6 +705,11 @@ fn capture_document(
         Ok((rounds, rounds > 0))
     };
     cx.mark("consent dialog");
+    // An app shell scrolls an element, not the document: the scroll pass
+    // moves that one. Deferred rendering (content-visibility, lazy images
+    // and frames, in shadow roots too) is undone before anything is measured.
+    let scroller: Option<String> = cx.eval("finding the scroller", "ogFindScroller()", false)?;
+    let _: u32 = cx.eval("rendering deferred content", "ogRenderAll()", false)?;
     let (early, _) = expand(opts.expand_rounds)?;
     cx.mark("comments expanded");
     let max_y = f64::from(opts.max_height);
@@ -584,6 +736,11 @@ fn capture_document(
         ));
     }
     cx.mark("comments expanded after scrolling");
+    if scroller.is_some() {
+        // Let the scroller out to its full height: the document now holds the feed.
+        let _: serde_json::Value = cx.eval("letting out the scroller", "ogUnroll()", false)?;
+        let _: u32 = cx.eval("rendering deferred content", "ogRenderAll()", false)?;
+    }
     let img_budget = remaining()
         .clamp(Duration::from_secs(2), Duration::from_secs(10))
         .as_millis();
@@ -609,6 +766,20 @@ fn capture_document(
     let info = cx.info()?;
     let full_height = info.height.max(1.0);
     let captured_height = full_height.min(max_y).ceil();
+    let viewport_width = f64::from(opts.viewport_width);
+    let captured_width = info
+        .width
+        .clamp(
+            viewport_width,
+            f64::from(opts.max_width).max(viewport_width),
+        )
+        .ceil();
+    if info.width > captured_width + 1.0 {
+        warnings.push(format!(
+            "the page is {:.0} px wide; the capture stops at the {captured_width:.0} px limit",
+            info.width
+        ));
+    }
     let truncated = (full_height > max_y).then(|| {
         if grew {
             format!(
@@ -648,19 +819,16 @@ fn capture_document(
     )?;
     let text_runs: Vec<TextRun> = cx.eval(
         "reading the page text",
-        &format!("ogTextRuns({captured_height})"),
+        &format!("ogTextRuns(0, {captured_height})"),
         false,
     )?;
-    let text_file = format!("{rel_dir}/text.json");
-    let text_path = dir.join("text.json");
-    let json = serde_json::to_vec_pretty(&text_runs).map_err(|e| Error::Protocol {
-        during: "writing text runs".into(),
-        source: Box::new(e),
-    })?;
-    std::fs::write(&text_path, json).map_err(|source| Error::Io {
-        path: text_path.clone(),
-        source,
-    })?;
+    let frames = read_frames(cx, captured_height);
+    if let Some(text) = &frames.consent {
+        obstructions.push(Obstruction {
+            kind: ObstructionKind::ConsentWall,
+            detail: format!("consent dialog still shown in a frame from another site: \"{text}\""),
+        });
+    }
 
     cx.mark("obstructions, summary, text runs");
     // 6. MHTML before the picture-taking changes any styles.
@@ -690,14 +858,68 @@ fn capture_document(
 
     cx.mark("MHTML snapshot");
     // 7. Screenshot tiles.
-    let tiles = take_tiles(
+    let area = Area {
+        width: captured_width,
+        height: captured_height,
+        rtl_overflow: if info.rtl {
+            info.width - viewport_width
+        } else {
+            0.0
+        },
+    };
+    let Pictured {
+        tiles,
+        text_runs,
+        pending,
+    } = take_tiles(
         cx,
         dir,
         rel_dir,
-        captured_height,
-        &text_runs,
+        &area,
+        (text_runs, frames.runs),
         &mut obstructions,
     )?;
+    if pending > 0 {
+        warnings.push(format!(
+            "{pending} image(s) were still loading when their part of the page was pictured"
+        ));
+    }
+    let text_file = format!("{rel_dir}/text.json");
+    let text_path = dir.join("text.json");
+    let json = serde_json::to_vec_pretty(&text_runs).map_err(|e| Error::Protocol {
+        during: "writing text runs".into(),
+        source: Box::new(e),
+    })?;
+    std::fs::write(&text_path, json).map_err(|source| Error::Io {
+        path: text_path.clone(),
+        source,
+    })?;
+    // Every feed item seen while scrolling must be in the picture.
+    let coverage: Coverage = cx.eval(
+        "counting the items kept",
+        &format!("ogCoverage({captured_height})"),
+        false,
+    )?;
+    if coverage.kept < coverage.seen {
+        obstructions.push(Obstruction {
+            kind: ObstructionKind::Incomplete,
+            detail: format!(
+                "items seen while scrolling {}, in the record {} (missing e.g. {})",
+                coverage.seen,
+                coverage.kept,
+                coverage.missing.join("; ")
+            ),
+        });
+    }
+    let extent = Extent {
+        full_width: info.width,
+        captured_width,
+        scroller,
+        items_seen: (coverage.seen > 0).then_some(coverage.seen),
+        items_in_record: (coverage.seen > 0).then_some(coverage.kept),
+        cross_site_frames: frames.frames,
+        cross_site_frames_read: frames.read,
+    };
 
     if moved() {
         return Ok(None);
@@ -712,6 +934,7 @@ fn capture_document(
         full_height,
         captured_height,
         truncated,
+        extent,
         obstructions,
         summary,
         text_runs,
@@ -740,6 +963,23 @@ fn text_under_band(
             && mid < bottom - 1.0
             && r.x < width
     })
+}
+
+fn collect_frame_ids(tree: &Page::FrameTree, out: &mut HashSet<String>) {
+    out.insert(tree.frame.id.clone());
+    for child in tree.child_frames.iter().flatten() {
+        collect_frame_ids(child, out);
+    }
+}
+
+/// Attach to a cross-site frame, bounded: a frame whose renderer hangs is left out.
+fn attach_frame(s: &Session, target: Target::TargetInfo) -> Option<Arc<Tab>> {
+    let (tx, rx) = mpsc::channel();
+    let browser = s.browser.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(browser.attach_to_target(target));
+    });
+    rx.recv_timeout(FRAME_TIMEOUT).ok()?.ok()
 }
 
 fn set_viewport(cx: &Ctx<'_>, height: u32) -> Result<(), Error> {
@@ -913,9 +1153,29 @@ fn scroll_through(
     Ok((end_height, timed_out))
 }
 
+/// Click the most privacy-friendly button of a consent dialog, in the page
+/// or in one of its cross-site frames (Sourcepoint, OneTrust and the like
+/// serve theirs from their own domain), up to three times.
 fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error> {
     for _ in 0..3 {
-        let c: Clicked = cx.eval("dismissing the consent dialog", "ogDismissConsent()", false)?;
+        let mut c: Clicked =
+            cx.eval("dismissing the consent dialog", "ogDismissConsent()", false)?;
+        if c.clicked.is_none() {
+            for (_, frame) in cx.frames() {
+                // A frame that cannot answer (gone, hung) has no dialog to click.
+                if let Ok(f) = cx.eval_on::<Clicked>(
+                    &frame,
+                    "dismissing the consent dialog in a frame",
+                    "ogDismissConsent(true)",
+                    false,
+                ) {
+                    if f.clicked.is_some() {
+                        c = f;
+                        break;
+                    }
+                }
+            }
+        }
         let Some(label) = c.clicked else {
             return Ok(());
         };
@@ -930,19 +1190,128 @@ fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error
     Ok(())
 }
 
-/// Screenshot the page in tiles of at most `tile_height` device px.
+/// What the page's cross-site frames hold: their text, placed where each
+/// frame is on the page and kept within its box, and any consent dialog
+/// still shown in one that covers part of the first screen.
+struct FrameFacts {
+    runs: Vec<TextRun>,
+    frames: u32,
+    read: u32,
+    consent: Option<String>,
+}
+
+fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
+    let mut facts = FrameFacts {
+        runs: Vec::new(),
+        frames: 0,
+        read: 0,
+        consent: None,
+    };
+    let vh = f64::from(cx.s.opts.viewport_height);
+    let frames = cx.frames();
+    // Their lazy images are asked for now, all at once, and waited for below.
+    for (_, frame) in &frames {
+        let _ = cx.eval_on::<u32>(frame, "rendering a frame", "ogRenderAll()", false);
+    }
+    for (id, frame) in frames {
+        let Some([x0, y0, x1, y1]) = cx.frame_box(&id) else {
+            continue;
+        };
+        if y0 >= max_y {
+            continue;
+        }
+        facts.frames += 1;
+        if y0 < vh && facts.consent.is_none() {
+            facts.consent = cx
+                .eval_on::<Option<String>>(
+                    &frame,
+                    "checking a frame for a consent dialog",
+                    "ogFrameConsent()",
+                    false,
+                )
+                .ok()
+                .flatten();
+        }
+        let _ = cx.eval_on::<ImageWait>(
+            &frame,
+            "waiting for a frame's images",
+            &format!("ogWaitImages(1e9, {})", FRAME_TIMEOUT.as_millis()),
+            true,
+        );
+        let Ok(runs) = cx.eval_on::<Vec<TextRun>>(
+            &frame,
+            "reading a frame's text",
+            "ogTextRuns(-1e9, 1e9)",
+            false,
+        ) else {
+            continue;
+        };
+        facts.read += 1;
+        facts.runs.extend(runs.into_iter().filter_map(|mut r| {
+            r.x += x0;
+            r.y += y0;
+            let mid = r.y + r.height / 2.0;
+            (mid > y0 && mid < y1.min(max_y) && r.x < x1 && r.x + r.width > x0).then_some(r)
+        }));
+    }
+    facts
+}
+
+/// What of the page is pictured, in CSS px.
+struct Area {
+    width: f64,
+    height: f64,
+    /// How far a right-to-left page overflows to the left of the viewport.
+    rtl_overflow: f64,
+}
+
+/// The picture of a page and the text that lies over it.
+struct Pictured {
+    tiles: Vec<Tile>,
+    text_runs: Vec<TextRun>,
+    /// Images still loading in their band when it was pictured.
+    pending: u32,
+}
+
+/// Screenshot the page: first the first screen as a reader sees it (fixed
+/// headers and footers in place), then the rest in bands of at most
+/// `tile_height` device px. For the bands the viewport is made as tall as a
+/// band and each band is scrolled into view before it is pictured, so a
+/// virtualised feed mounts every row of it and deferred content renders.
+/// Where the DOM changed since the text was read (rows mounted, others
+/// unmounted), the band's text is read again: the text layer holds what the
+/// picture shows, each line once. `runs` are the page's text runs as first
+/// read and those of its cross-site frames.
 fn take_tiles(
     cx: &Ctx<'_>,
     dir: &Path,
     rel_dir: &str,
-    captured_height: f64,
-    text_runs: &[TextRun],
+    area: &Area,
+    runs: (Vec<TextRun>, Vec<TextRun>),
     obstructions: &mut Vec<Obstruction>,
-) -> Result<Vec<Tile>, Error> {
+) -> Result<Pictured, Error> {
+    let (first_runs, frame_runs) = runs;
+    let in_band = |r: &TextRun, top: f64, bottom: f64| {
+        let mid = r.y + r.height / 2.0;
+        mid >= top && mid < bottom
+    };
+    let (width, captured_height) = (area.width, area.height);
     let o = &cx.s.opts;
+    let beyond = width > f64::from(o.viewport_width);
+    // Painted beyond the viewport, a right-to-left page starts at the left
+    // end of its overflow, where the DOM's x is negative; a page cut at the
+    // width limit keeps its right part, where right-to-left text starts.
+    let full_overflow = area.rtl_overflow.max(0.0);
+    let cut = (full_overflow + f64::from(o.viewport_width) - width).max(0.0);
+    let (clip_x, dx) = if beyond && full_overflow > 0.0 {
+        (cut, full_overflow - cut)
+    } else {
+        (0.0, 0.0)
+    };
     let scale = o.device_scale.max(0.1);
-    let tile_css = (f64::from(o.tile_height.max(256)) / scale).floor().max(1.0);
-    // Pin heights that follow the viewport, so the tall capture viewport does not stretch them.
+    let band_css = (f64::from(o.tile_height.max(256)) / scale).floor().max(1.0);
+    let vh = f64::from(o.viewport_height);
+    // Pin heights that follow the viewport, so the tall viewport does not stretch them.
     let _: u32 = cx.eval("measuring the layout", "ogMeasureHeights()", false)?;
     set_viewport(cx, o.viewport_height * 2)?;
     let _: u32 = cx.eval("measuring the layout", "ogPinHeights()", false)?;
@@ -956,20 +1325,57 @@ fn take_tiles(
             ObstructionKind::LoginWall | ObstructionKind::ConsentWall
         )
     });
-    let from_y = if overlay {
-        f64::from(o.viewport_height)
-    } else {
-        0.0
-    };
-    let mut tiles = Vec::new();
-    let mut y = 0.0;
-    let mut n = 0;
+    let from_y = if overlay { vh } else { 0.0 };
+    let first = vh.min(captured_height).max(1.0);
+    let mut bands = vec![(0.0, first)];
+    let mut y = first;
     while y < captured_height {
-        n += 1;
-        let h = tile_css.min(captured_height - y);
+        let h = band_css.min(captured_height - y);
+        bands.push((y, h));
+        y += h;
+    }
+    let tall = band_css.min(captured_height - first).max(vh).ceil();
+    let mut tiles = Vec::new();
+    let mut text_runs = Vec::new();
+    let mut pending = 0;
+    for (i, &(top, h)) in bands.iter().enumerate() {
+        let n = i + 1;
         if n == 2 {
+            // Fixed elements were pictured once, in the first screen.
             let _: u32 = cx.eval("hiding fixed elements", "ogUnfix()", false)?;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            set_viewport(cx, tall as u32)?;
         }
+        let bottom = top + h;
+        let seg: Segment = cx.eval(
+            &format!("preparing screenshot tile {n}"),
+            &format!("ogSegment({top}, {bottom}, {})", SEGMENT_WAIT.as_millis()),
+            true,
+        )?;
+        pending += seg.pending;
+        let band_runs: Vec<TextRun> = seg
+            .runs
+            .unwrap_or_else(|| {
+                first_runs
+                    .iter()
+                    .filter(|r| in_band(r, top, bottom))
+                    .cloned()
+                    .collect()
+            })
+            .into_iter()
+            .chain(
+                frame_runs
+                    .iter()
+                    .filter(|r| in_band(r, top, bottom))
+                    .cloned(),
+            )
+            .map(|mut r| {
+                r.x += dx;
+                r
+            })
+            // Text beside the picture (past the width limit) is not in it.
+            .filter(|r| r.x < width && r.x + r.width > 0.0)
+            .collect();
         let step = format!("taking screenshot tile {n}");
         let shot = cx.bounded(
             &step,
@@ -977,14 +1383,17 @@ fn take_tiles(
                 format: Some(Page::CaptureScreenshotFormatOption::Png),
                 quality: None,
                 clip: Some(Page::Viewport {
-                    x: 0.0,
-                    y,
-                    width: f64::from(o.viewport_width),
+                    x: clip_x,
+                    y: top,
+                    width,
                     height: h,
                     scale: 1.0,
                 }),
                 from_surface: Some(true),
-                capture_beyond_viewport: Some(true),
+                // Only a page wider than the viewport needs Chromium to
+                // paint beyond it: that path shifts right-to-left documents
+                // sideways, and every band fits the viewport's height.
+                capture_beyond_viewport: Some(beyond),
                 optimize_for_speed: Some(true),
             },
             SHOT_TIMEOUT,
@@ -1000,11 +1409,9 @@ fn take_tiles(
         drop(bytes);
         let px_per_css = f64::from(written.height) / h;
         for &(a, b) in &written.uniform_bands {
-            let top = y + f64::from(a) / px_per_css;
-            let bottom = y + f64::from(b) / px_per_css;
-            if let Some(run) =
-                text_under_band(top, bottom, text_runs, f64::from(o.viewport_width), from_y)
-            {
+            let band_top = top + f64::from(a) / px_per_css;
+            let band_bottom = top + f64::from(b) / px_per_css;
+            if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
                 obstructions.push(Obstruction {
                     kind: ObstructionKind::BlankRegion,
                     detail: format!(
@@ -1017,14 +1424,21 @@ fn take_tiles(
         }
         tiles.push(Tile {
             file: format!("{rel_dir}/{name}"),
-            css_y: y,
+            css_y: top,
             css_height: h,
             width_px: written.width,
             height_px: written.height,
         });
-        y += h;
+        text_runs.extend(band_runs);
     }
-    Ok(tiles)
+    if bands.len() > 1 {
+        set_viewport(cx, o.viewport_height)?;
+    }
+    Ok(Pictured {
+        tiles,
+        text_runs,
+        pending,
+    })
 }
 
 #[cfg(test)]

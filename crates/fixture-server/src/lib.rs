@@ -85,25 +85,51 @@ pub const SESSION_COOKIE_NAME: &str = "session";
 #[derive(Debug)]
 pub struct FixtureServer {
     addr: SocketAddr,
+    /// The same site on a second port, reached as `localhost`: another
+    /// site to Chromium, so its frames run out of process.
+    other_addr: SocketAddr,
     stop: Arc<AtomicBool>,
-    acceptor: Option<JoinHandle<()>>,
+    acceptors: Vec<JoinHandle<()>>,
 }
 
 impl FixtureServer {
-    /// Bind 127.0.0.1 on a free port and start serving.
+    /// Bind two free ports on 127.0.0.1 and start serving the site on both:
+    /// the first is the pages' own origin, the second the cross-site one
+    /// ([`FixtureServer::other_url`]).
     pub fn start() -> io::Result<FixtureServer> {
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
+        let other = TcpListener::bind(("127.0.0.1", 0))?;
         let addr = listener.local_addr()?;
+        let other_addr = other.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
-        let stop_acceptor = Arc::clone(&stop);
-        let acceptor = thread::Builder::new()
-            .name("fixture-accept".into())
-            .spawn(move || accept_loop(&listener, &stop_acceptor))?;
+        let origin: Arc<str> = format!("http://localhost:{}", other_addr.port()).into();
+        let mut acceptors = Vec::new();
+        for l in [listener, other] {
+            let stop = Arc::clone(&stop);
+            let origin = Arc::clone(&origin);
+            acceptors.push(
+                thread::Builder::new()
+                    .name("fixture-accept".into())
+                    .spawn(move || accept_loop(&l, &stop, &origin))?,
+            );
+        }
         Ok(FixtureServer {
             addr,
+            other_addr,
             stop,
-            acceptor: Some(acceptor),
+            acceptors,
         })
+    }
+
+    /// `http://localhost:<second port>`: the same site as another origin and
+    /// another site (pages learn it from `/_/other-origin.js`).
+    pub fn other_base_url(&self) -> String {
+        format!("http://localhost:{}", self.other_addr.port())
+    }
+
+    /// Absolute URL of `path` on the cross-site origin.
+    pub fn other_url(&self, path: &str) -> String {
+        format!("{}/{}", self.other_base_url(), path.trim_start_matches('/'))
     }
 
     /// `http://127.0.0.1:<port>`
@@ -129,26 +155,29 @@ impl FixtureServer {
 impl Drop for FixtureServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept() so the loop sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(h) = self.acceptor.take() {
+        // Wake the blocking accept()s so the loops see the flag.
+        for addr in [self.addr, self.other_addr] {
+            let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+        }
+        for h in self.acceptors.drain(..) {
             let _ = h.join();
         }
     }
 }
 
-fn accept_loop(listener: &TcpListener, stop: &Arc<AtomicBool>) {
+fn accept_loop(listener: &TcpListener, stop: &Arc<AtomicBool>, other_origin: &Arc<str>) {
     for conn in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;
         }
         let Ok(stream) = conn else { continue };
         let stop = Arc::clone(stop);
+        let other_origin = Arc::clone(other_origin);
         // Connection threads are never joined: a hanging one must not hold up Drop.
         let _ = thread::Builder::new()
             .name("fixture-conn".into())
             .spawn(move || {
-                let _ = handle(stream, &stop);
+                let _ = handle(stream, &stop, &other_origin);
             });
     }
 }
@@ -208,7 +237,7 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn handle(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
+fn handle(mut stream: TcpStream, stop: &AtomicBool, other_origin: &str) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(30)))?;
     // Route the connection-reset case before consuming the request: closing a
@@ -245,6 +274,17 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool) -> io::Result<()> {
             ),
             None => not_found(&mut stream),
         };
+    }
+    if path == "/_/other-origin.js" {
+        let js = format!("window.OTHER_ORIGIN = \"{other_origin}\";\n");
+        return respond(
+            &mut stream,
+            200,
+            "OK",
+            "text/javascript; charset=utf-8",
+            &[],
+            js.as_bytes(),
+        );
     }
     if path == "/_/redirect-loop/a" {
         return respond(

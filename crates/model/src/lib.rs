@@ -148,6 +148,9 @@ pub enum ObstructionKind {
     ErrorPage,
     /// A tile or part of one came back blank.
     BlankRegion,
+    /// Content seen while scrolling is not in the record (a feed that
+    /// unmounted or lost posts), with the numbers.
+    Incomplete,
 }
 
 impl ObstructionKind {
@@ -158,6 +161,7 @@ impl ObstructionKind {
             ObstructionKind::ConsentWall => "samtyckesdialog kvar",
             ObstructionKind::ErrorPage => "felsida",
             ObstructionKind::BlankRegion => "tomt område i bilden",
+            ObstructionKind::Incomplete => "ofullständig: innehåll saknas",
         }
     }
 }
@@ -195,6 +199,36 @@ pub struct Summary {
     pub followers: Option<String>,
 }
 
+/// How much of a page the capture holds, beyond its height.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Extent {
+    /// Full document width in CSS px as the page reported it (0 in records
+    /// made before it was recorded).
+    #[serde(default)]
+    pub full_width: f64,
+    /// Width captured in CSS px: the page's width up to the width cap, and
+    /// never less than the viewport.
+    #[serde(default)]
+    pub captured_width: f64,
+    /// The element the page scrolls instead of the document (an app shell's
+    /// `main`), which the capture scrolled and then let out to full height.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scroller: Option<String>,
+    /// Feed items (posts, videos, articles) seen while the page was
+    /// scrolled, within the captured height; `None` where the page has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items_seen: Option<u32>,
+    /// How many of the items seen are in the screenshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items_in_record: Option<u32>,
+    /// Frames from other sites (out-of-process iframes) on the page, and how
+    /// many of them gave their text to the text layer.
+    #[serde(default)]
+    pub cross_site_frames: u32,
+    #[serde(default)]
+    pub cross_site_frames_read: u32,
+}
+
 /// Everything known about one captured page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageFacts {
@@ -217,6 +251,9 @@ pub struct PageFacts {
     /// Why the capture stops before the end of the page, if it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated: Option<String>,
+    /// How wide the capture is, what scrolled, and how many feed items it holds.
+    #[serde(default)]
+    pub extent: Extent,
     #[serde(default)]
     pub obstructions: Vec<Obstruction>,
     pub summary: Summary,

@@ -78,6 +78,7 @@ fn main() {
         full_height: f64::from(y),
         captured_height: f64::from(y),
         truncated: None,
+        extent: Default::default(),
         obstructions: vec![],
         summary: Summary {
             title: "Gislaveds kommun".into(),

@@ -183,6 +183,7 @@ fn synth(dir: &Path, height: u32) {
         full_height: f64::from(height),
         captured_height: f64::from(height),
         truncated: None,
+        extent: Default::default(),
         obstructions: Vec::new(),
         summary: Summary {
             title: "Syntetisk sida".into(),

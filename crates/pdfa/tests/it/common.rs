@@ -120,6 +120,7 @@ pub fn facts(label: &str, url: &str, width: u32, heights: &[u32]) -> PageFacts {
         full_height: f64::from(y),
         captured_height: f64::from(y),
         truncated: None,
+        extent: Default::default(),
         obstructions: Vec::new(),
         summary: Summary {
             platform: Some("facebook".into()),

@@ -59,6 +59,7 @@ pub fn sample_record(record_id: &str, period: Option<&str>, kind: RecordKind) ->
         full_height: 3000.0,
         captured_height: 3000.0,
         truncated: None,
+        extent: Default::default(),
         obstructions: vec![],
         summary: Summary {
             title: "Gislaveds kommun".into(),

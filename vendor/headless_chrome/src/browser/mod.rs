@@ -364,6 +364,24 @@ impl Browser {
         }
     }
 
+    /// ogonblick: every target the browser has, out-of-process iframes
+    /// included (`Target.getTargets`).
+    pub fn get_targets(&self) -> Result<Vec<Target::TargetInfo>> {
+        Ok(self
+            .call_method(Target::GetTargets { filter: None })?
+            .target_infos)
+    }
+
+    /// ogonblick: a handle for DevTools calls in a target that is not a
+    /// page, such as an out-of-process iframe. It is not listed among the
+    /// tabs and goes away with its frame.
+    pub fn attach_to_target(&self, target_info: Target::TargetInfo) -> Result<Arc<Tab>> {
+        Ok(Arc::new(Tab::new(
+            target_info,
+            Arc::clone(&self.inner.transport),
+        )?))
+    }
+
     /// Get version information
     ///
     /// ```rust
