@@ -81,3 +81,6 @@ impl Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

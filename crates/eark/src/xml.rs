@@ -168,7 +168,8 @@ pub(crate) fn parse(text: &str) -> Result<Element, String> {
         let lineno = line_at(text, before + skipped);
         match event {
             Event::Start(ref s) | Event::Empty(ref s) => {
-                let ns = resolved.map_err(|m| format!("line {lineno}: {m}"))?;
+                let ns = resolved
+                    .map_err(|m| format!("not namespace-well-formed XML at line {lineno}: {m}"))?;
                 let mut el = Element {
                     ns,
                     name: s.local_name().as_ref().to_string(),
@@ -176,16 +177,24 @@ pub(crate) fn parse(text: &str) -> Result<Element, String> {
                     ..Element::default()
                 };
                 for a in s.attributes() {
-                    let a = a.map_err(|e| format!("line {lineno}: bad attribute: {e}"))?;
+                    let a = a.map_err(|e| {
+                        format!("not well-formed XML at line {lineno}: bad attribute: {e}")
+                    })?;
                     let key = a.key;
                     if key.as_namespace_binding().is_some() {
                         continue;
                     }
                     let (r, local) = reader.resolver().resolve_attribute(key);
-                    let ns = ns_of(&r).map_err(|m| format!("line {lineno}: {m}"))?;
+                    let ns = ns_of(&r).map_err(|m| {
+                        format!("not namespace-well-formed XML at line {lineno}: {m}")
+                    })?;
                     let value = a
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|e| format!("line {lineno}: bad attribute value: {e}"))?
+                        .map_err(|e| {
+                            format!(
+                                "not well-formed XML at line {lineno}: bad attribute value: {e}"
+                            )
+                        })?
                         .into_owned();
                     el.attrs.push(Attr {
                         ns,
