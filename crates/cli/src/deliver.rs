@@ -168,21 +168,17 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
         software_agent: format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
     };
     let bag = registry::write_bag(&args.out, &payload, &info)?;
-    let mut fields = serde_json::Map::new();
-    fields.insert("format".into(), json!("bagit"));
-    fields.insert("package_id".into(), json!(info.external_identifier));
-    fields.insert("period".into(), json!(period.to_string()));
-    fields.insert("out".into(), json!(args.out.display().to_string()));
-    fields.insert(
-        "records".into(),
-        json!(planned
-            .iter()
-            .map(|p| p.record_id.clone())
-            .collect::<Vec<_>>()),
-    );
-    fields.insert("payload_oxum".into(), json!(bag.payload_oxum));
-    fields.insert("manifest_sha256".into(), json!(bag.manifest_sha256));
-    archive.append_event("delivery.created", fields)?;
+    journal_delivery(
+        &archive,
+        ("bagit", &info.external_identifier),
+        &period,
+        &bag.path,
+        &planned,
+        [
+            ("payload_oxum", &bag.payload_oxum),
+            ("manifest_sha256", &bag.manifest_sha256),
+        ],
+    )?;
     Ok(Delivered {
         records: planned.len(),
         path: bag.path.clone(),
@@ -231,11 +227,36 @@ fn deliver_eark(
         ],
     };
     let sip = eark::write_sip(&args.out, &delivery)?;
+    journal_delivery(
+        archive,
+        ("eark", &sip.object_id),
+        period,
+        &sip.dir,
+        planned,
+        [("mets_sha256", &sip.mets_sha256)],
+    )?;
+    Ok(Delivered {
+        records: planned.len(),
+        path: sip.dir.clone(),
+        package: Package::Sip(sip),
+    })
+}
+
+/// Appends `delivery.created`: the format and package id, the period, where
+/// it went, the records, and the checksums that identify the package.
+fn journal_delivery<const N: usize>(
+    archive: &Archive,
+    (format, package_id): (&str, &str),
+    period: &Period,
+    out: &std::path::Path,
+    planned: &[registry::PlannedRecord],
+    sums: [(&str, &str); N],
+) -> anyhow::Result<()> {
     let mut fields = serde_json::Map::new();
-    fields.insert("format".into(), json!("eark"));
-    fields.insert("package_id".into(), json!(sip.object_id));
+    fields.insert("format".into(), json!(format));
+    fields.insert("package_id".into(), json!(package_id));
     fields.insert("period".into(), json!(period.to_string()));
-    fields.insert("out".into(), json!(sip.dir.display().to_string()));
+    fields.insert("out".into(), json!(out.display().to_string()));
     fields.insert(
         "records".into(),
         json!(planned
@@ -243,11 +264,9 @@ fn deliver_eark(
             .map(|p| p.record_id.clone())
             .collect::<Vec<_>>()),
     );
-    fields.insert("mets_sha256".into(), json!(sip.mets_sha256));
+    for (k, v) in sums {
+        fields.insert(k.into(), json!(v));
+    }
     archive.append_event("delivery.created", fields)?;
-    Ok(Delivered {
-        records: planned.len(),
-        path: sip.dir.clone(),
-        package: Package::Sip(sip),
-    })
+    Ok(())
 }

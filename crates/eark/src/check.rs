@@ -33,7 +33,6 @@ use std::time::Instant;
 
 use registry::hashing::{hash_files, Algorithm, HashJob};
 use registry::{FileCheck, FileStatus, TargetKind, VerifyReport};
-use walkdir::WalkDir;
 
 use crate::xml::{parse, Element};
 use crate::{Result, CSIP_NS, METS_NS, SIP_PROFILE, SIP_PROFILE_UNVERSIONED, XLINK_NS};
@@ -595,7 +594,24 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
         }
         by_path.insert(l.path.clone(), l);
     }
-    let on_disk = files_on_disk(dir, &mut f);
+    let disk = registry::verify::files_on_disk(dir);
+    for e in disk.errors {
+        f.problems
+            .push(format!("cannot read part of the package: {e}"));
+    }
+    for rel in disk.links {
+        f.problems.push(format!(
+            "{rel}: symbolic link or special file refused (never followed)"
+        ));
+        report.files.push(FileCheck {
+            path: rel,
+            status: FileStatus::Unexpected,
+            algorithm: None,
+            expected: None,
+            actual: None,
+        });
+    }
+    let on_disk = disk.files;
     let present: Vec<&Listed> = by_path
         .values()
         .filter(|l| on_disk.contains(&l.path))
@@ -703,40 +719,6 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
     report.count();
     report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(report)
-}
-
-/// Every regular file under `dir` as a `/`-separated path; links are refused.
-fn files_on_disk(dir: &Path, f: &mut Findings) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for entry in WalkDir::new(dir).follow_links(false) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                f.problems
-                    .push(format!("cannot read part of the package: {e}"));
-                continue;
-            }
-        };
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        if !entry.file_type().is_file() {
-            f.problems.push(format!(
-                "{rel}: symbolic link or special file refused (never followed)"
-            ));
-            continue;
-        }
-        out.insert(rel);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -469,6 +469,36 @@ fn mets_open(x: &mut Xml, object_id: &str, label: &str, schemas: &str) {
     );
 }
 
+/// Opens `<metsHdr>` (a new SIP, created and last modified `now`) with the
+/// software agent in it; the caller adds its agents and closes it.
+fn mets_hdr_open(x: &mut Xml, now: &str, version: &str) {
+    x.open(
+        "metsHdr",
+        &[
+            ("CREATEDATE", now),
+            ("LASTMODDATE", now),
+            ("RECORDSTATUS", "NEW"),
+            ("csip:OAISPACKAGETYPE", "SIP"),
+        ],
+    );
+    software_agent(x, version);
+}
+
+/// `<amdSec>` with one `<digiprovMD>` pointing at a PREMIS file; returns the
+/// digiprovMD's ID for the structMap.
+fn amd_sec(x: &mut Xml, key: &str, premis: &Entry, base: &str, now: &str) -> String {
+    let digiprov = xml_id(&format!("digiprov:{}", premis.path));
+    x.open("amdSec", &[("ID", &xml_id(&format!("amd:{key}")))]);
+    x.open(
+        "digiprovMD",
+        &[("ID", &digiprov), ("CREATED", now), ("STATUS", "CURRENT")],
+    );
+    md_ref(x, premis, base, "PREMIS", Some("3.0"));
+    x.close();
+    x.close();
+    digiprov
+}
+
 fn software_agent(x: &mut Xml, version: &str) {
     x.open(
         "agent",
@@ -569,16 +599,7 @@ fn root_mets(
     let now = time(d.created);
     let mut x = Xml::new();
     mets_open(&mut x, object_id, &label, "schemas/");
-    x.open(
-        "metsHdr",
-        &[
-            ("CREATEDATE", &now),
-            ("LASTMODDATE", &now),
-            ("RECORDSTATUS", "NEW"),
-            ("csip:OAISPACKAGETYPE", "SIP"),
-        ],
-    );
-    software_agent(&mut x, d.software_version);
+    mets_hdr_open(&mut x, &now, d.software_version);
     // SIP9-14: the archival creator (arkivbildare).
     if !creator.is_empty() {
         x.open("agent", &[("ROLE", "ARCHIVIST"), ("TYPE", "ORGANIZATION")]);
@@ -612,20 +633,7 @@ fn root_mets(
         x.close();
         dmd_ids.push(id);
     }
-    let amd_id = xml_id("amd:root");
-    let digiprov_id = xml_id(&format!("digiprov:{}", premis.path));
-    x.open("amdSec", &[("ID", &amd_id)]);
-    x.open(
-        "digiprovMD",
-        &[
-            ("ID", &digiprov_id),
-            ("CREATED", &now),
-            ("STATUS", "CURRENT"),
-        ],
-    );
-    md_ref(&mut x, premis, "", "PREMIS", Some("3.0"));
-    x.close();
-    x.close();
+    let digiprov_id = amd_sec(&mut x, "root", premis, "", &now);
 
     x.open("fileSec", &[("ID", &xml_id("filesec:root"))]);
     let doc_grp = xml_id("grp:Documentation");
@@ -728,27 +736,9 @@ fn representation_mets(
     let now = time(d.created);
     let mut x = Xml::new();
     mets_open(&mut x, rep, &r.description, "../../schemas/");
-    x.open(
-        "metsHdr",
-        &[
-            ("CREATEDATE", &now),
-            ("LASTMODDATE", &now),
-            ("RECORDSTATUS", "NEW"),
-            ("csip:OAISPACKAGETYPE", "SIP"),
-        ],
-    );
-    software_agent(&mut x, d.software_version);
+    mets_hdr_open(&mut x, &now, d.software_version);
     x.close();
-    let amd = xml_id(&format!("amd:{rep}"));
-    let digiprov = xml_id(&format!("digiprov:{}", premis.path));
-    x.open("amdSec", &[("ID", &amd)]);
-    x.open(
-        "digiprovMD",
-        &[("ID", &digiprov), ("CREATED", &now), ("STATUS", "CURRENT")],
-    );
-    md_ref(&mut x, premis, &base, "PREMIS", Some("3.0"));
-    x.close();
-    x.close();
+    let digiprov = amd_sec(&mut x, rep, premis, &base, &now);
     x.open("fileSec", &[("ID", &xml_id(&format!("filesec:{rep}")))]);
     let grp = xml_id(&format!("grp:{rep}:Data"));
     x.open("fileGrp", &grp_attrs(&grp, "Data"));

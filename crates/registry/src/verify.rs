@@ -221,6 +221,48 @@ fn looks_like_archive(path: &Path) -> bool {
     })
 }
 
+/// What is on disk under a directory being verified.
+#[derive(Debug, Clone, Default)]
+pub struct OnDisk {
+    /// Regular files, as `/`-separated paths relative to the directory.
+    pub files: BTreeSet<String>,
+    /// Symbolic links and special files: refused, never followed.
+    pub links: Vec<String>,
+    /// Parts that could not be read.
+    pub errors: Vec<String>,
+}
+
+/// Walks `dir` without following links.
+pub fn files_on_disk(dir: &Path) -> OnDisk {
+    let mut out = OnDisk::default();
+    for entry in WalkDir::new(dir).follow_links(false) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.errors.push(e.to_string());
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if entry.file_type().is_file() {
+            out.files.insert(rel);
+        } else {
+            out.links.push(rel);
+        }
+    }
+    out
+}
+
 /// One record directory checked against its manifest.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DirCheck {
@@ -300,45 +342,25 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
         }
     }
     // Files on disk.
-    let mut on_disk: BTreeSet<String> = BTreeSet::new();
-    for entry in WalkDir::new(dir).follow_links(false) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                c.problems
-                    .push(format!("cannot read part of the record: {e}"));
-                continue;
-            }
-        };
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        if rel == MANIFEST {
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            c.problems.push(format!(
-                "{rel}: symbolic link or special file refused (never followed)"
-            ));
-            c.files.push(FileCheck {
-                path: rel,
-                status: FileStatus::Unexpected,
-                algorithm: None,
-                expected: None,
-                actual: None,
-            });
-            continue;
-        }
-        on_disk.insert(rel);
+    let disk = files_on_disk(dir);
+    for e in disk.errors {
+        c.problems
+            .push(format!("cannot read part of the record: {e}"));
     }
+    for rel in disk.links {
+        c.problems.push(format!(
+            "{rel}: symbolic link or special file refused (never followed)"
+        ));
+        c.files.push(FileCheck {
+            path: rel,
+            status: FileStatus::Unexpected,
+            algorithm: None,
+            expected: None,
+            actual: None,
+        });
+    }
+    let mut on_disk = disk.files;
+    on_disk.remove(MANIFEST);
     let present: Vec<&String> = listed.keys().filter(|p| on_disk.contains(*p)).collect();
     let jobs_list: Vec<HashJob> = present
         .iter()
