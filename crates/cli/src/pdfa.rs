@@ -14,7 +14,8 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Command {
-    /// Check a PDF against the PDF/A rules (exit 0 conformant, 1 not conformant, 2 unreadable).
+    /// Check a PDF against the PDF/A rules and for text outside its page boxes
+    /// (exit 0 conformant, 1 not conformant or text that no reader finds, 2 unreadable).
     Check {
         /// The PDF file to check.
         file: PathBuf,
@@ -44,7 +45,11 @@ fn check(file: &std::path::Path, flavour: Option<&str>) -> CmdResult {
             file.display(),
             report.checked_as
         );
-        return Ok(Exit::Ok);
+        if report.unreachable_text.is_empty() {
+            return Ok(Exit::Ok);
+        }
+        print_unreachable(&report);
+        return Ok(Exit::Attention);
     }
     println!(
         "{}: does NOT conform to PDF/A-{} (claims {claimed}): {} failure(s)",
@@ -56,5 +61,21 @@ fn check(file: &std::path::Path, flavour: Option<&str>) -> CmdResult {
         println!("  [{}] {}", failure.clause, failure.message);
         println!("      hint: {}", failure.hint);
     }
+    print_unreachable(&report);
     Ok(Exit::Attention)
+}
+
+/// Text no reader finds: breaks no PDF/A rule, but a search of the archive misses it.
+fn print_unreachable(report: &pdfa::Report) {
+    if report.unreachable_text.is_empty() {
+        return;
+    }
+    println!(
+        "  but {} page(s) have text that no reader finds:",
+        report.unreachable_text.len()
+    );
+    for f in &report.unreachable_text {
+        println!("  [{}] {}", f.clause, f.message);
+        println!("      hint: {}", f.hint);
+    }
 }

@@ -33,6 +33,9 @@ pub struct Report {
     /// The flavour the rules were checked for.
     pub checked_as: Flavour,
     pub failures: Vec<Failure>,
+    /// Text that breaks no PDF/A rule but that no reader finds: text shown outside
+    /// every box of its page (`pdftotext` and viewers drop it). Clause `text layer`.
+    pub unreachable_text: Vec<Failure>,
 }
 
 impl Report {
@@ -126,6 +129,7 @@ struct Ctx<'a> {
     intent_components: Option<i64>,
     /// Form XObjects already checked (by address in the loaded document).
     forms_seen: BTreeSet<usize>,
+    unreachable_text: Vec<Failure>,
 }
 
 impl<'a> Ctx<'a> {
@@ -227,6 +231,7 @@ fn check_inner(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreada
             return Ok(Report {
                 claimed: None,
                 checked_as,
+                unreachable_text: Vec::new(),
                 failures: vec![Failure {
                     clause: clause(Rule::Trailer, part),
                     message: format!("the file is encrypted (/Encrypt in the trailer) and cannot be read: {e}"),
@@ -259,6 +264,7 @@ fn check_inner(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreada
         seen: BTreeSet::new(),
         intent_components: None,
         forms_seen: BTreeSet::new(),
+        unreachable_text: Vec::new(),
     };
 
     file_structure(&mut cx, bytes, header_at, raw_encrypt);
@@ -270,6 +276,7 @@ fn check_inner(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreada
         claimed,
         checked_as,
         failures: cx.failures,
+        unreachable_text: cx.unreachable_text,
     })
 }
 
@@ -1410,6 +1417,7 @@ fn pages(cx: &mut Ctx) {
             continue;
         };
         let page = page.clone();
+        let mut boxes: BTreeMap<&[u8], [f64; 4]> = BTreeMap::new();
         for key in [
             &b"MediaBox"[..],
             b"CropBox",
@@ -1417,28 +1425,52 @@ fn pages(cx: &mut Ctx) {
             b"TrimBox",
             b"ArtBox",
         ] {
-            let Some(Object::Array(b)) = inherited(cx, &page, key) else {
-                continue;
-            };
-            let v: Vec<f64> = b
-                .iter()
-                .filter_map(|o| cx.resolve(o))
-                .filter_map(|o| o.as_float().ok())
-                .map(f64::from)
-                .collect();
-            if v.len() == 4 {
-                let (w, h) = ((v[2] - v[0]).abs(), (v[3] - v[1]).abs());
-                if !(3.0..=14_400.0).contains(&w) || !(3.0..=14_400.0).contains(&h) {
+            let Some(found) = inherited(cx, &page, key) else {
+                if key == b"MediaBox" {
                     cx.fail(
                         Rule::Limits,
-                        format!(
-                            "page {n}: /{} is {w:.0} × {h:.0} units, outside 3–14 400",
-                            String::from_utf8_lossy(key)
-                        ),
-                        "keep page boxes within 14 400 units (200 inches)",
+                        format!("page {n} has no /MediaBox"),
+                        "give every page a /MediaBox of 3–14 400 units each way",
                     );
                 }
+                continue;
+            };
+            let v: Vec<f64> = match found {
+                Object::Array(b) => b
+                    .iter()
+                    .filter_map(|o| cx.resolve(o))
+                    .filter_map(|o| o.as_float().ok())
+                    .map(f64::from)
+                    .filter(|v| v.is_finite())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let name = String::from_utf8_lossy(key);
+            if v.len() != 4 {
+                cx.fail(
+                    Rule::Limits,
+                    format!("page {n}: /{name} is not four numbers"),
+                    "write each page box as [llx lly urx ury]",
+                );
+                continue;
             }
+            let (w, h) = ((v[2] - v[0]).abs(), (v[3] - v[1]).abs());
+            if !(3.0..=14_400.0).contains(&w) || !(3.0..=14_400.0).contains(&h) {
+                cx.fail(
+                    Rule::Limits,
+                    format!("page {n}: /{name} is {w:.0} × {h:.0} units, outside 3–14 400"),
+                    "keep page boxes within 14 400 units (200 inches); cut a tall screenshot into more pages",
+                );
+            }
+            boxes.insert(
+                key,
+                [
+                    v[0].min(v[2]),
+                    v[1].min(v[3]),
+                    v[0].max(v[2]),
+                    v[1].max(v[3]),
+                ],
+            );
         }
         let resources = inherited(cx, &page, b"Resources")
             .and_then(|r| r.as_dict().ok())
@@ -1446,6 +1478,95 @@ fn pages(cx: &mut Ctx) {
             .unwrap_or_default();
         let content = page_content(cx, &page);
         content_rules(cx, n, &content, &resources, 0);
+        // What a reader shows and searches is the crop box, which defaults to the media box.
+        if let Some(shown) = boxes.get(&b"CropBox"[..]).or(boxes.get(&b"MediaBox"[..])) {
+            text_outside(cx, n, &content, *shown);
+        }
+    }
+}
+
+/// `a × b` for PDF matrices `[a b c d e f]`.
+fn concat(a: [f64; 6], b: [f64; 6]) -> [f64; 6] {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+const IDENTITY: [f64; 6] = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// Report text a page shows with its origin outside `shown` (llx lly urx ury): readers
+/// drop such characters, so it is in the file but never found. Follows `cm`, `q`/`Q`
+/// and the text-positioning operators of the page's own content (not of forms).
+fn text_outside(cx: &mut Ctx, page: u32, content: &[u8], shown: [f64; 4]) {
+    let Ok(ops) = lopdf::content::Content::decode(content) else {
+        return;
+    };
+    let nums = |op: &lopdf::content::Operation| -> Vec<f64> {
+        op.operands
+            .iter()
+            .filter_map(|o| o.as_float().ok())
+            .map(f64::from)
+            .collect()
+    };
+    let mut ctm = IDENTITY;
+    let mut stack: Vec<[f64; 6]> = Vec::new();
+    let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
+    let mut leading = 0.0;
+    let (mut outside, mut first) = (0usize, None);
+    for op in &ops.operations {
+        let v = nums(op);
+        let next_line = |tlm: &mut [f64; 6], tm: &mut [f64; 6], tx: f64, ty: f64| {
+            *tlm = concat([1.0, 0.0, 0.0, 1.0, tx, ty], *tlm);
+            *tm = *tlm;
+        };
+        match op.operator.as_str() {
+            "q" if stack.len() < 64 => stack.push(ctm),
+            "Q" => ctm = stack.pop().unwrap_or(IDENTITY),
+            "cm" if v.len() == 6 => ctm = concat([v[0], v[1], v[2], v[3], v[4], v[5]], ctm),
+            "BT" => (tm, tlm) = (IDENTITY, IDENTITY),
+            "Tm" if v.len() == 6 => {
+                tlm = [v[0], v[1], v[2], v[3], v[4], v[5]];
+                tm = tlm;
+            }
+            "Td" if v.len() == 2 => next_line(&mut tlm, &mut tm, v[0], v[1]),
+            "TD" if v.len() == 2 => {
+                leading = -v[1];
+                next_line(&mut tlm, &mut tm, v[0], v[1]);
+            }
+            "TL" if v.len() == 1 => leading = v[0],
+            "T*" => next_line(&mut tlm, &mut tm, 0.0, -leading),
+            "Tj" | "TJ" | "'" | "\"" => {
+                if matches!(op.operator.as_str(), "'" | "\"") {
+                    next_line(&mut tlm, &mut tm, 0.0, -leading);
+                }
+                let m = concat(tm, ctm);
+                let (x, y) = (m[4], m[5]);
+                let inside = x >= shown[0] - 0.5
+                    && x <= shown[2] + 0.5
+                    && y >= shown[1] - 0.5
+                    && y <= shown[3] + 0.5;
+                if !inside {
+                    outside += 1;
+                    first.get_or_insert((x, y));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((x, y)) = first {
+        cx.unreachable_text.push(Failure {
+            clause: "text layer",
+            message: format!(
+                "page {page}: {outside} text run(s) start outside the page box [{:.0} {:.0} {:.0} {:.0}], the first at ({x:.1}, {y:.1}); readers drop them, so search never finds them",
+                shown[0], shown[1], shown[2], shown[3]
+            ),
+            hint: "place every run of the text layer inside the page it belongs to".into(),
+        });
     }
 }
 

@@ -57,7 +57,67 @@ fn our_own_documents_pass_and_claim_their_flavour() {
         assert_eq!(report.claimed, Some(flavour));
         assert_eq!(report.checked_as, flavour);
         assert!(report.is_conformant(), "{flavour}: {:#?}", report.failures);
+        assert!(
+            report.unreachable_text.is_empty(),
+            "{flavour}: {:#?}",
+            report.unreachable_text
+        );
     }
+}
+
+/// The last page (the screenshot with the text layer) changed by `change`.
+fn last_page(change: impl FnOnce(&mut lopdf::Dictionary)) -> Vec<u8> {
+    altered(|doc| {
+        let (_, id) = doc.get_pages().into_iter().next_back().expect("a page");
+        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(id) {
+            change(page);
+        }
+    })
+}
+
+#[test]
+fn text_outside_every_page_box_is_reported() {
+    // The screenshot page is 48 units wide and 36 high; a crop box over its top left corner
+    // leaves every run of the text layer (which starts at x = 30) outside what readers show.
+    let bytes = last_page(|page| {
+        page.set("CropBox", vec![0.into(), 30.into(), 20.into(), 36.into()]);
+    });
+    let report = check(&bytes, None).expect("readable");
+    assert!(report.is_conformant(), "{:#?}", report.failures);
+    assert_eq!(report.unreachable_text.len(), 1, "{report:#?}");
+    let f = &report.unreachable_text[0];
+    assert_eq!(f.clause, "text layer");
+    assert!(
+        f.message.contains("outside the page box [0 30 20 36]"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn page_boxes_over_the_limit_or_missing_are_caught() {
+    let wide = last_page(|page| {
+        page.set(
+            "MediaBox",
+            vec![0.into(), 0.into(), 20_000.into(), 36.into()],
+        );
+    });
+    assert_fails(&wide, None, "ISO 19005-1 6.1.12");
+    let tiny_box = last_page(|page| {
+        page.set(
+            "TrimBox",
+            vec![0.into(), 0.into(), Object::Real(2.5), 36.into()],
+        );
+    });
+    assert_fails(&tiny_box, None, "ISO 19005-1 6.1.12");
+    let bad = last_page(|page| {
+        page.set("MediaBox", vec![0.into(), 0.into(), 48.into()]);
+    });
+    assert_fails(&bad, None, "ISO 19005-1 6.1.12");
+    let none = last_page(|page| {
+        page.remove(b"MediaBox");
+    });
+    assert_fails(&none, None, "ISO 19005-1 6.1.12");
 }
 
 #[test]

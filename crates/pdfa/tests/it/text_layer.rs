@@ -343,4 +343,9 @@ fn a_line_across_a_forced_break_is_on_exactly_one_page() {
     }
     let report = pdfa::check(&pdf, None).expect("readable");
     assert!(report.is_conformant(), "{:?}", report.failures);
+    assert!(
+        report.unreachable_text.is_empty(),
+        "{:?}",
+        report.unreachable_text
+    );
 }
