@@ -324,58 +324,44 @@ fn eark_delivery_of_the_fixture_accounts_passes_both_validators_and_verify() {
     let rep = format!("representations/{}_facebook-kommun/data", period);
     let pristine = env.path("pristine");
     copy_tree(&sip, &pristine);
-    let reset = || {
+    // Changes `path` in the package, checks verify names it with `word`, undoes it.
+    let tamper = |path: &str, change: &dyn Fn(&Path), word: &str| {
+        change(&sip.join(path));
+        let v = env.run(&["verify", sip_s]);
+        v.expect(1);
+        assert!(v.stdout.contains(&format!("{word} {path}")), "{}", v.stdout);
         std::fs::remove_dir_all(&sip).unwrap();
         copy_tree(&pristine, &sip);
     };
-    let flipped = format!("{rep}/snapshot.pdf");
-    let mut bytes = std::fs::read(sip.join(&flipped)).unwrap();
-    let mid = bytes.len() / 2;
-    bytes[mid] ^= 0x01;
-    std::fs::write(sip.join(&flipped), bytes).unwrap();
-    let v = env.run(&["verify", sip_s]);
-    v.expect(1);
-    assert!(
-        v.stdout.contains(&format!("CHANGED    {flipped}")),
-        "{}",
-        v.stdout
+    tamper(
+        &format!("{rep}/snapshot.pdf"),
+        &|p| {
+            let mut bytes = std::fs::read(p).unwrap();
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0x01;
+            std::fs::write(p, bytes).unwrap();
+        },
+        "CHANGED   ",
     );
-    reset();
-
-    let missing = format!("{rep}/record.json");
-    std::fs::remove_file(sip.join(&missing)).unwrap();
-    let v = env.run(&["verify", sip_s]);
-    v.expect(1);
-    assert!(
-        v.stdout.contains(&format!("MISSING    {missing}")),
-        "{}",
-        v.stdout
+    tamper(
+        &format!("{rep}/record.json"),
+        &|p| std::fs::remove_file(p).unwrap(),
+        "MISSING   ",
     );
-    reset();
-
-    let extra = format!("{rep}/capture/extra.png");
-    std::fs::write(sip.join(&extra), b"not sealed").unwrap();
-    let v = env.run(&["verify", sip_s]);
-    v.expect(1);
-    assert!(
-        v.stdout.contains(&format!("UNEXPECTED {extra}")),
-        "{}",
-        v.stdout
+    tamper(
+        &format!("{rep}/capture/extra.png"),
+        &|p| std::fs::write(p, b"not sealed").unwrap(),
+        "UNEXPECTED",
     );
-    reset();
-
     // A representation METS edited after delivery is caught by the package METS.
-    let rep_mets = format!("representations/{}_facebook-kommun/METS.xml", period);
-    let text = std::fs::read_to_string(sip.join(&rep_mets)).unwrap();
-    std::fs::write(sip.join(&rep_mets), text.replace("ogonblick", "0gonblick")).unwrap();
-    let v = env.run(&["verify", sip_s]);
-    v.expect(1);
-    assert!(
-        v.stdout.contains(&format!("CHANGED    {rep_mets}")),
-        "{}",
-        v.stdout
+    tamper(
+        &format!("representations/{period}_facebook-kommun/METS.xml"),
+        &|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            std::fs::write(p, text.replace("ogonblick", "0gonblick")).unwrap();
+        },
+        "CHANGED   ",
     );
-    reset();
     env.run(&["verify", sip_s]).expect(0);
 
     // The current half-year holds the evidence (inkommen) and the final

@@ -594,24 +594,8 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
         }
         by_path.insert(l.path.clone(), l);
     }
-    let disk = registry::verify::files_on_disk(dir);
-    for e in disk.errors {
-        f.problems
-            .push(format!("cannot read part of the package: {e}"));
-    }
-    for rel in disk.links {
-        f.problems.push(format!(
-            "{rel}: symbolic link or special file refused (never followed)"
-        ));
-        report.files.push(FileCheck {
-            path: rel,
-            status: FileStatus::Unexpected,
-            algorithm: None,
-            expected: None,
-            actual: None,
-        });
-    }
-    let on_disk = disk.files;
+    let on_disk =
+        registry::verify::files_on_disk(dir).report("package", &mut f.problems, &mut report.files);
     let present: Vec<&Listed> = by_path
         .values()
         .filter(|l| on_disk.contains(&l.path))

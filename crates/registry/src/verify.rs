@@ -232,6 +232,34 @@ pub struct OnDisk {
     pub errors: Vec<String>,
 }
 
+impl OnDisk {
+    /// The regular files; unreadable parts and links become problems (links
+    /// also unexpected files) of the `what` being verified.
+    pub fn report(
+        self,
+        what: &str,
+        problems: &mut Vec<String>,
+        files: &mut Vec<FileCheck>,
+    ) -> BTreeSet<String> {
+        for e in self.errors {
+            problems.push(format!("cannot read part of the {what}: {e}"));
+        }
+        for rel in self.links {
+            problems.push(format!(
+                "{rel}: symbolic link or special file refused (never followed)"
+            ));
+            files.push(FileCheck {
+                path: rel,
+                status: FileStatus::Unexpected,
+                algorithm: None,
+                expected: None,
+                actual: None,
+            });
+        }
+        self.files
+    }
+}
+
 /// Walks `dir` without following links.
 pub fn files_on_disk(dir: &Path) -> OnDisk {
     let mut out = OnDisk::default();
@@ -342,24 +370,7 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
         }
     }
     // Files on disk.
-    let disk = files_on_disk(dir);
-    for e in disk.errors {
-        c.problems
-            .push(format!("cannot read part of the record: {e}"));
-    }
-    for rel in disk.links {
-        c.problems.push(format!(
-            "{rel}: symbolic link or special file refused (never followed)"
-        ));
-        c.files.push(FileCheck {
-            path: rel,
-            status: FileStatus::Unexpected,
-            algorithm: None,
-            expected: None,
-            actual: None,
-        });
-    }
-    let mut on_disk = disk.files;
+    let mut on_disk = files_on_disk(dir).report("record", &mut c.problems, &mut c.files);
     on_disk.remove(MANIFEST);
     let present: Vec<&String> = listed.keys().filter(|p| on_disk.contains(*p)).collect();
     let jobs_list: Vec<HashJob> = present
