@@ -148,6 +148,26 @@ fn eark_validator(dir: &Path) -> (String, Vec<String>, String) {
     (status, errors, raw)
 }
 
+/// XML Schema validation through lxml (installed with eark-validator): (valid, errors).
+fn xsd_validate(xml: &Path, xsd: &Path) -> (bool, String) {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys; from lxml import etree; s = etree.XMLSchema(etree.parse(sys.argv[2])); ok = s.validate(etree.parse(sys.argv[1])); print(s.error_log); sys.exit(0 if ok else 1)",
+        ])
+        .arg(xml)
+        .arg(xsd)
+        .output()
+        .expect("python3");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!text.contains("No module named"), "lxml missing: {text}");
+    (out.status.success(), text)
+}
+
 /// The one package folder `deliver --format eark --out DIR` wrote in DIR.
 fn package_in(dir: &Path) -> PathBuf {
     let found: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -285,6 +305,15 @@ fn eark_delivery_of_the_fixture_accounts_passes_both_validators_and_verify() {
             dc.contains(want),
             "{want} missing in the record's DC:\n{dc}"
         );
+    }
+    // PREMIS is valid against the PREMIS 3.0 schema the package carries.
+    for premis in walkdir::WalkDir::new(&sip)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name() == "premis.xml")
+    {
+        let (valid, out) = xsd_validate(premis.path(), &sip.join("schemas/premis.xsd"));
+        assert!(valid, "{}: {out}", premis.path().display());
     }
     let premis = std::fs::read_to_string(sip.join("metadata/preservation/premis.xml")).unwrap();
     for want in [

@@ -393,6 +393,33 @@ fn kill_9_during_a_delivery_and_a_journal_append_of_dnr() {
         env.run(&["verify", &out]).expect(0);
         assert_no_temporaries(env.dir.path());
         env.run(&["verify", "arkiv"]).expect(0);
+
+        // The same kill in an E-ARK delivery: no half package, and the next
+        // run writes it whole (or, killed after the rename, refuses to write
+        // it again).
+        let out = format!("e-arkiv-{i}");
+        let args = [
+            "deliver", "--period", "2024-H1", "--format", "eark", "--out", &out,
+        ];
+        let mut cmd = env.cmd(&args);
+        cmd.env("OGONBLICK_FAULT", point);
+        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(60), "deliver");
+        assert_eq!(code, None, "{point}: eark deliver was not killed\n{stderr}");
+        let r = env.run(&args);
+        r.expect(if *point == "deliver.after_rename" {
+            2
+        } else {
+            0
+        });
+        let packages: Vec<_> = std::fs::read_dir(env.path(&out))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(packages.len(), 1, "{point}: {packages:?}");
+        env.run(&["verify", packages[0].to_str().unwrap()])
+            .expect(0);
+        assert_no_temporaries(env.dir.path());
     }
 
     // One-page capture: killed with its staging directory full, then again.

@@ -234,6 +234,7 @@ pub fn write_sip(out: &Path, d: &Delivery<'_>) -> Result<Written> {
                 &final_dir,
             ))?;
             sync_dir(out)?;
+            registry::fault::point("deliver.after_rename");
             w.dir = final_dir;
             Ok(w)
         }
