@@ -8,6 +8,7 @@ mod common;
 
 mod errors;
 mod hostile;
+mod layouts;
 mod platforms;
 mod sessions;
 mod tall;

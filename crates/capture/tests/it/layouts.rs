@@ -1,0 +1,344 @@
+//! The real platforms' layouts (fixtures/site/layouts/): virtualised feeds,
+//! app shells, deferred rendering, shadow DOM, cross-site frames, wide and
+//! right-to-left pages. On each page every post has a numbered text and a
+//! picture of a colour of its own; the record must hold each text once, over
+//! its own picture, and the picture's pixels.
+
+use capture::Options;
+use model::{ObstructionKind, TextRun};
+
+use crate::common::{capture, hex, Captured, Img};
+
+/// The colour of post `n` (`postColour` in fixtures/site/layouts/inlagg.js).
+fn post_colour(n: u32) -> [u8; 3] {
+    let c = |v: u32| u8::try_from(v % 256).expect("a byte");
+    [c(40 + n * 3), c(200 - n * 2), c(n * 47 + 13)]
+}
+
+/// Where a post's picture lies from its title, in CSS px down the page.
+#[derive(Clone, Copy)]
+enum Picture {
+    Below,
+    Above,
+}
+
+/// The pixel at document position (x, y), if a tile covers it.
+fn pixel(tiles: &[(f64, f64, Img)], x: f64, y: f64) -> Option<[u8; 3]> {
+    let (top, h, img) = tiles.iter().find(|(top, h, _)| y >= *top && y < top + h)?;
+    let scale = f64::from(img.height) / h;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (px, py) = ((x * scale) as u32, ((y - top) * scale) as u32);
+    (px < img.width && py < img.height).then(|| img.get(px, py))
+}
+
+/// Every post `1..=total` is in the text layer exactly once (`label(n)` a
+/// whole run or the start of one), its own colour lies beside the run in the
+/// picture, and that colour covers most of its picture's area.
+fn assert_whole(
+    c: &Captured,
+    label: impl Fn(u32) -> String,
+    total: u32,
+    picture: Picture,
+    area: usize,
+) {
+    let url = &c.page.facts.requested_url;
+    let tiles: Vec<_> = c
+        .page
+        .facts
+        .tiles
+        .iter()
+        .map(|t| {
+            (
+                t.css_y,
+                t.css_height,
+                Img::load(&c.dir.path().join(&t.file)),
+            )
+        })
+        .collect();
+    let colours: Vec<[u8; 3]> = (1..=total).map(post_colour).collect();
+    let counts = c.count_colours(&colours);
+    for n in 1..=total {
+        let want = label(n);
+        let runs: Vec<&TextRun> = c
+            .page
+            .text_runs
+            .iter()
+            .filter(|r| {
+                r.text == want
+                    || r.text
+                        .strip_prefix(want.as_str())
+                        .is_some_and(|rest| rest.starts_with(|ch: char| !ch.is_ascii_digit()))
+            })
+            .collect();
+        assert_eq!(
+            runs.len(),
+            1,
+            "{url}: {want:?} should be in the text layer once, found {}",
+            runs.len()
+        );
+        let r = runs[0];
+        let x = r.x + r.width / 2.0;
+        let ys: Vec<f64> = match picture {
+            Picture::Below => (0..50)
+                .map(|i| r.y + r.height + 4.0 * f64::from(i))
+                .collect(),
+            Picture::Above => (0..50).map(|i| r.y - 4.0 * f64::from(i)).collect(),
+        };
+        assert!(
+            ys.iter()
+                .any(|&y| pixel(&tiles, x, y) == Some(post_colour(n))),
+            "{url}: the picture of {want:?} is not beside its text (at x={x:.0}, y={:.0})",
+            r.y
+        );
+        assert!(
+            counts[n as usize - 1] >= area,
+            "{url}: picture {n} has {} pixels of its colour, want {area}",
+            counts[n as usize - 1]
+        );
+    }
+}
+
+fn capture_layout(path: &str) -> Captured {
+    capture(&Options::default(), path)
+}
+
+fn assert_clean(c: &Captured) {
+    assert!(
+        c.page.facts.obstructions.is_empty(),
+        "{}: unexpected obstructions {:?}",
+        c.page.facts.requested_url,
+        c.page.facts.obstructions
+    );
+}
+
+#[test]
+fn a_virtualised_feed_like_x_is_captured_whole() {
+    let c = capture_layout("/layouts/virtualiserat-x/");
+    assert_whole(
+        &c,
+        |n| format!("Inlägg {n} av 60"),
+        60,
+        Picture::Below,
+        480 * 120 * 9 / 10,
+    );
+    let e = &c.page.facts.extent;
+    assert_eq!((e.items_seen, e.items_in_record), (Some(60), Some(60)));
+    assert_clean(&c);
+}
+
+#[test]
+fn a_virtualised_feed_like_facebook_is_captured_whole() {
+    let c = capture_layout("/layouts/virtualiserat-fb/");
+    assert_whole(
+        &c,
+        |n| format!("Inlägg {n} av 60"),
+        60,
+        Picture::Below,
+        480 * 120 * 9 / 10,
+    );
+    let e = &c.page.facts.extent;
+    assert_eq!((e.items_seen, e.items_in_record), (Some(60), Some(60)));
+    assert_clean(&c);
+}
+
+#[test]
+fn an_app_shell_is_scrolled_inside_and_let_out() {
+    let c = capture_layout("/layouts/appskal/");
+    assert_whole(
+        &c,
+        |n| format!("Inlägg {n} av 30"),
+        30,
+        Picture::Below,
+        480 * 120 * 9 / 10,
+    );
+    assert_eq!(c.page.facts.extent.scroller.as_deref(), Some("main#main"));
+    assert!(c.page.facts.captured_height > 30.0 * 240.0);
+    assert_clean(&c);
+}
+
+#[test]
+fn content_visibility_auto_posts_are_painted() {
+    let c = capture_layout("/layouts/content-visibility/");
+    assert_whole(
+        &c,
+        |n| format!("Inlägg {n} av 40"),
+        40,
+        Picture::Below,
+        480 * 120 * 9 / 10,
+    );
+    assert_clean(&c);
+}
+
+#[test]
+fn shadow_roots_give_their_text_and_lazy_pictures() {
+    let c = capture_layout("/layouts/skuggdom/");
+    assert_whole(
+        &c,
+        |n| format!("Video {n} av 24"),
+        24,
+        Picture::Above,
+        384 * 180 * 9 / 10,
+    );
+    // Light DOM slotted into the shadow tree comes after the title, in reading order.
+    let texts = c.all_text();
+    let title = texts.find("Video 7 av 24").expect("title 7");
+    let slotted = texts.find("avsnitt 7").expect("slotted text 7");
+    assert!(title < slotted, "slotted text before its title");
+    assert_clean(&c);
+}
+
+#[test]
+fn a_consent_dialog_in_a_cross_site_frame_is_refused() {
+    let c = capture_layout("/layouts/samtycke-iframe/");
+    assert!(
+        c.texts().contains(&"Kakval: endast nödvändiga"),
+        "the page did not get the refusal: {:?}",
+        c.texts().iter().find(|t| t.starts_with("Kakval"))
+    );
+    assert_whole(
+        &c,
+        |n| format!("Inlägg {n} av 12"),
+        12,
+        Picture::Below,
+        480 * 120 * 9 / 10,
+    );
+    // The dialog's own colour is gone from the picture.
+    assert_eq!(
+        c.count_colour(hex("fdf6e3")),
+        0,
+        "the dialog is in the picture"
+    );
+    assert_clean(&c);
+}
+
+#[test]
+fn embedded_cross_site_frames_are_loaded_painted_and_read() {
+    let c = capture_layout("/layouts/inbaddat/");
+    assert_whole(
+        &c,
+        |n| format!("Inbäddat inlägg {n} av 8"),
+        8,
+        Picture::Below,
+        480 * 120 * 9 / 10,
+    );
+    let e = &c.page.facts.extent;
+    assert_eq!((e.cross_site_frames, e.cross_site_frames_read), (8, 8));
+    assert_clean(&c);
+}
+
+#[test]
+fn a_wide_timetable_is_captured_to_its_right_edge() {
+    let c = capture_layout("/layouts/bred/");
+    let e = &c.page.facts.extent;
+    assert!(
+        e.captured_width >= 2400.0,
+        "captured {} px wide",
+        e.captured_width
+    );
+    assert!(c.page.facts.tiles.iter().all(|t| t.width_px >= 2400));
+    let last = c
+        .page
+        .text_runs
+        .iter()
+        .find(|r| r.text == "20 Värnamo")
+        .expect("the last column's heading");
+    assert!(last.x > 2200.0, "last heading at x={}", last.x);
+    let colours: Vec<[u8; 3]> = (1..=20).map(post_colour).collect();
+    for (n, count) in c.count_colours(&colours).iter().enumerate() {
+        assert!(
+            *count > 60 * 20,
+            "column {} has {count} pixels of its colour",
+            n + 1
+        );
+    }
+    assert!(
+        c.page.facts.warnings.is_empty(),
+        "{:?}",
+        c.page.facts.warnings
+    );
+}
+
+#[test]
+fn a_page_wider_than_the_limit_is_cut_and_says_so() {
+    let opts = Options {
+        max_width: 1600,
+        ..Options::default()
+    };
+    let c = capture(&opts, "/layouts/bred/");
+    assert_eq!(c.page.facts.extent.captured_width, 1600.0);
+    assert!(
+        c.page.facts.warnings.iter().any(|w| w.contains("1600 px")),
+        "{:?}",
+        c.page.facts.warnings
+    );
+    assert!(c.page.text_runs.iter().all(|r| r.x < 1600.0));
+}
+
+#[test]
+fn a_right_to_left_page_is_pictured_from_its_true_origin() {
+    let c = capture_layout("/layouts/rtl/");
+    assert_whole(
+        &c,
+        |n| format!("منشور رقم {n}"),
+        4,
+        Picture::Below,
+        480 * 120 * 9 / 10,
+    );
+    assert_clean(&c);
+}
+
+#[test]
+fn a_wide_right_to_left_page_keeps_its_overflow_on_the_left() {
+    let c = capture_layout("/layouts/rtl-bred/");
+    let run = |t: &str| {
+        c.page
+            .text_runs
+            .iter()
+            .find(|r| r.text == t)
+            .unwrap_or_else(|| panic!("{t:?} not in the text layer"))
+            .clone()
+    };
+    // The start of the line is on the right, its end (stop 16) at the left edge.
+    assert!(run("Hållplats 16").x < 200.0);
+    assert!(run("Hållplats 1").x > 1800.0);
+    let tiles: Vec<_> = c
+        .tiles()
+        .map(|(y, img)| (y, f64::from(img.height), img))
+        .collect();
+    // Each heading's colour lies under its own heading.
+    for n in [1, 16] {
+        let r = run(&format!("محطة {n}"));
+        assert_eq!(
+            pixel(&tiles, r.x + r.width / 2.0, r.y + r.height + 4.0),
+            Some(post_colour(n)),
+            "heading {n}"
+        );
+    }
+}
+
+#[test]
+fn a_feed_that_loses_posts_under_the_capture_is_incomplete() {
+    let c = capture_layout("/layouts/tappar/");
+    let e = &c.page.facts.extent;
+    let (seen, kept) = (
+        e.items_seen.expect("items seen"),
+        e.items_in_record.expect("items kept"),
+    );
+    assert_eq!(seen, 30);
+    assert!(kept < seen, "kept {kept} of {seen}");
+    let incomplete: Vec<_> = c
+        .page
+        .facts
+        .obstructions
+        .iter()
+        .filter(|o| o.kind == ObstructionKind::Incomplete)
+        .collect();
+    assert_eq!(incomplete.len(), 1, "{:?}", c.page.facts.obstructions);
+    assert!(
+        incomplete[0].detail.contains(&format!(
+            "seen while scrolling {seen}, in the record {kept}"
+        )),
+        "{}",
+        incomplete[0].detail
+    );
+}
