@@ -16,7 +16,11 @@ fn organisation() -> model::Organisation {
         name: "Testby kommun".into(),
         archive_creator: "Kommunstyrelsen".into(),
         website: None,
-        contact: None,
+        contact: Some(model::Contact {
+            name: "Kommunikation".into(),
+            email: Some("info@testby.se".into()),
+            phone: None,
+        }),
     }
 }
 
@@ -192,6 +196,11 @@ fn the_package_holds_every_sealed_file_and_the_required_metadata() {
         fs::read_to_string(dir.join("metadata/descriptive/2026-H1_facebook-kommun.xml")).unwrap();
     assert!(dc.contains("diarienummer: KS 2026/1"), "{dc}");
     assert!(dc.contains("Start &amp; &lt;mer&gt;"), "escaped: {dc}");
+    let dc = fs::read_to_string(dir.join("metadata/descriptive/leverans.xml")).unwrap();
+    assert!(
+        dc.contains("kontakt: Kommunikation, info@testby.se"),
+        "{dc}"
+    );
     let report = verify_package(&dir, 1).unwrap();
     assert!(report.is_ok(), "{:#?}", report);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);

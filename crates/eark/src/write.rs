@@ -620,7 +620,8 @@ fn root_mets(
     );
     x.close();
     // No contact agent (SIP21, MAY): commons-ip takes every CREATOR agent
-    // that is not software for the submitter and allows only one.
+    // that is not software for the submitter and allows only one. The
+    // contact is in the delivery's Dublin Core instead.
     x.close();
 
     let mut dmd_ids = Vec::new();
@@ -822,6 +823,14 @@ fn delivery_dc(d: &Delivery<'_>, object_id: &str) -> Vec<u8> {
     );
     sv(&mut x, "dc:creator", creator);
     sv(&mut x, "dc:publisher", org);
+    // The contact, which the METS header cannot carry (see root_mets).
+    if let Some(c) = d.organisation.and_then(|o| o.contact.as_ref()) {
+        let mut who = c.name.clone();
+        for extra in [&c.email, &c.phone].into_iter().flatten() {
+            who.push_str(&format!(", {extra}"));
+        }
+        sv(&mut x, "dc:contributor", &format!("kontakt: {who}"));
+    }
     let list: Vec<String> = d
         .records
         .iter()
