@@ -885,8 +885,9 @@ fn summary_sv(r: &PlannedRecord) -> String {
         if !s.headings.is_empty() {
             t.push_str(&format!("; rubriker: {}", s.headings.join(" | ")));
         }
-        if let Some(why) = &p.truncated {
-            t.push_str(&format!("; avkortad: {why}"));
+        if p.truncated.is_some() {
+            // The reason is English capture detail; the archivist reads it in record.json.
+            t.push_str("; sidan är inte fångad i sin helhet (skälet står i record.json)");
         }
         for o in &p.obstructions {
             t.push_str(&format!("; hinder: {}", o.kind.display_sv()));
