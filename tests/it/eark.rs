@@ -332,6 +332,10 @@ fn eark_delivery_of_the_fixture_accounts_passes_both_validators_and_verify() {
     assert_eq!(delivered[0]["format"], "eark");
     assert_eq!(delivered[0]["package_id"], objid.as_str());
 
+    // The delivery folder is not the package; verify says which folder is.
+    let r = env.run(&["verify", "leverans"]);
+    r.expect(2);
+    assert!(r.stderr.contains(&objid), "{}", r.stderr);
     // verify: the package as delivered verifies, and says which METS.xml it saw.
     let sip_s = sip.to_str().unwrap();
     let v = env.run(&["verify", sip_s]);

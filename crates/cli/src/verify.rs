@@ -29,6 +29,12 @@ pub fn main(args: Args) -> CmdResult {
     };
     let report = if eark::looks_like_package(&args.path) {
         eark::verify_package(&args.path, opts.jobs)?
+    } else if let Some(inner) = package_inside(&args.path) {
+        anyhow::bail!(
+            "{} is the folder `deliver --format eark` wrote into; verify the package itself: ogonblick verify {}",
+            args.path.display(),
+            inner.display()
+        );
     } else {
         registry::verify(&args.path, &opts)?
     };
@@ -42,6 +48,21 @@ pub fn main(args: Args) -> CmdResult {
     } else {
         Exit::Attention
     })
+}
+
+/// The one E-ARK package in `dir`, when `dir` holds nothing else but packages
+/// (the `--out` of an E-ARK delivery).
+fn package_inside(dir: &std::path::Path) -> Option<PathBuf> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    let packages: Vec<&PathBuf> = entries
+        .iter()
+        .filter(|p| eark::looks_like_package(p))
+        .collect();
+    (!packages.is_empty() && packages.len() == entries.len()).then(|| packages[0].clone())
 }
 
 fn print_human(r: &VerifyReport) {
