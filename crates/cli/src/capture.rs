@@ -57,7 +57,7 @@ pub fn main(args: Args) -> CmdResult {
         late: false,
         reason: None,
         sender: None,
-        operator: pipeline::operator(),
+        operator: pipeline::operator(args.capture.operator.as_deref(), None),
     };
     let discard = |dir: &std::path::Path| {
         let _ = std::fs::remove_dir_all(dir);

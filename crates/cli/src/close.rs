@@ -48,7 +48,10 @@ pub fn main(args: Args) -> CmdResult {
         late: false,
         reason: Some("Slutlig ögonblicksbild före avslut av kontot".to_string()),
         sender: None,
-        operator: pipeline::operator(),
+        operator: pipeline::operator(
+            args.capture.operator.as_deref(),
+            Some(&register.organisation),
+        ),
     };
     let (archive, outcome) =
         pipeline::capture_one(&args.capture, &args.archive, &job, args.retries)?;

@@ -54,7 +54,10 @@ pub fn main(args: Args) -> CmdResult {
         late: false,
         reason: Some(args.reason.clone()),
         sender: args.sender.clone(),
-        operator: pipeline::operator(),
+        operator: pipeline::operator(
+            args.capture.operator.as_deref(),
+            Some(&register.organisation),
+        ),
     };
     seal_one(&args.capture, &args.archive, &job, 1)
 }

@@ -231,17 +231,30 @@ pub fn secs(start: Instant) -> f64 {
     (start.elapsed().as_secs_f64() * 10.0).round() / 10.0
 }
 
-/// Who runs this: `$OGONBLICK_OPERATOR`, `$USER`, or `okänd`.
-pub fn operator() -> String {
-    std::env::var("OGONBLICK_OPERATOR")
-        .or_else(|_| std::env::var("USER"))
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "okänd".to_string())
+/// Who runs a capture, for the record and the cover page: `--operator NAME`, else
+/// `$OGONBLICK_OPERATOR`, else the register's contact for the organisation, else
+/// empty (the cover then says that neither was given). Never the login name: a
+/// scheduled run as `root` names no person.
+pub fn operator(given: Option<&str>, organisation: Option<&Organisation>) -> String {
+    let named = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    given
+        .and_then(named)
+        .or_else(|| {
+            std::env::var("OGONBLICK_OPERATOR")
+                .ok()
+                .and_then(|s| named(&s))
+        })
+        .or_else(|| {
+            organisation
+                .and_then(|o| o.contact.as_ref())
+                .and_then(|c| named(&c.name))
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::page_label;
+    use super::{operator, page_label};
 
     #[test]
     fn labels() {
@@ -251,6 +264,30 @@ mod tests {
         check(2, "https://example.se/a/B%20c/?x=1", "03-b-20c");
         check(1, "https://example.se/", "02-example-se");
         check(1, "http://127.0.0.1:8080/?q", "02-127-0-0-1-8080");
+    }
+
+    #[test]
+    fn operator_from_the_flag_then_the_environment_then_the_registers_contact() {
+        let org = model::Organisation {
+            name: "Gislaveds kommun".into(),
+            archive_creator: "Kommunstyrelsen".into(),
+            website: None,
+            contact: Some(model::Contact {
+                name: "Informationsfunktionen".into(),
+                email: None,
+                phone: None,
+            }),
+        };
+        let env = std::env::var("OGONBLICK_OPERATOR")
+            .ok()
+            .filter(|s| !s.trim().is_empty());
+        assert_eq!(operator(Some(" Karin Lind "), Some(&org)), "Karin Lind");
+        let fallback = |contact: &str| env.clone().unwrap_or_else(|| contact.to_string());
+        assert_eq!(
+            operator(Some(" "), Some(&org)),
+            fallback("Informationsfunktionen")
+        );
+        assert_eq!(operator(None, None), fallback(""));
     }
 }
 
@@ -266,6 +303,10 @@ pub struct CaptureArgs {
     /// PDF/A flavour of snapshot.pdf.
     #[arg(long, value_name = "FLAVOUR", default_value = "1b")]
     pub pdfa: pdfa::Flavour,
+    /// Who runs the capture, named in the record and on the cover page
+    /// (default: $OGONBLICK_OPERATOR, then the register's contact).
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
     /// Stop capturing a page this far down (CSS px) and record it as truncated.
     #[arg(long, value_name = "PX", default_value_t = 50_000)]
     pub max_height: u32,

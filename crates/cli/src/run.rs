@@ -127,7 +127,10 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
         eprintln!("warning: {w}");
     }
     let late = period.is_late(today);
-    let operator = pipeline::operator();
+    let operator = pipeline::operator(
+        args.capture.operator.as_deref(),
+        Some(&register.organisation),
+    );
 
     let mut rows = Vec::new();
     let mut queue = VecDeque::new();
