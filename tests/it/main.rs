@@ -6,3 +6,4 @@ mod faults;
 mod harness;
 mod pipeline;
 mod register;
+mod text;
