@@ -18,7 +18,7 @@ pub(crate) enum Base {
 }
 
 /// Whether `text` has any character that can make the bidi algorithm reorder it.
-fn may_reorder(text: &str) -> bool {
+pub(crate) fn may_reorder(text: &str) -> bool {
     text.chars().any(|c| {
         matches!(c,
             '\u{0590}'..='\u{08FF}'
@@ -52,6 +52,30 @@ pub(crate) fn visual(text: &str, base: Base) -> String {
     let mut out = String::with_capacity(text.len());
     for para in &info.paragraphs {
         out.push_str(&info.reorder_line(para, para.range.clone()));
+    }
+    out
+}
+
+/// The bidi runs of `text` in visual order: each byte range with whether it runs right to left.
+pub(crate) fn runs(text: &str, base: Base) -> Vec<(std::ops::Range<usize>, bool)> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    if !may_reorder(text) {
+        return vec![(0..text.len(), false)];
+    }
+    let level = match base {
+        Base::Ltr => Level::ltr(),
+        Base::Rtl => Level::rtl(),
+    };
+    let info = BidiInfo::new(text, Some(level));
+    let mut out = Vec::new();
+    for para in &info.paragraphs {
+        let (levels, runs) = info.visual_runs(para, para.range.clone());
+        out.extend(runs.into_iter().map(|r| {
+            let rtl = levels[r.start].is_rtl();
+            (r, rtl)
+        }));
     }
     out
 }

@@ -227,13 +227,31 @@ pub(crate) enum Program {
 /// Highest CID handed out; further new characters share the last one.
 const MAX_CID: u16 = 65_000;
 
+/// What a CID stands for: a character drawn with its own glyph, or a glyph a shaper
+/// chose (an Arabic letter's joining form, a ligature) and the text it shows.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Entry {
+    Char(char),
+    Glyph(u16, String),
+}
+
+impl Entry {
+    /// The text a reader gets for this CID (ToUnicode).
+    fn text(&self) -> String {
+        match self {
+            Entry::Char(c) => c.to_string(),
+            Entry::Glyph(_, t) => t.clone(),
+        }
+    }
+}
+
 /// A composite font being filled with the characters a document uses.
 #[derive(Debug)]
 pub(crate) struct CidFont {
     pub program: Program,
-    cids: BTreeMap<char, u16>,
-    /// Characters by CID (index 0 = CID 1).
-    chars: Vec<char>,
+    cids: BTreeMap<Entry, u16>,
+    /// Entries by CID (index 0 = CID 1).
+    chars: Vec<Entry>,
 }
 
 /// Whether `c` can be written to a PDF text layer at all.
@@ -259,16 +277,37 @@ impl CidFont {
 
     /// The CID of `c`, handing out a new one on first use.
     pub fn cid(&mut self, c: char) -> u16 {
-        if let Some(&cid) = self.cids.get(&c) {
+        self.entry(Entry::Char(c))
+    }
+
+    fn entry(&mut self, e: Entry) -> u16 {
+        if let Some(&cid) = self.cids.get(&e) {
             return cid;
         }
         if self.chars.len() >= usize::from(MAX_CID) {
             return MAX_CID;
         }
-        self.chars.push(c);
+        self.chars.push(e.clone());
         let cid = self.chars.len() as u16;
-        self.cids.insert(c, cid);
+        self.cids.insert(e, cid);
         cid
+    }
+
+    /// Shaped glyphs (in the order drawn) as a `TJ` array of 2-byte CIDs, with the
+    /// shaper's advances where they differ from the font's own (1/1000 em).
+    pub fn encode_shaped(&mut self, glyphs: &[crate::shape::Glyph]) -> String {
+        let face = dejavu();
+        let mut out = String::from("[");
+        for g in glyphs {
+            let cid = self.entry(Entry::Glyph(g.gid, g.text.clone()));
+            out.push_str(&format!("<{cid:04X}>"));
+            let adjust = face.advance(g.gid) - g.advance;
+            if adjust.abs() > 0.5 {
+                out.push_str(&crate::layout::num(adjust.round()));
+            }
+        }
+        out.push(']');
+        out
     }
 
     /// `text` as a PDF hex string of 2-byte CIDs (unprintable characters dropped).
@@ -301,10 +340,9 @@ impl CidFont {
             out.push_str(&format!("{} beginbfchar\n", chars.len()));
             for (i, c) in chars.iter().enumerate() {
                 let cid = block * 100 + i + 1;
-                let mut utf16 = [0u16; 2];
                 let units: String = c
-                    .encode_utf16(&mut utf16)
-                    .iter()
+                    .text()
+                    .encode_utf16()
                     .map(|u| format!("{u:04X}"))
                     .collect();
                 out.push_str(&format!("<{cid:04X}> <{units}>\n"));
@@ -357,7 +395,10 @@ impl CidFont {
                 let gids: Vec<u16> = self
                     .chars
                     .iter()
-                    .map(|&c| face.glyph_or_standin(c))
+                    .map(|e| match e {
+                        Entry::Char(c) => face.glyph_or_standin(*c),
+                        Entry::Glyph(g, _) => *g,
+                    })
                     .collect();
                 for &g in &gids {
                     remapper.remap(g);

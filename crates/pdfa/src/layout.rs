@@ -116,20 +116,35 @@ impl<'f> Canvas<'f> {
     }
 
     fn text_on(&mut self, page: usize, x: f64, top: f64, size: f64, text: &str) {
-        let (hex, n) = self
-            .font
-            .encode(&crate::bidi::visual(text, crate::bidi::Base::Ltr));
-        if n == 0 {
-            return;
-        }
+        // Right-to-left text is shaped (Arabic joins); the rest is drawn character by character.
+        let shaped = if crate::bidi::may_reorder(text) {
+            crate::shape::line(text, crate::bidi::Base::Ltr)
+        } else {
+            None
+        };
+        let show = match shaped {
+            Some(glyphs) if !glyphs.is_empty() => {
+                format!("{} TJ", self.font.encode_shaped(&glyphs))
+            }
+            Some(_) => return,
+            None => {
+                let (hex, n) = self
+                    .font
+                    .encode(&crate::bidi::visual(text, crate::bidi::Base::Ltr));
+                if n == 0 {
+                    return;
+                }
+                format!("{hex} Tj")
+            }
+        };
         let baseline = self.height - top - size * 0.93;
         if let Some(page) = self.pages.get_mut(page) {
             page.push_str(&format!(
-                "BT /F1 {} Tf 1 0 0 1 {} {} Tm {} Tj ET\n",
+                "BT /F1 {} Tf 1 0 0 1 {} {} Tm {} ET\n",
                 num(size),
                 num(x),
                 num(baseline),
-                hex
+                show
             ));
         }
     }

@@ -18,6 +18,7 @@ mod font;
 mod image;
 mod layout;
 mod seams;
+mod shape;
 mod sv;
 mod writer;
 mod xmp;

@@ -181,3 +181,26 @@ fn operator_is_named_and_the_registers_contact_is_marked_as_such() {
         "{text}"
     );
 }
+
+#[test]
+fn arabic_and_hebrew_account_names_are_shaped_and_read_back() {
+    for name in ["بلدية غيسلافيد", "עיריית גיסלאבד"] {
+        let mut rec = record(
+            vec![facts("01-start", "https://example.org/", 64, &[48])],
+            true,
+        );
+        if let Some(a) = rec.account.as_mut() {
+            a.name = name.into();
+        }
+        // cover_text runs Preflight on it too.
+        let text = cover_text(&rec);
+        let plain: String = text
+            .chars()
+            .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}'))
+            .collect();
+        assert!(
+            plain.contains(&format!("Ögonblicksbild av {name}")),
+            "{plain}"
+        );
+    }
+}
