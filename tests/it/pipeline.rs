@@ -348,6 +348,15 @@ fn demo_runs_delivers_and_verifies() {
     for rec in &recs {
         let (valid, out) = preflight(&rec.join("snapshot.pdf"));
         assert!(valid, "{}: {out}", rec.display());
+        // The cover is for a Swedish archivist: none of the capture's English reaches it.
+        let cover = crate::text::cover_text(&rec.join("snapshot.pdf"));
+        for phrase in crate::text::ENGLISH {
+            assert!(
+                !cover.contains(phrase),
+                "{}: English `{phrase}` on the cover:\n{cover}",
+                rec.display()
+            );
+        }
     }
     let bag = env.path(&format!("demo/leverans-{period}"));
     let (valid, out) = bagit_validate(&bag);

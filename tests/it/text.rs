@@ -58,6 +58,44 @@ fn edge_ink(pdf: &Path, page: usize, dir: &Path) -> (bool, bool) {
     (ink(0), ink(h - 1))
 }
 
+/// English the capture writes for the log (warnings, truncation reasons, obstruction
+/// details) that once reached the Swedish cover; none may.
+pub const ENGLISH: &[&str] = &[
+    "load event",
+    "ran out of time",
+    "stopped expanding",
+    "image(s)",
+    "picture was taken",
+    "MHTML snapshot",
+    "kept moving",
+    "offered no way",
+    "kept loading",
+    "px tall",
+    "the capture stops",
+    "px limit",
+    "password field",
+    "login overlay",
+    "still shown",
+    "the page says",
+    "flat colour",
+    "User agent",
+    "okänd",
+    "CEST",
+    "CET",
+];
+
+/// The cover pages' text of a snapshot, whitespace folded.
+pub fn cover_text(pdf: &Path) -> String {
+    pdftotext(pdf)
+        .split('\u{c}')
+        .take_while(|p| p.contains("Följeblad"))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn every_line_of_a_tall_page_is_found_once_and_no_break_cuts_one() {
     let env = Env::new();
