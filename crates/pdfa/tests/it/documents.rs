@@ -406,7 +406,12 @@ fn cover_keeps_text_its_font_lacks() {
 }
 
 /// Render PDF page `page` at `dpi` with `tool` (pdftoppm or pdftocairo) and return (width, height, RGB pixels).
-fn render(tool: &str, pdf: &std::path::Path, page: usize, dpi: u32) -> (u32, u32, Vec<u8>) {
+pub(crate) fn render(
+    tool: &str,
+    pdf: &std::path::Path,
+    page: usize,
+    dpi: u32,
+) -> (u32, u32, Vec<u8>) {
     let dir = tempdir();
     let prefix = dir.path().join("p");
     let page = page.to_string();
