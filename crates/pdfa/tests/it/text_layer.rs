@@ -51,27 +51,37 @@ fn lines(texts: &[&str], rtl: bool) -> Vec<TextRun> {
         .collect()
 }
 
+/// The document of the one page of `rec` with these tiles and runs.
+fn build_one(
+    rec: &model::Record,
+    tiles: Vec<Vec<u8>>,
+    runs: &[TextRun],
+    flavour: Flavour,
+) -> Vec<u8> {
+    let doc = Document {
+        record: rec,
+        pages: vec![PageInput {
+            facts: &rec.pages[0],
+            tiles,
+            text_runs: runs,
+        }],
+        attachments: vec![],
+    };
+    build(&doc, &Options { flavour }).expect("build")
+}
+
+/// A page of `width` × `height` px, one tile of noise, with `runs`.
 fn build_page(width: u32, height: u32, runs: &[TextRun]) -> Vec<u8> {
     let rec = record(
         vec![facts("01-start", "https://example.org/", width, &[height])],
         false,
     );
-    let doc = Document {
-        record: &rec,
-        pages: vec![PageInput {
-            facts: &rec.pages[0],
-            tiles: vec![rgb_tile(1, width, 0, height)],
-            text_runs: runs,
-        }],
-        attachments: vec![],
-    };
-    build(
-        &doc,
-        &Options {
-            flavour: Flavour::A2u,
-        },
+    build_one(
+        &rec,
+        vec![rgb_tile(1, width, 0, height)],
+        runs,
+        Flavour::A2u,
     )
-    .expect("build")
 }
 
 #[test]
@@ -173,16 +183,7 @@ fn page_breaks_fall_between_lines_and_every_line_is_found_once() {
         .iter()
         .map(|t| inked_tile(640, t.css_y as u32, t.height_px, &runs))
         .collect();
-    let doc = Document {
-        record: &rec,
-        pages: vec![PageInput {
-            facts: &rec.pages[0],
-            tiles,
-            text_runs: &runs,
-        }],
-        attachments: vec![],
-    };
-    let pdf = build(&doc, &Options::default()).expect("build");
+    let pdf = build_one(&rec, tiles, &runs, Flavour::A1b);
     let dir = tempdir();
     let path = write(dir.path(), "lines.pdf", &pdf);
     let (valid, report) = preflight(&path);
@@ -240,16 +241,7 @@ fn a_line_across_a_forced_break_is_on_exactly_one_page() {
         vec![facts("01-start", "https://example.org/", 640, &[height])],
         false,
     );
-    let doc = Document {
-        record: &rec,
-        pages: vec![PageInput {
-            facts: &rec.pages[0],
-            tiles: vec![rgb_tile(3, 640, 0, height)],
-            text_runs: &runs,
-        }],
-        attachments: vec![],
-    };
-    let pdf = build(&doc, &Options::default()).expect("build");
+    let pdf = build_one(&rec, vec![rgb_tile(3, 640, 0, height)], &runs, Flavour::A1b);
     let total = page_count(&pdf);
     let text = pdftotext(&pdf, 1, total);
     for run in &runs {
