@@ -34,8 +34,18 @@ pub struct Options {
     pub viewport_height: u32,
     /// Device pixels per CSS px.
     pub device_scale: f64,
-    /// Stop the capture this far down the page (CSS px) and record it as truncated.
+    /// How far a feed that keeps growing is followed (CSS px) where no post
+    /// dates can be read or no period start is given; the capture is
+    /// recorded as truncated there.
     pub max_height: u32,
+    /// How far any page is captured (CSS px): a page that has stopped
+    /// growing is captured whole up to here, and so is a dated feed on its
+    /// way back to `since`.
+    pub page_limit: u32,
+    /// The start of the period being captured: a feed is followed back
+    /// until it shows a post older than this (`--since`, or the period's
+    /// first day for `run`), Europe/Stockholm midnight.
+    pub since: Option<chrono::NaiveDate>,
     /// Capture a page wider than the viewport up to this width (CSS px) and
     /// record it when the page is wider still.
     pub max_width: u32,
@@ -63,6 +73,8 @@ impl Default for Options {
             viewport_height: 900,
             device_scale: 1.0,
             max_height: 50_000,
+            page_limit: 200_000,
+            since: None,
             max_width: 4_000,
             navigation_timeout: Duration::from_secs(30),
             settle_timeout: Duration::from_secs(20),

@@ -294,13 +294,14 @@ function ogScrollDriven() {
 // a page with scroll listeners (often throttled) gets at least `pauseMs` a
 // step. At the bottom a feed usually loads more at once: wait up to
 // `growMs` for that (nudging), and go on if it came. A page that reacts to
-// neither observers nor scrolling is not stepped through at all. Returns
-// with the bottom in view; a slower feed is the caller's to wait for.
-async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
+// neither observers nor scrolling is not stepped through at all. A feed
+// stops being followed by the rules of `ogDepthStop` (`stop` says which).
+// Returns with the bottom in view; a slower feed is the caller's to wait for.
+async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs, sinceMs, datelessMax) {
   const t0 = performance.now();
   const driven = ogScrollDriven();
   const t = ogTarget();
-  let y = fromY, timedOut = false;
+  let y = fromY, timedOut = false, stop = null;
   ogNoteSeen();
   if (driven.io || driven.listeners) {
     for (;;) {
@@ -322,6 +323,8 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
         }
         ogNoteSeen();
         if (t.height() <= h) break;
+        stop = ogDepthStop(sinceMs, datelessMax, maxY);
+        if (stop) break;
         continue;
       }
       const ts = performance.now();
@@ -340,7 +343,53 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
   t.to(Math.max(0, Math.min(h, maxY) - t.view()));
   await ogFrames(2);
   ogNoteSeen();
-  return { y, height: t.height(), timedOut, atLimit: y >= maxY, driven: driven.io || driven.listeners };
+  return { y, height: t.height(), timedOut, atLimit: y >= maxY, driven: driven.io || driven.listeners, stop };
+}
+
+// The oldest post date on the page, from time[datetime] in its feed items
+// (anywhere on the page where it has none): { ms, v } or null.
+function ogOldestPost() {
+  const items = ogItems();
+  let best = null;
+  for (const root of items.length ? items : [document]) {
+    for (const t of root.querySelectorAll('time[datetime]')) {
+      const v = t.getAttribute('datetime');
+      const ms = Date.parse(v);
+      if (!isNaN(ms) && (!best || ms < best.ms)) best = { ms, v };
+    }
+  }
+  return best;
+}
+
+// Whether a feed that keeps growing has been followed far enough: to the
+// absolute limit, to a post older than the period's start (`sinceMs`), or,
+// where no dates can be read (or no period is given), to `datelessMax`.
+function ogDepthStop(sinceMs, datelessMax, pageMax) {
+  const h = ogTarget().height();
+  if (h >= pageMax) return 'page-limit';
+  const o = ogOldestPost();
+  if (sinceMs !== null && o && o.ms < sinceMs) return 'period-start';
+  if ((sinceMs === null || !o) && h >= datelessMax) return 'height-limit';
+  return null;
+}
+
+// "Visa fler" / "Load more": a button that fetches more of the same list
+// (not one that opens another page, and none in a form).
+const OG_LOAD_MORE = /^(visa|läs in|hämta|ladda|se) (fler|flera)( nyheter| inlägg| artiklar| händelser| resultat| poster)?$|^fler (nyheter|inlägg|artiklar|händelser)$|^(load|show|see|view) more (posts|news|stories|articles|results|items)$|^load more$|^more (posts|news|stories)$/i;
+
+function ogLoadMore() {
+  for (const b of ogClickables()) {
+    if (!ogVisible(b) || b.closest('form')) continue;
+    const t = ogLabel(b);
+    if (!OG_LOAD_MORE.test(t)) continue;
+    if (b.tagName === 'A') {
+      const href = b.getAttribute('href') || '';
+      if (href && !href.startsWith('#') && !href.startsWith('javascript:')) continue;
+    }
+    b.click();
+    return { clicked: t };
+  }
+  return { clicked: null };
 }
 
 // At the bottom, nudge the page the way a reader does: up a screen and back,
@@ -410,6 +459,60 @@ function ogClippedAway(el) {
   return false;
 }
 
+// The flat tree's parent: a shadow root's host stands above its children.
+function ogParent(e) {
+  if (e.parentElement) return e.parentElement;
+  const root = e.getRootNode && e.getRootNode();
+  return root && root.host ? root.host : null;
+}
+
+// The box (viewport px) that the content of `el` is clipped to by `el`
+// and its ancestors' overflow, or null where nothing clips it. An
+// absolutely placed element escapes the clipping of the ancestors between
+// it and its containing block; a fixed one escapes all of them. Cached per
+// element, as a page's elements share most of their ancestors.
+function ogContentClip(el, cache) {
+  if (!el || el === document.body || el === document.documentElement || el.nodeType !== 1) return null;
+  if (cache.has(el)) return cache.get(el);
+  const cs = getComputedStyle(el);
+  let box;
+  if (cs.position === 'fixed') box = null;
+  else if (cs.position === 'absolute') {
+    box = null;
+    for (let p = ogParent(el); p && p !== document.body && p !== document.documentElement; p = ogParent(p)) {
+      const ps = getComputedStyle(p);
+      if (ps.position !== 'static' || ps.transform !== 'none') { box = ogContentClip(p, cache); break; }
+    }
+  } else box = ogContentClip(ogParent(el), cache);
+  if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
+    const r = el.getBoundingClientRect();
+    const l = r.left + el.clientLeft, t = r.top + el.clientTop;
+    const own = {
+      l: cs.overflowX === 'visible' ? -Infinity : l,
+      r: cs.overflowX === 'visible' ? Infinity : l + el.clientWidth,
+      t: cs.overflowY === 'visible' ? -Infinity : t,
+      b: cs.overflowY === 'visible' ? Infinity : t + el.clientHeight,
+    };
+    box = box ? { l: Math.max(box.l, own.l), r: Math.min(box.r, own.r), t: Math.max(box.t, own.t), b: Math.min(box.b, own.b) } : own;
+  }
+  cache.set(el, box);
+  return box;
+}
+
+// Whether a line box (viewport px) of text in `el` is where a reader can
+// see it: not clipped away by an ancestor (a screen-reader label in a 1 px
+// box, text-indent: -9999px), and not placed outside the document (left:
+// -9999px). At least half of the line's height, and 2 px of its width, must show.
+function ogShows(el, l, t, r, b, cache) {
+  const c = ogContentClip(el, cache);
+  if (c && (Math.min(r, c.r) - Math.max(l, c.l) < 2 || Math.min(b, c.b) - Math.max(t, c.t) < Math.max(2, (b - t) / 2))) return false;
+  const d = el.ownerDocument.documentElement;
+  const rtl = getComputedStyle(d).direction === 'rtl';
+  const x0 = rtl ? innerWidth - d.scrollWidth : 0, x1 = rtl ? innerWidth : d.scrollWidth;
+  const w = el.ownerDocument.defaultView || window;
+  return r + w.scrollX > x0 + 1 && l + w.scrollX < x1 - 1 && b + w.scrollY > 1;
+}
+
 function ogIsRtlText(s) { return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(s); }
 
 // Visible text in reading order, one run per line box, in document CSS px,
@@ -419,15 +522,17 @@ function ogIsRtlText(s) { return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.tes
 // is (their runs moved by the frame's place on the page).
 function ogTextRuns(top, bottom) {
   const runs = [];
-  const visCache = new Map();
+  const visCache = new Map(), clipCache = new Map();
+  let el = null;
   const push = (text, left, t, right, b, fs, rtl, ox, oy) => {
     const y = t + oy, mid = y + (b - t) / 2;
     if (right - left <= 0 || b - t <= 0 || mid < top || mid >= bottom || b + oy <= 0) return;
+    if (!ogShows(el, left, t, right, b, clipCache)) return;
     runs.push({ text, x: left + ox, y, width: right - left, height: b - t, font_size: fs, rtl });
   };
   const textNode = (n, doc, ox, oy) => {
     if (!/\S/.test(n.data)) return;
-    const el = n.parentElement;
+    el = n.parentElement;
     if (!el || el.closest('script, style, noscript, template, head, title')) return;
     let vis = visCache.get(el);
     if (vis === undefined) { vis = ogVisible(el) && !ogClippedAway(el); visCache.set(el, vis); }
@@ -512,8 +617,14 @@ function ogTextRuns(top, bottom) {
 async function ogSegment(top, bottom, budgetMs) {
   const t0 = performance.now();
   const w = window.__ogWatch, st = ogState();
+  const before = w ? w.last : -1;
   window.scrollTo(window.scrollX, top);
-  await ogFrames(2);
+  // A page that nothing on reacts to scrolling renders no differently for
+  // it (deferred rendering is undone already): the screenshot's own frame
+  // is enough. Any other page gets frames to run its observers and
+  // listeners, then time until it is quiet.
+  const driven = ogScrollDriven();
+  if (driven.io || driven.listeners) await ogFrames(2);
   let pending = 0;
   for (;;) {
     pending = ogPendingImages(top, bottom).length;
@@ -521,7 +632,7 @@ async function ogSegment(top, bottom, budgetMs) {
     if ((quiet && pending === 0) || performance.now() - t0 > budgetMs) break;
     await ogSleep(30);
   }
-  await ogFrames(2);
+  if (!w || w.last !== before || performance.now() - t0 > 40) await ogFrames(2);
   ogNoteKept(top, bottom);
   const changed = !w || w.last < 0 || !st.readAt || w.last > st.readAt;
   return { pending, runs: changed ? ogTextRuns(top, bottom) : null };

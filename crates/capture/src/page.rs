@@ -10,7 +10,7 @@ use chrono::Utc;
 use headless_chrome::protocol::cdp::types::Method;
 use headless_chrome::protocol::cdp::{Emulation, Network, Page, Runtime, Target, DOM};
 use headless_chrome::Tab;
-use model::{Extent, Obstruction, ObstructionKind, PageFacts, Summary, TextRun, Tile};
+use model::{Extent, Obstruction, ObstructionKind, PageFacts, StopRule, Summary, TextRun, Tile};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -44,6 +44,8 @@ const EVAL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest wait for a band of the page to render what came into view
 /// (mounted rows, their images) before it is pictured.
 const SEGMENT_WAIT: Duration = Duration::from_millis(3000);
+/// How many "Visa fler" buttons a capture clicks at most.
+const MAX_LOAD_MORE: usize = 50;
 /// Longest wait for one DevTools call about a frame (listing, attaching, placing).
 const FRAME_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest wait for one screenshot tile or the MHTML snapshot.
@@ -89,6 +91,12 @@ struct ScrollStep {
     #[serde(rename = "atLimit")]
     at_limit: bool,
     driven: bool,
+    stop: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OldestPost {
+    v: String,
 }
 
 #[derive(Deserialize)]
@@ -712,16 +720,35 @@ fn capture_document(
     let _: u32 = cx.eval("rendering deferred content", "ogRenderAll()", false)?;
     let (early, _) = expand(opts.expand_rounds)?;
     cx.mark("comments expanded");
-    let max_y = f64::from(opts.max_height);
+    let depth = Depth::of(opts);
+    let max_y = depth.page_max;
     let start_height = cx.info()?.height;
-    let (end_height, timed_out) = scroll_through(cx, max_y, start_height, settle_deadline)?;
+    let pass = scroll_through(cx, &depth, 0.0, start_height, settle_deadline)?;
+    let mut stop = pass.stop.clone();
+    let mut timed_out = pass.timed_out;
+    cx.mark("scroll pass");
+    // "Visa fler": more of the same list, clicked within the same rules.
+    let mut load_more = Vec::new();
+    while stop.is_none() && !timed_out && load_more.len() < MAX_LOAD_MORE {
+        let c: Clicked = cx.eval("loading more of the list", "ogLoadMore()", false)?;
+        let Some(label) = c.clicked else { break };
+        load_more.push(label);
+        cx.settle(AFTER_EXPAND, settle_deadline)?;
+        if moved() {
+            return Ok(None);
+        }
+        let from = cx.info()?.height - f64::from(opts.viewport_height);
+        let more = scroll_through(cx, &depth, from.max(0.0), start_height, settle_deadline)?;
+        stop = more.stop;
+        timed_out |= more.timed_out || remaining().is_zero();
+    }
     if timed_out {
         warnings.push(
             "scrolling through the page ran out of time; content further down may not have loaded"
                 .into(),
         );
     }
-    cx.mark("scroll pass");
+    let end_height = cx.info()?.height;
     let grew = end_height > start_height + 1.0;
     // After the scroll pass (posts loaded further down), with what is left of the rounds.
     let (late, still_collapsed) = if opts.expand_rounds == 0 {
@@ -765,7 +792,22 @@ fn capture_document(
     // 5. Facts from the DOM.
     let info = cx.info()?;
     let full_height = info.height.max(1.0);
-    let captured_height = full_height.min(max_y).ceil();
+    let oldest: Option<OldestPost> = cx.eval("reading post dates", "ogOldestPost()", false)?;
+    // A feed that grew is followed back to the period's start where its
+    // dates can be read; otherwise only to the height limit for feeds.
+    let limit = if grew && (opts.since.is_none() || oldest.is_none()) {
+        f64::from(opts.max_height).min(max_y)
+    } else {
+        max_y
+    };
+    let stop_rule = match stop.as_deref() {
+        Some("period-start") => StopRule::PeriodStart,
+        _ if full_height > limit && limit < max_y => StopRule::HeightLimit,
+        _ if full_height > limit => StopRule::PageLimit,
+        _ if timed_out && grew => StopRule::TimeLimit,
+        _ => StopRule::PageEnd,
+    };
+    let captured_height = full_height.min(limit).ceil();
     let viewport_width = f64::from(opts.viewport_width);
     let captured_width = info
         .width
@@ -780,13 +822,13 @@ fn capture_document(
             info.width
         ));
     }
-    let truncated = (full_height > max_y).then(|| {
+    let truncated = (full_height > limit).then(|| {
         if grew {
             format!(
-                "the page kept loading more content while scrolled (it reached {full_height:.0} px); the capture stops at the {max_y:.0} px limit"
+                "the page kept loading more content while scrolled (it reached {full_height:.0} px); the capture stops at the {limit:.0} px limit"
             )
         } else {
-            format!("the page is {full_height:.0} px tall; the capture stops at the {max_y:.0} px limit")
+            format!("the page is {full_height:.0} px tall; the capture stops at the {limit:.0} px limit")
         }
     });
     let found: Vec<Found> = cx.eval(
@@ -915,6 +957,10 @@ fn capture_document(
         full_width: info.width,
         captured_width,
         scroller,
+        stop_rule: Some(stop_rule),
+        since: opts.since,
+        oldest_post_reached: oldest.map(|o| o.v),
+        load_more_clicks: load_more,
         items_seen: (coverage.seen > 0).then_some(coverage.seen),
         items_in_record: (coverage.seen > 0).then_some(coverage.kept),
         cross_site_frames: frames.frames,
@@ -1094,19 +1140,56 @@ fn explain_net_error(err: &str) -> String {
     format!("{err}{hint}")
 }
 
-/// Scroll from the top to the bottom (or `max_y`) so lazy content loads, and
-/// wait at the bottom for a feed to load more, as long as it keeps growing
-/// and the deadline allows. Returns the height at the end and whether the
-/// deadline cut it short.
+/// How deep a capture follows a page (see [`crate::Options::page_limit`]).
+struct Depth {
+    /// Absolute limit, CSS px.
+    page_max: f64,
+    /// Limit for a growing feed without readable dates, CSS px.
+    dateless_max: f64,
+    /// The period's start as JavaScript milliseconds, or `null`.
+    since_ms: String,
+}
+
+impl Depth {
+    fn of(opts: &crate::Options) -> Depth {
+        let since_ms = opts
+            .since
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|t| {
+                t.and_local_timezone(chrono_tz::Europe::Stockholm)
+                    .earliest()
+            })
+            .map_or_else(|| "null".to_string(), |t| t.timestamp_millis().to_string());
+        Depth {
+            page_max: f64::from(opts.page_limit.max(1)),
+            dateless_max: f64::from(opts.max_height.max(1)),
+            since_ms,
+        }
+    }
+}
+
+/// What a scroll pass came to.
+struct Pass {
+    timed_out: bool,
+    /// The rule that stopped following the feed (`period-start`, ...), if one did.
+    stop: Option<String>,
+}
+
+/// Scroll from `from` to the bottom so lazy content loads, and wait at the
+/// bottom for a feed to load more, as long as it keeps growing, the depth
+/// rules allow and the deadline allows. Ends with the page at the top.
 fn scroll_through(
     cx: &Ctx<'_>,
-    max_y: f64,
+    depth: &Depth,
+    from: f64,
     start_height: f64,
     deadline: Instant,
-) -> Result<(f64, bool), Error> {
+) -> Result<Pass, Error> {
     let vh = cx.s.opts.viewport_height;
-    let mut y = 0.0;
+    let mut y = from;
     let mut timed_out = false;
+    let mut stop = None;
+    let (max_y, since, dateless) = (depth.page_max, &depth.since_ms, depth.dateless_max);
     loop {
         let budget_ms = deadline
             .saturating_duration_since(Instant::now())
@@ -1114,10 +1197,14 @@ fn scroll_through(
             .max(1000);
         let step: ScrollStep = cx.eval(
             "scrolling through the page",
-            &format!("ogScrollPass({y}, {max_y}, {vh}, {budget_ms}, 50, 400)"),
+            &format!("ogScrollPass({y}, {max_y}, {vh}, {budget_ms}, 50, 400, {since}, {dateless})"),
             true,
         )?;
         y = step.y;
+        if step.stop.is_some() {
+            stop = step.stop;
+            break;
+        }
         if step.timed_out || Instant::now() >= deadline {
             timed_out = true;
             break;
@@ -1148,9 +1235,17 @@ fn scroll_through(
         if !grew || cx.info()?.height <= step.height + 1.0 {
             break;
         }
+        stop = cx.eval(
+            "reading post dates",
+            &format!("ogDepthStop({since}, {dateless}, {max_y})"),
+            false,
+        )?;
+        if stop.is_some() {
+            break;
+        }
     }
-    let end_height: f64 = cx.eval("scrolling to the top", "ogScrollDone()", true)?;
-    Ok((end_height, timed_out))
+    let _: f64 = cx.eval("scrolling to the top", "ogScrollDone()", true)?;
+    Ok(Pass { timed_out, stop })
 }
 
 /// Click the most privacy-friendly button of a consent dialog, in the page

@@ -307,9 +307,18 @@ pub struct CaptureArgs {
     /// (default: $OGONBLICK_OPERATOR, then the register's contact).
     #[arg(long, value_name = "NAME")]
     pub operator: Option<String>,
-    /// Stop capturing a page this far down (CSS px) and record it as truncated.
+    /// Follow a feed back to its first post older than this day
+    /// (YYYY-MM-DD); `run` uses the period's first day unless this is given.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+    /// How far down (CSS px) a feed that keeps growing is followed where no
+    /// post dates can be read or no --since applies; recorded as truncated.
     #[arg(long, value_name = "PX", default_value_t = 50_000)]
     pub max_height: u32,
+    /// Capture no page further down than this (CSS px): a page that has
+    /// stopped growing is captured whole up to here.
+    #[arg(long, value_name = "PX", default_value_t = 200_000)]
+    pub page_limit: u32,
     /// Longest wait for a page to load, in seconds; also bounds the wait for
     /// it to settle (load event, images, comments), 20 s at most.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
@@ -331,6 +340,8 @@ impl CaptureArgs {
             chrome: Some(chrome),
             cookies,
             max_height: self.max_height,
+            page_limit: self.page_limit,
+            since: self.since,
             navigation_timeout: Duration::from_secs(self.timeout.max(1)),
             // A page that never settles (a resource that never answers) must
             // not hold the run for the fixed 20 s when the operator asked for less.

@@ -121,7 +121,9 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
             );
         }
     }
-    let options = args.capture.options()?;
+    let mut options = args.capture.options()?;
+    // A half-year snapshot follows each feed back to the period's first day.
+    options.since = options.since.or(Some(period.boundary_start()));
     let archive = Archive::open(&args.archive)?;
     for w in archive.recovery_warnings() {
         eprintln!("warning: {w}");

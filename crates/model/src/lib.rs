@@ -221,12 +221,59 @@ pub struct Extent {
     /// How many of the items seen are in the screenshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items_in_record: Option<u32>,
+    /// Which rule ended the capture down the page (`None` in records made
+    /// before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_rule: Option<StopRule>,
+    /// The start of the period the capture follows a feed back to (`--since`,
+    /// or the period's first day for `run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<chrono::NaiveDate>,
+    /// The oldest post date the feed showed when the capture stopped
+    /// (ISO 8601 as found), where post dates could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_post_reached: Option<String>,
+    /// "Visa fler" / "Load more" buttons clicked to load more of the same list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub load_more_clicks: Vec<String>,
     /// Frames from other sites (out-of-process iframes) on the page, and how
     /// many of them gave their text to the text layer.
     #[serde(default)]
     pub cross_site_frames: u32,
     #[serde(default)]
     pub cross_site_frames_read: u32,
+}
+
+/// Which rule ended a capture down the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StopRule {
+    /// The page stopped growing and is captured whole.
+    PageEnd,
+    /// The feed reached a post older than the start of the period.
+    PeriodStart,
+    /// The feed kept growing and no post dates could be read: the height
+    /// limit for dateless feeds (`--max-height`, 50 000 px by default).
+    HeightLimit,
+    /// The page reached the absolute limit (200 000 px).
+    PageLimit,
+    /// The time for the capture ran out while the feed still grew.
+    TimeLimit,
+}
+
+impl StopRule {
+    /// Swedish wording for the cover page.
+    pub fn display_sv(self) -> &'static str {
+        match self {
+            StopRule::PageEnd => "sidan är fångad till slutet",
+            StopRule::PeriodStart => "flödet är följt tillbaka till periodens början",
+            StopRule::HeightLimit => {
+                "flödet växte utan läsbara datum och fångades till höjdgränsen"
+            }
+            StopRule::PageLimit => "sidan nådde den högsta tillåtna höjden",
+            StopRule::TimeLimit => "tiden för fångsten tog slut medan flödet fortfarande växte",
+        }
+    }
 }
 
 /// Everything known about one captured page.

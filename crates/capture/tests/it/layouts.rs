@@ -342,3 +342,37 @@ fn a_feed_that_loses_posts_under_the_capture_is_incomplete() {
         incomplete[0].detail
     );
 }
+
+#[test]
+fn text_no_reader_can_see_is_neither_in_the_text_layer_nor_an_alarm() {
+    let c = capture_layout("/layouts/dolt/");
+    assert_clean(&c);
+    let text = c.all_text();
+    for hidden in [
+        "Hoppa till huvudinnehållet",
+        "Linkedin",
+        "Dela på Facebook",
+        "View comments",
+        "Nollstor etikett",
+        "Text utanför skärmen",
+        "Genomskinlig text",
+        "Dold text med visibility hidden",
+        "Andra raden klipps bort",
+    ] {
+        assert!(
+            !text.contains(hidden),
+            "{hidden:?} is in the text layer:\n{text}"
+        );
+    }
+    for shown in [
+        "Kommunen bygger ny sporthall",
+        "Dela:",
+        "Första raden syns.",
+        "Inlägg 1 av 1",
+    ] {
+        assert!(
+            text.contains(shown),
+            "{shown:?} is missing from the text layer:\n{text}"
+        );
+    }
+}

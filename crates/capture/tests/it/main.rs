@@ -6,6 +6,7 @@
 
 mod common;
 
+mod depth;
 mod errors;
 mod hostile;
 mod layouts;

@@ -1,4 +1,4 @@
-//! Tall pages: complete tiles to the bottom, truncation at max_height.
+//! Tall pages: complete tiles to the bottom, truncation at the page limit.
 
 use capture::Options;
 use model::ObstructionKind;
@@ -77,9 +77,9 @@ fn page_of_60000_px_is_complete() {
 }
 
 #[test]
-fn small_max_height_truncates() {
+fn a_small_page_limit_truncates() {
     let opts = Options {
-        max_height: 5_000,
+        page_limit: 5_000,
         ..Options::default()
     };
     let c = capture(&opts, "/hostile/tall/");
@@ -93,6 +93,7 @@ fn small_max_height_truncates() {
     assert_eq!(f.full_height, 60_000.0);
     let covered: f64 = f.tiles.iter().map(|t| t.css_height).sum();
     assert_eq!(covered, 5_000.0);
+    assert_eq!(f.extent.stop_rule, Some(model::StopRule::PageLimit));
     assert!(c.page.text_runs.iter().all(|r| r.y < 5_000.0));
     assert!(!c.all_text().contains("SLUTMARKÖR"));
 }

@@ -1,0 +1,120 @@
+//! How deep a capture goes: a finite page whole, a dated feed back to the
+//! period's start, a dateless feed to the height limit, "Visa fler" clicked.
+
+use capture::Options;
+use chrono::NaiveDate;
+use model::StopRule;
+
+use crate::common::capture;
+
+fn since(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Post numbers in the text layer ("Inlägg N av många").
+fn posts(c: &crate::common::Captured) -> Vec<u32> {
+    let mut n: Vec<u32> = c
+        .page
+        .text_runs
+        .iter()
+        .filter_map(|r| {
+            r.text
+                .strip_prefix("Inlägg ")?
+                .strip_suffix(" av många")?
+                .parse()
+                .ok()
+        })
+        .collect();
+    n.sort_unstable();
+    n
+}
+
+fn assert_followed_to_period_start(path: &str) {
+    let opts = Options {
+        since: since(2026, 1, 1),
+        ..Options::default()
+    };
+    let c = capture(&opts, path);
+    let e = &c.page.facts.extent;
+    assert_eq!(e.stop_rule, Some(StopRule::PeriodStart), "{e:?}");
+    assert_eq!(e.since, since(2026, 1, 1));
+    // Posts come every third day back from 28 June 2026: post 61 is the
+    // first from 2025 (30 December), and a batch is ten posts.
+    let oldest = e.oldest_post_reached.as_deref().expect("oldest post date");
+    assert!(
+        oldest.starts_with("2025-12"),
+        "oldest post reached {oldest}"
+    );
+    let got = posts(&c);
+    let last = *got.last().expect("posts");
+    assert!((61..=70).contains(&last), "stopped at post {last}");
+    assert_eq!(
+        got,
+        (1..=last).collect::<Vec<_>>(),
+        "every post once, none missing"
+    );
+    assert!(c.page.facts.truncated.is_none());
+    assert!(
+        c.page.facts.obstructions.is_empty(),
+        "{:?}",
+        c.page.facts.obstructions
+    );
+}
+
+#[test]
+fn a_facebook_style_feed_is_followed_back_to_the_period_start() {
+    assert_followed_to_period_start("/layouts/flode-datum/");
+}
+
+#[test]
+fn an_x_style_feed_is_followed_back_to_the_period_start() {
+    assert_followed_to_period_start("/layouts/flode-datum/?stil=x");
+}
+
+#[test]
+fn a_feed_without_a_period_stops_at_the_height_limit_and_says_so() {
+    let opts = Options {
+        max_height: 8_000,
+        ..Options::default()
+    };
+    let c = capture(&opts, "/layouts/flode-datum/");
+    let f = &c.page.facts;
+    assert_eq!(f.extent.stop_rule, Some(StopRule::HeightLimit));
+    assert_eq!(f.captured_height, 8_000.0);
+    assert!(f.truncated.is_some());
+}
+
+#[test]
+fn a_finite_page_of_120000_px_is_captured_whole() {
+    let c = capture(&Options::default(), "/layouts/lang-sida/");
+    let f = &c.page.facts;
+    assert_eq!(f.full_height, 120_000.0);
+    assert_eq!(f.captured_height, 120_000.0);
+    assert_eq!(f.extent.stop_rule, Some(StopRule::PageEnd));
+    assert!(f.truncated.is_none());
+    assert!(c.texts().contains(&"SLUTMARKÖR 120000"));
+    let end = c.count_colour([0, 255, 0]);
+    assert!(
+        end >= 1280 * 490,
+        "the last section is not painted: {end} px"
+    );
+    assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
+}
+
+#[test]
+fn a_news_list_behind_visa_fler_is_captured_whole_and_the_clicks_recorded() {
+    let c = capture(&Options::default(), "/layouts/visa-fler/");
+    let e = &c.page.facts.extent;
+    assert_eq!(e.load_more_clicks, vec!["Visa fler nyheter"; 4]);
+    for n in 1..=50 {
+        let want = format!("Nyhet {n} av 50");
+        assert_eq!(
+            c.texts().iter().filter(|t| **t == want).count(),
+            1,
+            "{want} not in the text layer once"
+        );
+    }
+    // The link to another page and the form button were left alone.
+    assert!(c.page.facts.final_url.ends_with("/layouts/visa-fler/"));
+    assert_eq!(e.stop_rule, Some(StopRule::PageEnd));
+}
