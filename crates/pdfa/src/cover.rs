@@ -248,11 +248,20 @@ fn operator(record: &Record) -> String {
 fn page_warnings(page: &PageFacts) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(why) = &page.truncated {
+        let because = match page.extent.stop_rule {
+            Some(rule) => {
+                let mut t = rule.display_sv().to_string();
+                if let Some(c) = t.get_mut(..1) {
+                    c.make_ascii_uppercase();
+                }
+                format!("{t}.")
+            }
+            None => sv::truncation(why, page.captured_height, page.full_height),
+        };
         out.push(format!(
-            "Avkortad vid {} av {}. {}",
+            "Avkortad vid {} av {}. {because}",
             sv::px(page.captured_height),
-            sv::px(page.full_height),
-            sv::truncation(why, page.captured_height, page.full_height)
+            sv::px(page.full_height)
         ));
     }
     for o in &page.obstructions {
@@ -431,6 +440,16 @@ fn layout(
             BODY,
             LABEL,
         );
+        if let Some(rule) = page.extent.stop_rule {
+            let mut t = rule.display_sv().to_string();
+            if let Some(since) = page.extent.since {
+                t.push_str(&format!("; periodens början {}", sv::date(since)));
+            }
+            if let Some(oldest) = page.extent.oldest_post_reached.as_deref() {
+                t.push_str(&format!("; äldsta inlägg {}", sv::post_date(oldest)));
+            }
+            c.field("Fångad till:", &t, BODY, LABEL);
+        }
         let where_ = match n {
             0 => "ingen skärmbild".to_string(),
             1 => format!("PDF-sida {next} (1 sida)"),

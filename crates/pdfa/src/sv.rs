@@ -197,6 +197,21 @@ pub(crate) fn warning(w: &str) -> Option<String> {
         format!(
             "Dolda kommentarer fälldes ut i {first} omgångar, sedan inte fler; vissa kommentarer kan fortfarande vara dolda."
         )
+    } else if w.starts_with("the page is") && w.contains("px wide") {
+        let wide = n.first().map_or(0.0, |&v| v as f64);
+        let limit = n.get(1).map_or(0.0, |&v| v as f64);
+        format!(
+            "Sidan är {} bred och fångsten tar med {} av bredden.",
+            px(wide),
+            px(limit)
+        )
+    } else if w.contains("were still loading when their part of the page was pictured") {
+        let what = if first == 1 {
+            "1 bild höll".to_string()
+        } else {
+            format!("{} bilder höll", number(first))
+        };
+        format!("{what} fortfarande på att laddas när deras del av sidan avbildades.")
     } else if w.contains("had not loaded when the picture was taken") {
         let examples = w
             .find("(e.g. ")
@@ -237,12 +252,33 @@ pub(crate) fn obstruction_detail(d: &str) -> Option<String> {
         "ett lösenordsfält syns på sidan".to_string()
     } else if d.starts_with("login overlay") {
         format!("en inloggningsruta ligger över sidan: \"{q}\"")
+    } else if d.starts_with("consent dialog still shown in a frame from another site") {
+        format!("samtyckesdialogen syns fortfarande i en ram från en annan webbplats: \"{q}\"")
     } else if d.starts_with("consent dialog still shown") {
         format!("samtyckesdialogen syns fortfarande: \"{q}\"")
     } else if let Some(status) = d.strip_prefix("HTTP ") {
         format!("servern svarade med HTTP-status {}", status.trim())
     } else if d.starts_with("the page says") {
         format!("sidan säger \"{q}\"")
+    } else if d.starts_with("items seen while scrolling") {
+        let n = numbers(d);
+        let (seen, kept) = (
+            n.first().copied().unwrap_or(0),
+            n.get(1).copied().unwrap_or(0),
+        );
+        let examples = d
+            .find("(missing e.g. ")
+            .map(|i| d[i + 14..].trim_end_matches(')').trim().to_string())
+            .filter(|e| !e.is_empty());
+        let mut t = format!(
+            "{} inlägg syntes när sidan rullades men bara {} finns i ögonblicksbilden",
+            number(seen),
+            number(kept)
+        );
+        if let Some(e) = examples {
+            t.push_str(&format!(" (saknas till exempel: {e})"));
+        }
+        t
     } else if d.contains("are one flat colour where the page has text") {
         let file = d.split_whitespace().next().unwrap_or("");
         let n = numbers(d.split(" are ").next().unwrap_or(""));

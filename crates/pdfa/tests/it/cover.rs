@@ -31,6 +31,10 @@ const ENGLISH: &[&str] = &[
     "the page says",
     "flat colour",
     "where the page has text",
+    "px wide",
+    "still loading",
+    "items seen",
+    "another site",
     "resource never",
     "User agent",
     "okänd",
@@ -57,6 +61,8 @@ fn every_note(mut f: model::PageFacts) -> model::PageFacts {
         "no MHTML snapshot: the DevTools call timed out after 30 s".into(),
         "the page kept moving to other documents (3 times); the picture may show a different document than the text".into(),
         "the consent dialog offered no way to refuse; clicked \"Godkänn alla\"".into(),
+        "the page is 5200 px wide; the capture stops at the 4000 px limit".into(),
+        "3 image(s) were still loading when their part of the page was pictured".into(),
         "a note nobody has translated yet".into(),
     ];
     f.obstructions = vec![
@@ -64,6 +70,14 @@ fn every_note(mut f: model::PageFacts) -> model::PageFacts {
         Obstruction { kind: K::LoginWall, detail: "login overlay: \"Logga in för att se mer\"".into() },
         Obstruction { kind: K::ConsentWall, detail: "consent dialog still shown: \"Vi använder cookies\"".into() },
         Obstruction { kind: K::ErrorPage, detail: "HTTP 404".into() },
+        Obstruction {
+            kind: K::ConsentWall,
+            detail: "consent dialog still shown in a frame from another site: \"Cookies\"".into(),
+        },
+        Obstruction {
+            kind: K::Incomplete,
+            detail: "items seen while scrolling 40, in the record 38 (missing e.g. Inlägg A; Inlägg B)".into(),
+        },
         Obstruction { kind: K::ErrorPage, detail: "the page says \"Sidan finns inte\"".into() },
         Obstruction {
             kind: K::BlankRegion,
@@ -125,13 +139,26 @@ fn cover_text(rec: &model::Record) -> String {
 
 #[test]
 fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
+    // The second page as the capture records it now: the rule that ended it, structured.
+    let mut ruled = every_note(facts(
+        "02-flode",
+        "https://www.facebook.com/gislavedskommun",
+        64,
+        &[48],
+    ));
+    ruled.extent.stop_rule = Some(model::StopRule::HeightLimit);
+    ruled.extent.since = chrono::NaiveDate::from_ymd_opt(2026, 1, 1);
+    ruled.extent.oldest_post_reached = Some("2026-02-14T18:30:00+01:00".into());
     let mut rec = record(
-        vec![every_note(facts(
-            "01-start",
-            "https://www.facebook.com/gislavedskommun",
-            64,
-            &[48],
-        ))],
+        vec![
+            every_note(facts(
+                "01-start",
+                "https://www.facebook.com/gislavedskommun",
+                64,
+                &[48],
+            )),
+            ruled,
+        ],
         true,
     );
     rec.operator = String::new();
@@ -152,6 +179,10 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
         "klickade på \"Godkänn alla\"",
         "servern svarade med HTTP-status 404",
         "Ytterligare en teknisk anmärkning",
+        "Sida 2: Avkortad vid 50 000 px av 70 000 px. Flödet växte utan läsbara datum och fångades till höjdgränsen.",
+        "Fångad till: flödet växte utan läsbara datum och fångades till höjdgränsen; periodens början 1 januari 2026; äldsta inlägg 14 februari 2026 kl. 18.30",
+        "Sidan är 5 200 px bred och fångsten tar med 4 000 px av bredden.",
+        "40 inlägg syntes när sidan rullades men bara 38 finns",
         "Utförd av: uppgift saknas: ingen operatör angavs (--operator)",
         "Användaragent:",
     ] {
