@@ -301,7 +301,16 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs, sinceM
   const t0 = performance.now();
   const driven = ogScrollDriven();
   const t = ogTarget();
-  let y = fromY, timedOut = false, stop = null;
+  let y = fromY, timedOut = false, stop = null, stopAt = null, checkedAt = t.height();
+  // Checked whenever the page has grown, also between steps (a feed often
+  // loads its next batch before the bottom is reached).
+  const depth = () => {
+    if (t.height() === checkedAt) return false;
+    checkedAt = t.height();
+    stop = ogDepthStop(sinceMs, datelessMax, maxY);
+    if (stop) stopAt = checkedAt;
+    return !!stop;
+  };
   ogNoteSeen();
   if (driven.io || driven.listeners) {
     for (;;) {
@@ -323,14 +332,14 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs, sinceM
         }
         ogNoteSeen();
         if (t.height() <= h) break;
-        stop = ogDepthStop(sinceMs, datelessMax, maxY);
-        if (stop) break;
+        if (depth()) break;
         continue;
       }
       const ts = performance.now();
       t.to(y);
       await ogFrames(2);
       ogNoteSeen();
+      if (depth()) break;
       if (driven.listeners) {
         const left = pauseMs - (performance.now() - ts);
         if (left > 0) await ogSleep(left);
@@ -343,16 +352,18 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs, sinceM
   t.to(Math.max(0, Math.min(h, maxY) - t.view()));
   await ogFrames(2);
   ogNoteSeen();
-  return { y, height: t.height(), timedOut, atLimit: y >= maxY, driven: driven.io || driven.listeners, stop };
+  return { y, height: t.height(), timedOut, atLimit: y >= maxY, driven: driven.io || driven.listeners, stop, stopAt };
 }
 
-// The oldest post date on the page, from time[datetime] in its feed items
-// (anywhere on the page where it has none): { ms, v } or null.
-function ogOldestPost() {
+// The oldest post date on the page (above `maxY` if given), from
+// time[datetime] in its feed items (anywhere on the page where it has
+// none): { ms, v } or null.
+function ogOldestPost(maxY) {
   const items = ogItems();
   let best = null;
   for (const root of items.length ? items : [document]) {
     for (const t of root.querySelectorAll('time[datetime]')) {
+      if (maxY !== undefined && t.getBoundingClientRect().top + scrollY >= maxY) continue;
       const v = t.getAttribute('datetime');
       const ms = Date.parse(v);
       if (!isNaN(ms) && (!best || ms < best.ms)) best = { ms, v };

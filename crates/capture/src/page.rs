@@ -92,6 +92,9 @@ struct ScrollStep {
     at_limit: bool,
     driven: bool,
     stop: Option<String>,
+    /// The page's height when `stop` was decided.
+    #[serde(rename = "stopAt")]
+    stop_at: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -800,7 +803,12 @@ fn capture_document(
     } else {
         max_y
     };
-    let stop_rule = match stop.as_deref() {
+    // A feed followed back to the period's start ends where the rule was decided.
+    let limit = match &stop {
+        Some((rule, at)) if rule == "period-start" => limit.min(at.max(1.0)),
+        _ => limit,
+    };
+    let stop_rule = match stop.as_ref().map(|(rule, _)| rule.as_str()) {
         Some("period-start") => StopRule::PeriodStart,
         _ if full_height > limit && limit < max_y => StopRule::HeightLimit,
         _ if full_height > limit => StopRule::PageLimit,
@@ -808,6 +816,13 @@ fn capture_document(
         _ => StopRule::PageEnd,
     };
     let captured_height = full_height.min(limit).ceil();
+    let oldest_post_reached = cx
+        .eval::<Option<OldestPost>>(
+            "reading post dates",
+            &format!("ogOldestPost({captured_height})"),
+            false,
+        )?
+        .map(|o| o.v);
     let viewport_width = f64::from(opts.viewport_width);
     let captured_width = info
         .width
@@ -822,7 +837,7 @@ fn capture_document(
             info.width
         ));
     }
-    let truncated = (full_height > limit).then(|| {
+    let truncated = (full_height > limit && stop_rule != StopRule::PeriodStart).then(|| {
         if grew {
             format!(
                 "the page kept loading more content while scrolled (it reached {full_height:.0} px); the capture stops at the {limit:.0} px limit"
@@ -959,7 +974,7 @@ fn capture_document(
         scroller,
         stop_rule: Some(stop_rule),
         since: opts.since,
-        oldest_post_reached: oldest.map(|o| o.v),
+        oldest_post_reached,
         load_more_clicks: load_more,
         items_seen: (coverage.seen > 0).then_some(coverage.seen),
         items_in_record: (coverage.seen > 0).then_some(coverage.kept),
@@ -1171,8 +1186,10 @@ impl Depth {
 /// What a scroll pass came to.
 struct Pass {
     timed_out: bool,
-    /// The rule that stopped following the feed (`period-start`, ...), if one did.
-    stop: Option<String>,
+    /// The rule that stopped following the feed (`period-start`, ...), if one
+    /// did, and the page's height then: the capture ends there, not with a
+    /// batch that arrived after it.
+    stop: Option<(String, f64)>,
 }
 
 /// Scroll from `from` to the bottom so lazy content loads, and wait at the
@@ -1201,8 +1218,8 @@ fn scroll_through(
             true,
         )?;
         y = step.y;
-        if step.stop.is_some() {
-            stop = step.stop;
+        if let Some(rule) = step.stop {
+            stop = Some((rule, step.stop_at.unwrap_or(step.height)));
             break;
         }
         if step.timed_out || Instant::now() >= deadline {
@@ -1235,12 +1252,13 @@ fn scroll_through(
         if !grew || cx.info()?.height <= step.height + 1.0 {
             break;
         }
-        stop = cx.eval(
+        let rule: Option<String> = cx.eval(
             "reading post dates",
             &format!("ogDepthStop({since}, {dateless}, {max_y})"),
             false,
         )?;
-        if stop.is_some() {
+        if let Some(rule) = rule {
+            stop = Some((rule, cx.info()?.height));
             break;
         }
     }
