@@ -7,19 +7,19 @@
 //! directory. What the page turned out to be (status, obstructions, summary)
 //! comes back as [`model::PageFacts`].
 
-mod browser;
 mod cookies;
+mod devtools;
 mod error;
 mod page;
 mod png_out;
-mod settle;
+mod tiles;
 mod url_check;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use browser::{check_browser, find_chrome, Session};
 pub use cookies::{load_cookies, Cookie};
+pub use devtools::{check_browser, find_chrome, Session};
 pub use error::Error;
 pub use url_check::validate_url;
 

@@ -1,26 +1,17 @@
-//! Capturing one page in one tab: load, tidy, scroll, screenshot, read text.
+//! The capture of one page, step by step: load, consent, deferred content, scroll
+//! and depth, "Visa fler", facts, frames, text, MHTML, picture (`tiles.rs`),
+//! coverage. The DevTools calls behind each step live in `devtools`.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::mpsc;
-use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use headless_chrome::protocol::cdp::types::Method;
-use headless_chrome::protocol::cdp::{Emulation, Network, Page, Runtime, Target, DOM};
-use headless_chrome::Tab;
 use model::{Extent, Obstruction, ObstructionKind, PageFacts, StopRule, Summary, TextRun, Tile};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::png_out;
-use crate::settle::{NetWatch, Quiet};
-use crate::{Error, PageCapture, Session};
-
-const JS: &str = include_str!("page.js");
-/// Installed in every new document before the page's scripts (see the file).
-const WATCH_JS: &str = include_str!("watch.js");
+use crate::devtools::{tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
+use crate::tiles::{take_tiles, Area, Pictured};
+use crate::{Error, PageCapture};
 
 /// How many times a capture follows the page to another document.
 const MAX_REDIRECTS: u32 = 3;
@@ -39,42 +30,8 @@ const AT_BOTTOM_OF_FEED: Quiet = Quiet::ms(300, 400, 3600);
 /// How often to scroll up a screen and back while waiting at the bottom.
 const NUDGE_EVERY: Duration = Duration::from_millis(200);
 
-/// Longest wait for one in-page script (reading text runs of a huge page is the slowest).
-const EVAL_TIMEOUT: Duration = Duration::from_secs(60);
-/// Longest wait for a band of the page to render what came into view
-/// (mounted rows, their images) before it is pictured.
-const SEGMENT_WAIT: Duration = Duration::from_millis(3000);
 /// How many "Visa fler" buttons a capture clicks at most.
 const MAX_LOAD_MORE: usize = 50;
-/// Longest wait for one DevTools call about a frame (listing, attaching, placing).
-const FRAME_TIMEOUT: Duration = Duration::from_secs(5);
-/// Longest wait for one screenshot tile or the MHTML snapshot.
-const SHOT_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// Runs before any page script: dialogs must never block the capture.
-const NO_DIALOGS: &str =
-    "window.alert = function () {}; window.confirm = function () { return true; }; \
-     window.prompt = function () { return null; }; window.print = function () {};";
-
-#[derive(Deserialize)]
-struct PageInfo {
-    status: Option<u16>,
-    url: String,
-    title: String,
-    height: f64,
-    width: f64,
-    /// The document runs right to left: its horizontal overflow is on the left.
-    rtl: bool,
-    ready: String,
-    user_agent: String,
-}
-
-#[derive(Deserialize)]
-struct Segment {
-    pending: u32,
-    runs: Option<Vec<TextRun>>,
-}
-
 #[derive(Deserialize)]
 struct Coverage {
     seen: u32,
@@ -125,358 +82,12 @@ struct Found {
     detail: String,
 }
 
-/// `Runtime.evaluate` of `expression` in the page, its value returned as JSON
-/// data, awaited if it is a promise (`is_async`).
-fn evaluate(expression: String, is_async: bool) -> Runtime::Evaluate {
-    Runtime::Evaluate {
-        expression,
-        object_group: None,
-        include_command_line_api: None,
-        silent: Some(true),
-        context_id: None,
-        return_by_value: Some(true),
-        generate_preview: None,
-        user_gesture: Some(true),
-        await_promise: Some(is_async),
-        throw_on_side_effect: None,
-        timeout: None,
-        disable_breaks: None,
-        repl_mode: None,
-        allow_unsafe_eval_blocked_by_csp: Some(true),
-        unique_context_id: None,
-        serialization_options: None,
-    }
-}
-
-/// One tab's capture, with the session's options and the deadlines.
-struct Ctx<'a> {
-    s: &'a Session,
-    tab: &'a Arc<Tab>,
-    url: &'a str,
-    net: NetWatch,
-    t0: Instant,
-    phases: std::cell::RefCell<Vec<(&'static str, Duration)>>,
-    /// Cross-site frames attached so far, by target id.
-    attached: std::cell::RefCell<HashMap<String, Arc<Tab>>>,
-}
-
-impl Ctx<'_> {
-    /// A DevTools call that gives up after `timeout`. The call runs on its
-    /// own thread, so a page whose main thread never answers cannot hang us.
-    fn bounded<C>(&self, step: &str, method: C, timeout: Duration) -> Result<C::ReturnObject, Error>
-    where
-        C: Method + serde::Serialize + std::fmt::Debug + Send + 'static,
-        C::ReturnObject: Send + 'static,
-    {
-        self.bounded_on(self.tab, step, method, timeout)
-    }
-
-    /// [`Ctx::bounded`] in another target of the page (a cross-site frame).
-    fn bounded_on<C>(
-        &self,
-        tab: &Arc<Tab>,
-        step: &str,
-        method: C,
-        timeout: Duration,
-    ) -> Result<C::ReturnObject, Error>
-    where
-        C: Method + serde::Serialize + std::fmt::Debug + Send + 'static,
-        C::ReturnObject: Send + 'static,
-    {
-        let (tx, rx) = mpsc::channel();
-        let tab = Arc::clone(tab);
-        std::thread::spawn(move || {
-            let _ = tx.send(tab.call_method(method));
-        });
-        match rx.recv_timeout(timeout) {
-            Ok(r) => r.map_err(|e| self.s.fail(step, e)),
-            Err(_) if self.s.is_browser_gone() => Err(Error::BrowserCrashed {
-                during: step.to_string(),
-                source: None,
-            }),
-            Err(_) => Err(Error::Timeout {
-                step: step.to_string(),
-                after: timeout,
-            }),
-        }
-    }
-
-    /// Evaluate `call` (an expression using the helpers in page.js) and parse its JSON result.
-    fn eval<T: DeserializeOwned>(
-        &self,
-        step: &str,
-        call: &str,
-        is_async: bool,
-    ) -> Result<T, Error> {
-        match self.eval_once(step, call, is_async) {
-            // The page replaced its document (a script redirect): try once more in the new one.
-            Err(Error::Protocol { source, .. })
-                if source.to_string().contains("context")
-                    || source.to_string().contains("Inspected target navigated") =>
-            {
-                std::thread::sleep(Duration::from_millis(1000));
-                self.eval_once(step, call, is_async)
-            }
-            other => other,
-        }
-    }
-
-    fn eval_once<T: DeserializeOwned>(
-        &self,
-        step: &str,
-        call: &str,
-        is_async: bool,
-    ) -> Result<T, Error> {
-        self.eval_on(self.tab, step, call, is_async)
-    }
-
-    /// Evaluate `call` in `tab` (the page, or one of its cross-site frames).
-    fn eval_on<T: DeserializeOwned>(
-        &self,
-        tab: &Arc<Tab>,
-        step: &str,
-        call: &str,
-        is_async: bool,
-    ) -> Result<T, Error> {
-        let expression = if is_async {
-            format!("(async function () {{ {JS}\n return JSON.stringify(await {call}); }})()")
-        } else {
-            format!("(function () {{ {JS}\n return JSON.stringify({call}); }})()")
-        };
-        let ret = self.bounded_on(
-            tab,
-            step,
-            evaluate(expression, is_async),
-            if is_async {
-                EVAL_TIMEOUT + self.s.opts.settle_timeout
-            } else {
-                EVAL_TIMEOUT
-            },
-        )?;
-        if let Some(ex) = ret.exception_details {
-            let what = ex.exception.and_then(|e| e.description).unwrap_or(ex.text);
-            return Err(Error::Protocol {
-                during: step.to_string(),
-                source: format!("page script failed: {what}").into(),
-            });
-        }
-        let text = ret
-            .result
-            .value
-            .as_ref()
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Protocol {
-                during: step.to_string(),
-                source: "page script returned no value".into(),
-            })?;
-        serde_json::from_str(text).map_err(|e| Error::Protocol {
-            during: step.to_string(),
-            source: Box::new(e),
-        })
-    }
-
-    /// Which document the tab shows: the main frame's document count and
-    /// the id `watch.js` gave it (either changes when the page moves on).
-    fn document_mark(&self) -> DocumentMark {
-        DocumentMark {
-            count: self.net.documents(),
-            id: self
-                .eval::<Option<String>>("reading the page state", "ogDocumentId()", false)
-                .ok()
-                .flatten(),
-        }
-    }
-
-    /// The page's cross-site frames (out-of-process iframes, each a target
-    /// of its own), attached on first sight and kept for the capture.
-    /// Frames inside them are found too, a few levels deep.
-    fn frames(&self) -> Vec<(String, Arc<Tab>)> {
-        let Ok(targets) = self.s.browser.get_targets() else {
-            return Vec::new();
-        };
-        let mut known: HashSet<String> = HashSet::new();
-        if let Ok(tree) = self.bounded(
-            "listing the page's frames",
-            Page::GetFrameTree(None),
-            FRAME_TIMEOUT,
-        ) {
-            collect_frame_ids(&tree.frame_tree, &mut known);
-        }
-        known.insert(self.tab.get_target_id().clone());
-        let mut attached = self.attached.borrow_mut();
-        let mut out = Vec::new();
-        for _ in 0..4 {
-            let before = out.len();
-            for t in &targets {
-                let ours = t.Type == "iframe"
-                    && t.parent_frame_id
-                        .as_ref()
-                        .is_some_and(|p| known.contains(p))
-                    && !out.iter().any(|(id, _)| *id == t.target_id);
-                if !ours {
-                    continue;
-                }
-                let tab = match attached.get(&t.target_id) {
-                    Some(tab) => Arc::clone(tab),
-                    None => {
-                        let Some(tab) = attach_frame(self.s, t.clone()) else {
-                            continue;
-                        };
-                        attached.insert(t.target_id.clone(), Arc::clone(&tab));
-                        tab
-                    }
-                };
-                known.insert(t.target_id.clone());
-                if let Ok(tree) = self.bounded_on(
-                    &tab,
-                    "listing a frame's frames",
-                    Page::GetFrameTree(None),
-                    FRAME_TIMEOUT,
-                ) {
-                    collect_frame_ids(&tree.frame_tree, &mut known);
-                }
-                out.push((t.target_id.clone(), tab));
-            }
-            if out.len() == before {
-                break;
-            }
-        }
-        out
-    }
-
-    /// Where a cross-site frame's content box is in the page, in document
-    /// CSS px (`None` when it is not rendered, or its owner is in another frame).
-    fn frame_box(&self, frame_id: &str) -> Option<[f64; 4]> {
-        let owner = self
-            .bounded(
-                "finding a frame on the page",
-                DOM::GetFrameOwner {
-                    frame_id: frame_id.to_string(),
-                },
-                FRAME_TIMEOUT,
-            )
-            .ok()?;
-        let model = self
-            .bounded(
-                "finding a frame on the page",
-                DOM::GetBoxModel {
-                    node_id: None,
-                    backend_node_id: Some(owner.backend_node_id),
-                    object_id: None,
-                },
-                FRAME_TIMEOUT,
-            )
-            .ok()?
-            .model;
-        let q = &model.content;
-        if q.len() < 8 {
-            return None;
-        }
-        let (sx, sy): (f64, f64) = self
-            .eval("reading the page state", "[scrollX, scrollY]", false)
-            .ok()?;
-        let (x0, y0) = (q[0].min(q[6]) + sx, q[1].min(q[3]) + sy);
-        let (x1, y1) = (q[2].max(q[4]) + sx, q[5].max(q[7]) + sy);
-        (x1 > x0 && y1 > y0).then_some([x0, y0, x1, y1])
-    }
-
-    /// Note that a phase of the capture ends now.
-    fn mark(&self, phase: &'static str) {
-        self.phases.borrow_mut().push((phase, self.t0.elapsed()));
-    }
-
-    fn info(&self) -> Result<PageInfo, Error> {
-        self.eval("reading the page state", "ogPageInfo()", false)
-    }
-
-    /// Milliseconds since the DOM last changed, or `None` when the page has
-    /// no watcher (or has just been replaced by another document).
-    fn dom_quiet_for(&self, timeout: Duration) -> Option<Duration> {
-        let ret = self
-            .bounded(
-                "watching the page",
-                evaluate(
-                    "(function () { const w = window.__ogWatch; \
-                     return w && w.last >= 0 ? performance.now() - w.last : -1; })()"
-                        .into(),
-                    false,
-                ),
-                timeout,
-            )
-            .ok()?;
-        let ms = ret.result.value.as_ref()?.as_f64()?;
-        (ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
-    }
-
-    /// Wait until the page is quiet (see [`Quiet`]), but not past `until`
-    /// unless `q.min` asks for it. True if it went quiet, false if the wait
-    /// ran out. Without a DOM watcher it waits the whole `q.max`.
-    fn settle(&self, q: Quiet, until: Instant) -> Result<bool, Error> {
-        self.settle_or(q, until, || Ok(false))
-    }
-
-    /// [`Ctx::settle`], but stop at once when `done` says so (true then).
-    fn settle_or(
-        &self,
-        q: Quiet,
-        until: Instant,
-        mut done: impl FnMut() -> Result<bool, Error>,
-    ) -> Result<bool, Error> {
-        let t0 = Instant::now();
-        let end = (t0 + q.max).min(until.max(t0 + q.min));
-        loop {
-            if done()? {
-                return Ok(true);
-            }
-            let now = Instant::now();
-            if now >= t0 + q.min && !self.net.busy(q.quiet) {
-                // A page too busy to answer within the wait is not quiet.
-                let probe = end
-                    .saturating_duration_since(now)
-                    .clamp(Duration::from_millis(100), Duration::from_secs(2));
-                if let Some(d) = self.dom_quiet_for(probe) {
-                    if d >= q.quiet {
-                        return Ok(true);
-                    }
-                }
-            }
-            let now = Instant::now();
-            if now >= end {
-                return Ok(false);
-            }
-            if self.s.is_browser_gone() {
-                return Err(Error::BrowserCrashed {
-                    during: "waiting for the page to settle".into(),
-                    source: None,
-                });
-            }
-            std::thread::sleep(Duration::from_millis(50).min(end - now));
-        }
-    }
-}
-
-pub(crate) fn capture(
-    s: &Session,
-    tab: &Arc<Tab>,
-    url: &str,
-    record_dir: &Path,
-    label: &str,
-) -> Result<PageCapture, Error> {
-    let opts = &s.opts;
+pub(crate) fn capture(cx: &Ctx<'_>, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
+    let (opts, url) = (&cx.s.opts, cx.url);
     let started = Utc::now();
     let t0 = Instant::now();
     let settle_deadline =
         t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
-    let net = NetWatch::attach(tab)?;
-    let cx = Ctx {
-        s,
-        tab,
-        url,
-        net,
-        t0,
-        phases: std::cell::RefCell::new(Vec::new()),
-        attached: std::cell::RefCell::new(HashMap::new()),
-    };
     let mut warnings: Vec<String> = Vec::new();
 
     let rel_dir = format!("capture/{label}");
@@ -486,61 +97,11 @@ pub(crate) fn capture(
         source,
     })?;
 
-    // 1. The tab: viewport, user agent without "Headless", no blocking dialogs.
-    set_viewport(&cx, opts.viewport_height)?;
-    let user_agent = s.user_agent.replace("HeadlessChrome", "Chrome");
-    tab.call_method(Network::SetUserAgentOverride {
-        user_agent: user_agent.clone(),
-        accept_language: Some("sv-SE,sv;q=0.9,en;q=0.6".into()),
-        platform: None,
-        user_agent_metadata: None,
-    })
-    .map_err(|e| s.fail("setting the user agent", e))?;
-    tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
-        source: format!("{NO_DIALOGS}\n{WATCH_JS}"),
-        world_name: None,
-        include_command_line_api: None,
-        run_immediately: None,
-    })
-    .map_err(|e| s.fail("preparing the tab", e))?;
-    dismiss_native_dialogs(tab)?;
-
-    // A background tab may get its rendering (and lazy loading) throttled.
-    cx.bounded(
-        "bringing the tab to the front",
-        Page::BringToFront(None),
-        EVAL_TIMEOUT,
-    )?;
-
-    // 2. Session cookies, never logged.
-    if !opts.cookies.is_empty() {
-        let cookies = opts
-            .cookies
-            .iter()
-            .map(|c| Network::CookieParam {
-                name: c.name.clone(),
-                value: c.value.clone(),
-                url: None,
-                domain: Some(c.domain.clone()),
-                path: Some(c.path.clone()),
-                secure: Some(c.secure),
-                http_only: Some(c.http_only),
-                same_site: None,
-                expires: c.expires,
-                priority: None,
-                same_party: None,
-                source_scheme: None,
-                source_port: None,
-                partition_key: None,
-            })
-            .collect();
-        tab.call_method(Network::SetCookies { cookies })
-            .map_err(|e| s.fail("setting the session cookies", e))?;
-    }
-
+    // 1–2. The tab: viewport, user agent, dialogs, watcher, cookies.
+    cx.prepare()?;
     cx.mark("tab prepared");
     // 3. Navigate, bounded: Page.navigate itself waits for the response.
-    navigate(&cx, opts.navigation_timeout)?;
+    crate::devtools::navigate(cx, opts.navigation_timeout)?;
     let parsed_by = t0 + opts.navigation_timeout;
     loop {
         let info = cx.info();
@@ -566,7 +127,7 @@ pub(crate) fn capture(
     let doc = loop {
         let mut notes = Vec::new();
         let last = moved == MAX_REDIRECTS;
-        if let Some(doc) = capture_document(&cx, &dir, &rel_dir, deadline, last, &mut notes)? {
+        if let Some(doc) = capture_document(cx, &dir, &rel_dir, deadline, last, &mut notes)? {
             warnings.append(&mut notes);
             break doc;
         }
@@ -581,7 +142,7 @@ pub(crate) fn capture(
         deadline = deadline.max(Instant::now() + opts.settle_timeout / 2);
     };
     cx.mark("screenshot tiles");
-    let final_url = tab_url(&cx).unwrap_or(doc.info.url);
+    let final_url = tab_url(cx).unwrap_or(doc.info.url);
     Ok(PageCapture {
         facts: PageFacts {
             label: label.to_string(),
@@ -601,31 +162,15 @@ pub(crate) fn capture(
             obstructions: doc.obstructions,
             summary: doc.summary,
             user_agent: doc.info.user_agent,
-            browser_version: s.browser_version().to_string(),
+            browser_version: cx.s.browser_version().to_string(),
             tiles: doc.tiles,
             text_file: doc.text_file,
             mhtml_file: doc.mhtml_file,
             warnings,
         },
         text_runs: doc.text_runs,
-        phases: cx.phases.take(),
+        phases: cx.phases(),
     })
-}
-
-/// Which document a tab shows (see [`Ctx::document_mark`]).
-#[derive(Debug, PartialEq)]
-struct DocumentMark {
-    count: u32,
-    id: Option<String>,
-}
-
-impl DocumentMark {
-    /// Another document: DevTools saw one commit, or the page's own id
-    /// changed (an id that cannot be read says nothing).
-    fn differs(&self, earlier: &DocumentMark) -> bool {
-        self.count != earlier.count
-            || matches!((&self.id, &earlier.id), (Some(a), Some(b)) if a != b)
-    }
 }
 
 /// What one document gave: its state and facts, text and picture.
@@ -890,17 +435,11 @@ fn capture_document(
     cx.mark("obstructions, summary, text runs");
     // 6. MHTML before the picture-taking changes any styles.
     let mhtml_file = if opts.mhtml {
-        let snap = cx.bounded(
-            "saving the MHTML snapshot",
-            Page::CaptureSnapshot {
-                format: Some(Page::CaptureSnapshotFormatOption::Mhtml),
-            },
-            SHOT_TIMEOUT,
-        );
+        let snap = cx.mhtml();
         match snap {
             Ok(snap) => {
                 let path = dir.join("page.mhtml");
-                std::fs::write(&path, snap.data).map_err(|source| Error::Io { path, source })?;
+                std::fs::write(&path, snap).map_err(|source| Error::Io { path, source })?;
                 Some(format!("{rel_dir}/page.mhtml"))
             }
             Err(e) if e.is_browser_gone() => return Err(e),
@@ -1003,156 +542,6 @@ fn capture_document(
         mhtml_file,
         tiles,
     }))
-}
-
-/// A blank band is one that covers text the DOM says is painted there: the
-/// first text run whose middle lies inside the band `top..bottom` (CSS px).
-/// Text above `from_y` is ignored (an opaque overlay may legitimately hide it).
-fn text_under_band(
-    top: f64,
-    bottom: f64,
-    runs: &[TextRun],
-    width: f64,
-    from_y: f64,
-) -> Option<&TextRun> {
-    runs.iter().find(|r| {
-        let mid = r.y + r.height / 2.0;
-        r.height >= 4.0
-            && r.width >= 4.0
-            && mid >= from_y
-            && mid > top + 1.0
-            && mid < bottom - 1.0
-            && r.x < width
-    })
-}
-
-fn collect_frame_ids(tree: &Page::FrameTree, out: &mut HashSet<String>) {
-    out.insert(tree.frame.id.clone());
-    for child in tree.child_frames.iter().flatten() {
-        collect_frame_ids(child, out);
-    }
-}
-
-/// Attach to a cross-site frame, bounded: a frame whose renderer hangs is left out.
-fn attach_frame(s: &Session, target: Target::TargetInfo) -> Option<Arc<Tab>> {
-    let (tx, rx) = mpsc::channel();
-    let browser = s.browser.clone();
-    std::thread::spawn(move || {
-        let _ = tx.send(browser.attach_to_target(target));
-    });
-    rx.recv_timeout(FRAME_TIMEOUT).ok()?.ok()
-}
-
-fn set_viewport(cx: &Ctx<'_>, height: u32) -> Result<(), Error> {
-    let o = &cx.s.opts;
-    cx.bounded(
-        "setting the viewport",
-        Emulation::SetDeviceMetricsOverride {
-            width: o.viewport_width,
-            height,
-            device_scale_factor: o.device_scale,
-            mobile: false,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        },
-        EVAL_TIMEOUT,
-    )?;
-    Ok(())
-}
-
-fn tab_url(cx: &Ctx<'_>) -> Option<String> {
-    cx.tab
-        .get_target_info()
-        .ok()
-        .map(|t| t.url)
-        .filter(|u| !u.is_empty())
-}
-
-/// Accept any JavaScript dialog the page still manages to open.
-fn dismiss_native_dialogs(tab: &Arc<Tab>) -> Result<(), Error> {
-    let weak: Weak<Tab> = Arc::downgrade(tab);
-    let listener = Arc::new(
-        move |event: &headless_chrome::protocol::cdp::types::Event| {
-            if let headless_chrome::protocol::cdp::types::Event::PageJavascriptDialogOpening(_) =
-                event
-            {
-                let weak = weak.clone();
-                std::thread::spawn(move || {
-                    if let Some(tab) = weak.upgrade() {
-                        let _ = tab.call_method(Page::HandleJavaScriptDialog {
-                            accept: true,
-                            prompt_text: None,
-                        });
-                    }
-                });
-            }
-        },
-    );
-    tab.add_event_listener(listener)
-        .map_err(|e| Error::Protocol {
-            during: "watching for dialogs".into(),
-            source: e.into(),
-        })?;
-    Ok(())
-}
-
-fn navigate(cx: &Ctx<'_>, timeout: Duration) -> Result<(), Error> {
-    let (tx, rx) = mpsc::channel();
-    let tab = Arc::clone(cx.tab);
-    let url = cx.url.to_string();
-    std::thread::spawn(move || {
-        let r = tab.call_method(Page::Navigate {
-            url,
-            referrer: None,
-            transition_Type: None,
-            frame_id: None,
-            referrer_policy: None,
-        });
-        let _ = tx.send(r);
-    });
-    match rx.recv_timeout(timeout) {
-        Ok(Ok(ret)) => match ret.error_text {
-            Some(err) if !err.is_empty() => Err(Error::Navigation {
-                url: cx.url.to_string(),
-                reason: explain_net_error(&err),
-            }),
-            _ => Ok(()),
-        },
-        Ok(Err(e)) => Err(cx.s.fail("loading the page", e)),
-        Err(_) => {
-            if cx.s.is_browser_gone() {
-                return Err(Error::BrowserCrashed {
-                    during: "loading the page".into(),
-                    source: None,
-                });
-            }
-            Err(Error::Timeout {
-                step: format!("loading {} (no response)", cx.url),
-                after: timeout,
-            })
-        }
-    }
-}
-
-fn explain_net_error(err: &str) -> String {
-    let hint = match err {
-        "net::ERR_TOO_MANY_REDIRECTS" => " (a redirect loop)",
-        "net::ERR_CONNECTION_RESET" => " (the server reset the connection)",
-        "net::ERR_CONNECTION_REFUSED" => " (nothing answers at that address)",
-        "net::ERR_NAME_NOT_RESOLVED" => " (the host name does not exist)",
-        "net::ERR_EMPTY_RESPONSE" => " (the server closed the connection without answering)",
-        "net::ERR_INTERNET_DISCONNECTED" => " (no network)",
-        _ => "",
-    };
-    format!("{err}{hint}")
 }
 
 /// How deep a capture follows a page (see [`crate::Options::page_limit`]).
@@ -1368,244 +757,4 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
         }));
     }
     facts
-}
-
-/// What of the page is pictured, in CSS px.
-struct Area {
-    width: f64,
-    height: f64,
-    /// How far a right-to-left page overflows to the left of the viewport.
-    rtl_overflow: f64,
-}
-
-/// The picture of a page and the text that lies over it.
-struct Pictured {
-    tiles: Vec<Tile>,
-    text_runs: Vec<TextRun>,
-    /// Images still loading in their band when it was pictured.
-    pending: u32,
-}
-
-/// Screenshot the page: first the first screen as a reader sees it (fixed
-/// headers and footers in place), then the rest in bands of at most
-/// `tile_height` device px. For the bands the viewport is made as tall as a
-/// band and each band is scrolled into view before it is pictured, so a
-/// virtualised feed mounts every row of it and deferred content renders.
-/// Where the DOM changed since the text was read (rows mounted, others
-/// unmounted), the band's text is read again: the text layer holds what the
-/// picture shows, each line once. `runs` are the page's text runs as first
-/// read and those of its cross-site frames.
-fn take_tiles(
-    cx: &Ctx<'_>,
-    dir: &Path,
-    rel_dir: &str,
-    area: &Area,
-    runs: (Vec<TextRun>, Vec<TextRun>),
-    obstructions: &mut Vec<Obstruction>,
-) -> Result<Pictured, Error> {
-    let (first_runs, frame_runs) = runs;
-    let in_band = |r: &TextRun, top: f64, bottom: f64| {
-        let mid = r.y + r.height / 2.0;
-        mid >= top && mid < bottom
-    };
-    let (width, captured_height) = (area.width, area.height);
-    let o = &cx.s.opts;
-    let beyond = width > f64::from(o.viewport_width);
-    // Painted beyond the viewport, a right-to-left page starts at the left
-    // end of its overflow, where the DOM's x is negative; a page cut at the
-    // width limit keeps its right part, where right-to-left text starts.
-    let full_overflow = area.rtl_overflow.max(0.0);
-    let cut = (full_overflow + f64::from(o.viewport_width) - width).max(0.0);
-    let (clip_x, dx) = if beyond && full_overflow > 0.0 {
-        (cut, full_overflow - cut)
-    } else {
-        (0.0, 0.0)
-    };
-    let scale = o.device_scale.max(0.1);
-    let band_css = (f64::from(o.tile_height.max(256)) / scale).floor().max(1.0);
-    let vh = f64::from(o.viewport_height);
-    // Pin heights that follow the viewport, so the tall viewport does not stretch them.
-    let _: u32 = cx.eval("measuring the layout", "ogMeasureHeights()", false)?;
-    set_viewport(cx, o.viewport_height * 2)?;
-    let _: u32 = cx.eval("measuring the layout", "ogPinHeights()", false)?;
-    set_viewport(cx, o.viewport_height)?;
-    let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
-
-    // Under a login or consent overlay the first screen is covered on purpose.
-    let overlay = obstructions.iter().any(|o| {
-        matches!(
-            o.kind,
-            ObstructionKind::LoginWall | ObstructionKind::ConsentWall
-        )
-    });
-    let from_y = if overlay { vh } else { 0.0 };
-    let first = vh.min(captured_height).max(1.0);
-    let mut bands = vec![(0.0, first)];
-    let mut y = first;
-    while y < captured_height {
-        let h = band_css.min(captured_height - y);
-        bands.push((y, h));
-        y += h;
-    }
-    let tall = band_css.min(captured_height - first).max(vh).ceil();
-    let mut tiles = Vec::new();
-    let mut text_runs = Vec::new();
-    let mut pending = 0;
-    for (i, &(top, h)) in bands.iter().enumerate() {
-        let n = i + 1;
-        if n == 2 {
-            // Fixed elements were pictured once, in the first screen.
-            let _: u32 = cx.eval("hiding fixed elements", "ogUnfix()", false)?;
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            set_viewport(cx, tall as u32)?;
-        }
-        let bottom = top + h;
-        let seg: Segment = cx.eval(
-            &format!("preparing screenshot tile {n}"),
-            &format!("ogSegment({top}, {bottom}, {})", SEGMENT_WAIT.as_millis()),
-            true,
-        )?;
-        pending += seg.pending;
-        let band_runs: Vec<TextRun> = seg
-            .runs
-            .unwrap_or_else(|| {
-                first_runs
-                    .iter()
-                    .filter(|r| in_band(r, top, bottom))
-                    .cloned()
-                    .collect()
-            })
-            .into_iter()
-            .chain(
-                frame_runs
-                    .iter()
-                    .filter(|r| in_band(r, top, bottom))
-                    .cloned(),
-            )
-            .map(|mut r| {
-                r.x += dx;
-                r
-            })
-            // Text beside the picture (past the width limit) is not in it.
-            .filter(|r| r.x < width && r.x + r.width > 0.0)
-            .collect();
-        let step = format!("taking screenshot tile {n}");
-        let shot = cx.bounded(
-            &step,
-            Page::CaptureScreenshot {
-                format: Some(Page::CaptureScreenshotFormatOption::Png),
-                quality: None,
-                clip: Some(Page::Viewport {
-                    x: clip_x,
-                    y: top,
-                    width,
-                    height: h,
-                    scale: 1.0,
-                }),
-                from_surface: Some(true),
-                // Only a page wider than the viewport needs Chromium to
-                // paint beyond it: that path shifts right-to-left documents
-                // sideways, and every band fits the viewport's height.
-                capture_beyond_viewport: Some(beyond),
-                optimize_for_speed: Some(true),
-            },
-            SHOT_TIMEOUT,
-        )?;
-        let name = format!("tile-{n:03}.png");
-        let path = dir.join(&name);
-        let bytes = png_out::base64_decode(&shot.data).ok_or_else(|| Error::Image {
-            path: path.clone(),
-            reason: "not base64".into(),
-        })?;
-        drop(shot);
-        let written = png_out::write_rgb_png(&bytes, &path)?;
-        drop(bytes);
-        let px_per_css = f64::from(written.height) / h;
-        for &(a, b) in &written.uniform_bands {
-            let band_top = top + f64::from(a) / px_per_css;
-            let band_bottom = top + f64::from(b) / px_per_css;
-            if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
-                obstructions.push(Obstruction {
-                    kind: ObstructionKind::BlankRegion,
-                    detail: format!(
-                        "{name} rows {a}-{b} are one flat colour where the page has text (\"{}\" at y={:.0})",
-                        run.text.chars().take(40).collect::<String>(),
-                        run.y
-                    ),
-                });
-            }
-        }
-        tiles.push(Tile {
-            file: format!("{rel_dir}/{name}"),
-            css_y: top,
-            css_height: h,
-            width_px: written.width,
-            height_px: written.height,
-        });
-        text_runs.extend(band_runs);
-    }
-    if bands.len() > 1 {
-        set_viewport(cx, o.viewport_height)?;
-    }
-    Ok(Pictured {
-        tiles,
-        text_runs,
-        pending,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(text: &str, y: f64) -> TextRun {
-        TextRun {
-            text: text.into(),
-            x: 10.0,
-            y,
-            width: 100.0,
-            height: 18.0,
-            font_size: 15.0,
-            rtl: false,
-        }
-    }
-
-    #[test]
-    fn band_over_text_is_blank() {
-        let runs = [run("överst", 100.0), run("mitten", 5_000.0)];
-        assert_eq!(
-            text_under_band(4_000.0, 6_000.0, &runs, 1280.0, 0.0).map(|r| r.text.as_str()),
-            Some("mitten")
-        );
-        assert!(text_under_band(200.0, 4_000.0, &runs, 1280.0, 0.0).is_none());
-        assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 0.0).is_some());
-        assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 900.0).is_none());
-        // Text only half inside the band (its middle outside) is not evidence.
-        assert!(text_under_band(5_012.0, 6_000.0, &runs, 1280.0, 0.0).is_none());
-        // Text right of the captured width is not in the picture.
-        assert!(text_under_band(4_000.0, 6_000.0, &runs, 5.0, 0.0).is_none());
-    }
-
-    #[test]
-    fn another_document_is_told_by_either_sign() {
-        let mark = |count, id: Option<&str>| DocumentMark {
-            count,
-            id: id.map(String::from),
-        };
-        let here = mark(1, Some("a"));
-        assert!(!mark(1, Some("a")).differs(&here));
-        assert!(mark(2, Some("a")).differs(&here), "DevTools saw a commit");
-        assert!(mark(1, Some("b")).differs(&here), "the page's id changed");
-        assert!(
-            !mark(1, None).differs(&here),
-            "an unreadable id says nothing"
-        );
-        assert!(mark(2, None).differs(&mark(1, None)));
-    }
-
-    #[test]
-    fn net_errors_are_explained() {
-        assert!(explain_net_error("net::ERR_TOO_MANY_REDIRECTS").contains("redirect loop"));
-        assert_eq!(explain_net_error("net::ERR_FOO"), "net::ERR_FOO");
-    }
 }

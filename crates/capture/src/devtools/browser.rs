@@ -281,7 +281,8 @@ impl Session {
             .browser
             .new_tab()
             .map_err(|e| self.fail("opening a tab", e))?;
-        let result = crate::page::capture(self, &tab, url, record_dir, label);
+        let result = super::Ctx::new(self, &tab, url)
+            .and_then(|cx| crate::page::capture(&cx, record_dir, label));
         // Close without running beforeunload handlers; a dead browser cannot close tabs.
         let _ = tab.close(false);
         drop(tab);

@@ -1,0 +1,683 @@
+//! Everything that speaks to Chromium: the browser process (`browser.rs`),
+//! the network watch (`net.rs`), and here one tab's DevTools calls, each
+//! bounded in time, the in-page scripts they run, and the tab's cross-site
+//! frames. The capture's steps (`page.rs`, `tiles.rs`) say what to do and
+//! call these; they never name a DevTools method themselves.
+
+mod browser;
+mod net;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use headless_chrome::protocol::cdp::types::Method;
+use headless_chrome::protocol::cdp::{Emulation, Network, Page, Runtime, Target, DOM};
+use headless_chrome::Tab;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+pub use browser::{check_browser, find_chrome, Session};
+use net::NetWatch;
+pub(crate) use net::Quiet;
+
+use crate::Error;
+
+const JS: &str = include_str!("../page.js");
+/// Installed in every new document before the page's scripts (see the file).
+const WATCH_JS: &str = include_str!("../watch.js");
+
+/// Longest wait for one in-page script (reading text runs of a huge page is the slowest).
+const EVAL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest wait for one DevTools call about a frame (listing, attaching, placing).
+pub(crate) const FRAME_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest wait for one screenshot tile or the MHTML snapshot.
+const SHOT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Runs before any page script: dialogs must never block the capture.
+const NO_DIALOGS: &str =
+    "window.alert = function () {}; window.confirm = function () { return true; }; \
+     window.prompt = function () { return null; }; window.print = function () {};";
+
+/// The page's state as `ogPageInfo()` in page.js reports it.
+#[derive(Deserialize)]
+pub(crate) struct PageInfo {
+    pub(crate) status: Option<u16>,
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) height: f64,
+    pub(crate) width: f64,
+    /// The document runs right to left: its horizontal overflow is on the left.
+    pub(crate) rtl: bool,
+    pub(crate) ready: String,
+    pub(crate) user_agent: String,
+}
+
+/// `Runtime.evaluate` of `expression` in the page, its value returned as JSON
+/// data, awaited if it is a promise (`is_async`).
+fn evaluate(expression: String, is_async: bool) -> Runtime::Evaluate {
+    Runtime::Evaluate {
+        expression,
+        object_group: None,
+        include_command_line_api: None,
+        silent: Some(true),
+        context_id: None,
+        return_by_value: Some(true),
+        generate_preview: None,
+        user_gesture: Some(true),
+        await_promise: Some(is_async),
+        throw_on_side_effect: None,
+        timeout: None,
+        disable_breaks: None,
+        repl_mode: None,
+        allow_unsafe_eval_blocked_by_csp: Some(true),
+        unique_context_id: None,
+        serialization_options: None,
+    }
+}
+
+/// One tab's capture, with the session's options and the deadlines.
+pub(crate) struct Ctx<'a> {
+    pub(crate) s: &'a Session,
+    pub(crate) tab: &'a Arc<Tab>,
+    pub(crate) url: &'a str,
+    net: NetWatch,
+    t0: Instant,
+    phases: std::cell::RefCell<Vec<(&'static str, Duration)>>,
+    /// Cross-site frames attached so far, by target id.
+    attached: std::cell::RefCell<HashMap<String, Arc<Tab>>>,
+}
+
+impl Ctx<'_> {
+    /// A DevTools call that gives up after `timeout`. The call runs on its
+    /// own thread, so a page whose main thread never answers cannot hang us.
+    pub(crate) fn bounded<C>(
+        &self,
+        step: &str,
+        method: C,
+        timeout: Duration,
+    ) -> Result<C::ReturnObject, Error>
+    where
+        C: Method + serde::Serialize + std::fmt::Debug + Send + 'static,
+        C::ReturnObject: Send + 'static,
+    {
+        self.bounded_on(self.tab, step, method, timeout)
+    }
+
+    /// [`Ctx::bounded`] in another target of the page (a cross-site frame).
+    pub(crate) fn bounded_on<C>(
+        &self,
+        tab: &Arc<Tab>,
+        step: &str,
+        method: C,
+        timeout: Duration,
+    ) -> Result<C::ReturnObject, Error>
+    where
+        C: Method + serde::Serialize + std::fmt::Debug + Send + 'static,
+        C::ReturnObject: Send + 'static,
+    {
+        let (tx, rx) = mpsc::channel();
+        let tab = Arc::clone(tab);
+        std::thread::spawn(move || {
+            let _ = tx.send(tab.call_method(method));
+        });
+        match rx.recv_timeout(timeout) {
+            Ok(r) => r.map_err(|e| self.s.fail(step, e)),
+            Err(_) if self.s.is_browser_gone() => Err(Error::BrowserCrashed {
+                during: step.to_string(),
+                source: None,
+            }),
+            Err(_) => Err(Error::Timeout {
+                step: step.to_string(),
+                after: timeout,
+            }),
+        }
+    }
+
+    /// Evaluate `call` (an expression using the helpers in page.js) and parse its JSON result.
+    pub(crate) fn eval<T: DeserializeOwned>(
+        &self,
+        step: &str,
+        call: &str,
+        is_async: bool,
+    ) -> Result<T, Error> {
+        match self.eval_once(step, call, is_async) {
+            // The page replaced its document (a script redirect): try once more in the new one.
+            Err(Error::Protocol { source, .. })
+                if source.to_string().contains("context")
+                    || source.to_string().contains("Inspected target navigated") =>
+            {
+                std::thread::sleep(Duration::from_millis(1000));
+                self.eval_once(step, call, is_async)
+            }
+            other => other,
+        }
+    }
+
+    pub(crate) fn eval_once<T: DeserializeOwned>(
+        &self,
+        step: &str,
+        call: &str,
+        is_async: bool,
+    ) -> Result<T, Error> {
+        self.eval_on(self.tab, step, call, is_async)
+    }
+
+    /// Evaluate `call` in `tab` (the page, or one of its cross-site frames).
+    pub(crate) fn eval_on<T: DeserializeOwned>(
+        &self,
+        tab: &Arc<Tab>,
+        step: &str,
+        call: &str,
+        is_async: bool,
+    ) -> Result<T, Error> {
+        let expression = if is_async {
+            format!("(async function () {{ {JS}\n return JSON.stringify(await {call}); }})()")
+        } else {
+            format!("(function () {{ {JS}\n return JSON.stringify({call}); }})()")
+        };
+        let ret = self.bounded_on(
+            tab,
+            step,
+            evaluate(expression, is_async),
+            if is_async {
+                EVAL_TIMEOUT + self.s.opts.settle_timeout
+            } else {
+                EVAL_TIMEOUT
+            },
+        )?;
+        if let Some(ex) = ret.exception_details {
+            let what = ex.exception.and_then(|e| e.description).unwrap_or(ex.text);
+            return Err(Error::Protocol {
+                during: step.to_string(),
+                source: format!("page script failed: {what}").into(),
+            });
+        }
+        let text = ret
+            .result
+            .value
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Protocol {
+                during: step.to_string(),
+                source: "page script returned no value".into(),
+            })?;
+        serde_json::from_str(text).map_err(|e| Error::Protocol {
+            during: step.to_string(),
+            source: Box::new(e),
+        })
+    }
+
+    /// Which document the tab shows: the main frame's document count and
+    /// the id `watch.js` gave it (either changes when the page moves on).
+    pub(crate) fn document_mark(&self) -> DocumentMark {
+        DocumentMark {
+            count: self.net.documents(),
+            id: self
+                .eval::<Option<String>>("reading the page state", "ogDocumentId()", false)
+                .ok()
+                .flatten(),
+        }
+    }
+
+    /// The page's cross-site frames (out-of-process iframes, each a target
+    /// of its own), attached on first sight and kept for the capture.
+    /// Frames inside them are found too, a few levels deep.
+    pub(crate) fn frames(&self) -> Vec<(String, Arc<Tab>)> {
+        let Ok(targets) = self.s.browser.get_targets() else {
+            return Vec::new();
+        };
+        let mut known: HashSet<String> = HashSet::new();
+        if let Ok(tree) = self.bounded(
+            "listing the page's frames",
+            Page::GetFrameTree(None),
+            FRAME_TIMEOUT,
+        ) {
+            collect_frame_ids(&tree.frame_tree, &mut known);
+        }
+        known.insert(self.tab.get_target_id().clone());
+        let mut attached = self.attached.borrow_mut();
+        let mut out = Vec::new();
+        for _ in 0..4 {
+            let before = out.len();
+            for t in &targets {
+                let ours = t.Type == "iframe"
+                    && t.parent_frame_id
+                        .as_ref()
+                        .is_some_and(|p| known.contains(p))
+                    && !out.iter().any(|(id, _)| *id == t.target_id);
+                if !ours {
+                    continue;
+                }
+                let tab = match attached.get(&t.target_id) {
+                    Some(tab) => Arc::clone(tab),
+                    None => {
+                        let Some(tab) = attach_frame(self.s, t.clone()) else {
+                            continue;
+                        };
+                        attached.insert(t.target_id.clone(), Arc::clone(&tab));
+                        tab
+                    }
+                };
+                known.insert(t.target_id.clone());
+                if let Ok(tree) = self.bounded_on(
+                    &tab,
+                    "listing a frame's frames",
+                    Page::GetFrameTree(None),
+                    FRAME_TIMEOUT,
+                ) {
+                    collect_frame_ids(&tree.frame_tree, &mut known);
+                }
+                out.push((t.target_id.clone(), tab));
+            }
+            if out.len() == before {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Where a cross-site frame's content box is in the page, in document
+    /// CSS px (`None` when it is not rendered, or its owner is in another frame).
+    pub(crate) fn frame_box(&self, frame_id: &str) -> Option<[f64; 4]> {
+        let owner = self
+            .bounded(
+                "finding a frame on the page",
+                DOM::GetFrameOwner {
+                    frame_id: frame_id.to_string(),
+                },
+                FRAME_TIMEOUT,
+            )
+            .ok()?;
+        let model = self
+            .bounded(
+                "finding a frame on the page",
+                DOM::GetBoxModel {
+                    node_id: None,
+                    backend_node_id: Some(owner.backend_node_id),
+                    object_id: None,
+                },
+                FRAME_TIMEOUT,
+            )
+            .ok()?
+            .model;
+        let q = &model.content;
+        if q.len() < 8 {
+            return None;
+        }
+        let (sx, sy): (f64, f64) = self
+            .eval("reading the page state", "[scrollX, scrollY]", false)
+            .ok()?;
+        let (x0, y0) = (q[0].min(q[6]) + sx, q[1].min(q[3]) + sy);
+        let (x1, y1) = (q[2].max(q[4]) + sx, q[5].max(q[7]) + sy);
+        (x1 > x0 && y1 > y0).then_some([x0, y0, x1, y1])
+    }
+
+    /// Note that a phase of the capture ends now.
+    pub(crate) fn mark(&self, phase: &'static str) {
+        self.phases.borrow_mut().push((phase, self.t0.elapsed()));
+    }
+
+    pub(crate) fn info(&self) -> Result<PageInfo, Error> {
+        self.eval("reading the page state", "ogPageInfo()", false)
+    }
+
+    /// Milliseconds since the DOM last changed, or `None` when the page has
+    /// no watcher (or has just been replaced by another document).
+    pub(crate) fn dom_quiet_for(&self, timeout: Duration) -> Option<Duration> {
+        let ret = self
+            .bounded(
+                "watching the page",
+                evaluate(
+                    "(function () { const w = window.__ogWatch; \
+                     return w && w.last >= 0 ? performance.now() - w.last : -1; })()"
+                        .into(),
+                    false,
+                ),
+                timeout,
+            )
+            .ok()?;
+        let ms = ret.result.value.as_ref()?.as_f64()?;
+        (ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+    }
+
+    /// Wait until the page is quiet (see [`Quiet`]), but not past `until`
+    /// unless `q.min` asks for it. True if it went quiet, false if the wait
+    /// ran out. Without a DOM watcher it waits the whole `q.max`.
+    pub(crate) fn settle(&self, q: Quiet, until: Instant) -> Result<bool, Error> {
+        self.settle_or(q, until, || Ok(false))
+    }
+
+    /// [`Ctx::settle`], but stop at once when `done` says so (true then).
+    pub(crate) fn settle_or(
+        &self,
+        q: Quiet,
+        until: Instant,
+        mut done: impl FnMut() -> Result<bool, Error>,
+    ) -> Result<bool, Error> {
+        let t0 = Instant::now();
+        let end = (t0 + q.max).min(until.max(t0 + q.min));
+        loop {
+            if done()? {
+                return Ok(true);
+            }
+            let now = Instant::now();
+            if now >= t0 + q.min && !self.net.busy(q.quiet) {
+                // A page too busy to answer within the wait is not quiet.
+                let probe = end
+                    .saturating_duration_since(now)
+                    .clamp(Duration::from_millis(100), Duration::from_secs(2));
+                if let Some(d) = self.dom_quiet_for(probe) {
+                    if d >= q.quiet {
+                        return Ok(true);
+                    }
+                }
+            }
+            let now = Instant::now();
+            if now >= end {
+                return Ok(false);
+            }
+            if self.s.is_browser_gone() {
+                return Err(Error::BrowserCrashed {
+                    during: "waiting for the page to settle".into(),
+                    source: None,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50).min(end - now));
+        }
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// A capture's hold on `tab`: its network watched from now on.
+    pub(crate) fn new(s: &'a Session, tab: &'a Arc<Tab>, url: &'a str) -> Result<Ctx<'a>, Error> {
+        Ok(Ctx {
+            s,
+            tab,
+            url,
+            net: NetWatch::attach(tab)?,
+            t0: Instant::now(),
+            phases: std::cell::RefCell::new(Vec::new()),
+            attached: std::cell::RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// Where the capture's time went (see [`crate::PageCapture::phases`]).
+    pub(crate) fn phases(&self) -> Vec<(&'static str, Duration)> {
+        self.phases.take()
+    }
+
+    /// Ready the tab before it navigates: the viewport, a user agent without
+    /// "Headless" and with Swedish first, no blocking dialogs, the watcher
+    /// script in every document, the tab in front (a background tab may get
+    /// its rendering and lazy loading throttled), and the session cookies
+    /// (never logged).
+    pub(crate) fn prepare(&self) -> Result<(), Error> {
+        let (s, tab, opts) = (self.s, self.tab, &self.s.opts);
+        set_viewport(self, opts.viewport_height)?;
+        let user_agent = s.user_agent.replace("HeadlessChrome", "Chrome");
+        tab.call_method(Network::SetUserAgentOverride {
+            user_agent,
+            accept_language: Some("sv-SE,sv;q=0.9,en;q=0.6".into()),
+            platform: None,
+            user_agent_metadata: None,
+        })
+        .map_err(|e| s.fail("setting the user agent", e))?;
+        tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
+            source: format!("{NO_DIALOGS}\n{WATCH_JS}"),
+            world_name: None,
+            include_command_line_api: None,
+            run_immediately: None,
+        })
+        .map_err(|e| s.fail("preparing the tab", e))?;
+        dismiss_native_dialogs(tab)?;
+        self.bounded(
+            "bringing the tab to the front",
+            Page::BringToFront(None),
+            EVAL_TIMEOUT,
+        )?;
+        if !opts.cookies.is_empty() {
+            let cookies = opts
+                .cookies
+                .iter()
+                .map(|c| Network::CookieParam {
+                    name: c.name.clone(),
+                    value: c.value.clone(),
+                    url: None,
+                    domain: Some(c.domain.clone()),
+                    path: Some(c.path.clone()),
+                    secure: Some(c.secure),
+                    http_only: Some(c.http_only),
+                    same_site: None,
+                    expires: c.expires,
+                    priority: None,
+                    same_party: None,
+                    source_scheme: None,
+                    source_port: None,
+                    partition_key: None,
+                })
+                .collect();
+            tab.call_method(Network::SetCookies { cookies })
+                .map_err(|e| s.fail("setting the session cookies", e))?;
+        }
+        Ok(())
+    }
+
+    /// The page as one MHTML document.
+    pub(crate) fn mhtml(&self) -> Result<String, Error> {
+        Ok(self
+            .bounded(
+                "saving the MHTML snapshot",
+                Page::CaptureSnapshot {
+                    format: Some(Page::CaptureSnapshotFormatOption::Mhtml),
+                },
+                SHOT_TIMEOUT,
+            )?
+            .data)
+    }
+
+    /// A PNG screenshot of the document's area at (`x`, `y`), `width` by
+    /// `height` CSS px, base64 as DevTools returns it. Only `beyond` paints
+    /// past the viewport (a page wider than it); every band fits its height.
+    pub(crate) fn screenshot(
+        &self,
+        step: &str,
+        (x, y, width, height): (f64, f64, f64, f64),
+        beyond: bool,
+    ) -> Result<String, Error> {
+        Ok(self
+            .bounded(
+                step,
+                Page::CaptureScreenshot {
+                    format: Some(Page::CaptureScreenshotFormatOption::Png),
+                    quality: None,
+                    clip: Some(Page::Viewport {
+                        x,
+                        y,
+                        width,
+                        height,
+                        scale: 1.0,
+                    }),
+                    from_surface: Some(true),
+                    capture_beyond_viewport: Some(beyond),
+                    optimize_for_speed: Some(true),
+                },
+                SHOT_TIMEOUT,
+            )?
+            .data)
+    }
+}
+
+/// Which document a tab shows (see [`Ctx::document_mark`]).
+#[derive(Debug, PartialEq)]
+pub(crate) struct DocumentMark {
+    count: u32,
+    id: Option<String>,
+}
+
+impl DocumentMark {
+    /// Another document: DevTools saw one commit, or the page's own id
+    /// changed (an id that cannot be read says nothing).
+    pub(crate) fn differs(&self, earlier: &DocumentMark) -> bool {
+        self.count != earlier.count
+            || matches!((&self.id, &earlier.id), (Some(a), Some(b)) if a != b)
+    }
+}
+
+pub(crate) fn collect_frame_ids(tree: &Page::FrameTree, out: &mut HashSet<String>) {
+    out.insert(tree.frame.id.clone());
+    for child in tree.child_frames.iter().flatten() {
+        collect_frame_ids(child, out);
+    }
+}
+
+/// Attach to a cross-site frame, bounded: a frame whose renderer hangs is left out.
+pub(crate) fn attach_frame(s: &Session, target: Target::TargetInfo) -> Option<Arc<Tab>> {
+    let (tx, rx) = mpsc::channel();
+    let browser = s.browser.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(browser.attach_to_target(target));
+    });
+    rx.recv_timeout(FRAME_TIMEOUT).ok()?.ok()
+}
+
+pub(crate) fn set_viewport(cx: &Ctx<'_>, height: u32) -> Result<(), Error> {
+    let o = &cx.s.opts;
+    cx.bounded(
+        "setting the viewport",
+        Emulation::SetDeviceMetricsOverride {
+            width: o.viewport_width,
+            height,
+            device_scale_factor: o.device_scale,
+            mobile: false,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        },
+        EVAL_TIMEOUT,
+    )?;
+    Ok(())
+}
+
+pub(crate) fn tab_url(cx: &Ctx<'_>) -> Option<String> {
+    cx.tab
+        .get_target_info()
+        .ok()
+        .map(|t| t.url)
+        .filter(|u| !u.is_empty())
+}
+
+/// Accept any JavaScript dialog the page still manages to open.
+pub(crate) fn dismiss_native_dialogs(tab: &Arc<Tab>) -> Result<(), Error> {
+    let weak: Weak<Tab> = Arc::downgrade(tab);
+    let listener = Arc::new(
+        move |event: &headless_chrome::protocol::cdp::types::Event| {
+            if let headless_chrome::protocol::cdp::types::Event::PageJavascriptDialogOpening(_) =
+                event
+            {
+                let weak = weak.clone();
+                std::thread::spawn(move || {
+                    if let Some(tab) = weak.upgrade() {
+                        let _ = tab.call_method(Page::HandleJavaScriptDialog {
+                            accept: true,
+                            prompt_text: None,
+                        });
+                    }
+                });
+            }
+        },
+    );
+    tab.add_event_listener(listener)
+        .map_err(|e| Error::Protocol {
+            during: "watching for dialogs".into(),
+            source: e.into(),
+        })?;
+    Ok(())
+}
+
+pub(crate) fn navigate(cx: &Ctx<'_>, timeout: Duration) -> Result<(), Error> {
+    let (tx, rx) = mpsc::channel();
+    let tab = Arc::clone(cx.tab);
+    let url = cx.url.to_string();
+    std::thread::spawn(move || {
+        let r = tab.call_method(Page::Navigate {
+            url,
+            referrer: None,
+            transition_Type: None,
+            frame_id: None,
+            referrer_policy: None,
+        });
+        let _ = tx.send(r);
+    });
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(ret)) => match ret.error_text {
+            Some(err) if !err.is_empty() => Err(Error::Navigation {
+                url: cx.url.to_string(),
+                reason: explain_net_error(&err),
+            }),
+            _ => Ok(()),
+        },
+        Ok(Err(e)) => Err(cx.s.fail("loading the page", e)),
+        Err(_) => {
+            if cx.s.is_browser_gone() {
+                return Err(Error::BrowserCrashed {
+                    during: "loading the page".into(),
+                    source: None,
+                });
+            }
+            Err(Error::Timeout {
+                step: format!("loading {} (no response)", cx.url),
+                after: timeout,
+            })
+        }
+    }
+}
+
+pub(crate) fn explain_net_error(err: &str) -> String {
+    let hint = match err {
+        "net::ERR_TOO_MANY_REDIRECTS" => " (a redirect loop)",
+        "net::ERR_CONNECTION_RESET" => " (the server reset the connection)",
+        "net::ERR_CONNECTION_REFUSED" => " (nothing answers at that address)",
+        "net::ERR_NAME_NOT_RESOLVED" => " (the host name does not exist)",
+        "net::ERR_EMPTY_RESPONSE" => " (the server closed the connection without answering)",
+        "net::ERR_INTERNET_DISCONNECTED" => " (no network)",
+        _ => "",
+    };
+    format!("{err}{hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_document_is_told_by_either_sign() {
+        let mark = |count, id: Option<&str>| DocumentMark {
+            count,
+            id: id.map(String::from),
+        };
+        let here = mark(1, Some("a"));
+        assert!(!mark(1, Some("a")).differs(&here));
+        assert!(mark(2, Some("a")).differs(&here), "DevTools saw a commit");
+        assert!(mark(1, Some("b")).differs(&here), "the page's id changed");
+        assert!(
+            !mark(1, None).differs(&here),
+            "an unreadable id says nothing"
+        );
+        assert!(mark(2, None).differs(&mark(1, None)));
+    }
+
+    #[test]
+    fn net_errors_are_explained() {
+        assert!(explain_net_error("net::ERR_TOO_MANY_REDIRECTS").contains("redirect loop"));
+        assert_eq!(explain_net_error("net::ERR_FOO"), "net::ERR_FOO");
+    }
+}

@@ -1,0 +1,245 @@
+//! Picturing a page: the first screen as a reader sees it, then bands as
+//! tall as a tile with the viewport grown to match, each band's text read
+//! again where the DOM changed, and blank bands where the page has text
+//! flagged. See "How a page is pictured" in ARCHITECTURE.md.
+
+use std::path::Path;
+use std::time::Duration;
+
+use model::{Obstruction, ObstructionKind, TextRun, Tile};
+use serde::Deserialize;
+
+use crate::devtools::{set_viewport, Ctx};
+use crate::png_out;
+use crate::Error;
+
+/// Longest wait for a band of the page to render what came into view
+/// (mounted rows, their images) before it is pictured.
+const SEGMENT_WAIT: Duration = Duration::from_millis(3000);
+
+#[derive(Deserialize)]
+struct Segment {
+    pending: u32,
+    runs: Option<Vec<TextRun>>,
+}
+
+/// What of the page is pictured, in CSS px.
+pub(crate) struct Area {
+    pub(crate) width: f64,
+    pub(crate) height: f64,
+    /// How far a right-to-left page overflows to the left of the viewport.
+    pub(crate) rtl_overflow: f64,
+}
+
+/// The picture of a page and the text that lies over it.
+pub(crate) struct Pictured {
+    pub(crate) tiles: Vec<Tile>,
+    pub(crate) text_runs: Vec<TextRun>,
+    /// Images still loading in their band when it was pictured.
+    pub(crate) pending: u32,
+}
+
+/// Screenshot the page: first the first screen as a reader sees it (fixed
+/// headers and footers in place), then the rest in bands of at most
+/// `tile_height` device px. For the bands the viewport is made as tall as a
+/// band and each band is scrolled into view before it is pictured, so a
+/// virtualised feed mounts every row of it and deferred content renders.
+/// Where the DOM changed since the text was read (rows mounted, others
+/// unmounted), the band's text is read again: the text layer holds what the
+/// picture shows, each line once. `runs` are the page's text runs as first
+/// read and those of its cross-site frames.
+pub(crate) fn take_tiles(
+    cx: &Ctx<'_>,
+    dir: &Path,
+    rel_dir: &str,
+    area: &Area,
+    runs: (Vec<TextRun>, Vec<TextRun>),
+    obstructions: &mut Vec<Obstruction>,
+) -> Result<Pictured, Error> {
+    let (first_runs, frame_runs) = runs;
+    let in_band = |r: &TextRun, top: f64, bottom: f64| {
+        let mid = r.y + r.height / 2.0;
+        mid >= top && mid < bottom
+    };
+    let (width, captured_height) = (area.width, area.height);
+    let o = &cx.s.opts;
+    let beyond = width > f64::from(o.viewport_width);
+    // Painted beyond the viewport, a right-to-left page starts at the left
+    // end of its overflow, where the DOM's x is negative; a page cut at the
+    // width limit keeps its right part, where right-to-left text starts.
+    let full_overflow = area.rtl_overflow.max(0.0);
+    let cut = (full_overflow + f64::from(o.viewport_width) - width).max(0.0);
+    let (clip_x, dx) = if beyond && full_overflow > 0.0 {
+        (cut, full_overflow - cut)
+    } else {
+        (0.0, 0.0)
+    };
+    let scale = o.device_scale.max(0.1);
+    let band_css = (f64::from(o.tile_height.max(256)) / scale).floor().max(1.0);
+    let vh = f64::from(o.viewport_height);
+    // Pin heights that follow the viewport, so the tall viewport does not stretch them.
+    let _: u32 = cx.eval("measuring the layout", "ogMeasureHeights()", false)?;
+    set_viewport(cx, o.viewport_height * 2)?;
+    let _: u32 = cx.eval("measuring the layout", "ogPinHeights()", false)?;
+    set_viewport(cx, o.viewport_height)?;
+    let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
+
+    // Under a login or consent overlay the first screen is covered on purpose.
+    let overlay = obstructions.iter().any(|o| {
+        matches!(
+            o.kind,
+            ObstructionKind::LoginWall | ObstructionKind::ConsentWall
+        )
+    });
+    let from_y = if overlay { vh } else { 0.0 };
+    let first = vh.min(captured_height).max(1.0);
+    let mut bands = vec![(0.0, first)];
+    let mut y = first;
+    while y < captured_height {
+        let h = band_css.min(captured_height - y);
+        bands.push((y, h));
+        y += h;
+    }
+    let tall = band_css.min(captured_height - first).max(vh).ceil();
+    let mut tiles = Vec::new();
+    let mut text_runs = Vec::new();
+    let mut pending = 0;
+    for (i, &(top, h)) in bands.iter().enumerate() {
+        let n = i + 1;
+        if n == 2 {
+            // Fixed elements were pictured once, in the first screen.
+            let _: u32 = cx.eval("hiding fixed elements", "ogUnfix()", false)?;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            set_viewport(cx, tall as u32)?;
+        }
+        let bottom = top + h;
+        let seg: Segment = cx.eval(
+            &format!("preparing screenshot tile {n}"),
+            &format!("ogSegment({top}, {bottom}, {})", SEGMENT_WAIT.as_millis()),
+            true,
+        )?;
+        pending += seg.pending;
+        let band_runs: Vec<TextRun> = seg
+            .runs
+            .unwrap_or_else(|| {
+                first_runs
+                    .iter()
+                    .filter(|r| in_band(r, top, bottom))
+                    .cloned()
+                    .collect()
+            })
+            .into_iter()
+            .chain(
+                frame_runs
+                    .iter()
+                    .filter(|r| in_band(r, top, bottom))
+                    .cloned(),
+            )
+            .map(|mut r| {
+                r.x += dx;
+                r
+            })
+            // Text beside the picture (past the width limit) is not in it.
+            .filter(|r| r.x < width && r.x + r.width > 0.0)
+            .collect();
+        let shot = cx.screenshot(
+            &format!("taking screenshot tile {n}"),
+            (clip_x, top, width, h),
+            beyond,
+        )?;
+        let name = format!("tile-{n:03}.png");
+        let path = dir.join(&name);
+        let bytes = png_out::base64_decode(&shot).ok_or_else(|| Error::Image {
+            path: path.clone(),
+            reason: "not base64".into(),
+        })?;
+        drop(shot);
+        let written = png_out::write_rgb_png(&bytes, &path)?;
+        drop(bytes);
+        let px_per_css = f64::from(written.height) / h;
+        for &(a, b) in &written.uniform_bands {
+            let band_top = top + f64::from(a) / px_per_css;
+            let band_bottom = top + f64::from(b) / px_per_css;
+            if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
+                obstructions.push(Obstruction {
+                    kind: ObstructionKind::BlankRegion,
+                    detail: format!(
+                        "{name} rows {a}-{b} are one flat colour where the page has text (\"{}\" at y={:.0})",
+                        run.text.chars().take(40).collect::<String>(),
+                        run.y
+                    ),
+                });
+            }
+        }
+        tiles.push(Tile {
+            file: format!("{rel_dir}/{name}"),
+            css_y: top,
+            css_height: h,
+            width_px: written.width,
+            height_px: written.height,
+        });
+        text_runs.extend(band_runs);
+    }
+    if bands.len() > 1 {
+        set_viewport(cx, o.viewport_height)?;
+    }
+    Ok(Pictured {
+        tiles,
+        text_runs,
+        pending,
+    })
+}
+
+/// A blank band is one that covers text the DOM says is painted there: the
+/// first text run whose middle lies inside the band `top..bottom` (CSS px).
+/// Text above `from_y` is ignored (an opaque overlay may legitimately hide it).
+fn text_under_band(
+    top: f64,
+    bottom: f64,
+    runs: &[TextRun],
+    width: f64,
+    from_y: f64,
+) -> Option<&TextRun> {
+    runs.iter().find(|r| {
+        let mid = r.y + r.height / 2.0;
+        r.height >= 4.0
+            && r.width >= 4.0
+            && mid >= from_y
+            && mid > top + 1.0
+            && mid < bottom - 1.0
+            && r.x < width
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, y: f64) -> TextRun {
+        TextRun {
+            text: text.into(),
+            x: 10.0,
+            y,
+            width: 100.0,
+            height: 18.0,
+            font_size: 15.0,
+            rtl: false,
+        }
+    }
+
+    #[test]
+    fn band_over_text_is_blank() {
+        let runs = [run("överst", 100.0), run("mitten", 5_000.0)];
+        assert_eq!(
+            text_under_band(4_000.0, 6_000.0, &runs, 1280.0, 0.0).map(|r| r.text.as_str()),
+            Some("mitten")
+        );
+        assert!(text_under_band(200.0, 4_000.0, &runs, 1280.0, 0.0).is_none());
+        assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 0.0).is_some());
+        assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 900.0).is_none());
+        // Text only half inside the band (its middle outside) is not evidence.
+        assert!(text_under_band(5_012.0, 6_000.0, &runs, 1280.0, 0.0).is_none());
+        // Text right of the captured width is not in the picture.
+        assert!(text_under_band(4_000.0, 6_000.0, &runs, 5.0, 0.0).is_none());
+    }
+}
