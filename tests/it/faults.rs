@@ -495,6 +495,8 @@ fn hostile_pages_end_within_their_timeout_and_the_other_accounts_are_sealed() {
         "0",
         "--timeout",
         "5",
+        "--page-limit",
+        "50000",
         "--json",
     ]);
     cmd.env("TMPDIR", &tmp);
@@ -532,7 +534,7 @@ fn hostile_pages_end_within_their_timeout_and_the_other_accounts_are_sealed() {
         hanger.seconds
     );
     assert_ne!(hanger.status, "skipped");
-    // 200 000 px: cut at the 50 000 px limit and said so.
+    // 200 000 px: cut at the page limit (50 000 px here) and said so.
     let tall = get("jattelang");
     assert!(
         tall.status == "sealed" || tall.status == "flagged",
