@@ -227,6 +227,20 @@ fn embedded_cross_site_frames_are_loaded_painted_and_read() {
 }
 
 #[test]
+fn same_origin_frames_give_their_text_in_place() {
+    let c = capture_layout("/layouts/inbaddat/?samma=1");
+    assert_whole(
+        &c,
+        |n| format!("Inbäddat inlägg {n} av 8"),
+        8,
+        Picture::Below,
+        480 * 120 * 9 / 10,
+    );
+    assert_eq!(c.page.facts.extent.cross_site_frames, 0);
+    assert_clean(&c);
+}
+
+#[test]
 fn a_wide_timetable_is_captured_to_its_right_edge() {
     let c = capture_layout("/layouts/bred/");
     let e = &c.page.facts.extent;
