@@ -191,8 +191,11 @@ pub(crate) fn take_tiles(
 }
 
 /// A blank band is one that covers text the DOM says is painted there: the
-/// first text run whose middle lies inside the band `top..bottom` (CSS px).
-/// Text above `from_y` is ignored (an opaque overlay may legitimately hide it).
+/// first text run that lies wholly inside the band `top..bottom` (CSS px)
+/// and has a letter or a digit. A line box is taller than its glyphs, so a
+/// band that covers only part of it (the space above "...") is no evidence,
+/// and neither is punctuation alone. Text above `from_y` is ignored (an
+/// opaque overlay may legitimately hide it).
 fn text_under_band(
     top: f64,
     bottom: f64,
@@ -205,9 +208,10 @@ fn text_under_band(
         r.height >= 4.0
             && r.width >= 4.0
             && mid >= from_y
-            && mid > top + 1.0
-            && mid < bottom - 1.0
+            && r.y >= top - 1.0
+            && r.y + r.height <= bottom + 1.0
             && r.x < width
+            && r.text.chars().any(char::is_alphanumeric)
     })
 }
 
@@ -237,8 +241,12 @@ mod tests {
         assert!(text_under_band(200.0, 4_000.0, &runs, 1280.0, 0.0).is_none());
         assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 0.0).is_some());
         assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 900.0).is_none());
-        // Text only half inside the band (its middle outside) is not evidence.
+        // Text only partly inside the band is not evidence.
         assert!(text_under_band(5_012.0, 6_000.0, &runs, 1280.0, 0.0).is_none());
+        assert!(text_under_band(5_004.0, 6_000.0, &runs, 1280.0, 0.0).is_none());
+        // Nor is punctuation, whose glyphs fill little of its line box.
+        let dots = [run("...", 5_000.0)];
+        assert!(text_under_band(4_000.0, 6_000.0, &dots, 1280.0, 0.0).is_none());
         // Text right of the captured width is not in the picture.
         assert!(text_under_band(4_000.0, 6_000.0, &runs, 5.0, 0.0).is_none());
     }

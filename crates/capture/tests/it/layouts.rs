@@ -390,3 +390,20 @@ fn text_no_reader_can_see_is_neither_in_the_text_layer_nor_an_alarm() {
         );
     }
 }
+
+#[test]
+fn text_the_picture_lost_under_a_plain_cover_is_a_blank_region() {
+    let c = capture_layout("/layouts/tackt/");
+    let blank: Vec<_> = c
+        .page
+        .facts
+        .obstructions
+        .iter()
+        .filter(|o| o.kind == ObstructionKind::BlankRegion)
+        .collect();
+    assert!(
+        blank.iter().any(|o| o.detail.contains("Paragraf")),
+        "the covered paragraphs are not flagged: {:?}",
+        c.page.facts.obstructions
+    );
+}
