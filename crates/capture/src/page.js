@@ -533,13 +533,14 @@ function ogIsRtlText(s) { return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.tes
 // is (their runs moved by the frame's place on the page).
 function ogTextRuns(top, bottom) {
   const runs = [];
-  const visCache = new Map(), clipCache = new Map();
+  const visCache = new Map(), clipCache = new Map(), runElements = [];
   let el = null;
   const push = (text, left, t, right, b, fs, rtl, ox, oy) => {
     const y = t + oy, mid = y + (b - t) / 2;
     if (right - left <= 0 || b - t <= 0 || mid < top || mid >= bottom || b + oy <= 0) return;
     if (!ogShows(el, left, t, right, b, clipCache)) return;
     runs.push({ text, x: left + ox, y, width: right - left, height: b - t, font_size: fs, rtl });
+    if (el.ownerDocument === document && runElements[runElements.length - 1] !== el) runElements.push(el);
   };
   const textNode = (n, doc, ox, oy) => {
     if (!/\S/.test(n.data)) return;
@@ -615,16 +616,34 @@ function ogTextRuns(top, bottom) {
     }
     for (let c = node.firstChild; c; c = c.nextSibling) walk(c, doc, ox, oy, depth + 1);
   };
+  const probes = [];
   walk(document.body || document.documentElement, document, scrollX, scrollY, 0);
-  ogState().readAt = performance.now();
+  // Where some of the text's elements are now: if any of them moves before
+  // its band is pictured (an image above it loaded, the layout answered the
+  // viewport), the band's text is read again.
+  const st = ogState();
+  st.readAt = performance.now();
+  const step = Math.max(1, Math.floor(runElements.length / 512));
+  for (let i = 0; i < runElements.length; i += step) {
+    const e = runElements[i];
+    probes.push([e, e.getBoundingClientRect().top + scrollY]);
+  }
+  st.probes = probes;
   return runs.filter((r) => r.text.length > 0);
+}
+
+// Whether the text last read has moved since (an image above it loaded,
+// the layout answered the viewport): some of its elements are elsewhere.
+function ogMoved() {
+  return (ogState().probes || []).some(([e, y]) => !e.isConnected || Math.abs(e.getBoundingClientRect().top + scrollY - y) > 1);
 }
 
 // One band of the picture: scroll it into view (the viewport is as tall as
 // the band, so a virtualised feed mounts every row in it), wait until the
 // page has rendered what came into view (DOM quiet, images in the band
 // loaded, bounded by `budgetMs`), note the items it holds, and read its text
-// again if the DOM changed since the last reading (null if not).
+// again if the DOM changed or the text moved since the last reading (null if
+// not).
 async function ogSegment(top, bottom, budgetMs) {
   const t0 = performance.now();
   const w = window.__ogWatch, st = ogState();
@@ -645,7 +664,7 @@ async function ogSegment(top, bottom, budgetMs) {
   }
   if (!w || w.last !== before || performance.now() - t0 > 40) await ogFrames(2);
   ogNoteKept(top, bottom);
-  const changed = !w || w.last < 0 || !st.readAt || w.last > st.readAt;
+  const changed = !w || w.last < 0 || !st.readAt || w.last > st.readAt || ogMoved();
   return { pending, runs: changed ? ogTextRuns(top, bottom) : null };
 }
 
@@ -789,7 +808,6 @@ function ogPageInfo() {
     title: document.title || '',
     height: ogTarget().height(),
     width: Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth),
-    rtl: getComputedStyle(document.documentElement).direction === 'rtl' || (!!document.body && getComputedStyle(document.body).direction === 'rtl'),
     ready: document.readyState,
     user_agent: navigator.userAgent,
   };

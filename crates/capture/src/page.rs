@@ -9,7 +9,7 @@ use chrono::Utc;
 use model::{Extent, Obstruction, ObstructionKind, PageFacts, StopRule, Summary, TextRun, Tile};
 use serde::Deserialize;
 
-use crate::devtools::{tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
+use crate::devtools::{set_viewport, tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
 use crate::tiles::{take_tiles, Area, Pictured};
 use crate::{Error, PageCapture};
 
@@ -337,8 +337,29 @@ fn capture_document(
     }
 
     cx.mark("images loaded, consent checked again");
-    // 5. Facts from the DOM.
-    let info = cx.info()?;
+    // 5. Facts from the DOM. A page wider than the viewport is laid out and
+    // read at the width it is pictured at (up to the width limit), so the
+    // picture and the text agree; a right-to-left page cut there keeps its
+    // start, on the right.
+    let mut info = cx.info()?;
+    let viewport_width = f64::from(opts.viewport_width);
+    let full_width = info.width;
+    let captured_width = full_width
+        .clamp(
+            viewport_width,
+            f64::from(opts.max_width).max(viewport_width),
+        )
+        .ceil();
+    if captured_width > viewport_width {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        set_viewport(cx, captured_width as u32, opts.viewport_height)?;
+        info = cx.info()?;
+    }
+    if full_width > captured_width + 1.0 {
+        warnings.push(format!(
+            "the page is {full_width:.0} px wide; the capture stops at the {captured_width:.0} px limit"
+        ));
+    }
     let full_height = info.height.max(1.0);
     let oldest: Option<OldestPost> = cx.eval("reading post dates", "ogOldestPost()", false)?;
     // A feed that grew is followed back to the period's start where its
@@ -368,20 +389,6 @@ fn capture_document(
             false,
         )?
         .map(|o| o.v);
-    let viewport_width = f64::from(opts.viewport_width);
-    let captured_width = info
-        .width
-        .clamp(
-            viewport_width,
-            f64::from(opts.max_width).max(viewport_width),
-        )
-        .ceil();
-    if info.width > captured_width + 1.0 {
-        warnings.push(format!(
-            "the page is {:.0} px wide; the capture stops at the {captured_width:.0} px limit",
-            info.width
-        ));
-    }
     let truncated = (full_height > limit && stop_rule != StopRule::PeriodStart).then(|| {
         if grew {
             format!(
@@ -457,16 +464,12 @@ fn capture_document(
     let area = Area {
         width: captured_width,
         height: captured_height,
-        rtl_overflow: if info.rtl {
-            info.width - viewport_width
-        } else {
-            0.0
-        },
     };
     let Pictured {
         tiles,
         text_runs,
         pending,
+        unsteady,
     } = take_tiles(
         cx,
         dir,
@@ -475,6 +478,11 @@ fn capture_document(
         (text_runs, frames.runs),
         &mut obstructions,
     )?;
+    if unsteady > 0 {
+        warnings.push(format!(
+            "the page's text kept moving while {unsteady} part(s) of it were pictured; the text layer may sit a few pixels off there"
+        ));
+    }
     if pending > 0 {
         warnings.push(format!(
             "{pending} image(s) were still loading when their part of the page was pictured"
@@ -508,7 +516,7 @@ fn capture_document(
         });
     }
     let extent = Extent {
-        full_width: info.width,
+        full_width,
         captured_width,
         scroller,
         stop_rule: Some(stop_rule),

@@ -27,8 +27,6 @@ struct Segment {
 pub(crate) struct Area {
     pub(crate) width: f64,
     pub(crate) height: f64,
-    /// How far a right-to-left page overflows to the left of the viewport.
-    pub(crate) rtl_overflow: f64,
 }
 
 /// The picture of a page and the text that lies over it.
@@ -37,6 +35,8 @@ pub(crate) struct Pictured {
     pub(crate) text_runs: Vec<TextRun>,
     /// Images still loading in their band when it was pictured.
     pub(crate) pending: u32,
+    /// Bands whose text still moved when they were pictured the second time.
+    pub(crate) unsteady: u32,
 }
 
 /// Screenshot the page: first the first screen as a reader sees it (fixed
@@ -63,25 +63,17 @@ pub(crate) fn take_tiles(
     };
     let (width, captured_height) = (area.width, area.height);
     let o = &cx.s.opts;
-    let beyond = width > f64::from(o.viewport_width);
-    // Painted beyond the viewport, a right-to-left page starts at the left
-    // end of its overflow, where the DOM's x is negative; a page cut at the
-    // width limit keeps its right part, where right-to-left text starts.
-    let full_overflow = area.rtl_overflow.max(0.0);
-    let cut = (full_overflow + f64::from(o.viewport_width) - width).max(0.0);
-    let (clip_x, dx) = if beyond && full_overflow > 0.0 {
-        (cut, full_overflow - cut)
-    } else {
-        (0.0, 0.0)
-    };
+    // The viewport is as wide as the picture (see `page.rs`).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let vw = width.ceil() as u32;
     let scale = o.device_scale.max(0.1);
     let band_css = (f64::from(o.tile_height.max(256)) / scale).floor().max(1.0);
     let vh = f64::from(o.viewport_height);
     // Pin heights that follow the viewport, so the tall viewport does not stretch them.
     let _: u32 = cx.eval("measuring the layout", "ogMeasureHeights()", false)?;
-    set_viewport(cx, o.viewport_height * 2)?;
+    set_viewport(cx, vw, o.viewport_height * 2)?;
     let _: u32 = cx.eval("measuring the layout", "ogPinHeights()", false)?;
-    set_viewport(cx, o.viewport_height)?;
+    set_viewport(cx, vw, o.viewport_height)?;
     let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
 
     // Under a login or consent overlay the first screen is covered on purpose.
@@ -104,49 +96,53 @@ pub(crate) fn take_tiles(
     let mut tiles = Vec::new();
     let mut text_runs = Vec::new();
     let mut pending = 0;
+    let mut unsteady = 0;
     for (i, &(top, h)) in bands.iter().enumerate() {
         let n = i + 1;
         if n == 2 {
             // Fixed elements were pictured once, in the first screen.
             let _: u32 = cx.eval("hiding fixed elements", "ogUnfix()", false)?;
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            set_viewport(cx, tall as u32)?;
+            set_viewport(cx, vw, tall as u32)?;
         }
         let bottom = top + h;
-        let seg: Segment = cx.eval(
-            &format!("preparing screenshot tile {n}"),
-            &format!("ogSegment({top}, {bottom}, {})", SEGMENT_WAIT.as_millis()),
-            true,
-        )?;
-        pending += seg.pending;
-        let band_runs: Vec<TextRun> = seg
-            .runs
-            .unwrap_or_else(|| {
-                first_runs
-                    .iter()
-                    .filter(|r| in_band(r, top, bottom))
-                    .cloned()
-                    .collect()
-            })
-            .into_iter()
-            .chain(
-                frame_runs
-                    .iter()
-                    .filter(|r| in_band(r, top, bottom))
-                    .cloned(),
-            )
-            .map(|mut r| {
-                r.x += dx;
-                r
-            })
-            // Text beside the picture (past the width limit) is not in it.
-            .filter(|r| r.x < width && r.x + r.width > 0.0)
-            .collect();
-        let shot = cx.screenshot(
-            &format!("taking screenshot tile {n}"),
-            (clip_x, top, width, h),
-            beyond,
-        )?;
+        // Text that moves while its band is pictured (a late image above
+        // it) is read and pictured again, once.
+        let mut attempt = 0;
+        let (band_runs, shot, steady) = loop {
+            let seg: Segment = cx.eval(
+                &format!("preparing screenshot tile {n}"),
+                &format!("ogSegment({top}, {bottom}, {})", SEGMENT_WAIT.as_millis()),
+                true,
+            )?;
+            let band_runs: Vec<TextRun> = seg
+                .runs
+                .unwrap_or_else(|| {
+                    first_runs
+                        .iter()
+                        .filter(|r| in_band(r, top, bottom))
+                        .cloned()
+                        .collect()
+                })
+                .into_iter()
+                .chain(
+                    frame_runs
+                        .iter()
+                        .filter(|r| in_band(r, top, bottom))
+                        .cloned(),
+                )
+                // Text beside the picture (past the width limit) is not in it.
+                .filter(|r| r.x < width && r.x + r.width > 0.0)
+                .collect();
+            let shot =
+                cx.screenshot(&format!("taking screenshot tile {n}"), (0.0, top, width, h))?;
+            attempt += 1;
+            let moved: bool = cx.eval("checking the text stayed put", "ogMoved()", false)?;
+            if !moved || attempt == 2 {
+                pending += seg.pending;
+                break (band_runs, shot, !moved);
+            }
+        };
         let name = format!("tile-{n:03}.png");
         let path = dir.join(&name);
         let bytes = png_out::base64_decode(&shot).ok_or_else(|| Error::Image {
@@ -157,7 +153,11 @@ pub(crate) fn take_tiles(
         let written = png_out::write_rgb_png(&bytes, &path)?;
         drop(bytes);
         let px_per_css = f64::from(written.height) / h;
-        for &(a, b) in &written.uniform_bands {
+        // Text that would not stay put is no evidence of a blank band.
+        if !steady {
+            unsteady += 1;
+        }
+        for &(a, b) in written.uniform_bands.iter().filter(|_| steady) {
             let band_top = top + f64::from(a) / px_per_css;
             let band_bottom = top + f64::from(b) / px_per_css;
             if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
@@ -181,12 +181,13 @@ pub(crate) fn take_tiles(
         text_runs.extend(band_runs);
     }
     if bands.len() > 1 {
-        set_viewport(cx, o.viewport_height)?;
+        set_viewport(cx, vw, o.viewport_height)?;
     }
     Ok(Pictured {
         tiles,
         text_runs,
         pending,
+        unsteady,
     })
 }
 

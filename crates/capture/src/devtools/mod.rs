@@ -48,8 +48,6 @@ pub(crate) struct PageInfo {
     pub(crate) title: String,
     pub(crate) height: f64,
     pub(crate) width: f64,
-    /// The document runs right to left: its horizontal overflow is on the left.
-    pub(crate) rtl: bool,
     pub(crate) ready: String,
     pub(crate) user_agent: String,
 }
@@ -415,7 +413,7 @@ impl<'a> Ctx<'a> {
     /// (never logged).
     pub(crate) fn prepare(&self) -> Result<(), Error> {
         let (s, tab, opts) = (self.s, self.tab, &self.s.opts);
-        set_viewport(self, opts.viewport_height)?;
+        set_viewport(self, opts.viewport_width, opts.viewport_height)?;
         let user_agent = s.user_agent.replace("HeadlessChrome", "Chrome");
         tab.call_method(Network::SetUserAgentOverride {
             user_agent,
@@ -478,13 +476,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// A PNG screenshot of the document's area at (`x`, `y`), `width` by
-    /// `height` CSS px, base64 as DevTools returns it. Only `beyond` paints
-    /// past the viewport (a page wider than it); every band fits its height.
+    /// `height` CSS px, base64 as DevTools returns it. The area must lie in
+    /// the viewport: painting beyond it makes Chromium lay the page out
+    /// again at the whole content's size, so the picture would no longer
+    /// match the text read from the page (and a right-to-left page moves).
     pub(crate) fn screenshot(
         &self,
         step: &str,
         (x, y, width, height): (f64, f64, f64, f64),
-        beyond: bool,
     ) -> Result<String, Error> {
         Ok(self
             .bounded(
@@ -500,7 +499,7 @@ impl<'a> Ctx<'a> {
                         scale: 1.0,
                     }),
                     from_surface: Some(true),
-                    capture_beyond_viewport: Some(beyond),
+                    capture_beyond_viewport: Some(false),
                     optimize_for_speed: Some(true),
                 },
                 SHOT_TIMEOUT,
@@ -542,12 +541,13 @@ pub(crate) fn attach_frame(s: &Session, target: Target::TargetInfo) -> Option<Ar
     rx.recv_timeout(FRAME_TIMEOUT).ok()?.ok()
 }
 
-pub(crate) fn set_viewport(cx: &Ctx<'_>, height: u32) -> Result<(), Error> {
+/// Make the viewport `width` × `height` CSS px.
+pub(crate) fn set_viewport(cx: &Ctx<'_>, width: u32, height: u32) -> Result<(), Error> {
     let o = &cx.s.opts;
     cx.bounded(
         "setting the viewport",
         Emulation::SetDeviceMetricsOverride {
-            width: o.viewport_width,
+            width,
             height,
             device_scale_factor: o.device_scale,
             mobile: false,
