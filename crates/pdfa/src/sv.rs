@@ -226,6 +226,15 @@ pub(crate) fn warning(w: &str) -> Option<String> {
             Some(e) => format!("{what} inte laddats när skärmbilden togs (till exempel {e})."),
             None => format!("{what} inte laddats när skärmbilden togs."),
         }
+    } else if w.starts_with("the page's text kept moving while") {
+        let what = if first == 1 {
+            "1 del".to_string()
+        } else {
+            format!("{} delar", number(first))
+        };
+        format!(
+            "Sidans text flyttade sig medan {what} av sidan avbildades; det osynliga textlagret kan ligga några bildpunkter fel där."
+        )
     } else if w.starts_with("no MHTML snapshot") {
         "Ingen MHTML-kopia av sidan kunde sparas; felet står i record.json.".into()
     } else if w.starts_with("the page kept moving to other documents") {

@@ -34,6 +34,8 @@ const ENGLISH: &[&str] = &[
     "px wide",
     "still loading",
     "items seen",
+    "part(s)",
+    "text layer may sit",
     "another site",
     "resource never",
     "User agent",
@@ -63,6 +65,7 @@ fn every_note(mut f: model::PageFacts) -> model::PageFacts {
         "the consent dialog offered no way to refuse; clicked \"Godkänn alla\"".into(),
         "the page is 5200 px wide; the capture stops at the 4000 px limit".into(),
         "3 image(s) were still loading when their part of the page was pictured".into(),
+        "the page's text kept moving while 2 part(s) of it were pictured; the text layer may sit a few pixels off there".into(),
         "a note nobody has translated yet".into(),
     ];
     f.obstructions = vec![
