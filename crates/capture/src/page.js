@@ -674,7 +674,18 @@ const OG_LOGIN_TEXT = /logga in för att|log in to (see|continue)|sign in to (se
 function ogObstructions(status) {
   const out = [];
   const vw = innerWidth, vh = innerHeight;
-  const pw = Array.from(document.querySelectorAll('input[type=password]')).filter(ogVisible);
+  // A password field is a wall where it stands in the way: in an overlay or
+  // a dialog, or on a page with little else to read. A login box in the
+  // header of a long article (a real news page) is not.
+  const words = ((document.body && document.body.innerText) || '').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  const inOverlay = (e) => {
+    for (let p = e; p && p !== document.body; p = p.parentElement) {
+      const cs = getComputedStyle(p);
+      if (cs.position === 'fixed' || cs.position === 'sticky' || p.getAttribute('role') === 'dialog' || p.getAttribute('aria-modal') === 'true') return true;
+    }
+    return false;
+  };
+  const pw = Array.from(document.querySelectorAll('input[type=password]')).filter((e) => ogVisible(e) && (words < 200 || inOverlay(e)));
   if (pw.length) out.push({ kind: 'login-wall', detail: 'visible password field' });
   else {
     for (const e of ogFixedElements().concat(Array.from(document.querySelectorAll('[role=dialog], [aria-modal=true]')).filter(ogVisible))) {
