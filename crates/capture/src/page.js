@@ -112,19 +112,22 @@ const OG_ITEMS = 'article, [role=article], [data-testid=tweet], .feed-shared-upd
 const OG_PERMALINK = 'a[href*="/status/"], a[href*="/posts/"], a[href*="/p/"], a[href*="/reel/"], a[href*="/watch?"], a[href*="/feed/update/"], a[href*="story_fbid"], a[href*="/permalink/"]';
 
 // An item's identity that survives being unmounted and mounted again by a
-// virtualised feed: its permalink, its platform id, else its date and the
-// start of its text.
+// virtualised feed: its permalink, its platform id or numbered id, else its
+// date with its headline or the start of its text.
 function ogItemKey(e) {
   const a = e.querySelector(OG_PERMALINK);
   if (a) return 'a:' + a.getAttribute('href');
-  const id = e.getAttribute('data-id') || e.getAttribute('data-urn') || e.getAttribute('data-post-id');
+  const id = e.getAttribute('data-id') || e.getAttribute('data-urn') || e.getAttribute('data-post-id') ||
+    (/\d/.test(e.id) ? e.id : '');
   if (id) return 'id:' + id;
-  // Relative times ("2 min") change while the capture runs: their text is left out.
-  let text = e.textContent || '';
+  // A headline rarely changes; the text around it may (a byline filled in,
+  // a relative time: "2 min" becomes "3 min"), so time text is left out.
   const times = Array.from(e.querySelectorAll('time'));
+  const when = times.length ? times[0].getAttribute('datetime') || '' : '';
+  const head = e.querySelector('h1, h2, h3, h4');
+  let text = head && /\S/.test(head.textContent) ? head.textContent : e.textContent || '';
   for (const t of times) text = text.replace(t.textContent, '');
-  text = text.replace(/\s+/g, ' ').trim().slice(0, 100);
-  return 't:' + (times.length ? times[0].getAttribute('datetime') || '' : '') + '|' + text;
+  return 't:' + when + '|' + text.replace(/\s+/g, ' ').trim().slice(0, 100);
 }
 
 function ogItems() {
