@@ -102,6 +102,29 @@ fn capture_layout(path: &str) -> Captured {
     capture(&Options::default(), path)
 }
 
+/// Most posts' pictures: 480 × 120 px, 90 % of it painted.
+const POST_PICTURE: usize = 480 * 120 * 9 / 10;
+
+/// The label of post `n` of `total` ("Inlägg 7 av 60").
+fn post(total: u32) -> impl Fn(u32) -> String {
+    move |n| format!("Inlägg {n} av {total}")
+}
+
+/// Capture `path` and check that every one of its `total` posts is whole
+/// (see [`assert_whole`]) and nothing obstructs it.
+fn captured_whole(
+    path: &str,
+    label: impl Fn(u32) -> String,
+    total: u32,
+    picture: Picture,
+    area: usize,
+) -> Captured {
+    let c = capture_layout(path);
+    assert_whole(&c, label, total, picture, area);
+    assert_clean(&c);
+    c
+}
+
 fn assert_clean(c: &Captured) {
     assert!(
         c.page.facts.obstructions.is_empty(),
@@ -111,69 +134,51 @@ fn assert_clean(c: &Captured) {
     );
 }
 
-#[test]
-fn a_virtualised_feed_like_x_is_captured_whole() {
-    let c = capture_layout("/layouts/virtualiserat-x/");
-    assert_whole(
-        &c,
-        |n| format!("Inlägg {n} av 60"),
-        60,
-        Picture::Below,
-        480 * 120 * 9 / 10,
-    );
+/// All 60 posts of a virtualised feed are pictured and counted, none lost.
+fn assert_virtualised_feed_whole(path: &str) {
+    let c = captured_whole(path, post(60), 60, Picture::Below, POST_PICTURE);
     let e = &c.page.facts.extent;
     assert_eq!((e.items_seen, e.items_in_record), (Some(60), Some(60)));
-    assert_clean(&c);
+}
+
+#[test]
+fn a_virtualised_feed_like_x_is_captured_whole() {
+    assert_virtualised_feed_whole("/layouts/virtualiserat-x/");
 }
 
 #[test]
 fn a_virtualised_feed_like_facebook_is_captured_whole() {
-    let c = capture_layout("/layouts/virtualiserat-fb/");
-    assert_whole(
-        &c,
-        |n| format!("Inlägg {n} av 60"),
-        60,
-        Picture::Below,
-        480 * 120 * 9 / 10,
-    );
-    let e = &c.page.facts.extent;
-    assert_eq!((e.items_seen, e.items_in_record), (Some(60), Some(60)));
-    assert_clean(&c);
+    assert_virtualised_feed_whole("/layouts/virtualiserat-fb/");
 }
 
 #[test]
 fn an_app_shell_is_scrolled_inside_and_let_out() {
-    let c = capture_layout("/layouts/appskal/");
-    assert_whole(
-        &c,
-        |n| format!("Inlägg {n} av 30"),
+    let c = captured_whole(
+        "/layouts/appskal/",
+        post(30),
         30,
         Picture::Below,
-        480 * 120 * 9 / 10,
+        POST_PICTURE,
     );
     assert_eq!(c.page.facts.extent.scroller.as_deref(), Some("main#main"));
     assert!(c.page.facts.captured_height > 30.0 * 240.0);
-    assert_clean(&c);
 }
 
 #[test]
 fn content_visibility_auto_posts_are_painted() {
-    let c = capture_layout("/layouts/content-visibility/");
-    assert_whole(
-        &c,
-        |n| format!("Inlägg {n} av 40"),
+    captured_whole(
+        "/layouts/content-visibility/",
+        post(40),
         40,
         Picture::Below,
-        480 * 120 * 9 / 10,
+        POST_PICTURE,
     );
-    assert_clean(&c);
 }
 
 #[test]
 fn shadow_roots_give_their_text_and_lazy_pictures() {
-    let c = capture_layout("/layouts/skuggdom/");
-    assert_whole(
-        &c,
+    let c = captured_whole(
+        "/layouts/skuggdom/",
         |n| format!("Video {n} av 24"),
         24,
         Picture::Above,
@@ -184,7 +189,6 @@ fn shadow_roots_give_their_text_and_lazy_pictures() {
     let title = texts.find("Video 7 av 24").expect("title 7");
     let slotted = texts.find("avsnitt 7").expect("slotted text 7");
     assert!(title < slotted, "slotted text before its title");
-    assert_clean(&c);
 }
 
 #[test]
@@ -195,13 +199,7 @@ fn a_consent_dialog_in_a_cross_site_frame_is_refused() {
         "the page did not get the refusal: {:?}",
         c.texts().iter().find(|t| t.starts_with("Kakval"))
     );
-    assert_whole(
-        &c,
-        |n| format!("Inlägg {n} av 12"),
-        12,
-        Picture::Below,
-        480 * 120 * 9 / 10,
-    );
+    assert_whole(&c, post(12), 12, Picture::Below, POST_PICTURE);
     // The dialog's own colour is gone from the picture.
     assert_eq!(
         c.count_colour(hex("fdf6e3")),
@@ -213,31 +211,27 @@ fn a_consent_dialog_in_a_cross_site_frame_is_refused() {
 
 #[test]
 fn embedded_cross_site_frames_are_loaded_painted_and_read() {
-    let c = capture_layout("/layouts/inbaddat/");
-    assert_whole(
-        &c,
+    let c = captured_whole(
+        "/layouts/inbaddat/",
         |n| format!("Inbäddat inlägg {n} av 8"),
         8,
         Picture::Below,
-        480 * 120 * 9 / 10,
+        POST_PICTURE,
     );
     let e = &c.page.facts.extent;
     assert_eq!((e.cross_site_frames, e.cross_site_frames_read), (8, 8));
-    assert_clean(&c);
 }
 
 #[test]
 fn same_origin_frames_give_their_text_in_place() {
-    let c = capture_layout("/layouts/inbaddat/?samma=1");
-    assert_whole(
-        &c,
+    let c = captured_whole(
+        "/layouts/inbaddat/?samma=1",
         |n| format!("Inbäddat inlägg {n} av 8"),
         8,
         Picture::Below,
-        480 * 120 * 9 / 10,
+        POST_PICTURE,
     );
     assert_eq!(c.page.facts.extent.cross_site_frames, 0);
-    assert_clean(&c);
 }
 
 #[test]
@@ -290,15 +284,13 @@ fn a_page_wider_than_the_limit_is_cut_and_says_so() {
 
 #[test]
 fn a_right_to_left_page_is_pictured_from_its_true_origin() {
-    let c = capture_layout("/layouts/rtl/");
-    assert_whole(
-        &c,
+    captured_whole(
+        "/layouts/rtl/",
         |n| format!("منشور رقم {n}"),
         4,
         Picture::Below,
-        480 * 120 * 9 / 10,
+        POST_PICTURE,
     );
-    assert_clean(&c);
 }
 
 #[test]
