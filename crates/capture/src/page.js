@@ -635,6 +635,34 @@ function ogTextRuns(top, bottom) {
   return runs.filter((r) => r.text.length > 0);
 }
 
+// The loaded pictures in the band top..bottom that a reader would see, with
+// a 4 × 4 sample of their own pixels where the page lets them be read
+// (null for a picture from another site): a flat band over a picture whose
+// own pixels are not that flat colour is a picture the screenshot lost. A
+// spacer or a picture the colour of the page is no evidence.
+function ogPictures(top, bottom) {
+  const out = [];
+  const clipCache = new Map();
+  const canvas = document.createElement('canvas');
+  canvas.width = 4; canvas.height = 4;
+  const g = canvas.getContext('2d', { willReadFrequently: true });
+  for (const img of ogAllElements()) {
+    if (img.tagName !== 'IMG' || !img.complete || !img.naturalWidth || !ogVisible(img)) continue;
+    const r = img.getBoundingClientRect();
+    if (r.width < 32 || r.height < 32) continue;
+    const y = r.top + scrollY;
+    if (y < top || y + r.height > bottom || !ogShows(img, r.left, r.top, r.right, r.bottom, clipCache)) continue;
+    let sample = null;
+    try {
+      g.clearRect(0, 0, 4, 4);
+      g.drawImage(img, 0, 0, 4, 4);
+      sample = Array.from(g.getImageData(0, 0, 4, 4).data);
+    } catch (e) { sample = null; }
+    out.push({ x: r.left + scrollX, y, width: r.width, height: r.height, src: (img.currentSrc || img.src || '').slice(0, 100), sample });
+  }
+  return out;
+}
+
 // Whether the text last read has moved since (an image above it loaded,
 // the layout answered the viewport): some of its elements are elsewhere.
 function ogMoved() {
@@ -668,7 +696,7 @@ async function ogSegment(top, bottom, budgetMs) {
   if (!w || w.last !== before || performance.now() - t0 > 40) await ogFrames(2);
   ogNoteKept(top, bottom);
   const changed = !w || w.last < 0 || !st.readAt || w.last > st.readAt || ogMoved();
-  return { pending, runs: changed ? ogTextRuns(top, bottom) : null };
+  return { pending, runs: changed ? ogTextRuns(top, bottom) : null, pictures: ogPictures(top, bottom) };
 }
 
 const OG_ERROR_TEXT = /sidan finns inte|sidan kunde inte hittas|page not found|den här sidan är inte tillgänglig|this page isn.t available|this content isn.t available|innehållet är inte tillgängligt|hmm\.\.\.this page doesn.t exist|sorry, this page isn.t available|404 not found|^404$/i;

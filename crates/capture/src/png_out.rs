@@ -12,8 +12,9 @@ use crate::Error;
 pub(crate) struct WrittenTile {
     pub width: u32,
     pub height: u32,
-    /// Bands of identical rows, as (first row, end row exclusive), at least [`MIN_BAND`] rows.
-    pub uniform_bands: Vec<(u32, u32)>,
+    /// Bands of identical rows of one flat colour, as (first row, end row
+    /// exclusive, the colour), at least [`MIN_BAND`] rows.
+    pub uniform_bands: Vec<(u32, u32, [u8; 3])>,
 }
 
 /// Shortest run of identical rows worth remembering.
@@ -84,6 +85,7 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
     let mut prev: Vec<u8> = Vec::new();
     let mut bands = Vec::new();
     let mut band_start: Option<u32> = None;
+    let colour = |row: &[u8]| [row[0], row[1], row[2]];
     let mut y = 0u32;
     while let Some(row) = reader.next_row().map_err(|e| bad(e.to_string()))? {
         let px = row.data();
@@ -117,7 +119,7 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
             (None, _) if uniform => band_start = Some(y),
             (Some(s), false) => {
                 if y - s >= MIN_BAND {
-                    bands.push((s, y));
+                    bands.push((s, y, colour(&prev)));
                 }
                 band_start = uniform.then_some(y);
             }
@@ -129,7 +131,7 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
     }
     if let Some(s) = band_start {
         if y - s >= MIN_BAND {
-            bands.push((s, y));
+            bands.push((s, y, colour(&prev)));
         }
     }
     stream.finish().map_err(|e| bad(e.to_string()))?;
@@ -177,7 +179,7 @@ mod tests {
         let path = dir.path().join("t.png");
         let t = write_rgb_png(&rgba_png(), &path).unwrap();
         assert_eq!((t.width, t.height), (12, 40));
-        assert_eq!(t.uniform_bands, vec![(10, 30)]);
+        assert_eq!(t.uniform_bands, vec![(10, 30, [200, 10, 20])]);
         let mut reader = png::Decoder::new(std::fs::File::open(&path).unwrap())
             .read_info()
             .unwrap();

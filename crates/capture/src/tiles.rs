@@ -21,6 +21,30 @@ const SEGMENT_WAIT: Duration = Duration::from_millis(3000);
 struct Segment {
     pending: u32,
     runs: Option<Vec<TextRun>>,
+    pictures: Vec<Picture>,
+}
+
+/// A loaded picture a reader would see, and a 4 × 4 RGBA sample of its own
+/// pixels where the page lets them be read.
+#[derive(Deserialize)]
+struct Picture {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+    src: String,
+    sample: Option<Vec<u8>>,
+}
+
+impl Picture {
+    /// Some opaque pixel of its own is clearly not `colour`: a flat band of
+    /// `colour` over it means the screenshot lost it.
+    fn differs_from(&self, colour: [u8; 3]) -> bool {
+        self.sample.as_deref().is_some_and(|px| {
+            px.chunks_exact(4)
+                .any(|p| p[3] > 200 && p[..3].iter().zip(colour).any(|(&a, b)| a.abs_diff(b) > 24))
+        })
+    }
 }
 
 /// What of the page is pictured, in CSS px.
@@ -109,7 +133,7 @@ pub(crate) fn take_tiles(
         // Text that moves while its band is pictured (a late image above
         // it) is read and pictured again, once.
         let mut attempt = 0;
-        let (band_runs, shot, steady) = loop {
+        let (band_runs, pictures, shot, steady) = loop {
             let seg: Segment = cx.eval(
                 &format!("preparing screenshot tile {n}"),
                 &format!("ogSegment({top}, {bottom}, {})", SEGMENT_WAIT.as_millis()),
@@ -140,7 +164,7 @@ pub(crate) fn take_tiles(
             let moved: bool = cx.eval("checking the text stayed put", "ogMoved()", false)?;
             if !moved || attempt == 2 {
                 pending += seg.pending;
-                break (band_runs, shot, !moved);
+                break (band_runs, seg.pictures, shot, !moved);
             }
         };
         let name = format!("tile-{n:03}.png");
@@ -157,9 +181,24 @@ pub(crate) fn take_tiles(
         if !steady {
             unsteady += 1;
         }
-        for &(a, b) in written.uniform_bands.iter().filter(|_| steady) {
+        for &(a, b, colour) in written.uniform_bands.iter().filter(|_| steady) {
             let band_top = top + f64::from(a) / px_per_css;
             let band_bottom = top + f64::from(b) / px_per_css;
+            if let Some(p) = pictures.iter().find(|p| {
+                p.y >= band_top - 1.0
+                    && p.y + p.height <= band_bottom + 1.0
+                    && p.x < width
+                    && p.x + p.width > 0.0
+                    && p.differs_from(colour)
+            }) {
+                obstructions.push(Obstruction {
+                    kind: ObstructionKind::BlankRegion,
+                    detail: format!(
+                        "{name} rows {a}-{b} are one flat colour where the page has a picture ({} at y={:.0})",
+                        p.src, p.y
+                    ),
+                });
+            }
             if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
                 obstructions.push(Obstruction {
                     kind: ObstructionKind::BlankRegion,

@@ -384,7 +384,7 @@ fn text_no_reader_can_see_is_neither_in_the_text_layer_nor_an_alarm() {
 }
 
 #[test]
-fn text_the_picture_lost_under_a_plain_cover_is_a_blank_region() {
+fn text_and_a_picture_lost_under_a_plain_cover_are_a_blank_region() {
     let c = capture_layout("/layouts/tackt/");
     let blank: Vec<_> = c
         .page
@@ -396,6 +396,13 @@ fn text_the_picture_lost_under_a_plain_cover_is_a_blank_region() {
     assert!(
         blank.iter().any(|o| o.detail.contains("Paragraf")),
         "the covered paragraphs are not flagged: {:?}",
+        c.page.facts.obstructions
+    );
+    assert!(
+        blank
+            .iter()
+            .any(|o| o.detail.contains("a picture") && o.detail.contains("8a2be2")),
+        "the covered picture is not flagged: {:?}",
         c.page.facts.obstructions
     );
 }
