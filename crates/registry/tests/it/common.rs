@@ -16,12 +16,13 @@ pub fn fixtures() -> PathBuf {
     repo().join("fixtures/registers")
 }
 
-/// The BagIt conformance suite: `shared/` lives beside the clone.
+/// The Library of Congress BagIt conformance suite, copied into the
+/// repository (`tests/bagit-suite/`, public domain, see its LICENSE.md).
 pub fn suite() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/bagit-suite");
+    let p = repo().join("tests/bagit-suite");
     assert!(
         p.join("v1.0").is_dir(),
-        "BagIt conformance suite not found at {}: put the suite (shared/conformance/bagit-suite) beside the clone",
+        "BagIt conformance suite not found at {}",
         p.display()
     );
     p
