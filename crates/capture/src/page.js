@@ -391,7 +391,8 @@ function ogDepthStop(sinceMs, datelessMax, pageMax) {
 // (not one that opens another page, and none in a form).
 const OG_LOAD_MORE = /^(visa|läs in|hämta|ladda|se) (fler|flera)( nyheter| inlägg| artiklar| händelser| resultat| poster)?$|^fler (nyheter|inlägg|artiklar|händelser)$|^(load|show|see|view) more (posts|news|stories|articles|results|items)$|^load more$|^more (posts|news|stories)$/i;
 
-function ogLoadMore() {
+// Clicks the first such button (or, with `look`, only names it).
+function ogLoadMore(look) {
   for (const b of ogClickables()) {
     if (!ogVisible(b) || b.closest('form')) continue;
     const t = ogLabel(b);
@@ -400,7 +401,7 @@ function ogLoadMore() {
       const href = b.getAttribute('href') || '';
       if (href && !href.startsWith('#') && !href.startsWith('javascript:')) continue;
     }
-    b.click();
+    if (!look) b.click();
     return { clicked: t };
   }
   return { clicked: null };

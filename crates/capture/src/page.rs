@@ -278,7 +278,13 @@ fn capture_document(
     // "Visa fler": more of the same list, clicked within the same rules.
     let mut load_more = Vec::new();
     while stop.is_none() && !timed_out && load_more.len() < MAX_LOAD_MORE {
-        let c: Clicked = cx.eval("loading more of the list", "ogLoadMore()", false)?;
+        if remaining().is_zero() {
+            // Out of time with more of the list behind a button: say so.
+            let c: Clicked = cx.eval("loading more of the list", "ogLoadMore(true)", false)?;
+            timed_out = c.clicked.is_some();
+            break;
+        }
+        let c: Clicked = cx.eval("loading more of the list", "ogLoadMore(false)", false)?;
         let Some(label) = c.clicked else { break };
         load_more.push(label);
         cx.settle(AFTER_EXPAND, settle_deadline)?;
@@ -288,7 +294,7 @@ fn capture_document(
         let from = cx.info()?.height - f64::from(opts.viewport_height);
         let more = scroll_through(cx, &depth, from.max(0.0), start_height, settle_deadline)?;
         stop = more.stop;
-        timed_out |= more.timed_out || remaining().is_zero();
+        timed_out |= more.timed_out;
     }
     if timed_out {
         warnings.push(
