@@ -32,6 +32,9 @@ const WATCH_JS: &str = include_str!("../watch.js");
 const EVAL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest wait for one DevTools call about a frame (listing, attaching, placing).
 pub(crate) const FRAME_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many cross-site frames a capture reaches into at most (a hostile page
+/// could hold thousands, each a process and a DevTools session).
+const MAX_FRAMES: usize = 40;
 /// Longest wait for one screenshot tile or the MHTML snapshot.
 const SHOT_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -245,7 +248,7 @@ impl Ctx<'_> {
                         .as_ref()
                         .is_some_and(|p| known.contains(p))
                     && !out.iter().any(|(id, _)| *id == t.target_id);
-                if !ours {
+                if !ours || out.len() >= MAX_FRAMES {
                     continue;
                 }
                 let tab = match attached.get(&t.target_id) {
