@@ -57,7 +57,8 @@ pub struct Options {
     pub settle_timeout: Duration,
     /// Session cookies set before navigation (never written anywhere).
     pub cookies: Vec<Cookie>,
-    /// Tallest screenshot tile in device px (Chromium paints blank past ~16 384).
+    /// Tallest screenshot tile in device px, and the viewport's height while
+    /// the page is pictured in bands: it bounds the memory a band takes.
     pub tile_height: u32,
     /// How many rounds of "Visa fler kommentarer" clicks at most.
     pub expand_rounds: u32,
