@@ -436,9 +436,25 @@ async function ogScrollDone() {
 }
 
 // Images, in shadow roots too, that are still loading in the band top..bottom.
+// Every image of the document and its open shadow roots. A band's checks
+// ask for them many times while the page settles; the list is walked again
+// only when the DOM has changed since (watch.js says when) or the document
+// holds another number of images.
+function ogImages() {
+  const st = ogState(), w = window.__ogWatch;
+  // Changes right after a nudge are not counted as DOM changes by watch.js,
+  // so the document's own image count is part of the key too.
+  const at = w && w.last >= 0 ? w.last + ':' + document.images.length : null;
+  if (at === null || st.imagesAt !== at || !st.images) {
+    st.images = ogAllElements().filter((e) => e.tagName === 'IMG');
+    st.imagesAt = at;
+  }
+  return st.images;
+}
+
 function ogPendingImages(top, bottom) {
-  return ogAllElements().filter((img) => {
-    if (img.tagName !== 'IMG' || img.complete) return false;
+  return ogImages().filter((img) => {
+    if (img.complete) return false;
     const r = img.getBoundingClientRect();
     return r.bottom + scrollY > top && r.top + scrollY < bottom && r.width > 0 && r.height > 0;
   });
@@ -549,7 +565,7 @@ function ogTextRuns(top, bottom) {
   const textNode = (n, doc, ox, oy) => {
     if (!/\S/.test(n.data)) return;
     el = n.parentElement;
-    if (!el || el.closest('script, style, noscript, template, head, title')) return;
+    if (!el) return;
     let vis = visCache.get(el);
     if (vis === undefined) { vis = ogVisible(el) && !ogClippedAway(el); visCache.set(el, vis); }
     if (!vis) return;
@@ -593,7 +609,8 @@ function ogTextRuns(top, bottom) {
     }
     flush();
   };
-  const SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|HEAD|TITLE)$/;
+  // Case-blind: SVG's own <title> and <style> are lower case.
+  const SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|HEAD|TITLE)$/i;
   const walk = (node, doc, ox, oy, depth) => {
     if (depth > 200) return;
     if (node.nodeType === 3) { textNode(node, doc, ox, oy); return; }
@@ -647,8 +664,8 @@ function ogPictures(top, bottom) {
   const canvas = document.createElement('canvas');
   canvas.width = 4; canvas.height = 4;
   const g = canvas.getContext('2d', { willReadFrequently: true });
-  for (const img of ogAllElements()) {
-    if (img.tagName !== 'IMG' || !img.complete || !img.naturalWidth || !ogVisible(img)) continue;
+  for (const img of ogImages()) {
+    if (!img.complete || !img.naturalWidth || !ogVisible(img)) continue;
     const r = img.getBoundingClientRect();
     if (r.width < 32 || r.height < 32) continue;
     const y = r.top + scrollY;
