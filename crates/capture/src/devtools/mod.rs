@@ -143,26 +143,17 @@ impl Ctx<'_> {
         call: &str,
         is_async: bool,
     ) -> Result<T, Error> {
-        match self.eval_once(step, call, is_async) {
+        match self.eval_on(self.tab, step, call, is_async) {
             // The page replaced its document (a script redirect): try once more in the new one.
             Err(Error::Protocol { source, .. })
                 if source.to_string().contains("context")
                     || source.to_string().contains("Inspected target navigated") =>
             {
                 std::thread::sleep(Duration::from_millis(1000));
-                self.eval_once(step, call, is_async)
+                self.eval_on(self.tab, step, call, is_async)
             }
             other => other,
         }
-    }
-
-    pub(crate) fn eval_once<T: DeserializeOwned>(
-        &self,
-        step: &str,
-        call: &str,
-        is_async: bool,
-    ) -> Result<T, Error> {
-        self.eval_on(self.tab, step, call, is_async)
     }
 
     /// Evaluate `call` in `tab` (the page, or one of its cross-site frames).
