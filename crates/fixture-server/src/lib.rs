@@ -18,6 +18,7 @@ mod site {
 }
 
 mod png;
+pub mod tsa;
 
 pub use png::solid_png;
 

@@ -81,6 +81,9 @@ pub enum Error {
     /// A payload path in a bag that would escape `data/` or is not portable.
     #[error("invalid payload path `{0}`: must be relative, use `/`, and contain no `..`, `.` or empty parts")]
     BadPayloadPath(String),
+    /// A time-stamping authority's answer, or a trust-anchor file, that cannot be used.
+    #[error("timestamp: {0}")]
+    Timestamp(String),
 }
 
 impl Error {

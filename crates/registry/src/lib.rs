@@ -17,6 +17,7 @@ pub mod journal;
 pub mod period;
 pub mod publish;
 pub mod register;
+pub mod timestamp;
 pub mod verify;
 
 pub use archive::{seal_standalone, Archive, Sealed, Staging};

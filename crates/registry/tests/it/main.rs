@@ -7,3 +7,4 @@ mod common;
 mod publish;
 mod register;
 mod tamper;
+mod timestamp;
