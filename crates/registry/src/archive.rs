@@ -587,7 +587,7 @@ pub fn read_record(dir: &Path) -> Result<Record> {
 }
 
 /// Record directories under an archive root, sorted by id.
-pub(crate) fn record_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
+pub fn record_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     let entries = match fs::read_dir(root) {
         Ok(e) => e,
