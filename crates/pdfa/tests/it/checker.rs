@@ -305,6 +305,60 @@ fn missing_metadata_and_output_intent_are_caught() {
     assert_fails(&info, None, "ISO 19005-1 6.7.3");
 }
 
+/// `tiny(1b)` with its XMP packet replaced by `xmp`.
+fn with_xmp(xmp: &str) -> Vec<u8> {
+    altered(|doc| {
+        let id = catalog(doc)
+            .get(b"Metadata")
+            .and_then(Object::as_reference)
+            .expect("metadata");
+        let stream = doc
+            .get_object_mut(id)
+            .and_then(Object::as_stream_mut)
+            .expect("metadata stream");
+        stream.set_plain_content(xmp.as_bytes().to_vec());
+    })
+}
+
+#[test]
+fn hostile_or_broken_xmp_fails_validity_without_a_panic() {
+    let wrap = |body: &str| {
+        format!(
+            "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>{body}<?xpacket end=\"w\"?>"
+        )
+    };
+    let laughs = wrap(
+        "<!DOCTYPE x:xmpmeta [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>\
+         <!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'><!ENTITY d '&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;'>]>\
+         <x:xmpmeta xmlns:x='adobe:ns:meta/'>&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;</x:xmpmeta>",
+    );
+    let deep = wrap(&format!(
+        "{}{}",
+        "<x:a xmlns:x='adobe:ns:meta/'>".repeat(50_000),
+        "</x:a>".repeat(50_000)
+    ));
+    let unclosed = wrap("<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF>");
+    let unknown_entity = wrap("<x:xmpmeta xmlns:x='adobe:ns:meta/'>&ouml;</x:xmpmeta>");
+    for xmp in [laughs, deep, unclosed, unknown_entity] {
+        let report = check(&with_xmp(&xmp), None).expect("readable");
+        // Without a readable packet there is no claim: checked as PDF/A-1b.
+        assert_eq!(report.claimed, None);
+        let invalid: Vec<_> = report
+            .failures
+            .iter()
+            .filter(|f| f.clause == "ISO 19005-1 6.7.9")
+            .collect();
+        assert_eq!(invalid.len(), 1, "{:#?}", report.failures);
+        assert!(
+            invalid[0]
+                .message
+                .starts_with("the XMP packet is not well-formed XML: "),
+            "{}",
+            invalid[0].message
+        );
+    }
+}
+
 #[test]
 fn transparency_is_caught_in_part_1() {
     let pdf = altered(|doc| {
