@@ -195,6 +195,14 @@ fn a_file_checked_as_another_flavour_fails_identification() {
     assert_fails(&tiny(Flavour::A2b), Some(Flavour::A1b), "ISO 19005-1 6.1.2");
 }
 
+/// The browser as the other tests find it: `$CHROME`, then `chromium` on PATH.
+fn chrome() -> String {
+    std::env::var("CHROME")
+        .ok()
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "chromium".into())
+}
+
 #[test]
 fn chromium_print_to_pdf_is_not_pdf_a() {
     let dir = tempdir();
@@ -207,8 +215,9 @@ fn chromium_print_to_pdf_is_not_pdf_a() {
     );
     let out = dir.path().join("out.pdf");
     let profile = dir.path().join("profile");
+    let chrome = chrome();
     let o = run(
-        "/usr/bin/chromium",
+        &chrome,
         &[
             "--headless",
             "--no-sandbox",
