@@ -20,29 +20,15 @@ pub(crate) struct WrittenTile {
 /// Shortest run of identical rows worth remembering.
 pub(crate) const MIN_BAND: u32 = 8;
 
-/// Decode base64 (standard alphabet, padding optional).
+/// Decode base64 as DevTools sends it (standard alphabet; padding optional).
 pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in s.as_bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' | b'\n' | b'\r' => continue,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::Engine as _;
+    const STANDARD: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    STANDARD.decode(s).ok()
 }
 
 /// Re-encode the PNG bytes Chromium returned as 8-bit RGB without alpha
@@ -213,6 +199,9 @@ mod tests {
     fn base64_round_trip() {
         assert_eq!(base64_decode("aGVsbG8gd29ybGQ=").unwrap(), b"hello world");
         assert_eq!(base64_decode("YQ").unwrap(), b"a");
-        assert!(base64_decode("a b").is_none());
+        assert_eq!(base64_decode("YQ=="), Some(b"a".to_vec()));
+        assert_eq!(base64_decode("/+8="), Some(vec![0xff, 0xef]));
+        assert_eq!(base64_decode("a b"), None);
+        assert_eq!(base64_decode("-_8="), None, "the URL-safe alphabet is not DevTools'");
     }
 }
