@@ -58,23 +58,34 @@ pub fn main(args: Args) -> CmdResult {
         reason: None,
         sender: None,
         operator: pipeline::operator(args.capture.operator.as_deref(), None),
+        tsa: args.capture.tsa_urls(),
     };
     let discard = |dir: &std::path::Path| {
         let _ = std::fs::remove_dir_all(dir);
     };
     match pipeline::attempt(&session, &job, &staging, args.capture.pdfa) {
         Attempt::Captured { mut record, pdf } => {
-            let sealed =
-                match registry::archive::seal_standalone(&staging, &args.out, &mut record, &pdf) {
-                    Ok(s) => s,
-                    Err(err) => {
-                        discard(&staging);
-                        return Err(err.into());
-                    }
-                };
+            let stamper = crate::tsa::Stamper::new(&job.tsa);
+            let sealed = match registry::archive::seal_standalone_stamped(
+                &staging,
+                &args.out,
+                &mut record,
+                &pdf,
+                &|d| stamper.stamp(d),
+            ) {
+                Ok(s) => s,
+                Err(err) => {
+                    discard(&staging);
+                    return Err(err.into());
+                }
+            };
             println!("sealed {}", args.out.display());
             println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);
-            Ok(pipeline::sealed_exit(&record))
+            let unstamped = crate::tsa::missing(&stamper.answers());
+            for w in &unstamped {
+                eprintln!("warning: {w}");
+            }
+            Ok(pipeline::sealed_exit(&record, &unstamped))
         }
         Attempt::BrowserGone(err) | Attempt::Failed(err) if pipeline::is_disk_full(&err) => {
             discard(&staging);

@@ -52,11 +52,16 @@ pub fn main(args: Args) -> CmdResult {
             args.capture.operator.as_deref(),
             Some(&register.organisation),
         ),
+        tsa: args.capture.tsa_urls(),
     };
     let (archive, outcome) =
         pipeline::capture_one(&args.capture, &args.archive, &job, args.retries)?;
     match outcome {
-        Outcome::Sealed { record, sealed } if record.obstructions().next().is_none() => {
+        Outcome::Sealed {
+            record,
+            sealed,
+            unstamped,
+        } if record.obstructions().next().is_none() => {
             let mut fields = serde_json::Map::new();
             fields.insert("account".into(), json!(account.id));
             fields.insert("final_record".into(), json!(sealed.record_id));
@@ -68,6 +73,11 @@ pub fn main(args: Args) -> CmdResult {
                 sealed.dir.display()
             );
             println!("recorded account.closed for {} in the journal", account.id);
+            if !unstamped.is_empty() {
+                // Warned already; the account is closed all the same, and
+                // `ogonblick stamp` adds the token later.
+                return Ok(Exit::Attention);
+            }
             println!(
                 "now set `closed = {}` for account `{}` in {} so that `run` stops capturing it",
                 pipeline::today_stockholm(),
@@ -76,7 +86,7 @@ pub fn main(args: Args) -> CmdResult {
             );
             Ok(Exit::Ok)
         }
-        Outcome::Sealed { record, sealed } => {
+        Outcome::Sealed { record, sealed, .. } => {
             eprintln!(
                 "the final capture {} was sealed, but it is obstructed:",
                 sealed.record_id

@@ -58,6 +58,7 @@ pub fn main(args: Args) -> CmdResult {
             args.capture.operator.as_deref(),
             Some(&register.organisation),
         ),
+        tsa: args.capture.tsa_urls(),
     };
     seal_one(&args.capture, &args.archive, &job, 1)
 }
@@ -70,10 +71,14 @@ pub fn seal_one(
     retries: u32,
 ) -> CmdResult {
     match pipeline::capture_one(capture_args, archive, job, retries)?.1 {
-        Outcome::Sealed { record, sealed } => {
+        Outcome::Sealed {
+            record,
+            sealed,
+            unstamped,
+        } => {
             println!("sealed {} in {}", sealed.record_id, sealed.dir.display());
             println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);
-            Ok(pipeline::sealed_exit(&record))
+            Ok(pipeline::sealed_exit(&record, &unstamped))
         }
         Outcome::Failed { reason } => {
             eprintln!(

@@ -16,6 +16,8 @@ mod evidence;
 mod pdfa;
 mod pipeline;
 mod run;
+mod stamp;
+mod tsa;
 mod verify;
 
 /// How a command ended, as DESIGN.md §5 maps it to exit codes.
@@ -57,6 +59,8 @@ enum Command {
     Dnr(dnr::Args),
     /// Write the delivery of a period for the archivist (BagIt, or an E-ARK SIP).
     Deliver(deliver::Args),
+    /// Add the timestamps records lack (RFC 3161) and stamp the journal head.
+    Stamp(stamp::Args),
     /// Verify an archive, a record, a BagIt bag, an E-ARK package or a single PDF.
     Verify(verify::Args),
     /// PDF/A tools.
@@ -89,6 +93,7 @@ fn dispatch(command: Command) -> CmdResult {
         Command::Close(args) => close::main(args),
         Command::Dnr(args) => dnr::main(args),
         Command::Deliver(args) => deliver::main(args),
+        Command::Stamp(args) => stamp::main(args),
         Command::Verify(args) => verify::main(args),
         Command::Pdfa(args) => pdfa::main(args),
         Command::Demo(args) => demo::main(args),

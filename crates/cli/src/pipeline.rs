@@ -23,6 +23,8 @@ pub struct Job {
     /// The sender of the post or comment an evidence record preserves.
     pub sender: Option<String>,
     pub operator: String,
+    /// Time-stamping authorities to ask when sealing (`--tsa`, `$OGONBLICK_TSA`).
+    pub tsa: Vec<String>,
 }
 
 impl Job {
@@ -113,6 +115,7 @@ pub fn attempt(
             Ok(files) => files,
             Err(err) => return Attempt::Failed(err.into()),
         },
+        timestamp_authorities: job.tsa.clone(),
     };
     match render_pdf(&record, dir, &pages, flavour) {
         Ok(pdf) => Attempt::Captured {
@@ -323,6 +326,12 @@ pub struct CaptureArgs {
     /// it to settle (load event, images, comments), 20 s at most.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
+    /// Time-stamping authority (RFC 3161) asked for a token over each record's
+    /// manifest before it is sealed; repeat for independent witnesses
+    /// (default: the space-separated URLs in $OGONBLICK_TSA). One that does
+    /// not answer never stops a seal: the record is sealed, exit 1.
+    #[arg(long = "tsa", value_name = "URL")]
+    pub tsa: Vec<String>,
 }
 
 impl CaptureArgs {
@@ -360,6 +369,8 @@ pub enum Outcome {
     Sealed {
         record: Box<Record>,
         sealed: registry::Sealed,
+        /// One line per TSA that gave no token (the record is sealed all the same).
+        unstamped: Vec<String>,
     },
     Failed {
         reason: String,
@@ -441,8 +452,24 @@ fn capture_and_seal_inner(
                     )?;
                     return Ok(Outcome::Failed { reason });
                 }
-                let sealed = archive.seal(staging, &mut record, &pdf)?;
-                return Ok(Outcome::Sealed { record, sealed });
+                let stamper = crate::tsa::Stamper::new(&job.tsa);
+                let sealed =
+                    archive.seal_stamped(staging, &mut record, &pdf, &|d| stamper.stamp(d))?;
+                let id = sealed.record_id.clone();
+                let unstamped = crate::tsa::journal(
+                    archive,
+                    &registry::archive::Stamped::Record(id.clone()),
+                    &stamper.answers(),
+                    &|f| format!("{id}/{}/{f}", registry::timestamp::TIMESTAMPS),
+                )?;
+                for w in &unstamped {
+                    log(&format!("warning: {w}"));
+                }
+                return Ok(Outcome::Sealed {
+                    record,
+                    sealed,
+                    unstamped,
+                });
             }
             Attempt::BrowserGone(err) | Attempt::Failed(err) if is_disk_full(&err) => {
                 archive.discard(staging)?;
@@ -540,12 +567,13 @@ pub fn capture_one(
     Ok((archive, outcome))
 }
 
-/// Prints a sealed record's warnings; a record with obstructions needs a human (exit 1).
-pub fn sealed_exit(record: &Record) -> crate::Exit {
+/// Prints a sealed record's warnings; a record with obstructions, or without
+/// the timestamp a TSA was asked for, needs a human (exit 1).
+pub fn sealed_exit(record: &Record, unstamped: &[String]) -> crate::Exit {
     for w in warnings(record) {
         eprintln!("warning: {w}");
     }
-    if record.obstructions().next().is_some() {
+    if record.obstructions().next().is_some() || !unstamped.is_empty() {
         crate::Exit::Attention
     } else {
         crate::Exit::Ok

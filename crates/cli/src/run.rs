@@ -51,13 +51,16 @@ pub struct Args {
 pub struct Row {
     pub account: String,
     pub record_id: String,
-    /// `sealed`, `flagged` (sealed with obstructions), `skipped` (already sealed), `failed`.
+    /// `sealed`, `flagged` (sealed with obstructions), `removed` (sealed; posts were
+    /// removed since the previous snapshot), `skipped` (already sealed), `failed`.
     pub status: &'static str,
     pub pages: usize,
     pub warnings: Vec<String>,
     pub seconds: f64,
     /// The newest post is older than the passive limit.
     pub passive: bool,
+    /// Sealed, but a time-stamping authority gave no token (the warnings say which).
+    pub unstamped: bool,
 }
 
 /// What a run did.
@@ -66,13 +69,17 @@ pub struct Report {
     pub period: String,
     pub archive: PathBuf,
     pub rows: Vec<Row>,
+    /// The journal head stamped at the end of the run: one line per TSA that
+    /// gave no token (empty when every TSA answered, or none was asked).
+    pub journal_unstamped: Vec<String>,
 }
 
 impl Report {
     pub fn needs_human(&self) -> bool {
         self.rows
             .iter()
-            .any(|r| matches!(r.status, "failed" | "flagged"))
+            .any(|r| matches!(r.status, "failed" | "flagged" | "removed") || r.unstamped)
+            || !self.journal_unstamped.is_empty()
     }
 }
 
@@ -153,6 +160,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
                 warnings: vec!["already sealed for this period".to_string()],
                 seconds: 0.0,
                 passive: false,
+                unstamped: false,
             });
             continue;
         }
@@ -170,6 +178,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
             reason: None,
             sender: None,
             operator: operator.clone(),
+            tsa: args.capture.tsa_urls(),
         });
     }
 
@@ -219,6 +228,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
                         })?;
                         let row =
                             row_for(&job, outcome, pipeline::secs(started), args.passive_months);
+                        let row = crate::posts::mark_removals(row, &args.archive);
                         progress.done(&row);
                         results.lock().expect("results lock").push(row);
                     }
@@ -241,17 +251,32 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
     progress.finish();
     let order: Vec<&str> = register.accounts.iter().map(|a| a.id.as_str()).collect();
     rows.sort_by_key(|r| order.iter().position(|id| *id == r.account));
+    // The order of events is anchored in time too: the journal head as the
+    // run leaves it.
+    let tsa = args.capture.tsa_urls();
+    let journal_unstamped = if tsa.is_empty() {
+        Vec::new()
+    } else {
+        crate::tsa::stamp_head(&archive, &tsa)?
+    };
+    for w in &journal_unstamped {
+        eprintln!("warning: {w}");
+    }
     Ok(Report {
         period: period.to_string(),
         archive: args.archive.clone(),
         rows,
+        journal_unstamped,
     })
 }
 
 fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Row {
     match outcome {
-        Outcome::Sealed { record, .. } => {
-            let warnings = pipeline::warnings(&record);
+        Outcome::Sealed {
+            record, unstamped, ..
+        } => {
+            let mut warnings = pipeline::warnings(&record);
+            warnings.extend(unstamped.iter().cloned());
             let flagged = record.obstructions().next().is_some();
             Row {
                 account: job.account_id().to_string(),
@@ -261,6 +286,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
                 passive: is_passive(&record, passive_months),
                 warnings,
                 seconds,
+                unstamped: !unstamped.is_empty(),
             }
         }
         Outcome::Failed { reason } => Row {
@@ -271,6 +297,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
             warnings: vec![reason],
             seconds,
             passive: false,
+            unstamped: false,
         },
     }
 }
@@ -340,6 +367,7 @@ pub fn print_table(report: &Report) {
         count("failed"),
         count("skipped")
     );
+    crate::posts::print_removals(&report.rows);
 }
 
 /// Progress on stderr: a bar when stderr is a terminal, log lines otherwise.

@@ -20,12 +20,21 @@ pub struct Args {
     /// For a PDF: the archive whose journal to look it up in (default: walk up from the file).
     #[arg(long)]
     archive: Option<PathBuf>,
+    /// Trust anchors (PEM) for the time-stamping authorities' tokens
+    /// (default: the system's roots, /etc/ssl/certs/ca-certificates.crt).
+    #[arg(long, value_name = "FILE")]
+    tsa_ca: Option<PathBuf>,
+    /// A record without a timestamp token that verifies is a failure (exit 1).
+    #[arg(long)]
+    require_timestamp: bool,
 }
 
 pub fn main(args: Args) -> CmdResult {
     let opts = VerifyOptions {
         jobs: args.jobs,
         archive: args.archive,
+        tsa_ca: args.tsa_ca,
+        require_timestamp: args.require_timestamp,
     };
     let report = if eark::looks_like_package(&args.path) {
         eark::verify_package(&args.path, opts.jobs)?
@@ -81,6 +90,28 @@ fn print_human(r: &VerifyReport) {
             ),
             _ => println!("{word} {}", f.path),
         }
+    }
+    for t in &r.timestamps {
+        let time = t
+            .time
+            .map_or_else(|| "time unreadable".to_string(), |t| t.to_rfc3339());
+        let tsa = t.tsa.as_deref().unwrap_or("TSA unknown");
+        let since = t
+            .since
+            .map(|s| format!(", captured {}", s.to_rfc3339()))
+            .unwrap_or_default();
+        let verdict = if t.problems.is_empty() {
+            "OK"
+        } else {
+            "FAILED"
+        };
+        println!(
+            "timestamp {verdict}: {} over {}: {time} by {tsa}{since}",
+            t.file, t.over
+        );
+    }
+    for id in &r.unstamped {
+        println!("timestamp: none for {id}");
     }
     for p in &r.problems {
         println!("problem: {p}");

@@ -394,6 +394,11 @@ pub struct Record {
     /// SHA-256 (lower-case hex) of every raw file, keyed by path relative to the
     /// record directory (`capture/01-start/tile-001.png`).
     pub files: BTreeMap<String, String>,
+    /// The time-stamping authorities (RFC 3161) asked for a token over
+    /// `manifest-sha256.txt` when the record was sealed, as URLs. The tokens
+    /// themselves are in `timestamps/`, outside the manifest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamp_authorities: Vec<String>,
 }
 
 impl Record {

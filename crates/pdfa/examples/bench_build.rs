@@ -107,6 +107,7 @@ fn main() {
         sender: None,
         diarienummer: String::new(),
         files: BTreeMap::new(),
+        timestamp_authorities: Vec::new(),
     };
     let input_bytes: usize = pngs.iter().map(Vec::len).sum();
     let doc = pdfa::Document {

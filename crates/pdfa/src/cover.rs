@@ -381,6 +381,22 @@ fn layout(
         record.diarienummer.clone()
     };
     c.field("Diarienummer:", &dnr, BODY, LABEL);
+    if !record.timestamp_authorities.is_empty() {
+        // The cover is drawn before the record is sealed, so it names the
+        // authorities asked; `ogonblick verify` says which tokens there are.
+        c.field(
+            "Tidsstämpel:",
+            &format!(
+                "betrodd tidsstämpel (RFC 3161) över manifest-sha256.txt, begärd vid \
+                 förseglingen från {}; stämplarna ligger i mappen timestamps/ \
+                 (en stämpel som lades till senare i arkivets timestamps/{}/)",
+                record.timestamp_authorities.join(", "),
+                record.record_id
+            ),
+            BODY,
+            LABEL,
+        );
+    }
 
     c.heading("Sidor som ingår", H2);
     if record.pages.is_empty() {

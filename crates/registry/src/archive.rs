@@ -16,11 +16,13 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::Utc;
 use model::Record;
 use serde_json::{Map, Value};
+use sha2::Digest;
 use walkdir::WalkDir;
 
 use crate::hashing::{hash_file, sha256_hex, Algorithm};
 use crate::journal::{check_chain, format_line, JournalEntry, GENESIS};
 use crate::period::{check_record_id, Period};
+use crate::timestamp::TIMESTAMPS;
 use crate::verify::check_record_dir;
 use crate::{Error, Result};
 
@@ -285,6 +287,21 @@ impl Archive {
     /// and write-protects everything, renames the directory into place (never
     /// over an existing one) and appends `record.sealed` to the journal.
     pub fn seal(&self, staging: Staging, record: &mut Record, pdf: &[u8]) -> Result<Sealed> {
+        self.seal_stamped(staging, record, pdf, &|_| Vec::new())
+    }
+
+    /// [`Archive::seal`], asking `stamp` for RFC 3161 tokens over the SHA-256
+    /// of the record's `manifest-sha256.txt` once it is written and before the
+    /// record is made read-only and renamed into place: each `(file name,
+    /// DER)` it returns is stored as `timestamps/<file name>` in the record,
+    /// outside the manifest (a token over the manifest cannot be listed in it).
+    pub fn seal_stamped(
+        &self,
+        staging: Staging,
+        record: &mut Record,
+        pdf: &[u8],
+        stamp: Stamp<'_>,
+    ) -> Result<Sealed> {
         let id = staging.record_id.clone();
         check_record_id(&id)?;
         if record.record_id != id {
@@ -295,7 +312,7 @@ impl Archive {
         }
         let final_dir = self.record_dir(&id);
         let (snapshot_sha256, manifest_sha256) =
-            match seal_into(&staging.dir, &final_dir, &id, record, pdf) {
+            match seal_into(&staging.dir, &final_dir, &id, record, pdf, stamp) {
                 Ok(hashes) => hashes,
                 Err(e) => {
                     // Nothing half-sealed stays behind (a full disk, a name
@@ -437,6 +454,10 @@ impl Archive {
     }
 }
 
+/// Asked for timestamp tokens over the SHA-256 of a record's manifest while it
+/// is sealed; answers `(file name, DER)` pairs, e.g. `("freetsa.org.tsr", ...)`.
+pub type Stamp<'a> = &'a dyn Fn(&[u8; 32]) -> Vec<(String, Vec<u8>)>;
+
 /// The sealing steps shared by the archive and `ogonblick capture --out`:
 /// hash raw files, write snapshot.pdf, record.json and the manifest, sync,
 /// write-protect, rename to `final_dir` (never over an existing one).
@@ -447,6 +468,7 @@ fn seal_into(
     id: &str,
     record: &mut Record,
     pdf: &[u8],
+    stamp: Stamp<'_>,
 ) -> Result<(String, String)> {
     if final_dir.exists() {
         return Err(Error::AlreadySealed(id.to_string()));
@@ -504,6 +526,16 @@ fn seal_into(
     }
     let manifest_sha256 = sha256_hex(manifest.as_bytes());
     write_synced(&dir.join(MANIFEST), manifest.as_bytes())?;
+    let digest: [u8; 32] = sha2::Sha256::digest(manifest.as_bytes()).into();
+    let tokens = stamp(&digest);
+    if !tokens.is_empty() {
+        let folder = dir.join(TIMESTAMPS);
+        fs::create_dir_all(&folder).map_err(Error::io("create", &folder))?;
+        for (name, der) in &tokens {
+            check_token_name(name)?;
+            write_synced(&folder.join(name), der)?;
+        }
+    }
     // Read-only: files, then sub-directories (the top one after the rename,
     // since moving a directory to a new parent needs write access to it).
     for entry in WalkDir::new(&dir).contents_first(true) {
@@ -546,8 +578,20 @@ pub fn seal_standalone(
     record: &mut Record,
     pdf: &[u8],
 ) -> Result<Sealed> {
+    seal_standalone_stamped(staging_dir, out, record, pdf, &|_| Vec::new())
+}
+
+/// [`seal_standalone`] with timestamp tokens, as [`Archive::seal_stamped`].
+pub fn seal_standalone_stamped(
+    staging_dir: &Path,
+    out: &Path,
+    record: &mut Record,
+    pdf: &[u8],
+    stamp: Stamp<'_>,
+) -> Result<Sealed> {
     let id = record.record_id.clone();
-    let (snapshot_sha256, manifest_sha256) = seal_into(staging_dir, out, &id, record, pdf)?;
+    let (snapshot_sha256, manifest_sha256) =
+        seal_into(staging_dir, out, &id, record, pdf, stamp)?;
     Ok(Sealed {
         record_id: id,
         dir: out.to_path_buf(),
@@ -577,6 +621,83 @@ fn sealed_fields(
     f.insert("snapshot_sha256".into(), snapshot_sha256.into());
     f.insert("manifest_sha256".into(), manifest_sha256.into());
     f
+}
+
+/// A token file name: one path component of `[a-z0-9.-]`, ending in `.tsr`.
+fn check_token_name(name: &str) -> Result<()> {
+    let ok = name.ends_with(".tsr")
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Timestamp(format!(
+            "invalid token file name `{name}`: expected [a-z0-9.-] ending in .tsr"
+        )))
+    }
+}
+
+/// What a token stamps: a sealed record's manifest, or the journal up to a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stamped {
+    /// `timestamps/<record id>/` in the archive (a token got after sealing).
+    Record(String),
+    /// `timestamps/journal/<seq>-…`: the journal's head at line `seq`.
+    Journal(u64),
+}
+
+impl Archive {
+    /// Stores a token got after the fact, outside every sealed record:
+    /// `timestamps/<record id>/<name>` for a record, or
+    /// `timestamps/journal/<seq, 6 digits>-<name>` for the journal head. The
+    /// file is synced and made read-only; nothing sealed changes. Returns its
+    /// path relative to the archive.
+    pub fn store_token(&self, what: &Stamped, name: &str, der: &[u8]) -> Result<String> {
+        check_token_name(name)?;
+        let rel = match what {
+            Stamped::Record(id) => {
+                check_record_id(id)?;
+                if !self.is_sealed(id) {
+                    return Err(Error::NoSuchRecord(id.clone()));
+                }
+                format!("{TIMESTAMPS}/{id}/{name}")
+            }
+            Stamped::Journal(seq) => format!("{TIMESTAMPS}/journal/{seq:06}-{name}"),
+        };
+        let path = self.root.join(&rel);
+        let folder = path.parent().unwrap_or(&self.root).to_path_buf();
+        fs::create_dir_all(&folder).map_err(Error::io("create", &folder))?;
+        write_synced(&path, der)?;
+        set_mode(&path, 0o444)?;
+        sync_dir(&folder)?;
+        Ok(rel)
+    }
+
+    /// Every token of a record, as paths relative to the archive: those
+    /// sealed with it (`<id>/timestamps/*.tsr`) and those added later
+    /// (`timestamps/<id>/*.tsr`).
+    pub fn record_tokens(&self, record_id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (prefix, dir) in [
+            (format!("{record_id}/{TIMESTAMPS}"), self.record_dir(record_id).join(TIMESTAMPS)),
+            (format!("{TIMESTAMPS}/{record_id}"), self.root.join(TIMESTAMPS).join(record_id)),
+        ] {
+            let Ok(entries) = fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut names: Vec<String> = entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tsr"))
+                .collect();
+            names.sort();
+            out.extend(names.into_iter().map(|n| format!("{prefix}/{n}")));
+        }
+        out
+    }
 }
 
 /// Reads a record directory's `record.json`.

@@ -198,6 +198,9 @@ pub struct TokenCheck {
     pub over: String,
     /// The token's time, when it could be read.
     pub time: Option<DateTime<Utc>>,
+    /// When the stamped thing came to be: the capture start in record.json,
+    /// or the journal line's time. The token may not be earlier.
+    pub since: Option<DateTime<Utc>>,
     /// The TSA, when it could be read.
     pub tsa: Option<String>,
     /// Everything wrong with it, one sentence each; empty when it verifies.

@@ -19,6 +19,7 @@ use crate::archive::{record_dirs, JOURNAL, LOCK, MANIFEST, STAGING};
 use crate::hashing::{hash_file, hash_files, Algorithm, HashJob};
 use crate::journal::{check_chain, format_line};
 use crate::period::Period;
+use crate::timestamp::{verify_token, Anchors, TokenCheck, TIMESTAMPS};
 use crate::{Error, Result};
 
 /// Options for [`verify`].
@@ -28,6 +29,10 @@ pub struct VerifyOptions {
     pub jobs: usize,
     /// For a PDF: the archive to look it up in (else walk up from the file).
     pub archive: Option<PathBuf>,
+    /// Trust anchors (PEM) for timestamp tokens; the system's roots when absent.
+    pub tsa_ca: Option<PathBuf>,
+    /// A record without a timestamp token that verifies is a problem.
+    pub require_timestamp: bool,
 }
 
 /// What was verified.
@@ -92,6 +97,12 @@ pub struct VerifyReport {
     /// METS lists (compare it with the journal's `delivery.created`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mets_sha256: Option<String>,
+    /// Every RFC 3161 token found and what checking it gave.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<TokenCheck>,
+    /// Records that carry no timestamp token (a problem only with `require_timestamp`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unstamped: Vec<String>,
 }
 
 impl VerifyReport {
@@ -114,6 +125,8 @@ impl VerifyReport {
             diarienummer: None,
             journal_head: None,
             mets_sha256: None,
+            timestamps: Vec::new(),
+            unstamped: Vec::new(),
         }
     }
 
@@ -155,8 +168,15 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         let mut r = VerifyReport::new(path, TargetKind::Record);
         let c = check_record_dir(path, opts.jobs)?;
         r.algorithms = vec!["sha256".into()];
-        r.files = c.files;
-        r.problems = c.problems;
+        let stamps = Stamps::new(opts)?;
+        let late = archive_of(path).map(|(root, id)| (root.join(TIMESTAMPS).join(&id), id));
+        let id = late.as_ref().map_or_else(
+            || path.display().to_string(),
+            |(_, id)| id.clone(),
+        );
+        stamps.record(&id, path, "", &c, late.as_ref().map(|(d, _)| d.as_path()), &mut r);
+        r.files.extend(c.files);
+        r.problems.extend(c.problems);
         r.bytes = c.bytes;
         r.diarienummer = record_dnr(path);
         r
@@ -187,14 +207,148 @@ fn dnr_in(entries: &[crate::JournalEntry], record_id: &str) -> Option<String> {
 /// The diarienummer of the record in `dir`, from the journal of the archive it
 /// sits in (none for a record directory outside an archive).
 fn record_dnr(dir: &Path) -> Option<String> {
+    let (archive, id) = archive_of(dir)?;
+    let bytes = fs::read(archive.join(JOURNAL)).ok()?;
+    dnr_in(&check_chain(&bytes).entries, &id)
+}
+
+/// The archive a record directory sits in, and the record's id there.
+fn archive_of(dir: &Path) -> Option<(PathBuf, String)> {
     let abs = fs::canonicalize(dir).ok()?;
     let archive = abs
         .ancestors()
         .skip(1)
         .find(|a| a.join(JOURNAL).is_file())?;
     let id = abs.strip_prefix(archive).ok()?.to_str()?.to_string();
-    let bytes = fs::read(archive.join(JOURNAL)).ok()?;
-    dnr_in(&check_chain(&bytes).entries, &id)
+    Some((archive.to_path_buf(), id))
+}
+
+/// Checks timestamp tokens against one set of trust anchors, read once.
+struct Stamps {
+    anchors: Anchors,
+    require: bool,
+}
+
+impl Stamps {
+    fn new(opts: &VerifyOptions) -> Result<Stamps> {
+        let anchors = match &opts.tsa_ca {
+            Some(path) => Anchors::from_pem_file(path)?,
+            None => Anchors::system(),
+        };
+        Ok(Stamps {
+            anchors,
+            require: opts.require_timestamp,
+        })
+    }
+
+    /// Checks one token file; `label` is its path as reported.
+    fn check(
+        &self,
+        path: &Path,
+        label: String,
+        over: String,
+        digest: &[u8],
+        since: Option<chrono::DateTime<Utc>>,
+    ) -> TokenCheck {
+        let (time, tsa, problems) = match fs::read(path) {
+            Ok(der) => verify_token(&der, digest, &self.anchors, since),
+            Err(e) => (None, None, vec![format!("cannot read ({e})")]),
+        };
+        TokenCheck {
+            file: label,
+            over,
+            time,
+            since,
+            tsa,
+            problems,
+        }
+    }
+
+    /// Checks a record's tokens: those sealed in it (`c.tokens`, under `dir`)
+    /// and the late ones in `late` (the archive's `timestamps/<id>/`). Paths
+    /// are reported with `prefix` (`2026-H1/x/` inside an archive).
+    fn record(
+        &self,
+        id: &str,
+        dir: &Path,
+        prefix: &str,
+        c: &DirCheck,
+        late: Option<&Path>,
+        r: &mut VerifyReport,
+    ) {
+        let digest = c.manifest_sha256.as_deref().and_then(hex_bytes);
+        let since = crate::archive::read_record(dir)
+            .ok()
+            .and_then(|rec| rec.captured_at());
+        // (path, label, name inside its timestamps folder)
+        let mut files: Vec<(PathBuf, String, String)> = c
+            .tokens
+            .iter()
+            .map(|rel| {
+                let name = rel.strip_prefix(&format!("{TIMESTAMPS}/")).unwrap_or(rel);
+                (dir.join(rel), format!("{prefix}{rel}"), name.to_string())
+            })
+            .collect();
+        if let Some(late) = late {
+            let on_disk = files_on_disk(late);
+            for rel in on_disk.files.iter().chain(&on_disk.links) {
+                let label = format!("{TIMESTAMPS}/{id}/{rel}");
+                files.push((late.join(rel), label, rel.clone()));
+            }
+        }
+        let mut verified = 0;
+        for (path, label, name) in files {
+            let is_token = name.ends_with(".tsr")
+                && !name.contains('/')
+                && fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            if !is_token {
+                r.problems.push(format!(
+                    "{label}: not a timestamp token (only timestamps/*.tsr files belong there)"
+                ));
+                r.files.push(FileCheck {
+                    path: label,
+                    status: FileStatus::Unexpected,
+                    algorithm: None,
+                    expected: None,
+                    actual: None,
+                });
+                continue;
+            }
+            let Some(digest) = &digest else {
+                r.problems.push(format!(
+                    "{label}: cannot be checked: the record's {MANIFEST} is missing"
+                ));
+                continue;
+            };
+            let check = self.check(&path, label, format!("{prefix}{MANIFEST}"), digest, since);
+            if check.problems.is_empty() {
+                verified += 1;
+            }
+            for p in &check.problems {
+                r.problems.push(format!("{}: {p}", check.file));
+            }
+            r.timestamps.push(check);
+        }
+        if verified == 0 {
+            r.unstamped.push(id.to_string());
+            if self.require {
+                r.problems.push(format!(
+                    "{id}: no timestamp token that verifies (--require-timestamp); add one with `ogonblick stamp --tsa URL`"
+                ));
+            }
+        }
+    }
+}
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    (hex.len() % 2 == 0)
+        .then(|| {
+            (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                .collect()
+        })
+        .flatten()
 }
 
 /// bagit.txt, or a `data/` directory beside bag-info.txt or a BagIt manifest
@@ -300,6 +454,9 @@ pub(crate) struct DirCheck {
     /// SHA-256 of manifest-sha256.txt and snapshot.pdf as found.
     pub manifest_sha256: Option<String>,
     pub snapshot_sha256: Option<String>,
+    /// Files under `timestamps/`: tokens over the manifest, outside it,
+    /// checked on their own (relative paths).
+    pub tokens: Vec<String>,
 }
 
 /// Parses a `sha256sum`-style manifest: (line, path, checksum).
@@ -372,6 +529,15 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
     // Files on disk.
     let mut on_disk = files_on_disk(dir).report("record", &mut c.problems, &mut c.files);
     on_disk.remove(MANIFEST);
+    let token_prefix = format!("{TIMESTAMPS}/");
+    c.tokens = on_disk
+        .iter()
+        .filter(|p| p.starts_with(&token_prefix) && !listed.contains_key(*p))
+        .cloned()
+        .collect();
+    for t in &c.tokens {
+        on_disk.remove(t);
+    }
     let present: Vec<&String> = listed.keys().filter(|p| on_disk.contains(*p)).collect();
     let jobs_list: Vec<HashJob> = present
         .iter()
@@ -478,9 +644,12 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     }
     let dirs = record_dirs(root)?;
     let ids: BTreeSet<&str> = dirs.iter().map(|(id, _)| id.as_str()).collect();
+    let stamps = Stamps::new(opts)?;
     for (id, dir) in &dirs {
         let c = check_record_dir(dir, opts.jobs)?;
         r.bytes += c.bytes;
+        let late = root.join(TIMESTAMPS).join(id);
+        stamps.record(id, dir, &format!("{id}/"), &c, Some(&late), &mut r);
         for p in c.problems {
             r.problems.push(format!("{id}: {p}"));
         }
@@ -514,6 +683,7 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             }
         }
     }
+    journaled_tokens(root, &chain.entries, &mut r);
     for (id, e) in &sealed {
         if !ids.contains(id.as_str()) {
             r.problems.push(format!(
@@ -537,6 +707,10 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let group = name == "evidence" || name.parse::<Period>().is_ok();
         if name == JOURNAL || name == LOCK {
+            continue;
+        }
+        if name == TIMESTAMPS && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            archive_tokens(root, &ids, &chain.entries, &stamps, &mut r);
             continue;
         }
         if name == STAGING {
@@ -577,6 +751,86 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     }
     r.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(r)
+}
+
+/// The archive's own `timestamps/`: the journal head's tokens are checked;
+/// the late tokens of records were checked with their records, so only files
+/// that belong to no record are reported here. Every `timestamp.added` the
+/// journal records must still be there, byte for byte.
+fn archive_tokens(
+    root: &Path,
+    ids: &BTreeSet<&str>,
+    entries: &[crate::JournalEntry],
+    stamps: &Stamps,
+    r: &mut VerifyReport,
+) {
+    let area = root.join(TIMESTAMPS);
+    let on_disk = files_on_disk(&area);
+    for rel in on_disk.files.iter().chain(&on_disk.links) {
+        let label = format!("{TIMESTAMPS}/{rel}");
+        if ids.iter().any(|id| rel.starts_with(&format!("{id}/"))) {
+            continue;
+        }
+        let journal_seq = rel
+            .strip_prefix("journal/")
+            .filter(|n| n.ends_with(".tsr") && !n.contains('/'))
+            .and_then(|n| n.split_once('-'))
+            .and_then(|(seq, _)| seq.parse::<u64>().ok());
+        let line = journal_seq.and_then(|seq| entries.iter().find(|e| e.seq == seq));
+        match line {
+            Some(e) if on_disk.files.contains(rel) => {
+                let Some(digest) = hex_bytes(&e.hash) else {
+                    continue;
+                };
+                let check = stamps.check(
+                    &area.join(rel),
+                    label,
+                    format!("{JOURNAL} line {} (seq {})", e.line, e.seq),
+                    &digest,
+                    Some(e.at),
+                );
+                for p in &check.problems {
+                    r.problems.push(format!("{}: {p}", check.file));
+                }
+                r.timestamps.push(check);
+            }
+            _ => {
+                r.problems.push(format!(
+                    "{label}: belongs to no sealed record and no journal line"
+                ));
+                r.files.push(FileCheck {
+                    path: label,
+                    status: FileStatus::Unexpected,
+                    algorithm: None,
+                    expected: None,
+                    actual: None,
+                });
+            }
+        }
+    }
+}
+
+/// Every token the journal's `timestamp.added` events name must still be
+/// there, byte for byte: a deleted or replaced token is found even where the
+/// rest of the archive verifies.
+fn journaled_tokens(root: &Path, entries: &[crate::JournalEntry], r: &mut VerifyReport) {
+    for e in entries.iter().filter(|e| e.event == "timestamp.added") {
+        let (Some(file), Some(want)) = (e.field("file"), e.field("token_sha256")) else {
+            continue;
+        };
+        let path = root.join(file);
+        match hash_file(&path, &[Algorithm::Sha256]) {
+            Ok((d, _)) if d.first().map(String::as_str) == Some(want) => {}
+            Ok(_) => r.problems.push(format!(
+                "{file}: changed since journal.jsonl line {} recorded it (timestamp.added)",
+                e.line
+            )),
+            Err(_) => r.problems.push(format!(
+                "{file}: missing, but journal.jsonl line {} recorded it (timestamp.added)",
+                e.line
+            )),
+        }
+    }
 }
 
 /// Appends `verify.run` to the journal, without running recovery.

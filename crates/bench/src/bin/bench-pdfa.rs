@@ -212,6 +212,7 @@ fn synth(dir: &Path, height: u32) {
         sender: None,
         diarienummer: String::new(),
         files,
+        timestamp_authorities: Vec::new(),
     };
     let json = serde_json::to_vec_pretty(&record).unwrap_or_else(|e| die(&format!("record: {e}")));
     std::fs::write(dir.join("record.json"), json)

@@ -198,6 +198,7 @@ pub fn record(pages: Vec<PageFacts>, with_account: bool) -> Record {
         sender: None,
         diarienummer: String::new(),
         files,
+        timestamp_authorities: Vec::new(),
     }
 }
 

@@ -27,6 +27,7 @@ fn check(bag: &Path) -> registry::VerifyReport {
         &VerifyOptions {
             jobs: 2,
             archive: None,
+            ..VerifyOptions::default()
         },
     )
     .unwrap();
@@ -291,6 +292,7 @@ fn random_tag_files_never_panic() {
             &VerifyOptions {
                 jobs: 1,
                 archive: None,
+                ..VerifyOptions::default()
             },
         )
         .unwrap();

@@ -95,6 +95,7 @@ pub fn sample_record(record_id: &str, period: Option<&str>, kind: RecordKind) ->
         sender: None,
         diarienummer: String::new(),
         files: BTreeMap::new(),
+        timestamp_authorities: Vec::new(),
     }
 }
 

@@ -32,6 +32,7 @@ fn verify(root: &Path) -> VerifyReport {
         &VerifyOptions {
             jobs: 2,
             archive: None,
+            ..VerifyOptions::default()
         },
     )
     .unwrap();
@@ -242,6 +243,7 @@ fn single_pdf_is_found_in_the_journal() {
         &VerifyOptions {
             jobs: 1,
             archive: Some(t.path().to_path_buf()),
+            ..VerifyOptions::default()
         },
     )
     .unwrap();
@@ -256,6 +258,7 @@ fn single_pdf_is_found_in_the_journal() {
         &VerifyOptions {
             jobs: 1,
             archive: Some(t.path().to_path_buf()),
+            ..VerifyOptions::default()
         },
     )
     .unwrap();
@@ -268,6 +271,7 @@ fn single_pdf_is_found_in_the_journal() {
         &VerifyOptions {
             jobs: 1,
             archive: Some(t.path().to_path_buf()),
+            ..VerifyOptions::default()
         },
     )
     .unwrap_err();
