@@ -20,7 +20,7 @@ mod stamp;
 mod tsa;
 mod verify;
 
-/// How a command ended, as DESIGN.md §5 maps it to exit codes.
+/// How a command ended, as docs/commands.md maps it to exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: all good.

@@ -1,6 +1,6 @@
 //! The write-once archive on disk: staging, sealing, the lock, recovery after a crash.
 //!
-//! Layout (DESIGN §4.2): `journal.jsonl`, one directory per record
+//! Layout (docs/archive.md): `journal.jsonl`, one directory per record
 //! (`2026-H1/facebook-kommun/`, `evidence/<time>-<account>/`), a lock file
 //! `.lock` and the staging area `.staging/`. A record is built in staging,
 //! every file synced and made read-only, then renamed into place in one step;
