@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use model::{Handling, RecordKind};
-use serde_json::json;
 
 use crate::pipeline::{self, CaptureArgs, Job, Outcome};
 use crate::{CmdResult, Exit};
@@ -62,11 +61,11 @@ pub fn main(args: Args) -> CmdResult {
             sealed,
             unstamped,
         } if record.obstructions().next().is_none() => {
-            let mut fields = serde_json::Map::new();
-            fields.insert("account".into(), json!(account.id));
-            fields.insert("final_record".into(), json!(sealed.record_id));
-            fields.insert("snapshot_sha256".into(), json!(sealed.snapshot_sha256));
-            archive.append_event("account.closed", fields)?;
+            archive.append(&registry::journal::Event::AccountClosed {
+                account: account.id.clone(),
+                final_record: sealed.record_id.clone(),
+                snapshot_sha256: sealed.snapshot_sha256.clone(),
+            })?;
             println!(
                 "sealed the final capture {} in {}",
                 sealed.record_id,

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use registry::archive::Stamped;
 use registry::timestamp::{check_answer, token_file_name, Request};
+use registry::journal::Event;
 use registry::Archive;
-use serde_json::{json, Map};
 use sha2::Digest;
 
 /// The TSA URLs to ask: those given with `--tsa`, else the space-separated
@@ -146,10 +146,9 @@ pub fn journal(
 ) -> anyhow::Result<Vec<String>> {
     let mut warnings = Vec::new();
     for answer in answers {
-        let mut f = Map::new();
-        match what {
-            Stamped::Record(id) => f.insert("record_id".into(), json!(id)),
-            Stamped::Journal(seq) => f.insert("journal_seq".into(), json!(seq)),
+        let (record_id, journal_seq) = match what {
+            Stamped::Record(id) => (Some(id.clone()), None),
+            Stamped::Journal(seq) => (None, Some(*seq)),
         };
         match answer {
             Answer::Token {
@@ -159,20 +158,23 @@ pub fn journal(
                 time,
                 tsa,
             } => {
-                f.insert("tsa_url".into(), json!(url));
-                f.insert("tsa".into(), json!(tsa));
-                f.insert("time".into(), json!(time.to_rfc3339()));
-                f.insert("file".into(), json!(path_of(file)));
-                f.insert(
-                    "token_sha256".into(),
-                    json!(format!("{:x}", sha2::Sha256::digest(der))),
-                );
-                archive.append_event("timestamp.added", f)?;
+                archive.append(&Event::TimestampAdded {
+                    record_id,
+                    journal_seq,
+                    tsa_url: url.clone(),
+                    tsa: tsa.clone(),
+                    time: time.to_rfc3339(),
+                    file: path_of(file),
+                    token_sha256: format!("{:x}", sha2::Sha256::digest(der)),
+                })?;
             }
             Answer::Missing { url, reason } => {
-                f.insert("tsa_url".into(), json!(url));
-                f.insert("reason".into(), json!(reason));
-                archive.append_event("timestamp.missing", f)?;
+                archive.append(&Event::TimestampMissing {
+                    record_id,
+                    journal_seq,
+                    tsa_url: url.clone(),
+                    reason: reason.clone(),
+                })?;
                 let subject = match what {
                     Stamped::Record(id) => id.clone(),
                     Stamped::Journal(seq) => format!("the journal head (line {seq})"),

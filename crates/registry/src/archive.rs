@@ -20,7 +20,7 @@ use sha2::Digest;
 use walkdir::WalkDir;
 
 use crate::hashing::{hash_file, sha256_hex, Algorithm};
-use crate::journal::{check_chain, format_line, JournalEntry, GENESIS};
+use crate::journal::{check_chain, format_line, Event, JournalEntry, GENESIS};
 use crate::period::{check_record_id, Period};
 use crate::timestamp::TIMESTAMPS;
 use crate::verify::check_record_dir;
@@ -225,11 +225,10 @@ impl Archive {
             let record = read_record(&dir)?;
             let manifest_sha256 = file_sha256(&dir.join(MANIFEST))?;
             let snapshot_sha256 = file_sha256(&dir.join("snapshot.pdf"))?;
-            let mut fields = sealed_fields(&record, &snapshot_sha256, &manifest_sha256);
-            fields.insert("recovered".into(), Value::Bool(true));
+            let event = sealed_event(&record, &snapshot_sha256, &manifest_sha256, true);
             // The kill may have come before the record directory was write-protected.
             set_mode(&dir, 0o555)?;
-            self.append_event("record.sealed", fields)?;
+            self.append(&event)?;
             self.recovery.push(format!(
                 "record {id} was sealed but its record.sealed event was missing (interrupted run); appended it"
             ));
@@ -323,8 +322,8 @@ impl Archive {
                 }
             };
         sync_dir(&self.root)?;
-        let fields = sealed_fields(record, &snapshot_sha256, &manifest_sha256);
-        let entry = self.append_event("record.sealed", fields)?;
+        let event = sealed_event(record, &snapshot_sha256, &manifest_sha256, false);
+        let entry = self.append(&event)?;
         Ok(Sealed {
             record_id: id,
             dir: final_dir,
@@ -367,45 +366,27 @@ impl Archive {
         period: Option<&str>,
         reason: &str,
     ) -> Result<JournalEntry> {
-        let mut f = Map::new();
-        f.insert("record_id".into(), record_id.into());
-        f.insert("account".into(), account.into());
-        if let Some(p) = period {
-            f.insert("period".into(), p.into());
-        }
-        f.insert("reason".into(), reason.into());
-        self.append_event("record.failed", f)
+        self.append(&Event::RecordFailed {
+            record_id: record_id.to_string(),
+            account: account.to_string(),
+            period: period.map(str::to_string),
+            reason: reason.to_string(),
+        })
     }
 
-    /// Appends one event to the journal: one write, then fsync.
+    /// Appends one event to the journal (through the one appender,
+    /// [`crate::journal::append_line`]) and returns the line as written.
+    pub fn append(&self, event: &Event) -> Result<JournalEntry> {
+        self.append_event(event.name(), event.fields())
+    }
+
+    /// Appends an event given by name and fields. Prefer [`Archive::append`]
+    /// with a typed [`Event`]; this stays for events still being given a variant.
     pub fn append_event(&self, event: &str, fields: Map<String, Value>) -> Result<JournalEntry> {
         let mut tail = self.lock_tail();
-        let at = Utc::now();
-        let line = format_line(tail.next_seq, at, event, &fields, &tail.prev);
-        let mut bytes = Vec::with_capacity(line.len() + 1);
-        bytes.extend_from_slice(line.as_bytes());
-        bytes.push(b'\n');
+        let line = format_line(tail.next_seq, Utc::now(), event, &fields, &tail.prev);
         let path = self.journal_path();
-        let mut f = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(Error::io("open", &path))?;
-        crate::fault::point("journal.before_append");
-        let before = f.metadata().map_err(Error::io("read", &path))?.len();
-        if crate::fault::due("journal.mid_append") {
-            let _ = f.write_all(&bytes[..bytes.len() / 2]);
-            let _ = f.sync_data();
-            crate::fault::die("journal.mid_append");
-        }
-        if let Err(e) = f.write_all(&bytes).and_then(|()| f.sync_data()) {
-            // A full disk may have taken part of the line: cut it off again
-            // so the journal keeps ending in a whole line.
-            let _ = f.set_len(before);
-            let _ = f.sync_data();
-            return Err(Error::io("append to", &path)(e));
-        }
-        crate::fault::point("journal.after_append");
+        crate::journal::append_line(&path, &line).map_err(Error::io("append to", &path))?;
         let entry = crate::journal::parse_line(&line, 0).map_err(|message| Error::Journal {
             path: path.clone(),
             line: 0,
@@ -434,12 +415,7 @@ impl Archive {
 
     /// The latest diarienummer assigned to a record, if any.
     pub fn diarienummer(&self, record_id: &str) -> Result<Option<String>> {
-        Ok(self
-            .journal()?
-            .iter()
-            .rev()
-            .find(|e| e.event == "dnr.assigned" && e.field("record_id") == Some(record_id))
-            .and_then(|e| e.field("diarienummer").map(str::to_string)))
+        Ok(crate::journal::latest_dnr(&self.journal()?, record_id).map(str::to_string))
     }
 
     /// Records the registrar's diarienummer for a sealed record (`dnr.assigned`).
@@ -447,10 +423,10 @@ impl Archive {
         if !self.is_sealed(record_id) {
             return Err(Error::NoSuchRecord(record_id.to_string()));
         }
-        let mut f = Map::new();
-        f.insert("record_id".into(), record_id.into());
-        f.insert("diarienummer".into(), dnr.trim().into());
-        self.append_event("dnr.assigned", f)
+        self.append(&Event::DnrAssigned {
+            record_id: record_id.to_string(),
+            diarienummer: dnr.trim().to_string(),
+        })
     }
 }
 
@@ -601,26 +577,21 @@ pub fn seal_standalone_stamped(
     })
 }
 
-fn sealed_fields(
+fn sealed_event(
     record: &Record,
     snapshot_sha256: &str,
     manifest_sha256: &str,
-) -> Map<String, Value> {
-    let mut f = Map::new();
-    f.insert("record_id".into(), record.record_id.clone().into());
-    if let Some(a) = &record.account {
-        f.insert("account".into(), a.id.clone().into());
+    recovered: bool,
+) -> Event {
+    Event::RecordSealed {
+        record_id: record.record_id.clone(),
+        account: record.account.as_ref().map(|a| a.id.clone()),
+        period: record.period.clone(),
+        kind: record.kind,
+        snapshot_sha256: snapshot_sha256.to_string(),
+        manifest_sha256: manifest_sha256.to_string(),
+        recovered,
     }
-    if let Some(p) = &record.period {
-        f.insert("period".into(), p.clone().into());
-    }
-    f.insert(
-        "kind".into(),
-        serde_json::to_value(record.kind).unwrap_or(Value::Null),
-    );
-    f.insert("snapshot_sha256".into(), snapshot_sha256.into());
-    f.insert("manifest_sha256".into(), manifest_sha256.into());
-    f
 }
 
 /// A token file name: one path component of `[a-z0-9.-]`, ending in `.tsr`.

@@ -6,11 +6,175 @@
 //! deleting or reordering any line but the last breaks the chain at the line
 //! after it.
 
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use model::RecordKind;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::hashing::sha256_hex;
+
+/// Every event the journal holds, typed: the variant is the line's `event`
+/// (its serde name), the variant's fields are the line's other keys. The
+/// archive writes events only through [`crate::Archive::append`]; readers
+/// get them back with [`JournalEntry::typed`]. A new kind of event is a new
+/// variant here, and nowhere else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event")]
+pub enum Event {
+    /// A record was sealed into the archive.
+    #[serde(rename = "record.sealed")]
+    RecordSealed {
+        record_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        period: Option<String>,
+        kind: RecordKind,
+        snapshot_sha256: String,
+        manifest_sha256: String,
+        /// Appended by recovery for a record sealed before a kill took its event.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        recovered: bool,
+    },
+    /// A capture failed; nothing was sealed.
+    #[serde(rename = "record.failed")]
+    RecordFailed {
+        record_id: String,
+        account: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        period: Option<String>,
+        reason: String,
+    },
+    /// The registrar's diarienummer for a sealed record; the latest one counts.
+    #[serde(rename = "dnr.assigned")]
+    DnrAssigned {
+        record_id: String,
+        diarienummer: String,
+    },
+    /// An account was closed after its final capture.
+    #[serde(rename = "account.closed")]
+    AccountClosed {
+        account: String,
+        final_record: String,
+        snapshot_sha256: String,
+    },
+    /// A delivery (BagIt bag or E-ARK SIP) was written.
+    #[serde(rename = "delivery.created")]
+    DeliveryCreated {
+        format: String,
+        package_id: String,
+        period: String,
+        out: String,
+        records: Vec<String>,
+        /// Checksums of the delivery's own manifests, by name.
+        #[serde(flatten)]
+        sums: std::collections::BTreeMap<String, Value>,
+    },
+    /// A time-stamping authority's token over a record's manifest, or over
+    /// the journal up to line `journal_seq`.
+    #[serde(rename = "timestamp.added")]
+    TimestampAdded {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        journal_seq: Option<u64>,
+        tsa_url: String,
+        /// The TSA's name from its certificate.
+        tsa: String,
+        /// The token's genTime (RFC 3339).
+        time: String,
+        /// Where the token is, relative to the archive.
+        file: String,
+        token_sha256: String,
+    },
+    /// A TSA gave no token; `ogonblick stamp` can add it later.
+    #[serde(rename = "timestamp.missing")]
+    TimestampMissing {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        journal_seq: Option<u64>,
+        tsa_url: String,
+        reason: String,
+    },
+    /// `verify` ran over the archive.
+    #[serde(rename = "verify.run")]
+    VerifyRun {
+        result: String,
+        records: u64,
+        files_ok: u64,
+        files_changed: u64,
+        files_missing: u64,
+        files_unexpected: u64,
+        problems: u64,
+    },
+}
+
+impl Event {
+    /// The line's `event` value, e.g. `record.sealed`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::RecordSealed { .. } => "record.sealed",
+            Event::RecordFailed { .. } => "record.failed",
+            Event::DnrAssigned { .. } => "dnr.assigned",
+            Event::AccountClosed { .. } => "account.closed",
+            Event::DeliveryCreated { .. } => "delivery.created",
+            Event::TimestampAdded { .. } => "timestamp.added",
+            Event::TimestampMissing { .. } => "timestamp.missing",
+            Event::VerifyRun { .. } => "verify.run",
+        }
+    }
+
+    /// The event's own fields, as they go on the line.
+    pub fn fields(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(mut m)) => {
+                m.remove("event");
+                m
+            }
+            _ => Map::new(),
+        }
+    }
+}
+
+/// The latest diarienummer the journal gives `record_id`, if any: the one
+/// answer to "which diarienummer does this record have?".
+pub fn latest_dnr<'a>(entries: &'a [JournalEntry], record_id: &str) -> Option<&'a str> {
+    entries
+        .iter()
+        .rev()
+        .find(|e| e.event == "dnr.assigned" && e.field("record_id") == Some(record_id))
+        .and_then(|e| e.field("diarienummer"))
+}
+
+/// Appends one whole line (without its newline) to the journal at `path`:
+/// one write, then fsync. A failed write (a full disk) is cut off again so
+/// the journal keeps ending in a whole line. The only place the journal file
+/// is written; the fault points `journal.*` are here.
+pub(crate) fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    let mut f = OpenOptions::new().create(true).append(true).open(path)?;
+    crate::fault::point("journal.before_append");
+    let before = f.metadata()?.len();
+    if crate::fault::due("journal.mid_append") {
+        let _ = f.write_all(&bytes[..bytes.len() / 2]);
+        let _ = f.sync_data();
+        crate::fault::die("journal.mid_append");
+    }
+    if let Err(e) = f.write_all(&bytes).and_then(|()| f.sync_data()) {
+        let _ = f.set_len(before);
+        let _ = f.sync_data();
+        return Err(e);
+    }
+    crate::fault::point("journal.after_append");
+    Ok(())
+}
 
 /// SHA-256 hex of nothing before the first line.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -40,6 +204,14 @@ impl JournalEntry {
     /// A string field of the event.
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).and_then(Value::as_str)
+    }
+
+    /// The entry as a typed [`Event`]; `None` for an event this version
+    /// does not know or fields that do not fit it.
+    pub fn typed(&self) -> Option<Event> {
+        let mut m = self.fields.clone();
+        m.insert("event".into(), Value::String(self.event.clone()));
+        serde_json::from_value(Value::Object(m)).ok()
     }
 }
 
@@ -218,6 +390,58 @@ mod tests {
             let c = check_chain(&bytes);
             assert!(c.entries.len() <= bytes.iter().filter(|&&b| b == b'\n').count());
         }
+    }
+
+    #[test]
+    fn events_go_on_the_line_as_before_and_come_back_typed() {
+        let e = Event::RecordSealed {
+            record_id: "2026-H1/x".into(),
+            account: Some("x".into()),
+            period: None,
+            kind: RecordKind::Halvar,
+            snapshot_sha256: "a".repeat(64),
+            manifest_sha256: "b".repeat(64),
+            recovered: false,
+        };
+        let line = format_line(1, Utc::now(), e.name(), &e.fields(), GENESIS);
+        // No key for what is absent or false; the kind as record.json spells it.
+        assert!(!line.contains("period") && !line.contains("recovered"), "{line}");
+        assert!(line.contains("\"kind\":\"halvar\""), "{line}");
+        let entry = parse_line(&line, 1).unwrap();
+        assert_eq!(entry.typed(), Some(e));
+        let d = Event::DeliveryCreated {
+            format: "bagit".into(),
+            package_id: "p".into(),
+            period: "2026-H1".into(),
+            out: "o".into(),
+            records: vec!["2026-H1/x".into()],
+            sums: [("tagmanifest_sha256".to_string(), Value::from("c"))].into(),
+        };
+        let line = format_line(2, Utc::now(), d.name(), &d.fields(), GENESIS);
+        assert!(line.contains("\"tagmanifest_sha256\":\"c\""), "{line}");
+        assert_eq!(parse_line(&line, 2).unwrap().typed(), Some(d));
+        // An event this version does not know is kept as a line, untyped.
+        let other = format_line(3, Utc::now(), "something.new", &Map::new(), GENESIS);
+        assert_eq!(parse_line(&other, 3).unwrap().typed(), None);
+    }
+
+    #[test]
+    fn the_latest_diarienummer_wins() {
+        let at = Utc::now();
+        let dnr = |n: &str| Event::DnrAssigned {
+            record_id: "2026-H1/x".into(),
+            diarienummer: n.into(),
+        };
+        let entries: Vec<JournalEntry> = [dnr("KS 1"), dnr("KS 2")]
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                parse_line(&format_line(i as u64 + 1, at, e.name(), &e.fields(), GENESIS), i + 1)
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(latest_dnr(&entries, "2026-H1/x"), Some("KS 2"));
+        assert_eq!(latest_dnr(&entries, "2026-H1/y"), None);
     }
 
     #[test]

@@ -6,18 +6,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{self, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::Utc;
 use serde::Serialize;
-use serde_json::{Map, Value};
 use walkdir::WalkDir;
 
 use crate::archive::{record_dirs, JOURNAL, LOCK, MANIFEST, STAGING};
 use crate::hashing::{hash_file, hash_files, Algorithm, HashJob};
-use crate::journal::{check_chain, format_line};
+use crate::journal::{append_line, check_chain, format_line, latest_dnr, Event};
 use crate::period::Period;
 use crate::timestamp::{verify_token, Anchors, TokenCheck, TIMESTAMPS};
 use crate::{Error, Result};
@@ -196,12 +194,7 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
 
 /// The newest diarienummer the journal assigns to `record_id`.
 fn dnr_in(entries: &[crate::JournalEntry], record_id: &str) -> Option<String> {
-    entries
-        .iter()
-        .rev()
-        .find(|e| e.event == "dnr.assigned" && e.field("record_id") == Some(record_id))
-        .and_then(|e| e.field("diarienummer"))
-        .map(str::to_string)
+    latest_dnr(entries, record_id).map(str::to_string)
 }
 
 /// The diarienummer of the record in `dir`, from the journal of the archive it
@@ -864,37 +857,17 @@ fn record_verify_run(root: &Path, r: &mut VerifyReport) {
     }
     let chain = check_chain(&bytes);
     let next = chain.entries.last().map_or(1, |e| e.seq + 1);
-    let mut f = Map::new();
-    f.insert(
-        "result".into(),
-        if r.is_ok() { "ok" } else { "problems" }.into(),
-    );
-    f.insert(
-        "records".into(),
-        Value::from(record_dirs(root).map(|d| d.len()).unwrap_or(0)),
-    );
-    f.insert("files_ok".into(), r.ok.into());
-    f.insert("files_changed".into(), r.changed.into());
-    f.insert("files_missing".into(), r.missing.into());
-    f.insert("files_unexpected".into(), r.unexpected.into());
-    f.insert("problems".into(), Value::from(r.problems.len()));
-    let line = format_line(next, Utc::now(), "verify.run", &f, &chain.head);
-    let written = OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .and_then(|mut j| {
-            let before = j.metadata()?.len();
-            let result = j
-                .write_all(format!("{line}\n").as_bytes())
-                .and_then(|()| j.sync_data());
-            if result.is_err() {
-                // A full disk may have taken part of the line: cut it off.
-                let _ = j.set_len(before);
-                let _ = j.sync_data();
-            }
-            result
-        });
-    if let Err(e) = written {
+    let event = Event::VerifyRun {
+        result: if r.is_ok() { "ok" } else { "problems" }.into(),
+        records: record_dirs(root).map_or(0, |d| d.len() as u64),
+        files_ok: r.ok,
+        files_changed: r.changed,
+        files_missing: r.missing,
+        files_unexpected: r.unexpected,
+        problems: r.problems.len() as u64,
+    };
+    let line = format_line(next, Utc::now(), event.name(), &event.fields(), &chain.head);
+    if let Err(e) = append_line(&path, &line) {
         r.warnings.push(format!(
             "verify.run not recorded: cannot append to journal.jsonl ({e})"
         ));
