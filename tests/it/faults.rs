@@ -602,7 +602,27 @@ fn chromium_killed_mid_capture_is_relaunched_and_the_run_goes_on() {
             break;
         }
     }
-    std::thread::sleep(Duration::from_millis(1500));
+    // Under way means a band of the tall page is on disk in its staging
+    // folder: the capture is past the first screen, with the rest to come.
+    let staging = env.path("arkiv/.staging");
+    let under_way = || {
+        walkdir::WalkDir::new(&staging)
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| {
+                e.file_name() == "tile-002.png"
+                    && e.path().to_string_lossy().contains("__lang-")
+            })
+    };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !under_way() {
+        assert!(
+            Instant::now() < deadline,
+            "no band of `lang` appeared in {} within 120 s",
+            staging.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let browsers = processes_under(&tmp);
     assert!(
         !browsers.is_empty(),

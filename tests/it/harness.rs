@@ -1,7 +1,10 @@
 //! Runs the real `ogonblick` binary in a temp dir and reads what it left behind.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
 use std::sync::OnceLock;
 
 pub use fixture_server::FixtureServer;
@@ -45,8 +48,42 @@ impl Env {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = self.cmd(args).output().expect("run ogonblick");
-        Run::from(out, args)
+        self.run_within(args, run_limit())
+    }
+
+    /// `ogonblick ARGS`, killed with everything it started (its process
+    /// group: Chromium too) if it has not ended within `limit`, and then the
+    /// test fails naming the command, so one hung binary cannot hang the suite.
+    #[track_caller]
+    pub fn run_within(&self, args: &[&str], limit: Duration) -> Run {
+        let mut cmd = self.cmd(args);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.process_group(0);
+        let mut child = cmd.spawn().expect("run ogonblick");
+        let read = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut b = Vec::new();
+                let _ = r.read_to_end(&mut b);
+                b
+            })
+        };
+        let out = read(Box::new(child.stdout.take().unwrap()));
+        let err = read(Box::new(child.stderr.take().unwrap()));
+        let status = wait_or_kill(&mut child, limit);
+        let output = Output {
+            status: status.unwrap_or_else(|| child.wait().expect("wait")),
+            stdout: out.join().unwrap_or_default(),
+            stderr: err.join().unwrap_or_default(),
+        };
+        let run = Run::from(output, args);
+        assert!(
+            status.is_some(),
+            "ogonblick {} did not end within {limit:?} and was killed\nstdout:\n{}\nstderr:\n{}",
+            run.args,
+            run.stdout,
+            run.stderr
+        );
+        run
     }
 
     /// Lines of the archive's journal.
@@ -62,6 +99,39 @@ impl Env {
             .into_iter()
             .filter(|e| e["event"] == event)
             .collect()
+    }
+}
+
+/// How long one run of the binary may take in a test: 420 s, or
+/// `OGONBLICK_TEST_LIMIT_SECS`. The longest legitimate run in the suite (the
+/// hostile register) takes about 200 s on two busy cores.
+pub fn run_limit() -> Duration {
+    let secs = std::env::var("OGONBLICK_TEST_LIMIT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(420);
+    Duration::from_secs(secs)
+}
+
+/// Waits for `child` to end, at most `limit`; past it, kills the child's
+/// whole process group (it was started as its own group's leader) and
+/// returns `None`.
+pub fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for ogonblick") {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        // Polling the exit status, bounded by the deadline above.
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

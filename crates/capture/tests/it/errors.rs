@@ -63,13 +63,19 @@ fn killed_browser_is_reported_as_a_crash() {
     };
     let s = session(&opts);
     let pid = s.browser_pid().expect("browser pid");
+    let dir = tempfile::tempdir().unwrap();
+    // The browser is killed once the capture is observably under way: the
+    // first band below the first screen is on disk, with more to come.
+    let band = dir.path().join("capture/01-start/tile-002.png");
     let killer = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(3));
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        while !band.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         std::process::Command::new("kill")
             .args(["-9", &pid.to_string()])
             .status()
     });
-    let dir = tempfile::tempdir().unwrap();
     let e = s
         .capture(&server().url("/hostile/very-tall/"), dir.path(), "01-start")
         .expect_err("capture with a killed browser must fail");
