@@ -12,6 +12,7 @@ mod devtools;
 mod error;
 mod page;
 mod png_out;
+mod posts;
 mod tiles;
 mod url_check;
 
@@ -21,6 +22,7 @@ use std::time::Duration;
 pub use cookies::{load_cookies, Cookie};
 pub use devtools::{check_browser, find_chrome, Session};
 pub use error::Error;
+pub use posts::{normalise, text_id, PagePosts};
 pub use url_check::validate_url;
 
 /// How pages are captured.

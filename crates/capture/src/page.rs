@@ -504,6 +504,8 @@ fn capture_document(
         path: text_path.clone(),
         source,
     })?;
+    let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
+    crate::posts::write(cx, dir, label, captured_height, warnings)?;
     // Every feed item seen while scrolling must be in the picture.
     let coverage: Coverage = cx.eval(
         "counting the items kept",

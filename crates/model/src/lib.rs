@@ -412,3 +412,153 @@ impl Record {
         self.pages.iter().flat_map(|p| p.obstructions.iter())
     }
 }
+
+/// Where part of a captured page's picture lies in `snapshot.pdf`: one
+/// slice per PDF page, top and bottom in CSS px of the captured page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PdfSlice {
+    /// The captured page's label (`01-start`).
+    pub label: String,
+    /// 1-based page number in `snapshot.pdf` (the cover pages come first).
+    pub pdf_page: u32,
+    pub css_top: f64,
+    pub css_bottom: f64,
+}
+
+/// What a post's identity rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PostIdKind {
+    /// A link to the post itself (a Facebook or X post URL, a blog permalink).
+    Permalink,
+    /// The platform's own id (a YouTube video id, an Instagram shortcode, a numbered id in the markup).
+    PlatformId,
+    /// No id in the markup: SHA-256 of the post's normalised text.
+    TextHash,
+}
+
+/// A post, or a comment on one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PostKind {
+    Post,
+    Comment,
+}
+
+/// One post or comment the capture found, with its identity and where it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    /// Stable identity: `x:1790…`, `youtube:dQw4…`, `instagram:CxYz…`,
+    /// `url:https://…`, `text:<sha256 of the normalised text>`; a comment's
+    /// is prefixed with its post's (`<post id>/comment:…`).
+    pub id: String,
+    pub id_kind: PostIdKind,
+    pub kind: PostKind,
+    /// The post a comment belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The permalink, where the markup gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Date or date-time as the markup gives it (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The account or the commenter, as shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The post's own text (a post's without its comments), whitespace collapsed.
+    pub text: String,
+    /// Label of the captured page it is on.
+    pub page: String,
+    /// Its box in CSS px of the captured page.
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// 1-based page of `snapshot.pdf` that holds its top.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_page: Option<u32>,
+}
+
+/// How the account presents itself on its start page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The profile picture's address as the page gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers: Option<String>,
+}
+
+/// `posts.json` beside `record.json`: where each captured page lies in
+/// `snapshot.pdf`, the account's profile and every post found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Posts {
+    pub pdf_pages: Vec<PdfSlice>,
+    #[serde(default)]
+    pub profile: Profile,
+    pub posts: Vec<Post>,
+}
+
+impl Posts {
+    /// The PDF page that shows CSS row `y` of captured page `label`.
+    pub fn pdf_page(&self, label: &str, y: f64) -> Option<u32> {
+        let mut slices = self.pdf_pages.iter().filter(|s| s.label == label);
+        let first = slices.clone().next()?;
+        slices
+            .find(|s| y >= s.css_top && y < s.css_bottom)
+            .or_else(|| (y < first.css_top).then_some(first))
+            .or_else(|| {
+                self.pdf_pages
+                    .iter()
+                    .filter(|s| s.label == label)
+                    .next_back()
+            })
+            .map(|s| s.pdf_page)
+    }
+}
+
+/// `changes.json` beside `record.json`: what changed on the account since its
+/// previous sealed half-year record (*förändringar sedan föregående ögonblicksbild*).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// The record compared with; `None`: there was nothing to compare with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// The dates both captures cover (ISO 8601 dates), where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlap_from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlap_to: Option<NaiveDate>,
+    /// Posts and comments dated within the overlap that are no longer shown:
+    /// flagged for the archivist. `pdf_page` is the page of the earlier record.
+    pub removed: Vec<Post>,
+    /// Posts whose text changed: (before, now).
+    pub changed: Vec<(Post, Post)>,
+    /// Posts not in the earlier record.
+    pub new_posts: u32,
+    /// Changes to the account's name, description, picture or follower count.
+    pub profile: Vec<ProfileChange>,
+}
+
+impl Changes {
+    /// Whether anything needs the archivist's attention (posts removed).
+    pub fn has_removals(&self) -> bool {
+        !self.removed.is_empty()
+    }
+}
+
+/// One field of the account's profile that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileChange {
+    /// `name`, `description`, `picture` or `followers`.
+    pub field: String,
+    #[serde(default)]
+    pub before: Option<String>,
+    #[serde(default)]
+    pub after: Option<String>,
+}

@@ -296,14 +296,15 @@ pub(crate) fn pages(
     inputs: &[PageInput],
     shot_pages: &[usize],
     font: &mut CidFont,
+    extras: crate::Extras,
 ) -> Vec<String> {
     // First pass with a guess for the number of cover pages, then again with the real number.
-    let first = layout(record, inputs, shot_pages, 1, font).len();
-    let cover = layout(record, inputs, shot_pages, first, font);
+    let first = layout(record, inputs, shot_pages, 1, font, extras).len();
+    let cover = layout(record, inputs, shot_pages, first, font, extras);
     if cover.len() == first {
         cover
     } else {
-        layout(record, inputs, shot_pages, cover.len(), font)
+        layout(record, inputs, shot_pages, cover.len(), font, extras)
     }
 }
 
@@ -313,6 +314,7 @@ fn layout(
     shot_pages: &[usize],
     cover_pages: usize,
     font: &mut CidFont,
+    extras: crate::Extras,
 ) -> Vec<String> {
     let mut c = Canvas::new(font, A4, 50.0);
     let (start, end) = times(record);
@@ -504,6 +506,10 @@ fn layout(
     }
     for w in &warnings {
         c.paragraph(&format!("• {w}"), BODY, 0.0);
+    }
+
+    if let Some(changes) = extras.changes {
+        crate::changes::section(&mut c, changes, BODY, H2);
     }
 
     c.heading("Kontrollsummor (SHA-256) för råfilerna", H2);

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 
 mod bidi;
+mod changes;
 mod check;
 mod cover;
 mod delivery;
@@ -217,7 +218,29 @@ pub enum Error {
 ///
 /// The result depends only on `doc` and `opts`: two builds give the same bytes.
 pub fn build(doc: &Document, opts: &Options) -> Result<Vec<u8>, Error> {
-    writer::build(doc, opts)
+    writer::build(doc, opts, Extras::default()).map(|b| b.bytes)
+}
+
+/// What the cover page says beyond the record itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// The comparison with the account's previous half-year record
+    /// (*förändringar sedan föregående ögonblicksbild*); `None` says nothing.
+    pub changes: Option<&'a model::Changes>,
+}
+
+/// A built document and where each captured page lies in it.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub bytes: Vec<u8>,
+    /// One slice per screenshot page, in page order.
+    pub pdf_pages: Vec<model::PdfSlice>,
+}
+
+/// Like [`build`], with `extras` on the cover page, and says which PDF page
+/// shows which rows of each captured page (for `posts.json` and the search index).
+pub fn build_placed(doc: &Document, opts: &Options, extras: Extras) -> Result<Built, Error> {
+    writer::build(doc, opts, extras)
 }
 
 /// Build the PDF/A-1b leveranslista (delivery list) in Swedish.

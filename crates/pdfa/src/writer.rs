@@ -426,7 +426,11 @@ struct Placed<'a> {
     top: u64,
 }
 
-pub(crate) fn build(doc: &Document, opts: &Options) -> Result<Vec<u8>, Error> {
+pub(crate) fn build(
+    doc: &Document,
+    opts: &Options,
+    extras: crate::Extras,
+) -> Result<crate::Built, Error> {
     let mut pdf = Pdf::new(opts.flavour);
     let f1 = pdf.reserve_font(CidFont::new(Program::DejaVu));
     let glyphless = pdf.reserve_font(CidFont::new(Program::Glyphless));
@@ -444,8 +448,23 @@ pub(crate) fn build(doc: &Document, opts: &Options) -> Result<Vec<u8>, Error> {
             &doc.pages,
             &shots.iter().map(Vec::len).collect::<Vec<_>>(),
             font,
+            extras,
         )
     };
+    // Where each screenshot page lands: after the cover pages, in order.
+    let mut pdf_pages = Vec::new();
+    let mut next = cover_pages.len() as u32 + 1;
+    for (page, shot) in doc.pages.iter().zip(&shots) {
+        for s in shot {
+            pdf_pages.push(model::PdfSlice {
+                label: page.facts.label.clone(),
+                pdf_page: next,
+                css_top: s.css_top,
+                css_bottom: s.css_bottom,
+            });
+            next += 1;
+        }
+    }
     let font_res = dictionary! { "F1" => f1 };
     for content in cover_pages {
         let (w, h) = crate::layout::A4;
@@ -461,7 +480,10 @@ pub(crate) fn build(doc: &Document, opts: &Options) -> Result<Vec<u8>, Error> {
     }
 
     let meta = crate::cover::meta(doc.record);
-    pdf.finish(&meta, &doc.attachments)
+    Ok(crate::Built {
+        bytes: pdf.finish(&meta, &doc.attachments)?,
+        pdf_pages,
+    })
 }
 
 /// A screenshot page, laid out but not yet added.
@@ -470,6 +492,9 @@ struct Shot {
     height: f64,
     content: Vec<u8>,
     resources: Dictionary,
+    /// The rows of the captured page it shows, in CSS px.
+    css_top: f64,
+    css_bottom: f64,
 }
 
 /// Cut one captured page's screenshot into PDF pages of about A4 proportions.
@@ -692,6 +717,8 @@ fn screenshot_pages<'a>(
             height: height_pt,
             content: content.into_bytes(),
             resources,
+            css_top: start as f64 / scale,
+            css_bottom: end as f64 / scale,
         });
     }
     Ok(shots)

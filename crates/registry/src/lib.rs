@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod bagit;
+pub mod changes;
 pub mod delivery;
 mod error;
 pub mod fault;
