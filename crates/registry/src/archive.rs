@@ -23,7 +23,8 @@ use crate::hashing::{hash_file, sha256_hex, Algorithm};
 use crate::journal::{check_chain, format_line, Event, JournalEntry, GENESIS};
 use crate::period::{check_record_id, Period};
 use crate::timestamp::TIMESTAMPS;
-use crate::verify::check_record_dir;
+use crate::record::{check_record_dir, list_files, raw_file_hashes};
+pub use crate::record::read_record;
 use crate::{Error, Result};
 
 /// Name of the staging area inside the archive.
@@ -33,7 +34,7 @@ pub const LOCK: &str = ".lock";
 /// The journal's file name.
 pub const JOURNAL: &str = "journal.jsonl";
 /// The manifest of a record directory.
-pub const MANIFEST: &str = "manifest-sha256.txt";
+pub use crate::record::MANIFEST;
 
 /// An open archive directory, locked for this process.
 #[derive(Debug)]
@@ -77,20 +78,6 @@ impl Staging {
     pub fn raw_file_hashes(&self) -> Result<BTreeMap<String, String>> {
         raw_file_hashes(&self.dir)
     }
-}
-
-/// SHA-256 of every raw file under `dir/capture`, keyed by its path relative to
-/// `dir` (`capture/01-start/tile-001.png`): what `record.files` holds.
-pub fn raw_file_hashes(dir: &Path) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for (rel, path) in list_files(dir)? {
-        if rel.starts_with("capture/") {
-            let (d, _) =
-                hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
-            out.insert(rel, d.into_iter().next().unwrap_or_default());
-        }
-    }
-    Ok(out)
 }
 
 /// What sealing produced.
@@ -671,13 +658,6 @@ impl Archive {
     }
 }
 
-/// Reads a record directory's `record.json`.
-pub fn read_record(dir: &Path) -> Result<Record> {
-    let path = dir.join("record.json");
-    let bytes = fs::read(&path).map_err(Error::io("read", &path))?;
-    serde_json::from_slice(&bytes).map_err(|source| Error::RecordJson { path, source })
-}
-
 /// Record directories under an archive root, sorted by id.
 pub fn record_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
@@ -702,41 +682,6 @@ pub fn record_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
                 out.push((id, sub.path()));
             }
         }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// Every regular file under `dir`, as (`/`-separated relative path, path), sorted.
-pub(crate) fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
-    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io("walk", dir)(e.into()))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel_s = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        if !entry.file_type().is_file() {
-            return Err(Error::Io {
-                action:
-                    "seal (only regular files may be archived, found a symlink or special file)",
-                path: entry.path().to_path_buf(),
-                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
-            });
-        }
-        if rel_s.contains(['\n', '\r', '\\']) {
-            return Err(Error::Io {
-                action: "seal (file names must not contain newlines or backslashes)",
-                path: entry.path().to_path_buf(),
-                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
-            });
-        }
-        out.push((rel_s, entry.path().to_path_buf()));
     }
     out.sort();
     Ok(out)

@@ -28,7 +28,7 @@ use walkdir::WalkDir;
 
 use crate::archive::{make_writable, sync_dir};
 use crate::hashing::{hash_files, hash_reader, Algorithm, HashJob};
-use crate::verify::{FileCheck, FileStatus};
+use crate::record::{FileCheck, FileStatus};
 use crate::{Error, Result};
 
 /// Where a payload file's bytes come from.

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use chrono_tz::Europe::Stockholm;
 use model::{Handling, Platform, Record, RecordKind};
 
-use crate::archive::{list_files, MANIFEST};
+use crate::record::{list_files, MANIFEST};
 use crate::{Archive, Error, Period, Result};
 
 /// One row of `forteckning.csv`, for import into the diarium.

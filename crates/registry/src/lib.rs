@@ -17,6 +17,7 @@ pub mod hashing;
 pub mod journal;
 pub mod period;
 pub mod publish;
+pub mod record;
 pub mod register;
 pub mod timestamp;
 pub mod verify;
