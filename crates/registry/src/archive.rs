@@ -23,8 +23,8 @@ use crate::hashing::{hash_file, sha256_hex, Algorithm};
 use crate::journal::{check_chain, format_line, Event, JournalEntry, GENESIS};
 use crate::period::{check_record_id, Period};
 use crate::timestamp::TIMESTAMPS;
-use crate::record::{check_record_dir, list_files, raw_file_hashes};
-pub use crate::record::read_record;
+use crate::record::{check_record_dir, list_files};
+pub use crate::record::{raw_file_hashes, read_record};
 use crate::{Error, Result};
 
 /// Name of the staging area inside the archive.
