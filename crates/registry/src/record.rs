@@ -8,7 +8,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use model::Record;
-use serde::Serialize;
 use walkdir::WalkDir;
 
 use crate::hashing::{hash_file, hash_files, Algorithm, HashJob};
@@ -24,27 +23,7 @@ pub const SNAPSHOT: &str = "snapshot.pdf";
 /// The raw capture (tiles, text, MHTML), one folder per page inside.
 pub const CAPTURE: &str = "capture";
 
-/// One file's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileStatus {
-    Ok,
-    Changed,
-    Missing,
-    Unexpected,
-}
-
-/// One file checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileCheck {
-    /// Path relative to the verified directory.
-    pub path: String,
-    pub status: FileStatus,
-    pub algorithm: Option<String>,
-    pub expected: Option<String>,
-    pub actual: Option<String>,
-}
-
+pub use bagit::{FileCheck, FileStatus};
 
 /// What is on disk under a directory being verified.
 #[derive(Debug, Clone, Default)]
@@ -283,7 +262,6 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
     c.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(c)
 }
-
 
 /// Reads a record directory's `record.json`.
 pub fn read_record(dir: &Path) -> Result<Record> {

@@ -13,11 +13,11 @@ use chrono::Utc;
 use serde::Serialize;
 
 use crate::archive::{record_dirs, JOURNAL, LOCK, STAGING};
-pub use crate::record::{files_on_disk, FileCheck, FileStatus, OnDisk};
-use crate::record::{check_record_dir, DirCheck, MANIFEST};
 use crate::hashing::{hash_file, Algorithm};
 use crate::journal::{append_line, check_chain, format_line, latest_dnr, Event};
 use crate::period::Period;
+use crate::record::{check_record_dir, DirCheck, MANIFEST};
+pub use crate::record::{files_on_disk, FileCheck, FileStatus, OnDisk};
 use crate::timestamp::{verify_token, Anchors, TokenCheck, TIMESTAMPS};
 use crate::{Error, Result};
 
@@ -133,7 +133,7 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         verify_pdf(path, opts)?
     } else if looks_like_bag(path) {
         let mut r = VerifyReport::new(path, TargetKind::Bag);
-        let c = crate::bagit::validate_bag(path, opts.jobs)?;
+        let c = bagit::validate_bag(path, opts.jobs)?;
         r.algorithms = c.algorithms;
         r.files = c.files;
         r.problems = c.problems;
@@ -148,11 +148,17 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         r.algorithms = vec!["sha256".into()];
         let stamps = Stamps::new(opts)?;
         let late = archive_of(path).map(|(root, id)| (root.join(TIMESTAMPS).join(&id), id));
-        let id = late.as_ref().map_or_else(
-            || path.display().to_string(),
-            |(_, id)| id.clone(),
+        let id = late
+            .as_ref()
+            .map_or_else(|| path.display().to_string(), |(_, id)| id.clone());
+        stamps.record(
+            &id,
+            path,
+            "",
+            &c,
+            late.as_ref().map(|(d, _)| d.as_path()),
+            &mut r,
         );
-        stamps.record(&id, path, "", &c, late.as_ref().map(|(d, _)| d.as_path()), &mut r);
         r.files.extend(c.files);
         r.problems.extend(c.problems);
         r.bytes = c.bytes;
