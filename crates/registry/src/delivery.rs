@@ -236,7 +236,7 @@ pub fn payload_items(plan: &[PlannedRecord]) -> Vec<crate::PayloadItem> {
     items
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\r', '\n']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
