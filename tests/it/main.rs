@@ -8,4 +8,5 @@ mod faults;
 mod harness;
 mod pipeline;
 mod register;
+mod snapshots;
 mod text;
