@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 use model::{Record, RecordKind};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, Occur, Query as TantivyQuery, QueryParser, RangeQuery, TermQuery,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
     STORED, STRING,
@@ -61,7 +63,9 @@ pub enum Error {
         #[source]
         source: tantivy::TantivyError,
     },
-    #[error("the index in {path} is being written by another ogonblick; try again when it is done")]
+    #[error(
+        "the index in {path} is being written by another ogonblick; try again when it is done"
+    )]
     Busy { path: PathBuf },
     #[error("cannot read the query `{query}`: {message}; quote a phrase (\"ny simhall\"), join words with AND / OR")]
     Query { query: String, message: String },
@@ -225,6 +229,21 @@ fn sealed_records(archive: &Path) -> Result<Vec<(String, PathBuf, String)>> {
 /// of another version, fails its checksums, or does not hold exactly what
 /// its ledger says, is rebuilt from the records (and `Upkeep` says why).
 pub fn open(archive: &Path) -> Result<(ArchiveIndex, Upkeep)> {
+    if !archive.is_dir() {
+        // No archive, no records: an empty index, and nothing written.
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(TOKENIZER, analyzer());
+        let reader = reader(&index, archive)?;
+        return Ok((
+            ArchiveIndex {
+                index,
+                reader,
+                fields,
+            },
+            Upkeep::default(),
+        ));
+    }
     let records = sealed_records(archive)?;
     let dir = index_dir(archive);
     let mut upkeep = Upkeep::default();
@@ -334,7 +353,10 @@ fn check(
     if !bad.is_empty() {
         let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
         names.sort();
-        return Err(format!("its files fail their checksums ({})", names.join(", ")));
+        return Err(format!(
+            "its files fail their checksums ({})",
+            names.join(", ")
+        ));
     }
     let (schema, fields) = schema();
     if index.schema() != schema {
@@ -472,7 +494,8 @@ impl ArchiveIndex {
             query: q.text.clone(),
             message: e.to_string(),
         })?;
-        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = vec![(Occur::Must, text_query.box_clone())];
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
+            vec![(Occur::Must, text_query.box_clone())];
         let any_of = |field: Field, values: Vec<String>| -> Box<dyn TantivyQuery> {
             Box::new(BooleanQuery::new(
                 values
@@ -499,17 +522,24 @@ impl ArchiveIndex {
                 Some(d) => Bound::Included(Term::from_field_u64(f.day, day_number(d))),
                 None => Bound::Unbounded,
             };
-            clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(q.from), bound(q.to)))));
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(q.from), bound(q.to))),
+            ));
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let dir = self.index.directory().to_owned();
         let path = PathBuf::from(format!("{dir:?}"));
         let top = searcher
-            .search(&query, &TopDocs::with_limit(q.limit.max(1)).order_by_score())
+            .search(
+                &query,
+                &TopDocs::with_limit(q.limit.max(1)).order_by_score(),
+            )
             .map_err(tantivy_err(&path))?;
-        let mut snippets = tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.text)
-            .map_err(tantivy_err(&path))?;
+        let mut snippets =
+            tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.text)
+                .map_err(tantivy_err(&path))?;
         snippets.set_max_num_chars(160);
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
