@@ -526,3 +526,61 @@ fn verify_accepts_the_valid_example_packages_and_names_the_rule_the_invalid_ones
         }
     }
 }
+
+/// Why eark-validator's six errors are excused (KNOWN_EARK_VALIDATOR_CONFLICTS),
+/// pinned so that a fixed validator makes this test fail and the excuse go:
+/// - it rejects the specification's own VALID example on SIP2 and SIP14, the
+///   same two it reports on our package;
+/// - the CSIP12-16 errors come from the submitting organisation's CREATOR
+///   agent, and commons-ip fails a package without it (SIP15).
+#[test]
+fn eark_validator_conflicts_are_the_validators_not_the_packages() {
+    let env = Env::new();
+    let dir = env.path("example");
+    let unzip = Command::new("python3")
+        .args(["-m", "zipfile", "-e"])
+        .arg(conformance().join("examples/minimal_IP_with_schemas.zip"))
+        .arg(&dir)
+        .output()
+        .expect("python3");
+    assert!(unzip.status.success());
+    let example = dir.join("minimal_IP_with_schemas");
+    let (status, errors, raw) = eark_validator(&example);
+    assert_eq!(status, "WellFormed", "{raw}");
+    for rule in ["\"SIP2\"", "\"SIP14\""] {
+        assert!(
+            errors.iter().any(|e| e.starts_with(rule)),
+            "eark-validator no longer fails the specification's valid example on {rule}: \
+             drop it from KNOWN_EARK_VALIDATOR_CONFLICTS\n{errors:#?}"
+        );
+    }
+
+    // Our own package without the submitting organisation: commons-ip says
+    // SIP15 MUST fails, so a non-software CREATOR agent has to be there.
+    let accounts = [fixture("blogg-skolan")];
+    env.write("accounts.toml", &register(&accounts));
+    let period = auto_period();
+    env.run(&["run"]).expect(0);
+    env.run(&[
+        "deliver", "--period", &period, "--format", "eark", "--out", "leverans",
+    ])
+    .expect(0);
+    let sip = package_in(&env.path("leverans"));
+    let mets = std::fs::read_to_string(sip.join("METS.xml")).unwrap();
+    let start = mets
+        .find("<agent ROLE=\"CREATOR\" TYPE=\"ORGANIZATION\">")
+        .expect("a submitting organisation agent");
+    let end = start + mets[start..].find("</agent>").unwrap() + "</agent>".len();
+    std::fs::write(
+        sip.join("METS.xml"),
+        format!("{}{}", &mets[..start], &mets[end..]),
+    )
+    .unwrap();
+    let c = commons_ip(&sip);
+    assert_eq!(c.result, "INVALID", "{}", c.raw);
+    assert!(
+        c.must.iter().any(|m| m.starts_with("SIP15 MUST")),
+        "{:#?}",
+        c.must
+    );
+}

@@ -1,10 +1,12 @@
 //! End-to-end tests of the `ogonblick` binary: each runs the real binary in a
 //! fresh temp dir, against the fixture site on 127.0.0.1 and the real Chromium.
 
+mod a11y;
 mod coverage;
 mod eark;
 mod faults;
 mod harness;
 mod pipeline;
 mod register;
+mod snapshots;
 mod text;

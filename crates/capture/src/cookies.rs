@@ -16,6 +16,9 @@ pub struct Cookie {
     pub value: String,
     /// Domain as written in the file (`.facebook.com` matches subdomains).
     pub domain: String,
+    /// Sent to `domain` itself only, never to its subdomains (Netscape's
+    /// second field FALSE; JSON `hostOnly`, or a domain without a leading dot).
+    pub host_only: bool,
     pub path: String,
     pub secure: bool,
     pub http_only: bool,
@@ -29,6 +32,7 @@ impl fmt::Debug for Cookie {
             .field("name", &self.name)
             .field("value", &"<redacted>")
             .field("domain", &self.domain)
+            .field("host_only", &self.host_only)
             .field("path", &self.path)
             .field("secure", &self.secure)
             .field("http_only", &self.http_only)
@@ -51,6 +55,8 @@ struct JsonCookie {
     http_only: bool,
     #[serde(default, alias = "expirationDate")]
     expires: Option<f64>,
+    #[serde(default)]
+    host_only: Option<bool>,
 }
 
 /// Read cookies from a Netscape `cookies.txt` (as browser extensions and
@@ -79,6 +85,7 @@ pub fn load_cookies(path: &Path) -> Result<Vec<Cookie>, Error> {
         })?;
         list.into_iter()
             .map(|c| Cookie {
+                host_only: c.host_only.unwrap_or(!c.domain.starts_with('.')),
                 name: c.name,
                 value: c.value,
                 domain: c.domain,
@@ -100,6 +107,21 @@ pub fn load_cookies(path: &Path) -> Result<Vec<Cookie>, Error> {
         }
     }
     Ok(cookies)
+}
+
+/// A warning when the cookie file at `path` can be read by anyone but its
+/// owner (as ssh says of a private key): the file holds session secrets.
+pub fn cookie_file_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "cookie file {} is readable by others (mode {mode:04o}); it holds session secrets, \
+             make it private with `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )
+    })
 }
 
 fn parse_netscape(text: &str) -> Result<Vec<Cookie>, (usize, &'static str)> {
@@ -132,10 +154,16 @@ fn parse_netscape(text: &str) -> Result<Vec<Cookie>, (usize, &'static str)> {
                 "the expiry field (5th) must be a number of seconds",
             )
         })?;
+        let host_only = match fields[1].to_ascii_uppercase().as_str() {
+            "TRUE" => false,
+            "FALSE" => true,
+            _ => return Err((line_no, "the subdomains field (2nd) must be TRUE or FALSE")),
+        };
         out.push(Cookie {
             name: fields[5].to_string(),
             value: fields[6].to_string(),
             domain: fields[0].to_string(),
+            host_only,
             path: if fields[2].is_empty() {
                 "/".to_string()
             } else {
@@ -147,4 +175,34 @@ fn parse_netscape(text: &str) -> Result<Vec<Cookie>, (usize, &'static str)> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_only_cookies_stay_host_only() {
+        let text =
+            "example.se\tFALSE\t/\tTRUE\t0\tvärd\tx\n.example.se\tTRUE\t/\tFALSE\t0\tdomän\ty\n";
+        let c = parse_netscape(text).unwrap();
+        assert!(c[0].host_only && !c[1].host_only, "{c:?}");
+        assert!(parse_netscape("a\tMAYBE\t/\tTRUE\t0\tn\tv\n").is_err());
+    }
+
+    #[test]
+    fn a_cookie_file_others_can_read_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cookies.txt");
+        std::fs::write(&path, "x").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let w = cookie_file_warning(&path).expect("a warning for 0644");
+        assert!(
+            w.contains("readable by others") && w.contains("chmod 600"),
+            "{w}"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(cookie_file_warning(&path), None);
+    }
 }

@@ -44,6 +44,15 @@ pub enum Error {
     /// The page could not be loaded at all (DNS, refused, reset, redirect loop).
     #[error("could not load {url}: {reason}")]
     Navigation { url: String, reason: String },
+    /// The page's own tab died under the capture: its renderer crashed (a
+    /// page that allocates until it runs out of memory) or the target was
+    /// closed. The browser itself is fine.
+    #[error("the page's tab {what} while {during}")]
+    TabGone { during: String, what: String },
+    /// The page's overall time budget (`--timeout`) ran out and not even
+    /// its first screen could be saved.
+    #[error("the page's time budget of {} s ran out while {step}, and its first screen could not be saved either", budget.as_secs())]
+    OutOfTime { step: String, budget: Duration },
     /// A step took longer than allowed.
     #[error("{step} did not finish within {} s", after.as_secs_f64())]
     Timeout { step: String, after: Duration },
@@ -71,6 +80,12 @@ impl Error {
     /// keep a partial record.
     pub fn is_browser_gone(&self) -> bool {
         matches!(self, Error::BrowserCrashed { .. })
+    }
+
+    /// The page itself killed its tab, in a fresh tab too: retrying the
+    /// page later cannot help, the account is recorded as failed at once.
+    pub fn is_page_fatal(&self) -> bool {
+        matches!(self, Error::TabGone { .. })
     }
 
     /// The problem is with the setup (no browser, bad URL, bad cookie file),

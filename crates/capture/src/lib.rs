@@ -19,7 +19,7 @@ mod url_check;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use cookies::{load_cookies, Cookie};
+pub use cookies::{cookie_file_warning, load_cookies, Cookie};
 pub use devtools::{check_browser, find_chrome, Session};
 pub use error::Error;
 pub use posts::{normalise, text_id, PagePosts};
@@ -51,6 +51,10 @@ pub struct Options {
     /// Capture a page wider than the viewport up to this width (CSS px) and
     /// record it when the page is wider still.
     pub max_width: u32,
+    /// The whole capture of one page, a fresh tab after a crash included
+    /// (`--timeout`). When it runs out the page's first screen is kept,
+    /// flagged incomplete with the step it ran out in.
+    pub page_budget: Duration,
     /// Longest wait for the page's document to arrive and be parsed.
     pub navigation_timeout: Duration,
     /// Longest wait for the page to settle after it is parsed (load event,
@@ -79,6 +83,7 @@ impl Default for Options {
             page_limit: 200_000,
             since: None,
             max_width: 4_000,
+            page_budget: Duration::from_secs(120),
             navigation_timeout: Duration::from_secs(30),
             settle_timeout: Duration::from_secs(20),
             cookies: Vec::new(),

@@ -82,9 +82,156 @@ struct Found {
     detail: String,
 }
 
+/// How long saving the first screen of a page whose budget ran out may take.
+const SALVAGE_GRACE: Duration = Duration::from_secs(10);
+
+/// Capture the page in `cx` into `record_dir/capture/<label>/`. When the
+/// page's time budget runs out, what is kept is its first screen, flagged
+/// incomplete with the step the time ran out in.
 pub(crate) fn capture(cx: &Ctx<'_>, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
-    let (opts, url) = (&cx.s.opts, cx.url);
     let started = Utc::now();
+    match capture_whole(cx, record_dir, label, started) {
+        Err(Error::OutOfTime { step, budget }) => {
+            salvage(cx, record_dir, label, started, &step, budget)
+        }
+        other => other,
+    }
+}
+
+/// The first screen of a page whose budget ran out while `step`, within
+/// [`SALVAGE_GRACE`]: its picture, and its text and summary where the page
+/// still answers. The files of the cut capture go.
+fn salvage(
+    cx: &Ctx<'_>,
+    record_dir: &Path,
+    label: &str,
+    started: chrono::DateTime<Utc>,
+    step: &str,
+    budget: Duration,
+) -> Result<PageCapture, Error> {
+    let out_of_time = || Error::OutOfTime {
+        step: step.to_string(),
+        budget,
+    };
+    let opts = &cx.s.opts;
+    cx.extend_budget(SALVAGE_GRACE);
+    let rel_dir = format!("capture/{label}");
+    let dir = record_dir.join("capture").join(label);
+    let io = |source| Error::Io {
+        path: dir.clone(),
+        source,
+    };
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(io)?;
+    }
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let first = || -> Result<(PageInfo, f64, String), Error> {
+        set_viewport(cx, opts.viewport_width, opts.viewport_height)?;
+        let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
+        let info = cx.info()?;
+        let height = f64::from(opts.viewport_height).min(info.height.max(1.0));
+        let width = f64::from(opts.viewport_width);
+        let shot = cx.screenshot("taking the first screen", (0.0, 0.0, width, height))?;
+        Ok((info, height, shot))
+    };
+    let (info, height, shot) = match first() {
+        Ok(x) => x,
+        Err(Error::OutOfTime { .. } | Error::Timeout { .. } | Error::Protocol { .. }) => {
+            return Err(out_of_time())
+        }
+        Err(e) => return Err(e),
+    };
+    let path = dir.join("tile-001.png");
+    let bytes = crate::png_out::base64_decode(&shot).ok_or_else(|| Error::Image {
+        path: path.clone(),
+        reason: "not base64".into(),
+    })?;
+    let written = crate::png_out::write_rgb_png(&bytes, &path)?;
+    let mut warnings = Vec::new();
+    let text_runs: Vec<TextRun> = cx
+        .eval(
+            "reading the page text",
+            &format!("ogTextRuns(0, {height})"),
+            false,
+        )
+        .unwrap_or_else(|e| {
+            warnings.push(format!("the first screen's text could not be read: {e}"));
+            Vec::new()
+        });
+    let summary: Summary = cx
+        .eval(
+            "summarising the page",
+            &format!("ogSummary({height})"),
+            false,
+        )
+        .unwrap_or_default();
+    let text_path = dir.join("text.json");
+    let json = serde_json::to_vec_pretty(&text_runs).map_err(|e| Error::Protocol {
+        during: "writing text runs".into(),
+        source: Box::new(e),
+    })?;
+    std::fs::write(&text_path, json).map_err(|source| Error::Io {
+        path: text_path,
+        source,
+    })?;
+    warnings.extend(cx.refused());
+    let secs = budget.as_secs();
+    Ok(PageCapture {
+        facts: PageFacts {
+            label: label.to_string(),
+            requested_url: cx.url.to_string(),
+            final_url: tab_url(cx).unwrap_or(info.url),
+            http_status: info.status,
+            title: info.title,
+            started,
+            ended: Utc::now(),
+            viewport_width: opts.viewport_width,
+            viewport_height: opts.viewport_height,
+            device_scale: opts.device_scale,
+            full_height: info.height.max(1.0),
+            captured_height: height,
+            truncated: Some(format!(
+                "the capture's time budget of {secs} s ran out while {step}; the record holds the first screen only"
+            )),
+            extent: Extent {
+                full_width: info.width,
+                captured_width: f64::from(opts.viewport_width),
+                stop_rule: Some(StopRule::TimeLimit),
+                ..Extent::default()
+            },
+            obstructions: vec![Obstruction {
+                kind: ObstructionKind::Incomplete,
+                detail: format!(
+                    "the time budget of {secs} s ran out while {step}; only the first screen ({height:.0} of {:.0} px) is in the record",
+                    info.height.max(1.0)
+                ),
+            }],
+            summary,
+            user_agent: info.user_agent,
+            browser_version: cx.s.browser_version().to_string(),
+            tiles: vec![Tile {
+                file: format!("{rel_dir}/tile-001.png"),
+                css_y: 0.0,
+                css_height: height,
+                width_px: written.width,
+                height_px: written.height,
+            }],
+            text_file: format!("{rel_dir}/text.json"),
+            mhtml_file: None,
+            warnings,
+        },
+        text_runs,
+        phases: cx.phases(),
+    })
+}
+
+fn capture_whole(
+    cx: &Ctx<'_>,
+    record_dir: &Path,
+    label: &str,
+    started: chrono::DateTime<Utc>,
+) -> Result<PageCapture, Error> {
+    let (opts, url) = (&cx.s.opts, cx.url);
     let t0 = Instant::now();
     let settle_deadline =
         t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
@@ -142,6 +289,7 @@ pub(crate) fn capture(cx: &Ctx<'_>, record_dir: &Path, label: &str) -> Result<Pa
         deadline = deadline.max(Instant::now() + opts.settle_timeout / 2);
     };
     cx.mark("screenshot tiles");
+    warnings.extend(cx.refused());
     let final_url = tab_url(cx).unwrap_or(doc.info.url);
     Ok(PageCapture {
         facts: PageFacts {

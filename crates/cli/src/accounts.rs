@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use clap::Subcommand;
 use registry::{Diagnostic, Register};
 
@@ -19,8 +19,8 @@ enum Command {
     /// Check accounts.toml: every problem with file, line and field.
     /// Errors exit 2; policy warnings (fewer than two administrators, no deputy) exit 0.
     Check {
-        /// The register.
-        #[arg(long, default_value = "accounts.toml")]
+        /// The account register (förteckning).
+        #[arg(long, value_name = "FILE", default_value = "accounts.toml")]
         register: PathBuf,
         /// Print the diagnostics as JSON on stdout.
         #[arg(long)]
@@ -33,13 +33,14 @@ enum Command {
         #[arg(long, value_name = "MONTHS", default_value_t = 6)]
         passive_months: u32,
     },
-    /// Write the förteckning över sociala medier as one self-contained HTML page.
+    /// Write the förteckning över sociala medier as one self-contained HTML page,
+    /// with the same register as open data (CSV and JSON) beside it.
     Publish {
-        /// The register.
-        #[arg(long, default_value = "accounts.toml")]
+        /// The account register (förteckning).
+        #[arg(long, value_name = "FILE", default_value = "accounts.toml")]
         register: PathBuf,
-        /// Where to write the page.
-        #[arg(long)]
+        /// Where to write the page; FILE.csv and FILE.json go beside it.
+        #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
 }
@@ -109,7 +110,41 @@ fn check(path: &Path, json: bool) -> CmdResult {
 fn publish(path: &Path, out: &Path) -> CmdResult {
     let (register, _) = load_register(path)?;
     let today = crate::pipeline::today_stockholm();
-    let html = registry::publish::forteckning_html(&register, today);
+    let stem = out
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "forteckning".into());
+    let html = registry::publish::forteckning_page(&register, today, Some(&stem));
+    let csv_path = out.with_extension("csv");
+    let json_path = out.with_extension("json");
+    if out == csv_path || out == json_path {
+        bail!(
+            "--out {}: the page needs its own name; the open data goes beside it as {stem}.csv and {stem}.json",
+            out.display()
+        );
+    }
+    write_replacing(out, html.as_bytes())?;
+    write_replacing(
+        &csv_path,
+        registry::publish::forteckning_csv(&register, today).as_bytes(),
+    )?;
+    write_replacing(
+        &json_path,
+        registry::publish::forteckning_json(&register, today).as_bytes(),
+    )?;
+    eprintln!(
+        "wrote {}, {} and {} ({} accounts)",
+        out.display(),
+        csv_path.display(),
+        json_path.display(),
+        register.accounts.len()
+    );
+    Ok(Exit::Ok)
+}
+
+/// Writes `bytes` to a temporary name beside `out`, then renames it into place,
+/// so a web server never serves half a file.
+fn write_replacing(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -117,17 +152,11 @@ fn publish(path: &Path, out: &Path) -> CmdResult {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "forteckning.html".into());
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, html.as_bytes())
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
-    eprintln!(
-        "wrote {} ({} accounts)",
-        out.display(),
-        register.accounts.len()
-    );
-    Ok(Exit::Ok)
+    Ok(())
 }
 
 /// Warns about every open account whose latest sealed record shows no post

@@ -184,10 +184,28 @@ fn accept_loop(listener: &TcpListener, stop: &Arc<AtomicBool>, other_origin: &Ar
 }
 
 struct Request {
+    method: String,
     path: String,
     query: String,
     cookie: Option<String>,
+    /// The start of the body: what arrived with the head, at most 4 KB.
+    body: String,
 }
+
+/// Every request that reached `/_/tjanst` (the "other service" on the
+/// archive machine a hostile page tries to write to), as
+/// `METHOD path?query body`, in arrival order.
+pub fn service_hits() -> Vec<String> {
+    SERVICE_HITS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+static SERVICE_HITS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Size of the attachment at `/_/bilaga.zip`: 50 MB, streamed.
+pub const ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
 
 fn read_request(stream: &mut TcpStream) -> io::Result<Option<Request>> {
     let mut buf = Vec::new();
@@ -203,8 +221,13 @@ fn read_request(stream: &mut TcpStream) -> io::Result<Option<Request>> {
         }
     }
     let text = String::from_utf8_lossy(&buf);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.chars().take(4096).collect())
+        .unwrap_or_default();
     let mut lines = text.split("\r\n");
     let first = lines.next().unwrap_or("");
+    let method = first.split(' ').next().unwrap_or("GET").to_string();
     let target = first.split(' ').nth(1).unwrap_or("/");
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let cookie = lines
@@ -213,9 +236,11 @@ fn read_request(stream: &mut TcpStream) -> io::Result<Option<Request>> {
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("cookie"))
         .map(|(_, v)| v.trim().to_string());
     Ok(Some(Request {
+        method,
         path: percent_decode(path),
         query: query.to_string(),
         cookie,
+        body,
     }))
 }
 
@@ -275,6 +300,32 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool, other_origin: &str) -> io::R
             ),
             None => not_found(&mut stream),
         };
+    }
+    if path == "/_/tjanst" {
+        SERVICE_HITS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(format!("{} {path}?{} {}", req.method, req.query, req.body));
+        return respond(
+            &mut stream,
+            200,
+            "OK",
+            "text/plain",
+            &[("Access-Control-Allow-Origin", "*")],
+            b"ok",
+        );
+    }
+    if path == "/_/bilaga.zip" {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: {ATTACHMENT_BYTES}\r\n\
+             Content-Disposition: attachment; filename=\"protokoll-2025.zip\"\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes())?;
+        let chunk = vec![0u8; 64 * 1024];
+        for _ in 0..ATTACHMENT_BYTES / chunk.len() {
+            stream.write_all(&chunk)?;
+        }
+        return Ok(());
     }
     if path == "/_/other-origin.js" {
         let js = format!("window.OTHER_ORIGIN = \"{other_origin}\";\n");

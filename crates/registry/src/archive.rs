@@ -22,8 +22,9 @@ use walkdir::WalkDir;
 use crate::hashing::{hash_file, sha256_hex, Algorithm};
 use crate::journal::{check_chain, format_line, Event, JournalEntry, GENESIS};
 use crate::period::{check_record_id, Period};
+use crate::record::{check_record_dir, list_files};
+pub use crate::record::{raw_file_hashes, read_record};
 use crate::timestamp::TIMESTAMPS;
-use crate::verify::check_record_dir;
 use crate::{Error, Result};
 
 /// Name of the staging area inside the archive.
@@ -33,7 +34,7 @@ pub const LOCK: &str = ".lock";
 /// The journal's file name.
 pub const JOURNAL: &str = "journal.jsonl";
 /// The manifest of a record directory.
-pub const MANIFEST: &str = "manifest-sha256.txt";
+pub use crate::record::MANIFEST;
 
 /// An open archive directory, locked for this process.
 #[derive(Debug)]
@@ -77,20 +78,6 @@ impl Staging {
     pub fn raw_file_hashes(&self) -> Result<BTreeMap<String, String>> {
         raw_file_hashes(&self.dir)
     }
-}
-
-/// SHA-256 of every raw file under `dir/capture`, keyed by its path relative to
-/// `dir` (`capture/01-start/tile-001.png`): what `record.files` holds.
-pub fn raw_file_hashes(dir: &Path) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for (rel, path) in list_files(dir)? {
-        if rel.starts_with("capture/") {
-            let (d, _) =
-                hash_file(&path, &[Algorithm::Sha256]).map_err(Error::io("read", &path))?;
-            out.insert(rel, d.into_iter().next().unwrap_or_default());
-        }
-    }
-    Ok(out)
 }
 
 /// What sealing produced.
@@ -566,8 +553,7 @@ pub fn seal_standalone_stamped(
     stamp: Stamp<'_>,
 ) -> Result<Sealed> {
     let id = record.record_id.clone();
-    let (snapshot_sha256, manifest_sha256) =
-        seal_into(staging_dir, out, &id, record, pdf, stamp)?;
+    let (snapshot_sha256, manifest_sha256) = seal_into(staging_dir, out, &id, record, pdf, stamp)?;
     Ok(Sealed {
         record_id: id,
         dir: out.to_path_buf(),
@@ -652,8 +638,14 @@ impl Archive {
     pub fn record_tokens(&self, record_id: &str) -> Vec<String> {
         let mut out = Vec::new();
         for (prefix, dir) in [
-            (format!("{record_id}/{TIMESTAMPS}"), self.record_dir(record_id).join(TIMESTAMPS)),
-            (format!("{TIMESTAMPS}/{record_id}"), self.root.join(TIMESTAMPS).join(record_id)),
+            (
+                format!("{record_id}/{TIMESTAMPS}"),
+                self.record_dir(record_id).join(TIMESTAMPS),
+            ),
+            (
+                format!("{TIMESTAMPS}/{record_id}"),
+                self.root.join(TIMESTAMPS).join(record_id),
+            ),
         ] {
             let Ok(entries) = fs::read_dir(&dir) else {
                 continue;
@@ -669,13 +661,6 @@ impl Archive {
         }
         out
     }
-}
-
-/// Reads a record directory's `record.json`.
-pub fn read_record(dir: &Path) -> Result<Record> {
-    let path = dir.join("record.json");
-    let bytes = fs::read(&path).map_err(Error::io("read", &path))?;
-    serde_json::from_slice(&bytes).map_err(|source| Error::RecordJson { path, source })
 }
 
 /// Record directories under an archive root, sorted by id.
@@ -707,41 +692,6 @@ pub fn record_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
-/// Every regular file under `dir`, as (`/`-separated relative path, path), sorted.
-pub(crate) fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
-    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io("walk", dir)(e.into()))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel_s = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        if !entry.file_type().is_file() {
-            return Err(Error::Io {
-                action:
-                    "seal (only regular files may be archived, found a symlink or special file)",
-                path: entry.path().to_path_buf(),
-                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
-            });
-        }
-        if rel_s.contains(['\n', '\r', '\\']) {
-            return Err(Error::Io {
-                action: "seal (file names must not contain newlines or backslashes)",
-                path: entry.path().to_path_buf(),
-                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
-            });
-        }
-        out.push((rel_s, entry.path().to_path_buf()));
-    }
-    out.sort();
-    Ok(out)
-}
-
 fn file_sha256(path: &Path) -> Result<String> {
     let (d, _) = hash_file(path, &[Algorithm::Sha256]).map_err(Error::io("read", path))?;
     Ok(d.into_iter().next().unwrap_or_default())
@@ -760,9 +710,7 @@ pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 pub(crate) fn sync_dir(path: &Path) -> Result<()> {
-    File::open(path)
-        .and_then(|f| f.sync_all())
-        .map_err(Error::io("sync the directory", path))
+    Ok(bagit::fsutil::sync_dir(path)?)
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<()> {
@@ -771,45 +719,11 @@ fn set_mode(path: &Path, mode: u32) -> Result<()> {
 }
 
 /// Removes the directories `<prefix><pid>` in `parent` whose process is gone
-/// (a killed `deliver` or `capture --out` left them beside its output), so a
-/// crash leaves no litter once the command has run again.
+/// (a killed `deliver` or `capture --out` left them beside its output).
 pub fn remove_dead_temporaries(parent: &Path, prefix: &str) -> Result<()> {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file_name.strip_prefix(prefix) else {
-            continue;
-        };
-        if pid.is_empty()
-            || !pid.bytes().all(|b| b.is_ascii_digit())
-            || Path::new("/proc").join(pid).exists()
-        {
-            continue;
-        }
-        let path = entry.path();
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            make_writable(&path);
-            fs::remove_dir_all(&path)
-                .map_err(Error::io("remove what a killed run left at", &path))?;
-        }
-    }
-    Ok(())
+    Ok(bagit::fsutil::remove_dead_temporaries(parent, prefix)?)
 }
 
-/// Best effort: makes a tree writable again so it can be removed.
 /// Gives back write permission to everything under `path` (symlinks untouched),
 /// so a read-only tree that is not a sealed record (staging, a demo) can be removed.
-pub fn make_writable(path: &Path) {
-    for entry in WalkDir::new(path).into_iter().flatten() {
-        let mode = if entry.file_type().is_dir() {
-            0o755
-        } else {
-            0o644
-        };
-        if !entry.file_type().is_symlink() {
-            let _ = fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode));
-        }
-    }
-}
+pub use bagit::fsutil::make_writable;

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use chrono_tz::Europe::Stockholm;
 use model::{Handling, Platform, Record, RecordKind};
 
-use crate::archive::{list_files, MANIFEST};
+use crate::record::{list_files, MANIFEST};
 use crate::{Archive, Error, Period, Result};
 
 /// One row of `forteckning.csv`, for import into the diarium.
@@ -236,7 +236,7 @@ pub fn payload_items(plan: &[PlannedRecord]) -> Vec<crate::PayloadItem> {
     items
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\r', '\n']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

@@ -42,6 +42,9 @@ pub enum Error {
     /// A raw file changed between filling `record.files` and sealing.
     #[error("raw files of {0} changed after their hashes were taken for the cover page; capture the record again")]
     RawFilesChanged(String),
+    /// A command that reads an archive was given a path that is not one.
+    #[error("{} is not an ogonblick archive (it has no journal.jsonl); give the archive directory with --archive", .0.display())]
+    NotAnArchive(PathBuf),
     /// No sealed record with this id.
     #[error("no sealed record {0} in the archive; list records with `ogonblick verify` or look under the archive directory")]
     NoSuchRecord(String),
@@ -75,12 +78,9 @@ pub enum Error {
     /// `verify` was given something it does not know how to check.
     #[error("{}: {reason}", path.display())]
     UnknownTarget { path: PathBuf, reason: String },
-    /// The bag's output directory exists already.
-    #[error("{} already exists; choose a new --out directory (a delivery is never written over an old one)", .0.display())]
-    OutputExists(PathBuf),
-    /// A payload path in a bag that would escape `data/` or is not portable.
-    #[error("invalid payload path `{0}`: must be relative, use `/`, and contain no `..`, `.` or empty parts")]
-    BadPayloadPath(String),
+    /// Writing or validating a BagIt bag failed.
+    #[error(transparent)]
+    Bag(#[from] bagit::Error),
     /// A time-stamping authority's answer, or a trust-anchor file, that cannot be used.
     #[error("timestamp: {0}")]
     Timestamp(String),

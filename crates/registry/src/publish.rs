@@ -42,12 +42,38 @@ fn contact(c: &Contact) -> String {
     s
 }
 
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1a1a1a;background:#fff;line-height:1.45}\
+/// Column headings, in order; on a narrow screen each cell shows its heading
+/// itself (`data-label`), because the table becomes a list of cards.
+const COLUMNS: [&str; 8] = [
+    "Plattform",
+    "Konto",
+    "Ansvarig verksamhet och nämnd",
+    "Syfte",
+    "Målgrupp",
+    "Kontakt",
+    "Startat",
+    "Avslutat",
+];
+
+/// Wide screens: a table. Under 600 px every row is a card whose cells carry
+/// their heading (no sideways scroll at 375 px; long URLs and addresses wrap
+/// anywhere). Print: black on white, A4 landscape, rows not split, headings
+/// repeated on every page.
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1a1a1a;background:#fff;line-height:1.45;overflow-wrap:break-word}\
 h1{font-size:1.6rem;margin:0 0 .3rem}p.meta{color:#444;margin:.2rem 0 1.2rem}\
 table{border-collapse:collapse;width:100%;font-size:.92rem}caption{text-align:left;font-weight:600;font-size:1.1rem;padding:.4rem 0}\
-th,td{border:1px solid #999;padding:.45rem .5rem;vertical-align:top;text-align:left}thead th{background:#e8eef4}\
+th,td{border:1px solid #999;padding:.45rem .5rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}thead th{background:#e8eef4}\
 tbody th{font-weight:600}td.d{white-space:nowrap}a{color:#0b4f8a}a:focus{outline:3px solid #f5a623}\
-@media print{a{color:#000}}";
+p.data{margin-top:1.5rem}\
+@media (max-width:600px){body{margin:1rem}h1{font-size:1.3rem}\
+table,tbody,tr,th,td{display:block;width:auto}caption{display:block}\
+thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}\
+tr{border:1px solid #999;border-radius:4px;margin:0 0 1rem;padding:.3rem .6rem}\
+tbody th,td{border:0;padding:.25rem 0}tbody th{font-size:1rem;border-bottom:1px solid #ccc;padding-bottom:.4rem}\
+td.d{white-space:normal}td::before{content:attr(data-label) \": \";font-weight:600}}\
+@media print{@page{size:A4 landscape;margin:1.5cm}body{margin:0;font-size:10pt;color:#000}\
+a{color:#000;text-decoration:none}thead th{background:none}thead{display:table-header-group}\
+tr{break-inside:avoid}p.data{display:none}}";
 
 fn rows(accounts: &[&Account]) -> String {
     let mut s = String::new();
@@ -61,16 +87,23 @@ fn rows(accounts: &[&Account]) -> String {
             contacts.push_str(&format!("<br>Ersättare: {}", contact(d)));
         }
         s.push_str(&format!(
-            "<tr><td>{}</td><th scope=\"row\">{}<br>{}</th><td>{}<br>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"d\">{}</td><td class=\"d\">{}</td></tr>\n",
+            "<tr><td data-label=\"{}\">{}</td><th scope=\"row\">{}<br>{}</th><td data-label=\"{}\">{}<br>{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td class=\"d\" data-label=\"{}\">{}</td><td class=\"d\" data-label=\"{}\">{}</td></tr>\n",
+            COLUMNS[0],
             escape(a.platform.display_sv()),
             escape(&a.name),
             links,
+            COLUMNS[2],
             escape(&a.unit),
             escape(&a.board),
+            COLUMNS[3],
             escape(&a.purpose),
+            COLUMNS[4],
             escape(&a.audience),
+            COLUMNS[5],
             contacts,
+            COLUMNS[6],
             date(a.opened),
+            COLUMNS[7],
             a.closed.map(date).unwrap_or_else(|| "–".into()),
         ));
     }
@@ -78,10 +111,12 @@ fn rows(accounts: &[&Account]) -> String {
 }
 
 fn table(caption: &str, accounts: &[&Account]) -> String {
+    let heads: String = COLUMNS
+        .iter()
+        .map(|c| format!("<th scope=\"col\">{c}</th>"))
+        .collect();
     format!(
-        "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">Plattform</th><th scope=\"col\">Konto</th>\
-<th scope=\"col\">Ansvarig verksamhet och nämnd</th><th scope=\"col\">Syfte</th><th scope=\"col\">Målgrupp</th>\
-<th scope=\"col\">Kontakt</th><th scope=\"col\">Startat</th><th scope=\"col\">Avslutat</th></tr></thead>\n<tbody>\n{}</tbody>\n</table>\n",
+        "<table>\n<caption>{}</caption>\n<thead><tr>{heads}</tr></thead>\n<tbody>\n{}</tbody>\n</table>\n",
         escape(caption),
         rows(accounts)
     )
@@ -90,6 +125,16 @@ fn table(caption: &str, accounts: &[&Account]) -> String {
 /// Renders the register as a Swedish, accessible, self-contained HTML page.
 /// Accounts open on `generated` come first; closed ones follow in their own table.
 pub fn forteckning_html(register: &Register, generated: NaiveDate) -> String {
+    forteckning_page(register, generated, None)
+}
+
+/// [`forteckning_html`], with a paragraph linking to the open data published
+/// beside it as `<stem>.csv` and `<stem>.json` when `open_data` names the stem.
+pub fn forteckning_page(
+    register: &Register,
+    generated: NaiveDate,
+    open_data: Option<&str>,
+) -> String {
     let org = &register.organisation;
     let open: Vec<&Account> = register
         .accounts
@@ -126,6 +171,12 @@ pub fn forteckning_html(register: &Register, generated: NaiveDate) -> String {
             &closed,
         ));
     }
+    if let Some(stem) = open_data {
+        let stem = escape(stem);
+        body.push_str(&format!(
+            "<p class=\"data\">Förteckningen som öppna data: <a href=\"{stem}.csv\">{stem}.csv</a> (CSV, semikolonavgränsad, UTF-8) och <a href=\"{stem}.json\">{stem}.json</a> (JSON).</p>\n"
+        ));
+    }
     body.push_str("</main>\n<footer>\n");
     let mut foot = String::from("<p>Inlägg och kommentarer på kontona är allmänna handlingar. Ögonblicksbilder av kontona bevaras i kommunens arkiv.");
     if let Some(c) = &org.contact {
@@ -141,6 +192,120 @@ pub fn forteckning_html(register: &Register, generated: NaiveDate) -> String {
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(&title)
     )
+}
+
+/// The open-data columns of `forteckning.csv` and the keys of each account in
+/// `forteckning.json`, in order; README.md documents each one.
+pub const OPEN_DATA_COLUMNS: [&str; 20] = [
+    "konto_id",
+    "plattform",
+    "plattform_namn",
+    "kontonamn",
+    "url",
+    "extra_sidor",
+    "verksamhet",
+    "namnd",
+    "syfte",
+    "malgrupp",
+    "ansvarig_namn",
+    "ansvarig_epost",
+    "ansvarig_telefon",
+    "ersattare_namn",
+    "ersattare_epost",
+    "ersattare_telefon",
+    "startat",
+    "avslutat",
+    "status",
+    "bevarande",
+];
+
+/// One account as open data: the same facts the page shows, as plain strings
+/// (empty when absent), keyed by [`OPEN_DATA_COLUMNS`].
+fn open_data_row(a: &Account, generated: NaiveDate) -> [String; 20] {
+    let part = |c: Option<&Contact>, f: fn(&Contact) -> Option<&String>| {
+        c.and_then(f).cloned().unwrap_or_default()
+    };
+    let platform = serde_json::to_value(a.platform)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let retention = serde_json::to_value(a.retention)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let closed = a.closed.is_some_and(|c| c <= generated);
+    [
+        a.id.clone(),
+        platform,
+        a.platform.display_sv().to_string(),
+        a.name.clone(),
+        a.url.clone(),
+        a.extra_pages.join(" "),
+        a.unit.clone(),
+        a.board.clone(),
+        a.purpose.clone(),
+        a.audience.clone(),
+        a.responsible.name.clone(),
+        part(Some(&a.responsible), |c| c.email.as_ref()),
+        part(Some(&a.responsible), |c| c.phone.as_ref()),
+        a.deputy
+            .as_ref()
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        part(a.deputy.as_ref(), |c| c.email.as_ref()),
+        part(a.deputy.as_ref(), |c| c.phone.as_ref()),
+        date(a.opened),
+        a.closed.map(date).unwrap_or_default(),
+        if closed { "avslutat" } else { "aktivt" }.to_string(),
+        retention,
+    ]
+}
+
+/// The register as open data in CSV, one row per account in register order:
+/// UTF-8 with BOM, `;`-separated, CRLF, RFC 4180 quoting (as the delivery's
+/// `forteckning.csv`, so a Swedish Excel opens both).
+pub fn forteckning_csv(register: &Register, generated: NaiveDate) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&OPEN_DATA_COLUMNS.join(";"));
+    out.push_str("\r\n");
+    for a in &register.accounts {
+        let row = open_data_row(a, generated);
+        let fields: Vec<String> = row.iter().map(|f| crate::delivery::csv_field(f)).collect();
+        out.push_str(&fields.join(";"));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The register as open data in JSON: the organisation, the date, and one
+/// object per account with the keys of [`OPEN_DATA_COLUMNS`] (same values as
+/// the CSV; `extra_sidor` is a list here).
+pub fn forteckning_json(register: &Register, generated: NaiveDate) -> String {
+    let org = &register.organisation;
+    let accounts: Vec<serde_json::Value> = register
+        .accounts
+        .iter()
+        .map(|a| {
+            let row = open_data_row(a, generated);
+            let mut obj = serde_json::Map::new();
+            for (k, v) in OPEN_DATA_COLUMNS.iter().zip(row) {
+                obj.insert((*k).to_string(), serde_json::Value::String(v));
+            }
+            obj.insert("extra_sidor".into(), serde_json::json!(a.extra_pages));
+            serde_json::Value::Object(obj)
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "organisation": org.name,
+        "arkivbildare": org.archive_creator,
+        "webbplats": org.website.clone().unwrap_or_default(),
+        "uppdaterad": date(generated),
+        "kolumner": OPEN_DATA_COLUMNS,
+        "konton": accounts,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 #[cfg(test)]

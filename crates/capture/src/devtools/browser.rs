@@ -73,6 +73,12 @@ fn search_path(name: &Path, path_var: Option<&OsStr>) -> Option<PathBuf> {
         .find(|p| is_executable(p))
 }
 
+/// ogonblick runs as root (the owner of `/proc/self` is the effective user).
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
 fn is_executable(p: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
@@ -170,6 +176,7 @@ pub struct Session {
     version: String,
     pub(crate) user_agent: String,
     pid: Option<u32>,
+    sandboxed: bool,
     // Dropped after `browser` (fields drop in order), so Chromium is gone first.
     _profile: tempfile::TempDir,
 }
@@ -208,6 +215,10 @@ impl Session {
             "--mute-audio",
             "--lang=sv-SE",
             "--font-render-hinting=none",
+            // A page's JavaScript heap is bounded: a page that allocates
+            // without end crashes its own renderer at 1 GB, which the
+            // capture notices at once, rather than taking the machine's memory.
+            "--js-flags=--max-old-space-size=1024",
         ]
         .iter()
         .map(OsStr::new)
@@ -222,10 +233,13 @@ impl Session {
                 path.clone()
             }
         };
+        let sandboxed = !is_root();
         let launch = LaunchOptions::default_builder()
             .path(Some(binary))
             .headless(true)
-            .sandbox(false)
+            // Chromium refuses to run sandboxed as root; anyone else keeps
+            // the sandbox (user namespaces and seccomp for every renderer).
+            .sandbox(sandboxed)
             .enable_gpu(false)
             .user_data_dir(Some(profile.path().to_path_buf()))
             .window_size(Some((opts.viewport_width, opts.viewport_height)))
@@ -242,8 +256,14 @@ impl Session {
             version: version.product,
             user_agent: version.user_agent,
             pid,
+            sandboxed,
             _profile: profile,
         })
+    }
+
+    /// Whether Chromium's renderers run in its sandbox (off only as root).
+    pub fn is_sandboxed(&self) -> bool {
+        self.sandboxed
     }
 
     /// `Chrome/131.0.6778.85` or whatever the browser reports.
@@ -277,14 +297,53 @@ impl Session {
     /// Capture `url` into `record_dir/capture/<label>/`.
     pub fn capture(&self, url: &str, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
         crate::validate_url(url)?;
+        let deadline = std::time::Instant::now() + self.opts.page_budget;
+        let first = self.capture_in_tab(url, record_dir, label, deadline);
+        let Err(Error::TabGone { during, what }) = first else {
+            return first;
+        };
+        // A page that killed its tab gets one more try in a fresh one,
+        // within what is left of its budget; the first try's files go.
+        let dir = record_dir.join("capture").join(label);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|source| Error::Io { path: dir, source })?;
+        }
+        match self.capture_in_tab(url, record_dir, label, deadline) {
+            Ok(mut page) => {
+                page.facts.warnings.push(format!(
+                    "the first try's tab {what} while {during}; the page was captured again in a fresh tab"
+                ));
+                Ok(page)
+            }
+            Err(Error::TabGone { during, what }) => Err(Error::TabGone {
+                during,
+                what: format!("{what}, in a fresh tab too"),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn capture_in_tab(
+        &self,
+        url: &str,
+        record_dir: &Path,
+        label: &str,
+        deadline: std::time::Instant,
+    ) -> Result<PageCapture, Error> {
         let tab = self
             .browser
             .new_tab()
             .map_err(|e| self.fail("opening a tab", e))?;
-        let result = super::Ctx::new(self, &tab, url)
+        let result = super::Ctx::new(self, &tab, url, deadline)
             .and_then(|cx| crate::page::capture(&cx, record_dir, label));
-        // Close without running beforeunload handlers; a dead browser cannot close tabs.
-        let _ = tab.close(false);
+        // Close without running beforeunload handlers, bounded: a dead
+        // browser cannot close tabs and a crashed tab may not answer.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let closing = std::sync::Arc::clone(&tab);
+        std::thread::spawn(move || {
+            let _ = tx.send(closing.close(false));
+        });
+        let _ = rx.recv_timeout(super::FRAME_TIMEOUT);
         drop(tab);
         result.map_err(|e| self.upgrade(e))
     }

@@ -5,15 +5,18 @@
 //! call these; they never name a DevTools method themselves.
 
 mod browser;
+mod guard;
 mod net;
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
-use std::sync::mpsc;
-use std::sync::{Arc, Weak};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
+use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::types::Method;
-use headless_chrome::protocol::cdp::{Emulation, Network, Page, Runtime, Target, DOM};
+use headless_chrome::protocol::cdp::{Emulation, Inspector, Network, Page, Runtime, Target, DOM};
 use headless_chrome::Tab;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -88,7 +91,18 @@ pub(crate) struct Ctx<'a> {
     phases: std::cell::RefCell<Vec<(&'static str, Duration)>>,
     /// Cross-site frames attached so far, by target id.
     attached: std::cell::RefCell<HashMap<String, Arc<Tab>>>,
+    /// When the page's time budget runs out ([`crate::Options::page_budget`]);
+    /// no call waits past it.
+    deadline: Cell<Instant>,
+    /// What happened to the tab, once its renderer crashed or its target
+    /// went away (set by a DevTools listener).
+    gone: Arc<Mutex<Option<String>>>,
+    /// What the page may not do, and what it tried.
+    guard: guard::Guard,
 }
+
+/// How often a waiting call looks whether the tab or the browser died.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
 
 impl Ctx<'_> {
     /// A DevTools call that gives up after `timeout`. The call runs on its
@@ -119,21 +133,91 @@ impl Ctx<'_> {
         C::ReturnObject: Send + 'static,
     {
         let (tx, rx) = mpsc::channel();
+        let ours = Arc::ptr_eq(tab, self.tab);
         let tab = Arc::clone(tab);
         std::thread::spawn(move || {
             let _ = tx.send(tab.call_method(method));
         });
-        match rx.recv_timeout(timeout) {
-            Ok(r) => r.map_err(|e| self.s.fail(step, e)),
-            Err(_) if self.s.is_browser_gone() => Err(Error::BrowserCrashed {
-                during: step.to_string(),
-                source: None,
-            }),
-            Err(_) => Err(Error::Timeout {
-                step: step.to_string(),
-                after: timeout,
-            }),
+        self.wait(&rx, step, timeout, ours)?
+            .map_err(|e| self.s.fail(step, e))
+    }
+
+    /// Wait for the answer on `rx`, at most `timeout` and never past the
+    /// page's budget, and stop at once when the browser dies or (`ours`)
+    /// the page's own tab does: a crashed renderer never answers.
+    fn wait<T>(
+        &self,
+        rx: &mpsc::Receiver<T>,
+        step: &str,
+        timeout: Duration,
+        ours: bool,
+    ) -> Result<T, Error> {
+        let by_step = Instant::now() + timeout;
+        let by_budget = self.deadline.get();
+        let end = by_step.min(by_budget);
+        loop {
+            let slice = end
+                .saturating_duration_since(Instant::now())
+                .min(WATCH_EVERY);
+            match rx.recv_timeout(slice) {
+                Ok(v) => return Ok(v),
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(Error::Protocol {
+                        during: step.to_string(),
+                        source: "the DevTools call was dropped".into(),
+                    })
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            if ours {
+                if let Some(what) = self.tab_gone() {
+                    return Err(Error::TabGone {
+                        during: step.to_string(),
+                        what,
+                    });
+                }
+            }
+            if self.s.is_browser_gone() {
+                return Err(Error::BrowserCrashed {
+                    during: step.to_string(),
+                    source: None,
+                });
+            }
+            if Instant::now() >= end {
+                return Err(if by_budget < by_step {
+                    Error::OutOfTime {
+                        step: step.to_string(),
+                        budget: self.s.opts.page_budget,
+                    }
+                } else {
+                    Error::Timeout {
+                        step: step.to_string(),
+                        after: timeout,
+                    }
+                });
+            }
         }
+    }
+
+    /// What happened to the page's tab, if its renderer crashed or its
+    /// target is gone.
+    pub(crate) fn tab_gone(&self) -> Option<String> {
+        if let Some(what) = self
+            .gone
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+        {
+            return Some(what);
+        }
+        let id = self.tab.get_target_id();
+        let tabs = self.s.browser.get_tabs().lock().ok()?;
+        (!tabs.iter().any(|t| t.get_target_id() == id)).then(|| "was closed".to_string())
+    }
+
+    /// Give what is left of the capture `grace` more time, from now.
+    pub(crate) fn extend_budget(&self, grace: Duration) {
+        self.deadline.set(Instant::now() + grace);
     }
 
     /// Evaluate `call` (an expression using the helpers in page.js) and parse its JSON result.
@@ -349,7 +433,9 @@ impl Ctx<'_> {
         mut done: impl FnMut() -> Result<bool, Error>,
     ) -> Result<bool, Error> {
         let t0 = Instant::now();
-        let end = (t0 + q.max).min(until.max(t0 + q.min));
+        let end = (t0 + q.max)
+            .min(until.max(t0 + q.min))
+            .min(self.deadline.get());
         loop {
             if done()? {
                 return Ok(true);
@@ -376,15 +462,42 @@ impl Ctx<'_> {
                     source: None,
                 });
             }
+            if let Some(what) = self.tab_gone() {
+                return Err(Error::TabGone {
+                    during: "waiting for the page to settle".into(),
+                    what,
+                });
+            }
             std::thread::sleep(Duration::from_millis(50).min(end - now));
         }
     }
 }
 
 impl<'a> Ctx<'a> {
-    /// A capture's hold on `tab`: its network watched from now on.
-    pub(crate) fn new(s: &'a Session, tab: &'a Arc<Tab>, url: &'a str) -> Result<Ctx<'a>, Error> {
-        Ok(Ctx {
+    /// A capture's hold on `tab`: its network watched from now on, its
+    /// renderer watched for a crash, no call waiting past `deadline`.
+    pub(crate) fn new(
+        s: &'a Session,
+        tab: &'a Arc<Tab>,
+        url: &'a str,
+        deadline: Instant,
+    ) -> Result<Ctx<'a>, Error> {
+        let gone = Arc::new(Mutex::new(None));
+        let seen = Arc::clone(&gone);
+        tab.add_event_listener(Arc::new(move |event: &Event| {
+            let what = match event {
+                Event::InspectorTargetCrashed(_) => {
+                    "crashed (its renderer ran out of memory or was killed)".to_string()
+                }
+                Event::InspectorDetached(ev) => format!("was closed ({})", ev.params.reason),
+                _ => return,
+            };
+            seen.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(what);
+        }))
+        .map_err(|e| s.fail("watching the tab", e))?;
+        let cx = Ctx {
             s,
             tab,
             url,
@@ -392,7 +505,18 @@ impl<'a> Ctx<'a> {
             t0: Instant::now(),
             phases: std::cell::RefCell::new(Vec::new()),
             attached: std::cell::RefCell::new(HashMap::new()),
-        })
+            deadline: Cell::new(deadline),
+            gone,
+            guard: guard::Guard::attach(&s.browser, tab, url)?,
+        };
+        cx.bounded("watching the tab", Inspector::Enable(None), FRAME_TIMEOUT)?;
+        Ok(cx)
+    }
+
+    /// What the page tried and was refused (downloads, popups), one
+    /// warning each.
+    pub(crate) fn refused(&self) -> Vec<String> {
+        self.guard.notes()
     }
 
     /// Where the capture's time went (see [`crate::PageCapture::phases`]).
@@ -408,21 +532,37 @@ impl<'a> Ctx<'a> {
     pub(crate) fn prepare(&self) -> Result<(), Error> {
         let (s, tab, opts) = (self.s, self.tab, &self.s.opts);
         set_viewport(self, opts.viewport_width, opts.viewport_height)?;
+        self.bounded(
+            "refusing downloads",
+            guard::refuse_downloads(),
+            FRAME_TIMEOUT,
+        )?;
+        self.bounded(
+            "watching the page's requests",
+            guard::intercept_requests(),
+            FRAME_TIMEOUT,
+        )?;
         let user_agent = s.user_agent.replace("HeadlessChrome", "Chrome");
-        tab.call_method(Network::SetUserAgentOverride {
-            user_agent,
-            accept_language: Some("sv-SE,sv;q=0.9,en;q=0.6".into()),
-            platform: None,
-            user_agent_metadata: None,
-        })
-        .map_err(|e| s.fail("setting the user agent", e))?;
-        tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
-            source: format!("{NO_DIALOGS}\n{WATCH_JS}"),
-            world_name: None,
-            include_command_line_api: None,
-            run_immediately: None,
-        })
-        .map_err(|e| s.fail("preparing the tab", e))?;
+        self.bounded(
+            "setting the user agent",
+            Network::SetUserAgentOverride {
+                user_agent,
+                accept_language: Some("sv-SE,sv;q=0.9,en;q=0.6".into()),
+                platform: None,
+                user_agent_metadata: None,
+            },
+            EVAL_TIMEOUT,
+        )?;
+        self.bounded(
+            "preparing the tab",
+            Page::AddScriptToEvaluateOnNewDocument {
+                source: format!("{NO_DIALOGS}\n{WATCH_JS}"),
+                world_name: None,
+                include_command_line_api: None,
+                run_immediately: None,
+            },
+            EVAL_TIMEOUT,
+        )?;
         dismiss_native_dialogs(tab)?;
         self.bounded(
             "bringing the tab to the front",
@@ -436,8 +576,13 @@ impl<'a> Ctx<'a> {
                 .map(|c| Network::CookieParam {
                     name: c.name.clone(),
                     value: c.value.clone(),
-                    url: None,
-                    domain: Some(c.domain.clone()),
+                    // A host-only cookie is set through its URL, without a
+                    // domain, so it stays host-only.
+                    url: c.host_only.then(|| {
+                        let scheme = if c.secure { "https" } else { "http" };
+                        format!("{scheme}://{}{}", c.domain.trim_start_matches('.'), c.path)
+                    }),
+                    domain: (!c.host_only).then(|| c.domain.clone()),
                     path: Some(c.path.clone()),
                     secure: Some(c.secure),
                     http_only: Some(c.http_only),
@@ -450,8 +595,11 @@ impl<'a> Ctx<'a> {
                     partition_key: None,
                 })
                 .collect();
-            tab.call_method(Network::SetCookies { cookies })
-                .map_err(|e| s.fail("setting the session cookies", e))?;
+            self.bounded(
+                "setting the session cookies",
+                Network::SetCookies { cookies },
+                EVAL_TIMEOUT,
+            )?;
         }
         Ok(())
     }
@@ -611,27 +759,20 @@ pub(crate) fn navigate(cx: &Ctx<'_>, timeout: Duration) -> Result<(), Error> {
         });
         let _ = tx.send(r);
     });
-    match rx.recv_timeout(timeout) {
-        Ok(Ok(ret)) => match ret.error_text {
+    match cx.wait(
+        &rx,
+        &format!("loading {} (no response)", cx.url),
+        timeout,
+        true,
+    )? {
+        Ok(ret) => match ret.error_text {
             Some(err) if !err.is_empty() => Err(Error::Navigation {
                 url: cx.url.to_string(),
                 reason: explain_net_error(&err),
             }),
             _ => Ok(()),
         },
-        Ok(Err(e)) => Err(cx.s.fail("loading the page", e)),
-        Err(_) => {
-            if cx.s.is_browser_gone() {
-                return Err(Error::BrowserCrashed {
-                    during: "loading the page".into(),
-                    source: None,
-                });
-            }
-            Err(Error::Timeout {
-                step: format!("loading {} (no response)", cx.url),
-                after: timeout,
-            })
-        }
+        Err(e) => Err(cx.s.fail("loading the page", e)),
     }
 }
 

@@ -26,10 +26,35 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use walkdir::WalkDir;
 
-use crate::archive::{make_writable, sync_dir};
+mod error;
+pub mod fsutil;
+pub mod hashing;
+
+pub use error::{Error, Result};
+
+use crate::fsutil::{make_writable, sync_dir};
 use crate::hashing::{hash_files, hash_reader, Algorithm, HashJob};
-use crate::verify::{FileCheck, FileStatus};
-use crate::{Error, Result};
+
+/// One file's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    Ok,
+    Changed,
+    Missing,
+    Unexpected,
+}
+
+/// One file checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileCheck {
+    /// Path relative to the verified directory.
+    pub path: String,
+    pub status: FileStatus,
+    pub algorithm: Option<String>,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+}
 
 /// Where a payload file's bytes come from.
 #[derive(Debug, Clone)]
@@ -74,6 +99,18 @@ const WRITE_ALGS: [Algorithm; 2] = [Algorithm::Sha256, Algorithm::Sha512];
 
 /// Writes a complete bag at `out` (which must not exist) via a temporary sibling directory.
 pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<BagSummary> {
+    write_bag_watched(out, payload, info, &|_| {})
+}
+
+/// [`write_bag`], calling `checkpoint` at the moments a crash matters
+/// (`deliver.mid_copy` after each payload file, `deliver.before_rename`,
+/// `deliver.after_rename`), so a caller can test what a kill there leaves.
+pub fn write_bag_watched(
+    out: &Path,
+    payload: &[PayloadItem],
+    info: &BagInfo,
+    checkpoint: &dyn Fn(&'static str),
+) -> Result<BagSummary> {
     if out.exists() {
         return Err(Error::OutputExists(out.to_path_buf()));
     }
@@ -99,22 +136,22 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bag".into());
     let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    crate::archive::remove_dead_temporaries(&parent, &format!(".{name}.partial-"))?;
+    crate::fsutil::remove_dead_temporaries(&parent, &format!(".{name}.partial-"))?;
     if tmp.exists() {
         make_writable(&tmp);
         fs::remove_dir_all(&tmp).map_err(Error::io("remove the old partial bag", &tmp))?;
     }
-    let result = write_bag_into(&tmp, payload, info);
+    let result = write_bag_into(&tmp, payload, info, checkpoint);
     match result {
         Ok(mut summary) => {
             if out.exists() {
                 let _ = fs::remove_dir_all(&tmp);
                 return Err(Error::OutputExists(out.to_path_buf()));
             }
-            crate::fault::point("deliver.before_rename");
+            checkpoint("deliver.before_rename");
             fs::rename(&tmp, out).map_err(Error::io("move the finished bag into place at", out))?;
             sync_dir(&parent)?;
-            crate::fault::point("deliver.after_rename");
+            checkpoint("deliver.after_rename");
             summary.path = out.to_path_buf();
             Ok(summary)
         }
@@ -125,7 +162,12 @@ pub fn write_bag(out: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<
     }
 }
 
-fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result<BagSummary> {
+fn write_bag_into(
+    dir: &Path,
+    payload: &[PayloadItem],
+    info: &BagInfo,
+    checkpoint: &dyn Fn(&'static str),
+) -> Result<BagSummary> {
     let data = dir.join("data");
     fs::create_dir_all(&data).map_err(Error::io("create", &data))?;
     let mut lines: Vec<(String, Vec<String>)> = Vec::new();
@@ -151,7 +193,7 @@ fn write_bag_into(dir: &Path, payload: &[PayloadItem], info: &BagInfo) -> Result
             }
         };
         out.sync_all().map_err(Error::io("sync", &dest))?;
-        crate::fault::point("deliver.mid_copy");
+        checkpoint("deliver.mid_copy");
         bytes += n;
         lines.push((format!("data/{}", item.dest), digests));
     }

@@ -1,0 +1,272 @@
+//! The pages people read (the published förteckning, the archive report) in
+//! real Chromium at a phone's width (375 px) and a desktop's (1 280 px): no
+//! sideways scroll, and zero axe-core WCAG 2.1 AA violations. axe-core comes
+//! from npm (tests/axe, installed by scripts/setup) and is injected into the page.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use headless_chrome::protocol::cdp::Emulation;
+use headless_chrome::{Browser, LaunchOptions};
+
+use crate::harness::Env;
+
+/// The widths every page is checked at, in CSS px.
+pub const WIDTHS: [u32; 2] = [375, 1280];
+
+/// One Chromium at a time from this module.
+fn browser_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn axe_source() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/axe/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; scripts/setup installs axe-core (npm ci --prefix tests/axe)",
+            path.display()
+        )
+    })
+}
+
+/// What one page showed at one width.
+#[derive(Debug)]
+pub struct Seen {
+    pub width: u32,
+    /// `document.documentElement.scrollWidth`: wider than `width` means sideways scroll.
+    pub scroll_width: u64,
+    /// axe-core's violations of wcag2a, wcag2aa, wcag21a, wcag21aa: `id: target, …`.
+    pub violations: Vec<String>,
+    /// The number of requests that left the page for anything but a file:// URL.
+    pub external: u64,
+}
+
+/// Loads `page` in headless Chromium at each of `WIDTHS` and runs axe-core.
+pub fn look(page: &Path) -> Vec<Seen> {
+    let _guard = browser_lock();
+    let profile = tempfile::tempdir().expect("profile dir");
+    let chrome =
+        std::env::var_os("CHROME").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
+    let args: Vec<&std::ffi::OsStr> = [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+    ]
+    .iter()
+    .map(std::ffi::OsStr::new)
+    .collect();
+    let browser = Browser::new(
+        LaunchOptions::default_builder()
+            .path(Some(chrome))
+            .headless(true)
+            .sandbox(false)
+            .enable_gpu(false)
+            .user_data_dir(Some(profile.path().to_path_buf()))
+            .window_size(Some((1280, 900)))
+            .idle_browser_timeout(Duration::from_secs(120))
+            .args(args)
+            .build()
+            .expect("launch options"),
+    )
+    .expect("launch Chromium (apt-get install chromium)");
+    let axe = axe_source();
+    let url = format!(
+        "file://{}",
+        page.canonicalize().expect("page exists").display()
+    );
+    let mut out = Vec::new();
+    for width in WIDTHS {
+        let tab = browser.new_tab().expect("tab");
+        tab.set_default_timeout(Duration::from_secs(60));
+        tab.call_method(Emulation::SetDeviceMetricsOverride {
+            width,
+            height: 800,
+            device_scale_factor: 1.0,
+            // Not `mobile`: a phone would zoom a too-wide page out to fit, and
+            // innerWidth would grow with it instead of the page scrolling.
+            mobile: false,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .expect("set the viewport");
+        tab.navigate_to(&url)
+            .and_then(|t| t.wait_until_navigated())
+            .expect("load the page");
+        let inner = tab
+            .evaluate("window.innerWidth", false)
+            .ok()
+            .and_then(|r| r.value)
+            .and_then(|v| v.as_u64());
+        assert_eq!(
+            inner,
+            Some(u64::from(width)),
+            "the viewport is not {width} px wide"
+        );
+        let scroll_width = tab
+            .evaluate("document.documentElement.scrollWidth", false)
+            .ok()
+            .and_then(|r| r.value)
+            .and_then(|v| v.as_u64())
+            .expect("scrollWidth");
+        let external = tab
+            .evaluate(
+                "performance.getEntriesByType('resource').filter(e => !e.name.startsWith('file:')).length",
+                false,
+            )
+            .ok()
+            .and_then(|r| r.value)
+            .and_then(|v| v.as_u64())
+            .expect("resource entries");
+        tab.evaluate(&axe, false).expect("inject axe-core");
+        let result = tab
+            .evaluate(
+                "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})\
+                 .then(r => JSON.stringify(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))",
+                true,
+            )
+            .expect("run axe-core");
+        let json = result
+            .value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .expect("axe-core returned its violations");
+        let violations: Vec<String> = serde_json::from_str(&json).expect("violations as JSON");
+        out.push(Seen {
+            width,
+            scroll_width,
+            violations,
+            external,
+        });
+        let _ = tab.close(false);
+    }
+    out
+}
+
+/// Asserts what the issue asks of every published page.
+#[track_caller]
+pub fn assert_readable_everywhere(page: &Path) {
+    for seen in look(page) {
+        assert!(
+            seen.scroll_width <= u64::from(seen.width),
+            "{} scrolls sideways at {} px: it is {} px wide",
+            page.display(),
+            seen.width,
+            seen.scroll_width
+        );
+        assert!(
+            seen.violations.is_empty(),
+            "{} at {} px has axe-core WCAG 2.1 AA violations:\n{}",
+            page.display(),
+            seen.width,
+            seen.violations.join("\n")
+        );
+        assert_eq!(
+            seen.external,
+            0,
+            "{} loads something from outside",
+            page.display()
+        );
+    }
+}
+
+/// A register with long, unbreakable values: the names, URLs and addresses
+/// that push a page sideways on a phone.
+fn wide_register() -> String {
+    let long = "https://www.facebook.com/gislavedskommunsofficiellasidaforinvanareochbesokare/about/kontaktuppgifter";
+    format!(
+        "[organisation]\nname = \"Gislaveds kommun\"\narchive_creator = \"Kommunstyrelsen\"\n\
+         website = \"https://www.gislaved.se\"\ncontact = {{ name = \"Informationsfunktionen\", email = \"informationsfunktionen.kommunledningsforvaltningen@gislaved.se\" }}\n\
+         \n[[account]]\nid = \"facebook-kommun\"\nplatform = \"facebook\"\nname = \"Gislaveds kommun\"\nurl = \"{long}\"\n\
+         extra_pages = [\"{long}/mer\"]\nunit = \"Kommunledningsförvaltningen\"\nboard = \"Kommunstyrelsen\"\n\
+         purpose = \"Information och dialog med invånare\"\naudience = \"Invånare och besökare\"\n\
+         responsible = {{ name = \"Anna Andersson\", email = \"anna.andersson.kommunikationsavdelningen@gislaved.se\", phone = \"0371-81 000\" }}\n\
+         deputy = {{ name = \"Bo Berg\", email = \"bo.berg@gislaved.se\" }}\nadministrators = [\"Anna Andersson\", \"Bo Berg\"]\n\
+         opened = 2014-03-01\n\
+         \n[[account]]\nid = \"instagram-bibliotek\"\nplatform = \"instagram\"\nname = \"Gislaveds bibliotek <3 & böcker\"\n\
+         url = \"https://www.instagram.com/gislavedsbibliotek\"\nunit = \"Kultur- och fritidsförvaltningen\"\nboard = \"Kultur- och fritidsnämnden\"\n\
+         purpose = \"Boktips\"\naudience = \"Låntagare\"\nresponsible = {{ name = \"Cia Ceder\" }}\ndeputy = {{ name = \"Dan Dahl\" }}\n\
+         administrators = [\"Cia Ceder\", \"Dan Dahl\"]\nopened = 2016-05-01\nclosed = 2020-12-31\n"
+    )
+}
+
+#[test]
+fn forteckning_reads_on_a_phone_and_a_desktop_with_open_data_beside_it() {
+    let env = Env::new();
+    env.write("accounts.toml", &wide_register());
+    env.run(&["accounts", "publish", "--out", "forteckning.html"])
+        .expect(0);
+    let html = std::fs::read_to_string(env.path("forteckning.html")).unwrap();
+    assert!(html.contains("@media print"), "no print stylesheet");
+    assert!(
+        html.contains("href=\"forteckning.csv\"") && html.contains("href=\"forteckning.json\"")
+    );
+    assert_readable_everywhere(&env.path("forteckning.html"));
+
+    // The open data: the same accounts, the documented columns, in both files.
+    let csv = std::fs::read_to_string(env.path("forteckning.csv")).unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0].trim_start_matches('\u{feff}'),
+        registry::publish::OPEN_DATA_COLUMNS.join(";")
+    );
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].starts_with("facebook-kommun;facebook;Facebook;Gislaveds kommun;https://"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(";2020-12-31;avslutat;bevaras"),
+        "{}",
+        lines[2]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("forteckning.json")).unwrap())
+            .unwrap();
+    let konton = json["konton"].as_array().unwrap();
+    assert_eq!(konton.len(), 2);
+    assert_eq!(konton[1]["kontonamn"], "Gislaveds bibliotek <3 & böcker");
+    assert_eq!(konton[0]["ansvarig_telefon"], "0371-81 000");
+    assert_eq!(konton[0]["extra_sidor"].as_array().unwrap().len(), 1);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    for column in registry::publish::OPEN_DATA_COLUMNS {
+        assert!(konton[0].get(column).is_some(), "no {column} in the JSON");
+        assert!(
+            readme.contains(&format!("`{column}`")),
+            "README.md does not document {column}"
+        );
+    }
+}
+
+#[test]
+fn the_check_sees_sideways_scroll_and_violations() {
+    // The check itself must be able to fail: a page too wide and an image
+    // without alternative text.
+    let env = Env::new();
+    let page = env.write(
+        "bad.html",
+        "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>Fel</title></head><body><main><h1>Fel</h1><div style=\"width:900px\">bred</div>\
+         <img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\"></main></body></html>",
+    );
+    let seen = look(&page);
+    assert!(seen[0].scroll_width > 375, "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|s| s.violations.iter().any(|v| v.starts_with("image-alt"))),
+        "{seen:?}"
+    );
+}

@@ -1,0 +1,143 @@
+//! Secrets: a session cookie reaches the logged-in page and nowhere else.
+
+#[allow(unused_imports)]
+use super::*;
+
+#[test]
+pub(super) fn a_session_cookie_reaches_the_logged_in_page_and_nowhere_else() {
+    let env = Env::new();
+    let secret = "hemligt-sessionsvarde-7f3a9c21e4";
+    let host = server().addr().ip().to_string();
+    env.write(
+        "kakor.txt",
+        &format!("# Netscape HTTP Cookie File\n{host}\tFALSE\t/\tFALSE\t0\tsession\t{secret}\n"),
+    );
+    env.write(
+        "accounts.toml",
+        &register(&[
+            page("inloggad", "/hostile/inloggad/"),
+            fixture("blogg-skolan"),
+        ]),
+    );
+    let run = env.run(&[
+        "run",
+        "--period",
+        "2024-H2",
+        "--cookies",
+        "kakor.txt",
+        "--json",
+    ]);
+    run.expect(0);
+    let cap = env.run(&[
+        "capture",
+        &server().url("/hostile/inloggad/"),
+        "--out",
+        "enskild",
+        "--cookies",
+        "kakor.txt",
+        "--pdfa",
+        "3b",
+    ]);
+    cap.expect(0);
+    let ev = env.run(&[
+        "evidence",
+        &server().url("/hostile/inloggad/"),
+        "--account",
+        "inloggad",
+        "--reason",
+        "Bevis",
+        "--cookies",
+        "kakor.txt",
+    ]);
+    ev.expect(0);
+    let rec = env.path("arkiv/2024-H2/inloggad");
+    let text = pdftotext(&rec.join("snapshot.pdf"));
+    assert!(
+        text.contains("inloggat innehåll"),
+        "the cookie did not log in:\n{text}"
+    );
+    env.run(&["deliver", "--period", "2024-H2", "--out", "leverans"])
+        .expect(0);
+    let json = env.run(&["verify", "arkiv", "--json"]);
+    json.expect(0);
+    // A broken cookie file: the error names the line, never the value.
+    env.write(
+        "trasig.txt",
+        &format!("{host}\tFALSE\t/\tFALSE\tsession\t{secret}\n"),
+    );
+    let bad = env.run(&[
+        "capture",
+        &server().url("/"),
+        "--out",
+        "x",
+        "--cookies",
+        "trasig.txt",
+    ]);
+    bad.expect(2);
+    assert!(bad.stderr.contains("trasig.txt"), "{}", bad.stderr);
+    env.write(
+        "trasig.json",
+        &format!("[{{\"name\":\"session\",\"value\":\"{secret}\"}}, {secret}]"),
+    );
+    let bad_json = env.run(&[
+        "capture",
+        &server().url("/"),
+        "--out",
+        "x",
+        "--cookies",
+        "trasig.json",
+    ]);
+    bad_json.expect(2);
+
+    // Nowhere: outputs, and every file written (PDF streams uncompressed).
+    for (what, text) in [
+        ("run stdout", &run.stdout),
+        ("run stderr", &run.stderr),
+        ("capture output", &format!("{}{}", cap.stdout, cap.stderr)),
+        ("evidence output", &format!("{}{}", ev.stdout, ev.stderr)),
+        ("verify --json", &json.stdout),
+        ("cookie file error", &bad.stderr),
+        ("cookie json error", &bad_json.stderr),
+    ] {
+        assert!(
+            !text.contains(secret),
+            "the cookie value is in the {what}:\n{text}"
+        );
+    }
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(env.dir.path()).into_iter().flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let p = entry.path();
+        let name = p.file_name().unwrap().to_string_lossy();
+        if name.starts_with("kakor") || name.starts_with("trasig") {
+            continue;
+        }
+        let bytes = std::fs::read(p).unwrap();
+        let mut hay = String::from_utf8_lossy(&bytes)
+            .replace("=\r\n", "")
+            .replace("=\n", "");
+        if name.ends_with(".pdf") {
+            let out = Command::new("qpdf")
+                .args([
+                    "--qdf",
+                    "--object-streams=disable",
+                    "--stream-data=uncompress",
+                ])
+                .arg(p)
+                .arg("-")
+                .output()
+                .expect("qpdf (apt-get install qpdf)");
+            hay += &String::from_utf8_lossy(&out.stdout);
+        }
+        assert!(
+            !hay.contains(secret),
+            "the cookie value is in {}",
+            p.display()
+        );
+        files += 1;
+    }
+    assert!(files > 20, "only {files} files searched");
+    eprintln!("secret absent from {files} files and 7 outputs");
+}
