@@ -163,6 +163,7 @@ fn write_replacing(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// newer than `months`: the policies ask passive accounts to be closed.
 fn passive(register_path: &Path, archive: &Path, months: u32) -> anyhow::Result<()> {
     let (register, _) = registry::load(register_path)?;
+    registry::status::require_archive(archive)?;
     let archive = registry::Archive::open(archive)?;
     for w in archive.recovery_warnings() {
         eprintln!("warning: {w}");

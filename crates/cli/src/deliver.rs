@@ -24,6 +24,7 @@ pub struct Args {
     /// Package format: BagIt 1.0, or an E-ARK SIP (CSIP 2.1.0 + SIP 2.1.0).
     #[arg(long, value_enum, default_value_t = Format::Bagit)]
     pub format: Format,
+    /// The archive directory.
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
     pub archive: PathBuf,
 }
@@ -79,14 +80,15 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
     let period: Period = args
         .period
         .parse()
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("--period: expected YYYY-H1 or YYYY-H2")?;
+        .with_context(|| format!("--period {:?}", args.period))?;
     if args.format == Format::Bagit && args.out.exists() {
         bail!(
             "{} exists; a delivery is written once, to a new directory",
             args.out.display()
         );
     }
+    // Refuse a path that is not an archive rather than create one there.
+    registry::status::require_archive(&args.archive)?;
     let archive = Archive::open(&args.archive)?;
     for w in archive.recovery_warnings() {
         eprintln!("warning: {w}");

@@ -13,6 +13,7 @@ pub struct Args {
     pub record: String,
     /// The case number as the registrar writes it, e.g. `KS 2026/123`.
     pub diarienummer: String,
+    /// The archive directory.
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
     pub archive: PathBuf,
 }
@@ -23,6 +24,8 @@ pub fn main(args: Args) -> CmdResult {
         anyhow::bail!("diarienummer {:?} is empty or has control characters; write it as the registrar does, e.g. \"KS 2026/123\"", args.diarienummer);
     }
     let record = args.record.trim_end_matches('/');
+    // Refuse a path that is not an archive rather than create one there.
+    registry::status::require_archive(&args.archive)?;
     let archive = Archive::open(&args.archive)?;
     for w in archive.recovery_warnings() {
         eprintln!("warning: {w}");

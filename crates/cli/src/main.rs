@@ -15,8 +15,10 @@ mod dnr;
 mod evidence;
 mod pdfa;
 mod pipeline;
+mod report;
 mod run;
 mod stamp;
+mod status;
 mod tsa;
 mod verify;
 
@@ -63,6 +65,10 @@ enum Command {
     Stamp(stamp::Args),
     /// Verify an archive, a record, a BagIt bag, an E-ARK package or a single PDF.
     Verify(verify::Args),
+    /// Where each account stands for a period; exit 1 when a human must act.
+    Status(status::Args),
+    /// Write a static Swedish HTML overview of the archive for people to open.
+    Report(report::Args),
     /// PDF/A tools.
     Pdfa(pdfa::Args),
     /// Run the whole pipeline on the bundled fixture accounts.
@@ -95,6 +101,8 @@ fn dispatch(command: Command) -> CmdResult {
         Command::Deliver(args) => deliver::main(args),
         Command::Stamp(args) => stamp::main(args),
         Command::Verify(args) => verify::main(args),
+        Command::Status(args) => status::main(args),
+        Command::Report(args) => report::main(args),
         Command::Pdfa(args) => pdfa::main(args),
         Command::Demo(args) => demo::main(args),
     }

@@ -103,8 +103,7 @@ pub fn resolve_period(arg: &str, today: chrono::NaiveDate) -> anyhow::Result<Per
         Period::last_ended(today)
     } else {
         arg.parse::<Period>()
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("--period {arg:?}: expected YYYY-H1, YYYY-H2 or auto"))?
+            .with_context(|| format!("--period {arg:?} (or `auto`)"))?
     };
     if period.boundary_end() > today {
         bail!(

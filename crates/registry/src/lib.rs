@@ -17,6 +17,8 @@ pub mod period;
 pub mod publish;
 pub mod record;
 pub mod register;
+pub mod report;
+pub mod status;
 pub mod timestamp;
 pub mod verify;
 

@@ -1,0 +1,352 @@
+//! Where each account stands for a period, read from the archive without
+//! opening (and so without locking, creating or repairing) it: the sealed
+//! records, the journal's failures and diarienummer, the timestamp tokens.
+//! `ogonblick status` prints it; `ogonblick report` shows the same facts.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use model::{Account, Record};
+use serde::Serialize;
+
+use crate::archive::{read_record, record_dirs, JOURNAL, MANIFEST};
+use crate::journal::{check_chain, JournalEntry};
+use crate::period::{period_record_id, Period};
+use crate::timestamp::TIMESTAMPS;
+use crate::{Error, Register, Result};
+
+/// An archive read as it is: every sealed record and every journal entry.
+#[derive(Debug)]
+pub struct ArchiveView {
+    pub root: PathBuf,
+    /// Every sealed record with its directory, sorted by id.
+    pub records: Vec<(Record, PathBuf)>,
+    /// Every journal entry that parses, in order.
+    pub journal: Vec<JournalEntry>,
+    /// Where the journal's hash chain is broken (`verify` says more).
+    pub chain_problems: Vec<(usize, String)>,
+}
+
+/// Whether `root` is an archive: a directory with a journal. Commands that only
+/// read an archive refuse anything else instead of creating one there.
+pub fn is_archive(root: &Path) -> bool {
+    root.is_dir() && root.join(JOURNAL).is_file()
+}
+
+/// Refuses a path that is not an archive, with a hint.
+pub fn require_archive(root: &Path) -> Result<()> {
+    if is_archive(root) {
+        Ok(())
+    } else {
+        Err(Error::NotAnArchive(root.to_path_buf()))
+    }
+}
+
+impl ArchiveView {
+    /// Reads the archive at `root` without writing anything.
+    pub fn read(root: &Path) -> Result<ArchiveView> {
+        require_archive(root)?;
+        let path = root.join(JOURNAL);
+        let bytes = fs::read(&path).map_err(Error::io("read", &path))?;
+        let chain = check_chain(&bytes);
+        let mut records = Vec::new();
+        for (_, dir) in record_dirs(root)? {
+            if dir.join(MANIFEST).is_file() {
+                records.push((read_record(&dir)?, dir));
+            }
+        }
+        Ok(ArchiveView {
+            root: root.to_path_buf(),
+            records,
+            journal: chain.entries,
+            chain_problems: chain.problems,
+        })
+    }
+
+    /// The sealed record with this id.
+    pub fn record(&self, record_id: &str) -> Option<&(Record, PathBuf)> {
+        self.records.iter().find(|(r, _)| r.record_id == record_id)
+    }
+
+    /// The latest diarienummer the journal assigns to a record.
+    pub fn diarienummer(&self, record_id: &str) -> Option<String> {
+        self.journal
+            .iter()
+            .rev()
+            .find(|e| e.event == "dnr.assigned" && e.field("record_id") == Some(record_id))
+            .and_then(|e| e.field("diarienummer").map(str::to_string))
+    }
+
+    /// The latest `record.failed` entry for a record id.
+    pub fn failure(&self, record_id: &str) -> Option<&JournalEntry> {
+        self.journal
+            .iter()
+            .rev()
+            .find(|e| e.event == "record.failed" && e.field("record_id") == Some(record_id))
+    }
+
+    /// The periods that have records or journal events, newest first.
+    pub fn periods(&self) -> Vec<Period> {
+        let mut out: Vec<Period> = self
+            .records
+            .iter()
+            .filter_map(|(r, _)| r.period.as_deref()?.parse().ok())
+            .chain(
+                self.journal
+                    .iter()
+                    .filter_map(|e| e.field("period")?.parse().ok()),
+            )
+            .collect();
+        out.sort();
+        out.dedup();
+        out.reverse();
+        out
+    }
+}
+
+/// The RFC 3161 tokens stored with a record (`timestamps/*.tsr`, or `*.tsr`
+/// beside the manifest), as paths relative to the record directory.
+pub fn timestamp_tokens(record_dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for (prefix, dir) in [
+        (format!("{TIMESTAMPS}/"), record_dir.join(TIMESTAMPS)),
+        (String::new(), record_dir.to_path_buf()),
+    ] {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".tsr") && e.file_type().is_ok_and(|t| t.is_file()) {
+                out.push(format!("{prefix}{name}"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The date of the newest post a capture saw, if it is more than `months`
+/// older than the capture: the policies ask passive accounts to be closed.
+pub fn passive_since(record: &Record, months: u32) -> Option<NaiveDate> {
+    let at = record.captured_at()?;
+    let newest = record
+        .pages
+        .iter()
+        .filter_map(|p| p.summary.newest_post.as_deref())
+        .filter_map(|s| s.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()))
+        .max()?;
+    let limit = at
+        .date_naive()
+        .checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN);
+    (newest < limit).then_some(newest)
+}
+
+/// Where one account's record for the period stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// Sealed with nothing to remark.
+    Sealed,
+    /// Sealed more than 14 days after the boundary (marked so, never back-dated).
+    Late,
+    /// Sealed, but obstructed or incomplete: a human must look.
+    Flagged,
+    /// The journal says the capture failed, and nothing is sealed.
+    Failed,
+    /// The period has ended and there is neither a record nor a failure.
+    Missing,
+    /// The period has not ended: the record is not due yet.
+    NotDue,
+    /// The account was closed before the period ended; its final record is elsewhere.
+    Closed,
+}
+
+impl State {
+    /// Whether a human has to act.
+    pub fn needs_human(self) -> bool {
+        matches!(self, State::Flagged | State::Failed | State::Missing)
+    }
+
+    /// The state in the words of the Swedish report.
+    pub fn display_sv(self) -> &'static str {
+        match self {
+            State::Sealed => "förseglad",
+            State::Late => "förseglad, sen",
+            State::Flagged => "flaggad",
+            State::Failed => "misslyckad",
+            State::Missing => "saknas",
+            State::NotDue => "inte förfallen",
+            State::Closed => "avslutat konto",
+        }
+    }
+}
+
+/// One account's line.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountStatus {
+    pub account: String,
+    pub name: String,
+    pub record_id: String,
+    pub state: State,
+    /// When the period's record was captured (its first page's start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<DateTime<Utc>>,
+    /// The newest capture of the account anywhere in the archive (half-year,
+    /// evidence or final record).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_capture: Option<DateTime<Utc>>,
+    /// The newest post in the account's latest record is older than the passive limit.
+    pub passive: bool,
+    /// The diarienummer the registrar assigned to the period's record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diarienummer: Option<String>,
+    /// RFC 3161 tokens stored with the period's record.
+    pub timestamps: Vec<String>,
+    /// Why the record is flagged, failed or missing, in English.
+    pub warnings: Vec<String>,
+    pub needs_human: bool,
+}
+
+/// What is due next: the half-year boundary after today.
+#[derive(Debug, Clone, Serialize)]
+pub struct Due {
+    pub period: String,
+    /// The day the period ends and its records become due.
+    pub due: NaiveDate,
+    /// After this day a capture is marked late.
+    pub late_after: NaiveDate,
+    /// Accounts in the register open on that day.
+    pub accounts: usize,
+}
+
+/// Where every account stands for one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub period: String,
+    pub today: NaiveDate,
+    pub accounts: Vec<AccountStatus>,
+    pub next: Due,
+    /// Journal lines whose hash chain is broken (run `ogonblick verify`).
+    pub journal_problems: usize,
+}
+
+impl Status {
+    pub fn needs_human(&self) -> bool {
+        self.journal_problems > 0 || self.accounts.iter().any(|a| a.needs_human)
+    }
+}
+
+/// What a sealed record's reader should know, in English: late, truncated,
+/// obstructed (with the evidence), and the capture's own remarks.
+pub fn record_warnings(record: &Record) -> Vec<String> {
+    let mut out = Vec::new();
+    if record.late {
+        out.push("late: captured more than 14 days after the half-year boundary".to_string());
+    }
+    for page in &record.pages {
+        if let Some(why) = &page.truncated {
+            out.push(format!("{}: truncated: {why}", page.label));
+        }
+        for o in &page.obstructions {
+            out.push(format!(
+                "{}: obstructed ({}): {}",
+                page.label,
+                o.kind.display_sv(),
+                o.detail
+            ));
+        }
+        out.extend(page.warnings.iter().map(|w| format!("{}: {w}", page.label)));
+    }
+    out
+}
+
+/// Where every account of `register` stands in `period` on `today`.
+pub fn status(
+    register: &Register,
+    view: &ArchiveView,
+    period: Period,
+    today: NaiveDate,
+    passive_months: u32,
+) -> Status {
+    let ended = period.boundary_end() <= today;
+    let mut accounts = Vec::new();
+    for account in register.accounts_open_between(period.boundary_start(), period.last_day()) {
+        accounts.push(account_status(account, view, period, ended, passive_months));
+    }
+    let next = Period::containing(today);
+    let due = next.boundary_end();
+    Status {
+        period: period.to_string(),
+        today,
+        accounts,
+        next: Due {
+            period: next.to_string(),
+            due,
+            late_after: due + chrono::Days::new(14),
+            accounts: register.open_accounts(due).len(),
+        },
+        journal_problems: view.chain_problems.len(),
+    }
+}
+
+fn account_status(
+    account: &Account,
+    view: &ArchiveView,
+    period: Period,
+    ended: bool,
+    passive_months: u32,
+) -> AccountStatus {
+    let record_id = period_record_id(&period, &account.id);
+    let mine = |r: &Record| r.account.as_ref().is_some_and(|a| a.id == account.id);
+    let latest = view
+        .records
+        .iter()
+        .filter(|(r, _)| mine(r))
+        .max_by_key(|(r, _)| r.captured_at());
+    let last_capture = latest.and_then(|(r, _)| r.captured_at());
+    let passive = latest.is_some_and(|(r, _)| passive_since(r, passive_months).is_some());
+    let mut warnings = Vec::new();
+    let (state, captured_at, timestamps) = if let Some((record, dir)) = view.record(&record_id) {
+        warnings = record_warnings(record);
+        let state = if record.obstructions().next().is_some() {
+            State::Flagged
+        } else if record.late {
+            State::Late
+        } else {
+            State::Sealed
+        };
+        (state, record.captured_at(), timestamp_tokens(dir))
+    } else if account.closed.is_some_and(|c| c <= period.last_day()) {
+        (State::Closed, None, Vec::new())
+    } else if let Some(failed) = view.failure(&record_id) {
+        warnings.push(format!(
+            "capture failed at {}: {}",
+            failed.at.format("%Y-%m-%d %H:%M UTC"),
+            failed.field("reason").unwrap_or("no reason given")
+        ));
+        (State::Failed, None, Vec::new())
+    } else if ended {
+        warnings.push(format!(
+            "no record for {period}: run `ogonblick run --period {period}`"
+        ));
+        (State::Missing, None, Vec::new())
+    } else {
+        (State::NotDue, None, Vec::new())
+    };
+    AccountStatus {
+        account: account.id.clone(),
+        name: account.name.clone(),
+        diarienummer: view.diarienummer(&record_id),
+        record_id,
+        state,
+        captured_at,
+        last_capture,
+        passive,
+        timestamps,
+        warnings,
+        needs_human: state.needs_human(),
+    }
+}
