@@ -6,6 +6,7 @@ mod coverage;
 mod eark;
 mod faults;
 mod harness;
+mod help;
 mod overview;
 mod pipeline;
 mod register;

@@ -14,8 +14,10 @@ use crate::{CmdResult, Exit};
 pub struct Args {
     /// The register id of the account to close.
     pub account: String,
+    /// The account register (förteckning).
     #[arg(long, value_name = "FILE", default_value = "accounts.toml")]
     pub register: PathBuf,
+    /// The archive directory.
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
     pub archive: PathBuf,
     /// Retries of a failed final capture, with backoff.

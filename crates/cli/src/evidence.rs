@@ -22,8 +22,10 @@ pub struct Args {
     /// Who wrote the post or comment, as shown on the page (name or handle).
     #[arg(long, value_name = "NAME")]
     pub sender: Option<String>,
+    /// The account register (förteckning).
     #[arg(long, value_name = "FILE", default_value = "accounts.toml")]
     pub register: PathBuf,
+    /// The archive directory.
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
     pub archive: PathBuf,
     #[command(flatten)]

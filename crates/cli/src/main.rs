@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod accounts;
+mod assets;
 mod capture;
 mod close;
 mod deliver;
@@ -34,11 +35,30 @@ pub enum Exit {
 /// Errors that reach `main` exit with 2: the command could not run.
 pub type CmdResult = anyhow::Result<Exit>;
 
+/// The end of `ogonblick --help`: the exit codes (docs/commands.md) and examples.
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  all good
+  1  finished, but something needs a human: a capture failed or was obstructed,
+     posts were removed, a time-stamping authority gave no token, a record is
+     missing or flagged (status), verification found a mismatch, a PDF does
+     not conform
+  2  could not run: bad arguments, a malformed accounts.toml, no browser, a
+     path that is not an archive, an archive in use; nothing was captured
+
+Examples:
+  ogonblick accounts check --register accounts.toml
+  ogonblick run --register accounts.toml --archive arkiv
+  ogonblick deliver --period 2026-H1 --out leverans-2026-H1
+
+Every command has its own --help, and a man page: man ogonblick-run";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ogonblick",
     version,
-    about = "Archives official social-media accounts as sealed PDF/A public records"
+    about = "Archives official social-media accounts as sealed PDF/A public records",
+    after_help = AFTER_HELP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -73,6 +93,12 @@ enum Command {
     Pdfa(pdfa::Args),
     /// Run the whole pipeline on the bundled fixture accounts.
     Demo(demo::Args),
+    /// Write the man pages (for packaging).
+    #[command(hide = true)]
+    Man(assets::Args),
+    /// Write the bash, zsh and fish completions (for packaging).
+    #[command(hide = true)]
+    Completions(assets::Args),
 }
 
 fn main() -> ExitCode {
@@ -105,5 +131,7 @@ fn dispatch(command: Command) -> CmdResult {
         Command::Report(args) => report::main(args),
         Command::Pdfa(args) => pdfa::main(args),
         Command::Demo(args) => demo::main(args),
+        Command::Man(args) => assets::man(args),
+        Command::Completions(args) => assets::completions(args),
     }
 }

@@ -303,7 +303,8 @@ pub struct CaptureArgs {
     /// Session cookies for login-walled platforms (Netscape cookies.txt or JSON); never stored.
     #[arg(long, value_name = "FILE")]
     pub cookies: Option<std::path::PathBuf>,
-    /// PDF/A flavour of snapshot.pdf.
+    /// PDF/A flavour of snapshot.pdf: 1b (the default, what Riksarkivet names),
+    /// 2b, 2u, or 3b (which embeds the MHTML and record.json).
     #[arg(long, value_name = "FLAVOUR", default_value = "1b")]
     pub pdfa: pdfa::Flavour,
     /// Who runs the capture, named in the record and on the cover page

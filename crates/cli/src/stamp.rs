@@ -12,6 +12,7 @@ use crate::{CmdResult, Exit};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The archive directory.
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
     pub archive: PathBuf,
     /// Time-stamping authority (RFC 3161) to ask; repeat for more

@@ -15,10 +15,10 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Hashing threads (0 = every core).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0)]
     jobs: usize,
     /// For a PDF: the archive whose journal to look it up in (default: walk up from the file).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     archive: Option<PathBuf>,
     /// Trust anchors (PEM) for the time-stamping authorities' tokens
     /// (default: the system's roots, /etc/ssl/certs/ca-certificates.crt).
