@@ -45,9 +45,6 @@ pub enum Error {
     /// A command that reads an archive was given a path that is not one.
     #[error("{} is not an ogonblick archive (it has no journal.jsonl); give the archive directory with --archive", .0.display())]
     NotAnArchive(PathBuf),
-    /// A command that reads an archive was given a path that is not one.
-    #[error("{} is not an ogonblick archive (it has no journal.jsonl); give the archive directory with --archive", .0.display())]
-    NotAnArchive(PathBuf),
     /// No sealed record with this id.
     #[error("no sealed record {0} in the archive; list records with `ogonblick verify` or look under the archive directory")]
     NoSuchRecord(String),
