@@ -12,3 +12,4 @@ mod pipeline;
 mod register;
 mod snapshots;
 mod text;
+mod timestamps;

@@ -246,7 +246,10 @@ pub fn verify_token(
         }
     }
     if let Some(start) = not_before {
-        if parsed.time < start {
+        // genTime is cut to the TSA's precision (whole seconds, often) and
+        // may be off by its stated accuracy: the token is "before" only when
+        // even its latest possible time is.
+        if parsed.latest() <= start {
             problems.push(format!(
                 "token time {} is earlier than the capture start {}",
                 parsed.time.to_rfc3339(),
@@ -335,6 +338,20 @@ fn parse(answer: &[u8]) -> std::result::Result<Parsed, String> {
 }
 
 impl Parsed {
+    /// The latest moment the token's time can stand for: `genTime` plus the
+    /// second its whole-second precision leaves open, plus its accuracy.
+    fn latest(&self) -> DateTime<Utc> {
+        let accuracy = self.info.accuracy.as_ref().map_or(0, |a| {
+            let secs = i64::try_from(a.seconds.unwrap_or(0)).unwrap_or(i64::MAX / 2_000_000);
+            secs.saturating_mul(1_000_000)
+                + i64::from(a.millis.unwrap_or(0)) * 1_000
+                + i64::from(a.micros.unwrap_or(0))
+        });
+        self.time
+            + chrono::Duration::seconds(1)
+            + chrono::Duration::microseconds(accuracy.clamp(0, 86_400_000_000))
+    }
+
     fn certificates(&self) -> Vec<&Certificate> {
         self.signed
             .certificates
