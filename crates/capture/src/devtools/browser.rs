@@ -219,6 +219,9 @@ impl Session {
             // without end crashes its own renderer at 1 GB, which the
             // capture notices at once, rather than taking the machine's memory.
             "--js-flags=--max-old-space-size=1024",
+            // No crash dumps of a page's renderer anywhere.
+            "--disable-breakpad",
+            "--disable-crash-reporter",
         ]
         .iter()
         .map(OsStr::new)
@@ -245,6 +248,15 @@ impl Session {
             .window_size(Some((opts.viewport_width, opts.viewport_height)))
             .idle_browser_timeout(IDLE_BROWSER_TIMEOUT)
             .args(args)
+            // Chromium keeps crash-report settings and a dconf cache in HOME
+            // whatever its profile: it gets the temporary profile as HOME
+            // too, so nothing of a capture outlives it.
+            .process_envs(Some(
+                ["HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"]
+                    .into_iter()
+                    .map(|k| (k.to_string(), profile.path().to_string_lossy().into_owned()))
+                    .collect(),
+            ))
             .build()
             .map_err(|e| launch_err(e.to_string().into()))?;
         let browser = Browser::new(launch).map_err(|e| launch_err(e.into()))?;

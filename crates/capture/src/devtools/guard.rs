@@ -12,7 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use headless_chrome::browser::tab::RequestPausedDecision;
+use headless_chrome::browser::transport::{SessionId, Transport};
 use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::protocol::cdp::Fetch::events::RequestPausedEvent;
 use headless_chrome::protocol::cdp::{Fetch, Network};
 use headless_chrome::{Browser, Tab};
 
@@ -65,70 +68,9 @@ impl Guard {
             ..Tried::default()
         }));
         let seen = Arc::clone(&tried);
-        let weak = Arc::downgrade(tab);
         tab.add_event_listener(Arc::new(move |event: &Event| {
             let mut t = seen.lock().unwrap_or_else(PoisonError::into_inner);
             match event {
-                Event::FetchRequestPaused(ev) => {
-                    let p = ev.params.clone();
-                    let (weak, tried) = (weak.clone(), Arc::clone(&seen));
-                    drop(t);
-                    std::thread::spawn(move || {
-                        let Some(tab) = weak.upgrade() else { return };
-                        let (own, local) = {
-                            let t = tried.lock().unwrap_or_else(PoisonError::into_inner);
-                            (t.own.clone(), t.local.clone())
-                        };
-                        let mut looked_up = None;
-                        let verdict = judge(
-                            &p.request.method,
-                            &p.request.url,
-                            &p.resource_Type,
-                            &own,
-                            |host| match local.get(host) {
-                                Some(&l) => l,
-                                None => {
-                                    let l = is_local_host(host);
-                                    looked_up = Some((host.to_string(), l));
-                                    l
-                                }
-                            },
-                        );
-                        let mut t = tried.lock().unwrap_or_else(PoisonError::into_inner);
-                        if let Some((host, local)) = looked_up {
-                            if t.local.len() < MAX_SIZES {
-                                t.local.insert(host, local);
-                            }
-                        }
-                        match verdict {
-                            Verdict::Block => {
-                                t.blocked
-                                    .push((p.request.method.clone(), p.request.url.clone()));
-                                drop(t);
-                                let _ = tab.call_method(Fetch::FailRequest {
-                                    request_id: p.request_id,
-                                    error_reason: Network::ErrorReason::BlockedByClient,
-                                });
-                                return;
-                            }
-                            Verdict::Probe => {
-                                if t.probes.len() < 100 && !t.probes.contains(&p.request.url) {
-                                    t.probes.push(p.request.url.clone());
-                                }
-                            }
-                            Verdict::Pass => {}
-                        }
-                        drop(t);
-                        let _ = tab.call_method(Fetch::ContinueRequest {
-                            request_id: p.request_id,
-                            url: None,
-                            method: None,
-                            post_data: None,
-                            headers: None,
-                            intercept_response: None,
-                        });
-                    });
-                }
                 Event::PageFrameNavigated(ev) if ev.params.frame.parent_id.is_none() => {
                     if let Some(o) = origin(&ev.params.frame.url) {
                         if !t.own.contains(&o) {
@@ -165,6 +107,60 @@ impl Guard {
             during: "watching the tab".into(),
             source: e.into(),
         })?;
+        // headless_chrome answers every paused request through the tab's
+        // interceptor (its listeners only look on): this one judges it.
+        let judged = Arc::clone(&tried);
+        tab.enable_request_interception(Arc::new(
+            move |_: Arc<Transport>, _: SessionId, ev: RequestPausedEvent| {
+                let p = ev.params;
+                let (own, local) = {
+                    let t = judged.lock().unwrap_or_else(PoisonError::into_inner);
+                    (t.own.clone(), t.local.clone())
+                };
+                let mut looked_up = None;
+                let verdict = judge(
+                    &p.request.method,
+                    &p.request.url,
+                    &p.resource_Type,
+                    &own,
+                    |host| match local.get(host) {
+                        Some(&l) => l,
+                        None => {
+                            let l = is_local_host(host);
+                            looked_up = Some((host.to_string(), l));
+                            l
+                        }
+                    },
+                );
+                let mut t = judged.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some((host, l)) = looked_up {
+                    if t.local.len() < MAX_SIZES {
+                        t.local.insert(host, l);
+                    }
+                }
+                match verdict {
+                    Verdict::Block => {
+                        t.blocked
+                            .push((p.request.method.clone(), p.request.url.clone()));
+                        return RequestPausedDecision::Fail(Fetch::FailRequest {
+                            request_id: p.request_id,
+                            error_reason: Network::ErrorReason::BlockedByClient,
+                        });
+                    }
+                    Verdict::Probe => {
+                        if t.probes.len() < 100 && !t.probes.contains(&p.request.url) {
+                            t.probes.push(p.request.url.clone());
+                        }
+                    }
+                    Verdict::Pass => {}
+                }
+                RequestPausedDecision::Continue(None)
+            },
+        ))
+        .map_err(|e| Error::Protocol {
+            during: "watching the page's requests".into(),
+            source: e.into(),
+        })?;
         let stop = Arc::new(AtomicBool::new(false));
         watch_popups(
             browser.clone(),
@@ -176,7 +172,9 @@ impl Guard {
     }
 
     /// What the page tried, one line each, for the page's warnings.
-    pub(crate) fn notes(&self) -> Vec<String> {
+    /// `asked` are the popups the page asked for with `window.open`, which
+    /// were never opened.
+    pub(crate) fn notes(&self, asked: &[String]) -> Vec<String> {
         let t = self.tried.lock().unwrap_or_else(PoisonError::into_inner);
         let mut out = Vec::new();
         for (_, url, name) in &t.downloads {
@@ -197,6 +195,17 @@ impl Guard {
         for url in popups {
             out.push(format!(
                 "the page opened a popup window ({url}); it was closed at once"
+            ));
+        }
+        let mut refused: Vec<&String> = Vec::new();
+        for url in asked {
+            if !refused.contains(&url) {
+                refused.push(url);
+            }
+        }
+        for url in refused {
+            out.push(format!(
+                "the page tried to open a popup window ({url}); it was not opened"
             ));
         }
         for (method, url) in &t.blocked {

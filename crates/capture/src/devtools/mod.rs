@@ -41,10 +41,15 @@ const MAX_FRAMES: usize = 40;
 /// Longest wait for one screenshot tile or the MHTML snapshot.
 const SHOT_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Runs before any page script: dialogs must never block the capture.
+/// Runs before any page script: dialogs must never block the capture, and
+/// a popup window is never opened (its URL is kept for the record: a
+/// popup's own dialogs would block the page's renderer, which it shares).
 const NO_DIALOGS: &str =
     "window.alert = function () {}; window.confirm = function () { return true; }; \
-     window.prompt = function () { return null; }; window.print = function () {};";
+     window.prompt = function () { return null; }; window.print = function () {}; \
+     window.open = function (url) { try { (window.__ogPopups = window.__ogPopups || []) \
+     .push(String(new URL(String(url || 'about:blank'), location.href))); } catch (e) {} \
+     return null; };";
 
 /// The page's state as `ogPageInfo()` in page.js reports it.
 #[derive(Deserialize)]
@@ -516,7 +521,14 @@ impl<'a> Ctx<'a> {
     /// What the page tried and was refused (downloads, popups), one
     /// warning each.
     pub(crate) fn refused(&self) -> Vec<String> {
-        self.guard.notes()
+        let asked: Vec<String> = self
+            .eval(
+                "reading the page state",
+                "(window.__ogPopups || []).slice(0, 100)",
+                false,
+            )
+            .unwrap_or_default();
+        self.guard.notes(&asked)
     }
 
     /// Where the capture's time went (see [`crate::PageCapture::phases`]).
