@@ -5,6 +5,8 @@
 //! `capture` fills [`PageFacts`] and [`TextRun`]s, `pdfa` reads them to build
 //! the document, `registry` stores them in `record.json`.
 
+pub mod display;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};

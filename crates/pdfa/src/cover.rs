@@ -1,6 +1,7 @@
 //! The cover page (följeblad) in Swedish, and the document metadata taken from the record.
 
 use chrono::{DateTime, Utc};
+use model::display::shorten;
 use model::{PageFacts, Record};
 
 use crate::font::CidFont;
@@ -14,6 +15,12 @@ const SMALL: f64 = 7.5;
 const H1: f64 = 17.0;
 const H2: f64 = 12.0;
 const LABEL: f64 = 130.0;
+/// Text from a page on the cover is shortened to this many characters (a
+/// title, a heading; a URL; a description or a warning quoting the page),
+/// so it never pushes the cover's own labels off; record.json keeps it whole.
+const TITLE_MAX: usize = 150;
+const URL_MAX: usize = 200;
+const TEXT_MAX: usize = 400;
 
 fn or_missing(s: Option<&str>) -> String {
     match s {
@@ -32,9 +39,9 @@ fn subject_name(record: &Record) -> String {
         .first()
         .map(|p| {
             if p.title.trim().is_empty() {
-                p.final_url.clone()
+                shorten(&p.final_url, URL_MAX)
             } else {
-                p.title.clone()
+                shorten(p.title.trim(), TITLE_MAX)
             }
         })
         .unwrap_or_else(|| record.record_id.clone())
@@ -171,12 +178,15 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
     if title.is_empty() {
         parts.push("Sidan saknar titel.".to_string());
     } else {
-        parts.push(format!("Sidan har titeln \"{title}\"."));
+        parts.push(format!(
+            "Sidan har titeln \"{}\".",
+            shorten(title, TITLE_MAX)
+        ));
     }
     if let Some(d) = s.description.as_deref().filter(|d| !d.trim().is_empty()) {
         parts.push(format!(
             "Beskrivning: \"{}\".",
-            d.trim().trim_end_matches('.')
+            shorten(d.trim().trim_end_matches('.'), TEXT_MAX)
         ));
     }
     if let Some(platform) = s.platform.as_deref().filter(|p| !p.is_empty()) {
@@ -187,7 +197,10 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
                 "Sidan känns igen som en sida på {}.",
                 p.display_sv()
             )),
-            None => parts.push(format!("Sidan känns igen som en sida på {platform}.")),
+            None => parts.push(format!(
+                "Sidan känns igen som en sida på {}.",
+                shorten(platform, TITLE_MAX)
+            )),
         }
     }
     match (s.posts_visible, &s.newest_post, &s.oldest_post) {
@@ -208,10 +221,15 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
         _ => {}
     }
     if let Some(f) = s.followers.as_deref().filter(|f| !f.is_empty()) {
-        parts.push(format!("Sidan visar {f} följare."));
+        parts.push(format!("Sidan visar {} följare.", shorten(f, TITLE_MAX)));
     }
     if !s.headings.is_empty() {
-        let shown: Vec<&str> = s.headings.iter().take(8).map(|h| h.trim()).collect();
+        let shown: Vec<String> = s
+            .headings
+            .iter()
+            .take(8)
+            .map(|h| shorten(h.trim(), TITLE_MAX))
+            .collect();
         let more = s.headings.len().saturating_sub(shown.len());
         let mut t = format!("Rubriker: {}", shown.join(" · "));
         if more > 0 {
@@ -344,7 +362,7 @@ fn layout(
         Some(a) => {
             c.field("Konto:", &format!("{} (id {})", a.name, a.id), BODY, LABEL);
             c.field("Plattform:", a.platform.display_sv(), BODY, LABEL);
-            c.field("Adress:", &a.url, BODY, LABEL);
+            c.field("Adress:", &shorten(&a.url, URL_MAX), BODY, LABEL);
             c.field("Verksamhet:", &or_missing(Some(&a.unit)), BODY, LABEL);
             c.field("Ansvarig nämnd:", &or_missing(Some(&a.board)), BODY, LABEL);
         }
@@ -355,8 +373,11 @@ fn layout(
                 BODY,
                 LABEL,
             );
-            let url = record.pages.first().map(|p| p.requested_url.as_str());
-            c.field("Adress:", &or_missing(url), BODY, LABEL);
+            let url = record
+                .pages
+                .first()
+                .map(|p| shorten(&p.requested_url, URL_MAX));
+            c.field("Adress:", &or_missing(url.as_deref()), BODY, LABEL);
         }
     }
     c.field(
@@ -422,14 +443,24 @@ fn layout(
         let n = k.and_then(|k| shot_pages.get(k)).copied().unwrap_or(0);
         let next = k.and_then(|k| starts.get(k)).copied().unwrap_or(0);
         let title = if page.title.trim().is_empty() {
-            "(utan titel)"
+            "(utan titel)".to_string()
         } else {
-            page.title.trim()
+            shorten(page.title.trim(), TITLE_MAX)
         };
         c.paragraph(&format!("{}. {}", i + 1, title), BODY, 0.0);
-        c.field("Begärd adress:", &page.requested_url, BODY, LABEL);
+        c.field(
+            "Begärd adress:",
+            &shorten(&page.requested_url, URL_MAX),
+            BODY,
+            LABEL,
+        );
         if page.final_url != page.requested_url {
-            c.field("Slutlig adress:", &page.final_url, BODY, LABEL);
+            c.field(
+                "Slutlig adress:",
+                &shorten(&page.final_url, URL_MAX),
+                BODY,
+                LABEL,
+            );
         }
         let status = page
             .http_status
@@ -505,7 +536,7 @@ fn layout(
         c.paragraph("Inga varningar.", BODY, 0.0);
     }
     for w in &warnings {
-        c.paragraph(&format!("• {w}"), BODY, 0.0);
+        c.paragraph(&format!("• {}", shorten(w, TEXT_MAX)), BODY, 0.0);
     }
 
     if let Some(changes) = extras.changes {

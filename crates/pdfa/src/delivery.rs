@@ -67,7 +67,7 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
             let dnr = if r.diarienummer.trim().is_empty() {
                 "–".to_string()
             } else {
-                r.diarienummer.clone()
+                model::display::shorten(&r.diarienummer, 80)
             };
             let cells = vec![
                 (i + 1).to_string(),
@@ -76,7 +76,12 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
                     .format("%Y-%m-%d")
                     .to_string(),
                 dnr,
-                format!("{} ({})", r.description, r.record_id),
+                // A description may quote a page's title: shown, never obeyed.
+                format!(
+                    "{} ({})",
+                    model::display::shorten(&r.description, 300),
+                    r.record_id
+                ),
                 r.handling.clone(),
                 r.file.clone(),
                 r.sha256.clone(),

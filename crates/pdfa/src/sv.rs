@@ -183,6 +183,13 @@ pub(crate) fn truncation(reason: &str, captured: f64, full: f64) -> String {
     }
 }
 
+/// The text of `w` between `start` and `end` (empty when either is missing).
+fn between<'a>(w: &'a str, start: &str, end: &str) -> &'a str {
+    w.split_once(start)
+        .and_then(|(_, rest)| rest.rsplit_once(end))
+        .map_or("", |(mid, _)| mid)
+}
+
 /// One of the capture's warnings in Swedish. `None` for a wording this module does not know.
 pub(crate) fn warning(w: &str) -> Option<String> {
     let n = numbers(w);
@@ -241,6 +248,46 @@ pub(crate) fn warning(w: &str) -> Option<String> {
         format!(
             "Sidan bytte till andra dokument under fångsten ({first} gånger); bilden kan visa ett annat dokument än texten."
         )
+    } else if w.starts_with("Chromium's sandbox was off") {
+        "Chromiums sandlåda var avstängd eftersom ogonblick kördes som root; kör ogonblick som tjänsteanvändaren i stället (se README.md)."
+            .into()
+    } else if w.starts_with("the first try's tab") {
+        "Sidans första flik kraschade eller stängdes under fångsten; sidan fångades igen i en ny flik."
+            .into()
+    } else if w.starts_with("the first screen's text could not be read") {
+        "Texten på första skärmen kunde inte läsas; felet står i record.json.".into()
+    } else if w.starts_with("the page tried to download") {
+        let name = quoted(w).unwrap_or("");
+        let declared = w
+            .split_once(" bytes as declared")
+            .and_then(|(head, _)| head.rsplit('(').next()?.parse::<u64>().ok());
+        let size = match declared {
+            Some(bytes) => format!("{} byte enligt sidan", number(bytes)),
+            None => "ingen storlek angiven".to_string(),
+        };
+        let url = between(w, ") from ", "; the download was refused");
+        format!("Sidan försökte ladda ned \"{name}\" ({size}) från {url}; nedladdningen stoppades och inget sparades.")
+    } else if w.starts_with("the page sent a") && w.ends_with("it was blocked") {
+        let method = w.split_whitespace().nth(3).unwrap_or("");
+        let url = between(
+            w,
+            " request to ",
+            ", an address on the archive machine's own network",
+        );
+        format!("Sidan skickade en {method}-begäran till {url}, en adress i arkivdatorns eget nät; den stoppades.")
+    } else if w.starts_with("the page read from") {
+        let url = between(
+            w,
+            "the page read from ",
+            ", an address on the archive machine's own network",
+        );
+        format!("Sidan läste från {url}, en adress i arkivdatorns eget nät.")
+    } else if w.starts_with("the page tried to open a popup window") {
+        let url = between(w, "popup window (", "); it was not opened");
+        format!("Sidan försökte öppna ett popupfönster ({url}); det öppnades aldrig.")
+    } else if w.starts_with("the page opened a popup window") {
+        let url = between(w, "popup window (", "); it was closed at once");
+        format!("Sidan öppnade ett popupfönster ({url}); det stängdes direkt.")
     } else if w.starts_with("the consent dialog offered no way to refuse") {
         match quoted(w) {
             Some(label) => format!(
@@ -288,6 +335,12 @@ pub(crate) fn obstruction_detail(d: &str) -> Option<String> {
             t.push_str(&format!(" (saknas till exempel: {e})"));
         }
         t
+    } else if d.starts_with("the time budget of") {
+        let n = numbers(d);
+        format!(
+            "tidsbudgeten på {} s för sidan tog slut innan fångsten var klar; bara första skärmen finns i ögonblicksbilden",
+            number(n.first().copied().unwrap_or(0))
+        )
     } else if d.contains("are one flat colour where the page has text") {
         let file = d.split_whitespace().next().unwrap_or("");
         let n = numbers(d.split(" are ").next().unwrap_or(""));
