@@ -74,6 +74,10 @@ pub fn page_label(index: usize, url: &str) -> String {
     format!("{:02}-{slug}", index + 1)
 }
 
+/// The record's and the terminal's note when Chromium ran without its sandbox.
+pub const SANDBOX_OFF: &str = "Chromium's sandbox was off because ogonblick ran as root; \
+     run it as the service user instead (see README.md, \"Running as a service\")";
+
 /// Captures every page of `job` into `dir` (a staging directory) and renders
 /// the PDF/A. Raw files stay in `dir`; the caller seals or discards it.
 pub fn attempt(
@@ -109,6 +113,11 @@ pub fn attempt(
         ogonblick_version: env!("CARGO_PKG_VERSION").to_string(),
         operator: job.operator.clone(),
         reason: job.reason.clone(),
+    if !session.is_sandboxed() {
+        if let Some(first) = pages.first_mut() {
+            first.facts.warnings.push(SANDBOX_OFF.to_string());
+        }
+    }
         sender: job.sender.clone(),
         diarienummer: String::new(),
         files: match registry::archive::raw_file_hashes(dir) {
@@ -211,7 +220,8 @@ pub fn warnings(record: &Record) -> Vec<String> {
         }
         out.extend(page.warnings.iter().map(|w| format!("{}: {w}", page.label)));
     }
-    out
+    // Warnings quote the page (a title, a label, a URL): shown, never obeyed.
+    out.iter().map(|w| model::display::neutralise(w)).collect()
 }
 
 /// Backoff before retry `n` (1-based): 2 s, 8 s, 30 s, scaled down by
@@ -323,9 +333,11 @@ pub struct CaptureArgs {
     /// stopped growing is captured whole up to here.
     #[arg(long, value_name = "PX", default_value_t = 200_000)]
     pub page_limit: u32,
-    /// Longest wait for a page to load, in seconds; also bounds the wait for
-    /// it to settle (load event, images, comments), 20 s at most.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    /// The whole capture of one page, in seconds: when it runs out, the
+    /// page's first screen is sealed, flagged incomplete with the reason.
+    /// It also bounds the wait for the page to load (30 s at most) and to
+    /// settle (20 s at most).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub timeout: u64,
     /// Time-stamping authority (RFC 3161) asked for a token over each record's
     /// manifest before it is sealed; repeat for independent witnesses
@@ -343,7 +355,12 @@ impl CaptureArgs {
         // Before anything is created: a browser that cannot start is exit 2.
         capture::check_browser(&chrome)?;
         let cookies = match &self.cookies {
-            Some(path) => capture::load_cookies(path)?,
+            Some(path) => {
+                if let Some(w) = capture::cookie_file_warning(path) {
+                    eprintln!("warning: {w}");
+                }
+                capture::load_cookies(path)?
+            }
             None => Vec::new(),
         };
         Ok(capture::Options {
@@ -352,7 +369,10 @@ impl CaptureArgs {
             max_height: self.max_height,
             page_limit: self.page_limit,
             since: self.since,
-            navigation_timeout: Duration::from_secs(self.timeout.max(1)),
+            page_budget: Duration::from_secs(self.timeout.max(1)),
+            navigation_timeout: capture::Options::default()
+                .navigation_timeout
+                .min(Duration::from_secs(self.timeout.max(1))),
             // A page that never settles (a resource that never answers) must
             // not hold the run for the fixed 20 s when the operator asked for less.
             settle_timeout: capture::Options::default()
@@ -509,6 +529,11 @@ pub fn is_disk_full(err: &anyhow::Error) -> bool {
             ) || matches!(io.raw_os_error(), Some(28 | 122))
         })
     })
+                // The page killed its tab twice (once in a fresh one): no
+                // later try can do better.
+                if is_page_fatal(&err) {
+                    break;
+                }
 }
 
 /// `err` with the hint for a full disk on top.
@@ -523,6 +548,15 @@ pub fn disk_full(err: anyhow::Error) -> anyhow::Error {
 pub fn blocked_reason(record: &Record) -> String {
     let parts: Vec<String> = record
         .obstructions()
+/// Whether `err` is a page that kills its own tab (see [`capture::Error::is_page_fatal`]).
+pub fn is_page_fatal(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<capture::Error>()
+            .is_some_and(capture::Error::is_page_fatal)
+    })
+}
+
         .filter(|o| {
             matches!(
                 o.kind,
