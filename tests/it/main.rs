@@ -7,6 +7,7 @@ mod eark;
 mod faults;
 mod harness;
 mod help;
+mod hostile;
 mod overview;
 mod pipeline;
 mod register;
