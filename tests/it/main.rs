@@ -2,6 +2,7 @@
 //! fresh temp dir, against the fixture site on 127.0.0.1 and the real Chromium.
 
 mod a11y;
+mod changes;
 mod coverage;
 mod eark;
 mod faults;

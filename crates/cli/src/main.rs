@@ -16,8 +16,10 @@ mod dnr;
 mod evidence;
 mod pdfa;
 mod pipeline;
+mod posts;
 mod report;
 mod run;
+mod search;
 mod stamp;
 mod status;
 mod tsa;
@@ -83,6 +85,10 @@ enum Command {
     Deliver(deliver::Args),
     /// Add the timestamps records lack (RFC 3161) and stamp the journal head.
     Stamp(stamp::Args),
+    /// Find words in every record's text: the record, its PDF page and the post's date.
+    Search(search::Args),
+    /// Bring the search index up to date, or rebuild it (`--rebuild`).
+    Index(search::IndexArgs),
     /// Verify an archive, a record, a BagIt bag, an E-ARK package or a single PDF.
     Verify(verify::Args),
     /// Where each account stands for a period; exit 1 when a human must act.
@@ -126,6 +132,8 @@ fn dispatch(command: Command) -> CmdResult {
         Command::Dnr(args) => dnr::main(args),
         Command::Deliver(args) => deliver::main(args),
         Command::Stamp(args) => stamp::main(args),
+        Command::Search(args) => search::main(args),
+        Command::Index(args) => search::index_main(args),
         Command::Verify(args) => verify::main(args),
         Command::Status(args) => status::main(args),
         Command::Report(args) => report::main(args),

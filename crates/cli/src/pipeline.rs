@@ -86,6 +86,18 @@ pub fn attempt(
     dir: &Path,
     flavour: pdfa::Flavour,
 ) -> Attempt {
+    attempt_in(session, job, dir, flavour, None)
+}
+
+/// [`attempt`] for a record going into the archive at `archive`: a
+/// half-year record's cover compares it with the account's previous one.
+pub fn attempt_in(
+    session: &capture::Session,
+    job: &Job,
+    dir: &Path,
+    flavour: pdfa::Flavour,
+    archive: Option<&Path>,
+) -> Attempt {
     let mut pages = Vec::with_capacity(job.urls.len());
     for (i, url) in job.urls.iter().enumerate() {
         let label = page_label(i, url);
@@ -126,7 +138,7 @@ pub fn attempt(
         },
         timestamp_authorities: job.tsa.clone(),
     };
-    match render_pdf(&record, dir, &pages, flavour) {
+    match crate::posts::render(&record, dir, &pages, flavour, archive) {
         Ok(pdf) => Attempt::Captured {
             record: Box::new(record),
             pdf,
@@ -135,13 +147,15 @@ pub fn attempt(
     }
 }
 
-/// Renders `record`'s PDF/A from the raw files in `dir`.
-pub fn render_pdf(
+/// Renders `record`'s PDF/A from the raw files in `dir`, with `extras` on
+/// the cover, saying where each captured page lies.
+pub fn render_placed(
     record: &Record,
     dir: &Path,
     pages: &[capture::PageCapture],
     flavour: pdfa::Flavour,
-) -> anyhow::Result<Vec<u8>> {
+    extras: pdfa::Extras,
+) -> anyhow::Result<pdfa::Built> {
     let mut inputs = Vec::with_capacity(pages.len());
     for page in pages {
         let mut tiles = Vec::with_capacity(page.facts.tiles.len());
@@ -185,7 +199,8 @@ pub fn render_pdf(
         pages: inputs,
         attachments,
     };
-    pdfa::build(&doc, &pdfa::Options { flavour }).context("building the PDF/A document")
+    pdfa::build_placed(&doc, &pdfa::Options { flavour }, extras)
+        .context("building the PDF/A document")
 }
 
 /// Whether a record's obstructions mean the capture did not see the account at all
@@ -455,7 +470,7 @@ fn capture_and_seal_inner(
         };
         let staging = archive.stage(&job.record_id)?;
         registry::fault::point("capture.staged");
-        match attempt(browser, job, staging.dir(), flavour) {
+        match attempt_in(browser, job, staging.dir(), flavour, Some(archive.root())) {
             Attempt::Captured { mut record, pdf } => {
                 if is_blocked(&record) && attempt_no < retries {
                     last_reason = blocked_reason(&record);
@@ -486,6 +501,7 @@ fn capture_and_seal_inner(
                 for w in &unstamped {
                     log(&format!("warning: {w}"));
                 }
+                crate::posts::after_seal(archive, &sealed, &record, log)?;
                 return Ok(Outcome::Sealed {
                     record,
                     sealed,

@@ -227,6 +227,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
                         })?;
                         let row =
                             row_for(&job, outcome, pipeline::secs(started), args.passive_months);
+                        let row = crate::posts::mark_removals(row, &args.archive);
                         progress.done(&row);
                         results.lock().expect("results lock").push(row);
                     }
@@ -365,6 +366,7 @@ pub fn print_table(report: &Report) {
         count("failed"),
         count("skipped")
     );
+    crate::posts::print_removals(&report.rows);
 }
 
 /// Progress on stderr: a bar when stderr is a terminal, log lines otherwise.

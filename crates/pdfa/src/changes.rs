@@ -106,12 +106,11 @@ pub(crate) fn section(c: &mut Canvas, changes: &Changes, body: f64, h2: f64) {
         for (before, after) in &changes.changed {
             c.paragraph(
                 &format!(
-                    "• {}: tidigare {} ({} i {previous}), nu {} ({} här)",
+                    "• {}: tidigare {} ({} i {previous}), nu {}",
                     what(before),
                     quoted(&before.text),
                     page(before),
-                    quoted(&after.text),
-                    page(after)
+                    quoted(&after.text)
                 ),
                 body,
                 8.0,

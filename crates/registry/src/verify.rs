@@ -450,6 +450,11 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         if name == JOURNAL || name == LOCK {
             continue;
         }
+        // The search index (`ogonblick index`) is derived data outside the
+        // records: never verified, never trusted, rebuilt from the records.
+        if name == "index" && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
         if name == TIMESTAMPS && entry.file_type().is_ok_and(|t| t.is_dir()) {
             archive_tokens(root, &ids, &chain.entries, &stamps, &mut r);
             continue;

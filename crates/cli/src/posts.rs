@@ -1,0 +1,201 @@
+//! The record's posts and what changed since the account's previous
+//! half-year record: gathered from the capture's per-page `posts.json`,
+//! placed on the pages of `snapshot.pdf`, compared, put on the cover page,
+//! and written as `posts.json` and `changes.json` beside `record.json`.
+
+use std::path::Path;
+
+use anyhow::Context;
+use model::{Changes, Posts, Record, RecordKind};
+
+/// Every page's posts as the capture wrote them, with the start page's profile.
+fn captured_posts(record: &Record, dir: &Path) -> anyhow::Result<Posts> {
+    let mut out = Posts::default();
+    for (i, page) in record.pages.iter().enumerate() {
+        let path = dir.join("capture").join(&page.label).join("posts.json");
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        let page_posts: capture::PagePosts = serde_json::from_slice(&bytes)
+            .with_context(|| format!("reading {}", path.display()))?;
+        if i == 0 {
+            out.profile = page_posts.profile;
+        }
+        out.posts.extend(page_posts.posts);
+    }
+    Ok(out)
+}
+
+/// The comparison for the cover page: for a half-year record of an account
+/// in an archive, with its previous half-year record if there is one.
+fn compare(record: &Record, archive: &Path, posts: &Posts) -> anyhow::Result<Option<Changes>> {
+    let (RecordKind::Halvar, Some(account), Some(period)) = (
+        record.kind,
+        record.account.as_ref(),
+        record.period.as_deref(),
+    ) else {
+        return Ok(None);
+    };
+    let Some((id, dir)) = registry::changes::previous_halvar(archive, &account.id, period)? else {
+        return Ok(Some(Changes::default()));
+    };
+    let before = registry::archive::read_record(&dir)?;
+    let Some(before_posts) = registry::changes::read_posts(&dir)? else {
+        // Sealed before posts were recorded: nothing to compare posts with,
+        // but it is named.
+        return Ok(Some(Changes {
+            previous: Some(id),
+            ..Changes::default()
+        }));
+    };
+    let captured = before
+        .captured_at()
+        .map(|t| t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive());
+    Ok(Some(registry::changes::compare(
+        &id,
+        &before_posts,
+        captured,
+        posts,
+    )))
+}
+
+/// Renders the PDF/A with the comparison on its cover and writes
+/// `posts.json` (and `changes.json` for a half-year record) into `dir`,
+/// where `seal` puts them in the manifest. `archive` is the archive the
+/// record goes into, if any.
+pub fn render(
+    record: &Record,
+    dir: &Path,
+    pages: &[capture::PageCapture],
+    flavour: pdfa::Flavour,
+    archive: Option<&Path>,
+) -> anyhow::Result<Vec<u8>> {
+    let mut posts = captured_posts(record, dir)?;
+    let mut changes = match archive {
+        Some(root) => {
+            compare(record, root, &posts).context("comparing with the previous record")?
+        }
+        None => None,
+    };
+    let built = crate::pipeline::render_placed(
+        record,
+        dir,
+        pages,
+        flavour,
+        pdfa::Extras {
+            changes: changes.as_ref(),
+        },
+    )?;
+    posts.pdf_pages = built.pdf_pages;
+    let placed = posts.clone();
+    for p in &mut posts.posts {
+        p.pdf_page = placed.pdf_page(&p.page, p.y);
+    }
+    if let Some(c) = &mut changes {
+        for (_, now) in &mut c.changed {
+            now.pdf_page = placed.pdf_page(&now.page, now.y);
+        }
+        write_json(&dir.join(registry::changes::CHANGES), c)?;
+    }
+    write_json(&dir.join(registry::changes::POSTS), &posts)?;
+    Ok(built.bytes)
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
+    let mut json = serde_json::to_vec_pretty(value)?;
+    json.push(b'\n');
+    std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
+}
+
+/// After a record is sealed: the journal gets `changes.found` when the
+/// comparison found anything, and the search index takes the record in
+/// (an index that cannot be written is only a warning: it is rebuilt from
+/// the records later). Returns the comparison, if one was made.
+pub fn after_seal(
+    archive: &registry::Archive,
+    sealed: &registry::Sealed,
+    record: &Record,
+    log: &dyn Fn(&str),
+) -> anyhow::Result<Option<Changes>> {
+    let changes = registry::changes::read_changes(&sealed.dir)?;
+    if let Some(c) = changes.as_ref().filter(|c| registry::changes::anything(c)) {
+        let mut f = serde_json::Map::new();
+        f.insert("record_id".into(), sealed.record_id.clone().into());
+        if let Some(a) = &record.account {
+            f.insert("account".into(), a.id.clone().into());
+        }
+        f.insert("previous".into(), c.previous.clone().into());
+        f.insert("removed".into(), c.removed.len().into());
+        f.insert(
+            "removed_ids".into(),
+            c.removed
+                .iter()
+                .map(|p| p.id.clone())
+                .collect::<Vec<_>>()
+                .into(),
+        );
+        f.insert("changed".into(), c.changed.len().into());
+        f.insert("new_posts".into(), c.new_posts.into());
+        f.insert(
+            "profile".into(),
+            c.profile
+                .iter()
+                .map(|p| p.field.clone())
+                .collect::<Vec<_>>()
+                .into(),
+        );
+        archive.append_event("changes.found", f)?;
+    }
+    match search::update(archive.root()) {
+        Ok(_) => {}
+        Err(err) => log(&format!(
+            "warning: the search index was not updated ({:#}); `ogonblick index --rebuild` makes it anew",
+            anyhow::Error::new(err)
+        )),
+    }
+    Ok(changes)
+}
+
+/// A sealed row of `run`'s closing table whose record found posts removed
+/// since the previous snapshot: says so in its warnings, and a row with no
+/// other flag gets the status `removed` (exit 1).
+pub fn mark_removals(mut row: crate::run::Row, archive: &Path) -> crate::run::Row {
+    if !matches!(row.status, "sealed" | "flagged") {
+        return row;
+    }
+    let dir = archive.join(&row.record_id);
+    let Ok(Some(c)) = registry::changes::read_changes(&dir) else {
+        return row;
+    };
+    if c.has_removals() {
+        row.warnings.insert(
+            0,
+            format!(
+                "removed: {} post(s) or comment(s) shown in {} are gone (listed on the cover page)",
+                c.removed.len(),
+                c.previous.as_deref().unwrap_or("the previous record")
+            ),
+        );
+        if row.status == "sealed" {
+            row.status = "removed";
+        }
+    }
+    row
+}
+
+/// The accounts with removed posts, under the closing table.
+pub fn print_removals(rows: &[crate::run::Row]) {
+    let accounts: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.warnings.iter().any(|w| w.starts_with("removed: ")))
+        .map(|r| r.account.as_str())
+        .collect();
+    if !accounts.is_empty() {
+        println!(
+            "Posts removed since the previous snapshot: {}",
+            accounts.join(", ")
+        );
+    }
+}
