@@ -179,8 +179,14 @@ mod tests {
 
     #[test]
     fn text_ids_ignore_case_and_spacing_but_not_words() {
-        assert_eq!(text_id("Nu öppnar  simhallen"), text_id("nu öppnar simhallen\n"));
-        assert_ne!(text_id("Nu öppnar simhallen"), text_id("Nu stänger simhallen"));
+        assert_eq!(
+            text_id("Nu öppnar  simhallen"),
+            text_id("nu öppnar simhallen\n")
+        );
+        assert_ne!(
+            text_id("Nu öppnar simhallen"),
+            text_id("Nu stänger simhallen")
+        );
         assert!(text_id("x").starts_with("text:"));
         assert_eq!(text_id("x").len(), 5 + 32);
     }

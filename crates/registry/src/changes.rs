@@ -81,16 +81,13 @@ fn same_text(a: &str, b: &str) -> bool {
 
 /// A post's date, or for a comment without one, its post's.
 fn dated(p: &Post, by_id: &BTreeMap<&str, &Post>) -> Option<NaiveDate> {
-    p.date
-        .as_deref()
-        .and_then(day)
-        .or_else(|| {
-            p.parent
-                .as_deref()
-                .and_then(|id| by_id.get(id))
-                .and_then(|q| q.date.as_deref())
-                .and_then(day)
-        })
+    p.date.as_deref().and_then(day).or_else(|| {
+        p.parent
+            .as_deref()
+            .and_then(|id| by_id.get(id))
+            .and_then(|q| q.date.as_deref())
+            .and_then(day)
+    })
 }
 
 /// Compares the previous record's posts with this one's.
@@ -108,9 +105,16 @@ pub fn compare(
     previous_captured: Option<NaiveDate>,
     now: &Posts,
 ) -> Changes {
-    let old_by_id: BTreeMap<&str, &Post> = before.posts.iter().map(|p| (p.id.as_str(), p)).collect();
+    let old_by_id: BTreeMap<&str, &Post> =
+        before.posts.iter().map(|p| (p.id.as_str(), p)).collect();
     let new_by_id: BTreeMap<&str, &Post> = now.posts.iter().map(|p| (p.id.as_str(), p)).collect();
-    let oldest = |posts: &Posts| posts.posts.iter().filter_map(|p| p.date.as_deref().and_then(day)).min();
+    let oldest = |posts: &Posts| {
+        posts
+            .posts
+            .iter()
+            .filter_map(|p| p.date.as_deref().and_then(day))
+            .min()
+    };
     let from = match (oldest(before), oldest(now)) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
@@ -175,7 +179,11 @@ pub fn compare(
         let rivals = before
             .posts
             .iter()
-            .filter(|o| o.id_kind == PostIdKind::TextHash && key(o) == key(p) && !new_by_id.contains_key(o.id.as_str()))
+            .filter(|o| {
+                o.id_kind == PostIdKind::TextHash
+                    && key(o) == key(p)
+                    && !new_by_id.contains_key(o.id.as_str())
+            })
             .count();
         match candidates.as_slice() {
             [q] if rivals == 1 && p.date.is_some() && !paired.contains(&q.id) => {
@@ -235,11 +243,21 @@ pub fn anything(changes: &Changes) -> bool {
 mod tests {
     use super::*;
 
-    fn post(id: &str, kind: PostIdKind, date: Option<&str>, text: &str, parent: Option<&str>) -> Post {
+    fn post(
+        id: &str,
+        kind: PostIdKind,
+        date: Option<&str>,
+        text: &str,
+        parent: Option<&str>,
+    ) -> Post {
         Post {
             id: id.into(),
             id_kind: kind,
-            kind: if parent.is_some() { PostKind::Comment } else { PostKind::Post },
+            kind: if parent.is_some() {
+                PostKind::Comment
+            } else {
+                PostKind::Post
+            },
             parent: parent.map(str::to_string),
             url: None,
             date: date.map(str::to_string),
@@ -287,7 +305,13 @@ mod tests {
                 post("fb:9", Permalink, Some("2026-02-01"), "Nio", None),
                 post("fb:1", Permalink, Some("2025-08-01"), "Ett", None),
                 post("fb:3", Permalink, Some("2025-10-01"), "Tre, rättat", None),
-                post("text:bb", TextHash, Some("2025-11-01"), "Fyra, rättat", None),
+                post(
+                    "text:bb",
+                    TextHash,
+                    Some("2025-11-01"),
+                    "Fyra, rättat",
+                    None,
+                ),
                 post("fb:5", Permalink, Some("2025-06-01"), "Fem", None),
             ],
             "Kommunen – officiell",
@@ -323,7 +347,10 @@ mod tests {
             ],
             "K",
         );
-        let now = posts(vec![post("fb:2", Permalink, Some("2025-07-01"), "Två", None)], "K");
+        let now = posts(
+            vec![post("fb:2", Permalink, Some("2025-07-01"), "Två", None)],
+            "K",
+        );
         let c = compare("p", &before, None, &now);
         let removed: Vec<&str> = c.removed.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(removed, vec!["fb:1"]);

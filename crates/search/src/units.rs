@@ -47,10 +47,7 @@ pub fn record_units(record: &Record, dir: &Path) -> Result<Vec<Unit>, crate::Err
     };
     let captured = record
         .captured_at()
-        .map(|t| {
-            t.with_timezone(&chrono_tz::Europe::Stockholm)
-                .date_naive()
-        })
+        .map(|t| t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
         .unwrap_or_default();
     let mut out = Vec::new();
     for page in &record.pages {

@@ -17,20 +17,92 @@ use bench::{die, flag, SplitMix};
 use serde_json::json;
 
 const WORDS: &[&str] = &[
-    "kommunen", "simhallen", "simhall", "simhallens", "äldreomsorg", "äldreomsorgen", "förskola",
-    "förskolan", "skolan", "skolor", "biblioteket", "vägarbete", "Storgatan", "centrum", "budget",
-    "kommunfullmäktige", "sammanträder", "torsdag", "måndag", "öppettider", "sommar", "vinter",
-    "renoveringen", "invånare", "besökare", "evenemang", "konsert", "idrottshall", "fotboll",
-    "badplats", "återvinningscentralen", "avfall", "vatten", "snöröjning", "gator", "parkering",
-    "bygglov", "detaljplan", "samråd", "medborgardialog", "näringsliv", "företag", "jobb",
-    "sommarjobb", "ungdomar", "fritidsgård", "kultur", "museum", "utställning", "och", "i", "på",
-    "för", "med", "till", "av", "om", "nu", "ny", "nya", "välkommen", "alla", "information",
-    "webbplatsen", "kontakta", "oss", "frågor", "svar", "tack", "hälsningar", "Gislaved", "Anderstorp",
-    "Smålandsstenar", "Burseryd", "Reftele", "Hestra", "Broaryd", "vecka", "dag", "kväll",
+    "kommunen",
+    "simhallen",
+    "simhall",
+    "simhallens",
+    "äldreomsorg",
+    "äldreomsorgen",
+    "förskola",
+    "förskolan",
+    "skolan",
+    "skolor",
+    "biblioteket",
+    "vägarbete",
+    "Storgatan",
+    "centrum",
+    "budget",
+    "kommunfullmäktige",
+    "sammanträder",
+    "torsdag",
+    "måndag",
+    "öppettider",
+    "sommar",
+    "vinter",
+    "renoveringen",
+    "invånare",
+    "besökare",
+    "evenemang",
+    "konsert",
+    "idrottshall",
+    "fotboll",
+    "badplats",
+    "återvinningscentralen",
+    "avfall",
+    "vatten",
+    "snöröjning",
+    "gator",
+    "parkering",
+    "bygglov",
+    "detaljplan",
+    "samråd",
+    "medborgardialog",
+    "näringsliv",
+    "företag",
+    "jobb",
+    "sommarjobb",
+    "ungdomar",
+    "fritidsgård",
+    "kultur",
+    "museum",
+    "utställning",
+    "och",
+    "i",
+    "på",
+    "för",
+    "med",
+    "till",
+    "av",
+    "om",
+    "nu",
+    "ny",
+    "nya",
+    "välkommen",
+    "alla",
+    "information",
+    "webbplatsen",
+    "kontakta",
+    "oss",
+    "frågor",
+    "svar",
+    "tack",
+    "hälsningar",
+    "Gislaved",
+    "Anderstorp",
+    "Smålandsstenar",
+    "Burseryd",
+    "Reftele",
+    "Hestra",
+    "Broaryd",
+    "vecka",
+    "dag",
+    "kväll",
 ];
 
 fn words(rng: &mut SplitMix, n: usize) -> Vec<&'static str> {
-    (0..n).map(|_| WORDS[rng.below(WORDS.len() as u64) as usize]).collect()
+    (0..n)
+        .map(|_| WORDS[rng.below(WORDS.len() as u64) as usize])
+        .collect()
 }
 
 /// One record as a seal leaves it, for the index.
@@ -115,17 +187,31 @@ fn main() {
     let mut rng = SplitMix::new(19);
     let t = Instant::now();
     for i in 0..n {
-        let (year, half) = (2016 + (i / 50) / 2, if (i / 50) % 2 == 0 { "H1" } else { "H2" });
-        write_record(archive, &format!("{year}-{half}"), &format!("konto-{:02}", i % 50), &mut rng);
+        let (year, half) = (
+            2016 + (i / 50) / 2,
+            if (i / 50) % 2 == 0 { "H1" } else { "H2" },
+        );
+        write_record(
+            archive,
+            &format!("{year}-{half}"),
+            &format!("konto-{:02}", i % 50),
+            &mut rng,
+        );
     }
-    eprintln!("bench-search: {n} records written in {:.1} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "bench-search: {n} records written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let t = Instant::now();
     let (ix, _) = search::rebuild(archive).unwrap_or_else(|e| die(&format!("rebuild: {e}")));
     let build = t.elapsed();
     let units = ix.units();
     drop(ix);
-    eprintln!("bench-search: index built in {:.1} s ({units} entries)", build.as_secs_f64());
+    eprintln!(
+        "bench-search: index built in {:.1} s ({units} entries)",
+        build.as_secs_f64()
+    );
 
     // One newly sealed record at a time, as a seal adds it.
     let mut add = Vec::new();
@@ -155,7 +241,10 @@ fn main() {
         ("simhall", q("simhall")),
         ("aldreomsorg (folded)", q("aldreomsorg")),
         ("\"ny simhall\" (phrase)", q("\"ny simhall\"")),
-        ("budget AND kommunfullmäktige", q("budget AND kommunfullmäktige")),
+        (
+            "budget AND kommunfullmäktige",
+            q("budget AND kommunfullmäktige"),
+        ),
         ("skola OR förskola", q("skola OR förskola")),
         ("och (in every post)", q("och")),
         ("bygglov detaljplan samråd", q("bygglov detaljplan samråd")),
@@ -196,13 +285,21 @@ fn main() {
                 .unwrap_or_else(|e| die(&format!("running {bin}: {e}")));
             times.push(ms(t.elapsed()));
             if !out.status.success() {
-                die(&format!("ogonblick search failed: {}", String::from_utf8_lossy(&out.stderr)));
+                die(&format!(
+                    "ogonblick search failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
             }
         }
         cli = stats(times);
     }
     let index_bytes: u64 = std::fs::read_dir(archive.join(search::DIR))
-        .map(|rd| rd.filter_map(Result::ok).filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
         .unwrap_or(0);
     let out = json!({
         "records": n,

@@ -20,7 +20,11 @@ fn record(archive: &Path, id: &str, kind: &str, posts: &[Sample]) {
         .enumerate()
         .map(|(i, (_, _, text))| json!({"text": text, "x": 10.0, "y": 400.0 * i as f64 + 10.0, "width": 500.0, "height": 20.0, "font_size": 16.0}))
         .collect();
-    std::fs::write(dir.join("capture/01-start/text.json"), serde_json::to_vec(&runs).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("capture/01-start/text.json"),
+        serde_json::to_vec(&runs).unwrap(),
+    )
+    .unwrap();
     let height = 400.0 * posts.len() as f64 + 100.0;
     let slices: Vec<_> = (0..(height / 1000.0).ceil() as u32)
         .map(|n| json!({"label": "01-start", "pdf_page": n + 2, "css_top": f64::from(n) * 1000.0, "css_bottom": f64::from(n + 1) * 1000.0}))
@@ -80,10 +84,22 @@ fn archive() -> tempfile::TempDir {
         "2025-H2/facebook-kommun",
         "halvar",
         &[
-            ("facebook:1", "2025-09-01", "Vi bygger en ny simhall vid skolan."),
+            (
+                "facebook:1",
+                "2025-09-01",
+                "Vi bygger en ny simhall vid skolan.",
+            ),
             ("facebook:2", "2025-10-01", "Biblioteket har öppet."),
-            ("facebook:3", "2025-11-01", "Äldreomsorgen får fler anställda."),
-            ("facebook:4", "2025-12-01", "Simhallens tak är klart, ny entré i vår."),
+            (
+                "facebook:3",
+                "2025-11-01",
+                "Äldreomsorgen får fler anställda.",
+            ),
+            (
+                "facebook:4",
+                "2025-12-01",
+                "Simhallens tak är klart, ny entré i vår.",
+            ),
         ],
     );
     record(
@@ -92,7 +108,11 @@ fn archive() -> tempfile::TempDir {
         "halvar",
         &[
             ("x:1", "2026-02-01", "Nu öppnar simhallen igen."),
-            ("x:2", "2026-03-01", "Simhall och bibliotek stänger tidigt på fredag."),
+            (
+                "x:2",
+                "2026-03-01",
+                "Simhall och bibliotek stänger tidigt på fredag.",
+            ),
         ],
     );
     dir
@@ -165,7 +185,11 @@ fn a_hit_carries_its_post_date_and_a_marked_snippet() {
     assert_eq!(h[0].post_date.as_deref(), Some("2025-11-01"));
     assert_eq!(h[0].post_id.as_deref(), Some("facebook:3"));
     assert_eq!(h[0].account.as_deref(), Some("facebook-kommun"));
-    assert!(h[0].snippet.contains("**Äldreomsorgen**"), "{}", h[0].snippet);
+    assert!(
+        h[0].snippet.contains("**Äldreomsorgen**"),
+        "{}",
+        h[0].snippet
+    );
 }
 
 #[test]
@@ -180,7 +204,12 @@ fn an_empty_archive_has_no_hits() {
 fn records_sealed_later_are_added_when_the_index_is_opened() {
     let a = archive();
     assert_eq!(hits(a.path(), &query("badplats")).len(), 0);
-    record(a.path(), "2026-H1/blogg", "halvar", &[("url:1", "2026-05-01", "Nya badplatsen vid sjön är öppen.")]);
+    record(
+        a.path(),
+        "2026-H1/blogg",
+        "halvar",
+        &[("url:1", "2026-05-01", "Nya badplatsen vid sjön är öppen.")],
+    );
     let (ix, upkeep) = search::open(a.path()).unwrap();
     assert_eq!(upkeep.rebuilt, None);
     assert_eq!(upkeep.added, 1);
