@@ -121,32 +121,16 @@ pub fn after_seal(
 ) -> anyhow::Result<Option<Changes>> {
     let changes = registry::changes::read_changes(&sealed.dir)?;
     if let Some(c) = changes.as_ref().filter(|c| registry::changes::anything(c)) {
-        let mut f = serde_json::Map::new();
-        f.insert("record_id".into(), sealed.record_id.clone().into());
-        if let Some(a) = &record.account {
-            f.insert("account".into(), a.id.clone().into());
-        }
-        f.insert("previous".into(), c.previous.clone().into());
-        f.insert("removed".into(), c.removed.len().into());
-        f.insert(
-            "removed_ids".into(),
-            c.removed
-                .iter()
-                .map(|p| p.id.clone())
-                .collect::<Vec<_>>()
-                .into(),
-        );
-        f.insert("changed".into(), c.changed.len().into());
-        f.insert("new_posts".into(), c.new_posts.into());
-        f.insert(
-            "profile".into(),
-            c.profile
-                .iter()
-                .map(|p| p.field.clone())
-                .collect::<Vec<_>>()
-                .into(),
-        );
-        archive.append_event("changes.found", f)?;
+        archive.append(&registry::journal::Event::ChangesFound {
+            record_id: sealed.record_id.clone(),
+            account: record.account.as_ref().map(|a| a.id.clone()),
+            previous: c.previous.clone().unwrap_or_default(),
+            removed: c.removed.len() as u64,
+            removed_ids: c.removed.iter().map(|p| p.id.clone()).collect(),
+            changed: c.changed.len() as u64,
+            new_posts: u64::from(c.new_posts),
+            profile: c.profile.iter().map(|p| p.field.clone()).collect(),
+        })?;
     }
     match search::update(archive.root()) {
         Ok(_) => {}

@@ -101,6 +101,22 @@ pub enum Event {
         tsa_url: String,
         reason: String,
     },
+    /// A half-year record's comparison with the account's previous one
+    /// found posts removed or edited, new posts, or a changed profile
+    /// (the whole comparison is the record's `changes.json`).
+    #[serde(rename = "changes.found")]
+    ChangesFound {
+        record_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
+        previous: String,
+        removed: u64,
+        removed_ids: Vec<String>,
+        changed: u64,
+        new_posts: u64,
+        /// The profile fields that changed (`name`, `description`, `picture`, `followers`).
+        profile: Vec<String>,
+    },
     /// `verify` ran over the archive.
     #[serde(rename = "verify.run")]
     VerifyRun {
@@ -126,6 +142,7 @@ impl Event {
             Event::TimestampAdded { .. } => "timestamp.added",
             Event::TimestampMissing { .. } => "timestamp.missing",
             Event::VerifyRun { .. } => "verify.run",
+            Event::ChangesFound { .. } => "changes.found",
         }
     }
 
