@@ -176,7 +176,7 @@ fn passive(register_path: &Path, archive: &Path, months: u32) -> anyhow::Result<
             .filter(|r| r.account.as_ref().is_some_and(|a| a.id == account.id))
             .max_by_key(|r| r.captured_at());
         let Some(record) = latest else { continue };
-        if let Some(newest) = crate::run::passive_since(record, months) {
+        if let Some(newest) = registry::policy::passive_since(record, months) {
             eprintln!(
                 "{}: warning: account `{}` is passive: its newest post ({newest}) is more than {months} months older than its latest capture ({}); the policy asks passive accounts to be closed (`ogonblick close {}`)",
                 register_path.display(),

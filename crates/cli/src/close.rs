@@ -62,7 +62,7 @@ pub fn main(args: Args) -> CmdResult {
             record,
             sealed,
             unstamped,
-        } if record.obstructions().next().is_none() => {
+        } if registry::policy::may_close_after(&record) => {
             archive.append(&registry::journal::Event::AccountClosed {
                 account: account.id.clone(),
                 final_record: sealed.record_id.clone(),

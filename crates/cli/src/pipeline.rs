@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use model::{Account, Handling, ObstructionKind, Organisation, Record, RecordKind};
+use model::{Account, Handling, Organisation, Record, RecordKind};
 
 /// What to capture and how the record describes it.
 #[derive(Debug, Clone)]
@@ -113,6 +113,11 @@ pub fn attempt_in(
             }
         }
     }
+    if !session.is_sandboxed() {
+        if let Some(first) = pages.first_mut() {
+            first.facts.warnings.push(SANDBOX_OFF.to_string());
+        }
+    }
     let record = Record {
         record_id: job.record_id.clone(),
         kind: job.kind,
@@ -125,11 +130,6 @@ pub fn attempt_in(
         ogonblick_version: env!("CARGO_PKG_VERSION").to_string(),
         operator: job.operator.clone(),
         reason: job.reason.clone(),
-    if !session.is_sandboxed() {
-        if let Some(first) = pages.first_mut() {
-            first.facts.warnings.push(SANDBOX_OFF.to_string());
-        }
-    }
         sender: job.sender.clone(),
         diarienummer: String::new(),
         files: match registry::archive::raw_file_hashes(dir) {
@@ -203,40 +203,14 @@ pub fn render_placed(
         .context("building the PDF/A document")
 }
 
-/// Whether a record's obstructions mean the capture did not see the account at all
-/// (a login wall or an error page on any page), as opposed to a flaw in an
-/// otherwise faithful picture.
-pub fn is_blocked(record: &Record) -> bool {
-    record.obstructions().any(|o| {
-        matches!(
-            o.kind,
-            ObstructionKind::LoginWall | ObstructionKind::ErrorPage
-        )
-    })
-}
 
 /// Human lines for every warning of a record: late, truncated, obstructed, page warnings.
 pub fn warnings(record: &Record) -> Vec<String> {
-    let mut out = Vec::new();
-    if record.late {
-        out.push("late: captured more than 14 days after the half-year boundary".to_string());
-    }
-    for page in &record.pages {
-        if let Some(why) = &page.truncated {
-            out.push(format!("{}: truncated: {why}", page.label));
-        }
-        for o in &page.obstructions {
-            out.push(format!(
-                "{}: obstructed ({}): {}",
-                page.label,
-                o.kind.display_sv(),
-                o.detail
-            ));
-        }
-        out.extend(page.warnings.iter().map(|w| format!("{}: {w}", page.label)));
-    }
     // Warnings quote the page (a title, a label, a URL): shown, never obeyed.
-    out.iter().map(|w| model::display::neutralise(w)).collect()
+    registry::policy::record_warnings(record)
+        .iter()
+        .map(|w| model::display::neutralise(w))
+        .collect()
 }
 
 /// Backoff before retry `n` (1-based): 2 s, 8 s, 30 s, scaled down by
@@ -472,14 +446,14 @@ fn capture_and_seal_inner(
         registry::fault::point("capture.staged");
         match attempt_in(browser, job, staging.dir(), flavour, Some(archive.root())) {
             Attempt::Captured { mut record, pdf } => {
-                if is_blocked(&record) && attempt_no < retries {
-                    last_reason = blocked_reason(&record);
+                if registry::policy::is_blocked(&record) && attempt_no < retries {
+                    last_reason = registry::policy::blocked_reason(&record);
                     archive.discard(staging)?;
                     continue;
                 }
-                if is_blocked(&record) {
+                if registry::policy::is_blocked(&record) {
                     archive.discard(staging)?;
-                    let reason = blocked_reason(&record);
+                    let reason = registry::policy::blocked_reason(&record);
                     archive.fail(
                         &job.record_id,
                         job.account_id(),
@@ -520,6 +494,11 @@ fn capture_and_seal_inner(
             Attempt::Failed(err) => {
                 archive.discard(staging)?;
                 last_reason = format!("{err:#}");
+                // The page killed its tab twice (once in a fresh one): no
+                // later try can do better.
+                if is_page_fatal(&err) {
+                    break;
+                }
             }
         }
     }
@@ -534,6 +513,15 @@ fn capture_and_seal_inner(
     })
 }
 
+/// Whether `err` is a page that kills its own tab (see [`capture::Error::is_page_fatal`]).
+pub fn is_page_fatal(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<capture::Error>()
+            .is_some_and(capture::Error::is_page_fatal)
+    })
+}
+
 /// Whether `err` comes from a full disk (ENOSPC, or a quota): no retry can
 /// help, and the command cannot run (exit 2), unlike a page that failed.
 pub fn is_disk_full(err: &anyhow::Error) -> bool {
@@ -545,11 +533,6 @@ pub fn is_disk_full(err: &anyhow::Error) -> bool {
             ) || matches!(io.raw_os_error(), Some(28 | 122))
         })
     })
-                // The page killed its tab twice (once in a fresh one): no
-                // later try can do better.
-                if is_page_fatal(&err) {
-                    break;
-                }
 }
 
 /// `err` with the hint for a full disk on top.
@@ -560,29 +543,6 @@ pub fn disk_full(err: anyhow::Error) -> anyhow::Error {
     )
 }
 
-/// Why a blocked record could not be kept, for the journal and the table.
-pub fn blocked_reason(record: &Record) -> String {
-    let parts: Vec<String> = record
-        .obstructions()
-/// Whether `err` is a page that kills its own tab (see [`capture::Error::is_page_fatal`]).
-pub fn is_page_fatal(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<capture::Error>()
-            .is_some_and(capture::Error::is_page_fatal)
-    })
-}
-
-        .filter(|o| {
-            matches!(
-                o.kind,
-                ObstructionKind::LoginWall | ObstructionKind::ErrorPage
-            )
-        })
-        .map(|o| format!("{}: {}", o.kind.display_sv(), o.detail))
-        .collect();
-    format!("obstructed: {}", parts.join("; "))
-}
 
 /// Today's date in Sweden, which decides periods and lateness.
 pub fn today_stockholm() -> chrono::NaiveDate {

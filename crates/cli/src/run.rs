@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use model::{Handling, Record, RecordKind};
+use model::{Handling, RecordKind};
 use registry::{Archive, Period};
 use serde::Serialize;
 
@@ -282,7 +282,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
                 record_id: job.record_id.clone(),
                 status: if flagged { "flagged" } else { "sealed" },
                 pages: record.pages.len(),
-                passive: is_passive(&record, passive_months),
+                passive: registry::policy::passive_since(&record, passive_months).is_some(),
                 warnings,
                 seconds,
                 unstamped: !unstamped.is_empty(),
@@ -299,31 +299,6 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
             unstamped: false,
         },
     }
-}
-
-/// The newest post the capture saw is older than `months` before the capture.
-pub fn is_passive(record: &Record, months: u32) -> bool {
-    passive_since(record, months).is_some()
-}
-
-/// The date of the newest post the capture saw, if it is more than `months`
-/// older than the capture.
-pub fn passive_since(record: &Record, months: u32) -> Option<chrono::NaiveDate> {
-    let at = record.captured_at()?;
-    let newest = record
-        .pages
-        .iter()
-        .filter_map(|p| p.summary.newest_post.as_deref())
-        .filter_map(|s| {
-            s.get(..10)
-                .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
-        })
-        .max()?;
-    let limit = at
-        .date_naive()
-        .checked_sub_months(chrono::Months::new(months))
-        .unwrap_or(chrono::NaiveDate::MIN);
-    (newest < limit).then_some(newest)
 }
 
 /// The closing table: account, status, pages, warnings, seconds.

@@ -14,6 +14,7 @@ mod error;
 pub mod fault;
 pub mod journal;
 pub mod period;
+pub mod policy;
 pub mod publish;
 pub mod record;
 pub mod register;
@@ -27,7 +28,11 @@ pub use bagit::{hashing, BagInfo, BagSummary, PayloadItem, PayloadSource};
 
 /// Writes a delivery bag (see [`bagit::write_bag`]), with the fault points
 /// `deliver.*` of [`fault`] at the moments a kill matters.
-pub fn write_bag(out: &std::path::Path, payload: &[PayloadItem], info: &BagInfo) -> Result<BagSummary> {
+pub fn write_bag(
+    out: &std::path::Path,
+    payload: &[PayloadItem],
+    info: &BagInfo,
+) -> Result<BagSummary> {
     Ok(bagit::write_bag_watched(out, payload, info, &fault::point)?)
 }
 pub use delivery::{forteckning_csv, CsvRow, PlannedFile, PlannedRecord};

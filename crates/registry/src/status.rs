@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use model::{Account, Record};
 use serde::Serialize;
 
@@ -14,6 +14,7 @@ use crate::archive::{read_record, record_dirs, JOURNAL, MANIFEST};
 use crate::journal::{check_chain, JournalEntry};
 use crate::period::{period_record_id, Period};
 use crate::timestamp::TIMESTAMPS;
+use crate::policy::{passive_since, record_warnings};
 use crate::{Error, Register, Result};
 
 /// An archive read as it is: every sealed record and every journal entry.
@@ -127,23 +128,6 @@ pub fn timestamp_tokens(record_dir: &Path) -> Vec<String> {
     out
 }
 
-/// The date of the newest post a capture saw, if it is more than `months`
-/// older than the capture: the policies ask passive accounts to be closed.
-pub fn passive_since(record: &Record, months: u32) -> Option<NaiveDate> {
-    let at = record.captured_at()?;
-    let newest = record
-        .pages
-        .iter()
-        .filter_map(|p| p.summary.newest_post.as_deref())
-        .filter_map(|s| s.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()))
-        .max()?;
-    let limit = at
-        .date_naive()
-        .checked_sub_months(Months::new(months))
-        .unwrap_or(NaiveDate::MIN);
-    (newest < limit).then_some(newest)
-}
-
 /// Where one account's record for the period stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -239,29 +223,6 @@ impl Status {
     }
 }
 
-/// What a sealed record's reader should know, in English: late, truncated,
-/// obstructed (with the evidence), and the capture's own remarks.
-pub fn record_warnings(record: &Record) -> Vec<String> {
-    let mut out = Vec::new();
-    if record.late {
-        out.push("late: captured more than 14 days after the half-year boundary".to_string());
-    }
-    for page in &record.pages {
-        if let Some(why) = &page.truncated {
-            out.push(format!("{}: truncated: {why}", page.label));
-        }
-        for o in &page.obstructions {
-            out.push(format!(
-                "{}: obstructed ({}): {}",
-                page.label,
-                o.kind.display_sv(),
-                o.detail
-            ));
-        }
-        out.extend(page.warnings.iter().map(|w| format!("{}: {w}", page.label)));
-    }
-    out
-}
 
 /// Where every account of `register` stands in `period` on `today`.
 pub fn status(

@@ -1,0 +1,77 @@
+//! The municipalities' rules about records, in one place: which captures
+//! block a record, what a record's reader is warned of, when an account is
+//! passive, and when an account may be closed. The CLI, `status` and the
+//! report ask here instead of each deciding for itself.
+
+use chrono::{Months, NaiveDate};
+use model::{ObstructionKind, Record};
+
+/// Obstructions that make a capture worthless as a record of the account:
+/// it shows a login wall or an error page instead of the account. Such a
+/// capture is retried and, if it stays so, not sealed as a half-year record.
+pub fn is_blocking(kind: ObstructionKind) -> bool {
+    matches!(kind, ObstructionKind::LoginWall | ObstructionKind::ErrorPage)
+}
+
+/// Whether a capture is blocked (see [`is_blocking`]).
+pub fn is_blocked(record: &Record) -> bool {
+    record.obstructions().any(|o| is_blocking(o.kind))
+}
+
+/// Why a capture is blocked, for the journal and the closing table.
+pub fn blocked_reason(record: &Record) -> String {
+    let parts: Vec<String> = record
+        .obstructions()
+        .filter(|o| is_blocking(o.kind))
+        .map(|o| format!("{}: {}", o.kind.display_sv(), o.detail))
+        .collect();
+    format!("obstructed: {}", parts.join("; "))
+}
+
+/// An account may be closed only after a final capture that shows it
+/// unobstructed; otherwise the closing would lose the account's last state.
+pub fn may_close_after(record: &Record) -> bool {
+    record.obstructions().next().is_none()
+}
+
+/// What a sealed record's reader should know, in English: late, truncated,
+/// obstructed (with the evidence), and the capture's own remarks. The text
+/// quotes the page; show it through `model::display::neutralise`.
+pub fn record_warnings(record: &Record) -> Vec<String> {
+    let mut out = Vec::new();
+    if record.late {
+        out.push("late: captured more than 14 days after the half-year boundary".to_string());
+    }
+    for page in &record.pages {
+        if let Some(why) = &page.truncated {
+            out.push(format!("{}: truncated: {why}", page.label));
+        }
+        for o in &page.obstructions {
+            out.push(format!(
+                "{}: obstructed ({}): {}",
+                page.label,
+                o.kind.display_sv(),
+                o.detail
+            ));
+        }
+        out.extend(page.warnings.iter().map(|w| format!("{}: {w}", page.label)));
+    }
+    out
+}
+
+/// The date of the newest post a capture saw, if it is more than `months`
+/// older than the capture: the policies ask passive accounts to be closed.
+pub fn passive_since(record: &Record, months: u32) -> Option<NaiveDate> {
+    let at = record.captured_at()?;
+    let newest = record
+        .pages
+        .iter()
+        .filter_map(|p| p.summary.newest_post.as_deref())
+        .filter_map(|s| s.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()))
+        .max()?;
+    let limit = at
+        .date_naive()
+        .checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN);
+    (newest < limit).then_some(newest)
+}
