@@ -6,8 +6,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use registry::{Archive, BagInfo, PayloadItem, PayloadSource, Period};
-use serde_json::json;
+use registry::{Archive, Period};
 
 use crate::pipeline;
 use crate::{CmdResult, Exit};
@@ -120,13 +119,15 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
             sha256: p.snapshot_sha256.clone(),
         })
         .collect();
-    let (org_name, creator, contact) = match &organisation {
-        Some(o) => (o.name.clone(), o.archive_creator.clone(), o.contact.clone()),
-        None => (String::new(), String::new(), None),
-    };
     let list_pdf = pdfa::delivery_list(&pdfa::DeliveryList {
-        organisation: org_name.clone(),
-        archive_creator: creator.clone(),
+        organisation: organisation
+            .as_ref()
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        archive_creator: organisation
+            .as_ref()
+            .map(|o| o.archive_creator.clone())
+            .unwrap_or_default(),
         period: period.display_sv(),
         created: now,
         rows: list,
@@ -143,32 +144,14 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
             list_pdf,
         );
     }
-    let mut payload = registry::delivery::payload_items(&planned);
-    payload.push(PayloadItem {
-        source: PayloadSource::Bytes(list_pdf),
-        dest: "leveranslista.pdf".into(),
-    });
-    payload.push(PayloadItem {
-        source: PayloadSource::File(archive.journal_path()),
-        dest: "journal.jsonl".into(),
-    });
-
-    let info = BagInfo {
-        source_organization: org_name.clone(),
-        contact_name: contact.as_ref().map_or_else(|| creator.clone(), |c| c.name.clone()),
-        contact_email: contact.and_then(|c| c.email),
-        external_identifier: format!("ogonblick-{period}"),
-        external_description: format!(
-            "Ögonblicksbilder av {}s officiella konton i sociala medier, {} ({} handlingar). Arkivbildare: {}.",
-            org_name,
-            period.display_sv(),
-            planned.len(),
-            creator
-        ),
-        bagging_date: pipeline::today_stockholm(),
-        bag_group_identifier: None,
-        software_agent: format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
-    };
+    let payload =
+        registry::delivery::bag_payload(&planned, list_pdf, &archive.journal_path());
+    let info = registry::delivery::bag_info(
+        organisation.as_ref(),
+        &period,
+        planned.len(),
+        pipeline::today_stockholm(),
+    );
     let bag = registry::write_bag(&args.out, &payload, &info)?;
     journal_delivery(
         &archive,
@@ -254,21 +237,16 @@ fn journal_delivery<const N: usize>(
     planned: &[registry::PlannedRecord],
     sums: [(&str, &str); N],
 ) -> anyhow::Result<()> {
-    let mut fields = serde_json::Map::new();
-    fields.insert("format".into(), json!(format));
-    fields.insert("package_id".into(), json!(package_id));
-    fields.insert("period".into(), json!(period.to_string()));
-    fields.insert("out".into(), json!(out.display().to_string()));
-    fields.insert(
-        "records".into(),
-        json!(planned
+    archive.append(&registry::journal::Event::DeliveryCreated {
+        format: format.to_string(),
+        package_id: package_id.to_string(),
+        period: period.to_string(),
+        out: out.display().to_string(),
+        records: planned.iter().map(|p| p.record_id.clone()).collect(),
+        sums: sums
             .iter()
-            .map(|p| p.record_id.clone())
-            .collect::<Vec<_>>()),
-    );
-    for (k, v) in sums {
-        fields.insert(k.into(), json!(v));
-    }
-    archive.append_event("delivery.created", fields)?;
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+            .collect(),
+    })?;
     Ok(())
 }

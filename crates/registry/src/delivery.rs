@@ -212,9 +212,59 @@ pub fn bag_dir(record_id: &str) -> String {
     format!("data/{record_id}")
 }
 
-/// The payload of a delivery bag for a plan: every file of every record under
-/// `<record id>/`, plus `forteckning.csv` at the top of `data/`. The CLI adds
-/// the PDF/A delivery list.
+/// The payload of a delivery bag: every file of every record under
+/// `<record id>/`, `forteckning.csv`, the PDF/A delivery list
+/// `leveranslista.pdf` and the archive's journal, all at the top of `data/`.
+pub fn bag_payload(
+    plan: &[PlannedRecord],
+    delivery_list_pdf: Vec<u8>,
+    journal: &std::path::Path,
+) -> Vec<crate::PayloadItem> {
+    let mut items = payload_items(plan);
+    items.push(crate::PayloadItem {
+        source: crate::PayloadSource::Bytes(delivery_list_pdf),
+        dest: "leveranslista.pdf".into(),
+    });
+    items.push(crate::PayloadItem {
+        source: crate::PayloadSource::File(journal.to_path_buf()),
+        dest: "journal.jsonl".into(),
+    });
+    items
+}
+
+/// bag-info.txt of a period's delivery: who delivers, a Swedish description
+/// of what is in it, and the software.
+pub fn bag_info(
+    organisation: Option<&model::Organisation>,
+    period: &Period,
+    records: usize,
+    today: NaiveDate,
+) -> crate::BagInfo {
+    let (org_name, creator, contact) = match organisation {
+        Some(o) => (o.name.clone(), o.archive_creator.clone(), o.contact.clone()),
+        None => (String::new(), String::new(), None),
+    };
+    crate::BagInfo {
+        source_organization: org_name.clone(),
+        contact_name: contact
+            .as_ref()
+            .map_or_else(|| creator.clone(), |c| c.name.clone()),
+        contact_email: contact.and_then(|c| c.email),
+        external_identifier: format!("ogonblick-{period}"),
+        external_description: format!(
+            "Ögonblicksbilder av {}s officiella konton i sociala medier, {} ({} handlingar). Arkivbildare: {}.",
+            org_name,
+            period.display_sv(),
+            records,
+            creator
+        ),
+        bagging_date: today,
+        bag_group_identifier: None,
+        software_agent: format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+/// Every record file of a plan under `<record id>/`, plus `forteckning.csv`.
 pub fn payload_items(plan: &[PlannedRecord]) -> Vec<crate::PayloadItem> {
     let mut items: Vec<crate::PayloadItem> = plan
         .iter()
