@@ -367,9 +367,9 @@ impl Archive {
         self.append_event(event.name(), event.fields())
     }
 
-    /// Appends an event given by name and fields. Prefer [`Archive::append`]
-    /// with a typed [`Event`]; this stays for events still being given a variant.
-    pub fn append_event(&self, event: &str, fields: Map<String, Value>) -> Result<JournalEntry> {
+    /// Appends an event given by name and fields: the one place a line is
+    /// formatted and chained. Everything outside goes through [`Archive::append`].
+    fn append_event(&self, event: &str, fields: Map<String, Value>) -> Result<JournalEntry> {
         let mut tail = self.lock_tail();
         let line = format_line(tail.next_seq, Utc::now(), event, &fields, &tail.prev);
         let path = self.journal_path();

@@ -195,9 +195,13 @@ fn dnr_failures_and_events_go_to_the_journal() {
             "login wall",
         )
         .unwrap();
-    let mut f = serde_json::Map::new();
-    f.insert("account".into(), "x-raddningstjansten".into());
-    archive.append_event("account.closed", f).unwrap();
+    archive
+        .append(&registry::journal::Event::AccountClosed {
+            account: "x-raddningstjansten".into(),
+            final_record: "evidence/20260701T000000Z-x-raddningstjansten".into(),
+            snapshot_sha256: "0".repeat(64),
+        })
+        .unwrap();
     let j = archive.journal().unwrap();
     let events: Vec<&str> = j.iter().map(|e| e.event.as_str()).collect();
     assert_eq!(
