@@ -9,8 +9,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use registry::archive::Stamped;
-use registry::timestamp::{check_answer, token_file_name, Request};
 use registry::journal::Event;
+use registry::timestamp::{check_answer, token_file_name, Request};
 use registry::Archive;
 use sha2::Digest;
 
