@@ -1,11 +1,11 @@
 //! Runs the real `ogonblick` binary in a temp dir and reads what it left behind.
 
-use std::path::{Path, PathBuf};
 use std::io::Read;
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
-use std::time::{Duration, Instant};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 pub use fixture_server::FixtureServer;
 

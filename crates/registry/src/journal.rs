@@ -422,7 +422,10 @@ mod tests {
         };
         let line = format_line(1, Utc::now(), e.name(), &e.fields(), GENESIS);
         // No key for what is absent or false; the kind as record.json spells it.
-        assert!(!line.contains("period") && !line.contains("recovered"), "{line}");
+        assert!(
+            !line.contains("period") && !line.contains("recovered"),
+            "{line}"
+        );
         assert!(line.contains("\"kind\":\"halvar\""), "{line}");
         let entry = parse_line(&line, 1).unwrap();
         assert_eq!(entry.typed(), Some(e));
@@ -453,8 +456,11 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                parse_line(&format_line(i as u64 + 1, at, e.name(), &e.fields(), GENESIS), i + 1)
-                    .unwrap()
+                parse_line(
+                    &format_line(i as u64 + 1, at, e.name(), &e.fields(), GENESIS),
+                    i + 1,
+                )
+                .unwrap()
             })
             .collect();
         assert_eq!(latest_dnr(&entries, "2026-H1/x"), Some("KS 2"));
