@@ -295,7 +295,7 @@ impl CidFont {
 
     /// Shaped glyphs (in the order drawn) as a `TJ` array of 2-byte CIDs, with the
     /// shaper's advances where they differ from the font's own (1/1000 em).
-    pub fn encode_shaped(&mut self, glyphs: &[crate::shape::Glyph]) -> String {
+    pub fn encode_shaped(&mut self, glyphs: &[Glyph]) -> String {
         let face = dejavu();
         let mut out = String::from("[");
         for g in glyphs {
@@ -303,7 +303,7 @@ impl CidFont {
             out.push_str(&format!("<{cid:04X}>"));
             let adjust = face.advance(g.gid) - g.advance;
             if adjust.abs() > 0.5 {
-                out.push_str(&crate::layout::num(adjust.round()));
+                out.push_str(&crate::num::num(adjust.round()));
             }
         }
         out.push(']');
@@ -606,6 +606,17 @@ fn sfnt(tables: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
         out[at..at + 4].copy_from_slice(&adjust.to_be_bytes());
     }
     out
+}
+
+/// One shaped glyph of DejaVu Sans, in the order it is drawn (left to right).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Glyph {
+    pub gid: u16,
+    /// The characters it shows, in visual order (reversed for right-to-left glyphs),
+    /// so that a reader undoing the visual order gets the logical text.
+    pub text: String,
+    /// Advance in 1/1000 em, as the shaper placed it.
+    pub advance: f64,
 }
 
 #[cfg(test)]

@@ -9,19 +9,7 @@ use crate::font::{dejavu, printable, CidFont};
 /// A4 in points.
 pub(crate) const A4: (f64, f64) = (595.28, 841.89);
 
-/// Format a number for a content stream: at most 3 decimals, no exponent.
-pub(crate) fn num(x: f64) -> String {
-    if !x.is_finite() {
-        return "0".into();
-    }
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
-}
+pub(crate) use crate::num::num;
 
 /// Break `text` into lines no wider than `width` at `size` points.
 pub(crate) fn wrap(text: &str, size: f64, width: f64) -> Vec<String> {

@@ -18,6 +18,7 @@ mod delivery;
 mod font;
 mod image;
 mod layout;
+mod num;
 mod seams;
 mod shape;
 mod sv;

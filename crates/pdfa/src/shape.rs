@@ -10,18 +10,8 @@
 use std::sync::OnceLock;
 
 use crate::bidi::Base;
+pub(crate) use crate::font::Glyph;
 use crate::font::dejavu;
-
-/// One shaped glyph of DejaVu Sans, in the order it is drawn (left to right).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Glyph {
-    pub gid: u16,
-    /// The characters it shows, in visual order (reversed for right-to-left glyphs),
-    /// so that a reader undoing the visual order gets the logical text.
-    pub text: String,
-    /// Advance in 1/1000 em, as the shaper placed it.
-    pub advance: f64,
-}
 
 fn face() -> Option<&'static rustybuzz::Face<'static>> {
     static FACE: OnceLock<Option<rustybuzz::Face<'static>>> = OnceLock::new();

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::bidi::Base;
 use crate::font::{CidFont, Program};
 use crate::image::{self, RgbImage};
-use crate::layout::num;
+use crate::num::num;
 use crate::xmp::{self, Meta};
 use crate::{Attachment, Document, Error, Flavour, Options};
 
