@@ -233,6 +233,10 @@ fn assert_only_the_blog(c: &crate::common::Captured, old_text: &str, old_mhtml: 
     let mut named: Vec<String> = f.tiles.iter().map(|t| t.file.clone()).collect();
     named.push(f.text_file.clone());
     named.extend(f.mhtml_file.clone());
+    // The posts found on the page, beside its text (unless they could not be read).
+    if !f.warnings.iter().any(|w| w.contains("posts could not be read")) {
+        named.push(f.text_file.replace("text.json", "posts.json"));
+    }
     named.sort();
     let mut found: Vec<String> = files_under(c.dir.path())
         .iter()
