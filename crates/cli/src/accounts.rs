@@ -95,7 +95,7 @@ fn check(path: &Path, json: bool) -> CmdResult {
         for w in &warnings {
             eprintln!("{w}");
         }
-        let today = crate::pipeline::today_stockholm();
+        let today = registry::period::today_stockholm();
         println!(
             "{}: {} accounts ({} open today), {} warning(s), no errors",
             path.display(),
@@ -109,7 +109,7 @@ fn check(path: &Path, json: bool) -> CmdResult {
 
 fn publish(path: &Path, out: &Path) -> CmdResult {
     let (register, _) = load_register(path)?;
-    let today = crate::pipeline::today_stockholm();
+    let today = registry::period::today_stockholm();
     let stem = out
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
@@ -169,7 +169,7 @@ fn passive(register_path: &Path, archive: &Path, months: u32) -> anyhow::Result<
         eprintln!("warning: {w}");
     }
     let records = archive.records()?;
-    let today = crate::pipeline::today_stockholm();
+    let today = registry::period::today_stockholm();
     for account in register.open_accounts(today) {
         let latest = records
             .iter()

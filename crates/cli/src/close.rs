@@ -81,7 +81,7 @@ pub fn main(args: Args) -> CmdResult {
             }
             println!(
                 "now set `closed = {}` for account `{}` in {} so that `run` stops capturing it",
-                pipeline::today_stockholm(),
+                registry::period::today_stockholm(),
                 account.id,
                 args.register.display()
             );

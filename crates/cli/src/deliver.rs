@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use registry::{Archive, Period};
 
-use crate::pipeline;
 use crate::{CmdResult, Exit};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -150,7 +149,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
         organisation.as_ref(),
         &period,
         planned.len(),
-        pipeline::today_stockholm(),
+        registry::period::today_stockholm(),
     );
     let bag = registry::write_bag(&args.out, &payload, &info)?;
     journal_delivery(

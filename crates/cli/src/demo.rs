@@ -39,7 +39,7 @@ pub fn main(args: Args) -> CmdResult {
     let forteckning = args.out.join("forteckning.html");
     std::fs::write(
         &forteckning,
-        registry::publish::forteckning_html(&reg, crate::pipeline::today_stockholm()),
+        registry::publish::forteckning_html(&reg, registry::period::today_stockholm()),
     )
     .with_context(|| format!("writing {}", forteckning.display()))?;
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod accounts;
+mod args;
 mod assets;
 mod capture;
 mod close;
@@ -17,11 +18,13 @@ mod evidence;
 mod pdfa;
 mod pipeline;
 mod posts;
+mod render;
 mod report;
 mod run;
 mod search;
 mod stamp;
 mod status;
+mod table;
 mod tsa;
 mod verify;
 

@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use model::{Account, Handling, Organisation, Record, RecordKind};
 
 /// What to capture and how the record describes it.
@@ -147,61 +146,6 @@ pub fn attempt_in(
     }
 }
 
-/// Renders `record`'s PDF/A from the raw files in `dir`, with `extras` on
-/// the cover, saying where each captured page lies.
-pub fn render_placed(
-    record: &Record,
-    dir: &Path,
-    pages: &[capture::PageCapture],
-    flavour: pdfa::Flavour,
-    extras: pdfa::Extras,
-) -> anyhow::Result<pdfa::Built> {
-    let mut inputs = Vec::with_capacity(pages.len());
-    for page in pages {
-        let mut tiles = Vec::with_capacity(page.facts.tiles.len());
-        for tile in &page.facts.tiles {
-            let path = dir.join(&tile.file);
-            tiles.push(
-                std::fs::read(&path).with_context(|| format!("reading tile {}", path.display()))?,
-            );
-        }
-        inputs.push(pdfa::PageInput {
-            facts: &page.facts,
-            tiles,
-            text_runs: &page.text_runs,
-        });
-    }
-    let mut attachments = Vec::new();
-    if flavour == pdfa::Flavour::A3b {
-        attachments.push(pdfa::Attachment {
-            name: "record.json".to_string(),
-            bytes: serde_json::to_vec_pretty(record)?,
-            mime: "application/json".to_string(),
-            description: "Postens metadata (record.json) vid förseglingen".to_string(),
-            relationship: pdfa::AfRelationship::Data,
-        });
-        for page in pages {
-            if let Some(mhtml) = &page.facts.mhtml_file {
-                let bytes =
-                    std::fs::read(dir.join(mhtml)).with_context(|| format!("reading {mhtml}"))?;
-                attachments.push(pdfa::Attachment {
-                    name: format!("{}.mhtml", page.facts.label),
-                    bytes,
-                    mime: "multipart/related".to_string(),
-                    description: format!("MHTML-ögonblicksbild av {}", page.facts.final_url),
-                    relationship: pdfa::AfRelationship::Source,
-                });
-            }
-        }
-    }
-    let doc = pdfa::Document {
-        record,
-        pages: inputs,
-        attachments,
-    };
-    pdfa::build_placed(&doc, &pdfa::Options { flavour }, extras)
-        .context("building the PDF/A document")
-}
 
 
 /// Human lines for every warning of a record: late, truncated, obstructed, page warnings.
@@ -293,84 +237,8 @@ mod tests {
     }
 }
 
-/// Options every capturing command shares.
-#[derive(Debug, Clone, clap::Args)]
-pub struct CaptureArgs {
-    /// Chromium binary (default: $CHROME, then chromium on PATH).
-    #[arg(long, value_name = "PATH")]
-    pub chrome: Option<std::path::PathBuf>,
-    /// Session cookies for login-walled platforms (Netscape cookies.txt or JSON); never stored.
-    #[arg(long, value_name = "FILE")]
-    pub cookies: Option<std::path::PathBuf>,
-    /// PDF/A flavour of snapshot.pdf: 1b (the default, what Riksarkivet names),
-    /// 2b, 2u, or 3b (which embeds the MHTML and record.json).
-    #[arg(long, value_name = "FLAVOUR", default_value = "1b")]
-    pub pdfa: pdfa::Flavour,
-    /// Who runs the capture, named in the record and on the cover page
-    /// (default: $OGONBLICK_OPERATOR, then the register's contact).
-    #[arg(long, value_name = "NAME")]
-    pub operator: Option<String>,
-    /// Follow a feed back to its first post older than this day
-    /// (YYYY-MM-DD); `run` uses the period's first day unless this is given.
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<chrono::NaiveDate>,
-    /// How far down (CSS px) a feed that keeps growing is followed where no
-    /// post dates can be read or no --since applies; recorded as truncated.
-    #[arg(long, value_name = "PX", default_value_t = 50_000)]
-    pub max_height: u32,
-    /// Capture no page further down than this (CSS px): a page that has
-    /// stopped growing is captured whole up to here.
-    #[arg(long, value_name = "PX", default_value_t = 200_000)]
-    pub page_limit: u32,
-    /// The whole capture of one page, in seconds: when it runs out, the
-    /// page's first screen is sealed, flagged incomplete with the reason.
-    /// It also bounds the wait for the page to load (30 s at most) and to
-    /// settle (20 s at most).
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    pub timeout: u64,
-    /// Time-stamping authority (RFC 3161) asked for a token over each record's
-    /// manifest before it is sealed; repeat for independent witnesses
-    /// (default: the space-separated URLs in $OGONBLICK_TSA). One that does
-    /// not answer never stops a seal: the record is sealed, exit 1.
-    #[arg(long = "tsa", value_name = "URL")]
-    pub tsa: Vec<String>,
-}
+pub use crate::args::CaptureArgs;
 
-impl CaptureArgs {
-    /// Capture options with the browser found and the cookies read: every
-    /// problem here is the operator's to fix, so it is an exit-2 error.
-    pub fn options(&self) -> anyhow::Result<capture::Options> {
-        let chrome = capture::find_chrome(self.chrome.as_deref())?;
-        // Before anything is created: a browser that cannot start is exit 2.
-        capture::check_browser(&chrome)?;
-        let cookies = match &self.cookies {
-            Some(path) => {
-                if let Some(w) = capture::cookie_file_warning(path) {
-                    eprintln!("warning: {w}");
-                }
-                capture::load_cookies(path)?
-            }
-            None => Vec::new(),
-        };
-        Ok(capture::Options {
-            chrome: Some(chrome),
-            cookies,
-            max_height: self.max_height,
-            page_limit: self.page_limit,
-            since: self.since,
-            page_budget: Duration::from_secs(self.timeout.max(1)),
-            navigation_timeout: capture::Options::default()
-                .navigation_timeout
-                .min(Duration::from_secs(self.timeout.max(1))),
-            // A page that never settles (a resource that never answers) must
-            // not hold the run for the fixed 20 s when the operator asked for less.
-            settle_timeout: capture::Options::default()
-                .settle_timeout
-                .min(Duration::from_secs(self.timeout.max(1))),
-            ..capture::Options::default()
-        })
-    }
-}
 
 /// One capture job carried to its end: retried with backoff, then sealed or
 /// recorded as failed. The session is relaunched if the browser died.
@@ -544,12 +412,6 @@ pub fn disk_full(err: anyhow::Error) -> anyhow::Error {
 }
 
 
-/// Today's date in Sweden, which decides periods and lateness.
-pub fn today_stockholm() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Stockholm)
-        .date_naive()
-}
 
 /// Opens the archive (saying what recovery did), starts a browser and carries
 /// one ad-hoc job (`evidence`, `close`) to its end.

@@ -79,7 +79,7 @@ pub fn render(
         }
         None => None,
     };
-    let built = crate::pipeline::render_placed(
+    let built = crate::render::render_placed(
         record,
         dir,
         pages,
@@ -145,7 +145,7 @@ pub fn after_seal(
 /// A sealed row of `run`'s closing table whose record found posts removed
 /// since the previous snapshot: says so in its warnings, and a row with no
 /// other flag gets the status `removed` (exit 1).
-pub fn mark_removals(mut row: crate::run::Row, archive: &Path) -> crate::run::Row {
+pub fn mark_removals(mut row: crate::table::Row, archive: &Path) -> crate::table::Row {
     if !matches!(row.status, "sealed" | "flagged") {
         return row;
     }
@@ -170,7 +170,7 @@ pub fn mark_removals(mut row: crate::run::Row, archive: &Path) -> crate::run::Ro
 }
 
 /// The accounts with removed posts, under the closing table.
-pub fn print_removals(rows: &[crate::run::Row]) {
+pub fn print_removals(rows: &[crate::table::Row]) {
     let accounts: Vec<&str> = rows
         .iter()
         .filter(|r| r.warnings.iter().any(|w| w.starts_with("removed: ")))

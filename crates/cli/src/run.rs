@@ -46,22 +46,7 @@ pub struct Args {
     pub capture: CaptureArgs,
 }
 
-/// One account's line in the closing table.
-#[derive(Debug, Clone, Serialize)]
-pub struct Row {
-    pub account: String,
-    pub record_id: String,
-    /// `sealed`, `flagged` (sealed with obstructions), `removed` (sealed; posts were
-    /// removed since the previous snapshot), `skipped` (already sealed), `failed`.
-    pub status: &'static str,
-    pub pages: usize,
-    pub warnings: Vec<String>,
-    pub seconds: f64,
-    /// The newest post is older than the passive limit.
-    pub passive: bool,
-    /// Sealed, but a time-stamping authority gave no token (the warnings say which).
-    pub unstamped: bool,
-}
+pub use crate::table::Row;
 
 /// What a run did.
 #[derive(Debug, Serialize)]
@@ -116,7 +101,7 @@ pub fn resolve_period(arg: &str, today: chrono::NaiveDate) -> anyhow::Result<Per
 
 /// The run itself, shared with `ogonblick demo`.
 pub fn execute(args: &Args) -> anyhow::Result<Report> {
-    let today = pipeline::today_stockholm();
+    let today = registry::period::today_stockholm();
     let period = resolve_period(&args.period, today)?;
     let (register, _) = crate::accounts::load_register(&args.register)?;
     for id in &args.only {

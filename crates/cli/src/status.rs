@@ -30,7 +30,7 @@ pub struct Args {
 }
 
 pub fn main(args: Args) -> CmdResult {
-    let today = crate::pipeline::today_stockholm();
+    let today = registry::period::today_stockholm();
     let period = if args.period == "auto" {
         Period::last_ended(today)
     } else {

@@ -228,7 +228,7 @@ pub fn manifest_digest(record_dir: &std::path::Path) -> anyhow::Result<[u8; 32]>
     )?)
 }
 
-impl crate::pipeline::CaptureArgs {
+impl crate::args::CaptureArgs {
     /// The TSAs this capture asks: `--tsa`, else `$OGONBLICK_TSA`.
     pub fn tsa_urls(&self) -> Vec<String> {
         urls(&self.tsa)

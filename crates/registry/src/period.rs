@@ -191,6 +191,13 @@ pub fn check_record_id(id: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Today's date in Sweden, which decides periods and lateness.
+pub fn today_stockholm() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
