@@ -35,7 +35,10 @@ fn main() {
     };
     let launched = t.elapsed();
     let t = Instant::now();
-    match session.capture(&url, std::path::Path::new(out), "01-start") {
+    match session.capture(
+        &url,
+        &capture::PageDir::at(std::path::Path::new(out), "capture/01-start", "01-start"),
+    ) {
         Ok(page) => {
             let took = t.elapsed();
             println!(

@@ -25,6 +25,28 @@ pub use error::Error;
 pub use posts::{normalise, text_id, PagePosts};
 pub use url_check::validate_url;
 
+/// Where one page's raw files go, as the caller lays them out: the directory
+/// itself, its path as the record names files (`capture/01-start`, relative
+/// to the record), and the page's label. The capture writes into it and
+/// names what it wrote; it does not know the archive's layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageDir {
+    pub dir: std::path::PathBuf,
+    pub rel: String,
+    pub label: String,
+}
+
+impl PageDir {
+    /// The page directory `root/rel`, whose files are named `rel/<file>`.
+    pub fn at(root: &std::path::Path, rel: &str, label: &str) -> PageDir {
+        PageDir {
+            dir: root.join(rel),
+            rel: rel.to_string(),
+            label: label.to_string(),
+        }
+    }
+}
+
 /// How pages are captured.
 #[derive(Debug, Clone)]
 pub struct Options {

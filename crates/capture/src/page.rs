@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::devtools::{set_viewport, tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
 use crate::tiles::{take_tiles, Area, Pictured};
-use crate::{Error, PageCapture};
+use crate::{Error, PageCapture, PageDir};
 
 /// How many times a capture follows the page to another document.
 const MAX_REDIRECTS: u32 = 3;
@@ -85,15 +85,13 @@ struct Found {
 /// How long saving the first screen of a page whose budget ran out may take.
 const SALVAGE_GRACE: Duration = Duration::from_secs(10);
 
-/// Capture the page in `cx` into `record_dir/capture/<label>/`. When the
+/// Capture the page in `cx` into `out`. When the
 /// page's time budget runs out, what is kept is its first screen, flagged
 /// incomplete with the step the time ran out in.
-pub(crate) fn capture(cx: &Ctx<'_>, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
+pub(crate) fn capture(cx: &Ctx<'_>, out: &PageDir) -> Result<PageCapture, Error> {
     let started = Utc::now();
-    match capture_whole(cx, record_dir, label, started) {
-        Err(Error::OutOfTime { step, budget }) => {
-            salvage(cx, record_dir, label, started, &step, budget)
-        }
+    match capture_whole(cx, out, started) {
+        Err(Error::OutOfTime { step, budget }) => salvage(cx, out, started, &step, budget),
         other => other,
     }
 }
@@ -103,8 +101,7 @@ pub(crate) fn capture(cx: &Ctx<'_>, record_dir: &Path, label: &str) -> Result<Pa
 /// still answers. The files of the cut capture go.
 fn salvage(
     cx: &Ctx<'_>,
-    record_dir: &Path,
-    label: &str,
+    out: &PageDir,
     started: chrono::DateTime<Utc>,
     step: &str,
     budget: Duration,
@@ -115,8 +112,7 @@ fn salvage(
     };
     let opts = &cx.s.opts;
     cx.extend_budget(SALVAGE_GRACE);
-    let rel_dir = format!("capture/{label}");
-    let dir = record_dir.join("capture").join(label);
+    let (rel_dir, dir, label) = (&out.rel, out.dir.clone(), out.label.as_str());
     let io = |source| Error::Io {
         path: dir.clone(),
         source,
@@ -227,8 +223,7 @@ fn salvage(
 
 fn capture_whole(
     cx: &Ctx<'_>,
-    record_dir: &Path,
-    label: &str,
+    out: &PageDir,
     started: chrono::DateTime<Utc>,
 ) -> Result<PageCapture, Error> {
     let (opts, url) = (&cx.s.opts, cx.url);
@@ -237,8 +232,7 @@ fn capture_whole(
         t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
     let mut warnings: Vec<String> = Vec::new();
 
-    let rel_dir = format!("capture/{label}");
-    let dir = record_dir.join("capture").join(label);
+    let (rel_dir, dir, label) = (&out.rel, out.dir.clone(), out.label.as_str());
     std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
         path: dir.clone(),
         source,

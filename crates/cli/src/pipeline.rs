@@ -100,7 +100,10 @@ pub fn attempt_in(
     let mut pages = Vec::with_capacity(job.urls.len());
     for (i, url) in job.urls.iter().enumerate() {
         let label = page_label(i, url);
-        match session.capture(url, dir, &label) {
+        match session.capture(
+            url,
+            &capture::PageDir::at(dir, &registry::record::page_rel(&label), &label),
+        ) {
             Ok(page) => pages.push(page),
             Err(err) if err.is_browser_gone() => {
                 return Attempt::BrowserGone(
@@ -145,8 +148,6 @@ pub fn attempt_in(
         Err(err) => Attempt::Failed(err),
     }
 }
-
-
 
 /// Human lines for every warning of a record: late, truncated, obstructed, page warnings.
 pub fn warnings(record: &Record) -> Vec<String> {
@@ -238,7 +239,6 @@ mod tests {
 }
 
 pub use crate::args::CaptureArgs;
-
 
 /// One capture job carried to its end: retried with backoff, then sealed or
 /// recorded as failed. The session is relaunched if the browser died.
@@ -410,8 +410,6 @@ pub fn disk_full(err: anyhow::Error) -> anyhow::Error {
          nothing incomplete was sealed",
     )
 }
-
-
 
 /// Opens the archive (saying what recovery did), starts a browser and carries
 /// one ad-hoc job (`evidence`, `close`) to its end.

@@ -23,6 +23,11 @@ pub const SNAPSHOT: &str = "snapshot.pdf";
 /// The raw capture (tiles, text, MHTML), one folder per page inside.
 pub const CAPTURE: &str = "capture";
 
+/// Where a page's raw files go inside its record, by its label: `capture/<label>`.
+pub fn page_rel(label: &str) -> String {
+    format!("{CAPTURE}/{label}")
+}
+
 pub use bagit::{FileCheck, FileStatus};
 
 /// What is on disk under a directory being verified.

@@ -2,6 +2,8 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+
+use crate::PageDir;
 use std::time::Duration;
 
 use headless_chrome::{Browser, LaunchOptions};
@@ -306,21 +308,21 @@ impl Session {
         }
     }
 
-    /// Capture `url` into `record_dir/capture/<label>/`.
-    pub fn capture(&self, url: &str, record_dir: &Path, label: &str) -> Result<PageCapture, Error> {
+    /// Capture `url` into the page directory `out`.
+    pub fn capture(&self, url: &str, out: &PageDir) -> Result<PageCapture, Error> {
         crate::validate_url(url)?;
         let deadline = std::time::Instant::now() + self.opts.page_budget;
-        let first = self.capture_in_tab(url, record_dir, label, deadline);
+        let first = self.capture_in_tab(url, out, deadline);
         let Err(Error::TabGone { during, what }) = first else {
             return first;
         };
         // A page that killed its tab gets one more try in a fresh one,
         // within what is left of its budget; the first try's files go.
-        let dir = record_dir.join("capture").join(label);
+        let dir = out.dir.clone();
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|source| Error::Io { path: dir, source })?;
         }
-        match self.capture_in_tab(url, record_dir, label, deadline) {
+        match self.capture_in_tab(url, out, deadline) {
             Ok(mut page) => {
                 page.facts.warnings.push(format!(
                     "the first try's tab {what} while {during}; the page was captured again in a fresh tab"
@@ -338,8 +340,7 @@ impl Session {
     fn capture_in_tab(
         &self,
         url: &str,
-        record_dir: &Path,
-        label: &str,
+        out: &PageDir,
         deadline: std::time::Instant,
     ) -> Result<PageCapture, Error> {
         let tab = self
@@ -347,7 +348,7 @@ impl Session {
             .new_tab()
             .map_err(|e| self.fail("opening a tab", e))?;
         let result = super::Ctx::new(self, &tab, url, deadline)
-            .and_then(|cx| crate::page::capture(&cx, record_dir, label));
+            .and_then(|cx| crate::page::capture(&cx, out));
         // Close without running beforeunload handlers, bounded: a dead
         // browser cannot close tabs and a crashed tab may not answer.
         let (tx, rx) = std::sync::mpsc::channel();

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use capture::{Options, PageCapture, Session};
+use capture::{Options, PageCapture, PageDir, Session};
 use fixture_server::FixtureServer;
 
 pub fn server() -> &'static FixtureServer {
@@ -82,7 +82,10 @@ pub fn capture_with(s: &Session, path: &str) -> Captured {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = server().url(path);
     let page = s
-        .capture(&url, dir.path(), "01-start")
+        .capture(
+            &url,
+            &PageDir::at(dir.path(), "capture/01-start", "01-start"),
+        )
         .unwrap_or_else(|e| panic!("capture of {url} failed: {e} ({e:?})"));
     Captured { page, dir }
 }

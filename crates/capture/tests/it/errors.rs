@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use capture::{find_chrome, validate_url, Error, Options};
+use capture::{find_chrome, validate_url, Error, Options, PageDir};
 
 use crate::common::{browser_lock, server, session};
 
@@ -77,7 +77,10 @@ fn killed_browser_is_reported_as_a_crash() {
             .status()
     });
     let e = s
-        .capture(&server().url("/hostile/very-tall/"), dir.path(), "01-start")
+        .capture(
+            &server().url("/hostile/very-tall/"),
+            &PageDir::at(dir.path(), "capture/01-start", "01-start"),
+        )
         .expect_err("capture with a killed browser must fail");
     assert!(killer.join().unwrap().unwrap().success());
     assert!(e.is_browser_gone(), "not recognised as a crash: {e:?}");
@@ -86,7 +89,10 @@ fn killed_browser_is_reported_as_a_crash() {
     assert!(s.is_browser_gone());
     // The next capture fails the same way, quickly.
     let e = s
-        .capture(&server().url("/blogg/"), dir.path(), "02-next")
+        .capture(
+            &server().url("/blogg/"),
+            &PageDir::at(dir.path(), "capture/02-next", "02-next"),
+        )
         .unwrap_err();
     assert!(e.is_browser_gone(), "{e:?}");
 }

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use capture::{Error, Options};
+use capture::{Error, Options, PageDir};
 use model::ObstructionKind;
 
 use crate::common::{
@@ -194,7 +194,10 @@ fn unreachable_pages_are_navigation_errors() {
     let dir = tempfile::tempdir().unwrap();
     for path in ["/_/redirect-loop/a", "/_/reset"] {
         let e = s
-            .capture(&server().url(path), dir.path(), "01-start")
+            .capture(
+                &server().url(path),
+                &PageDir::at(dir.path(), "capture/01-start", "01-start"),
+            )
             .expect_err(path);
         assert!(matches!(e, Error::Navigation { .. }), "{path}: {e:?}");
         assert!(!e.is_browser_gone());
@@ -234,7 +237,11 @@ fn assert_only_the_blog(c: &crate::common::Captured, old_text: &str, old_mhtml: 
     named.push(f.text_file.clone());
     named.extend(f.mhtml_file.clone());
     // The posts found on the page, beside its text (unless they could not be read).
-    if !f.warnings.iter().any(|w| w.contains("posts could not be read")) {
+    if !f
+        .warnings
+        .iter()
+        .any(|w| w.contains("posts could not be read"))
+    {
         named.push(f.text_file.replace("text.json", "posts.json"));
     }
     named.sort();
