@@ -106,14 +106,29 @@ impl ArchiveView {
     }
 }
 
-/// The RFC 3161 tokens stored with a record (`timestamps/*.tsr`, or `*.tsr`
-/// beside the manifest), as paths relative to the record directory.
+/// The RFC 3161 tokens of a record: those stored with it while it was sealed
+/// (`timestamps/*.tsr` in the record, named relative to it) and those added
+/// later by `ogonblick stamp` in the archive's own `timestamps/<record id>/`
+/// (named `../../timestamps/<record id>/…`, relative to the record too).
 pub fn timestamp_tokens(record_dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    for (prefix, dir) in [
+    let mut places = vec![
         (format!("{TIMESTAMPS}/"), record_dir.join(TIMESTAMPS)),
         (String::new(), record_dir.to_path_buf()),
-    ] {
+    ];
+    let group = record_dir.parent();
+    if let (Some(group), Some(root)) = (group, group.and_then(Path::parent)) {
+        let id = format!(
+            "{}/{}",
+            group.file_name().unwrap_or_default().to_string_lossy(),
+            record_dir.file_name().unwrap_or_default().to_string_lossy()
+        );
+        places.push((
+            format!("../../{TIMESTAMPS}/{id}/"),
+            root.join(TIMESTAMPS).join(&id),
+        ));
+    }
+    for (prefix, dir) in places {
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
         };
