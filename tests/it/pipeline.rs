@@ -363,6 +363,12 @@ fn demo_runs_delivers_and_verifies() {
     assert!(valid, "{out}");
     let html = std::fs::read_to_string(env.path("demo/forteckning.html")).unwrap();
     assert!(html.contains("lang=\"sv\"") && html.contains("Gislaveds kommun"));
+    // The open data beside the page, as `accounts publish` writes it.
+    let csv = std::fs::read_to_string(env.path("demo/forteckning.csv")).unwrap();
+    let json = std::fs::read_to_string(env.path("demo/forteckning.json")).unwrap();
+    assert!(csv.contains("Gislaveds kommun") || csv.lines().count() > 1, "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json.to_string().contains("facebook"), "{json}");
     // A second demo replaces the first.
     env.run(&["demo", "--out", "demo"]).expect(0);
     let _ = harness::server();

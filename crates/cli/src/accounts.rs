@@ -109,12 +109,22 @@ fn check(path: &Path, json: bool) -> CmdResult {
 
 fn publish(path: &Path, out: &Path) -> CmdResult {
     let (register, _) = load_register(path)?;
-    let today = registry::period::today_stockholm();
+    write_published(&register, out, registry::period::today_stockholm())?;
+    Ok(Exit::Ok)
+}
+
+/// The published förteckning at `out` (HTML) with its open data beside it
+/// (`.csv`, `.json`), each written whole or not at all.
+pub fn write_published(
+    register: &Register,
+    out: &Path,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
     let stem = out
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "forteckning".into());
-    let html = registry::publish::forteckning_page(&register, today, Some(&stem));
+    let html = registry::publish::forteckning_page(register, today, Some(&stem));
     let csv_path = out.with_extension("csv");
     let json_path = out.with_extension("json");
     if out == csv_path || out == json_path {
@@ -126,11 +136,11 @@ fn publish(path: &Path, out: &Path) -> CmdResult {
     write_replacing(out, html.as_bytes())?;
     write_replacing(
         &csv_path,
-        registry::publish::forteckning_csv(&register, today).as_bytes(),
+        registry::publish::forteckning_csv(register, today).as_bytes(),
     )?;
     write_replacing(
         &json_path,
-        registry::publish::forteckning_json(&register, today).as_bytes(),
+        registry::publish::forteckning_json(register, today).as_bytes(),
     )?;
     eprintln!(
         "wrote {}, {} and {} ({} accounts)",
@@ -139,7 +149,7 @@ fn publish(path: &Path, out: &Path) -> CmdResult {
         json_path.display(),
         register.accounts.len()
     );
-    Ok(Exit::Ok)
+    Ok(())
 }
 
 /// Writes `bytes` to a temporary name beside `out`, then renames it into place,

@@ -37,11 +37,7 @@ pub fn main(args: Args) -> CmdResult {
         .with_context(|| format!("writing {}", register.display()))?;
     let (reg, _) = registry::load(&register)?;
     let forteckning = args.out.join("forteckning.html");
-    std::fs::write(
-        &forteckning,
-        registry::publish::forteckning_html(&reg, registry::period::today_stockholm()),
-    )
-    .with_context(|| format!("writing {}", forteckning.display()))?;
+    crate::accounts::write_published(&reg, &forteckning, registry::period::today_stockholm())?;
 
     let archive = args.out.join("arkiv");
     let run_args = run::Args {
