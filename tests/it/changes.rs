@@ -187,6 +187,14 @@ fn the_second_half_year_cover_lists_exactly_what_changed_and_run_names_the_accou
     assert_eq!(found[0]["removed"], 3);
     assert_eq!(found[0]["changed"], 1);
 
+    // `status` shows the removals, and needs a human for them.
+    let st = env.run(&["status", "--period", "2026-H1", "--json"]);
+    st.expect(1);
+    let st: serde_json::Value = serde_json::from_str(&st.stdout).unwrap();
+    let row = &st["accounts"][0];
+    assert_eq!(row["removed_posts"], 3, "{row}");
+    assert_eq!(row["needs_human"], true, "{row}");
+
     // Search: an inflected form, on the right page of each record.
     let hits = env.run(&["search", "simhall", "--json"]);
     hits.expect(0);

@@ -204,6 +204,10 @@ pub struct AccountStatus {
     pub diarienummer: Option<String>,
     /// RFC 3161 tokens stored with the period's record.
     pub timestamps: Vec<String>,
+    /// Posts and comments the period's record no longer shows that the
+    /// account's previous half-year record did (its `changes.json`):
+    /// disposal the archivist must look at.
+    pub removed_posts: usize,
     /// Why the record is flagged, failed or missing, in English.
     pub warnings: Vec<String>,
     pub needs_human: bool,
@@ -285,8 +289,18 @@ fn account_status(
     let last_capture = latest.and_then(|(r, _)| r.captured_at());
     let passive = latest.is_some_and(|(r, _)| passive_since(r, passive_months).is_some());
     let mut warnings = Vec::new();
+    let mut removed_posts = 0;
     let (state, captured_at, timestamps) = if let Some((record, dir)) = view.record(&record_id) {
         warnings = record_warnings(record);
+        if let Ok(Some(c)) = crate::changes::read_changes(dir) {
+            removed_posts = c.removed.len();
+            if removed_posts > 0 {
+                warnings.push(format!(
+                    "{removed_posts} post(s) or comment(s) removed since {}",
+                    c.previous.as_deref().unwrap_or("the previous record")
+                ));
+            }
+        }
         let state = if record.obstructions().next().is_some() {
             State::Flagged
         } else if record.late {
@@ -322,7 +336,8 @@ fn account_status(
         last_capture,
         passive,
         timestamps,
+        removed_posts,
         warnings,
-        needs_human: state.needs_human(),
+        needs_human: state.needs_human() || removed_posts > 0,
     }
 }
