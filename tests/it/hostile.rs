@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{page, records, register, Acc, Env};
+use crate::harness::{kill_pids, page, processes_under, records, register, Acc, Env};
 
 /// One hostile run: what it printed, how it ended, where it wrote.
 struct Hostile {
@@ -157,34 +157,6 @@ fn hostile(account: Acc, args: &[&str], limit: Duration) -> Hostile {
         stdout: t_out.join().unwrap_or_default(),
         stderr: t_err.join().unwrap_or_default(),
         took,
-    }
-}
-
-/// Pids of processes whose command line mentions `dir` (a Chromium whose
-/// profile lives under the run's TMPDIR).
-fn processes_under(dir: &Path) -> Vec<u32> {
-    let needle = dir.to_string_lossy().into_owned();
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        if String::from_utf8_lossy(&cmdline).contains(&needle) {
-            out.push(pid);
-        }
-    }
-    out
-}
-
-/// SIGKILLs processes this test started (directly or not).
-fn kill_pids(pids: &[u32]) {
-    for pid in pids {
-        let _ = Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status();
     }
 }
 

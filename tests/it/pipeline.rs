@@ -366,7 +366,10 @@ fn demo_runs_delivers_and_verifies() {
     // The open data beside the page, as `accounts publish` writes it.
     let csv = std::fs::read_to_string(env.path("demo/forteckning.csv")).unwrap();
     let json = std::fs::read_to_string(env.path("demo/forteckning.json")).unwrap();
-    assert!(csv.contains("Gislaveds kommun") || csv.lines().count() > 1, "{csv}");
+    assert!(
+        csv.contains("Gislaveds kommun") || csv.lines().count() > 1,
+        "{csv}"
+    );
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(json.to_string().contains("facebook"), "{json}");
     // A second demo replaces the first.

@@ -15,7 +15,10 @@ fn settings(env: &Env) -> insta::Settings {
     let dir = regex_escape(&env.dir.path().to_string_lossy());
     s.add_filter(&dir, "[TMP]");
     s.add_filter(r"\b[0-9a-f]{64}\b", "[SHA256]");
-    s.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", "[TIME]");
+    s.add_filter(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)",
+        "[TIME]",
+    );
     s.add_filter(r"\b\d{4}-H[12]\b", "[PERIOD]");
     s.add_filter(r"\b\d+(\.\d+)? ?(s|ms)\b", "[DURATION]");
     s.add_filter(r"\d+(\.\d+)? (KiB|MiB|GiB|B)\b", "[SIZE]");
@@ -23,7 +26,10 @@ fn settings(env: &Env) -> insta::Settings {
     // The closing table's seconds column.
     s.add_filter(r"(?m)^(\S+ +\S+ +\d+ +)\d+\.\d", "${1}[SECS]");
     // Said only when the tests run as root (CI does; a developer may not).
-    s.add_filter(r"(?m)^.*sandbox was off because ogonblick ran as root.*\n", "");
+    s.add_filter(
+        r"(?m)^.*sandbox was off because ogonblick ran as root.*\n",
+        "",
+    );
     s.add_filter(r"localhost:\d+", "localhost:[PORT]");
     s
 }

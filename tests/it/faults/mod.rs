@@ -13,35 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{bagit_validate, fixture, page, pdftotext, records, register, server, Env};
-
-/// Pids of processes whose command line mentions `dir` (Chromium started
-/// with a profile under a test's TMPDIR).
-pub(super) fn processes_under(dir: &Path) -> Vec<u32> {
-    let needle = dir.to_string_lossy().into_owned();
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        if String::from_utf8_lossy(&cmdline).contains(&needle) {
-            out.push(pid);
-        }
-    }
-    out
-}
-
-/// SIGKILLs the given pids (processes this test started, directly or not).
-pub(super) fn kill_pids(pids: &[u32]) {
-    for pid in pids {
-        let _ = Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status();
-    }
-}
+use crate::harness::{
+    bagit_validate, fixture, kill_pids, page, pdftotext, processes_under, records, register,
+    server, Env,
+};
 
 /// Kills what a killed run left running under `tmp`; returns how many
 /// browsers (main processes, not their renderers and helpers) were still
