@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Europe::Stockholm;
 use model::Organisation;
+use registry::journal::Event as JournalEvent;
 use registry::{JournalEntry, Period, PlannedRecord};
 use sha2::{Digest, Sha256};
 
@@ -441,7 +442,7 @@ fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written>
 fn sealing_times(journal: &[JournalEntry]) -> BTreeMap<String, DateTime<Utc>> {
     journal
         .iter()
-        .filter(|e| e.event == "record.sealed")
+        .filter(|e| e.event == JournalEvent::RECORD_SEALED)
         .filter_map(|e| e.field("record_id").map(|id| (id.to_string(), e.at)))
         .collect()
 }
@@ -1041,15 +1042,15 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
     }
     for e in d.journal {
         let id = match e.event.as_str() {
-            "record.sealed" | "dnr.assigned" => e.field("record_id"),
-            "account.closed" => e.field("final_record"),
+            JournalEvent::RECORD_SEALED | JournalEvent::DNR_ASSIGNED => e.field("record_id"),
+            JournalEvent::ACCOUNT_CLOSED => e.field("final_record"),
             _ => None,
         };
         let Some(id) = id.filter(|id| wanted(id)) else {
             continue;
         };
         let (kind, detail) = match e.event.as_str() {
-            "record.sealed" => (
+            JournalEvent::RECORD_SEALED => (
                 "message digest calculation",
                 format!(
                     "record sealed: manifest-sha256.txt written (SHA-256 {}), files made read-only; journal.jsonl line {}",
@@ -1057,7 +1058,7 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
                     e.line
                 ),
             ),
-            "dnr.assigned" => (
+            JournalEvent::DNR_ASSIGNED => (
                 "registration",
                 format!(
                     "diarienummer {} assigned by the registrar; journal.jsonl line {}",

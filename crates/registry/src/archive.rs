@@ -195,7 +195,7 @@ impl Archive {
         let journaled: std::collections::HashSet<String> = chain
             .entries
             .iter()
-            .filter(|e| e.event == "record.sealed")
+            .filter(|e| e.event == Event::RECORD_SEALED)
             .filter_map(|e| e.field("record_id").map(str::to_string))
             .collect();
         for (id, dir) in self.record_dirs()? {

@@ -149,12 +149,7 @@ pub fn describe(record: &Record) -> String {
 /// records captured during it), with descriptions, diarienummer, files and hashes.
 pub fn plan(archive: &Archive, period: &Period) -> Result<Vec<PlannedRecord>> {
     let journal = archive.journal()?;
-    let mut dnr: BTreeMap<String, String> = BTreeMap::new();
-    for e in journal.iter().filter(|e| e.event == "dnr.assigned") {
-        if let (Some(id), Some(d)) = (e.field("record_id"), e.field("diarienummer")) {
-            dnr.insert(id.to_string(), d.to_string());
-        }
-    }
+
     let mut out = Vec::new();
     for (id, dir) in archive.record_dirs()? {
         let record = crate::archive::read_record(&dir)?;
@@ -192,10 +187,8 @@ pub fn plan(archive: &Archive, period: &Period) -> Result<Vec<PlannedRecord>> {
             .unwrap_or_default();
         out.push(PlannedRecord {
             description: describe(&record),
-            diarienummer: dnr
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| record.diarienummer.clone()),
+            diarienummer: crate::journal::latest_dnr(&journal, &id)
+                .map_or_else(|| record.diarienummer.clone(), str::to_string),
             record_id: id,
             dir,
             record,

@@ -131,18 +131,30 @@ pub enum Event {
 }
 
 impl Event {
+    // The line's `event` values, for readers that filter the journal by kind
+    // (each is also the variant's serde name above).
+    pub const RECORD_SEALED: &'static str = "record.sealed";
+    pub const RECORD_FAILED: &'static str = "record.failed";
+    pub const DNR_ASSIGNED: &'static str = "dnr.assigned";
+    pub const ACCOUNT_CLOSED: &'static str = "account.closed";
+    pub const DELIVERY_CREATED: &'static str = "delivery.created";
+    pub const VERIFY_RUN: &'static str = "verify.run";
+    pub const TIMESTAMP_ADDED: &'static str = "timestamp.added";
+    pub const TIMESTAMP_MISSING: &'static str = "timestamp.missing";
+    pub const CHANGES_FOUND: &'static str = "changes.found";
+
     /// The line's `event` value, e.g. `record.sealed`.
     pub fn name(&self) -> &'static str {
         match self {
-            Event::RecordSealed { .. } => "record.sealed",
-            Event::RecordFailed { .. } => "record.failed",
-            Event::DnrAssigned { .. } => "dnr.assigned",
-            Event::AccountClosed { .. } => "account.closed",
-            Event::DeliveryCreated { .. } => "delivery.created",
-            Event::TimestampAdded { .. } => "timestamp.added",
-            Event::TimestampMissing { .. } => "timestamp.missing",
-            Event::VerifyRun { .. } => "verify.run",
-            Event::ChangesFound { .. } => "changes.found",
+            Event::RecordSealed { .. } => Event::RECORD_SEALED,
+            Event::RecordFailed { .. } => Event::RECORD_FAILED,
+            Event::DnrAssigned { .. } => Event::DNR_ASSIGNED,
+            Event::AccountClosed { .. } => Event::ACCOUNT_CLOSED,
+            Event::DeliveryCreated { .. } => Event::DELIVERY_CREATED,
+            Event::TimestampAdded { .. } => Event::TIMESTAMP_ADDED,
+            Event::TimestampMissing { .. } => Event::TIMESTAMP_MISSING,
+            Event::VerifyRun { .. } => Event::VERIFY_RUN,
+            Event::ChangesFound { .. } => Event::CHANGES_FOUND,
         }
     }
 
@@ -164,7 +176,7 @@ pub fn latest_dnr<'a>(entries: &'a [JournalEntry], record_id: &str) -> Option<&'
     entries
         .iter()
         .rev()
-        .find(|e| e.event == "dnr.assigned" && e.field("record_id") == Some(record_id))
+        .find(|e| e.event == Event::DNR_ASSIGNED && e.field("record_id") == Some(record_id))
         .and_then(|e| e.field("diarienummer"))
 }
 

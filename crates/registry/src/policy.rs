@@ -10,7 +10,10 @@ use model::{ObstructionKind, Record};
 /// it shows a login wall or an error page instead of the account. Such a
 /// capture is retried and, if it stays so, not sealed as a half-year record.
 pub fn is_blocking(kind: ObstructionKind) -> bool {
-    matches!(kind, ObstructionKind::LoginWall | ObstructionKind::ErrorPage)
+    matches!(
+        kind,
+        ObstructionKind::LoginWall | ObstructionKind::ErrorPage
+    )
 }
 
 /// Whether a capture is blocked (see [`is_blocking`]).

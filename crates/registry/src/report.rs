@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Stockholm;
 use model::{Record, RecordKind};
 
+use crate::journal::Event;
 use crate::publish::escape;
 use crate::status::{timestamp_tokens, ArchiveView};
 
@@ -182,12 +183,15 @@ fn records_table(
 
 fn event_sv(event: &str) -> &str {
     match event {
-        "record.sealed" => "Ögonblicksbild förseglad",
-        "record.failed" => "Fångst misslyckades",
-        "account.closed" => "Konto avslutat",
-        "dnr.assigned" => "Diarienummer tilldelat",
-        "delivery.created" => "Leverans skapad",
-        "verify.run" => "Kontroll körd",
+        Event::RECORD_SEALED => "Ögonblicksbild förseglad",
+        Event::RECORD_FAILED => "Fångst misslyckades",
+        Event::ACCOUNT_CLOSED => "Konto avslutat",
+        Event::DNR_ASSIGNED => "Diarienummer tilldelat",
+        Event::DELIVERY_CREATED => "Leverans skapad",
+        Event::VERIFY_RUN => "Kontroll körd",
+        Event::TIMESTAMP_ADDED => "Tidsstämpel tillagd",
+        Event::TIMESTAMP_MISSING => "Tidsstämpel saknas",
+        Event::CHANGES_FOUND => "Förändringar sedan föregående ögonblicksbild",
         other => other,
     }
 }
@@ -213,7 +217,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
     let failures: Vec<_> = view
         .journal
         .iter()
-        .filter(|e| e.event == "record.failed")
+        .filter(|e| e.event == Event::RECORD_FAILED)
         .filter(|e| {
             e.field("record_id")
                 .is_some_and(|id| view.record(id).is_none())
@@ -350,7 +354,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
                 .or_else(|| e.field("reason"))
                 .or_else(|| e.field("out"))
                 .unwrap_or("");
-            let red = e.event == "record.failed";
+            let red = e.event == Event::RECORD_FAILED;
             body.push_str(&format!(
                 "<tr{}><th scope=\"row\">{}</th>{}{}{}{}</tr>\n",
                 if red { " class=\"behover\"" } else { "" },

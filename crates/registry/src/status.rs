@@ -11,10 +11,11 @@ use model::{Account, Record};
 use serde::Serialize;
 
 use crate::archive::{read_record, record_dirs, JOURNAL, MANIFEST};
+use crate::journal::Event;
 use crate::journal::{check_chain, JournalEntry};
 use crate::period::{period_record_id, Period};
-use crate::timestamp::TIMESTAMPS;
 use crate::policy::{passive_since, record_warnings};
+use crate::timestamp::TIMESTAMPS;
 use crate::{Error, Register, Result};
 
 /// An archive read as it is: every sealed record and every journal entry.
@@ -72,11 +73,7 @@ impl ArchiveView {
 
     /// The latest diarienummer the journal assigns to a record.
     pub fn diarienummer(&self, record_id: &str) -> Option<String> {
-        self.journal
-            .iter()
-            .rev()
-            .find(|e| e.event == "dnr.assigned" && e.field("record_id") == Some(record_id))
-            .and_then(|e| e.field("diarienummer").map(str::to_string))
+        crate::journal::latest_dnr(&self.journal, record_id).map(str::to_string)
     }
 
     /// The latest `record.failed` entry for a record id.
@@ -84,7 +81,7 @@ impl ArchiveView {
         self.journal
             .iter()
             .rev()
-            .find(|e| e.event == "record.failed" && e.field("record_id") == Some(record_id))
+            .find(|e| e.event == Event::RECORD_FAILED && e.field("record_id") == Some(record_id))
     }
 
     /// The periods that have records or journal events, newest first.
@@ -241,7 +238,6 @@ impl Status {
         self.journal_problems > 0 || self.accounts.iter().any(|a| a.needs_human)
     }
 }
-
 
 /// Where every account of `register` stands in `period` on `today`.
 pub fn status(

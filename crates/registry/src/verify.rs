@@ -374,7 +374,11 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     r.journal_head = Some(chain.head.clone());
     // Latest record.sealed per record id.
     let mut sealed: HashMap<String, &crate::JournalEntry> = HashMap::new();
-    for e in chain.entries.iter().filter(|e| e.event == "record.sealed") {
+    for e in chain
+        .entries
+        .iter()
+        .filter(|e| e.event == Event::RECORD_SEALED)
+    {
         if let Some(id) = e.field("record_id") {
             if sealed.insert(id.to_string(), e).is_some() {
                 r.problems.push(format!(
@@ -561,7 +565,7 @@ fn archive_tokens(
 /// there, byte for byte: a deleted or replaced token is found even where the
 /// rest of the archive verifies.
 fn journaled_tokens(root: &Path, entries: &[crate::JournalEntry], r: &mut VerifyReport) {
-    for e in entries.iter().filter(|e| e.event == "timestamp.added") {
+    for e in entries.iter().filter(|e| e.event == Event::TIMESTAMP_ADDED) {
         let (Some(file), Some(want)) = (e.field("file"), e.field("token_sha256")) else {
             continue;
         };
@@ -670,7 +674,7 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     let actual = d.into_iter().next().unwrap_or_default();
     r.bytes = n;
     let found = chain.entries.iter().rev().find(|e| {
-        e.event == "record.sealed" && e.field("snapshot_sha256") == Some(actual.as_str())
+        e.event == Event::RECORD_SEALED && e.field("snapshot_sha256") == Some(actual.as_str())
     });
     let name = path
         .file_name()
