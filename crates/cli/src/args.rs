@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
+
 /// Options every capturing command shares.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CaptureArgs {
@@ -13,7 +15,13 @@ pub struct CaptureArgs {
     pub cookies: Option<std::path::PathBuf>,
     /// PDF/A flavour of snapshot.pdf: 1b (the default, what Riksarkivet names),
     /// 2b, 2u, or 3b (which embeds the MHTML and record.json).
-    #[arg(long, value_name = "FLAVOUR", default_value = "1b")]
+    #[arg(
+        long,
+        value_name = "FLAVOUR",
+        default_value = "1b",
+        value_parser = clap::builder::PossibleValuesParser::new(["1b", "2b", "2u", "3b"])
+            .try_map(|s| s.parse::<pdfa::Flavour>())
+    )]
     pub pdfa: pdfa::Flavour,
     /// Who runs the capture, named in the record and on the cover page
     /// (default: $OGONBLICK_OPERATOR, then the register's contact).
