@@ -60,13 +60,24 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
         path: path.to_path_buf(),
         source,
     };
+    // The encoder's own errors; a write that failed (a full disk) stays an I/O error.
+    let enc = |e: png::EncodingError| match e {
+        png::EncodingError::IoError(source) => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => Error::Image {
+            path: path.to_path_buf(),
+            reason: other.to_string(),
+        },
+    };
     let file = File::create(path).map_err(io)?;
     let mut encoder = png::Encoder::new(BufWriter::new(file), width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
-    let mut writer = encoder.write_header().map_err(|e| bad(e.to_string()))?;
-    let mut stream = writer.stream_writer().map_err(|e| bad(e.to_string()))?;
+    let mut writer = encoder.write_header().map_err(enc)?;
+    let mut stream = writer.stream_writer().map_err(enc)?;
     let mut rgb = vec![0u8; width as usize * 3];
     let mut prev: Vec<u8> = Vec::new();
     let mut bands = Vec::new();
@@ -120,7 +131,7 @@ pub(crate) fn write_rgb_png(data: &[u8], path: &Path) -> Result<WrittenTile, Err
             bands.push((s, y, colour(&prev)));
         }
     }
-    stream.finish().map_err(|e| bad(e.to_string()))?;
+    stream.finish().map_err(enc)?;
     Ok(WrittenTile {
         width,
         height,

@@ -393,14 +393,19 @@ pub fn is_page_fatal(err: &anyhow::Error) -> bool {
 /// Whether `err` comes from a full disk (ENOSPC, or a quota): no retry can
 /// help, and the command cannot run (exit 2), unlike a page that failed.
 pub fn is_disk_full(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
-            matches!(
-                io.kind(),
-                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
-            ) || matches!(io.raw_os_error(), Some(28 | 122))
-        })
-    })
+    fn full(io: &std::io::Error) -> bool {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        ) || matches!(io.raw_os_error(), Some(28 | 122))
+            // An encoder (the PNG writer) may wrap the OS error in one of
+            // its own, which io::Error hides from the source chain.
+            || io
+                .get_ref()
+                .is_some_and(|inner| inner.to_string().contains("No space left on device"))
+    }
+    err.chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(full))
 }
 
 /// `err` with the hint for a full disk on top.
