@@ -438,8 +438,7 @@ fn the_sandbox_is_on_unless_ogonblick_runs_as_root() {
     // seen. A renderer just forked has not installed its filter yet, and a
     // spare one may end inside that window; one that runs a page lives far
     // longer than a second.
-    let mut modes: std::collections::BTreeMap<u32, (String, Instant, Instant)> =
-        Default::default();
+    let mut modes: std::collections::BTreeMap<u32, (String, Instant, Instant)> = Default::default();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;

@@ -213,6 +213,10 @@ mod tests {
         assert_eq!(base64_decode("YQ=="), Some(b"a".to_vec()));
         assert_eq!(base64_decode("/+8="), Some(vec![0xff, 0xef]));
         assert_eq!(base64_decode("a b"), None);
-        assert_eq!(base64_decode("-_8="), None, "the URL-safe alphabet is not DevTools'");
+        assert_eq!(
+            base64_decode("-_8="),
+            None,
+            "the URL-safe alphabet is not DevTools'"
+        );
     }
 }

@@ -143,8 +143,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
             list_pdf,
         );
     }
-    let payload =
-        registry::delivery::bag_payload(&planned, list_pdf, &archive.journal_path());
+    let payload = registry::delivery::bag_payload(&planned, list_pdf, &archive.journal_path());
     let info = registry::delivery::bag_info(
         organisation.as_ref(),
         &period,

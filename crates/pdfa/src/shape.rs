@@ -10,8 +10,8 @@
 use std::sync::OnceLock;
 
 use crate::bidi::Base;
-pub(crate) use crate::font::Glyph;
 use crate::font::dejavu;
+pub(crate) use crate::font::Glyph;
 
 fn face() -> Option<&'static rustybuzz::Face<'static>> {
     static FACE: OnceLock<Option<rustybuzz::Face<'static>>> = OnceLock::new();
