@@ -39,6 +39,13 @@ impl Hostile {
         Some(serde_json::from_str(&text).expect("record.json is JSON"))
     }
 
+    /// The one sealed record of the run; the test fails, with the run's
+    /// stderr, when there is none.
+    fn sealed(&self) -> serde_json::Value {
+        self.record()
+            .unwrap_or_else(|| panic!("no record:\n{}", self.stderr))
+    }
+
     /// The run's one line of the closing table (`--json`).
     fn row(&self) -> serde_json::Value {
         let report: serde_json::Value = serde_json::from_str(&self.stdout)
@@ -259,9 +266,7 @@ fn a_download_is_refused_and_recorded() {
         Duration::from_secs(60),
     );
     h.assert_contained();
-    let record = h
-        .record()
-        .unwrap_or_else(|| panic!("no record:\n{}", h.stderr));
+    let record = h.sealed();
     let warnings = record["pages"][0]["warnings"].to_string();
     let want = format!(
         "the page tried to download \\\"protokoll-2025.zip\\\" ({} bytes as declared) from {}; the download was refused",
@@ -290,9 +295,7 @@ fn a_popup_that_spams_dialogs_is_closed_and_recorded() {
         Duration::from_secs(60),
     );
     h.assert_contained();
-    let record = h
-        .record()
-        .unwrap_or_else(|| panic!("no record:\n{}", h.stderr));
+    let record = h.sealed();
     let warnings = record["pages"][0]["warnings"].to_string();
     let popup = crate::harness::server().url("/hostile/popup/spam.html");
     assert!(
@@ -516,9 +519,7 @@ fn page_text_is_shown_never_obeyed() {
             "a raw control character reached the terminal:\n{out}"
         );
     }
-    let record = h
-        .record()
-        .unwrap_or_else(|| panic!("no record:\n{}", h.stderr));
+    let record = h.sealed();
     let title = record["pages"][0]["title"].as_str().unwrap();
     assert!(
         title.starts_with("Kommun\u{202e}fdp.exe") && title.matches('x').count() >= 100_000,
@@ -579,9 +580,7 @@ fn writes_to_the_machines_own_network_are_blocked_and_recorded() {
         reached("own"),
         "the page's POST to its own origin was blocked: {hits:?}"
     );
-    let record = h
-        .record()
-        .unwrap_or_else(|| panic!("no record:\n{}", h.stderr));
+    let record = h.sealed();
     let warnings = record["pages"][0]["warnings"].to_string();
     let other = crate::harness::server().other_url("/_/tjanst");
     for what in ["form", "fetch"] {

@@ -263,20 +263,8 @@ fn a_run_with_the_tsa_up_stamps_every_record_and_the_journal_head() {
     let v = env.run(&["verify", "arkiv", "--tsa-ca", ca(), "--require-timestamp"]);
     v.expect(0);
     assert_eq!(v.stdout.matches("timestamp OK").count(), 3, "{}", v.stdout);
-    // `status` counts the tokens `stamp` added beside the records, too.
-    let st = env.run(&[
-        "status",
-        "--archive",
-        "arkiv",
-        "--period",
-        &period,
-        "--json",
-    ]);
-    let st: serde_json::Value = serde_json::from_str(&st.stdout)
-        .unwrap_or_else(|e| panic!("status --json ({e}):\n{}", st.stdout));
-    for row in st["accounts"].as_array().expect("accounts") {
-        assert_eq!(row["timestamps"].as_array().map(Vec::len), Some(1), "{row}");
-    }
+    // `status` counts the tokens taken while sealing.
+    assert_one_token_each_in_status(&env, &period);
 
     // Deleting a token the journal recorded is found.
     let victim = recs[0].join("timestamps").join(token_name());
@@ -340,21 +328,19 @@ fn with_the_tsa_down_the_run_seals_warns_and_exits_1_and_stamp_adds_the_tokens()
     v.expect(0);
     assert_eq!(v.stdout.matches("timestamp OK").count(), 3, "{}", v.stdout);
     // `status` counts the tokens `stamp` added beside the records, too.
-    let st = env.run(&[
-        "status",
-        "--archive",
-        "arkiv",
-        "--period",
-        &period,
-        "--json",
-    ]);
+    assert_one_token_each_in_status(&env, &period);
+    // A second stamp finds nothing missing but the new journal head.
+    let s = env.run(&["stamp", "--archive", "arkiv", "--tsa", &good]);
+    s.expect(0);
+    assert!(s.stdout.contains("0 record(s) stamped"), "{}", s.stdout);
+}
+
+/// `status --json` gives every account of `period` exactly one token.
+fn assert_one_token_each_in_status(env: &Env, period: &str) {
+    let st = env.run(&["status", "--archive", "arkiv", "--period", period, "--json"]);
     let st: serde_json::Value = serde_json::from_str(&st.stdout)
         .unwrap_or_else(|e| panic!("status --json ({e}):\n{}", st.stdout));
     for row in st["accounts"].as_array().expect("accounts") {
         assert_eq!(row["timestamps"].as_array().map(Vec::len), Some(1), "{row}");
     }
-    // A second stamp finds nothing missing but the new journal head.
-    let s = env.run(&["stamp", "--archive", "arkiv", "--tsa", &good]);
-    s.expect(0);
-    assert!(s.stdout.contains("0 record(s) stamped"), "{}", s.stdout);
 }
