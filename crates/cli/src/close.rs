@@ -92,7 +92,7 @@ pub fn main(args: Args) -> CmdResult {
                 "the final capture {} was sealed, but it is obstructed:",
                 sealed.record_id
             );
-            for w in pipeline::warnings(&record) {
+            for w in registry::policy::record_warnings(&record) {
                 eprintln!("  {w}");
             }
             eprintln!("refusing to record {} as closed: the final capture must show the account; fix the obstruction (e.g. --cookies) and run `ogonblick close {}` again", account.id, account.id);

@@ -149,15 +149,6 @@ pub fn attempt_in(
     }
 }
 
-/// Human lines for every warning of a record: late, truncated, obstructed, page warnings.
-pub fn warnings(record: &Record) -> Vec<String> {
-    // Warnings quote the page (a title, a label, a URL): shown, never obeyed.
-    registry::policy::record_warnings(record)
-        .iter()
-        .map(|w| model::display::neutralise(w))
-        .collect()
-}
-
 /// Backoff before retry `n` (1-based): 2 s, 8 s, 30 s, scaled down by
 /// `OGONBLICK_RETRY_SCALE` for tests.
 pub fn backoff(n: u32) -> Duration {
@@ -446,7 +437,7 @@ pub fn capture_one(
 /// Prints a sealed record's warnings; a record with obstructions, or without
 /// the timestamp a TSA was asked for, needs a human (exit 1).
 pub fn sealed_exit(record: &Record, unstamped: &[String]) -> crate::Exit {
-    for w in warnings(record) {
+    for w in registry::policy::record_warnings(record) {
         eprintln!("warning: {w}");
     }
     if record.obstructions().next().is_some() || !unstamped.is_empty() {

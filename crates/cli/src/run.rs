@@ -259,7 +259,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
         Outcome::Sealed {
             record, unstamped, ..
         } => {
-            let mut warnings = pipeline::warnings(&record);
+            let mut warnings = registry::policy::record_warnings(&record);
             warnings.extend(unstamped.iter().cloned());
             let flagged = record.obstructions().next().is_some();
             Row {

@@ -38,8 +38,9 @@ pub fn may_close_after(record: &Record) -> bool {
 }
 
 /// What a sealed record's reader should know, in English: late, truncated,
-/// obstructed (with the evidence), and the capture's own remarks. The text
-/// quotes the page; show it through `model::display::neutralise`.
+/// obstructed (with the evidence), and the capture's own remarks. The lines
+/// quote the page (a title, a label, a URL), so its bidi and control
+/// characters come neutralised: shown, never obeyed, wherever a line goes.
 pub fn record_warnings(record: &Record) -> Vec<String> {
     let mut out = Vec::new();
     if record.late {
@@ -59,7 +60,7 @@ pub fn record_warnings(record: &Record) -> Vec<String> {
         }
         out.extend(page.warnings.iter().map(|w| format!("{}: {w}", page.label)));
     }
-    out
+    out.iter().map(|w| model::display::neutralise(w)).collect()
 }
 
 /// The date of the newest post a capture saw, if it is more than `months`
