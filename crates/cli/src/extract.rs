@@ -26,9 +26,9 @@ pub struct Args {
     /// numbers them: `N-M`, or `N` for one page (the record's cover is page 1).
     #[arg(long, value_name = "N-M", value_parser = parse_pages)]
     pub pages: Pages,
-    /// The excerpt to write (PDF/A, the source's flavour). It must not exist
+    /// The excerpt to write, a PDF (PDF/A, the source's flavour). It must not exist
     /// (nothing is overwritten) and must lie outside the archive.
-    #[arg(long, value_name = "FILE.pdf")]
+    #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// The archive a record id is looked up in.
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
