@@ -147,6 +147,12 @@ fn extract_hands_out_pages_as_pdfa_traced_to_the_sealed_record() {
     assert!(e["out"].as_str().unwrap().ends_with("/utdrag.pdf"), "{e}");
     assert_eq!(e["operator"], "Registrator Rut");
     env.run(&["verify", "arkiv"]).expect(0);
+    env.run(&["report", "--out", "rapport"]).expect(0);
+    let report = std::fs::read_to_string(env.path("rapport/index.html")).unwrap();
+    assert!(
+        report.contains("Utdrag skapat"),
+        "the report names no excerpt"
+    );
 
     // Bad input: exit 2, no file, no journal line. A record's snapshot.pdf
     // and its directory name it as well as its id.

@@ -198,6 +198,11 @@ pub fn main(args: Args) -> CmdResult {
         for p in &r.problems {
             eprintln!("  problem: {p}");
         }
+        if r.timestamps.iter().any(|t| !t.problems.is_empty()) && args.tsa_ca.is_none() {
+            eprintln!(
+                "  a timestamp token checked against the system's roots: give its TSA's root with --tsa-ca FILE, as for verify"
+            );
+        }
         eprintln!(
             "  the record must verify before pages are handed out from it: ogonblick verify {}",
             dir.display()
