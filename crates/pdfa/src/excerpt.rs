@@ -403,11 +403,17 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     c.paragraph("manifest-sha256.txt:", BODY, 0.0);
     c.paragraph(ex.manifest_sha256, SMALL, 12.0);
     c.space(2.0);
+    let checked = if ex.sealed.is_some() {
+        "mot sitt manifest och mot arkivets journal"
+    } else {
+        "mot sitt manifest"
+    };
     c.paragraph(
-        "Källan kontrollerades mot sitt manifest (och mot arkivets journal) innan utdraget \
-         gjordes, utan avvikelser. Den som vill pröva spårningen räknar ut SHA-256 för \
-         postens snapshot.pdf (sha256sum snapshot.pdf) och jämför, eller kör ogonblick verify \
-         på posten.",
+        &format!(
+            "Källan kontrollerades {checked} innan utdraget gjordes, utan avvikelser. Den som \
+             vill pröva spårningen räknar ut SHA-256 för postens snapshot.pdf (sha256sum \
+             snapshot.pdf) och jämför, eller kör ogonblick verify på posten."
+        ),
         BODY,
         0.0,
     );
