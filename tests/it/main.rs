@@ -5,6 +5,7 @@ mod a11y;
 mod changes;
 mod coverage;
 mod eark;
+mod extract;
 mod faults;
 mod harness;
 mod help;

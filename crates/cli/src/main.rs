@@ -15,6 +15,7 @@ mod deliver;
 mod demo;
 mod dnr;
 mod evidence;
+mod extract;
 mod pdfa;
 mod pipeline;
 mod posts;
@@ -92,6 +93,8 @@ enum Command {
     Search(search::Args),
     /// Bring the search index up to date, or rebuild it (`--rebuild`).
     Index(search::IndexArgs),
+    /// Hand out pages of a sealed record as a PDF/A excerpt traced to the original.
+    Extract(extract::Args),
     /// Verify an archive, a record, a BagIt bag, an E-ARK package or a single PDF.
     Verify(verify::Args),
     /// Where each account stands for a period; exit 1 when a human must act.
@@ -137,6 +140,7 @@ fn dispatch(command: Command) -> CmdResult {
         Command::Stamp(args) => stamp::main(args),
         Command::Search(args) => search::main(args),
         Command::Index(args) => search::index_main(args),
+        Command::Extract(args) => extract::main(args),
         Command::Verify(args) => verify::main(args),
         Command::Status(args) => status::main(args),
         Command::Report(args) => report::main(args),

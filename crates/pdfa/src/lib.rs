@@ -2,8 +2,9 @@
 //!
 //! [`build`] makes the ögonblicksbild document (cover page, then every captured
 //! page as lossless screenshots with an invisible text layer), [`delivery_list`]
-//! makes the PDF/A leveranslista of a delivery, and [`check`] reads any PDF and
-//! reports which ISO 19005 rules it breaks. The caller reads and writes files.
+//! makes the PDF/A leveranslista of a delivery, [`excerpt`] copies pages of a
+//! sealed snapshot into an *utdrag* with a cover that traces it, and [`check`]
+//! reads any PDF and reports which ISO 19005 rules it breaks. The caller reads and writes files.
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,6 +16,7 @@ mod changes;
 mod check;
 mod cover;
 mod delivery;
+mod excerpt;
 mod font;
 mod image;
 mod layout;
@@ -26,6 +28,7 @@ mod writer;
 mod xmp;
 
 pub use check::{check, Failure, Report, Unreadable};
+pub use excerpt::{excerpt, Excerpt, ExcerptBuilt};
 
 /// The PDF/A part and conformance level of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -211,6 +214,12 @@ pub enum Error {
     },
     #[error("the embedded font could not be subset")]
     Font(#[source] font::FontError),
+    #[error(
+        "pages {first}-{last} are not in the document: it has {count} page(s), numbered from 1"
+    )]
+    PageRange { first: u32, last: u32, count: u32 },
+    #[error("the sealed snapshot.pdf cannot be read as PDF/A: {reason}")]
+    Source { reason: String },
     #[error("the PDF could not be serialised")]
     Write(#[source] std::io::Error),
 }

@@ -103,6 +103,124 @@ impl<'a> Pdf<'a> {
         self.page_ids.push(page);
     }
 
+    /// Copy page `page` of `src` in as the next page, with everything it uses
+    /// (contents, resources: images, fonts), stream data byte for byte. `map`
+    /// carries what was copied from one page to the next, so an image or a
+    /// font that several pages share is copied once. Attributes a page inherits
+    /// from its page tree are set on the copy; what belongs to the source
+    /// document's structure (annotations, thumbnails, article beads, structure
+    /// parents) is left behind.
+    pub fn import_page(
+        &mut self,
+        src: &lopdf::Document,
+        page: ObjectId,
+        map: &mut BTreeMap<ObjectId, ObjectId>,
+    ) -> Result<(), String> {
+        const KEEP: [&[u8]; 9] = [
+            b"MediaBox",
+            b"CropBox",
+            b"BleedBox",
+            b"TrimBox",
+            b"ArtBox",
+            b"Rotate",
+            b"Resources",
+            b"Contents",
+            b"Group",
+        ];
+        const INHERITED: [&[u8]; 4] = [b"MediaBox", b"CropBox", b"Rotate", b"Resources"];
+        let dict = src
+            .get_dictionary(page)
+            .map_err(|e| format!("page object {} {}: {e}", page.0, page.1))?;
+        let mut copy = dictionary! { "Type" => "Page", "Parent" => self.pages_id };
+        let mut todo = Vec::new();
+        for key in KEEP {
+            let value = match dict.get(key) {
+                Ok(v) => Some(v),
+                Err(_) if INHERITED.contains(&key) => inherited(src, dict, key),
+                Err(_) => None,
+            };
+            if let Some(v) = value {
+                let v = self.copy_object(v, map, &mut todo, 0);
+                copy.set(key, v);
+            }
+        }
+        if !copy.has(b"MediaBox") {
+            return Err(format!(
+                "page object {} {} has no /MediaBox",
+                page.0, page.1
+            ));
+        }
+        while let Some((from, to)) = todo.pop() {
+            let object = src.objects.get(&from).cloned().unwrap_or(Object::Null);
+            let object = self.copy_object(&object, map, &mut todo, 0);
+            self.doc.objects.insert(to, object);
+        }
+        let id = self.add(copy);
+        self.page_ids.push(id);
+        Ok(())
+    }
+
+    /// `object` with every reference into the source renumbered into this
+    /// document; referenced objects not yet copied are queued in `todo`.
+    fn copy_object(
+        &mut self,
+        object: &Object,
+        map: &mut BTreeMap<ObjectId, ObjectId>,
+        todo: &mut Vec<(ObjectId, ObjectId)>,
+        depth: usize,
+    ) -> Object {
+        if depth > MAX_COPY_DEPTH {
+            return Object::Null;
+        }
+        match object {
+            Object::Reference(id) => {
+                let new = match map.get(id) {
+                    Some(&new) => new,
+                    None => {
+                        let new = self.doc.new_object_id();
+                        map.insert(*id, new);
+                        todo.push((*id, new));
+                        new
+                    }
+                };
+                Object::Reference(new)
+            }
+            Object::Array(items) => Object::Array(
+                items
+                    .iter()
+                    .map(|o| self.copy_object(o, map, todo, depth + 1))
+                    .collect(),
+            ),
+            Object::Dictionary(d) => Object::Dictionary(self.copy_dict(d, map, todo, depth)),
+            Object::Stream(s) => {
+                let mut dict = s.dict.clone();
+                // The length is the data's own (it may have been an indirect object).
+                dict.remove(b"Length");
+                let dict = self.copy_dict(&dict, map, todo, depth);
+                Object::Stream(Stream::new(dict, s.content.clone()).with_compression(false))
+            }
+            other => other.clone(),
+        }
+    }
+
+    fn copy_dict(
+        &mut self,
+        dict: &Dictionary,
+        map: &mut BTreeMap<ObjectId, ObjectId>,
+        todo: &mut Vec<(ObjectId, ObjectId)>,
+        depth: usize,
+    ) -> Dictionary {
+        let mut out = Dictionary::new();
+        for (k, v) in dict.iter() {
+            // A /Parent would pull in the source's page tree.
+            if k.as_slice() == b"Parent" {
+                continue;
+            }
+            out.set(k.clone(), self.copy_object(v, map, todo, depth + 1));
+        }
+        out
+    }
+
     fn write_font(&mut self, id: ObjectId, font: &CidFont) -> Result<(), Error> {
         let built = font.build().map_err(Error::Font)?;
         let program_len = built.program.len() as i64;
@@ -279,6 +397,22 @@ impl<'a> Pdf<'a> {
             "EF" => dictionary! { "F" => file, "UF" => file },
         })
     }
+}
+
+/// How deep nested arrays and dictionaries of a copied page are followed.
+const MAX_COPY_DEPTH: usize = 64;
+
+/// An attribute page `dict` inherits from its page tree (ISO 32000-1 7.7.3.4).
+fn inherited<'a>(src: &'a lopdf::Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut node = dict;
+    for _ in 0..MAX_COPY_DEPTH {
+        let parent = node.get(b"Parent").ok()?.as_reference().ok()?;
+        node = src.get_dictionary(parent).ok()?;
+        if let Ok(v) = node.get(key) {
+            return Some(v);
+        }
+    }
+    None
 }
 
 /// A PDF number: an integer when whole, else a real rounded to 3 decimals.

@@ -117,6 +117,25 @@ pub enum Event {
         /// The profile fields that changed (`name`, `description`, `picture`, `followers`).
         profile: Vec<String>,
     },
+    /// Pages of a sealed record were handed out as a PDF/A excerpt of their
+    /// own (`ogonblick extract`), traced by the source's hashes.
+    #[serde(rename = "extract.created")]
+    ExtractCreated {
+        record_id: String,
+        /// SHA-256 of the source's snapshot.pdf and manifest-sha256.txt.
+        snapshot_sha256: String,
+        manifest_sha256: String,
+        /// The pages of snapshot.pdf taken (1-based, inclusive), and how many it has.
+        first_page: u64,
+        last_page: u64,
+        source_pages: u64,
+        /// The excerpt file as written (an absolute path), and its SHA-256.
+        out: String,
+        out_sha256: String,
+        /// Who made it, when known.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        operator: String,
+    },
     /// `verify` ran over the archive.
     #[serde(rename = "verify.run")]
     VerifyRun {
@@ -142,6 +161,7 @@ impl Event {
     pub const TIMESTAMP_ADDED: &'static str = "timestamp.added";
     pub const TIMESTAMP_MISSING: &'static str = "timestamp.missing";
     pub const CHANGES_FOUND: &'static str = "changes.found";
+    pub const EXTRACT_CREATED: &'static str = "extract.created";
 
     /// The line's `event` value, e.g. `record.sealed`.
     pub fn name(&self) -> &'static str {
@@ -155,6 +175,7 @@ impl Event {
             Event::TimestampMissing { .. } => Event::TIMESTAMP_MISSING,
             Event::VerifyRun { .. } => Event::VERIFY_RUN,
             Event::ChangesFound { .. } => Event::CHANGES_FOUND,
+            Event::ExtractCreated { .. } => Event::EXTRACT_CREATED,
         }
     }
 

@@ -40,4 +40,7 @@ pub use error::{Error, Result};
 pub use journal::JournalEntry;
 pub use period::{evidence_record_id, period_record_id, Half, Period};
 pub use register::{load, parse, Diagnostic, Register, Severity};
-pub use verify::{verify, FileCheck, FileStatus, TargetKind, VerifyOptions, VerifyReport};
+pub use verify::{
+    verify, verify_source, FileCheck, FileStatus, SourceCheck, TargetKind, VerifyOptions,
+    VerifyReport,
+};

@@ -192,6 +192,7 @@ fn event_sv(event: &str) -> &str {
         Event::TIMESTAMP_ADDED => "Tidsstämpel tillagd",
         Event::TIMESTAMP_MISSING => "Tidsstämpel saknas",
         Event::CHANGES_FOUND => "Förändringar sedan föregående ögonblicksbild",
+        Event::EXTRACT_CREATED => "Utdrag skapat",
         other => other,
     }
 }

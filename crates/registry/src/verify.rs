@@ -16,7 +16,7 @@ use crate::archive::{record_dirs, JOURNAL, LOCK, STAGING};
 use crate::hashing::{hash_file, Algorithm};
 use crate::journal::{append_line, check_chain, format_line, latest_dnr, Event};
 use crate::period::Period;
-use crate::record::{check_record_dir, DirCheck, MANIFEST};
+use crate::record::{check_record_dir, DirCheck, MANIFEST, SNAPSHOT};
 pub use crate::record::{files_on_disk, FileCheck, FileStatus, OnDisk};
 use crate::timestamp::{verify_token, Anchors, TokenCheck, TIMESTAMPS};
 use crate::{Error, Result};
@@ -176,6 +176,126 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         record_verify_run(path, &mut report);
     }
     Ok(report)
+}
+
+/// A sealed record checked before pages are taken out of it (`extract`).
+#[derive(Debug, Clone)]
+pub struct SourceCheck {
+    /// What `verify DIR` reports, with the journal's word added to its problems.
+    pub report: VerifyReport,
+    /// The archive the record sits in (none for a `capture --out` record).
+    pub archive: Option<PathBuf>,
+    /// The record's id in its archive, else the id its record.json gives.
+    pub record_id: String,
+    /// SHA-256 of snapshot.pdf and of manifest-sha256.txt as found.
+    pub snapshot_sha256: Option<String>,
+    pub manifest_sha256: Option<String>,
+    /// The journal's `record.sealed` line for the record.
+    pub sealed: Option<crate::JournalEntry>,
+    /// The newest diarienummer the journal gives the record.
+    pub diarienummer: Option<String>,
+}
+
+/// Verifies the record directory `dir` as `verify DIR` does (every file
+/// against the manifest, the timestamp tokens), and, when it sits in an
+/// archive, against the archive's journal: the chain must hold, and the
+/// record's `record.sealed` line must name the snapshot.pdf and the
+/// manifest found. What `verify DIR` alone does not check, because a
+/// rewritten manifest would otherwise pass.
+pub fn verify_source(dir: &Path, opts: &VerifyOptions) -> Result<SourceCheck> {
+    if !dir.join(MANIFEST).is_file() {
+        return Err(Error::UnknownTarget {
+            path: dir.to_path_buf(),
+            reason: format!("not a sealed record directory (no {MANIFEST})"),
+        });
+    }
+    let mut report = verify(dir, opts)?;
+    if report.kind != TargetKind::Record {
+        return Err(Error::UnknownTarget {
+            path: dir.to_path_buf(),
+            reason: "not a sealed record directory".into(),
+        });
+    }
+    let snapshot_sha256 = report
+        .files
+        .iter()
+        .find(|f| f.path == SNAPSHOT && f.status == FileStatus::Ok)
+        .and_then(|f| f.actual.clone());
+    if !report.files.iter().any(|f| f.path == SNAPSHOT) {
+        report
+            .problems
+            .push(format!("{MANIFEST} does not list {SNAPSHOT}"));
+    }
+    let manifest_path = dir.join(MANIFEST);
+    let manifest_sha256 = Some(
+        hash_file(&manifest_path, &[Algorithm::Sha256])
+            .map_err(Error::io("read", &manifest_path))?
+            .0
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+    );
+    let own_id = crate::archive::read_record(dir).ok().map(|r| r.record_id);
+    let mut check = SourceCheck {
+        report,
+        archive: None,
+        record_id: own_id.clone().unwrap_or_default(),
+        snapshot_sha256,
+        manifest_sha256,
+        sealed: None,
+        diarienummer: None,
+    };
+    let Some((root, id)) = archive_of(dir) else {
+        return Ok(check);
+    };
+    let journal = root.join(JOURNAL);
+    let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
+    let chain = check_chain(&bytes);
+    let r = &mut check.report;
+    for (line, msg) in &chain.problems {
+        r.problems.push(format!("journal.jsonl line {line}: {msg}"));
+    }
+    if own_id.as_deref().is_some_and(|own| own != id) {
+        r.problems.push(format!(
+            "{id}: record.json names itself `{}`: the directory was moved or renamed",
+            own_id.unwrap_or_default()
+        ));
+    }
+    let sealed = chain
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.event == Event::RECORD_SEALED && e.field("record_id") == Some(id.as_str()));
+    match sealed {
+        None => r.problems.push(format!(
+            "{id}: no record.sealed event in {} for this record",
+            journal.display()
+        )),
+        Some(e) => {
+            let pairs = [
+                ("snapshot_sha256", SNAPSHOT, &check.snapshot_sha256),
+                ("manifest_sha256", MANIFEST, &check.manifest_sha256),
+            ];
+            for (field, file, got) in pairs {
+                match (e.field(field), got) {
+                    (Some(want), Some(got)) if want == got => {}
+                    (Some(want), Some(got)) => r.problems.push(format!(
+                        "{id}: {file} SHA-256 {got} differs from the journal's {want} (line {})",
+                        e.line
+                    )),
+                    (None, _) => r
+                        .problems
+                        .push(format!("{id}: journal line {} gives no {field}", e.line)),
+                    (Some(_), None) => {}
+                }
+            }
+        }
+    }
+    check.sealed = sealed.cloned();
+    check.diarienummer = dnr_in(&chain.entries, &id);
+    check.archive = Some(root);
+    check.record_id = id;
+    Ok(check)
 }
 
 /// The newest diarienummer the journal assigns to `record_id`.

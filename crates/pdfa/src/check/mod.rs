@@ -235,6 +235,13 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
+/// The flavour a loaded document's XMP claims (`pdfaid:part` and
+/// `pdfaid:conformance`), if it claims one we know.
+pub(crate) fn claimed(doc: &lopdf::Document) -> Option<Flavour> {
+    let (text, _) = metadata::metadata_packet(doc)?;
+    metadata::claimed_flavour(&xml::parse(&text).ok()?)
+}
+
 fn check_inner(bytes: &[u8], flavour: Option<Flavour>) -> Result<Report, Unreadable> {
     let head = &bytes[..bytes.len().min(1024)];
     let Some(header_at) = find(head, b"%PDF-") else {

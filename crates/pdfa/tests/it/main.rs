@@ -4,4 +4,5 @@ mod checker;
 mod common;
 mod cover;
 mod documents;
+mod excerpt;
 mod text_layer;

@@ -1,0 +1,467 @@
+//! An excerpt (*utdrag*) of a sealed snapshot: a new cover page that traces it
+//! to the sealed original, then the chosen pages copied out of the original.
+//!
+//! The pages are copied, not drawn again: the excerpt shows the sealed file's
+//! own objects (screenshot data, text layer, fonts) byte for byte, so page N of
+//! the excerpt is page N of the record whatever version of ogonblick sealed it,
+//! and a cover page of the original can be handed out too. Only the document
+//! around them is new: catalog, XMP, output intent, trailer, cover.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use chrono::{DateTime, Utc};
+use lopdf::dictionary;
+use model::display::{neutralise, shorten};
+use model::{PdfSlice, Record};
+
+use crate::font::{CidFont, Program};
+use crate::layout::{Canvas, A4};
+use crate::writer::Pdf;
+use crate::xmp::Meta;
+use crate::{sv, Error, Flavour};
+
+const BODY: f64 = 9.5;
+const SMALL: f64 = 7.5;
+const H1: f64 = 17.0;
+const H2: f64 = 12.0;
+const LABEL: f64 = 130.0;
+/// Text from a captured page (titles, URLs) is shortened to this on the cover.
+const TITLE_MAX: usize = 150;
+const URL_MAX: usize = 200;
+/// The largest stream lopdf may inflate while reading the source (object streams).
+const MAX_DECODE: usize = 64 * 1024 * 1024;
+
+/// What an excerpt is taken from and what its cover says about it.
+#[derive(Debug, Clone)]
+pub struct Excerpt<'a> {
+    /// The source record (`record.json`).
+    pub record: &'a Record,
+    /// First and last page of the source `snapshot.pdf` to copy, 1-based, inclusive.
+    pub first: u32,
+    pub last: u32,
+    /// The record's directory as the operator named it.
+    pub location: &'a str,
+    /// SHA-256 (hex) of the source `snapshot.pdf`: of exactly the bytes given to [`excerpt`].
+    pub snapshot_sha256: &'a str,
+    /// SHA-256 (hex) of the record's `manifest-sha256.txt`.
+    pub manifest_sha256: &'a str,
+    /// When the record was sealed and on which line of the archive's journal, if it is in one.
+    pub sealed: Option<(DateTime<Utc>, u64)>,
+    /// The diarienummer the registrar gave the record (the journal's newest), if any.
+    pub diarienummer: Option<&'a str>,
+    /// Where each captured page lies in the source (`posts.json`); may be empty.
+    pub slices: &'a [PdfSlice],
+    /// When the excerpt is made (from the caller; never `now()` in here).
+    pub created: DateTime<Utc>,
+    /// Who makes it; empty when not known.
+    pub operator: &'a str,
+    /// The ogonblick version making it.
+    pub tool_version: &'a str,
+}
+
+/// A built excerpt.
+#[derive(Debug, Clone)]
+pub struct ExcerptBuilt {
+    pub bytes: Vec<u8>,
+    /// Pages of the source.
+    pub source_pages: u32,
+    /// Cover pages in front of the copied pages.
+    pub cover_pages: u32,
+    /// The flavour of the source, and of the excerpt.
+    pub flavour: Flavour,
+}
+
+/// Build the excerpt of `source` (the sealed `snapshot.pdf`'s bytes) that `ex` describes.
+///
+/// The excerpt is PDF/A of the flavour the source's XMP claims. Never panics
+/// on malformed bytes: the parser is fenced with `catch_unwind`.
+pub fn excerpt(source: &[u8], ex: &Excerpt) -> Result<ExcerptBuilt, Error> {
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_DECODE),
+        ..Default::default()
+    };
+    let loaded = catch_unwind(AssertUnwindSafe(|| {
+        lopdf::Document::load_mem_with_options(source, options)
+    }));
+    let src = match loaded {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(e)) => {
+            return Err(Error::Source {
+                reason: e.to_string(),
+            })
+        }
+        Err(_) => {
+            return Err(Error::Source {
+                reason: "the PDF parser gave up on malformed data".into(),
+            })
+        }
+    };
+    let pages = src.get_pages();
+    let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+    if ex.first == 0 || ex.last < ex.first || ex.last > count {
+        return Err(Error::PageRange {
+            first: ex.first,
+            last: ex.last,
+            count,
+        });
+    }
+    let flavour = crate::check::claimed(&src).ok_or_else(|| Error::Source {
+        reason: "its XMP claims no PDF/A flavour (pdfaid:part, pdfaid:conformance)".into(),
+    })?;
+
+    let mut pdf = Pdf::new(flavour);
+    let f1 = pdf.reserve_font(CidFont::new(Program::DejaVu));
+    let cover = {
+        let font = pdf.font_mut(f1).expect("font reserved above");
+        cover_pages(ex, count, font)
+    };
+    let cover_pages = u32::try_from(cover.len()).unwrap_or(u32::MAX);
+    let font_res = dictionary! { "F1" => f1 };
+    for content in cover {
+        let (w, h) = A4;
+        pdf.page(
+            w,
+            h,
+            content.into_bytes(),
+            dictionary! { "Font" => font_res.clone() },
+        );
+    }
+    let mut map = BTreeMap::new();
+    for n in ex.first..=ex.last {
+        let Some(&id) = pages.get(&n) else {
+            return Err(Error::Source {
+                reason: format!("page {n} is missing from the page tree"),
+            });
+        };
+        pdf.import_page(&src, id, &mut map)
+            .map_err(|reason| Error::Source {
+                reason: format!("page {n}: {reason}"),
+            })?;
+    }
+    let bytes = pdf.finish(&meta(ex, count), &[])?;
+    Ok(ExcerptBuilt {
+        bytes,
+        source_pages: count,
+        cover_pages,
+        flavour,
+    })
+}
+
+/// `sidan 3` or `sidorna 3–5`.
+fn pages_sv(first: u32, last: u32) -> String {
+    if first == last {
+        format!("sidan {first}")
+    } else {
+        format!("sidorna {first}–{last}")
+    }
+}
+
+/// The name a person would call the source by.
+fn subject_name(record: &Record) -> String {
+    if let Some(account) = &record.account {
+        return neutralise(&account.name);
+    }
+    record
+        .pages
+        .first()
+        .map(|p| {
+            if p.title.trim().is_empty() {
+                shorten(&p.final_url, URL_MAX)
+            } else {
+                shorten(p.title.trim(), TITLE_MAX)
+            }
+        })
+        .unwrap_or_else(|| neutralise(&record.record_id))
+}
+
+fn meta(ex: &Excerpt, count: u32) -> Meta {
+    let record = ex.record;
+    let pages = pages_sv(ex.first, ex.last);
+    let author = record
+        .organisation
+        .as_ref()
+        .map(|o| o.name.clone())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| ex.operator.to_string());
+    Meta {
+        title: format!(
+            "Utdrag ur ögonblicksbild av {}, {pages}",
+            subject_name(record)
+        ),
+        author,
+        subject: format!(
+            "Utdrag ur {}: {pages} av {count} i snapshot.pdf (SHA-256 {})",
+            record.record_id, ex.snapshot_sha256
+        ),
+        creator_tool: format!("ogonblick {}", ex.tool_version),
+        producer: format!("ogonblick {} (pdfa, lopdf)", ex.tool_version),
+        created: ex.created,
+        modified: ex.created,
+        custom: vec![
+            (
+                "sourceRecordId",
+                "Record id of the sealed record this excerpt is taken from",
+                record.record_id.clone(),
+            ),
+            (
+                "sourceSnapshotSha256",
+                "SHA-256 of the sealed record's snapshot.pdf",
+                ex.snapshot_sha256.to_string(),
+            ),
+            (
+                "sourceManifestSha256",
+                "SHA-256 of the sealed record's manifest-sha256.txt",
+                ex.manifest_sha256.to_string(),
+            ),
+            (
+                "sourcePages",
+                "Pages of snapshot.pdf copied into this excerpt",
+                format!("{}-{} of {count}", ex.first, ex.last),
+            ),
+            (
+                "ogonblickVersion",
+                "ogonblick version",
+                ex.tool_version.to_string(),
+            ),
+        ],
+    }
+}
+
+/// The cover pages, laid out twice when the first guess at their number was wrong.
+fn cover_pages(ex: &Excerpt, count: u32, font: &mut CidFont) -> Vec<String> {
+    let first = layout(ex, count, 1, font).len();
+    let cover = layout(ex, count, first, font);
+    if cover.len() == first {
+        cover
+    } else {
+        layout(ex, count, cover.len(), font)
+    }
+}
+
+/// What the copied pages show, one line per captured page (or the source's cover).
+fn contents(ex: &Excerpt) -> Vec<String> {
+    let record = ex.record;
+    let first_shot = ex
+        .slices
+        .iter()
+        .map(|s| s.pdf_page)
+        .min()
+        .unwrap_or(u32::MAX);
+    // (what, first page, last page), in page order.
+    let mut groups: Vec<(String, u32, u32)> = Vec::new();
+    for n in ex.first..=ex.last {
+        let what = match ex.slices.iter().find(|s| s.pdf_page == n) {
+            Some(slice) => {
+                match record
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .find(|(_, p)| p.label == slice.label)
+                {
+                    Some((i, p)) => {
+                        let title = if p.title.trim().is_empty() {
+                            "(utan titel)".to_string()
+                        } else {
+                            shorten(p.title.trim(), TITLE_MAX)
+                        };
+                        format!(
+                            "skärmbild av fångad sida {}, {title} ({})",
+                            i + 1,
+                            shorten(&p.final_url, URL_MAX)
+                        )
+                    }
+                    None => format!("skärmbild av {}", neutralise(&slice.label)),
+                }
+            }
+            None if n < first_shot => "ögonblicksbildens följeblad".to_string(),
+            None => "uppgift saknas i posts.json".to_string(),
+        };
+        match groups.last_mut() {
+            Some((w, _, last)) if *w == what => *last = n,
+            _ => groups.push((what, n, n)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(what, a, b)| {
+            let mut p = pages_sv(a, b);
+            if let Some(c) = p.get_mut(..1) {
+                c.make_ascii_uppercase();
+            }
+            format!("{p}: {what}")
+        })
+        .collect()
+}
+
+fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> Vec<String> {
+    let record = ex.record;
+    let mut c = Canvas::new(font, A4, 50.0);
+    c.paragraph("Följeblad för utdrag", BODY, 0.0);
+    c.paragraph(
+        &format!("Utdrag ur ögonblicksbild av {}", subject_name(record)),
+        H1,
+        0.0,
+    );
+    c.rule();
+    c.paragraph(
+        &format!(
+            "Detta dokument är ett utdrag ur en förseglad ögonblicksbild. Det innehåller {} av {count} \
+             i ögonblicksbildens snapshot.pdf, kopierade oförändrade (samma bilder och samma \
+             sökbara text), efter detta följeblad. Kontrollsummorna nedan visar vilken förseglad \
+             fil sidorna kommer från.",
+            pages_sv(ex.first, ex.last)
+        ),
+        BODY,
+        0.0,
+    );
+    c.space(4.0);
+
+    c.heading("Källan", H2);
+    let org = record.organisation.as_ref();
+    if let Some(o) = org.filter(|o| !o.name.trim().is_empty()) {
+        c.field("Organisation:", &neutralise(&o.name), BODY, LABEL);
+    }
+    match &record.account {
+        Some(a) => {
+            c.field(
+                "Konto:",
+                &format!(
+                    "{} (id {}), {}",
+                    neutralise(&a.name),
+                    neutralise(&a.id),
+                    a.platform.display_sv()
+                ),
+                BODY,
+                LABEL,
+            );
+            c.field("Adress:", &shorten(&a.url, URL_MAX), BODY, LABEL);
+        }
+        None => {
+            let url = record
+                .pages
+                .first()
+                .map(|p| shorten(&p.requested_url, URL_MAX))
+                .unwrap_or_else(|| "uppgift saknas".into());
+            c.field(
+                "Konto:",
+                "inget konto i förteckningen (manuell ögonblicksbild)",
+                BODY,
+                LABEL,
+            );
+            c.field("Adress:", &url, BODY, LABEL);
+        }
+    }
+    if let Some(period) = record.period.as_deref().filter(|p| !p.trim().is_empty()) {
+        c.field("Period:", &neutralise(period), BODY, LABEL);
+    }
+    c.field("Typ:", record.kind.display_sv(), BODY, LABEL);
+    c.field("Handlingstyp:", record.handling.display_sv(), BODY, LABEL);
+    c.field("Id i arkivet:", &neutralise(&record.record_id), BODY, LABEL);
+    c.field("Plats:", &shorten(ex.location, URL_MAX), BODY, LABEL);
+    let dnr = ex
+        .diarienummer
+        .filter(|d| !d.trim().is_empty())
+        .map(neutralise)
+        .or_else(|| {
+            Some(record.diarienummer.trim())
+                .filter(|d| !d.is_empty())
+                .map(neutralise)
+        })
+        .unwrap_or_else(|| "inget diarienummer har registrerats".into());
+    c.field("Diarienummer:", &dnr, BODY, LABEL);
+    if let Some(start) = record.captured_at() {
+        c.field(
+            "Tagen:",
+            &format!("{}; {}", sv::moment(start), sv::moment_utc(start)),
+            BODY,
+            LABEL,
+        );
+    }
+    match ex.sealed {
+        Some((at, seq)) => c.field(
+            "Förseglad:",
+            &format!(
+                "{}; {}; rad {seq} i arkivets journal.jsonl (record.sealed)",
+                sv::moment(at),
+                sv::moment_utc(at)
+            ),
+            BODY,
+            LABEL,
+        ),
+        None => c.field(
+            "Förseglad:",
+            "posten ligger inte i ett arkiv med journal (ogonblick capture --out)",
+            BODY,
+            LABEL,
+        ),
+    }
+
+    c.heading("Kontrollsummor (SHA-256) för den förseglade källan", H2);
+    c.paragraph("snapshot.pdf:", BODY, 0.0);
+    c.paragraph(ex.snapshot_sha256, SMALL, 12.0);
+    c.paragraph("manifest-sha256.txt:", BODY, 0.0);
+    c.paragraph(ex.manifest_sha256, SMALL, 12.0);
+    c.space(2.0);
+    let checked = if ex.sealed.is_some() {
+        "mot sitt manifest och mot arkivets journal"
+    } else {
+        "mot sitt manifest"
+    };
+    c.paragraph(
+        &format!(
+            "Källan kontrollerades {checked} innan utdraget gjordes, utan avvikelser. Den som \
+             vill pröva spårningen räknar ut SHA-256 för postens snapshot.pdf (sha256sum \
+             snapshot.pdf) och jämför, eller kör ogonblick verify på posten."
+        ),
+        BODY,
+        0.0,
+    );
+
+    c.heading("Utdraget", H2);
+    c.field(
+        "Sidor i källan:",
+        &format!("{} av {count}", pages_sv(ex.first, ex.last)),
+        BODY,
+        LABEL,
+    );
+    let n = (ex.last - ex.first) as usize + 1;
+    let here_first = cover_pages + 1;
+    let here = if n == 1 {
+        format!("sidan {here_first} (efter följebladet)")
+    } else {
+        format!(
+            "sidorna {here_first}–{} (efter följebladet)",
+            here_first + n - 1
+        )
+    };
+    c.field("I detta dokument:", &here, BODY, LABEL);
+    for line in contents(ex) {
+        c.paragraph(&format!("• {line}"), BODY, 12.0);
+    }
+    c.field(
+        "Utdraget gjort:",
+        &format!("{}; {}", sv::moment(ex.created), sv::moment_utc(ex.created)),
+        BODY,
+        LABEL,
+    );
+    let operator = ex.operator.trim();
+    let operator = if operator.is_empty() {
+        "uppgift saknas: ingen operatör angavs (--operator)".to_string()
+    } else {
+        neutralise(operator)
+    };
+    c.field("Utfört av:", &operator, BODY, LABEL);
+    c.field(
+        "Verktyg:",
+        &format!("ogonblick {}", ex.tool_version),
+        BODY,
+        LABEL,
+    );
+    let footer = format!(
+        "Följeblad för utdrag ur {}, {}",
+        neutralise(&record.record_id),
+        pages_sv(ex.first, ex.last)
+    );
+    c.finish(&footer)
+}
