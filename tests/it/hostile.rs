@@ -83,6 +83,13 @@ impl Hostile {
         for left in [files_under(&self.home()), files_under(&self.tmp())] {
             assert!(left.is_empty(), "files left behind: {left:?}");
         }
+        // Not even an empty folder: a browser profile must go whole.
+        let folders: Vec<PathBuf> = std::fs::read_dir(self.tmp())
+            .expect("read TMPDIR")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert!(folders.is_empty(), "left in TMPDIR: {folders:?}");
         let staging: Vec<PathBuf> = walkdir::WalkDir::new(&arkiv)
             .into_iter()
             .flatten()
@@ -114,6 +121,17 @@ const PERIOD: &str = "2025-H1";
 /// `ogonblick run` of `account` with `args`, HOME and TMPDIR of its own,
 /// killed (and the test failed) after `limit`.
 fn hostile(account: Acc, args: &[&str], limit: Duration) -> Hostile {
+    hostile_with(account, args, limit, |_| {})
+}
+
+/// [`hostile`], calling `meanwhile` with the run's TMPDIR (where its
+/// Chromium profile is) every 20 ms while it runs.
+fn hostile_with(
+    account: Acc,
+    args: &[&str],
+    limit: Duration,
+    mut meanwhile: impl FnMut(&Path),
+) -> Hostile {
     let env = Env::new();
     env.write("accounts.toml", &register(&[account]));
     for d in ["home", "tmp"] {
@@ -145,6 +163,7 @@ fn hostile(account: Acc, args: &[&str], limit: Duration) -> Hostile {
         if let Some(status) = child.try_wait().expect("wait") {
             break status.code().unwrap_or(-1);
         }
+        meanwhile(&env.path("tmp"));
         if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
@@ -312,6 +331,156 @@ fn a_popup_that_spams_dialogs_is_closed_and_recorded() {
     let text =
         crate::harness::pdftotext(&records(&h.env.path("arkiv"), PERIOD)[0].join("snapshot.pdf"));
     assert!(text.contains("popupfönster"), "{text}");
+}
+
+/// A frame from another site shows the browser's own `alert()` (no script
+/// of the capture runs there) and opens a popup that spams dialogs, which
+/// shares the frame's renderer: the dialog is dismissed, the popup never
+/// blocks the frame, and the frame's text after its dialog is in the record.
+#[test]
+fn dialogs_and_popups_of_a_frame_from_another_site_cannot_block() {
+    let h = hostile(
+        page("ram", "/hostile/ram/"),
+        &["--retries", "0", "--timeout", "60"],
+        Duration::from_secs(90),
+    );
+    h.assert_contained();
+    let record = h.sealed();
+    assert!(
+        record["pages"][0]["truncated"].is_null(),
+        "the capture ran out of time: {}",
+        record["pages"][0]
+    );
+    let text =
+        crate::harness::pdftotext(&records(&h.env.path("arkiv"), PERIOD)[0].join("snapshot.pdf"));
+    for line in [
+        "Ramens första rad.",
+        "Ramens text efter dialogrutan.",
+        "Text efter ramen.",
+    ] {
+        assert!(
+            text.contains(line),
+            "{line:?} is not in the record:\n{text}"
+        );
+    }
+}
+
+/// A frame from another site whose script never returns: the rest of the
+/// page is captured whole, and the record is flagged incomplete naming the
+/// frame, whose text is missing (it used to stall the page's own renderer
+/// through the MHTML snapshot until the budget ran out: first screen only).
+#[test]
+fn a_frame_that_never_answers_is_named_and_the_page_is_captured_whole() {
+    let h = hostile(
+        page("ram-upptagen", "/hostile/ram-upptagen/"),
+        &["--retries", "0", "--timeout", "60"],
+        Duration::from_secs(90),
+    );
+    h.assert_contained();
+    assert_eq!(h.code, 1, "a flagged record is exit 1:\n{}", h.stderr);
+    let record = h.sealed();
+    let page = &record["pages"][0];
+    assert!(page["truncated"].is_null(), "{page}");
+    let flags = page["obstructions"].to_string();
+    assert!(
+        flags.contains("incomplete")
+            && flags.contains("1 of 1 frames from other sites did not answer")
+            && flags.contains("/hostile/ram-upptagen/ram.html"),
+        "{flags}"
+    );
+    let text =
+        crate::harness::pdftotext(&records(&h.env.path("arkiv"), PERIOD)[0].join("snapshot.pdf"));
+    assert!(text.contains("Sidans sista rad."), "{text}");
+    assert!(text.contains("ofullständig: innehåll saknas"), "{text}");
+}
+
+/// DevTools' port of the run's Chromium (its profile is under `tmp`), from
+/// the browser's `--remote-debugging-port`.
+fn devtools_port(tmp: &Path) -> Option<u16> {
+    processes_under(tmp).into_iter().find_map(|pid| {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+        String::from_utf8_lossy(&cmdline)
+            .split('\0')
+            .find_map(|arg| arg.strip_prefix("--remote-debugging-port="))?
+            .parse()
+            .ok()
+    })
+}
+
+/// One HTTP GET to Chromium's DevTools endpoint; the body. Chromium keeps
+/// the connection open, so the body is read by its `Content-Length`.
+fn devtools_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut r = BufReader::new(s);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        r.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().ok()?;
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    r.read_exact(&mut body).ok()?;
+    String::from_utf8(body).ok()
+}
+
+/// Someone closes the capture's tab from outside (DevTools
+/// `/json/close`), and again in the fresh tab: each DevTools call to the
+/// dead tab fails at once, the page gets exactly one more try, then the
+/// account is recorded as failed with the reason; no record, nothing left.
+#[test]
+fn a_closed_tab_fails_the_account_after_one_more_try() {
+    let mut closed: Vec<String> = Vec::new();
+    let h = hostile_with(
+        page("stangd", "/hostile/tall/"),
+        &["--retries", "0", "--timeout", "60"],
+        Duration::from_secs(90),
+        |tmp| {
+            let Some(port) = devtools_port(tmp) else {
+                return;
+            };
+            let Some(list) = devtools_get(port, "/json/list") else {
+                return;
+            };
+            let Ok(serde_json::Value::Array(targets)) = serde_json::from_str(&list) else {
+                return;
+            };
+            for t in targets {
+                let (Some(id), Some(url)) = (t["id"].as_str(), t["url"].as_str()) else {
+                    continue;
+                };
+                if t["type"] == "page"
+                    && url.contains("/hostile/tall/")
+                    && !closed.iter().any(|c| c == id)
+                {
+                    if devtools_get(port, &format!("/json/close/{id}")).is_some() {
+                        closed.push(id.to_string());
+                    }
+                }
+            }
+        },
+    );
+    h.assert_contained();
+    assert_eq!(h.code, 1, "{}", h.stderr);
+    assert_eq!(closed.len(), 2, "tabs closed: {closed:?}\n{}", h.stderr);
+    let row = h.row();
+    assert_eq!(row["status"], "failed", "{}", h.stdout);
+    let why = row["warnings"].to_string();
+    assert!(
+        why.contains("was closed") && why.contains("in a fresh tab too"),
+        "no clear reason: {why}"
+    );
+    assert!(h.record().is_none());
 }
 
 /// `scripts/ogonblick.service` scores 4.0 or less ("OK") in systemd's own

@@ -251,6 +251,14 @@ fn capture_whole(
             Ok(_) | Err(Error::Protocol { .. }) => {}
             Err(e) => return Err(e),
         }
+        // A call to a closed tab fails at once, like one to a document
+        // still loading: only the tab list tells them apart.
+        if let Some(what) = cx.tab_gone() {
+            return Err(Error::TabGone {
+                during: format!("loading {url}"),
+                what,
+            });
+        }
         if Instant::now() >= parsed_by {
             return Err(Error::Timeout {
                 step: format!("loading {url} (the document was not parsed)"),
@@ -586,10 +594,30 @@ fn capture_document(
             detail: format!("consent dialog still shown in a frame from another site: \"{text}\""),
         });
     }
+    if !frames.silent.is_empty() {
+        obstructions.push(Obstruction {
+            kind: ObstructionKind::Incomplete,
+            detail: format!(
+                "{} of {} frames from other sites did not answer ({}): their text is not in the text layer, and the picture shows them as they last painted themselves",
+                frames.silent.len(),
+                frames.frames,
+                frames.silent.join(", ")
+            ),
+        });
+    }
 
     cx.mark("obstructions, summary, text runs");
     // 6. MHTML before the picture-taking changes any styles.
-    let mhtml_file = if opts.mhtml {
+    // Saving an MHTML snapshot waits for every frame to serialise itself:
+    // one that does not answer would stall the page's own renderer too.
+    let silent = cx.unanswered_frames();
+    let mhtml_file = if opts.mhtml && !silent.is_empty() {
+        warnings.push(format!(
+            "no MHTML snapshot: {} frame(s) from other sites did not answer, and saving one would wait for them",
+            silent.len()
+        ));
+        None
+    } else if opts.mhtml {
         let snap = cx.mhtml();
         match snap {
             Ok(snap) => {
@@ -858,6 +886,8 @@ struct FrameFacts {
     frames: u32,
     read: u32,
     consent: Option<String>,
+    /// URLs of the frames within the captured height that did not answer.
+    silent: Vec<String>,
 }
 
 fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
@@ -866,6 +896,7 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
         frames: 0,
         read: 0,
         consent: None,
+        silent: Vec::new(),
     };
     let vh = f64::from(cx.s.opts.viewport_height);
     let frames = cx.frames();
@@ -913,6 +944,13 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
             let mid = r.y + r.height / 2.0;
             (mid > y0 && mid < y1.min(max_y) && r.x < x1 && r.x + r.width > x0).then_some(r)
         }));
+    }
+    // Those that never answered count too: their text is missing.
+    for (id, url) in cx.unanswered_frames() {
+        if cx.frame_box(&id).is_some_and(|[_, y0, _, _]| y0 < max_y) {
+            facts.frames += 1;
+            facts.silent.push(url);
+        }
     }
     facts
 }

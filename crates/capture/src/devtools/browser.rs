@@ -183,6 +183,77 @@ pub struct Session {
     _profile: tempfile::TempDir,
 }
 
+/// How long a killed browser's processes may take to go before its profile
+/// is removed anyway.
+const EXIT_GRACE: Duration = Duration::from_secs(5);
+
+impl Drop for Session {
+    /// Kill the browser's whole process tree and wait for it, bounded, before
+    /// the profile goes. headless_chrome kills only the browser process; its
+    /// network service lived on for a moment and wrote its disk cache index
+    /// into the profile after the profile was removed, so a run left
+    /// `ogonblick-chromium-*` folders in TMPDIR (2 of 4 sessions of a demo).
+    fn drop(&mut self) {
+        let Some(pid) = self.pid else { return };
+        let tree = process_tree(pid);
+        for &p in &tree {
+            if let Some(p) = i32::try_from(p)
+                .ok()
+                .and_then(rustix::process::Pid::from_raw)
+            {
+                let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
+            }
+        }
+        let deadline = std::time::Instant::now() + EXIT_GRACE;
+        while tree.iter().any(|&p| is_running(p)) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// `root` and every process descended from it (from `/proc/*/stat`).
+fn process_tree(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            let ppid = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|&&(_, pp)| pp == parent)
+                .map(|&(p, _)| p),
+        );
+        i += 1;
+    }
+    tree
+}
+
+/// `pid` exists and is not a zombie.
+fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X")
+    })
+}
+
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
@@ -238,6 +309,11 @@ impl Session {
                 path.clone()
             }
         };
+        let scratch = profile.path().join("tmp");
+        std::fs::create_dir(&scratch).map_err(|source| Error::Io {
+            path: scratch.clone(),
+            source,
+        })?;
         let sandboxed = !is_root();
         let launch = LaunchOptions::default_builder()
             .path(Some(binary))
@@ -250,13 +326,19 @@ impl Session {
             .window_size(Some((opts.viewport_width, opts.viewport_height)))
             .idle_browser_timeout(IDLE_BROWSER_TIMEOUT)
             .args(args)
+            // Chromium's own popup blocker stays on: a window opened without
+            // a user's gesture, from any frame (a cross-site frame's too,
+            // where no script of ours runs), is never opened.
+            .ignore_default_args(vec![OsStr::new("--disable-popup-blocking")])
             // Chromium keeps crash-report settings and a dconf cache in HOME
-            // whatever its profile: it gets the temporary profile as HOME
-            // too, so nothing of a capture outlives it.
+            // whatever its profile, and its shared-memory files and scratch
+            // folders (`org.chromium.Chromium.*`) in TMPDIR: it gets the
+            // temporary profile as both, so nothing of a capture outlives it.
             .process_envs(Some(
                 ["HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"]
                     .into_iter()
                     .map(|k| (k.to_string(), profile.path().to_string_lossy().into_owned()))
+                    .chain([("TMPDIR".to_string(), scratch.to_string_lossy().into_owned())])
                     .collect(),
             ))
             .build()
@@ -297,15 +379,7 @@ impl Session {
 
     /// The browser process is no longer running.
     pub fn is_browser_gone(&self) -> bool {
-        let Some(pid) = self.pid else { return false };
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            // State is the field after the parenthesised command name; Z = zombie.
-            Ok(stat) => stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().next())
-                .is_some_and(|state| state == "Z" || state == "X"),
-            Err(_) => true,
-        }
+        self.pid.is_some_and(|pid| !is_running(pid))
     }
 
     /// Capture `url` into the page directory `out`.

@@ -230,7 +230,7 @@ fn download(t: &mut Tried, guid: &str, url: &str, name: &str) {
 }
 
 /// Close every page target opened by `ours` (or by a popup of it) as soon
-/// as it shows up, dismissing its dialogs first, until `stop`.
+/// as it shows up, until `stop`.
 fn watch_popups(browser: Browser, ours: String, tried: Arc<Mutex<Tried>>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
@@ -246,24 +246,19 @@ fn watch_popups(browser: Browser, ours: String, tried: Arc<Mutex<Tried>>, stop: 
                 if !opened_by_us || g.closed.contains(&t.target_id) {
                     continue;
                 }
-                let tabs = browser
-                    .get_tabs()
-                    .lock()
-                    .map(|t| t.clone())
-                    .unwrap_or_default();
-                let Some(popup) = tabs.into_iter().find(|p| *p.get_target_id() == t.target_id)
-                else {
-                    // headless_chrome has not made a handle yet: next round.
-                    continue;
-                };
                 g.closed.insert(t.target_id.clone());
                 if !t.url.is_empty() && t.url != "about:blank" && !g.popups.contains(&t.url) {
                     g.popups.push(t.url.clone());
                 }
                 drop(g);
-                let _ = super::dismiss_native_dialogs(&popup);
+                // Closed through the browser, not through a handle to the
+                // popup: a popup stuck in a dialog loop never gets one, and
+                // its dialogs block the renderer it shares with the frame
+                // that opened it. Closing the target ends them too.
+                let browser = browser.clone();
+                let id = t.target_id.clone();
                 std::thread::spawn(move || {
-                    let _ = popup.close_target();
+                    let _ = browser.close_target(&id);
                 });
             }
             std::thread::sleep(POPUP_WATCH);

@@ -96,6 +96,9 @@ pub(crate) struct Ctx<'a> {
     phases: std::cell::RefCell<Vec<(&'static str, Duration)>>,
     /// Cross-site frames attached so far, by target id.
     attached: std::cell::RefCell<HashMap<String, Arc<Tab>>>,
+    /// Cross-site frames that did not answer when attached (a renderer busy
+    /// for good): (target id, URL). They are not asked again.
+    unanswered: std::cell::RefCell<Vec<(String, String)>>,
     /// When the page's time budget runs out ([`crate::Options::page_budget`]);
     /// no call waits past it.
     deadline: Cell<Instant>,
@@ -334,7 +337,12 @@ impl Ctx<'_> {
                 let tab = match attached.get(&t.target_id) {
                     Some(tab) => Arc::clone(tab),
                     None => {
+                        let mut unanswered = self.unanswered.borrow_mut();
+                        if unanswered.iter().any(|(id, _)| *id == t.target_id) {
+                            continue;
+                        }
                         let Some(tab) = attach_frame(self.s, t.clone()) else {
+                            unanswered.push((t.target_id.clone(), t.url.clone()));
                             continue;
                         };
                         attached.insert(t.target_id.clone(), Arc::clone(&tab));
@@ -357,6 +365,12 @@ impl Ctx<'_> {
             }
         }
         out
+    }
+
+    /// The page's cross-site frames that did not answer (target id, URL):
+    /// their text cannot be read, and an MHTML snapshot would wait for them.
+    pub(crate) fn unanswered_frames(&self) -> Vec<(String, String)> {
+        self.unanswered.borrow().clone()
     }
 
     /// Where a cross-site frame's content box is in the page, in document
@@ -510,6 +524,7 @@ impl<'a> Ctx<'a> {
             t0: Instant::now(),
             phases: std::cell::RefCell::new(Vec::new()),
             attached: std::cell::RefCell::new(HashMap::new()),
+            unanswered: std::cell::RefCell::new(Vec::new()),
             deadline: Cell::new(deadline),
             gone,
             guard: guard::Guard::attach(&s.browser, tab, url)?,

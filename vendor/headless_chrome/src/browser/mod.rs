@@ -382,6 +382,17 @@ impl Browser {
         )?))
     }
 
+    /// ogonblick: close the target `target_id` (`Target.closeTarget`) through
+    /// the browser session, with or without a handle to it: a popup whose
+    /// page is stuck in a dialog never gets one.
+    pub fn close_target(&self, target_id: &str) -> Result<bool> {
+        Ok(self
+            .call_method(Target::CloseTarget {
+                target_id: target_id.to_string(),
+            })?
+            .success)
+    }
+
     /// Get version information
     ///
     /// ```rust
@@ -446,15 +457,24 @@ impl Browser {
                                 // meaning the devtools has ben opened automatically..
                                 // for now ignoring devtools tabs to be in tabs..
                                 if target_info.Type == "page" {
-                                    match Tab::new(target_info, Arc::clone(&transport)) {
-                                        Ok(new_tab) => {
-                                            tabs.lock().unwrap().push(Arc::new(new_tab));
+                                    // ogonblick: the handle is made on a thread of its own,
+                                    // and a target that cannot get one (a popup stuck in
+                                    // `alert()` never answers `Page.enable`) is skipped.
+                                    // Upstream waited here up to 20 s and then ended this
+                                    // loop, so no tab opened or closed afterwards was ever
+                                    // seen again and every later `new_tab` failed.
+                                    let tabs = Arc::clone(&tabs);
+                                    let transport = Arc::clone(&transport);
+                                    std::thread::spawn(move || {
+                                        match Tab::new(target_info, transport) {
+                                            Ok(new_tab) => {
+                                                tabs.lock().unwrap().push(Arc::new(new_tab));
+                                            }
+                                            Err(_tab_creation_err) => {
+                                                info!("Failed to create a handle to new tab");
+                                            }
                                         }
-                                        Err(_tab_creation_err) => {
-                                            info!("Failed to create a handle to new tab");
-                                            break;
-                                        }
-                                    }
+                                    });
                                 }
                             }
                             Event::TargetInfoChanged(ev) => {
