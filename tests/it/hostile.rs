@@ -293,6 +293,15 @@ fn a_download_is_refused_and_recorded() {
         crate::harness::server().url("/_/bilaga.zip")
     );
     assert!(warnings.contains(&want), "{warnings}\nwant {want}");
+    // The same as data, for an auditor's script.
+    assert_eq!(
+        record["pages"][0]["refused"]["downloads"],
+        serde_json::json!([{
+            "url": crate::harness::server().url("/_/bilaga.zip"),
+            "name": "protokoll-2025.zip",
+            "declared_size": fixture_server::ATTACHMENT_BYTES,
+        }])
+    );
     let zips: Vec<PathBuf> = files_under(h.env.dir.path())
         .into_iter()
         .filter(|p| {
@@ -331,6 +340,13 @@ fn a_popup_that_spams_dialogs_is_closed_and_recorded() {
     let text =
         crate::harness::pdftotext(&records(&h.env.path("arkiv"), PERIOD)[0].join("snapshot.pdf"));
     assert!(text.contains("popupfönster"), "{text}");
+    assert!(
+        record["pages"][0]["refused"]["popups"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|u| u == popup.as_str())),
+        "{}",
+        record["pages"][0]
+    );
 }
 
 /// A frame from another site shows the browser's own `alert()` (no script
@@ -761,6 +777,26 @@ fn writes_to_the_machines_own_network_are_blocked_and_recorded() {
         "{warnings}"
     );
     assert!(!warnings.contains("own-"), "{warnings}");
+    let refused = &record["pages"][0]["refused"];
+    let blocked: Vec<(String, String)> = refused["blocked_requests"]
+        .as_array()
+        .expect("blocked_requests")
+        .iter()
+        .map(|b| (b["method"].to_string(), b["url"].to_string()))
+        .collect();
+    for what in ["form", "fetch"] {
+        let url = format!("{other}?{what}-{token}");
+        assert!(
+            blocked.contains(&("\"POST\"".into(), format!("\"{url}\""))),
+            "{blocked:?} lacks POST {url}"
+        );
+    }
+    assert!(
+        refused["local_reads"]
+            .to_string()
+            .contains(&format!("probe-{token}")),
+        "{refused}"
+    );
 }
 
 /// A cookie file others can read gives a warning, as ssh does, and the

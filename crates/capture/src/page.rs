@@ -170,7 +170,8 @@ fn salvage(
         path: text_path,
         source,
     })?;
-    warnings.extend(cx.refused());
+    let (notes, refused) = cx.refused();
+    warnings.extend(notes);
     let secs = budget.as_secs();
     Ok(PageCapture {
         facts: PageFacts {
@@ -215,6 +216,7 @@ fn salvage(
             text_file: format!("{rel_dir}/text.json"),
             mhtml_file: None,
             warnings,
+            refused,
         },
         text_runs,
         phases: cx.phases(),
@@ -291,7 +293,8 @@ fn capture_whole(
         deadline = deadline.max(Instant::now() + opts.settle_timeout / 2);
     };
     cx.mark("screenshot tiles");
-    warnings.extend(cx.refused());
+    let (notes, refused) = cx.refused();
+    warnings.extend(notes);
     let final_url = tab_url(cx).unwrap_or(doc.info.url);
     Ok(PageCapture {
         facts: PageFacts {
@@ -317,6 +320,7 @@ fn capture_whole(
             text_file: doc.text_file,
             mhtml_file: doc.mhtml_file,
             warnings,
+            refused,
         },
         text_runs: doc.text_runs,
         phases: cx.phases(),

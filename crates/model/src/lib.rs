@@ -317,6 +317,59 @@ pub struct PageFacts {
     /// Anything else worth telling a human (a step that timed out, an image that never loaded).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// What the page tried that the capture refused or blocked, as data
+    /// (the warnings say the same in words).
+    #[serde(default, skip_serializing_if = "Refused::is_empty")]
+    pub refused: Refused,
+}
+
+/// What a captured page tried to do beyond being read: each attempt was
+/// refused, blocked or only noted, and none changed the record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    /// Downloads the page started; none was written anywhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub downloads: Vec<RefusedDownload>,
+    /// Popup windows: never opened (asked for with `window.open`), or
+    /// closed as soon as they opened. The URLs asked for or shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub popups: Vec<String>,
+    /// Requests that could change something on the archive machine's own
+    /// network (any method but GET and HEAD to a loopback, private or
+    /// link-local address other than the page's own origin): blocked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked_requests: Vec<BlockedRequest>,
+    /// Reads from the archive machine's own network, let through and noted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local_reads: Vec<String>,
+}
+
+impl Refused {
+    /// The page tried nothing of the kind.
+    pub fn is_empty(&self) -> bool {
+        self.downloads.is_empty()
+            && self.popups.is_empty()
+            && self.blocked_requests.is_empty()
+            && self.local_reads.is_empty()
+    }
+}
+
+/// A download the page started, as the page declared it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedDownload {
+    pub url: String,
+    /// The file name the page suggested.
+    pub name: String,
+    /// `Content-Length` of the response, where it declared one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_size: Option<u64>,
+}
+
+/// A request blocked before it left the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockedRequest {
+    pub method: String,
+    pub url: String,
 }
 
 /// Why a record exists.

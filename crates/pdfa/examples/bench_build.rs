@@ -91,6 +91,7 @@ fn main() {
         text_file: "capture/01-start/text.json".into(),
         mhtml_file: None,
         warnings: vec![],
+        refused: Default::default(),
     };
     let record = Record {
         record_id: "2026-H1/facebook-kommun".into(),

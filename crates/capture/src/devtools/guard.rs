@@ -171,9 +171,41 @@ impl Guard {
         Ok(Guard { tried, stop })
     }
 
+    /// What the page tried, as data. `asked` are the popups the page asked
+    /// for with `window.open`, which were never opened.
+    pub(crate) fn refused(&self, asked: &[String]) -> model::Refused {
+        let t = self.tried.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut popups: Vec<String> = Vec::new();
+        for url in t.popups.iter().chain(asked) {
+            if !popups.contains(url) {
+                popups.push(url.clone());
+            }
+        }
+        model::Refused {
+            downloads: t
+                .downloads
+                .iter()
+                .map(|(_, url, name)| model::RefusedDownload {
+                    url: url.clone(),
+                    name: name.clone(),
+                    declared_size: t.sizes.get(url).copied(),
+                })
+                .collect(),
+            popups,
+            blocked_requests: t
+                .blocked
+                .iter()
+                .map(|(method, url)| model::BlockedRequest {
+                    method: method.clone(),
+                    url: url.clone(),
+                })
+                .collect(),
+            local_reads: t.probes.clone(),
+        }
+    }
+
     /// What the page tried, one line each, for the page's warnings.
-    /// `asked` are the popups the page asked for with `window.open`, which
-    /// were never opened.
+    /// `asked` are the popups the page asked for with `window.open`.
     pub(crate) fn notes(&self, asked: &[String]) -> Vec<String> {
         let t = self.tried.lock().unwrap_or_else(PoisonError::into_inner);
         let mut out = Vec::new();

@@ -533,9 +533,9 @@ impl<'a> Ctx<'a> {
         Ok(cx)
     }
 
-    /// What the page tried and was refused (downloads, popups), one
-    /// warning each.
-    pub(crate) fn refused(&self) -> Vec<String> {
+    /// What the page tried and was refused (downloads, popups, blocked
+    /// requests): one warning each, and the same as data.
+    pub(crate) fn refused(&self) -> (Vec<String>, model::Refused) {
         let asked: Vec<String> = self
             .eval(
                 "reading the page state",
@@ -543,7 +543,7 @@ impl<'a> Ctx<'a> {
                 false,
             )
             .unwrap_or_default();
-        self.guard.notes(&asked)
+        (self.guard.notes(&asked), self.guard.refused(&asked))
     }
 
     /// Where the capture's time went (see [`crate::PageCapture::phases`]).

@@ -139,6 +139,7 @@ pub fn facts(label: &str, url: &str, width: u32, heights: &[u32]) -> PageFacts {
         text_file: format!("capture/{label}/text.json"),
         mhtml_file: Some(format!("capture/{label}/page.mhtml")),
         warnings: Vec::new(),
+        refused: Default::default(),
     }
 }
 
