@@ -261,3 +261,50 @@ pub(super) fn a_chromium_that_fails_to_start_is_exit_2_with_its_path() {
     );
     assert_no_temporaries(env.dir.path());
 }
+
+/// A long TMPDIR (here 100 bytes): Chromium makes its profile lock's socket
+/// there, and a socket path longer than 107 bytes made it stop ("Socket path
+/// too long") while ogonblick waited five and a half minutes. The capture
+/// works, and leaves nothing in TMPDIR or /tmp.
+#[test]
+pub(super) fn a_long_tmpdir_still_captures_and_leaves_nothing() {
+    let env = Env::new();
+    let base = env.dir.path().to_string_lossy().len();
+    let tmp = env.path(&"t".repeat(100usize.saturating_sub(base + 1).max(1)));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let before: Vec<_> = std::fs::read_dir("/tmp")
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with("ogonblick-"))
+        .collect();
+    let mut cmd = env.cmd(&[
+        "capture",
+        &crate::harness::server().url("/blogg/"),
+        "--out",
+        "rec",
+    ]);
+    cmd.env("TMPDIR", &tmp);
+    let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(90), "capture");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(env.path("rec/snapshot.pdf").exists());
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "left in TMPDIR: {left:?}");
+    let after: Vec<_> = std::fs::read_dir("/tmp")
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with("ogonblick-") && !before.contains(n))
+        .collect();
+    // Other tests run beside this one: only a folder of this run's kind counts.
+    assert!(
+        after
+            .iter()
+            .all(|n| n.to_string_lossy().starts_with("ogonblick-chromium-")),
+        "left in /tmp: {after:?}"
+    );
+}

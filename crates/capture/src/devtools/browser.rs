@@ -181,6 +181,35 @@ pub struct Session {
     sandboxed: bool,
     // Dropped after `browser` (fields drop in order), so Chromium is gone first.
     _profile: tempfile::TempDir,
+    _scratch: Option<tempfile::TempDir>,
+}
+
+/// Longest path of a Unix socket (`sun_path`, less its final NUL).
+const MAX_SOCKET_PATH: usize = 107;
+/// What Chromium adds to its TMPDIR for its profile lock's socket.
+const SOCKET_SUFFIX: &str = "/org.chromium.Chromium.XXXXXX/SingletonSocket";
+
+/// Chromium's TMPDIR: `tmp` inside the profile, so that everything it puts
+/// there goes with the profile; or, where that path is too long for the
+/// socket Chromium makes in it (Chromium stops: "Socket path too long"), a
+/// short folder of its own in `/tmp`, also removed when the session ends.
+fn scratch_dir(profile: &Path) -> Result<(PathBuf, Option<tempfile::TempDir>), Error> {
+    let inside = profile.join("tmp");
+    if inside.as_os_str().len() + SOCKET_SUFFIX.len() <= MAX_SOCKET_PATH {
+        std::fs::create_dir(&inside).map_err(|source| Error::Io {
+            path: inside.clone(),
+            source,
+        })?;
+        return Ok((inside, None));
+    }
+    let short = tempfile::Builder::new()
+        .prefix("ogonblick-")
+        .tempdir_in("/tmp")
+        .map_err(|source| Error::Io {
+            path: PathBuf::from("/tmp"),
+            source,
+        })?;
+    Ok((short.path().to_path_buf(), Some(short)))
 }
 
 /// How long a killed browser's processes may take to go before its profile
@@ -188,14 +217,22 @@ pub struct Session {
 const EXIT_GRACE: Duration = Duration::from_secs(5);
 
 impl Drop for Session {
-    /// Kill the browser's whole process tree and wait for it, bounded, before
-    /// the profile goes. headless_chrome kills only the browser process; its
-    /// network service lived on for a moment and wrote its disk cache index
-    /// into the profile after the profile was removed, so a run left
-    /// `ogonblick-chromium-*` folders in TMPDIR (2 of 4 sessions of a demo).
+    /// Kill the browser's whole process tree and its crash handlers, and
+    /// wait for them, bounded, before the profile goes. headless_chrome kills
+    /// only the browser process; the rest lived on for a moment and wrote
+    /// into the profile after it was removed (the disk cache index, crash
+    /// reports), so a run left `ogonblick-chromium-*` folders in TMPDIR
+    /// (2 of 4 sessions of a demo, 362 after one CI run).
     fn drop(&mut self) {
         let Some(pid) = self.pid else { return };
-        let tree = process_tree(pid);
+        // Its crash handlers are daemons (parent 1): they are found by the
+        // profile they write to.
+        let mut tree = process_tree(pid);
+        for p in processes_naming(self._profile.path()) {
+            if !tree.contains(&p) {
+                tree.push(p);
+            }
+        }
         for &p in &tree {
             if let Some(p) = i32::try_from(p)
                 .ok()
@@ -243,6 +280,27 @@ fn process_tree(root: u32) -> Vec<u32> {
         i += 1;
     }
     tree
+}
+
+/// Processes whose command line names `dir`.
+fn processes_naming(dir: &Path) -> Vec<u32> {
+    let needle = dir.as_os_str().as_encoded_bytes();
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            cmdline
+                .windows(needle.len())
+                .any(|w| w == needle)
+                .then_some(pid)
+        })
+        .collect()
 }
 
 /// `pid` exists and is not a zombie.
@@ -309,11 +367,7 @@ impl Session {
                 path.clone()
             }
         };
-        let scratch = profile.path().join("tmp");
-        std::fs::create_dir(&scratch).map_err(|source| Error::Io {
-            path: scratch.clone(),
-            source,
-        })?;
+        let (scratch, own_scratch) = scratch_dir(profile.path())?;
         let sandboxed = !is_root();
         let launch = LaunchOptions::default_builder()
             .path(Some(binary))
@@ -354,6 +408,7 @@ impl Session {
             pid,
             sandboxed,
             _profile: profile,
+            _scratch: own_scratch,
         })
     }
 

@@ -54,6 +54,9 @@ enum ChromeLaunchError {
     DebugPortInUse,
     #[error("You need to set the sandbox(false) option when running as root")]
     RunningAsRootWithoutNoSandbox,
+    // ogonblick: Chromium stopped itself before it listened.
+    #[error("Chromium stopped before it listened: {0}")]
+    Fatal(String),
 }
 
 #[cfg(windows)]
@@ -309,8 +312,10 @@ impl Process {
                 Err(error) => {
                     trace!("Problem getting WebSocket URL from Chrome: {error}");
 
-                    if let Some(&ChromeLaunchError::RunningAsRootWithoutNoSandbox) =
-                        error.downcast_ref::<ChromeLaunchError>()
+                    if let Some(
+                        &ChromeLaunchError::RunningAsRootWithoutNoSandbox
+                        | &ChromeLaunchError::Fatal(_),
+                    ) = error.downcast_ref::<ChromeLaunchError>()
                     {
                         return Err(error);
                     }
@@ -509,6 +514,15 @@ impl Process {
 
             if port_taken_re.is_match(&chrome_output) {
                 return Err(ChromeLaunchError::DebugPortInUse {}.into());
+            }
+
+            // ogonblick: a FATAL line means Chromium has stopped (a socket
+            // path too long for its profile lock, say). Upstream read on
+            // and relaunched it ten times, 30 s each: five and a half
+            // minutes before any error.
+            if let Some((_, why)) = chrome_output.split_once(":FATAL:") {
+                let why = why.split_once("] ").map_or(why, |(_, w)| w);
+                return Err(ChromeLaunchError::Fatal(why.trim().to_string()).into());
             }
 
             if let Some(answer) = extract(&chrome_output) {
