@@ -478,10 +478,9 @@ fn a_closed_tab_fails_the_account_after_one_more_try() {
                 if t["type"] == "page"
                     && url.contains("/hostile/tall/")
                     && !closed.iter().any(|c| c == id)
+                    && devtools_get(port, &format!("/json/close/{id}")).is_some()
                 {
-                    if devtools_get(port, &format!("/json/close/{id}")).is_some() {
-                        closed.push(id.to_string());
-                    }
+                    closed.push(id.to_string());
                 }
             }
         },

@@ -278,7 +278,7 @@ fn capture_whole(
     let doc = loop {
         let mut notes = Vec::new();
         let last = moved == MAX_REDIRECTS;
-        if let Some(doc) = capture_document(cx, &dir, &rel_dir, deadline, last, &mut notes)? {
+        if let Some(doc) = capture_document(cx, &dir, rel_dir, deadline, last, &mut notes)? {
             warnings.append(&mut notes);
             break doc;
         }

@@ -567,12 +567,7 @@ impl Posts {
         slices
             .find(|s| y >= s.css_top && y < s.css_bottom)
             .or_else(|| (y < first.css_top).then_some(first))
-            .or_else(|| {
-                self.pdf_pages
-                    .iter()
-                    .filter(|s| s.label == label)
-                    .next_back()
-            })
+            .or_else(|| self.pdf_pages.iter().rfind(|s| s.label == label))
             .map(|s| s.pdf_page)
     }
 }
