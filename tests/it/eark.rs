@@ -237,6 +237,16 @@ fn eark_delivery_of_the_fixture_accounts_passes_both_validators_and_verify() {
     let record_id = format!("{period}/facebook-kommun");
     env.run(&["dnr", &record_id, "KS 2026/123"]).expect(0);
     env.run(&["close", "blogg-skolan"]).expect(0);
+    // An extract handed out for a records request (a dissemination).
+    env.run(&[
+        "extract",
+        &record_id,
+        "--pages",
+        "1-1",
+        "--out",
+        "utdrag.pdf",
+    ])
+    .expect(0);
 
     let r = env.run(&[
         "deliver", "--period", &period, "--format", "eark", "--out", "leverans",
@@ -320,6 +330,7 @@ fn eark_delivery_of_the_fixture_accounts_passes_both_validators_and_verify() {
         "capture",
         "message digest calculation",
         "registration",
+        "dissemination",
         "transfer",
     ] {
         assert!(
@@ -327,6 +338,10 @@ fn eark_delivery_of_the_fixture_accounts_passes_both_validators_and_verify() {
             "PREMIS lacks a {want} event"
         );
     }
+    assert!(
+        premis.contains("pages 1–1 of snapshot.pdf"),
+        "the extract's PREMIS event does not name its pages"
+    );
     let delivered = env.events("delivery.created");
     assert_eq!(delivered.len(), 1);
     assert_eq!(delivered[0]["format"], "eark");

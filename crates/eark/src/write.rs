@@ -1042,7 +1042,9 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
     }
     for e in d.journal {
         let id = match e.event.as_str() {
-            JournalEvent::RECORD_SEALED | JournalEvent::DNR_ASSIGNED => e.field("record_id"),
+            JournalEvent::RECORD_SEALED
+            | JournalEvent::DNR_ASSIGNED
+            | JournalEvent::EXTRACT_CREATED => e.field("record_id"),
             JournalEvent::ACCOUNT_CLOSED => e.field("final_record"),
             _ => None,
         };
@@ -1063,6 +1065,18 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
                 format!(
                     "diarienummer {} assigned by the registrar; journal.jsonl line {}",
                     e.field("diarienummer").unwrap_or(""),
+                    e.line
+                ),
+            ),
+            JournalEvent::EXTRACT_CREATED => (
+                "dissemination",
+                format!(
+                    "pages {}–{} of snapshot.pdf (SHA-256 {}) handed out as a PDF/A extract, {} (SHA-256 {}); journal.jsonl line {}",
+                    e.fields.get("first_page").map_or(String::new(), ToString::to_string),
+                    e.fields.get("last_page").map_or(String::new(), ToString::to_string),
+                    e.field("snapshot_sha256").unwrap_or(""),
+                    e.field("out").unwrap_or(""),
+                    e.field("out_sha256").unwrap_or(""),
                     e.line
                 ),
             ),
