@@ -1,7 +1,7 @@
 //! The cover page (följeblad) in Swedish, and the document metadata taken from the record.
 
 use chrono::{DateTime, Utc};
-use model::display::shorten;
+use model::display::{neutralise, shorten};
 use model::{PageFacts, Record};
 
 use crate::font::CidFont;
@@ -10,16 +10,17 @@ use crate::sv;
 use crate::xmp::Meta;
 use crate::PageInput;
 
-const BODY: f64 = 9.5;
-const SMALL: f64 = 7.5;
-const H1: f64 = 17.0;
-const H2: f64 = 12.0;
-const LABEL: f64 = 130.0;
+// Type sizes and the label column, shared with the excerpt's cover.
+pub(crate) const BODY: f64 = 9.5;
+pub(crate) const SMALL: f64 = 7.5;
+pub(crate) const H1: f64 = 17.0;
+pub(crate) const H2: f64 = 12.0;
+pub(crate) const LABEL: f64 = 130.0;
 /// Text from a page on the cover is shortened to this many characters (a
 /// title, a heading; a URL; a description or a warning quoting the page),
 /// so it never pushes the cover's own labels off; record.json keeps it whole.
-const TITLE_MAX: usize = 150;
-const URL_MAX: usize = 200;
+pub(crate) const TITLE_MAX: usize = 150;
+pub(crate) const URL_MAX: usize = 200;
 const TEXT_MAX: usize = 400;
 
 fn or_missing(s: Option<&str>) -> String {
@@ -29,10 +30,11 @@ fn or_missing(s: Option<&str>) -> String {
     }
 }
 
-/// The name a person would call the record by.
-fn subject_name(record: &Record) -> String {
+/// The name a person would call the record by: the account's, else the
+/// page's title or URL, shortened; page text shown, never obeyed.
+pub(crate) fn subject_name(record: &Record) -> String {
     if let Some(account) = &record.account {
-        return account.name.clone();
+        return neutralise(&account.name);
     }
     record
         .pages
@@ -44,7 +46,7 @@ fn subject_name(record: &Record) -> String {
                 shorten(p.title.trim(), TITLE_MAX)
             }
         })
-        .unwrap_or_else(|| record.record_id.clone())
+        .unwrap_or_else(|| neutralise(&record.record_id))
 }
 
 /// The moment the document describes, and the moment it was finished.

@@ -21,14 +21,7 @@ use crate::writer::Pdf;
 use crate::xmp::Meta;
 use crate::{sv, Error, Flavour};
 
-const BODY: f64 = 9.5;
-const SMALL: f64 = 7.5;
-const H1: f64 = 17.0;
-const H2: f64 = 12.0;
-const LABEL: f64 = 130.0;
-/// Text from a captured page (titles, URLs) is shortened to this on the cover.
-const TITLE_MAX: usize = 150;
-const URL_MAX: usize = 200;
+use crate::cover::{subject_name, BODY, H1, H2, LABEL, SMALL, TITLE_MAX, URL_MAX};
 /// The largest stream lopdf may inflate while reading the source (object streams).
 const MAX_DECODE: usize = 64 * 1024 * 1024;
 
@@ -155,24 +148,6 @@ fn pages_sv(first: u32, last: u32) -> String {
     } else {
         format!("sidorna {first}–{last}")
     }
-}
-
-/// The name a person would call the source by.
-fn subject_name(record: &Record) -> String {
-    if let Some(account) = &record.account {
-        return neutralise(&account.name);
-    }
-    record
-        .pages
-        .first()
-        .map(|p| {
-            if p.title.trim().is_empty() {
-                shorten(&p.final_url, URL_MAX)
-            } else {
-                shorten(p.title.trim(), TITLE_MAX)
-            }
-        })
-        .unwrap_or_else(|| neutralise(&record.record_id))
 }
 
 fn meta(ex: &Excerpt, count: u32) -> Meta {
