@@ -713,7 +713,13 @@ async function ogSegment(top, bottom, budgetMs) {
   }
   if (!w || w.last !== before || performance.now() - t0 > 40) await ogFrames(2);
   ogNoteKept(top, bottom);
-  const changed = !w || w.last < 0 || !st.readAt || w.last > st.readAt || ogMoved();
+  // Once one band had to be read again, the whole page's first reading is
+  // out of date: a band reading replaces the probes with its own elements,
+  // which no longer show that text further down was read in the old layout.
+  // Every later band is read afresh (a layout that settled between the first
+  // reading and band 3 left band 4's text up to 950 px off its picture).
+  const changed = st.stale || !w || w.last < 0 || !st.readAt || w.last > st.readAt || ogMoved();
+  if (changed) st.stale = true;
   return { pending, runs: changed ? ogTextRuns(top, bottom) : null, pictures: ogPictures(top, bottom) };
 }
 

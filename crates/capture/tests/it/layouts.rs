@@ -175,6 +175,23 @@ fn content_visibility_auto_posts_are_painted() {
     );
 }
 
+/// The layout moves after the page's text was first read (a banner in the
+/// second band shrinks when the window gets tall, as the tiles are taken):
+/// every post's text still lies over its own picture, in every band, not
+/// only in the band that noticed the move (the third band's text was placed
+/// where the old layout had it, 400 px too low).
+#[test]
+fn text_read_before_the_layout_moved_is_read_again_in_every_band() {
+    let c = captured_whole(
+        "/layouts/krymper/",
+        post(90),
+        90,
+        Picture::Below,
+        POST_PICTURE,
+    );
+    assert!(c.page.facts.tiles.len() >= 3, "{:?}", c.page.facts.tiles);
+}
+
 #[test]
 fn shadow_roots_give_their_text_and_lazy_pictures() {
     let c = captured_whole(
