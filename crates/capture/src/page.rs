@@ -161,15 +161,7 @@ fn salvage(
             false,
         )
         .unwrap_or_default();
-    let text_path = dir.join("text.json");
-    let json = serde_json::to_vec_pretty(&text_runs).map_err(|e| Error::Protocol {
-        during: "writing text runs".into(),
-        source: Box::new(e),
-    })?;
-    std::fs::write(&text_path, json).map_err(|source| Error::Io {
-        path: text_path,
-        source,
-    })?;
+    write_text_runs(&dir, &text_runs)?;
     let (notes, refused) = cx.refused();
     warnings.extend(notes);
     let secs = budget.as_secs();
@@ -669,15 +661,7 @@ fn capture_document(
         ));
     }
     let text_file = format!("{rel_dir}/text.json");
-    let text_path = dir.join("text.json");
-    let json = serde_json::to_vec_pretty(&text_runs).map_err(|e| Error::Protocol {
-        during: "writing text runs".into(),
-        source: Box::new(e),
-    })?;
-    std::fs::write(&text_path, json).map_err(|source| Error::Io {
-        path: text_path.clone(),
-        source,
-    })?;
+    write_text_runs(dir, &text_runs)?;
     let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
     crate::posts::write(cx, dir, label, captured_height, warnings)?;
     // Every feed item seen while scrolling must be in the picture.
@@ -769,6 +753,16 @@ struct Pass {
     /// did, and the page's height then: the capture ends there, not with a
     /// batch that arrived after it.
     stop: Option<(String, f64)>,
+}
+
+/// The page's text runs as `text.json` in the page's folder.
+fn write_text_runs(dir: &Path, runs: &[TextRun]) -> Result<(), Error> {
+    let path = dir.join("text.json");
+    let json = serde_json::to_vec_pretty(runs).map_err(|e| Error::Protocol {
+        during: "writing text runs".into(),
+        source: Box::new(e),
+    })?;
+    std::fs::write(&path, json).map_err(|source| Error::Io { path, source })
 }
 
 /// Scroll from `from` to the bottom so lazy content loads, and wait at the
