@@ -225,14 +225,7 @@ impl Drop for Session {
     /// (2 of 4 sessions of a demo, 362 after one CI run).
     fn drop(&mut self) {
         let Some(pid) = self.pid else { return };
-        // Its crash handlers are daemons (parent 1): they are found by the
-        // profile they write to.
-        let mut tree = process_tree(pid);
-        for p in processes_naming(self._profile.path()) {
-            if !tree.contains(&p) {
-                tree.push(p);
-            }
-        }
+        let tree = browser_processes(pid, self._profile.path());
         for &p in &tree {
             if let Some(p) = i32::try_from(p)
                 .ok()
@@ -248,66 +241,53 @@ impl Drop for Session {
     }
 }
 
-/// `root` and every process descended from it (from `/proc/*/stat`).
-fn process_tree(root: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+/// `root`, every process descended from it, and every process whose
+/// command line names `profile` (its crash handlers are daemons, parent 1,
+/// found by the profile they write to): one pass over `/proc`.
+fn browser_processes(root: u32, profile: &Path) -> Vec<u32> {
+    let needle = profile.as_os_str().as_encoded_bytes();
+    // (pid, parent, names the profile)
+    let all: Vec<(u32, u32, bool)> = std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
         .flatten()
         .filter_map(|e| {
             let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
             let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
-            let ppid = stat
-                .rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            Some((pid, ppid))
+            let ppid = after_name(&stat).nth(1)?.parse().ok()?;
+            let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            let names = !needle.is_empty() && cmdline.windows(needle.len()).any(|w| w == needle);
+            Some((pid, ppid, names))
         })
         .collect();
     let mut tree = vec![root];
     let mut i = 0;
     while i < tree.len() {
         let parent = tree[i];
-        tree.extend(
-            parents
-                .iter()
-                .filter(|&&(_, pp)| pp == parent)
-                .map(|&(p, _)| p),
-        );
+        tree.extend(all.iter().filter(|p| p.1 == parent).map(|p| p.0));
         i += 1;
+    }
+    for &(pid, _, names) in &all {
+        if names && !tree.contains(&pid) {
+            tree.push(pid);
+        }
     }
     tree
 }
 
-/// Processes whose command line names `dir`.
-fn processes_naming(dir: &Path) -> Vec<u32> {
-    let needle = dir.as_os_str().as_encoded_bytes();
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
-            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
-            cmdline
-                .windows(needle.len())
-                .any(|w| w == needle)
-                .then_some(pid)
-        })
-        .collect()
+/// The fields of a `/proc/PID/stat` line after the parenthesised command
+/// name (which may hold spaces): state, parent, …
+fn after_name(stat: &str) -> std::str::SplitWhitespace<'_> {
+    stat.rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
 }
 
 /// `pid` exists and is not a zombie.
 fn is_running(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        stat.rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
+        after_name(&stat)
+            .next()
             .is_some_and(|state| state != "Z" && state != "X")
     })
 }
