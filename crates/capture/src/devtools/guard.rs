@@ -171,17 +171,12 @@ impl Guard {
         Ok(Guard { tried, stop })
     }
 
-    /// What the page tried, as data. `asked` are the popups the page asked
-    /// for with `window.open`, which were never opened.
-    pub(crate) fn refused(&self, asked: &[String]) -> model::Refused {
+    /// What the page tried: one line each for the page's warnings, and the
+    /// same as data. `asked` are the popups the page asked for with
+    /// `window.open`, which were never opened.
+    pub(crate) fn refused(&self, asked: &[String]) -> (Vec<String>, model::Refused) {
         let t = self.tried.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut popups: Vec<String> = Vec::new();
-        for url in t.popups.iter().chain(asked) {
-            if !popups.contains(url) {
-                popups.push(url.clone());
-            }
-        }
-        model::Refused {
+        let refused = model::Refused {
             downloads: t
                 .downloads
                 .iter()
@@ -191,7 +186,7 @@ impl Guard {
                     declared_size: t.sizes.get(url).copied(),
                 })
                 .collect(),
-            popups,
+            popups: distinct(t.popups.iter().chain(asked)),
             blocked_requests: t
                 .blocked
                 .iter()
@@ -201,57 +196,52 @@ impl Guard {
                 })
                 .collect(),
             local_reads: t.probes.clone(),
-        }
-    }
-
-    /// What the page tried, one line each, for the page's warnings.
-    /// `asked` are the popups the page asked for with `window.open`.
-    pub(crate) fn notes(&self, asked: &[String]) -> Vec<String> {
-        let t = self.tried.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut out = Vec::new();
-        for (_, url, name) in &t.downloads {
-            let size = t.sizes.get(url).map_or_else(
+        };
+        let mut notes = Vec::new();
+        for d in &refused.downloads {
+            let size = d.declared_size.map_or_else(
                 || "no size declared".to_string(),
                 |n| format!("{n} bytes as declared"),
             );
-            out.push(format!(
-                "the page tried to download \"{name}\" ({size}) from {url}; the download was refused"
+            notes.push(format!(
+                "the page tried to download \"{}\" ({size}) from {}; the download was refused",
+                d.name, d.url
             ));
         }
-        let mut popups: Vec<&String> = Vec::new();
-        for url in &t.popups {
-            if !popups.contains(&url) {
-                popups.push(url);
-            }
-        }
-        for url in popups {
-            out.push(format!(
+        for url in distinct(t.popups.iter()) {
+            notes.push(format!(
                 "the page opened a popup window ({url}); it was closed at once"
             ));
         }
-        let mut refused: Vec<&String> = Vec::new();
-        for url in asked {
-            if !refused.contains(&url) {
-                refused.push(url);
-            }
-        }
-        for url in refused {
-            out.push(format!(
+        for url in distinct(asked.iter()) {
+            notes.push(format!(
                 "the page tried to open a popup window ({url}); it was not opened"
             ));
         }
-        for (method, url) in &t.blocked {
-            out.push(format!(
-                "the page sent a {method} request to {url}, an address on the archive machine's own network; it was blocked"
+        for b in &refused.blocked_requests {
+            notes.push(format!(
+                "the page sent a {} request to {}, an address on the archive machine's own network; it was blocked",
+                b.method, b.url
             ));
         }
-        for url in &t.probes {
-            out.push(format!(
+        for url in &refused.local_reads {
+            notes.push(format!(
                 "the page read from {url}, an address on the archive machine's own network"
             ));
         }
-        out
+        (notes, refused)
     }
+}
+
+/// The URLs in their first order, each once.
+fn distinct<'a>(urls: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for url in urls {
+        if !out.contains(url) {
+            out.push(url.clone());
+        }
+    }
+    out
 }
 
 fn download(t: &mut Tried, guid: &str, url: &str, name: &str) {

@@ -543,7 +543,7 @@ impl<'a> Ctx<'a> {
                 false,
             )
             .unwrap_or_default();
-        (self.guard.notes(&asked), self.guard.refused(&asked))
+        self.guard.refused(&asked)
     }
 
     /// Where the capture's time went (see [`crate::PageCapture::phases`]).
