@@ -423,31 +423,20 @@ fn devtools_port(tmp: &Path) -> Option<u16> {
     })
 }
 
-/// One HTTP GET to Chromium's DevTools endpoint; the body. Chromium keeps
-/// the connection open, so the body is read by its `Content-Length`.
+/// One HTTP GET to Chromium's DevTools endpoint (through ureq, the
+/// crate's own HTTP client); the body.
 fn devtools_get(port: u16, path: &str) -> Option<String> {
-    use std::io::{BufRead, BufReader, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
-    let mut r = BufReader::new(s);
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        r.read_line(&mut line).ok()?;
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            if k.eq_ignore_ascii_case("content-length") {
-                length = v.trim().parse().ok()?;
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    r.read_exact(&mut body).ok()?;
-    String::from_utf8(body).ok()
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .into();
+    agent
+        .get(format!("http://127.0.0.1:{port}{path}"))
+        .call()
+        .ok()?
+        .body_mut()
+        .read_to_string()
+        .ok()
 }
 
 /// Someone closes the capture's tab from outside (DevTools
