@@ -19,6 +19,7 @@ mod extract;
 mod pdfa;
 mod pipeline;
 mod posts;
+mod relay;
 mod render;
 mod report;
 mod run;
@@ -114,8 +115,25 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match dispatch(cli.command) {
+    // Before anything prints: a reader that closes early (`| head -1`)
+    // must not change how a command ends.
+    let relay = relay::start();
+    let finish = |code: ExitCode| {
+        if let Some(relay) = relay {
+            relay.finish();
+        }
+        code
+    };
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help, --version, or a usage error (exit 2), printed as clap does.
+            let _ = err.print();
+            let code = u8::try_from(err.exit_code()).unwrap_or(2);
+            return finish(ExitCode::from(code));
+        }
+    };
+    let code = match dispatch(cli.command) {
         Ok(Exit::Ok) => ExitCode::SUCCESS,
         Ok(Exit::Attention) => ExitCode::from(1),
         Err(err) => {
@@ -125,7 +143,8 @@ fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
-    }
+    };
+    finish(code)
 }
 
 fn dispatch(command: Command) -> CmdResult {
