@@ -101,7 +101,8 @@ pub fn bag_layout(bag: &Path, prefix: &str) -> Result<DeliveryLayout> {
 /// record folders), so its records are checked beyond the bag's manifests.
 pub fn is_our_delivery(bag: &Path) -> bool {
     let data = bag.join("data");
-    data.join(JOURNAL).exists() || record_dirs(&data).is_ok_and(|d| !d.is_empty())
+    data.join(JOURNAL).exists()
+        || record_dirs(&data).is_ok_and(|d| d.iter().any(|(_, dir)| dir.join(MANIFEST).exists()))
 }
 
 /// Anything at the top of a bag's `data/` that is neither a record, the
