@@ -147,6 +147,28 @@ fn verify_excerpt(
         ));
     }
     r.problems.extend(trace.problems.iter().cloned());
+    // The pages are compared object for object; the cover only the journal
+    // vouches for, where the record sits beside one that made the excerpt.
+    let journaled = check.archive.as_ref().and_then(|root| {
+        let bytes = std::fs::read(root.join("journal.jsonl")).ok()?;
+        registry::journal::check_chain(&bytes)
+            .entries
+            .into_iter()
+            .rev()
+            .find(|e| {
+                e.event == registry::journal::Event::EXTRACT_CREATED
+                    && e.field("out_sha256") == Some(actual.as_str())
+            })
+    });
+    let vouched = match &journaled {
+        Some(e) => format!(", and the journal's line {} names the whole file", e.line),
+        None => {
+            r.warnings.push(
+                "the excerpt's cover was not checked, only its pages: `verify --archive` with the archive that made it checks the whole file".into(),
+            );
+            String::new()
+        }
+    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -164,7 +186,7 @@ fn verify_excerpt(
         actual: Some(actual),
     });
     r.record = Some(format!(
-        "an excerpt (utdrag) of {}: pages {}-{} of the {} of its snapshot.pdf (SHA-256 {snapshot_sha256}), compared page by page with {}",
+        "an excerpt (utdrag) of {}: pages {}-{} of the {} of its snapshot.pdf (SHA-256 {snapshot_sha256}), compared page by page with {}{vouched}",
         check.record_id,
         trace.first,
         trace.last,
