@@ -163,7 +163,9 @@ fn extract_hands_out_pages_as_pdfa_traced_to_the_sealed_record() {
         let v = env.run(&args);
         v.expect(0);
         assert!(
-            v.stdout.contains(&format!("an excerpt (utdrag) of {id}: pages {first}-{last}")),
+            v.stdout.contains(&format!(
+                "an excerpt (utdrag) of {id}: pages {first}-{last}"
+            )),
             "{args:?}:\n{}",
             v.stdout
         );

@@ -119,9 +119,23 @@ fn a_closed_stdout_ends_no_command_early() {
         vec!["--version"],
         vec!["verify", "--help"],
         vec!["accounts", "check", "--register", register],
-        vec!["accounts", "publish", "--register", register, "--out", "forteckning.html"],
+        vec![
+            "accounts",
+            "publish",
+            "--register",
+            register,
+            "--out",
+            "forteckning.html",
+        ],
         vec!["status", "--archive", "arkiv", "--period", "2026-H1"],
-        vec!["status", "--archive", "arkiv", "--period", "2026-H1", "--json"],
+        vec![
+            "status",
+            "--archive",
+            "arkiv",
+            "--period",
+            "2026-H1",
+            "--json",
+        ],
         vec!["verify", "arkiv"],
         vec!["verify", "arkiv", "--json"],
         vec!["verify", "leverans"],
@@ -129,8 +143,18 @@ fn a_closed_stdout_ends_no_command_early() {
         vec!["verify", "arkiv/2026-H1/facebook-kommun/snapshot.pdf"],
         vec!["search", "kommun", "--archive", "arkiv"],
         vec!["index", "--archive", "arkiv"],
-        vec!["dnr", "2026-H1/facebook-kommun", "KS 2026/9", "--archive", "arkiv"],
-        vec!["pdfa", "check", "arkiv/2026-H1/facebook-kommun/snapshot.pdf"],
+        vec![
+            "dnr",
+            "2026-H1/facebook-kommun",
+            "KS 2026/9",
+            "--archive",
+            "arkiv",
+        ],
+        vec![
+            "pdfa",
+            "check",
+            "arkiv/2026-H1/facebook-kommun/snapshot.pdf",
+        ],
         vec!["completions", "--out", "completions"],
     ];
     for args in &commands {
@@ -208,7 +232,12 @@ fn an_eark_delivery_is_verified_deeply_and_read_only() {
         assert_eq!(tree(&pkg), before, "{args:?} changed the package");
     }
     let v = env.run(&["verify", &list]);
-    assert!(v.stdout.contains("the delivery list (leveranslista) of the delivery"), "{}", v.stdout);
+    assert!(
+        v.stdout
+            .contains("the delivery list (leveranslista) of the delivery"),
+        "{}",
+        v.stdout
+    );
     // The package's records were checked against the delivered journal.
     let v = env.run(&["verify", &p, "--json"]);
     let json: serde_json::Value = serde_json::from_str(&v.stdout).unwrap();
@@ -232,7 +261,10 @@ fn the_report_shows_a_failed_check_and_stays_out_of_the_archive() {
         summary.contains("Varning") && summary.contains("Fel hittade: 1 ändrade"),
         "{summary}"
     );
-    assert!(html.contains("Utan anmärkning"), "the passed check is in the journal table");
+    assert!(
+        html.contains("Utan anmärkning"),
+        "the passed check is in the journal table"
+    );
     let rows = html.matches("Fel hittade").count();
     assert_eq!(rows, 2, "at the top and in the journal table");
     // --out inside the archive: refused, nothing written.

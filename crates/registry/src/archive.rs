@@ -508,7 +508,7 @@ fn seal_into(
     let snapshot_sha256 = sha256_hex(pdf);
     write_synced(&dir.join("snapshot.pdf"), pdf)?;
     crate::fault::point("seal.mid_write");
-    let mut json = serde_json::to_vec_pretty(record).map_err(|source| Error::Json {
+    let mut json = model::json::to_vec_pretty(record).map_err(|source| Error::Json {
         what: "record.json",
         source,
     })?;

@@ -428,7 +428,10 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
                 td(
                     "Uppgift",
                     &if red {
-                        format!("<span class=\"varning\">Varning:</span> {}", escape(&detail))
+                        format!(
+                            "<span class=\"varning\">Varning:</span> {}",
+                            escape(&detail)
+                        )
                     } else {
                         escape(&detail)
                     }
