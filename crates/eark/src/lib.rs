@@ -125,6 +125,7 @@ pub fn delivery_layout(package: &std::path::Path) -> Option<registry::delivered:
             .is_file()
             .then(|| (csv, format!("documentation/{FORTECKNING}"))),
         period: None,
+        record_prefix: None,
     })
 }
 

@@ -42,6 +42,9 @@ pub struct DeliveryLayout {
     pub forteckning: Option<(PathBuf, String)>,
     /// The period the package says it delivers (bag-info.txt's External-Identifier).
     pub period: Option<Period>,
+    /// Where a record's folder would be, as a label, before its id (`data/`
+    /// in a bag); none where ids do not name folders (E-ARK).
+    pub record_prefix: Option<String>,
 }
 
 /// One record folder inside a delivery.
@@ -94,6 +97,7 @@ pub fn bag_layout(bag: &Path, prefix: &str) -> Result<DeliveryLayout> {
             .is_file()
             .then(|| (csv, format!("{prefix}{FORTECKNING}"))),
         period,
+        record_prefix: Some(prefix.to_string()),
     })
 }
 
@@ -300,7 +304,7 @@ pub fn check_delivery(
             merge_file(
                 &mut r.files,
                 FileCheck {
-                    path: (*id).to_string(),
+                    path: format!("{}{id}", d.record_prefix.as_deref().unwrap_or("")),
                     status: FileStatus::Missing,
                     algorithm: None,
                     expected: e.field("manifest_sha256").map(str::to_string),

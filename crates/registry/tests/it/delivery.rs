@@ -185,13 +185,19 @@ fn a_record_removed_with_its_manifest_lines_is_caught() {
     writable(&bag);
     fs::remove_dir_all(bag.join("data").join(B)).unwrap();
     remanifest(&bag);
-    let (_, said) = caught(&bag);
+    let (r, said) = caught(&bag);
     assert!(
         said.contains(&format!(
             "{B}: sealed for 2026-H1 on data/journal.jsonl line"
         )),
         "{said}"
     );
+    let f = r
+        .files
+        .iter()
+        .find(|f| f.path == format!("data/{B}"))
+        .expect("named");
+    assert_eq!(f.status, registry::FileStatus::Missing);
 }
 
 #[test]
