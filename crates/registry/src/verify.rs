@@ -891,12 +891,10 @@ pub fn delivery_document(path: &Path, package: &Path, pkg: VerifyReport) -> Veri
 }
 
 fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
-    if opts.archive.is_none() {
-        if let Some(bag) = inside_package(path).filter(|p| p.join("bagit.txt").is_file()) {
-            if is_delivery_document(path, &bag) {
-                let pkg = verify(&bag, opts)?;
-                return Ok(delivery_document(path, &bag, pkg));
-            }
+    if let Some(bag) = inside_package(path).filter(|p| p.join("bagit.txt").is_file()) {
+        if is_delivery_document(path, &bag) {
+            let pkg = verify(&bag, opts)?;
+            return Ok(delivery_document(path, &bag, pkg));
         }
     }
     let mut r = VerifyReport::new(path, TargetKind::Pdf);
