@@ -12,6 +12,7 @@ mod help;
 mod hostile;
 mod overview;
 mod pipeline;
+mod preflight;
 mod register;
 mod snapshots;
 mod text;
