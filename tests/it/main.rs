@@ -10,6 +10,7 @@ mod faults;
 mod harness;
 mod help;
 mod hostile;
+mod notify;
 mod overview;
 mod pipeline;
 mod preflight;
