@@ -61,7 +61,7 @@ pub struct SmtpConfig {
     /// `starttls` (the default), `tls` (implicit, port 465) or `none`
     /// (only for a relay on the machine itself).
     #[serde(default)]
-    pub tls: Tls,
+    pub tls: Security,
     #[serde(default)]
     pub user: Option<String>,
     /// A secret: read here, never printed.
@@ -81,9 +81,10 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
+/// How the SMTP connection is protected (`tls = ...`).
 #[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
-pub enum Tls {
+pub enum Security {
     #[default]
     Starttls,
     Tls,
@@ -370,9 +371,9 @@ fn send(config_path: &Path, register_path: &Path, notice: &Notice) -> anyhow::Re
         TransportKind::Smtp => {
             let smtp = config.smtp.as_ref().context("no [smtp] table")?;
             let builder = match smtp.tls {
-                Tls::None => SmtpTransport::builder_dangerous(&smtp.host),
-                Tls::Starttls => SmtpTransport::starttls_relay(&smtp.host)?,
-                Tls::Tls => SmtpTransport::relay(&smtp.host)?,
+                Security::None => SmtpTransport::builder_dangerous(&smtp.host),
+                Security::Starttls => SmtpTransport::starttls_relay(&smtp.host)?,
+                Security::Tls => SmtpTransport::relay(&smtp.host)?,
             };
             let mut builder = builder.timeout(Some(Duration::from_secs(30)));
             if let Some(port) = smtp.port {

@@ -34,8 +34,56 @@ pub struct Args {
     /// Print the result as JSON on stdout (for monitoring).
     #[arg(long)]
     pub json: bool,
-    #[command(flatten)]
-    pub capture: CaptureArgs,
+    /// Chromium binary (default: $CHROME, then chromium on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub chrome: Option<PathBuf>,
+    /// Session cookies for login-walled platforms (Netscape cookies.txt or
+    /// JSON; default: $OGONBLICK_COOKIES); set in the browser, never stored.
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+    /// How long each start page may take to open, in seconds (at most 60).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+    /// Time-stamping authority (RFC 3161) asked for a token, as a seal
+    /// would ask it; repeat for each (default: the space-separated URLs in
+    /// $OGONBLICK_TSA).
+    #[arg(long = "tsa", value_name = "URL")]
+    pub tsa: Vec<String>,
+}
+
+/// What the checks use, from `preflight`'s options or the run's.
+#[derive(Debug, Clone)]
+pub struct Using {
+    pub chrome: Option<PathBuf>,
+    pub cookies: Option<PathBuf>,
+    pub timeout: u64,
+    pub tsa: Vec<String>,
+}
+
+impl From<&CaptureArgs> for Using {
+    fn from(c: &CaptureArgs) -> Using {
+        Using {
+            chrome: c.chrome.clone(),
+            cookies: c.cookie_file(),
+            timeout: c.timeout,
+            tsa: crate::tsa::urls(&c.tsa),
+        }
+    }
+}
+
+impl From<&Args> for Using {
+    fn from(a: &Args) -> Using {
+        Using {
+            chrome: a.chrome.clone(),
+            cookies: a.cookies.clone().or_else(|| {
+                std::env::var_os("OGONBLICK_COOKIES")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            }),
+            timeout: a.timeout,
+            tsa: crate::tsa::urls(&a.tsa),
+        }
+    }
 }
 
 /// One thing that needs a human before the next run.
@@ -103,7 +151,7 @@ impl Report {
 pub fn main(args: Args) -> CmdResult {
     crate::notify::use_register(&args.register);
     let (register, _) = crate::accounts::load_register(&args.register)?;
-    let report = check(&register, &args.archive, &args.capture)?;
+    let report = check(&register, &args.archive, &Using::from(&args))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -137,7 +185,7 @@ pub fn window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
 }
 
 /// Every check, then one `preflight.run` event if `archive` is an archive.
-pub fn check(register: &Register, archive: &Path, capture: &CaptureArgs) -> anyhow::Result<Report> {
+pub fn check(register: &Register, archive: &Path, using: &Using) -> anyhow::Result<Report> {
     let today = registry::period::today_stockholm();
     let now = Utc::now();
     let (boundary, window_ends) = window(today);
@@ -145,7 +193,7 @@ pub fn check(register: &Register, archive: &Path, capture: &CaptureArgs) -> anyh
     let mut machine = Vec::new();
 
     // Cookies: a file that cannot be read is the archivist's to fix, not bad input.
-    let cookie_file = capture.cookie_file();
+    let cookie_file = using.cookies.clone();
     let cookies = match &cookie_file {
         Some(path) => {
             if let Some(w) = capture::cookie_file_warning(path) {
@@ -170,7 +218,7 @@ pub fn check(register: &Register, archive: &Path, capture: &CaptureArgs) -> anyh
     // Chromium: found, starting, and then every open account's start page.
     let accounts: Vec<&Account> = register.open_accounts(today);
     let mut checks = Vec::new();
-    match launch(capture, cookies.clone()) {
+    match launch(using, cookies.clone()) {
         Ok(session) => {
             machine.push(Check {
                 check: "chromium",
@@ -229,8 +277,7 @@ pub fn check(register: &Register, archive: &Path, capture: &CaptureArgs) -> anyh
     ] {
         push_check(&mut machine, &mut problems, check, result);
     }
-    let tsa = crate::tsa::urls(&capture.tsa);
-    push_check(&mut machine, &mut problems, "tsa", tsas(&tsa, now));
+    push_check(&mut machine, &mut problems, "tsa", tsas(&using.tsa, now));
 
     let mut report = Report {
         today,
@@ -278,13 +325,10 @@ fn push_check(
 }
 
 /// The browser as `run` would start it, with the cookies set.
-fn launch(
-    capture: &CaptureArgs,
-    cookies: Vec<capture::Cookie>,
-) -> anyhow::Result<capture::Session> {
-    let chrome = capture::find_chrome(capture.chrome.as_deref())?;
+fn launch(using: &Using, cookies: Vec<capture::Cookie>) -> anyhow::Result<capture::Session> {
+    let chrome = capture::find_chrome(using.chrome.as_deref())?;
     capture::check_browser(&chrome)?;
-    let budget = std::time::Duration::from_secs(capture.timeout.clamp(1, 60));
+    let budget = std::time::Duration::from_secs(using.timeout.clamp(1, 60));
     let defaults = capture::Options::default();
     let options = capture::Options {
         chrome: Some(chrome),
@@ -748,7 +792,7 @@ pub fn ahead_of_boundary(
     }
     eprintln!("{days} day(s) to the boundary {next}: checking what the next run needs");
     let (register, _) = registry::load(&args.register)?;
-    let checked = check(&register, &args.archive, &args.capture)?;
+    let checked = check(&register, &args.archive, &Using::from(&args.capture))?;
     if args.json {
         eprintln!("{}", serde_json::to_string_pretty(&checked)?);
     } else {
