@@ -135,8 +135,28 @@ pub fn problem(account: Option<&str>, sv: &str, detail: &str) {
         .push(Problem {
             account: account.map(str::to_string),
             sv: sv.to_string(),
-            detail: detail.to_string(),
+            detail: scrub_credentials(detail),
         });
+}
+
+/// `s` with the user name and password of any URL in it taken out
+/// (`https://user:secret@host/` becomes `https://host/`).
+pub fn scrub_credentials(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(tail.len());
+        match tail[..end].rfind('@') {
+            Some(at) => rest = &tail[at + 1..],
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The register the command read, whose addresses are told.
@@ -211,7 +231,7 @@ pub fn after(command: &str, code: u8, error: Option<&anyhow::Error>) {
         problems.push(Problem {
             account: None,
             sv: "kommandot kunde inte köras; ingenting fångades eller förseglades".into(),
-            detail: chain.join(": "),
+            detail: scrub_credentials(&chain.join(": ")),
         });
     }
     if problems.is_empty() {
@@ -449,4 +469,30 @@ pub fn main(args: Args) -> CmdResult {
     };
     send(Path::new(&config), &args.register, &notice)?;
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub_credentials;
+
+    #[test]
+    fn credentials_in_urls_never_reach_a_notice() {
+        for (given, want) in [
+            (
+                "TSA gave no token: https://kommun:hemligt@tsa.example.se/tsr: no answer",
+                "TSA gave no token: https://tsa.example.se/tsr: no answer",
+            ),
+            (
+                "http://u@h:8080 and ftp://a:b@c/d",
+                "http://h:8080 and ftp://c/d",
+            ),
+            (
+                "mail anna@example.se about https://h/p",
+                "mail anna@example.se about https://h/p",
+            ),
+            ("no url", "no url"),
+        ] {
+            assert_eq!(scrub_credentials(given), want);
+        }
+    }
 }
