@@ -43,8 +43,9 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     /// On a day with nothing to capture, this many days or fewer before a
-    /// half-year boundary, check as `ogonblick preflight` does (0: never).
-    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    /// half-year boundary, check as `ogonblick preflight` does (0, the
+    /// default: never; the systemd unit and the cron line give 14).
+    #[arg(long, value_name = "DAYS", default_value_t = 0)]
     pub preflight_days: u32,
     #[command(flatten)]
     pub capture: CaptureArgs,
