@@ -207,6 +207,7 @@ fn a_run_that_needs_a_human_is_mailed_in_swedish_and_a_clean_one_is_not() {
             && html.contains(&day),
         "{html}"
     );
+    crate::a11y::assert_readable_everywhere(&env.path("rapport/index.html"));
 
     // A capture behind a login wall fails: exit 1, and the notice names the
     // account and why.
