@@ -417,11 +417,11 @@ fn check_account(
                     problem(
                         "needs-cookies",
                         format!(
-                            "needs cookies: the start page shows a login wall ({}) and {} for {site}; \
+                            "needs cookies for {site}: the start page shows a login wall ({}) and {}; \
                              log in as the account in a browser, export its cookies and give them with --cookies",
                             o.detail,
                             if cookie_file {
-                                "the cookie file holds none"
+                                "the cookie file holds none for it"
                             } else {
                                 "no cookie file was given"
                             }

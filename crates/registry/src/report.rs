@@ -447,6 +447,7 @@ fn issue_sv(code: &str) -> &str {
         "obstructed" => "annat hinder på sidan",
         "cookies-expired" => "kakorna har gått ut",
         "cookies-expire-soon" => "kakorna går ut före fångstfönstrets slut",
+        "unchecked" => "inte kontrollerat: webbläsaren startade inte",
         other => other,
     }
 }
