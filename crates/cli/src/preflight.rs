@@ -800,3 +800,44 @@ pub fn ahead_of_boundary(
     }
     Ok(Some(finish(&checked)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_window_is_the_boundary_just_passed_while_it_runs_else_the_next() {
+        for (today, boundary, ends) in [
+            ("2026-12-07", "2027-01-01", "2027-01-15"),
+            ("2027-01-01", "2027-01-01", "2027-01-15"),
+            ("2027-01-15", "2027-01-01", "2027-01-15"),
+            ("2027-01-16", "2027-07-01", "2027-07-15"),
+            ("2027-06-30", "2027-07-01", "2027-07-15"),
+        ] {
+            assert_eq!(window(day(today)), (day(boundary), day(ends)), "{today}");
+        }
+    }
+
+    #[test]
+    fn a_cookie_goes_where_the_browser_sends_it() {
+        let cookie = |domain: &str, host_only: bool| capture::Cookie {
+            name: "s".into(),
+            value: "v".into(),
+            domain: domain.into(),
+            host_only,
+            path: "/".into(),
+            secure: false,
+            http_only: false,
+            expires: None,
+        };
+        assert!(sent_to(&cookie(".facebook.com", false), "www.facebook.com"));
+        assert!(sent_to(&cookie(".facebook.com", false), "facebook.com"));
+        assert!(!sent_to(&cookie("facebook.com", true), "www.facebook.com"));
+        assert!(!sent_to(&cookie(".facebook.com", false), "notfacebook.com"));
+        assert!(sent_to(&cookie("127.0.0.1", true), "127.0.0.1"));
+    }
+}
