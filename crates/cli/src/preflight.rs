@@ -617,7 +617,8 @@ fn disk(archive: &Path) -> CheckResult {
 
 /// The archive's journal chain, read without opening the archive.
 fn journal(archive: &Path) -> CheckResult {
-    if !archive.exists() {
+    let empty_dir = std::fs::read_dir(archive).is_ok_and(|mut d| d.next().is_none());
+    if !archive.exists() || empty_dir {
         return Ok(format!(
             "no archive at {} yet; the first run creates it",
             archive.display()
