@@ -264,4 +264,32 @@ fn a_run_that_needs_a_human_is_mailed_in_swedish_and_a_clean_one_is_not() {
                 && m.2.contains("signalen KILL")),
         "{messages:?}"
     );
+
+    // Exit 2 is told too: no browser, and arguments the binary refuses.
+    let (code, out, err) = run_with(&env, &["run", "--chrome", "/nonexistent/chromium"], &notify);
+    assert_eq!(
+        code, 2,
+        "{out}
+{err}"
+    );
+    let (code, out, err) = run_with(&env, &["run", "--no-such-option"], &notify);
+    assert_eq!(
+        code, 2,
+        "{out}
+{err}"
+    );
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 5, "{messages:?}");
+    for (needle, detail) in [
+        ("åtgärd behövs (kod 2)", "no Chromium browser found"),
+        ("åtgärd behövs (kod 2)", "unexpected argument"),
+    ] {
+        assert!(
+            messages.iter().any(|m| m.1.contains(needle)
+                && m.2.contains("kommandot kunde inte köras")
+                && m.2.contains(detail)
+                && m.0.contains("arkivarie@testby.se")),
+            "no notice with {detail}: {messages:?}"
+        );
+    }
 }
