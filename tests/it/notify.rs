@@ -292,4 +292,40 @@ fn a_run_that_needs_a_human_is_mailed_in_swedish_and_a_clean_one_is_not() {
             "no notice with {detail}: {messages:?}"
         );
     }
+    // The sendmail interface (the configuration's default), through a real
+    // sendmail: msmtp's, relaying to the same server. `preflight` tells too.
+    env.write(
+        ".msmtprc",
+        &format!(
+            "account default\nhost 127.0.0.1\nport {}\nfrom ogonblick@testby.se\nauth off\ntls off\n",
+            smtp.port
+        ),
+    );
+    std::fs::set_permissions(
+        env.path(".msmtprc"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let sendmail = env.write(
+        "mail-sendmail.toml",
+        "from = \"ogonblick@testby.se\"\nto = [\"it@testby.se\"]\nsendmail = \"/usr/bin/msmtp\"\n",
+    );
+    let home = env.dir.path().to_str().unwrap().to_string();
+    let (code, out, err) = run_with(
+        &env,
+        &["preflight", "--chrome", "/nonexistent/chromium"],
+        &[
+            ("OGONBLICK_NOTIFY", sendmail.to_str().unwrap()),
+            ("HOME", &home),
+        ],
+    );
+    assert_eq!(code, 1, "{out}\n{err}");
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 6, "{messages:?}\n{err}");
+    assert!(
+        messages.iter().any(|m| m.1.contains("Förhandskontrollen")
+            && m.0.contains("it@testby.se")
+            && m.2.contains("webbläsaren Chromium saknas")),
+        "{messages:?}"
+    );
 }
