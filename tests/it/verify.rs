@@ -157,7 +157,29 @@ fn a_closed_stdout_ends_no_command_early() {
         ],
         vec!["completions", "--out", "completions"],
     ];
-    for args in &commands {
+    // And every subcommand's help.
+    let helps: Vec<Vec<&str>> = [
+        "accounts",
+        "run",
+        "capture",
+        "evidence",
+        "close",
+        "dnr",
+        "deliver",
+        "stamp",
+        "search",
+        "index",
+        "extract",
+        "status",
+        "preflight",
+        "report",
+        "pdfa",
+        "demo",
+    ]
+    .iter()
+    .map(|c| vec![*c, "--help"])
+    .collect();
+    for args in commands.iter().chain(&helps) {
         let open = env.run(args);
         let (code, stderr) = closed_stdout(&env, args);
         assert!(
