@@ -264,6 +264,48 @@ fn an_eark_delivery_is_verified_deeply_and_read_only() {
     let v = env.run(&["verify", &p, "--json"]);
     let json: serde_json::Value = serde_json::from_str(&v.stdout).unwrap();
     assert!(json["journal_head"].is_string(), "{json}");
+
+    // The delivered journal cut before a record's record.sealed, and the
+    // METS entry rewritten to fit: the METS fixity holds, the journal does not.
+    let journal = pkg.join("documentation/journal.jsonl");
+    let old = std::fs::read(&journal).unwrap();
+    let text = String::from_utf8(old.clone()).unwrap();
+    let cut: String = text
+        .lines()
+        .take_while(|l| !l.contains("\"record_id\":\"2026-H1/instagram-bibliotek\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(cut.len() < text.len());
+    registry::archive::make_writable(&pkg);
+    std::fs::write(&journal, &cut).unwrap();
+    let mets = pkg.join("METS.xml");
+    let xml = std::fs::read_to_string(&mets).unwrap();
+    let entry = xml
+        .lines()
+        .find(|l| l.contains(&sha256_hex(&old)))
+        .expect("METS lists the journal's SHA-256");
+    let fitted = entry
+        .replace(&sha256_hex(&old), &sha256_hex(cut.as_bytes()))
+        .replace(
+            &format!("SIZE=\"{}\"", old.len()),
+            &format!("SIZE=\"{}\"", cut.len()),
+        );
+    std::fs::write(&mets, xml.replace(entry, &fitted)).unwrap();
+    let v = env.run(&["verify", &p]);
+    v.expect(1);
+    assert!(
+        !v.stdout.contains("CHANGED"),
+        "the METS fixity fits:\n{}",
+        v.stdout
+    );
+    assert!(
+        v.stdout
+            .contains("2026-H1/instagram-bibliotek (representations/")
+            && v.stdout
+                .contains("the delivered journal has no record.sealed line"),
+        "{}",
+        v.stdout
+    );
 }
 
 #[test]
