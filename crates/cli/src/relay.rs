@@ -11,12 +11,15 @@
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::FileTypeExt;
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 /// The running relay; [`Relay::finish`] passes on the rest before exit.
 pub struct Relay {
     done: mpsc::Receiver<()>,
+    /// True while the relay waits for bytes, false while it writes them on.
+    reading: Arc<AtomicBool>,
 }
 
 /// Starts the relay when stdout is a pipe or a socket (a terminal or a file
@@ -29,6 +32,8 @@ pub fn start() -> Option<Relay> {
     let real: OwnedFd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
     let (mut reader, writer) = std::io::pipe().ok()?;
     let (tx, done) = mpsc::channel();
+    let reading = Arc::new(AtomicBool::new(true));
+    let state = Arc::clone(&reading);
     std::thread::Builder::new()
         .name("stdout-relay".into())
         .spawn(move || {
@@ -36,9 +41,11 @@ pub fn start() -> Option<Relay> {
             let mut buf = vec![0u8; 64 * 1024];
             let mut open = true;
             loop {
+                state.store(true, Ordering::SeqCst);
                 match reader.read(&mut buf) {
                     Ok(0) => break,
                     Ok(n) => {
+                        state.store(false, Ordering::SeqCst);
                         // Once the reader has gone, the rest is dropped.
                         if open && real.write_all(&buf[..n]).is_err() {
                             open = false;
@@ -53,18 +60,31 @@ pub fn start() -> Option<Relay> {
         .ok()?;
     std::io::stdout().flush().ok()?;
     rustix::stdio::dup2_stdout(&writer).ok()?;
-    Some(Relay { done })
+    Some(Relay { done, reading })
 }
 
 impl Relay {
-    /// Flushes stdout, closes the program's end of the pipe and waits (at
-    /// most a minute, in case a child still holds it) until the relay has
-    /// passed everything on.
+    /// Flushes stdout, closes the program's end of the pipe and waits until
+    /// the relay has passed everything on: as long as a slow reader (a
+    /// pager) takes it, but not longer than ten seconds of nothing to pass
+    /// on (a child that kept the pipe open would otherwise hold the exit).
     pub fn finish(self) {
         let _ = std::io::stdout().flush();
         if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
             let _ = rustix::stdio::dup2_stdout(&null);
         }
-        let _ = self.done.recv_timeout(Duration::from_secs(60));
+        let mut idle_since = Instant::now();
+        loop {
+            match self.done.recv_timeout(Duration::from_millis(200)) {
+                Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if !self.reading.load(Ordering::SeqCst) {
+                        idle_since = Instant::now();
+                    } else if idle_since.elapsed() > Duration::from_secs(10) {
+                        return;
+                    }
+                }
+            }
+        }
     }
 }
