@@ -18,3 +18,4 @@ mod register;
 mod snapshots;
 mod text;
 mod timestamps;
+mod verify;

@@ -719,9 +719,28 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             )),
         }
     }
-    c.files
-        .sort_by(|a, b| a.path.cmp(&b.path).then(a.algorithm.cmp(&b.algorithm)));
+    c.files = one_per_file(std::mem::take(&mut c.files));
     Ok(c)
+}
+
+/// One verdict per file, however many manifests (algorithms) list it: the
+/// worst one (changed, then missing, then unexpected, then ok), sorted by
+/// path. A file changed in the bag is one changed file, not one per manifest.
+fn one_per_file(mut files: Vec<FileCheck>) -> Vec<FileCheck> {
+    let rank = |s: FileStatus| match s {
+        FileStatus::Changed => 0,
+        FileStatus::Missing => 1,
+        FileStatus::Unexpected => 2,
+        FileStatus::Ok => 3,
+    };
+    files.sort_by(|a, b| {
+        a.path
+            .cmp(&b.path)
+            .then(rank(a.status).cmp(&rank(b.status)))
+            .then(a.algorithm.cmp(&b.algorithm))
+    });
+    files.dedup_by(|later, first| later.path == first.path);
+    files
 }
 
 fn resolve(

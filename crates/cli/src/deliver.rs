@@ -143,7 +143,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
             list_pdf,
         );
     }
-    let payload = registry::delivery::bag_payload(&planned, list_pdf, &archive.journal_path());
+    let payload = registry::delivery::bag_payload(&planned, list_pdf, &archive)?;
     let info = registry::delivery::bag_info(
         organisation.as_ref(),
         &period,
@@ -209,6 +209,15 @@ fn deliver_eark(
             },
         ],
     };
+    let mut delivery = delivery;
+    // The tokens got after sealing, as the archive keeps them, under
+    // documentation/timestamps/: the delivered journal is checked against them.
+    for (rel, path) in registry::delivery::tokens(archive, planned)? {
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        delivery
+            .documentation
+            .push(eark::DocFile { name: rel, bytes });
+    }
     let sip = eark::write_sip(&args.out, &delivery)?;
     journal_delivery(
         archive,

@@ -21,6 +21,7 @@ mod pdfa;
 mod pipeline;
 mod posts;
 mod preflight;
+mod relay;
 mod render;
 mod report;
 mod run;
@@ -133,6 +134,15 @@ impl Command {
 }
 
 fn main() -> ExitCode {
+    // Before anything prints: a reader that closes early (`| head -1`)
+    // must not change how a command ends.
+    let relay = relay::start();
+    let finish = |code: u8| {
+        if let Some(relay) = relay {
+            relay.finish();
+        }
+        ExitCode::from(code)
+    };
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -145,7 +155,9 @@ fn main() -> ExitCode {
                     notify::after(&cmd, 2, Some(&anyhow::anyhow!("{}", err.kind())));
                 }
             }
-            err.exit()
+            // --help, --version, or a usage error (exit 2), printed as clap does.
+            let _ = err.print();
+            return finish(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };
     let notified = cli.command.notified();
@@ -164,7 +176,7 @@ fn main() -> ExitCode {
     if let Some(command) = notified {
         notify::after(command, code, result.as_ref().err());
     }
-    ExitCode::from(code)
+    finish(code)
 }
 
 fn dispatch(command: Command) -> CmdResult {

@@ -6,6 +6,7 @@
 //! the document, `registry` stores them in `record.json`.
 
 pub mod display;
+pub mod json;
 
 use std::collections::BTreeMap;
 

@@ -28,7 +28,7 @@ mod writer;
 mod xmp;
 
 pub use check::{check, Failure, Report, Unreadable};
-pub use excerpt::{excerpt, Excerpt, ExcerptBuilt};
+pub use excerpt::{excerpt, trace, Excerpt, ExcerptBuilt, Trace};
 
 /// The PDF/A part and conformance level of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -5,6 +5,12 @@
 //! line's bytes without its newline (64 zeros for the first line). Editing,
 //! deleting or reordering any line but the last breaks the chain at the line
 //! after it.
+//!
+//! The line format is defined once, in [`format_line`]: compact JSON, keys in
+//! that order, values as `model::json` writes them (bidi and control
+//! characters as `\u` escapes; earlier versions wrote them raw). The chain is
+//! over a line's bytes as they are in the file, never over a re-serialised
+//! line, so journals written either way verify.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -322,7 +328,10 @@ pub(crate) fn format_line(
         obj.push(',');
         obj.push_str(&Value::String(k.clone()).to_string());
         obj.push(':');
-        obj.push_str(&fields[k].to_string());
+        // Page text in a value (a title, a reason) with its bidi and control
+        // characters as `\u` escapes (`model::json`); a value cannot fail to
+        // serialise, the empty fallback is never taken.
+        obj.push_str(&model::json::to_string(&fields[k]).unwrap_or_default());
     }
     obj.push_str(",\"prev\":\"");
     obj.push_str(prev);
@@ -533,6 +542,40 @@ mod tests {
             .collect();
         assert_eq!(latest_dnr(&entries, "2026-H1/x"), Some("KS 2"));
         assert_eq!(latest_dnr(&entries, "2026-H1/y"), None);
+    }
+
+    #[test]
+    fn page_text_goes_on_the_line_escaped_and_old_raw_lines_still_chain() {
+        let reason = "Sidan \u{202e}txet\u{85} \u{2066}x\u{2069}\u{7}";
+        let e = Event::RecordFailed {
+            record_id: "2026-H1/x".into(),
+            account: "x".into(),
+            period: None,
+            reason: reason.into(),
+        };
+        let line = format_line(1, Utc::now(), e.name(), &e.fields(), GENESIS);
+        assert!(!line.chars().any(model::json::is_escaped), "{line:?}");
+        assert!(
+            line.contains("\\u202e") && line.contains("\\u0085"),
+            "{line}"
+        );
+        assert_eq!(parse_line(&line, 1).unwrap().typed(), Some(e.clone()));
+        // A line as earlier versions wrote it, raw, chains with a new one.
+        let raw = line
+            .replace("\\u202e", "\u{202e}")
+            .replace("\\u0085", "\u{85}");
+        assert!(raw.contains('\u{202e}'));
+        let next = format_line(
+            2,
+            Utc::now(),
+            e.name(),
+            &e.fields(),
+            &sha256_hex(raw.as_bytes()),
+        );
+        let c = check_chain(format!("{raw}\n{next}\n").as_bytes());
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.entries[0].field("reason"), Some(reason));
+        assert_eq!(c.entries[1].field("reason"), Some(reason));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod changes;
+pub mod delivered;
 pub mod delivery;
 mod error;
 pub mod fault;

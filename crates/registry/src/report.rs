@@ -181,6 +181,57 @@ fn records_table(
     s
 }
 
+/// Whether a `verify.run` found nothing wrong.
+fn check_passed(e: &crate::JournalEntry) -> bool {
+    e.field("result") == Some("ok")
+}
+
+/// A `verify.run`'s verdict and counts, in Swedish.
+fn check_counts(e: &crate::JournalEntry) -> String {
+    let n = |k: &str| {
+        e.fields
+            .get(k)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    if check_passed(e) {
+        format!(
+            "Utan anmärkning: {} ögonblicksbilder, {} filer kontrollerade",
+            n("records"),
+            n("files_ok")
+        )
+    } else {
+        format!(
+            "Fel hittade: {} ändrade, {} saknade och {} oväntade filer, {} problem ({} filer utan fel)",
+            n("files_changed"),
+            n("files_missing"),
+            n("files_unexpected"),
+            n("problems"),
+            n("files_ok")
+        )
+    }
+}
+
+/// The newest `verify.run`, for the summary: failed ones stand out.
+fn last_check(view: &ArchiveView) -> String {
+    match view
+        .journal
+        .iter()
+        .rev()
+        .find(|e| e.event == Event::VERIFY_RUN)
+    {
+        None => "Ingen kontroll körd".into(),
+        Some(e) if check_passed(e) => {
+            format!("{} – {}", stockholm(e.at), escape(&check_counts(e)))
+        }
+        Some(e) => format!(
+            "<span class=\"varning\">Varning: {} – {}</span>",
+            stockholm(e.at),
+            escape(&check_counts(e))
+        ),
+    }
+}
+
 fn event_sv(event: &str) -> &str {
     match event {
         Event::RECORD_SEALED => "Ögonblicksbild förseglad",
@@ -251,6 +302,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         ),
         ("Händelser i journalen", view.journal.len().to_string()),
     ];
+    summary.push(("Senaste kontroll", last_check(view)));
     summary.push((
         "Journalens kedja",
         if view.chain_problems.is_empty() {
@@ -352,12 +404,15 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         ]));
         body.push_str("<tbody>\n");
         for e in view.journal.iter().rev().take(LATEST_EVENTS) {
-            let detail = e
-                .field("diarienummer")
-                .or_else(|| e.field("reason"))
-                .or_else(|| e.field("out"))
-                .unwrap_or("");
-            let red = e.event == Event::RECORD_FAILED;
+            let check = (e.event == Event::VERIFY_RUN).then(|| check_counts(e));
+            let detail = check.clone().unwrap_or_else(|| {
+                e.field("diarienummer")
+                    .or_else(|| e.field("reason"))
+                    .or_else(|| e.field("out"))
+                    .unwrap_or("")
+                    .to_string()
+            });
+            let red = e.event == Event::RECORD_FAILED || (check.is_some() && !check_passed(e));
             body.push_str(&format!(
                 "<tr{}><th scope=\"row\">{}</th>{}{}{}{}</tr>\n",
                 if red { " class=\"behover\"" } else { "" },
@@ -375,9 +430,12 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
                 td(
                     "Uppgift",
                     &if red {
-                        format!("<span class=\"varning\">Varning:</span> {}", escape(detail))
+                        format!(
+                            "<span class=\"varning\">Varning:</span> {}",
+                            escape(&detail)
+                        )
                     } else {
-                        escape(detail)
+                        escape(&detail)
                     }
                 ),
             ));

@@ -196,7 +196,8 @@ fn our_bags_pass_bagit_py_and_our_verify() {
     fs::write(&p, "datum;sha256\r\nåäo\r\n").unwrap();
     assert!(!bagit_py(&out).status.success());
     let r = check(&out);
-    assert_eq!(r.changed, 2, "{:?}", r.files);
+    // One changed file, though both the sha256 and the sha512 manifest list it.
+    assert_eq!(r.changed, 1, "{:?}", r.files);
 }
 
 #[test]
