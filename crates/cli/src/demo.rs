@@ -152,6 +152,7 @@ fn demo_register(server: &fixture_server::FixtureServer) -> String {
          [organisation]\n\
          name = \"Exempelby kommun\"\n\
          archive_creator = \"Kommunstyrelsen\"\n\
+         organisation_number = \"212000-9994\"\n\
          website = \"https://www.exempelby.se\"\n\
          contact = { name = \"Kommunikationsavdelningen\", email = \"kommunikation@exempelby.se\" }\n",
     );

@@ -209,6 +209,7 @@ mod tests {
         let org = model::Organisation {
             name: "Gislaveds kommun".into(),
             archive_creator: "Kommunstyrelsen".into(),
+            organisation_number: None,
             website: None,
             contact: Some(model::Contact {
                 name: "Informationsfunktionen".into(),

@@ -169,6 +169,8 @@ pub struct DeliveryList {
     pub organisation: String,
     /// Arkivbildare.
     pub archive_creator: String,
+    /// Organisationsnummer (`NNNNNN-NNNN`); empty when the register has none.
+    pub organisation_number: String,
     /// `2026-H1`.
     pub period: String,
     /// When the delivery was made (from the caller; never `now()` in here).
