@@ -214,7 +214,8 @@ fn status_and_report_on_the_demo_archive() {
         );
     }
     assert!(html.contains("KS 2026/77"));
-    // The failure, in red, with its reason.
+    // The failure, in red, with its reason in Swedish (the journal keeps
+    // the capture's English).
     assert!(
         html.contains("<h2>Misslyckade fångster</h2>"),
         "no failures section"
@@ -222,10 +223,15 @@ fn status_and_report_on_the_demo_archive() {
     assert!(
         html.contains(&format!(
             "<span class=\"varning\">Varning:</span> {}",
-            reason.replace('"', "&quot;")
+            registry::failure_sv::failure_sv(reason)
         )),
-        "the failure is not in red"
+        "the failure is not in red, in Swedish:\n{html}"
     );
+    assert!(
+        html.contains("Sidan visade en felsida i stället för kontot"),
+        "{reason}"
+    );
+    assert!(!html.contains(reason), "the English reason reached the report");
     assert!(html.contains("Diarienummer tilldelat"), "no journal events");
     for forbidden in ["<script", "src=", "<link", "@import", "url("] {
         assert!(

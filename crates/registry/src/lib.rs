@@ -11,6 +11,7 @@ pub mod archive;
 pub mod changes;
 pub mod delivery;
 mod error;
+pub mod failure_sv;
 pub mod fault;
 pub mod journal;
 pub mod period;
