@@ -231,7 +231,10 @@ fn status_and_report_on_the_demo_archive() {
         html.contains("Sidan visade en felsida i stället för kontot"),
         "{reason}"
     );
-    assert!(!html.contains(reason), "the English reason reached the report");
+    assert!(
+        !html.contains(reason),
+        "the English reason reached the report"
+    );
     assert!(html.contains("Diarienummer tilldelat"), "no journal events");
     for forbidden in ["<script", "src=", "<link", "@import", "url("] {
         assert!(

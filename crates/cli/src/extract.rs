@@ -239,7 +239,8 @@ pub fn main(args: Args) -> CmdResult {
         .unwrap_or_default();
     // The operator, else the register's contact as the record copied it;
     // the cover names the organisation when neither is known.
-    let operator = crate::pipeline::operator(args.operator.as_deref(), record.organisation.as_ref());
+    let operator =
+        crate::pipeline::operator(args.operator.as_deref(), record.organisation.as_ref());
     let created = chrono::Utc::now();
     let version = env!("CARGO_PKG_VERSION");
     let sealed = source.sealed.as_ref().map(|e| (e.at, e.seq));

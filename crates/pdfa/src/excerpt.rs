@@ -418,7 +418,11 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     c.heading("Kontrollsummor (SHA-256) för den förseglade källan", H2);
     c.paragraph("Ögonblicksbildens PDF-fil (snapshot.pdf):", BODY, 0.0);
     c.paragraph(ex.snapshot_sha256, SMALL, 12.0);
-    c.paragraph("Dess förteckning över kontrollsummor (manifest-sha256.txt):", BODY, 0.0);
+    c.paragraph(
+        "Dess förteckning över kontrollsummor (manifest-sha256.txt):",
+        BODY,
+        0.0,
+    );
     c.paragraph(ex.manifest_sha256, SMALL, 12.0);
     c.space(2.0);
     let checked = if ex.sealed.is_some() {
@@ -444,7 +448,9 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         LABEL,
     );
     let n = ex.last - ex.first + 1;
-    let here_first = u32::try_from(cover_pages).unwrap_or(u32::MAX).saturating_add(1);
+    let here_first = u32::try_from(cover_pages)
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
     let here = format!(
         "{} (efter följebladet)",
         pages_sv(here_first, here_first + n - 1)

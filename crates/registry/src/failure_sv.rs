@@ -123,7 +123,9 @@ pub fn failure_sv(reason: &str) -> String {
         return "Webbläsaren kraschade under fångsten.".to_string();
     }
     if reason.contains("refusing to capture") {
-        return format!("{page} har en adress som inte kan fångas (bara http- och https-adresser kan det).");
+        return format!(
+            "{page} har en adress som inte kan fångas (bara http- och https-adresser kan det)."
+        );
     }
     "Fångsten misslyckades av ett tekniskt skäl; det står i arkivets journal.".to_string()
 }

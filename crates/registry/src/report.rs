@@ -299,10 +299,10 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
                     "Orsak",
                     &format!(
                         "<span class=\"varning\">Varning:</span> {}",
-                        breakable_urls(&e.field("reason").map_or_else(
-                            || "Orsaken är okänd.".to_string(),
-                            failure_sv
-                        ))
+                        breakable_urls(
+                            &e.field("reason")
+                                .map_or_else(|| "Orsaken är okänd.".to_string(), failure_sv)
+                        )
                     )
                 ),
             ));
