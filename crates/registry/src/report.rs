@@ -408,7 +408,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         }
         body.push_str("</tbody>\n</table>\n");
     }
-    body.push_str("</main>\n<footer>\n<p>Sidan skapades av ogonblick. Ögonblicksbilderna är allmänna handlingar; kontrollera dem med <code>ogonblick verify</code> eller <code>sha256sum -c manifest-sha256.txt</code>.</p>\n</footer>\n");
+    body.push_str("</main>\n<footer>\n<p>Sidan skapades av ogonblick. Ögonblicksbilderna är allmänna handlingar. Kontrollera dem med <code>ogonblick verify</code>, eller mot kontrollsummorna som varje ögonblicksbild har i sin <code>manifest-sha256.txt</code>.</p>\n</footer>\n");
     format!(
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(&title)
