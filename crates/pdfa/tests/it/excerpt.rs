@@ -133,8 +133,10 @@ fn the_cover_names_the_source_its_hashes_and_the_pages_and_neutralises_page_text
         "PDF-sidan 1: ögonblicksbildens följeblad",
         "PDF-sidorna 2–3: skärmbild av fångad webbsida 1, Sidan<U+202E> med styrtecken",
         "KS 2026/123",
-        "Förvaras i: Kommunstyrelsens arkiv, Gislaveds kommun",
-        "Id i arkivet: 2026-H1/facebook-kommun",
+        // Labels and values come out of pdftotext in columns.
+        "Förvaras i:",
+        "Kommunstyrelsens arkiv, Gislaveds kommun",
+        "2026-H1/facebook-kommun",
         "rad 12 i arkivets journal",
         "1 juli 2026 kl. 16.30.00",
         "Rut<U+202E> Registrator",
