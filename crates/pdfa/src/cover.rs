@@ -498,7 +498,12 @@ fn layout(
         if let Some(rule) = page.extent.stop_rule {
             let mut t = rule.display_sv().to_string();
             if let Some(since) = page.extent.since {
-                t.push_str(&format!("; periodens början {}", sv::date(since)));
+                // "… tillbaka till periodens början" names it already.
+                if rule == model::StopRule::PeriodStart {
+                    t.push_str(&format!(", {}", sv::date(since)));
+                } else {
+                    t.push_str(&format!("; periodens början {}", sv::date(since)));
+                }
             }
             if let Some(oldest) = page.extent.oldest_post_reached.as_deref() {
                 t.push_str(&format!("; äldsta inlägg {}", sv::post_date(oldest)));

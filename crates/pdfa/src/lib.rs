@@ -19,6 +19,7 @@ mod delivery;
 mod excerpt;
 mod font;
 mod image;
+mod items_sv;
 mod layout;
 mod num;
 mod seams;

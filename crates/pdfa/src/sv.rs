@@ -332,6 +332,7 @@ pub(crate) fn obstruction_detail(d: &str) -> Option<String> {
             number(kept)
         );
         if let Some(e) = examples {
+            let e = crate::items_sv::examples(&e);
             t.push_str(&format!(" (saknas till exempel: {e})"));
         }
         t

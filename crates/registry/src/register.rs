@@ -218,9 +218,8 @@ pub fn check_organisation_number(s: &str) -> std::result::Result<(), String> {
     let check = (10 - sum % 10) % 10;
     if digits[9] != check {
         return Err(format!(
-            "`{s}`: the check digit is wrong (the last digit should be {check} for \
-             {}); check the number against Bolagsverket's or SCB's register",
-            &s[..10]
+            "`{s}`: the check digit is wrong (the Luhn check digit of the nine digits \
+             before it is {check}); check the number against Bolagsverket's or SCB's register"
         ));
     }
     Ok(())
@@ -848,7 +847,7 @@ mod tests {
         bad("21200-09994", "NNNNNN-NNNN");
         bad("212000-999a", "NNNNNN-NNNN");
         bad("212000 9994", "NNNNNN-NNNN");
-        bad("212000-9995", "should be 4");
+        bad("212000-9995", "before it is 4");
         bad("212100-9994", "check digit");
         bad("850101-1234", "personnummer");
     }
