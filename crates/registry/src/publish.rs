@@ -75,7 +75,7 @@ const COLUMNS: [&str; 8] = [
 /// (words never break inside; URLs and addresses break after `/`, `@` and
 /// `.`, and only a part of one longer than its column breaks inside). Under
 /// 600 px every row is a card whose cells carry their heading, and a word
-/// longer than the whole card (36 letters or more) gets Swedish hyphenation.
+/// as long as the whole card (40 letters or more) gets Swedish hyphenation.
 /// Print: black on white, A4 landscape, rows not split, headings repeated on
 /// every page.
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1a1a1a;background:#fff;line-height:1.45;overflow-wrap:break-word}\
@@ -90,7 +90,7 @@ thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
 tr{border:1px solid #999;border-radius:4px;margin:0 0 1rem;padding:.3rem .6rem}\
 tbody th,td{border:0;padding:.25rem 0}tbody th{font-size:1rem;border-bottom:1px solid #ccc;padding-bottom:.4rem}\
 td.d{white-space:normal}td::before{content:attr(data-label) \": \";font-weight:600}\
-th,td,p{hyphens:auto;hyphenate-limit-chars:36 12 12}a.u{hyphens:manual}}\
+th,td,p{hyphens:auto;hyphenate-limit-chars:40 14 14}a.u{hyphens:manual}}\
 @media print{@page{size:A4 landscape;margin:1.5cm}body{margin:0;font-size:10pt;color:#000}\
 a{color:#000;text-decoration:none}thead th{background:none}thead{display:table-header-group}\
 tr{break-inside:avoid}p.data{display:none}}";

@@ -19,7 +19,7 @@ pub const LATEST_EVENTS: usize = 25;
 /// "Varning" too, never colour alone), a print stylesheet. Words never break
 /// inside, as in the förteckning (see `publish::CSS`): columns are as wide as
 /// their longest word, record ids and paths break after `/`, and only on a
-/// phone does a word longer than the card (36 letters or more) get hyphenated.
+/// phone does a word as long as the card (40 letters or more) get hyphenated.
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1a1a1a;background:#fff;line-height:1.45;overflow-wrap:break-word}\
 h1{font-size:1.6rem;margin:0 0 .3rem}p.meta{color:#444;margin:.2rem 0 1.2rem}\
 table{border-collapse:collapse;width:100%;font-size:.92rem;margin-bottom:1.5rem}caption{text-align:left;font-weight:600;font-size:1.05rem;padding:.4rem 0}\
@@ -33,7 +33,7 @@ thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
 tr{border:1px solid #999;border-radius:4px;margin:0 0 1rem;padding:.3rem .6rem}\
 tbody th,td{border:0;padding:.25rem 0}tbody th{font-size:1rem;border-bottom:1px solid #ccc;padding-bottom:.4rem}\
 td::before{content:attr(data-label) \": \";font-weight:600}dl.summa{grid-template-columns:1fr}\
-th,td,p,li{hyphens:auto;hyphenate-limit-chars:36 12 12}}\
+th,td,p,li{hyphens:auto;hyphenate-limit-chars:40 14 14}}\
 @media print{@page{size:A4 landscape;margin:1.5cm}body{margin:0;font-size:10pt;color:#000}\
 a{color:#000}thead th{background:none}thead{display:table-header-group}tr{break-inside:avoid}\
 tr.behover td,tr.behover th{background:none}.varning{color:#000}}";
