@@ -246,14 +246,20 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
     parts.join(" ")
 }
 
-/// Who made the capture, or why the cover cannot say.
+/// Who made the capture: the operator, else the organisation.
 fn operator(record: &Record) -> String {
     let name = record.operator.trim();
     // "okänd" is what records made before `--operator` existed hold for "not known".
     if name.is_empty() || name == "okänd" {
-        return "uppgift saknas: ingen operatör angavs (--operator) och förteckningen \
-                anger ingen kontakt för organisationen"
-            .to_string();
+        return match record
+            .organisation
+            .as_ref()
+            .map(|o| neutralise(o.name.trim()))
+            .filter(|n| !n.is_empty())
+        {
+            Some(org) => format!("{org} (ingen enskild person angavs)"),
+            None => "uppgift saknas (ingen enskild person angavs)".to_string(),
+        };
     }
     let contact = record
         .organisation
