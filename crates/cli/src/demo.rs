@@ -75,6 +75,7 @@ pub fn main(args: Args) -> CmdResult {
         retries: 1,
         passive_months: 6,
         json: false,
+        preflight_days: 0,
         capture: args.capture.clone(),
         today: Some(boundary),
         sandbox_said: !sandboxed,

@@ -72,6 +72,10 @@ impl fmt::Display for Diagnostic {
 pub struct Register {
     pub organisation: Organisation,
     pub accounts: Vec<Account>,
+    /// `[organisation] archivist`: who is told when the scheduled job needs
+    /// a human (with each affected account's `responsible`). Kept out of
+    /// `Organisation`, so it is not copied into every record.
+    pub archivist: Option<Contact>,
 }
 
 impl Register {
@@ -150,6 +154,7 @@ const ORGANISATION_KEYS: &[&str] = &[
     "organisation_number",
     "website",
     "contact",
+    "archivist",
 ];
 const ACCOUNT_KEYS: &[&str] = &[
     "id",
@@ -326,6 +331,10 @@ impl Cx<'_> {
                 }
             },
         };
+        let archivist = root
+            .get("organisation")
+            .and_then(table_of)
+            .and_then(|t| self.contact(&t, "archivist", false));
         let mut accounts = Vec::new();
         match root.get("account") {
             None => self.warning(
@@ -379,6 +388,7 @@ impl Cx<'_> {
         Some(Register {
             organisation: organisation?,
             accounts,
+            archivist,
         })
     }
 
