@@ -74,6 +74,10 @@ pub struct PayloadItem {
 #[derive(Debug, Clone)]
 pub struct BagInfo {
     pub source_organization: String,
+    /// `Source-Organization-Identifier`: the organisation's registration
+    /// number. RFC 8493 reserves no field for it (`External-Identifier` names
+    /// the bag), so it is written under a name tied to `Source-Organization`.
+    pub source_organization_identifier: Option<String>,
     pub contact_name: String,
     pub contact_email: Option<String>,
     pub external_identifier: String,
@@ -214,6 +218,9 @@ fn write_bag_into(
         bi.push_str(&format!("{k}: {}\n", v.trim()));
     };
     field("Source-Organization", &info.source_organization);
+    if let Some(id) = &info.source_organization_identifier {
+        field("Source-Organization-Identifier", id);
+    }
     field("Contact-Name", &info.contact_name);
     if let Some(e) = &info.contact_email {
         field("Contact-Email", e);

@@ -127,6 +127,10 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
             .as_ref()
             .map(|o| o.archive_creator.clone())
             .unwrap_or_default(),
+        organisation_number: organisation
+            .as_ref()
+            .and_then(|o| o.organisation_number.clone())
+            .unwrap_or_default(),
         period: period.display_sv(),
         created: now,
         rows: list,

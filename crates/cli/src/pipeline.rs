@@ -24,6 +24,9 @@ pub struct Job {
     pub operator: String,
     /// Time-stamping authorities to ask when sealing (`--tsa`, `$OGONBLICK_TSA`).
     pub tsa: Vec<String>,
+    /// Whether the record notes that Chromium ran without its sandbox (as
+    /// root). `demo` says it once on the terminal instead.
+    pub note_sandbox: bool,
 }
 
 impl Job {
@@ -73,7 +76,7 @@ pub fn page_label(index: usize, url: &str) -> String {
     format!("{:02}-{slug}", index + 1)
 }
 
-/// The record's and the terminal's note when Chromium ran without its sandbox.
+/// The record's note when Chromium ran without its sandbox.
 pub const SANDBOX_OFF: &str = "Chromium's sandbox was off because ogonblick ran as root; \
      run it as the service user instead (see README.md, \"Running as a service\")";
 
@@ -115,7 +118,7 @@ pub fn attempt_in(
             }
         }
     }
-    if !session.is_sandboxed() {
+    if job.note_sandbox && !session.is_sandboxed() {
         if let Some(first) = pages.first_mut() {
             first.facts.warnings.push(SANDBOX_OFF.to_string());
         }
@@ -209,6 +212,7 @@ mod tests {
         let org = model::Organisation {
             name: "Gislaveds kommun".into(),
             archive_creator: "Kommunstyrelsen".into(),
+            organisation_number: None,
             website: None,
             contact: Some(model::Contact {
                 name: "Informationsfunktionen".into(),

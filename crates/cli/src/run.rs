@@ -49,6 +49,14 @@ pub struct Args {
     pub preflight_days: u32,
     #[command(flatten)]
     pub capture: CaptureArgs,
+    /// The day the run takes as today for its period and lateness (not a
+    /// flag: `demo` runs its period as on the boundary).
+    #[arg(skip)]
+    pub today: Option<chrono::NaiveDate>,
+    /// Leave Chromium's sandbox out of the records (not a flag: `demo` says
+    /// it once on the terminal).
+    #[arg(skip)]
+    pub sandbox_said: bool,
 }
 
 pub use crate::table::Row;
@@ -112,7 +120,7 @@ pub fn resolve_period(arg: &str, today: chrono::NaiveDate) -> anyhow::Result<Per
 
 /// The run itself, shared with `ogonblick demo`.
 pub fn execute(args: &Args) -> anyhow::Result<Report> {
-    let today = registry::period::today_stockholm();
+    let today = args.today.unwrap_or_else(registry::period::today_stockholm);
     let period = resolve_period(&args.period, today)?;
     let (register, _) = crate::accounts::load_register(&args.register)?;
     for id in &args.only {
@@ -174,6 +182,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
             sender: None,
             operator: operator.clone(),
             tsa: args.capture.tsa_urls(),
+            note_sandbox: !args.sandbox_said,
         });
     }
 

@@ -31,6 +31,10 @@ pub struct Organisation {
     pub name: String,
     /// Arkivbildare: the body that creates the archive.
     pub archive_creator: String,
+    /// Organisationsnummer, `NNNNNN-NNNN` with a valid check digit: who
+    /// delivered, in the E-ARK agents, bag-info and the delivery list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -33,8 +33,6 @@ pub struct Excerpt<'a> {
     /// First and last page of the source `snapshot.pdf` to copy, 1-based, inclusive.
     pub first: u32,
     pub last: u32,
-    /// The record's directory as the operator named it.
-    pub location: &'a str,
     /// SHA-256 (hex) of the source `snapshot.pdf`: of exactly the bytes given to [`excerpt`].
     pub snapshot_sha256: &'a str,
     /// SHA-256 (hex) of the record's `manifest-sha256.txt`.
@@ -47,7 +45,7 @@ pub struct Excerpt<'a> {
     pub slices: &'a [PdfSlice],
     /// When the excerpt is made (from the caller; never `now()` in here).
     pub created: DateTime<Utc>,
-    /// Who makes it; empty when not known.
+    /// Who makes it; empty when not known (the cover then names the organisation).
     pub operator: &'a str,
     /// The ogonblick version making it.
     pub tool_version: &'a str,
@@ -141,13 +139,49 @@ pub fn excerpt(source: &[u8], ex: &Excerpt) -> Result<ExcerptBuilt, Error> {
     })
 }
 
-/// `sidan 3` or `sidorna 3–5`.
+/// `PDF-sidan 3` or `PDF-sidorna 3–5`: pages of a PDF, never captured web pages.
 fn pages_sv(first: u32, last: u32) -> String {
     if first == last {
-        format!("sidan {first}")
+        format!("PDF-sidan {first}")
     } else {
-        format!("sidorna {first}–{last}")
+        format!("PDF-sidorna {first}–{last}")
     }
+}
+
+/// The archive a record is kept in, in archival terms: the arkivbildare's
+/// archive and the organisation (`Kommunstyrelsens arkiv, Gislaveds kommun`).
+fn archive_sv(record: &Record) -> Option<String> {
+    let org = record.organisation.as_ref()?;
+    let creator = neutralise(org.archive_creator.trim());
+    let name = neutralise(org.name.trim());
+    if creator.is_empty() {
+        return (!name.is_empty()).then(|| format!("{name}s arkiv"));
+    }
+    // Swedish genitive: no extra s after s, x or z.
+    let genitive = if creator.ends_with(['s', 'x', 'z']) {
+        creator.clone()
+    } else {
+        format!("{creator}s")
+    };
+    Some(if name.is_empty() {
+        format!("{genitive} arkiv")
+    } else {
+        format!("{genitive} arkiv, {name}")
+    })
+}
+
+/// Who made the excerpt: the operator, else the organisation.
+fn made_by(ex: &Excerpt) -> String {
+    let operator = ex.operator.trim();
+    if !operator.is_empty() {
+        return neutralise(operator);
+    }
+    ex.record
+        .organisation
+        .as_ref()
+        .map(|o| neutralise(o.name.trim()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "uppgift saknas".to_string())
 }
 
 fn meta(ex: &Excerpt, count: u32) -> Meta {
@@ -241,7 +275,7 @@ fn contents(ex: &Excerpt) -> Vec<String> {
                             shorten(p.title.trim(), TITLE_MAX)
                         };
                         format!(
-                            "skärmbild av fångad sida {}, {title} ({})",
+                            "skärmbild av fångad webbsida {}, {title} ({})",
                             i + 1,
                             shorten(&p.final_url, URL_MAX)
                         )
@@ -281,8 +315,8 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     c.rule();
     c.paragraph(
         &format!(
-            "Detta dokument är ett utdrag ur en förseglad ögonblicksbild. Det innehåller {} av {count} \
-             i ögonblicksbildens snapshot.pdf, kopierade oförändrade (samma bilder och samma \
+            "Detta dokument är ett utdrag ur en förseglad ögonblicksbild. Det innehåller {} av \
+             ögonblicksbildens {count} PDF-sidor, kopierade oförändrade (samma bilder och samma \
              sökbara text), efter detta följeblad. Kontrollsummorna nedan visar vilken förseglad \
              fil sidorna kommer från.",
             pages_sv(ex.first, ex.last)
@@ -332,8 +366,17 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     }
     c.field("Typ:", record.kind.display_sv(), BODY, LABEL);
     c.field("Handlingstyp:", record.handling.display_sv(), BODY, LABEL);
+    // Where the record is kept, as an archivist would say it: the archive
+    // and the record's id in it (never a path on the archive's computer).
+    c.field(
+        "Förvaras i:",
+        &archive_sv(record).unwrap_or_else(|| {
+            "uppgift saknas (ögonblicksbilden hör inte till någon organisation)".into()
+        }),
+        BODY,
+        LABEL,
+    );
     c.field("Id i arkivet:", &neutralise(&record.record_id), BODY, LABEL);
-    c.field("Plats:", &shorten(ex.location, URL_MAX), BODY, LABEL);
     let dnr = ex
         .diarienummer
         .filter(|d| !d.trim().is_empty())
@@ -357,7 +400,7 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         Some((at, seq)) => c.field(
             "Förseglad:",
             &format!(
-                "{}; {}; rad {seq} i arkivets journal.jsonl (record.sealed)",
+                "{}; {}; rad {seq} i arkivets journal",
                 sv::moment(at),
                 sv::moment_utc(at)
             ),
@@ -366,16 +409,20 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         ),
         None => c.field(
             "Förseglad:",
-            "posten ligger inte i ett arkiv med journal (ogonblick capture --out)",
+            "ögonblicksbilden togs som en fristående fångst utanför arkivet och står inte i någon journal",
             BODY,
             LABEL,
         ),
     }
 
     c.heading("Kontrollsummor (SHA-256) för den förseglade källan", H2);
-    c.paragraph("snapshot.pdf:", BODY, 0.0);
+    c.paragraph("Ögonblicksbildens PDF-fil (snapshot.pdf):", BODY, 0.0);
     c.paragraph(ex.snapshot_sha256, SMALL, 12.0);
-    c.paragraph("manifest-sha256.txt:", BODY, 0.0);
+    c.paragraph(
+        "Dess förteckning över kontrollsummor (manifest-sha256.txt):",
+        BODY,
+        0.0,
+    );
     c.paragraph(ex.manifest_sha256, SMALL, 12.0);
     c.space(2.0);
     let checked = if ex.sealed.is_some() {
@@ -386,8 +433,8 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     c.paragraph(
         &format!(
             "Källan kontrollerades {checked} innan utdraget gjordes, utan avvikelser. Den som \
-             vill pröva spårningen räknar ut SHA-256 för postens snapshot.pdf (sha256sum \
-             snapshot.pdf) och jämför, eller kör ogonblick verify på posten."
+             vill pröva spårningen räknar ut kontrollsumman (SHA-256) för ögonblicksbildens \
+             PDF-fil i arkivet och jämför den med summan ovan."
         ),
         BODY,
         0.0,
@@ -400,16 +447,14 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         BODY,
         LABEL,
     );
-    let n = (ex.last - ex.first) as usize + 1;
-    let here_first = cover_pages + 1;
-    let here = if n == 1 {
-        format!("sidan {here_first} (efter följebladet)")
-    } else {
-        format!(
-            "sidorna {here_first}–{} (efter följebladet)",
-            here_first + n - 1
-        )
-    };
+    let n = ex.last - ex.first + 1;
+    let here_first = u32::try_from(cover_pages)
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
+    let here = format!(
+        "{} (efter följebladet)",
+        pages_sv(here_first, here_first + n - 1)
+    );
     c.field("I detta dokument:", &here, BODY, LABEL);
     for line in contents(ex) {
         c.paragraph(&format!("• {line}"), BODY, 12.0);
@@ -420,13 +465,7 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         BODY,
         LABEL,
     );
-    let operator = ex.operator.trim();
-    let operator = if operator.is_empty() {
-        "uppgift saknas: ingen operatör angavs (--operator)".to_string()
-    } else {
-        neutralise(operator)
-    };
-    c.field("Utfört av:", &operator, BODY, LABEL);
+    c.field("Utfört av:", &made_by(ex), BODY, LABEL);
     c.field(
         "Verktyg:",
         &format!("ogonblick {}", ex.tool_version),

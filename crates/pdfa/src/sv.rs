@@ -249,7 +249,7 @@ pub(crate) fn warning(w: &str) -> Option<String> {
             "Sidan bytte till andra dokument under fångsten ({first} gånger); bilden kan visa ett annat dokument än texten."
         )
     } else if w.starts_with("Chromium's sandbox was off") {
-        "Chromiums sandlåda var avstängd eftersom ogonblick kördes som root; kör ogonblick som tjänsteanvändaren i stället (se README.md)."
+        "Chromiums sandlåda var avstängd eftersom ogonblick kördes som root; ogonblick ska köras som tjänsteanvändaren."
             .into()
     } else if w.starts_with("the first try's tab") {
         "Sidans första flik kraschade eller stängdes under fångsten; sidan fångades igen i en ny flik."
@@ -332,6 +332,7 @@ pub(crate) fn obstruction_detail(d: &str) -> Option<String> {
             number(kept)
         );
         if let Some(e) = examples {
+            let e = crate::items_sv::examples(&e);
             t.push_str(&format!(" (saknas till exempel: {e})"));
         }
         t

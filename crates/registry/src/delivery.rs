@@ -280,6 +280,8 @@ pub fn bag_info(
     };
     crate::BagInfo {
         source_organization: org_name.clone(),
+        source_organization_identifier: organisation
+            .and_then(|o| o.organisation_number.clone()),
         contact_name: contact
             .as_ref()
             .map_or_else(|| creator.clone(), |c| c.name.clone()),

@@ -21,7 +21,7 @@ use headless_chrome::Tab;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-pub use browser::{check_browser, find_chrome, Session};
+pub use browser::{check_browser, find_chrome, keeps_sandbox, Session};
 use net::NetWatch;
 pub(crate) use net::Quiet;
 

@@ -381,6 +381,7 @@ fn delivery_plan_lists_the_period() {
     let bag = tmp.path().join("leverans-2026-H1");
     let info = registry::BagInfo {
         source_organization: "Gislaveds kommun".into(),
+        source_organization_identifier: None,
         contact_name: "Informationsfunktionen".into(),
         contact_email: None,
         external_identifier: "2026-H1".into(),

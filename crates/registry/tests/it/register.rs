@@ -59,6 +59,10 @@ fn policy_warnings_are_not_errors() {
         fields.contains(&(Severity::Warning, "administrators".into())),
         "{warnings:?}"
     );
+    assert!(
+        fields.contains(&(Severity::Warning, "organisation_number".into())),
+        "{warnings:?}"
+    );
     let admin = warnings
         .iter()
         .find(|w| w.field.as_deref() == Some("administrators"))
