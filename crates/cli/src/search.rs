@@ -11,7 +11,8 @@ use crate::{CmdResult, Exit};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Words, "a phrase", AND / OR / NOT and parentheses; words are matched
-    /// in their inflected forms and without regard to case or å, ä, ö.
+    /// in their inflected forms, inside compounds, and without regard to
+    /// case or å, ä, ö; exakt:"nya simhallen" only as written.
     pub query: String,
     /// The archive directory.
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
@@ -55,6 +56,24 @@ pub struct IndexArgs {
 }
 
 fn say_upkeep(archive: &Path, upkeep: &search::Upkeep) {
+    if let Some(e) = &upkeep.elsewhere {
+        let index = archive.join(search::DIR);
+        let what = match &e.place {
+            search::Place::ArchiveAsIs => {
+                format!("searched {} as it is (it is current)", index.display())
+            }
+            search::Place::Cache(dir) => format!("searched an index kept in {}", dir.display()),
+            search::Place::Memory => {
+                "searched an index built in memory for this search".to_string()
+            }
+        };
+        eprintln!(
+            "note: the search index in {} cannot be written ({}); {what}",
+            index.display(),
+            e.why
+        );
+        return;
+    }
     if let Some(why) = &upkeep.rebuilt {
         eprintln!(
             "note: the search index in {} was built anew from the records: {why}",
@@ -76,6 +95,18 @@ pub fn main(args: Args) -> CmdResult {
         to: args.to,
         limit: args.limit,
     })?;
+    if let Some(c) = hits.first().and_then(|h| h.correction.as_ref()) {
+        // Said in Swedish, as the registrar reads it, on the answer itself.
+        let line = format!(
+            "Inga träffar för {}; visar träffar för {}",
+            c.asked, c.searched
+        );
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
     for h in &hits {
         if args.json {
             println!("{}", serde_json::to_string(h)?);

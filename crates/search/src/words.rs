@@ -106,6 +106,20 @@ pub fn parts(word: &str) -> Vec<String> {
 fn split_into(word: &str, out: &mut Vec<String>, depth: u8) {
     let Some(split) = split(word) else { return };
     let last = split.len() - 1;
+    // Leading parts that make a word of their own: `bad|plats|guide` is
+    // also `badplats|guide`.
+    let mut end = split[0].text.len();
+    for p in &split[1..last] {
+        end += p.text.len();
+        let head = &word[..end];
+        let t = match BEGIN.get(head) {
+            Some(t) => Some(t.to_string()),
+            None => Some(term(head)).filter(|t| END.get(t).is_some()),
+        };
+        if let Some(t) = t.filter(|t| !out.contains(t)) {
+            out.push(t);
+        }
+    }
     for (i, p) in split.into_iter().enumerate() {
         if !out.contains(&p.term) {
             out.push(p.term.clone());
@@ -190,6 +204,7 @@ mod tests {
         ("vattenlacka", &["vatten", "lacka"], &["ten"]),
         ("kyrkogarden", &["kyrka", "gard"], &[]),
         ("badplatsen", &["bad", "plats"], &["sen"]),
+        ("badplatsguide", &["badplats", "bad", "guide"], &[]),
         ("kommunen", &[], &["mun"]),
         ("information", &[], &[]),
     ];
