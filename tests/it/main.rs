@@ -13,6 +13,7 @@ mod hostile;
 mod overview;
 mod pipeline;
 mod register;
+mod search;
 mod snapshots;
 mod text;
 mod timestamps;

@@ -372,6 +372,8 @@ fn demo_runs_delivers_and_verifies() {
     );
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(json.to_string().contains("facebook"), "{json}");
+    crate::search::examples_on_the_demo(&env);
+    crate::search::without_write_permission(&env);
     // A second demo replaces the first.
     env.run(&["demo", "--out", "demo"]).expect(0);
     let _ = harness::server();

@@ -56,28 +56,32 @@ pub struct IndexArgs {
 }
 
 fn say_upkeep(archive: &Path, upkeep: &search::Upkeep) {
+    let own = archive.join(search::DIR);
+    let mut place = own.clone();
     if let Some(e) = &upkeep.elsewhere {
-        let index = archive.join(search::DIR);
         let what = match &e.place {
-            search::Place::ArchiveAsIs => {
-                format!("searched {} as it is (it is current)", index.display())
+            search::Place::ArchiveAsIs => "searched it as it is (it is current)".to_string(),
+            search::Place::Cache(dir) => {
+                place.clone_from(dir);
+                format!("searched an index kept in {}", dir.display())
             }
-            search::Place::Cache(dir) => format!("searched an index kept in {}", dir.display()),
             search::Place::Memory => {
                 "searched an index built in memory for this search".to_string()
             }
         };
         eprintln!(
             "note: the search index in {} cannot be written ({}); {what}",
-            index.display(),
+            own.display(),
             e.why
         );
-        return;
+        if e.place == search::Place::Memory {
+            return;
+        }
     }
     if let Some(why) = &upkeep.rebuilt {
         eprintln!(
             "note: the search index in {} was built anew from the records: {why}",
-            archive.join(search::DIR).display()
+            place.display()
         );
     } else if upkeep.added > 0 {
         eprintln!("note: {} record(s) added to the search index", upkeep.added);

@@ -760,7 +760,16 @@ impl ArchiveIndex {
         let mut snippets =
             tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.text)
                 .map_err(tantivy_err(&path))?;
-        snippets.set_max_num_chars(160);
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        // The query's terms, to mark words whose parts matched.
+        let mut terms = std::collections::BTreeSet::new();
+        text_query.query_terms(&mut |t: &Term, _| {
+            if t.field() == f.parts || t.field() == f.text {
+                if let Some(s) = t.value().as_str() {
+                    terms.insert(s.to_string());
+                }
+            }
+        });
         let mut hits = Vec::with_capacity(top.len());
         for ((score, _day), address) in top {
             let d: TantivyDocument = searcher.doc(address).map_err(tantivy_err(&path))?;
@@ -771,7 +780,12 @@ impl ArchiveIndex {
             };
             let mut snippet = snippets.snippet_from_doc(&d);
             snippet.set_snippet_prefix_postfix("**", "**");
-            let marked = mark(&snippet);
+            let mut marked = mark(&snippet);
+            if snippet.highlighted().is_empty() {
+                // Matched inside compounds only, which the snippet generator
+                // (reading whole words) does not see.
+                marked = part_snippet(&text(f.text).unwrap_or_default(), &terms);
+            }
             hits.push(Hit {
                 record_id: text(f.record_id).unwrap_or_default(),
                 account: text(f.account),
@@ -791,6 +805,52 @@ impl ArchiveIndex {
         }
         Ok(hits)
     }
+}
+
+/// Characters of text around a match.
+const SNIPPET_CHARS: usize = 160;
+
+/// Up to `SNIPPET_CHARS` of `text` from a little before the first word that
+/// has one of `terms` among its parts, each such word between `**`.
+fn part_snippet(text: &str, terms: &std::collections::BTreeSet<String>) -> String {
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut a = analysis::swedish(true);
+    let mut stream = a.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        if terms.contains(&t.text) && marks.last() != Some(&(t.offset_from, t.offset_to)) {
+            marks.push((t.offset_from, t.offset_to));
+        }
+    }
+    let first = marks.first().map_or(0, |m| m.0);
+    // Start a few words before the first match, on a character boundary.
+    let mut start = first.saturating_sub(40);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    if let Some(space) = text[start..first].find(char::is_whitespace) {
+        if start > 0 {
+            start += space;
+        }
+    }
+    let mut end = text.len().min(start + SNIPPET_CHARS);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::new();
+    let mut at = start;
+    for (from, to) in marks {
+        if from < at || to > end {
+            continue;
+        }
+        out.push_str(&text[at..from]);
+        out.push_str("**");
+        out.push_str(&text[from..to]);
+        out.push_str("**");
+        at = to;
+    }
+    out.push_str(&text[at..end]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The snippet's fragment with every match between `**`, whitespace collapsed.

@@ -130,6 +130,23 @@ fn split_into(word: &str, out: &mut Vec<String>, depth: u8) {
     }
 }
 
+/// The top-level parts of a compound as (first character, end character,
+/// term): `midsommarfirande` → (0, 9, `midsomm`), (9, 16, `fir`).
+pub fn part_spans(word: &str) -> Vec<(usize, usize, String)> {
+    let Some(split) = split(word) else {
+        return Vec::new();
+    };
+    let mut at = 0;
+    split
+        .into_iter()
+        .map(|p| {
+            let n = p.text.chars().count();
+            at += n;
+            (at - n, at, p.term)
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone)]
 struct Part<'a> {
     text: &'a str,
