@@ -153,6 +153,7 @@ pub fn without_write_permission(env: &Env) {
     // 1. Current: searched as it is.
     let (code, out, err) = as_nobody(env, &home, "simhall");
     assert_eq!(code, 0, "{err}");
+    assert!(err.contains("searched it as it is"), "{err}");
     assert!(out.contains("simhallen"), "{out}\n{err}");
     assert_eq!(listing(&arkiv), before, "{err}");
 

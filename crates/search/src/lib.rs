@@ -367,16 +367,13 @@ fn denied(e: &Error) -> bool {
     text.contains("PermissionDenied") || text.contains("ReadOnlyFilesystem")
 }
 
-/// The error and its causes, on one line.
+/// What the system said: the innermost cause of `e`.
 fn chain(e: &Error) -> String {
-    let mut out = e.to_string();
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        out.push_str(": ");
-        out.push_str(&c.to_string());
-        cause = c.source();
+    let mut last: &dyn std::error::Error = e;
+    while let Some(c) = last.source() {
+        last = c;
     }
-    out
+    last.to_string()
 }
 
 /// The archive's index read into memory without writing anything, if it is
@@ -390,11 +387,14 @@ fn read_as_is(
     let entries = std::fs::read_dir(dir).map_err(|e| e.to_string())?;
     for entry in entries {
         let entry = entry.map_err(|e| e.to_string())?;
-        if !entry.file_type().map_err(|e| e.to_string())?.is_file() {
+        let name = entry.file_name();
+        // tantivy's lock files: copied, they would read as held.
+        let lock = name.to_string_lossy().ends_with(".lock");
+        if lock || !entry.file_type().map_err(|e| e.to_string())?.is_file() {
             continue;
         }
         let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
-        ram.atomic_write(Path::new(&entry.file_name()), &bytes)
+        ram.atomic_write(Path::new(&name), &bytes)
             .map_err(|e| e.to_string())?;
     }
     let index = Index::open(ram).map_err(|e| format!("it cannot be opened ({e})"))?;
