@@ -172,6 +172,27 @@ pub fn without_write_permission(env: &Env) {
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("built anew"), "{err}");
 
+    // `index`, asked to write the archive's index, cannot, and says so.
+    let out = Command::new("setpriv")
+        .args([
+            "--reuid",
+            "65534",
+            "--regid",
+            "65534",
+            "--clear-groups",
+            "--",
+        ])
+        .arg(env!("CARGO_BIN_EXE_ogonblick"))
+        .args(["index", "--archive", "demo/arkiv"])
+        .current_dir(env.dir.path())
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot be written"), "{err}");
+    assert_eq!(listing(&arkiv), before, "{err}");
+
     // 3. No cache to write either: in memory.
     let (code, out, err) = as_nobody(env, Path::new("/nonexistent"), "simhall");
     assert_eq!(code, 0, "{err}");

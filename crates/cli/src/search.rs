@@ -151,6 +151,14 @@ pub fn index_main(args: IndexArgs) -> CmdResult {
     } else {
         let (index, upkeep) = search::open(&args.archive)?;
         say_upkeep(&args.archive, &upkeep);
+        if let Some(e) = &upkeep.elsewhere {
+            // `search` manages without writing; `index` is asked to write.
+            anyhow::bail!(
+                "the search index in {} cannot be written ({}); `search` still works without it",
+                args.archive.join(search::DIR).display(),
+                e.why
+            );
+        }
         println!("index up to date: {} entries", index.units());
     }
     Ok(Exit::Ok)
