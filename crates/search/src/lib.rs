@@ -34,7 +34,6 @@ mod slips;
 pub mod units;
 pub mod words;
 
-pub use analysis::swedish as analyzer;
 pub use slips::Correction;
 pub use units::{page_units, record_units, Unit};
 
