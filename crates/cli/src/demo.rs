@@ -49,6 +49,7 @@ pub fn main(args: Args) -> CmdResult {
         retries: 1,
         passive_months: 6,
         json: false,
+        preflight_days: 0,
         capture: args.capture.clone(),
     };
     let report = run::execute(&run_args)?;

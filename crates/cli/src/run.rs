@@ -42,6 +42,11 @@ pub struct Args {
     /// Print the closing table as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// On a day with nothing to capture, this many days or fewer before a
+    /// half-year boundary, check as `ogonblick preflight` does (0, the
+    /// default: never; the systemd unit and the cron line give 14).
+    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    pub preflight_days: u32,
     #[command(flatten)]
     pub capture: CaptureArgs,
 }
@@ -69,17 +74,23 @@ impl Report {
 }
 
 pub fn main(args: Args) -> CmdResult {
+    crate::notify::use_register(&args.register);
     let report = execute(&args)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_table(&report);
     }
-    Ok(if report.needs_human() {
-        Exit::Attention
-    } else {
-        Exit::Ok
-    })
+    crate::notify::from_run(&report);
+    // Ahead of the boundary, on days with nothing to capture (issue 30).
+    let ahead = crate::preflight::ahead_of_boundary(&args, &report)?;
+    Ok(
+        if report.needs_human() || ahead.is_some_and(|e| e == Exit::Attention) {
+            Exit::Attention
+        } else {
+            Exit::Ok
+        },
+    )
 }
 
 /// Resolves `auto` or `YYYY-Hn`; refuses a period that has not ended.

@@ -52,6 +52,13 @@ pub fn main(args: Args) -> CmdResult {
     } else {
         print_human(&report);
     }
+    if !report.is_ok() {
+        crate::notify::problem(
+            None,
+            "kontrollen hittade filer som ändrats, saknas eller inte hör dit, eller andra fel",
+            &format!("ogonblick verify {} failed", args.path.display()),
+        );
+    }
     Ok(if report.is_ok() {
         Exit::Ok
     } else {

@@ -147,6 +147,39 @@ pub enum Event {
         files_unexpected: u64,
         problems: u64,
     },
+    /// `preflight` checked whether the next run would need nobody: each open
+    /// account's start page and the machine. Nothing else is written.
+    #[serde(rename = "preflight.run")]
+    PreflightRun {
+        /// `ok` (the next run needs nobody) or `attention`.
+        result: String,
+        /// The half-year boundary whose capture window was checked against.
+        boundary: String,
+        /// The last day of that window (a capture after it is late).
+        window_ends: String,
+        /// What needs a human, one line each, in English, naming the
+        /// account or the check (never a cookie value).
+        problems: Vec<String>,
+        accounts: Vec<PreflightAccount>,
+    },
+}
+
+/// One account in a `preflight.run` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreflightAccount {
+    pub account: String,
+    /// Whether it would be captured whole today.
+    pub ok: bool,
+    /// What stands in the way, as codes: `unreachable`, `error-page`,
+    /// `login-wall`, `needs-cookies`, `consent-wall`, `obstructed`,
+    /// `cookies-expired`, `cookies-expire-soon`.
+    #[serde(default)]
+    pub issues: Vec<String>,
+    /// The earliest expiry (YYYY-MM-DD, UTC) of the cookies the cookie file
+    /// holds for the account's site; absent without such cookies or when
+    /// they are all session cookies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookies_expire: Option<String>,
 }
 
 impl Event {
@@ -162,6 +195,7 @@ impl Event {
     pub const TIMESTAMP_MISSING: &'static str = "timestamp.missing";
     pub const CHANGES_FOUND: &'static str = "changes.found";
     pub const EXTRACT_CREATED: &'static str = "extract.created";
+    pub const PREFLIGHT_RUN: &'static str = "preflight.run";
 
     /// The line's `event` value, e.g. `record.sealed`.
     pub fn name(&self) -> &'static str {
@@ -176,6 +210,7 @@ impl Event {
             Event::VerifyRun { .. } => Event::VERIFY_RUN,
             Event::ChangesFound { .. } => Event::CHANGES_FOUND,
             Event::ExtractCreated { .. } => Event::EXTRACT_CREATED,
+            Event::PreflightRun { .. } => Event::PREFLIGHT_RUN,
         }
     }
 

@@ -72,6 +72,10 @@ impl fmt::Display for Diagnostic {
 pub struct Register {
     pub organisation: Organisation,
     pub accounts: Vec<Account>,
+    /// `[organisation] archivist`: who is told when the scheduled job needs
+    /// a human (with each affected account's `responsible`). Kept out of
+    /// `Organisation`, so it is not copied into every record.
+    pub archivist: Option<Contact>,
 }
 
 impl Register {
@@ -144,7 +148,7 @@ pub fn parse(text: &str, path: &Path) -> Result<(Register, Vec<Diagnostic>)> {
     }
 }
 
-const ORGANISATION_KEYS: &[&str] = &["name", "archive_creator", "website", "contact"];
+const ORGANISATION_KEYS: &[&str] = &["name", "archive_creator", "website", "contact", "archivist"];
 const ACCOUNT_KEYS: &[&str] = &[
     "id",
     "platform",
@@ -281,6 +285,10 @@ impl Cx<'_> {
                 }
             },
         };
+        let archivist = root
+            .get("organisation")
+            .and_then(table_of)
+            .and_then(|t| self.contact(&t, "archivist", false));
         let mut accounts = Vec::new();
         match root.get("account") {
             None => self.warning(
@@ -334,6 +342,7 @@ impl Cx<'_> {
         Some(Register {
             organisation: organisation?,
             accounts,
+            archivist,
         })
     }
 

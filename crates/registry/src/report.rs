@@ -193,6 +193,7 @@ fn event_sv(event: &str) -> &str {
         Event::TIMESTAMP_MISSING => "Tidsstämpel saknas",
         Event::CHANGES_FOUND => "Förändringar sedan föregående ögonblicksbild",
         Event::EXTRACT_CREATED => "Utdrag skapat",
+        Event::PREFLIGHT_RUN => "Förhandskontroll körd",
         other => other,
     }
 }
@@ -265,6 +266,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         body.push_str(&format!("<dt>{k}</dt><dd>{v}</dd>\n"));
     }
     body.push_str("</dl>\n");
+    body.push_str(&preflight_section(view));
 
     if !failures.is_empty() {
         body.push_str("<h2>Misslyckade fångster</h2>\n<table>\n<caption>Fångster som misslyckades och ännu saknar ögonblicksbild</caption>\n");
@@ -387,4 +389,65 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(&title)
     )
+}
+
+/// The latest `preflight.run`: whether the next run needs nobody, and when
+/// each account's cookies expire.
+fn preflight_section(view: &ArchiveView) -> String {
+    let Some(p) = crate::status::last_preflight(view) else {
+        return String::new();
+    };
+    let verdict = if p.result == "ok" {
+        "nästa körning behöver ingen åtgärd.".to_string()
+    } else {
+        format!(
+            "<span class=\"varning\">Varning:</span> nästa körning behöver åtgärd ({} st.).",
+            p.problems.len()
+        )
+    };
+    let mut s = format!(
+        "<h2>Senaste förhandskontroll</h2>\n<p>{} (svensk tid): {verdict}</p>\n<table>\n<caption>Konton inför halvårsskiftet {}</caption>\n",
+        stockholm(p.at),
+        escape(&p.boundary)
+    );
+    s.push_str(&head(&["Konto", "Kan fångas helt", "Kakorna går ut"]));
+    s.push_str("<tbody>\n");
+    for a in &p.accounts {
+        let state = if a.ok {
+            "Ja".to_string()
+        } else {
+            let why: Vec<&str> = a.issues.iter().map(|i| issue_sv(i)).collect();
+            format!(
+                "<span class=\"varning\">Nej:</span> {}",
+                escape(&why.join(", "))
+            )
+        };
+        s.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th>{}{}</tr>\n",
+            escape(&a.account),
+            td("Kan fångas helt", &state),
+            td(
+                "Kakorna går ut",
+                &escape(a.cookies_expire.as_deref().unwrap_or("–"))
+            ),
+        ));
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+/// A preflight issue code in Swedish.
+fn issue_sv(code: &str) -> &str {
+    match code {
+        "unreachable" => "sidan nås inte",
+        "error-page" => "felsida",
+        "login-wall" => "inloggningsvägg",
+        "needs-cookies" => "behöver inloggningskakor",
+        "consent-wall" => "samtyckesruta",
+        "obstructed" => "annat hinder på sidan",
+        "cookies-expired" => "kakorna har gått ut",
+        "cookies-expire-soon" => "kakorna går ut före fångstfönstrets slut",
+        "unchecked" => "inte kontrollerat: webbläsaren startade inte",
+        other => other,
+    }
 }
