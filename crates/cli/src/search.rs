@@ -150,7 +150,6 @@ pub fn index_main(args: IndexArgs) -> CmdResult {
         );
     } else {
         let (index, upkeep) = search::open(&args.archive)?;
-        say_upkeep(&args.archive, &upkeep);
         if let Some(e) = &upkeep.elsewhere {
             // `search` manages without writing; `index` is asked to write.
             anyhow::bail!(
@@ -159,6 +158,7 @@ pub fn index_main(args: IndexArgs) -> CmdResult {
                 e.why
             );
         }
+        say_upkeep(&args.archive, &upkeep);
         println!("index up to date: {} entries", index.units());
     }
     Ok(Exit::Ok)

@@ -56,6 +56,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("could not write {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path} is not valid JSON")]
     Json {
         path: PathBuf,
@@ -441,12 +447,12 @@ fn build(dir: Option<&Path>, records: &[Sealed]) -> Result<ArchiveIndex> {
     let index = match dir {
         Some(dir) => {
             if dir.exists() {
-                std::fs::remove_dir_all(dir).map_err(|source| Error::Io {
+                std::fs::remove_dir_all(dir).map_err(|source| Error::Write {
                     path: dir.to_path_buf(),
                     source,
                 })?;
             }
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
                 path: dir.to_path_buf(),
                 source,
             })?;
@@ -611,7 +617,7 @@ fn add(
     })?;
     std::fs::write(&tmp, json)
         .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|source| Error::Io { path, source })
+        .map_err(|source| Error::Write { path, source })
 }
 
 fn kind_name(kind: RecordKind) -> String {
