@@ -15,6 +15,7 @@ mod overview;
 mod pipeline;
 mod preflight;
 mod register;
+mod search;
 mod snapshots;
 mod text;
 mod timestamps;

@@ -509,6 +509,8 @@ fn demo_runs_delivers_and_verifies() {
         "{excerpt_cover}"
     );
 
+    crate::search::examples_on_the_demo(&env);
+    crate::search::without_write_permission(&env);
     // A second demo replaces the first.
     env.run(&["demo", "--out", "demo"]).expect(0);
     let _ = harness::server();

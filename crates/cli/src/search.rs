@@ -11,7 +11,8 @@ use crate::{CmdResult, Exit};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Words, "a phrase", AND / OR / NOT and parentheses; words are matched
-    /// in their inflected forms and without regard to case or å, ä, ö.
+    /// in their inflected forms, inside compounds, and without regard to
+    /// case or å, ä, ö; exakt:"nya simhallen" only as written.
     pub query: String,
     /// The archive directory.
     #[arg(long, value_name = "DIR", default_value = "arkiv")]
@@ -55,10 +56,32 @@ pub struct IndexArgs {
 }
 
 fn say_upkeep(archive: &Path, upkeep: &search::Upkeep) {
+    let own = archive.join(search::DIR);
+    let mut place = own.clone();
+    if let Some(e) = &upkeep.elsewhere {
+        let what = match &e.place {
+            search::Place::ArchiveAsIs => "searched it as it is (it is current)".to_string(),
+            search::Place::Cache(dir) => {
+                place.clone_from(dir);
+                format!("searched an index kept in {}", dir.display())
+            }
+            search::Place::Memory => {
+                "searched an index built in memory for this search".to_string()
+            }
+        };
+        eprintln!(
+            "note: the search index in {} cannot be written ({}); {what}",
+            own.display(),
+            e.why
+        );
+        if e.place == search::Place::Memory {
+            return;
+        }
+    }
     if let Some(why) = &upkeep.rebuilt {
         eprintln!(
             "note: the search index in {} was built anew from the records: {why}",
-            archive.join(search::DIR).display()
+            place.display()
         );
     } else if upkeep.added > 0 {
         eprintln!("note: {} record(s) added to the search index", upkeep.added);
@@ -76,6 +99,18 @@ pub fn main(args: Args) -> CmdResult {
         to: args.to,
         limit: args.limit,
     })?;
+    if let Some(c) = hits.first().and_then(|h| h.correction.as_ref()) {
+        // Said in Swedish, as the registrar reads it, on the answer itself.
+        let line = format!(
+            "Inga träffar för {}; visar träffar för {}",
+            c.asked, c.searched
+        );
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
     for h in &hits {
         if args.json {
             println!("{}", serde_json::to_string(h)?);
@@ -115,6 +150,14 @@ pub fn index_main(args: IndexArgs) -> CmdResult {
         );
     } else {
         let (index, upkeep) = search::open(&args.archive)?;
+        if let Some(e) = &upkeep.elsewhere {
+            // `search` manages without writing; `index` is asked to write.
+            anyhow::bail!(
+                "the search index in {} cannot be written ({}); `search` still works without it",
+                args.archive.join(search::DIR).display(),
+                e.why
+            );
+        }
         say_upkeep(&args.archive, &upkeep);
         println!("index up to date: {} entries", index.units());
     }

@@ -1,10 +1,13 @@
 //! The archive's full-text index (tantivy): finds a word in every record's
-//! text layer, with Swedish stemming and case and diacritic folding, and
-//! says on which page of which record's `snapshot.pdf` it is.
+//! text layer, in its inflected forms, inside compounds, without regard to
+//! case or å, ä, ö, and says on which page of which record's `snapshot.pdf`
+//! it is.
 //!
 //! The index is derived data in `<archive>/index/`, outside the sealed
 //! records: it is brought up to date whenever it is opened, rebuilt from the
-//! records when it cannot be trusted, and nothing in `verify` reads it.
+//! records when it cannot be trusted, and nothing in `verify` reads it. Who
+//! may not write the archive still searches: a current index is read as it
+//! is, else one is built under the user's cache directory or in memory.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -14,6 +17,7 @@ use chrono::NaiveDate;
 use model::{Record, RecordKind};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
+use tantivy::directory::{Directory, RamDirectory};
 use tantivy::query::{
     BooleanQuery, Occur, Query as TantivyQuery, QueryParser, RangeQuery, TermQuery,
 };
@@ -21,14 +25,16 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
     STORED, STRING,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+use tantivy::{
+    doc, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
 };
-use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+pub mod analysis;
+mod slips;
 pub mod units;
+pub mod words;
 
+pub use slips::Correction;
 pub use units::{page_units, record_units, Unit};
 
 /// The index's folder inside the archive.
@@ -36,8 +42,9 @@ pub const DIR: &str = "index";
 /// What the index holds: record id → SHA-256 of its manifest, and the number of units.
 const LEDGER: &str = "ogonblick-index.json";
 /// Bumped when the schema or the analysis changes: an older index is rebuilt.
-const VERSION: u32 = 1;
-const TOKENIZER: &str = "sv_folded";
+const VERSION: u32 = 2;
+/// A word on its own weighs this much more than the same word as a compound's part.
+const WHOLE_WORD_BOOST: Score = 4.0;
 
 /// Why the index could not be used or written.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +52,12 @@ const TOKENIZER: &str = "sv_folded";
 pub enum Error {
     #[error("could not read {path}")]
     Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not write {path}")]
+    Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
@@ -103,7 +116,11 @@ pub struct Hit {
     pub post_date: Option<String>,
     /// Text around the match, each match between `**`.
     pub snippet: String,
+    /// The relevance (BM25; a word on its own weighs more than a compound's part).
     pub score: f32,
+    /// Set when the query as asked found nothing and a near spelling was searched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correction: Option<Correction>,
 }
 
 /// What opening the index had to do, for the user to read.
@@ -113,11 +130,36 @@ pub struct Upkeep {
     pub added: usize,
     /// Why the index was rebuilt from the records, if it was.
     pub rebuilt: Option<String>,
+    /// Where the index searched is, when it is not `<archive>/index/` kept
+    /// up to date in place.
+    pub elsewhere: Option<Elsewhere>,
+}
+
+/// An index other than the archive's own, up to date, because that one
+/// could not be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// Why the archive's index was not written (the permission error).
+    pub why: String,
+    pub place: Place,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The archive's index, current, read into memory as it is (nothing written).
+    ArchiveAsIs,
+    /// Built or brought up to date in this folder of the user's cache.
+    Cache(PathBuf),
+    /// Built in memory for this search only.
+    Memory,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Ledger {
     version: u32,
+    /// The word tables the index was analysed with (`words::WORDS_ID`).
+    #[serde(default)]
+    words: String,
     /// record id → SHA-256 of its `manifest-sha256.txt`.
     records: BTreeMap<String, String>,
     units: u64,
@@ -134,18 +176,26 @@ struct Fields {
     post_id: Field,
     post_date: Field,
     day: Field,
+    /// Whole words, as terms (`analysis::SV`); stored, for snippets.
     text: Field,
+    /// Whole words and compounds' parts, as terms (`analysis::SV_PARTS`).
+    parts: Field,
+    /// Lower-cased words as written (`analysis::EXACT`), for `exakt:"..."`.
+    exact: Field,
 }
+
+/// The field a query names for words exactly as written: `exakt:"nya simhallen"`.
+pub const EXACT_FIELD: &str = "exakt";
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text_opts = TextOptions::default()
-        .set_indexing_options(
+    let indexed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
+                .set_tokenizer(tokenizer)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
-        .set_stored();
+    };
     let fields = Fields {
         record_id: b.add_text_field("record_id", STRING | STORED),
         account: b.add_text_field("account", STRING | STORED),
@@ -156,23 +206,11 @@ fn schema() -> (Schema, Fields) {
         post_id: b.add_text_field("post_id", STORED),
         post_date: b.add_text_field("post_date", STORED),
         day: b.add_u64_field("day", NumericOptions::default().set_indexed().set_fast()),
-        text: b.add_text_field("text", text_opts),
+        text: b.add_text_field("text", indexed(analysis::SV).set_stored()),
+        parts: b.add_text_field("parts", indexed(analysis::SV_PARTS)),
+        exact: b.add_text_field(EXACT_FIELD, indexed(analysis::EXACT)),
     };
     (b.build(), fields)
-}
-
-/// Words as Swedish readers search them: split on anything not a letter or
-/// digit, lower case, folded to ASCII ("äldreomsorg" and "aldreomsorg" meet),
-/// then the Swedish Snowball stemmer ("simhallen", "simhallens" → "simhall").
-/// Folding comes first so that a query typed without å, ä, ö is stemmed
-/// exactly as the text is.
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(60))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::Swedish))
-        .build()
 }
 
 /// The archive's index, open for searching.
@@ -224,32 +262,78 @@ fn sealed_records(archive: &Path) -> Result<Vec<(String, PathBuf, String)>> {
     Ok(out)
 }
 
+type Sealed = (String, PathBuf, String);
+
+fn empty_in_ram() -> Result<ArchiveIndex> {
+    let (schema, fields) = schema();
+    let index = Index::create_in_ram(schema);
+    analysis::register(&index, false);
+    let reader = reader(&index, Path::new("memory"))?;
+    Ok(ArchiveIndex {
+        index,
+        reader,
+        fields,
+    })
+}
+
 /// Opens the index of the archive at `archive` and brings it up to date:
 /// records sealed since it was written are added; an index that is missing,
 /// of another version, fails its checksums, or does not hold exactly what
 /// its ledger says, is rebuilt from the records (and `Upkeep` says why).
+///
+/// Where `<archive>/index/` cannot be written (the user may read the archive
+/// but not write it), nothing there is touched: a current index is read into
+/// memory as it is; else an index is built or caught up under the user's
+/// cache directory (`$XDG_CACHE_HOME`, else `~/.cache`, `ogonblick/index/`),
+/// else in memory; `Upkeep::elsewhere` says which and why.
 pub fn open(archive: &Path) -> Result<(ArchiveIndex, Upkeep)> {
     if !archive.is_dir() {
         // No archive, no records: an empty index, and nothing written.
-        let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
-        index.tokenizers().register(TOKENIZER, analyzer());
-        let reader = reader(&index, archive)?;
-        return Ok((
-            ArchiveIndex {
-                index,
-                reader,
-                fields,
-            },
-            Upkeep::default(),
-        ));
+        return Ok((empty_in_ram()?, Upkeep::default()));
     }
     let records = sealed_records(archive)?;
     let dir = index_dir(archive);
+    let why = match open_in(&dir, &records) {
+        Err(e) if denied(&e) => chain(&e),
+        other => return other,
+    };
+    if let Ok((ix, _)) = read_as_is(&dir, &records) {
+        let upkeep = Upkeep {
+            elsewhere: Some(Elsewhere {
+                why,
+                place: Place::ArchiveAsIs,
+            }),
+            ..Upkeep::default()
+        };
+        return Ok((ix, upkeep));
+    }
+    if let Some(cache) = cache_dir(archive) {
+        if let Ok((ix, mut upkeep)) = open_in(&cache, &records) {
+            upkeep.elsewhere = Some(Elsewhere {
+                why,
+                place: Place::Cache(cache),
+            });
+            return Ok((ix, upkeep));
+        }
+    }
+    let ix = build(None, &records)?;
+    let upkeep = Upkeep {
+        added: records.len(),
+        elsewhere: Some(Elsewhere {
+            why,
+            place: Place::Memory,
+        }),
+        ..Upkeep::default()
+    };
+    Ok((ix, upkeep))
+}
+
+/// The index in `dir`, brought up to date or rebuilt there.
+fn open_in(dir: &Path, records: &[Sealed]) -> Result<(ArchiveIndex, Upkeep)> {
     let mut upkeep = Upkeep::default();
-    match check(&dir, &records) {
+    match check(dir, records) {
         Ok((ix, ledger)) => {
-            let missing: Vec<&(String, PathBuf, String)> = records
+            let missing: Vec<&Sealed> = records
                 .iter()
                 .filter(|(id, _, _)| !ledger.records.contains_key(id))
                 .collect();
@@ -257,22 +341,98 @@ pub fn open(archive: &Path) -> Result<(ArchiveIndex, Upkeep)> {
                 return Ok((ix, upkeep));
             }
             upkeep.added = missing.len();
-            add(&ix, ledger, &missing, &dir)?;
-            ix.reader.reload().map_err(tantivy_err(&dir))?;
+            add(&ix, ledger, &missing, Some(dir))?;
+            ix.reader.reload().map_err(tantivy_err(dir))?;
             Ok((ix, upkeep))
         }
         Err(why) => {
             upkeep.rebuilt = Some(why);
-            let ix = rebuild_records(archive, &records)?;
+            let ix = build(Some(dir), records)?;
             Ok((ix, upkeep))
         }
     }
 }
 
+/// Whether `e` comes from lacking the right to write (or a read-only file system).
+fn denied(e: &Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) {
+                return true;
+            }
+        }
+        cause = c.source();
+    }
+    // tantivy keeps some I/O errors only as text.
+    let text = format!("{e:?}");
+    text.contains("PermissionDenied") || text.contains("ReadOnlyFilesystem")
+}
+
+/// What the system said: the innermost cause of `e`.
+fn chain(e: &Error) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(c) = last.source() {
+        last = c;
+    }
+    last.to_string()
+}
+
+/// The archive's index read into memory without writing anything, if it is
+/// current (holds exactly the sealed records).
+fn read_as_is(
+    dir: &Path,
+    records: &[Sealed],
+) -> std::result::Result<(ArchiveIndex, Ledger), String> {
+    let ledger = read_ledger(dir)?;
+    let ram = RamDirectory::create();
+    let entries = std::fs::read_dir(dir).map_err(|e| e.to_string())?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name();
+        // tantivy's lock files: copied, they would read as held.
+        let lock = name.to_string_lossy().ends_with(".lock");
+        if lock || !entry.file_type().map_err(|e| e.to_string())?.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        ram.atomic_write(Path::new(&name), &bytes)
+            .map_err(|e| e.to_string())?;
+    }
+    let index = Index::open(ram).map_err(|e| format!("it cannot be opened ({e})"))?;
+    let (ix, ledger) = trust(index, ledger, records, dir)?;
+    if records
+        .iter()
+        .any(|(id, _, _)| !ledger.records.contains_key(id))
+    {
+        return Err("it lacks records sealed since".into());
+    }
+    Ok((ix, ledger))
+}
+
+/// The folder of this archive's index in the user's cache directory.
+fn cache_dir(archive: &Path) -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .map(|h| h.join(".cache"))
+        })?;
+    let canonical = std::fs::canonicalize(archive).ok()?;
+    let key = registry::hashing::sha256_hex(canonical.as_os_str().as_encoded_bytes());
+    Some(base.join("ogonblick").join("index").join(&key[..16]))
+}
+
 /// Throws the index away and builds it again from every sealed record.
 pub fn rebuild(archive: &Path) -> Result<(ArchiveIndex, usize)> {
     let records = sealed_records(archive)?;
-    let ix = rebuild_records(archive, &records)?;
+    let ix = build(Some(&index_dir(archive)), &records)?;
     Ok((ix, records.len()))
 }
 
@@ -281,38 +441,41 @@ pub fn update(archive: &Path) -> Result<Upkeep> {
     open(archive).map(|(_, u)| u)
 }
 
-fn rebuild_records(archive: &Path, records: &[(String, PathBuf, String)]) -> Result<ArchiveIndex> {
-    let dir = index_dir(archive);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(|source| Error::Io {
-            path: dir.clone(),
-            source,
-        })?;
-    }
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
-        path: dir.clone(),
-        source,
-    })?;
+/// A new index of `records` in `dir` (emptied first), or in memory.
+fn build(dir: Option<&Path>, records: &[Sealed]) -> Result<ArchiveIndex> {
     let (schema, fields) = schema();
-    let index = Index::create_in_dir(&dir, schema).map_err(tantivy_err(&dir))?;
-    index.tokenizers().register(TOKENIZER, analyzer());
-    let reader = reader(&index, &dir)?;
+    let index = match dir {
+        Some(dir) => {
+            if dir.exists() {
+                std::fs::remove_dir_all(dir).map_err(|source| Error::Write {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+            }
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+            Index::create_in_dir(dir, schema).map_err(tantivy_err(dir))?
+        }
+        None => Index::create_in_ram(schema),
+    };
+    analysis::register(&index, false);
+    let at = dir.unwrap_or(Path::new("memory"));
+    let reader = reader(&index, at)?;
     let ix = ArchiveIndex {
         index,
         reader,
         fields,
     };
-    let all: Vec<&(String, PathBuf, String)> = records.iter().collect();
-    add(
-        &ix,
-        Ledger {
-            version: VERSION,
-            ..Ledger::default()
-        },
-        &all,
-        &dir,
-    )?;
-    ix.reader.reload().map_err(tantivy_err(&dir))?;
+    let all: Vec<&Sealed> = records.iter().collect();
+    let ledger = Ledger {
+        version: VERSION,
+        words: words::WORDS_ID.to_string(),
+        ..Ledger::default()
+    };
+    add(&ix, ledger, &all, dir)?;
+    ix.reader.reload().map_err(tantivy_err(at))?;
     Ok(ix)
 }
 
@@ -324,13 +487,9 @@ fn reader(index: &Index, dir: &Path) -> Result<IndexReader> {
         .map_err(tantivy_err(dir))
 }
 
-/// The index as it is, if it can be trusted; else why not.
-fn check(
-    dir: &Path,
-    records: &[(String, PathBuf, String)],
-) -> std::result::Result<(ArchiveIndex, Ledger), String> {
-    let ledger_path = dir.join(LEDGER);
-    let bytes = match std::fs::read(&ledger_path) {
+/// The ledger in `dir`, if it is of this version and these word tables.
+fn read_ledger(dir: &Path) -> std::result::Result<Ledger, String> {
+    let bytes = match std::fs::read(dir.join(LEDGER)) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !dir.exists() => {
             return Err("there was no index yet".into())
@@ -345,8 +504,28 @@ fn check(
             ledger.version
         ));
     }
+    if ledger.words != words::WORDS_ID {
+        return Err("it was made with other Swedish word tables".into());
+    }
+    Ok(ledger)
+}
+
+/// The index in `dir` as it is, if it can be trusted; else why not.
+fn check(dir: &Path, records: &[Sealed]) -> std::result::Result<(ArchiveIndex, Ledger), String> {
+    let ledger = read_ledger(dir)?;
     let index = Index::open_in_dir(dir).map_err(|e| format!("it cannot be opened ({e})"))?;
-    index.tokenizers().register(TOKENIZER, analyzer());
+    trust(index, ledger, records, dir)
+}
+
+/// `index` with `ledger`, if its files pass their checksums and it holds
+/// exactly what the ledger says of the sealed `records`; else why not.
+fn trust(
+    index: Index,
+    ledger: Ledger,
+    records: &[Sealed],
+    dir: &Path,
+) -> std::result::Result<(ArchiveIndex, Ledger), String> {
+    analysis::register(&index, false);
     let bad = index
         .validate_checksum()
         .map_err(|e| format!("its files cannot be checked ({e})"))?;
@@ -397,31 +576,39 @@ fn check(
     ))
 }
 
-/// Indexes `records` and writes the ledger after the commit.
+/// Indexes `records` and, in a folder, writes the ledger after the commit.
 fn add(
     ix: &ArchiveIndex,
     mut ledger: Ledger,
-    records: &[&(String, PathBuf, String)],
-    dir: &Path,
+    records: &[&Sealed],
+    dir: Option<&Path>,
 ) -> Result<()> {
-    let mut writer = ix
-        .index
-        .writer_with_num_threads::<TantivyDocument>(1, 20_000_000)
-        .map_err(tantivy_err(dir))?;
-    for (id, rdir, sha) in records {
-        let record = registry::archive::read_record(rdir).map_err(Error::Archive)?;
-        for unit in record_units(&record, rdir)? {
-            writer
-                .add_document(ix.document(&record, &unit))
-                .map_err(tantivy_err(dir))?;
-            ledger.units += 1;
+    let at = dir.unwrap_or(Path::new("memory"));
+    // Compounds are split when writing; a query's compound is looked up whole.
+    analysis::register(&ix.index, true);
+    let written = (|| {
+        let mut writer = ix
+            .index
+            .writer_with_num_threads::<TantivyDocument>(1, 20_000_000)
+            .map_err(tantivy_err(at))?;
+        for (id, rdir, sha) in records {
+            let record = registry::archive::read_record(rdir).map_err(Error::Archive)?;
+            for unit in record_units(&record, rdir)? {
+                writer
+                    .add_document(ix.document(&record, &unit))
+                    .map_err(tantivy_err(at))?;
+                ledger.units += 1;
+            }
+            ledger.records.insert(id.clone(), sha.clone());
         }
-        ledger.records.insert(id.clone(), sha.clone());
-    }
-    // The ledger is written after the commit: a crash between the two leaves
-    // more entries than the ledger says, which `check` rebuilds.
-    writer.commit().map_err(tantivy_err(dir))?;
-    writer.wait_merging_threads().map_err(tantivy_err(dir))?;
+        // The ledger is written after the commit: a crash between the two leaves
+        // more entries than the ledger says, which `check` rebuilds.
+        writer.commit().map_err(tantivy_err(at))?;
+        writer.wait_merging_threads().map_err(tantivy_err(at))
+    })();
+    analysis::register(&ix.index, false);
+    written?;
+    let Some(dir) = dir else { return Ok(()) };
     let path = dir.join(LEDGER);
     let tmp = dir.join(format!("{LEDGER}.tmp"));
     let json = serde_json::to_vec_pretty(&ledger).map_err(|source| Error::Json {
@@ -430,7 +617,7 @@ fn add(
     })?;
     std::fs::write(&tmp, json)
         .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|source| Error::Io { path, source })
+        .map_err(|source| Error::Write { path, source })
 }
 
 fn kind_name(kind: RecordKind) -> String {
@@ -455,6 +642,8 @@ impl ArchiveIndex {
             f.page => unit.label.as_str(),
             f.day => day_number(unit.day),
             f.text => unit.text.as_str(),
+            f.parts => unit.text.as_str(),
+            f.exact => unit.text.as_str(),
         );
         if let Some(a) = &record.account {
             d.add_text(f.account, &a.id);
@@ -479,21 +668,50 @@ impl ArchiveIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// The best `q.limit` places `q` matches, best first.
+    /// The best `q.limit` places `q` matches, best first (a newer post or
+    /// record before an older one at equal score). When the query finds
+    /// nothing and one of its words of five letters or more is in no record,
+    /// the nearest spelling the index holds is searched instead, and every
+    /// hit carries the `Correction`.
     pub fn search(&self, q: &Query) -> Result<Vec<Hit>> {
+        let hits = self.search_as_asked(q)?;
+        if !hits.is_empty() {
+            return Ok(hits);
+        }
+        let Some(correction) = slips::correct(self, &q.text) else {
+            return Ok(hits);
+        };
+        let corrected = Query {
+            text: correction.searched.clone(),
+            ..q.clone()
+        };
+        let mut hits = self.search_as_asked(&corrected)?;
+        for h in &mut hits {
+            h.correction = Some(correction.clone());
+        }
+        Ok(hits)
+    }
+
+    fn parse(&self, text: &str) -> Result<Box<dyn TantivyQuery>> {
         let f = self.fields;
-        if q.text.trim().is_empty() {
+        if text.trim().is_empty() {
             return Err(Error::Query {
-                query: q.text.clone(),
+                query: text.to_string(),
                 message: "it is empty".into(),
             });
         }
-        let mut parser = QueryParser::for_index(&self.index, vec![f.text]);
+        let mut parser = QueryParser::for_index(&self.index, vec![f.text, f.parts]);
         parser.set_conjunction_by_default();
-        let text_query = parser.parse_query(&q.text).map_err(|e| Error::Query {
-            query: q.text.clone(),
+        parser.set_field_boost(f.text, WHOLE_WORD_BOOST);
+        parser.parse_query(text).map_err(|e| Error::Query {
+            query: text.to_string(),
             message: e.to_string(),
-        })?;
+        })
+    }
+
+    fn search_as_asked(&self, q: &Query) -> Result<Vec<Hit>> {
+        let f = self.fields;
+        let text_query = self.parse(&q.text)?;
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
             vec![(Occur::Must, text_query.box_clone())];
         let any_of = |field: Field, values: Vec<String>| -> Box<dyn TantivyQuery> {
@@ -531,18 +749,34 @@ impl ArchiveIndex {
         let searcher = self.reader.searcher();
         let dir = self.index.directory().to_owned();
         let path = PathBuf::from(format!("{dir:?}"));
+        // Best score first; at equal score the later day (post, else capture) first.
+        let by_score_then_day =
+            TopDocs::with_limit(q.limit.max(1)).tweak_score(move |segment: &SegmentReader| {
+                let day = segment
+                    .fast_fields()
+                    .u64("day")
+                    .ok()
+                    .map(|c| c.first_or_default_col(0));
+                move |doc: DocId, score: Score| (score, day.as_ref().map_or(0, |d| d.get_val(doc)))
+            });
         let top = searcher
-            .search(
-                &query,
-                &TopDocs::with_limit(q.limit.max(1)).order_by_score(),
-            )
+            .search(&query, &by_score_then_day)
             .map_err(tantivy_err(&path))?;
         let mut snippets =
             tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.text)
                 .map_err(tantivy_err(&path))?;
-        snippets.set_max_num_chars(160);
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        // The query's terms, to mark words whose parts matched.
+        let mut terms = std::collections::BTreeSet::new();
+        text_query.query_terms(&mut |t: &Term, _| {
+            if t.field() == f.parts || t.field() == f.text {
+                if let Some(s) = t.value().as_str() {
+                    terms.insert(s.to_string());
+                }
+            }
+        });
         let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
+        for ((score, _day), address) in top {
             let d: TantivyDocument = searcher.doc(address).map_err(tantivy_err(&path))?;
             let text = |field: Field| {
                 d.get_first(field)
@@ -551,7 +785,12 @@ impl ArchiveIndex {
             };
             let mut snippet = snippets.snippet_from_doc(&d);
             snippet.set_snippet_prefix_postfix("**", "**");
-            let marked = mark(&snippet);
+            let mut marked = mark(&snippet);
+            if snippet.highlighted().is_empty() {
+                // Matched inside compounds only, which the snippet generator
+                // (reading whole words) does not see.
+                marked = part_snippet(&text(f.text).unwrap_or_default(), &terms);
+            }
             hits.push(Hit {
                 record_id: text(f.record_id).unwrap_or_default(),
                 account: text(f.account),
@@ -566,10 +805,57 @@ impl ArchiveIndex {
                 post_date: text(f.post_date),
                 snippet: marked,
                 score,
+                correction: None,
             });
         }
         Ok(hits)
     }
+}
+
+/// Characters of text around a match.
+const SNIPPET_CHARS: usize = 160;
+
+/// Up to `SNIPPET_CHARS` of `text` from a little before the first word that
+/// has one of `terms` among its parts, each such word between `**`.
+fn part_snippet(text: &str, terms: &std::collections::BTreeSet<String>) -> String {
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut a = analysis::swedish(true);
+    let mut stream = a.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        if terms.contains(&t.text) && marks.last() != Some(&(t.offset_from, t.offset_to)) {
+            marks.push((t.offset_from, t.offset_to));
+        }
+    }
+    let first = marks.first().map_or(0, |m| m.0);
+    // Start a few words before the first match, on a character boundary.
+    let mut start = first.saturating_sub(40);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    if let Some(space) = text[start..first].find(char::is_whitespace) {
+        if start > 0 {
+            start += space;
+        }
+    }
+    let mut end = text.len().min(start + SNIPPET_CHARS);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::new();
+    let mut at = start;
+    for (from, to) in marks {
+        if from < at || to > end {
+            continue;
+        }
+        out.push_str(&text[at..from]);
+        out.push_str("**");
+        out.push_str(&text[from..to]);
+        out.push_str("**");
+        at = to;
+    }
+    out.push_str(&text[at..end]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The snippet's fragment with every match between `**`, whitespace collapsed.

@@ -6,7 +6,7 @@
 //! record, Swedish words drawn from a fixed list with a fixed seed. Then it
 //! times: building the index from nothing; adding one newly sealed record
 //! (what a seal pays, 7 times); opening the index as `ogonblick search` does
-//! (checksums, ledger, records); and 10 queries, 30 times each, in one open
+//! (checksums, ledger, records); and 12 queries, 30 times each, in one open
 //! index. With `--ogonblick`, also the whole `ogonblick search` command.
 //! Prints one JSON object on stdout.
 
@@ -249,6 +249,8 @@ fn main() {
         ("och (in every post)", q("och")),
         ("bygglov detaljplan samråd", q("bygglov detaljplan samråd")),
         ("hemtjänst (no hits)", q("hemtjänst")),
+        ("jobb (alone and inside sommarjobb)", q("jobb")),
+        ("simhal (a slip: nothing, then simhallen)", q("simhal")),
     ];
     let mut one = q("simhall");
     one.accounts = vec!["konto-07".into()];

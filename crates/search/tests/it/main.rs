@@ -1,5 +1,7 @@
 //! The search index over records written as a capture and a seal leave them.
 
+mod corpus;
+
 use std::path::Path;
 
 use serde_json::json;
