@@ -741,24 +741,24 @@ function ogObstructions(status) {
     return false;
   };
   const pw = Array.from(document.querySelectorAll('input[type=password]')).filter((e) => ogVisible(e) && (words < 200 || inOverlay(e)));
-  if (pw.length) out.push({ kind: 'login-wall', detail: 'visible password field' });
+  if (pw.length) out.push({ finding: 'password-field' });
   else {
     for (const e of ogFixedElements().concat(Array.from(document.querySelectorAll('[role=dialog], [aria-modal=true]')).filter(ogVisible))) {
       const r = e.getBoundingClientRect();
       const text = (e.innerText || '').replace(/\s+/g, ' ').trim();
       if (r.width * r.height > 0.3 * vw * vh && OG_LOGIN_TEXT.test(text)) {
-        out.push({ kind: 'login-wall', detail: 'login overlay: "' + text.slice(0, 60) + '"' });
+        out.push({ finding: 'login-overlay', text: text.slice(0, 60) });
         break;
       }
     }
   }
   const c = ogConsentStillThere();
-  if (c) out.push({ kind: 'consent-wall', detail: 'consent dialog still shown: "' + c + '"' });
-  if (status && status >= 400) out.push({ kind: 'error-page', detail: 'HTTP ' + status });
+  if (c) out.push({ finding: 'consent-shown', text: c });
+  if (status && status >= 400) out.push({ finding: 'http-status', status });
   else {
     const heads = [document.title].concat(Array.from(document.querySelectorAll('h1, h2')).filter(ogVisible).slice(0, 5).map((h) => h.innerText));
     const hit = heads.map((t) => (t || '').replace(/\s+/g, ' ').trim()).find((t) => OG_ERROR_TEXT.test(t));
-    if (hit) out.push({ kind: 'error-page', detail: 'the page says "' + hit.slice(0, 80) + '"' });
+    if (hit) out.push({ finding: 'page-says', text: hit.slice(0, 80) });
   }
   return out;
 }

@@ -6,7 +6,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use model::{Extent, Obstruction, ObstructionKind, PageFacts, StopRule, Summary, TextRun, Tile};
+use model::{
+    Extent, Finding, Note, Obstruction, ObstructionKind, PageFacts, StopRule, Summary, TextRun,
+    Tile,
+};
 use serde::Deserialize;
 
 use crate::devtools::{set_viewport, tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
@@ -76,10 +79,41 @@ struct Expanded {
     clicked: u32,
 }
 
+/// What the page's own check can find (`ogObstructions`), tagged as the
+/// page tags it.
 #[derive(Deserialize)]
-struct Found {
-    kind: String,
-    detail: String,
+#[serde(tag = "finding", rename_all = "kebab-case")]
+enum PageFinding {
+    PasswordField,
+    LoginOverlay { text: String },
+    ConsentShown { text: String },
+    HttpStatus { status: u16 },
+    PageSays { text: String },
+}
+
+/// One answer of the page's obstruction check as a finding. One this
+/// version does not know is kept, flagged, as the page gave it.
+fn page_finding(found: serde_json::Value) -> Finding {
+    match PageFinding::deserialize(&found) {
+        Ok(PageFinding::PasswordField) => Finding::PasswordField,
+        Ok(PageFinding::LoginOverlay { text }) => Finding::LoginOverlay { text },
+        Ok(PageFinding::ConsentShown { text }) => Finding::ConsentShown { text },
+        Ok(PageFinding::HttpStatus { status }) => Finding::HttpStatus { status },
+        Ok(PageFinding::PageSays { text }) => Finding::PageSays { text },
+        Err(_) => Finding::Unrecognised {
+            kind: found
+                .get("finding")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            detail: found.to_string(),
+        },
+    }
+}
+
+/// The English lines of `notes`, for the page's `warnings`.
+fn lines(notes: &[Note]) -> Vec<String> {
+    notes.iter().map(ToString::to_string).collect()
 }
 
 /// How long saving the first screen of a page whose budget ran out may take.
@@ -143,7 +177,7 @@ fn salvage(
         reason: "not base64".into(),
     })?;
     let written = crate::png_out::write_rgb_png(&bytes, &path)?;
-    let mut warnings = Vec::new();
+    let mut notes = Vec::new();
     let text_runs: Vec<TextRun> = cx
         .eval(
             "reading the page text",
@@ -151,7 +185,9 @@ fn salvage(
             false,
         )
         .unwrap_or_else(|e| {
-            warnings.push(format!("the first screen's text could not be read: {e}"));
+            notes.push(Note::FirstScreenTextUnreadable {
+                error: e.to_string(),
+            });
             Vec::new()
         });
     let summary: Summary = cx
@@ -162,8 +198,8 @@ fn salvage(
         )
         .unwrap_or_default();
     write_text_runs(&dir, &text_runs)?;
-    let (notes, refused) = cx.refused();
-    warnings.extend(notes);
+    let (tried, refused) = cx.refused();
+    notes.extend(tried);
     let secs = budget.as_secs();
     Ok(PageCapture {
         facts: PageFacts {
@@ -188,13 +224,12 @@ fn salvage(
                 stop_rule: Some(StopRule::TimeLimit),
                 ..Extent::default()
             },
-            obstructions: vec![Obstruction {
-                kind: ObstructionKind::Incomplete,
-                detail: format!(
-                    "the time budget of {secs} s ran out while {step}; only the first screen ({height:.0} of {:.0} px) is in the record",
-                    info.height.max(1.0)
-                ),
-            }],
+            obstructions: vec![Obstruction::found(Finding::OutOfTime {
+                budget_secs: secs,
+                step: step.to_string(),
+                height,
+                full_height: info.height.max(1.0),
+            })],
             summary,
             user_agent: info.user_agent,
             browser_version: cx.s.browser_version().to_string(),
@@ -207,7 +242,8 @@ fn salvage(
             }],
             text_file: format!("{rel_dir}/text.json"),
             mhtml_file: None,
-            warnings,
+            warnings: lines(&notes),
+            notes,
             refused,
         },
         text_runs,
@@ -224,7 +260,7 @@ fn capture_whole(
     let t0 = Instant::now();
     let settle_deadline =
         t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
-    let mut warnings: Vec<String> = Vec::new();
+    let mut notes: Vec<Note> = Vec::new();
 
     let (rel_dir, dir, label) = (&out.rel, out.dir.clone(), out.label.as_str());
     std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
@@ -268,10 +304,10 @@ fn capture_whole(
     let mut deadline = settle_deadline;
     cx.mark("document parsed");
     let doc = loop {
-        let mut notes = Vec::new();
+        let mut these = Vec::new();
         let last = moved == MAX_REDIRECTS;
-        if let Some(doc) = capture_document(cx, &dir, rel_dir, deadline, last, &mut notes)? {
-            warnings.append(&mut notes);
+        if let Some(doc) = capture_document(cx, &dir, rel_dir, deadline, last, &mut these)? {
+            notes.append(&mut these);
             break doc;
         }
         moved += 1;
@@ -285,8 +321,8 @@ fn capture_whole(
         deadline = deadline.max(Instant::now() + opts.settle_timeout / 2);
     };
     cx.mark("screenshot tiles");
-    let (notes, refused) = cx.refused();
-    warnings.extend(notes);
+    let (tried, refused) = cx.refused();
+    notes.extend(tried);
     let final_url = tab_url(cx).unwrap_or(doc.info.url);
     Ok(PageCapture {
         facts: PageFacts {
@@ -311,7 +347,8 @@ fn capture_whole(
             tiles: doc.tiles,
             text_file: doc.text_file,
             mhtml_file: doc.mhtml_file,
-            warnings,
+            warnings: lines(&notes),
+            notes,
             refused,
         },
         text_runs: doc.text_runs,
@@ -345,7 +382,7 @@ fn capture_document(
     rel_dir: &str,
     settle_deadline: Instant,
     last: bool,
-    warnings: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Option<Doc>, Error> {
     let opts = &cx.s.opts;
     let remaining = || settle_deadline.saturating_duration_since(Instant::now());
@@ -358,10 +395,9 @@ fn capture_document(
             Err(e) => return Err(e),
         }
         if Instant::now() >= load_by {
-            warnings.push(format!(
-                "the page's load event did not fire within {} s (a resource never finished loading); captured what had arrived",
-                opts.settle_timeout.min(Duration::from_secs(5)).as_secs()
-            ));
+            notes.push(Note::LoadEventLate {
+                secs: opts.settle_timeout.min(Duration::from_secs(5)).as_secs(),
+            });
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -384,7 +420,7 @@ fn capture_document(
 
     cx.mark("quiet after load");
     // 4. Consent, expand, scroll for lazy content, wait for images.
-    dismiss_consent(cx, warnings)?;
+    dismiss_consent(cx, notes)?;
     // A consent click may reload the page or send it elsewhere.
     if moved() {
         return Ok(None);
@@ -443,10 +479,7 @@ fn capture_document(
         timed_out |= more.timed_out;
     }
     if timed_out {
-        warnings.push(
-            "scrolling through the page ran out of time; content further down may not have loaded"
-                .into(),
-        );
+        notes.push(Note::ScrollOutOfTime);
     }
     let end_height = cx.info()?.height;
     let grew = end_height > start_height + 1.0;
@@ -457,10 +490,9 @@ fn capture_document(
         expand(opts.expand_rounds.saturating_sub(early).max(1))?
     };
     if still_collapsed {
-        warnings.push(format!(
-            "stopped expanding comments after {} rounds; some comments may still be collapsed",
-            early + late
-        ));
+        notes.push(Note::CommentsStillCollapsed {
+            rounds: early + late,
+        });
     }
     cx.mark("comments expanded after scrolling");
     if scroller.is_some() {
@@ -477,13 +509,12 @@ fn capture_document(
         true,
     )?;
     if images.pending > 0 {
-        warnings.push(format!(
-            "{} image(s) had not loaded when the picture was taken (e.g. {})",
-            images.pending,
-            images.examples.join(", ")
-        ));
+        notes.push(Note::ImagesNotLoaded {
+            count: images.pending,
+            examples: images.examples,
+        });
     }
-    dismiss_consent(cx, warnings)?;
+    dismiss_consent(cx, notes)?;
     if moved() {
         return Ok(None);
     }
@@ -508,9 +539,10 @@ fn capture_document(
         info = cx.info()?;
     }
     if full_width > captured_width + 1.0 {
-        warnings.push(format!(
-            "the page is {full_width:.0} px wide; the capture stops at the {captured_width:.0} px limit"
-        ));
+        notes.push(Note::TooWide {
+            width: full_width,
+            limit: captured_width,
+        });
     }
     let full_height = info.height.max(1.0);
     let oldest: Option<OldestPost> = cx.eval("reading post dates", "ogOldestPost()", false)?;
@@ -550,7 +582,7 @@ fn capture_document(
             format!("the page is {full_height:.0} px tall; the capture stops at the {limit:.0} px limit")
         }
     });
-    let found: Vec<Found> = cx.eval(
+    let found: Vec<serde_json::Value> = cx.eval(
         "checking for obstructions",
         &format!(
             "ogObstructions({})",
@@ -560,18 +592,7 @@ fn capture_document(
     )?;
     let mut obstructions: Vec<Obstruction> = found
         .into_iter()
-        .filter_map(|f| {
-            let kind = match f.kind.as_str() {
-                "login-wall" => ObstructionKind::LoginWall,
-                "consent-wall" => ObstructionKind::ConsentWall,
-                "error-page" => ObstructionKind::ErrorPage,
-                _ => return None,
-            };
-            Some(Obstruction {
-                kind,
-                detail: f.detail,
-            })
-        })
+        .map(|f| Obstruction::found(page_finding(f)))
         .collect();
     let summary: Summary = cx.eval(
         "summarising the page",
@@ -585,21 +606,15 @@ fn capture_document(
     )?;
     let frames = read_frames(cx, captured_height);
     if let Some(text) = &frames.consent {
-        obstructions.push(Obstruction {
-            kind: ObstructionKind::ConsentWall,
-            detail: format!("consent dialog still shown in a frame from another site: \"{text}\""),
-        });
+        obstructions.push(Obstruction::found(Finding::ConsentInFrame {
+            text: text.clone(),
+        }));
     }
     if !frames.silent.is_empty() {
-        obstructions.push(Obstruction {
-            kind: ObstructionKind::Incomplete,
-            detail: format!(
-                "{} of {} frames from other sites did not answer ({}): their text is not in the text layer, and the picture shows them as they last painted themselves",
-                frames.silent.len(),
-                frames.frames,
-                frames.silent.join(", ")
-            ),
-        });
+        obstructions.push(Obstruction::found(Finding::FramesSilent {
+            silent: frames.silent.clone(),
+            frames: frames.frames,
+        }));
     }
 
     cx.mark("obstructions, summary, text runs");
@@ -608,10 +623,9 @@ fn capture_document(
     // one that does not answer would stall the page's own renderer too.
     let silent = cx.unanswered_frames();
     let mhtml_file = if opts.mhtml && !silent.is_empty() {
-        warnings.push(format!(
-            "no MHTML snapshot: {} frame(s) from other sites did not answer, and saving one would wait for them",
-            silent.len()
-        ));
+        notes.push(Note::NoMhtmlFramesSilent {
+            frames: u32::try_from(silent.len()).unwrap_or(u32::MAX),
+        });
         None
     } else if opts.mhtml {
         let snap = cx.mhtml();
@@ -623,7 +637,9 @@ fn capture_document(
             }
             Err(e) if e.is_browser_gone() => return Err(e),
             Err(e) => {
-                warnings.push(format!("no MHTML snapshot: {e}"));
+                notes.push(Note::NoMhtml {
+                    error: e.to_string(),
+                });
                 None
             }
         }
@@ -651,19 +667,15 @@ fn capture_document(
         &mut obstructions,
     )?;
     if unsteady > 0 {
-        warnings.push(format!(
-            "the page's text kept moving while {unsteady} part(s) of it were pictured; the text layer may sit a few pixels off there"
-        ));
+        notes.push(Note::TextMoving { parts: unsteady });
     }
     if pending > 0 {
-        warnings.push(format!(
-            "{pending} image(s) were still loading when their part of the page was pictured"
-        ));
+        notes.push(Note::ImagesStillLoading { count: pending });
     }
     let text_file = format!("{rel_dir}/text.json");
     write_text_runs(dir, &text_runs)?;
     let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
-    crate::posts::write(cx, dir, label, captured_height, warnings)?;
+    crate::posts::write(cx, dir, label, captured_height, notes)?;
     // Every feed item seen while scrolling must be in the picture.
     let coverage: Coverage = cx.eval(
         "counting the items kept",
@@ -671,15 +683,11 @@ fn capture_document(
         false,
     )?;
     if coverage.kept < coverage.seen {
-        obstructions.push(Obstruction {
-            kind: ObstructionKind::Incomplete,
-            detail: format!(
-                "items seen while scrolling {}, in the record {} (missing e.g. {})",
-                coverage.seen,
-                coverage.kept,
-                coverage.missing.join("; ")
-            ),
-        });
+        obstructions.push(Obstruction::found(Finding::ItemsMissing {
+            seen: coverage.seen,
+            kept: coverage.kept,
+            missing: coverage.missing,
+        }));
     }
     let extent = Extent {
         full_width,
@@ -699,9 +707,9 @@ fn capture_document(
         return Ok(None);
     }
     if last && cx.document_mark().differs(&here) {
-        warnings.push(format!(
-            "the page kept moving to other documents ({MAX_REDIRECTS} times); the picture may show a different document than the text"
-        ));
+        notes.push(Note::KeptMoving {
+            times: MAX_REDIRECTS,
+        });
     }
     Ok(Some(Doc {
         info,
@@ -842,7 +850,7 @@ fn scroll_through(
 /// Click the most privacy-friendly button of a consent dialog, in the page
 /// or in one of its cross-site frames (Sourcepoint, OneTrust and the like
 /// serve theirs from their own domain), up to three times.
-fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error> {
+fn dismiss_consent(cx: &Ctx<'_>, notes: &mut Vec<Note>) -> Result<(), Error> {
     for _ in 0..3 {
         let mut c: Clicked =
             cx.eval("dismissing the consent dialog", "ogDismissConsent()", false)?;
@@ -866,9 +874,7 @@ fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error
             return Ok(());
         };
         if c.kind.as_deref() == Some("accept") {
-            warnings.push(format!(
-                "the consent dialog offered no way to refuse; clicked \"{label}\""
-            ));
+            notes.push(Note::ConsentAccepted { label });
         }
         // A consent click may reload the page; give it its own short budget.
         cx.settle(AFTER_CONSENT, Instant::now() + AFTER_CONSENT.max)?;

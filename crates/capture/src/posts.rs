@@ -144,13 +144,13 @@ fn finish(raw: RawPage, label: &str) -> PagePosts {
 }
 
 /// Reads the page's posts and writes them to `dir/posts.json`. A page whose
-/// posts cannot be read is still captured: the reason is a warning.
+/// posts cannot be read is still captured: the reason is a note.
 pub(crate) fn write(
     cx: &Ctx<'_>,
     dir: &Path,
     label: &str,
     captured_height: f64,
-    warnings: &mut Vec<String>,
+    notes: &mut Vec<model::Note>,
 ) -> Result<(), Error> {
     let raw: RawPage = match cx.eval(
         "reading the posts",
@@ -160,7 +160,9 @@ pub(crate) fn write(
         Ok(r) => r,
         Err(e) if e.is_browser_gone() => return Err(e),
         Err(e) => {
-            warnings.push(format!("the posts could not be read: {e}"));
+            notes.push(model::Note::PostsUnreadable {
+                error: e.to_string(),
+            });
             return Ok(());
         }
     };

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use model::{Obstruction, ObstructionKind, TextRun, Tile};
+use model::{Finding, Obstruction, ObstructionKind, TextRun, Tile};
 use serde::Deserialize;
 
 use crate::devtools::{set_viewport, Ctx};
@@ -191,23 +191,22 @@ pub(crate) fn take_tiles(
                     && p.x + p.width > 0.0
                     && p.differs_from(colour)
             }) {
-                obstructions.push(Obstruction {
-                    kind: ObstructionKind::BlankRegion,
-                    detail: format!(
-                        "{name} rows {a}-{b} are one flat colour where the page has a picture ({} at y={:.0})",
-                        p.src, p.y
-                    ),
-                });
+                obstructions.push(Obstruction::found(Finding::BlankOverPicture {
+                    file: name.clone(),
+                    top: a,
+                    bottom: b,
+                    src: p.src.clone(),
+                    y: p.y,
+                }));
             }
             if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
-                obstructions.push(Obstruction {
-                    kind: ObstructionKind::BlankRegion,
-                    detail: format!(
-                        "{name} rows {a}-{b} are one flat colour where the page has text (\"{}\" at y={:.0})",
-                        run.text.chars().take(40).collect::<String>(),
-                        run.y
-                    ),
-                });
+                obstructions.push(Obstruction::found(Finding::BlankOverText {
+                    file: name.clone(),
+                    top: a,
+                    bottom: b,
+                    text: run.text.chars().take(40).collect(),
+                    y: run.y,
+                }));
             }
         }
         tiles.push(Tile {

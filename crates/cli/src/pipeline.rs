@@ -73,9 +73,6 @@ pub fn page_label(index: usize, url: &str) -> String {
     format!("{:02}-{slug}", index + 1)
 }
 
-/// The record's and the terminal's note when Chromium ran without its sandbox.
-pub const SANDBOX_OFF: &str = "Chromium's sandbox was off because ogonblick ran as root; \
-     run it as the service user instead (see README.md, \"Running as a service\")";
 
 /// Captures every page of `job` into `dir` (a staging directory) and renders
 /// the PDF/A. Raw files stay in `dir`; the caller seals or discards it.
@@ -117,7 +114,7 @@ pub fn attempt_in(
     }
     if !session.is_sandboxed() {
         if let Some(first) = pages.first_mut() {
-            first.facts.warnings.push(SANDBOX_OFF.to_string());
+            first.facts.note(model::Note::SandboxOff);
         }
     }
     let record = Record {

@@ -433,9 +433,7 @@ impl Session {
         }
         match self.capture_in_tab(url, out, deadline) {
             Ok(mut page) => {
-                page.facts.warnings.push(format!(
-                    "the first try's tab {what} while {during}; the page was captured again in a fresh tab"
-                ));
+                page.facts.note(model::Note::TabRetried { what, during });
                 Ok(page)
             }
             Err(Error::TabGone { during, what }) => Err(Error::TabGone {

@@ -535,7 +535,7 @@ impl<'a> Ctx<'a> {
 
     /// What the page tried and was refused (downloads, popups, blocked
     /// requests): one warning each, and the same as data.
-    pub(crate) fn refused(&self) -> (Vec<String>, model::Refused) {
+    pub(crate) fn refused(&self) -> (Vec<model::Note>, model::Refused) {
         let asked: Vec<String> = self
             .eval(
                 "reading the page state",

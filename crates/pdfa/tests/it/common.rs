@@ -139,6 +139,7 @@ pub fn facts(label: &str, url: &str, width: u32, heights: &[u32]) -> PageFacts {
         text_file: format!("capture/{label}/text.json"),
         mhtml_file: Some(format!("capture/{label}/page.mhtml")),
         warnings: Vec::new(),
+        notes: Vec::new(),
         refused: Default::default(),
     }
 }
@@ -208,11 +209,9 @@ pub fn troubled(mut f: PageFacts) -> PageFacts {
     f.truncated = Some("page longer than the 60 000 px limit".into());
     f.captured_height = f.full_height;
     f.full_height *= 2.0;
-    f.obstructions.push(Obstruction {
-        kind: ObstructionKind::LoginWall,
-        detail: "login form over the feed".into(),
-    });
-    f.warnings.push("en bild laddades aldrig".into());
+    f.obstructions
+        .push(Obstruction::found(model::Finding::PasswordField));
+    f.note(model::Note::ImagesStillLoading { count: 1 });
     f
 }
 
