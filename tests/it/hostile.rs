@@ -291,7 +291,7 @@ fn a_download_is_refused_and_recorded() {
     let note = model::Note::DownloadRefused {
         name: "protokoll-2025.zip".into(),
         url: crate::harness::server().url("/_/bilaga.zip"),
-        declared_size: Some(fixture_server::ATTACHMENT_BYTES),
+        declared_size: u64::try_from(fixture_server::ATTACHMENT_BYTES).ok(),
     };
     assert_noted(&record, &note);
     // The same as data, for an auditor's script.
@@ -326,7 +326,7 @@ fn a_popup_that_spams_dialogs_is_closed_and_recorded() {
     h.assert_contained();
     let record = h.sealed();
     let popup = crate::harness::server().url("/hostile/popup/spam.html");
-    assert_noted(&record, &model::Note::PopupRefused { url: popup });
+    assert_noted(&record, &model::Note::PopupRefused { url: popup.clone() });
     assert!(
         h.took < Duration::from_secs(40),
         "took {:.1} s",
@@ -401,8 +401,12 @@ fn a_frame_that_never_answers_is_named_and_the_page_is_captured_whole() {
             .any(|o| o["kind"] == "incomplete"
                 && o["finding"]["finding"] == "frames-silent"
                 && o["finding"]["frames"] == 1
-                && o["finding"]["silent"].as_array().is_some_and(|s| s.len() == 1
-                    && s[0].as_str().is_some_and(|u| u.contains("/hostile/ram-upptagen/ram.html")))),
+                && o["finding"]["silent"]
+                    .as_array()
+                    .is_some_and(|s| s.len() == 1
+                        && s[0]
+                            .as_str()
+                            .is_some_and(|u| u.contains("/hostile/ram-upptagen/ram.html")))),
         "{flags}"
     );
     let text =

@@ -68,8 +68,8 @@ pub struct Options {
     pub page_limit: u32,
     /// The start of the period being captured: a feed is followed back
     /// until it shows a post older than this (`--since`, or the period's
-    /// first day for `run`), Europe/Stockholm midnight.
-    pub since: Option<chrono::NaiveDate>,
+    /// first day for `run`).
+    pub since: Option<Since>,
     /// Capture a page wider than the viewport up to this width (CSS px) and
     /// record it when the page is wider still.
     pub max_width: u32,
@@ -114,6 +114,16 @@ impl Default for Options {
             mhtml: true,
         }
     }
+}
+
+/// The start of the period a feed is followed back to, resolved once by the
+/// caller: the day the record names, and the instant it begins (the CLI
+/// takes Europe/Stockholm midnight). The capture compares post dates with
+/// `at` only and knows no time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Since {
+    pub day: chrono::NaiveDate,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// One captured page: the facts for `record.json` and the text runs that

@@ -6,10 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use model::{
-    Extent, Finding, Note, Obstruction, ObstructionKind, PageFacts, StopRule, Summary, TextRun,
-    Tile,
-};
+use model::{Extent, Finding, Note, Obstruction, PageFacts, StopRule, Summary, TextRun, Tile};
 use serde::Deserialize;
 
 use crate::devtools::{set_viewport, tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
@@ -694,7 +691,7 @@ fn capture_document(
         captured_width,
         scroller,
         stop_rule: Some(stop_rule),
-        since: opts.since,
+        since: opts.since.map(|s| s.day),
         oldest_post_reached,
         load_more_clicks: load_more,
         items_seen: (coverage.seen > 0).then_some(coverage.seen),
@@ -738,14 +735,10 @@ struct Depth {
 
 impl Depth {
     fn of(opts: &crate::Options) -> Depth {
-        let since_ms = opts
-            .since
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .and_then(|t| {
-                t.and_local_timezone(chrono_tz::Europe::Stockholm)
-                    .earliest()
-            })
-            .map_or_else(|| "null".to_string(), |t| t.timestamp_millis().to_string());
+        let since_ms = opts.since.map_or_else(
+            || "null".to_string(),
+            |s| s.at.timestamp_millis().to_string(),
+        );
         Depth {
             page_max: f64::from(opts.page_limit.max(1)),
             dateless_max: f64::from(opts.max_height.max(1)),
@@ -957,4 +950,43 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
         }
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_findings_are_read_as_data_and_an_unknown_one_is_kept() {
+        let f = |v: serde_json::Value| page_finding(v);
+        assert_eq!(
+            f(serde_json::json!({"finding": "http-status", "status": 404})),
+            Finding::HttpStatus { status: 404 }
+        );
+        assert_eq!(
+            f(serde_json::json!({"finding": "login-overlay", "text": "Logga in"})),
+            Finding::LoginOverlay {
+                text: "Logga in".into()
+            }
+        );
+        // A kind the page may report but this side does not know: kept, flagged.
+        let paywall = serde_json::json!({"finding": "paywall", "text": "Prenumerera"});
+        let unknown = f(paywall.clone());
+        assert_eq!(
+            unknown,
+            Finding::Unrecognised {
+                kind: "paywall".into(),
+                detail: paywall.to_string()
+            }
+        );
+        assert_eq!(
+            Obstruction::found(unknown).kind,
+            model::ObstructionKind::Unrecognised
+        );
+        // Findings only Rust can make are not taken from the page.
+        assert!(matches!(
+            f(serde_json::json!({"finding": "items-missing", "seen": 1, "kept": 0, "missing": []})),
+            Finding::Unrecognised { .. }
+        ));
+    }
 }

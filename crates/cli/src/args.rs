@@ -53,6 +53,15 @@ pub struct CaptureArgs {
     pub tsa: Vec<String>,
 }
 
+/// The start of the period as the capture gets it: the day, and the
+/// instant it begins in Sweden.
+pub fn since(day: chrono::NaiveDate) -> capture::Since {
+    capture::Since {
+        day,
+        at: registry::period::start_of_day_stockholm(day),
+    }
+}
+
 impl CaptureArgs {
     /// Capture options with the browser found and the cookies read: every
     /// problem here is the operator's to fix, so it is an exit-2 error.
@@ -74,7 +83,7 @@ impl CaptureArgs {
             cookies,
             max_height: self.max_height,
             page_limit: self.page_limit,
-            since: self.since,
+            since: self.since.map(since),
             page_budget: Duration::from_secs(self.timeout.max(1)),
             navigation_timeout: capture::Options::default()
                 .navigation_timeout

@@ -73,7 +73,6 @@ pub fn page_label(index: usize, url: &str) -> String {
     format!("{:02}-{slug}", index + 1)
 }
 
-
 /// Captures every page of `job` into `dir` (a staging directory) and renders
 /// the PDF/A. Raw files stay in `dir`; the caller seals or discards it.
 pub fn attempt(

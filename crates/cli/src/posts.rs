@@ -162,6 +162,7 @@ pub fn mark_removals(mut row: crate::table::Row, archive: &Path) -> crate::table
                 c.previous.as_deref().unwrap_or("the previous record")
             ),
         );
+        row.removed = true;
         if row.status == "sealed" {
             row.status = "removed";
         }
@@ -173,7 +174,7 @@ pub fn mark_removals(mut row: crate::table::Row, archive: &Path) -> crate::table
 pub fn print_removals(rows: &[crate::table::Row]) {
     let accounts: Vec<&str> = rows
         .iter()
-        .filter(|r| r.warnings.iter().any(|w| w.starts_with("removed: ")))
+        .filter(|r| r.removed)
         .map(|r| r.account.as_str())
         .collect();
     if !accounts.is_empty() {

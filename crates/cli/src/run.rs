@@ -114,7 +114,9 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
     }
     let mut options = args.capture.options()?;
     // A half-year snapshot follows each feed back to the period's first day.
-    options.since = options.since.or(Some(period.boundary_start()));
+    options.since = options
+        .since
+        .or(Some(crate::args::since(period.boundary_start())));
     let archive = Archive::open(&args.archive)?;
     for w in archive.recovery_warnings() {
         eprintln!("warning: {w}");
@@ -145,6 +147,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
                 seconds: 0.0,
                 passive: false,
                 unstamped: false,
+                removed: false,
             });
             continue;
         }
@@ -271,6 +274,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
                 warnings,
                 seconds,
                 unstamped: !unstamped.is_empty(),
+                removed: false,
             }
         }
         Outcome::Failed { reason } => Row {
@@ -282,6 +286,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
             seconds,
             passive: false,
             unstamped: false,
+            removed: false,
         },
     }
 }

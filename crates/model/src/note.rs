@@ -309,3 +309,34 @@ impl Finding {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_and_findings_are_tagged_data_that_read_back() {
+        let note = Note::DownloadRefused {
+            name: "a.zip".into(),
+            url: "https://example.org/a.zip".into(),
+            declared_size: Some(12),
+        };
+        let json = serde_json::to_value(&note).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"note": "download-refused", "name": "a.zip",
+                "url": "https://example.org/a.zip", "declared_size": 12})
+        );
+        assert_eq!(serde_json::from_value::<Note>(json).unwrap(), note);
+        let found = crate::Obstruction::found(Finding::HttpStatus { status: 404 });
+        assert_eq!(
+            serde_json::to_value(&found).unwrap(),
+            serde_json::json!({"kind": "error-page", "detail": "HTTP 404",
+                "finding": {"finding": "http-status", "status": 404}})
+        );
+        // A record made before findings were data still reads.
+        let old: crate::Obstruction =
+            serde_json::from_str(r#"{"kind": "error-page", "detail": "HTTP 404"}"#).unwrap();
+        assert_eq!(old.finding, None);
+    }
+}

@@ -6,8 +6,8 @@ use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
 use model::{
-    Account, Contact, Handling, Obstruction, ObstructionKind, Organisation, PageFacts, Platform,
-    Record, RecordKind, Retention, Summary, TextRun, Tile,
+    Account, Contact, Handling, Obstruction, Organisation, PageFacts, Platform, Record, RecordKind,
+    Retention, Summary, TextRun, Tile,
 };
 
 /// The colour of pixel (x, y) in the synthetic screenshot of page `seed`: neighbouring rows

@@ -93,7 +93,7 @@ fn every_finding() -> Vec<Finding> {
         Finding::ItemsMissing {
             seen: 40,
             kept: 38,
-            missing: vec!["Inlägg A".into(), "Inlägg B".into()],
+            missing: vec!["A1".into(), "B2".into()],
         },
         Finding::OutOfTime {
             budget_secs: 120,
