@@ -13,6 +13,7 @@ mod error;
 mod page;
 mod png_out;
 mod posts;
+mod protocol;
 mod tiles;
 mod url_check;
 

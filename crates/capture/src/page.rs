@@ -10,6 +10,7 @@ use model::{Extent, Finding, Note, Obstruction, PageFacts, StopRule, Summary, Te
 use serde::Deserialize;
 
 use crate::devtools::{set_viewport, tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
+use crate::protocol as call;
 use crate::tiles::{take_tiles, Area, Pictured};
 use crate::{Error, PageCapture, PageDir};
 
@@ -32,50 +33,6 @@ const NUDGE_EVERY: Duration = Duration::from_millis(200);
 
 /// How many "Visa fler" buttons a capture clicks at most.
 const MAX_LOAD_MORE: usize = 50;
-#[derive(Deserialize)]
-struct Coverage {
-    seen: u32,
-    kept: u32,
-    missing: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct ScrollStep {
-    y: f64,
-    height: f64,
-    #[serde(rename = "timedOut")]
-    timed_out: bool,
-    #[serde(rename = "atLimit")]
-    at_limit: bool,
-    driven: bool,
-    stop: Option<String>,
-    /// The page's height when `stop` was decided.
-    #[serde(rename = "stopAt")]
-    stop_at: Option<f64>,
-}
-
-#[derive(Deserialize)]
-struct OldestPost {
-    v: String,
-}
-
-#[derive(Deserialize)]
-struct ImageWait {
-    pending: u32,
-    examples: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Clicked {
-    clicked: Option<String>,
-    kind: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Expanded {
-    clicked: u32,
-}
-
 /// What the page's own check can find (`ogObstructions`), tagged as the
 /// page tags it.
 #[derive(Deserialize)]
@@ -154,7 +111,7 @@ fn salvage(
     std::fs::create_dir_all(&dir).map_err(io)?;
     let first = || -> Result<(PageInfo, f64, String), Error> {
         set_viewport(cx, opts.viewport_width, opts.viewport_height)?;
-        let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
+        cx.call("scrolling to the top", &call::ScrollTop {})?;
         let info = cx.info()?;
         let height = f64::from(opts.viewport_height).min(info.height.max(1.0));
         let width = f64::from(opts.viewport_width);
@@ -176,10 +133,12 @@ fn salvage(
     let written = crate::png_out::write_rgb_png(&bytes, &path)?;
     let mut notes = Vec::new();
     let text_runs: Vec<TextRun> = cx
-        .eval(
+        .call(
             "reading the page text",
-            &format!("ogTextRuns(0, {height})"),
-            false,
+            &call::TextRuns {
+                top: 0.0,
+                bottom: height,
+            },
         )
         .unwrap_or_else(|e| {
             notes.push(Note::FirstScreenTextUnreadable {
@@ -188,11 +147,7 @@ fn salvage(
             Vec::new()
         });
     let summary: Summary = cx
-        .eval(
-            "summarising the page",
-            &format!("ogSummary({height})"),
-            false,
-        )
+        .call("summarising the page", &call::Summary { max_y: height })
         .unwrap_or_default();
     write_text_runs(&dir, &text_runs)?;
     let (tried, refused) = cx.refused();
@@ -406,7 +361,7 @@ fn capture_document(
     cx.settle(AFTER_LOAD, settle_deadline)?;
     // A page that says it moves on soon is given the time to (the caller
     // then captures the new document).
-    let refresh: f64 = cx.eval("reading the page state", "ogRefreshDelay()", false)?;
+    let refresh = cx.call("reading the page state", &call::RefreshDelay {})?;
     if (0.0..=5.0).contains(&refresh) {
         let wait = Duration::from_secs_f64(refresh + 0.5).min(remaining());
         std::thread::sleep(wait);
@@ -430,7 +385,7 @@ fn capture_document(
         let mut rounds = 0;
         // At least one round whatever the clock says: a click is cheap.
         while rounds < limit && (rounds == 0 || !remaining().is_zero()) {
-            let e: Expanded = cx.eval("expanding comments", "ogExpand(50)", false)?;
+            let e = cx.call("expanding comments", &call::Expand { max_clicks: 50 })?;
             if e.clicked == 0 {
                 return Ok((rounds, false));
             }
@@ -443,11 +398,11 @@ fn capture_document(
     // An app shell scrolls an element, not the document: the scroll pass
     // moves that one. Deferred rendering (content-visibility, lazy images
     // and frames, in shadow roots too) is undone before anything is measured.
-    let scroller: Option<String> = cx.eval("finding the scroller", "ogFindScroller()", false)?;
-    let _: u32 = cx.eval("rendering deferred content", "ogRenderAll()", false)?;
+    let scroller = cx.call("finding the scroller", &call::FindScroller {})?;
+    cx.call("rendering deferred content", &call::RenderAll {})?;
     let (early, _) = expand(opts.expand_rounds)?;
     cx.mark("comments expanded");
-    let depth = Depth::of(opts);
+    let depth = depth_of(opts);
     let max_y = depth.page_max;
     let start_height = cx.info()?.height;
     let pass = scroll_through(cx, &depth, 0.0, start_height, settle_deadline)?;
@@ -459,11 +414,11 @@ fn capture_document(
     while stop.is_none() && !timed_out && load_more.len() < MAX_LOAD_MORE {
         if remaining().is_zero() {
             // Out of time with more of the list behind a button: say so.
-            let c: Clicked = cx.eval("loading more of the list", "ogLoadMore(true)", false)?;
+            let c = cx.call("loading more of the list", &call::LoadMore { look: true })?;
             timed_out = c.clicked.is_some();
             break;
         }
-        let c: Clicked = cx.eval("loading more of the list", "ogLoadMore(false)", false)?;
+        let c = cx.call("loading more of the list", &call::LoadMore { look: false })?;
         let Some(label) = c.clicked else { break };
         load_more.push(label);
         cx.settle(AFTER_EXPAND, settle_deadline)?;
@@ -494,16 +449,16 @@ fn capture_document(
     cx.mark("comments expanded after scrolling");
     if scroller.is_some() {
         // Let the scroller out to its full height: the document now holds the feed.
-        let _: serde_json::Value = cx.eval("letting out the scroller", "ogUnroll()", false)?;
-        let _: u32 = cx.eval("rendering deferred content", "ogRenderAll()", false)?;
+        cx.call("letting out the scroller", &call::Unroll {})?;
+        cx.call("rendering deferred content", &call::RenderAll {})?;
     }
-    let img_budget = remaining()
-        .clamp(Duration::from_secs(2), Duration::from_secs(10))
-        .as_millis();
-    let images: ImageWait = cx.eval(
+    let img_budget = remaining().clamp(Duration::from_secs(2), Duration::from_secs(10));
+    let images = cx.call(
         "waiting for images",
-        &format!("ogWaitImages({max_y}, {img_budget})"),
-        true,
+        &call::WaitImages {
+            max_y,
+            budget_ms: millis(img_budget),
+        },
     )?;
     if images.pending > 0 {
         notes.push(Note::ImagesNotLoaded {
@@ -542,7 +497,7 @@ fn capture_document(
         });
     }
     let full_height = info.height.max(1.0);
-    let oldest: Option<OldestPost> = cx.eval("reading post dates", "ogOldestPost()", false)?;
+    let oldest = cx.call("reading post dates", &call::OldestPost { max_y: None })?;
     // A feed that grew is followed back to the period's start where its
     // dates can be read; otherwise only to the height limit for feeds.
     let limit = if grew && (opts.since.is_none() || oldest.is_none()) {
@@ -564,10 +519,11 @@ fn capture_document(
     };
     let captured_height = full_height.min(limit).ceil();
     let oldest_post_reached = cx
-        .eval::<Option<OldestPost>>(
+        .call(
             "reading post dates",
-            &format!("ogOldestPost({captured_height})"),
-            false,
+            &call::OldestPost {
+                max_y: Some(captured_height),
+            },
         )?
         .map(|o| o.v);
     let truncated = (full_height > limit && stop_rule != StopRule::PeriodStart).then(|| {
@@ -579,27 +535,28 @@ fn capture_document(
             format!("the page is {full_height:.0} px tall; the capture stops at the {limit:.0} px limit")
         }
     });
-    let found: Vec<serde_json::Value> = cx.eval(
+    let found = cx.call(
         "checking for obstructions",
-        &format!(
-            "ogObstructions({})",
-            info.status.map_or("null".to_string(), |s| s.to_string())
-        ),
-        false,
+        &call::Obstructions {
+            status: info.status,
+        },
     )?;
     let mut obstructions: Vec<Obstruction> = found
         .into_iter()
         .map(|f| Obstruction::found(page_finding(f)))
         .collect();
-    let summary: Summary = cx.eval(
+    let summary = cx.call(
         "summarising the page",
-        &format!("ogSummary({captured_height})"),
-        false,
+        &call::Summary {
+            max_y: captured_height,
+        },
     )?;
-    let text_runs: Vec<TextRun> = cx.eval(
+    let text_runs = cx.call(
         "reading the page text",
-        &format!("ogTextRuns(0, {captured_height})"),
-        false,
+        &call::TextRuns {
+            top: 0.0,
+            bottom: captured_height,
+        },
     )?;
     let frames = read_frames(cx, captured_height);
     if let Some(text) = &frames.consent {
@@ -674,10 +631,11 @@ fn capture_document(
     let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
     crate::posts::write(cx, dir, label, captured_height, notes)?;
     // Every feed item seen while scrolling must be in the picture.
-    let coverage: Coverage = cx.eval(
+    let coverage = cx.call(
         "counting the items kept",
-        &format!("ogCoverage({captured_height})"),
-        false,
+        &call::Coverage {
+            max_y: captured_height,
+        },
     )?;
     if coverage.kept < coverage.seen {
         obstructions.push(Obstruction::found(Finding::ItemsMissing {
@@ -724,27 +682,17 @@ fn capture_document(
 }
 
 /// How deep a capture follows a page (see [`crate::Options::page_limit`]).
-struct Depth {
-    /// Absolute limit, CSS px.
-    page_max: f64,
-    /// Limit for a growing feed without readable dates, CSS px.
-    dateless_max: f64,
-    /// The period's start as JavaScript milliseconds, or `null`.
-    since_ms: String,
+fn depth_of(opts: &crate::Options) -> call::Depth {
+    call::Depth {
+        since_ms: opts.since.map(|s| s.at.timestamp_millis()),
+        dateless_max: f64::from(opts.max_height.max(1)),
+        page_max: f64::from(opts.page_limit.max(1)),
+    }
 }
 
-impl Depth {
-    fn of(opts: &crate::Options) -> Depth {
-        let since_ms = opts.since.map_or_else(
-            || "null".to_string(),
-            |s| s.at.timestamp_millis().to_string(),
-        );
-        Depth {
-            page_max: f64::from(opts.page_limit.max(1)),
-            dateless_max: f64::from(opts.max_height.max(1)),
-            since_ms,
-        }
-    }
+/// `d` in whole milliseconds, for the page.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// What a scroll pass came to.
@@ -771,7 +719,7 @@ fn write_text_runs(dir: &Path, runs: &[TextRun]) -> Result<(), Error> {
 /// rules allow and the deadline allows. Ends with the page at the top.
 fn scroll_through(
     cx: &Ctx<'_>,
-    depth: &Depth,
+    depth: &call::Depth,
     from: f64,
     start_height: f64,
     deadline: Instant,
@@ -780,16 +728,18 @@ fn scroll_through(
     let mut y = from;
     let mut timed_out = false;
     let mut stop = None;
-    let (max_y, since, dateless) = (depth.page_max, &depth.since_ms, depth.dateless_max);
     loop {
-        let budget_ms = deadline
-            .saturating_duration_since(Instant::now())
-            .as_millis()
-            .max(1000);
-        let step: ScrollStep = cx.eval(
+        let step = cx.call(
             "scrolling through the page",
-            &format!("ogScrollPass({y}, {max_y}, {vh}, {budget_ms}, 50, 400, {since}, {dateless})"),
-            true,
+            &call::ScrollPass {
+                from_y: y,
+                max_y: depth.page_max,
+                step: vh,
+                budget_ms: millis(deadline.saturating_duration_since(Instant::now())).max(1000),
+                pause_ms: 50,
+                grow_ms: 400,
+                depth: *depth,
+            },
         )?;
         y = step.y;
         if let Some(rule) = step.stop {
@@ -817,7 +767,7 @@ fn scroll_through(
         let grew = cx.settle_or(wait, deadline, || {
             let height: f64 = if at_bottom.elapsed() >= NUDGE_EVERY * (nudges + 1) {
                 nudges += 1;
-                cx.eval("scrolling through the page", "ogNudge()", true)?
+                cx.call("scrolling through the page", &call::Nudge {})?
             } else {
                 cx.info()?.height
             };
@@ -826,17 +776,13 @@ fn scroll_through(
         if !grew || cx.info()?.height <= step.height + 1.0 {
             break;
         }
-        let rule: Option<String> = cx.eval(
-            "reading post dates",
-            &format!("ogDepthStop({since}, {dateless}, {max_y})"),
-            false,
-        )?;
+        let rule = cx.call("reading post dates", &call::DepthStop { depth: *depth })?;
         if let Some(rule) = rule {
             stop = Some((rule, cx.info()?.height));
             break;
         }
     }
-    let _: f64 = cx.eval("scrolling to the top", "ogScrollDone()", true)?;
+    cx.call("scrolling to the top", &call::ScrollDone {})?;
     Ok(Pass { timed_out, stop })
 }
 
@@ -845,16 +791,17 @@ fn scroll_through(
 /// serve theirs from their own domain), up to three times.
 fn dismiss_consent(cx: &Ctx<'_>, notes: &mut Vec<Note>) -> Result<(), Error> {
     for _ in 0..3 {
-        let mut c: Clicked =
-            cx.eval("dismissing the consent dialog", "ogDismissConsent()", false)?;
+        let mut c = cx.call(
+            "dismissing the consent dialog",
+            &call::DismissConsent { in_frame: false },
+        )?;
         if c.clicked.is_none() {
             for (_, frame) in cx.frames() {
                 // A frame that cannot answer (gone, hung) has no dialog to click.
-                if let Ok(f) = cx.eval_on::<Clicked>(
+                if let Ok(f) = cx.call_on(
                     &frame,
                     "dismissing the consent dialog in a frame",
-                    "ogDismissConsent(true)",
-                    false,
+                    &call::DismissConsent { in_frame: true },
                 ) {
                     if f.clicked.is_some() {
                         c = f;
@@ -899,7 +846,7 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
     let frames = cx.frames();
     // Their lazy images are asked for now, all at once, and waited for below.
     for (_, frame) in &frames {
-        let _ = cx.eval_on::<u32>(frame, "rendering a frame", "ogRenderAll()", false);
+        let _ = cx.call_on(frame, "rendering a frame", &call::RenderAll {});
     }
     for (id, frame) in frames {
         let Some([x0, y0, x1, y1]) = cx.frame_box(&id) else {
@@ -911,26 +858,29 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
         facts.frames += 1;
         if y0 < vh && facts.consent.is_none() {
             facts.consent = cx
-                .eval_on::<Option<String>>(
+                .call_on(
                     &frame,
                     "checking a frame for a consent dialog",
-                    "ogFrameConsent()",
-                    false,
+                    &call::FrameConsent {},
                 )
                 .ok()
                 .flatten();
         }
-        let _ = cx.eval_on::<ImageWait>(
+        let _ = cx.call_on(
             &frame,
             "waiting for a frame's images",
-            &format!("ogWaitImages(1e9, {})", FRAME_TIMEOUT.as_millis()),
-            true,
+            &call::WaitImages {
+                max_y: 1e9,
+                budget_ms: millis(FRAME_TIMEOUT),
+            },
         );
-        let Ok(runs) = cx.eval_on::<Vec<TextRun>>(
+        let Ok(runs) = cx.call_on(
             &frame,
             "reading a frame's text",
-            "ogTextRuns(-1e9, 1e9)",
-            false,
+            &call::TextRuns {
+                top: -1e9,
+                bottom: 1e9,
+            },
         ) else {
             continue;
         };

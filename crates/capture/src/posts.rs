@@ -30,8 +30,9 @@ struct Raw {
     comments: Vec<Raw>,
 }
 
+/// The page's posts and profile as `posts` in `protocol.rs` answers.
 #[derive(Debug, Deserialize)]
-struct RawPage {
+pub(crate) struct RawPage {
     posts: Vec<Raw>,
     profile: Profile,
 }
@@ -152,10 +153,11 @@ pub(crate) fn write(
     captured_height: f64,
     notes: &mut Vec<model::Note>,
 ) -> Result<(), Error> {
-    let raw: RawPage = match cx.eval(
+    let raw = match cx.call(
         "reading the posts",
-        &format!("ogPosts({captured_height})"),
-        false,
+        &crate::protocol::Posts {
+            max_y: captured_height,
+        },
     ) {
         Ok(r) => r,
         Err(e) if e.is_browser_gone() => return Err(e),

@@ -18,16 +18,28 @@ use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::types::Method;
 use headless_chrome::protocol::cdp::{Emulation, Inspector, Network, Page, Runtime, Target, DOM};
 use headless_chrome::Tab;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub use browser::{check_browser, find_chrome, Session};
 use net::NetWatch;
 pub(crate) use net::Quiet;
 
+use crate::protocol::{self, Call};
 use crate::Error;
 
-const JS: &str = include_str!("../page.js");
+#[cfg(test)]
+pub(crate) const JS: &str = include_str!("../page.js");
+/// page.js as one function of a request (see `protocol.rs`), and the same awaited.
+const CALL: &str = concat!(
+    "(function (req) { ",
+    include_str!("../page.js"),
+    "\n return JSON.stringify(ogCall(req)); })"
+);
+const CALL_ASYNC: &str = concat!(
+    "(async function (req) { ",
+    include_str!("../page.js"),
+    "\n return JSON.stringify(await ogCall(req)); })"
+);
 /// Installed in every new document before the page's scripts (see the file).
 const WATCH_JS: &str = include_str!("../watch.js");
 
@@ -228,39 +240,38 @@ impl Ctx<'_> {
         self.deadline.set(Instant::now() + grace);
     }
 
-    /// Evaluate `call` (an expression using the helpers in page.js) and parse its JSON result.
-    pub(crate) fn eval<T: DeserializeOwned>(
-        &self,
-        step: &str,
-        call: &str,
-        is_async: bool,
-    ) -> Result<T, Error> {
-        match self.eval_on(self.tab, step, call, is_async) {
+    /// Ask the page `call` (see `protocol.rs`) and read its typed reply.
+    pub(crate) fn call<C: Call>(&self, step: &str, call: &C) -> Result<C::Reply, Error> {
+        match self.call_on(self.tab, step, call) {
             // The page replaced its document (a script redirect): try once more in the new one.
             Err(Error::Protocol { source, .. })
                 if source.to_string().contains("context")
                     || source.to_string().contains("Inspected target navigated") =>
             {
                 std::thread::sleep(Duration::from_millis(1000));
-                self.eval_on(self.tab, step, call, is_async)
+                self.call_on(self.tab, step, call)
             }
             other => other,
         }
     }
 
-    /// Evaluate `call` in `tab` (the page, or one of its cross-site frames).
-    pub(crate) fn eval_on<T: DeserializeOwned>(
+    /// [`Ctx::call`] in `tab` (the page, or one of its cross-site frames):
+    /// the one place a request becomes JavaScript, as a JSON literal handed
+    /// to page.js's dispatcher.
+    pub(crate) fn call_on<C: Call>(
         &self,
         tab: &Arc<Tab>,
         step: &str,
-        call: &str,
-        is_async: bool,
-    ) -> Result<T, Error> {
-        let expression = if is_async {
-            format!("(async function () {{ {JS}\n return JSON.stringify(await {call}); }})()")
-        } else {
-            format!("(function () {{ {JS}\n return JSON.stringify({call}); }})()")
-        };
+        call: &C,
+    ) -> Result<C::Reply, Error> {
+        let request = crate::protocol::request(call).map_err(|e| Error::Protocol {
+            during: step.to_string(),
+            source: Box::new(e),
+        })?;
+        let is_async = C::ASYNC;
+        let page = if is_async { CALL_ASYNC } else { CALL };
+        // The request is data: a JSON literal, the function's one argument.
+        let expression = format!("{page}({request})");
         let ret = self.bounded_on(
             tab,
             step,
@@ -299,7 +310,7 @@ impl Ctx<'_> {
         DocumentMark {
             count: self.net.documents(),
             id: self
-                .eval::<Option<String>>("reading the page state", "ogDocumentId()", false)
+                .call("reading the page state", &protocol::DocumentId {})
                 .ok()
                 .flatten(),
         }
@@ -402,7 +413,7 @@ impl Ctx<'_> {
             return None;
         }
         let (sx, sy): (f64, f64) = self
-            .eval("reading the page state", "[scrollX, scrollY]", false)
+            .call("reading the page state", &protocol::ScrollOffset {})
             .ok()?;
         let (x0, y0) = (q[0].min(q[6]) + sx, q[1].min(q[3]) + sy);
         let (x1, y1) = (q[2].max(q[4]) + sx, q[5].max(q[7]) + sy);
@@ -415,7 +426,7 @@ impl Ctx<'_> {
     }
 
     pub(crate) fn info(&self) -> Result<PageInfo, Error> {
-        self.eval("reading the page state", "ogPageInfo()", false)
+        self.call("reading the page state", &protocol::PageInfo {})
     }
 
     /// Milliseconds since the DOM last changed, or `None` when the page has
@@ -536,12 +547,8 @@ impl<'a> Ctx<'a> {
     /// What the page tried and was refused (downloads, popups, blocked
     /// requests): one warning each, and the same as data.
     pub(crate) fn refused(&self) -> (Vec<model::Note>, model::Refused) {
-        let asked: Vec<String> = self
-            .eval(
-                "reading the page state",
-                "(window.__ogPopups || []).slice(0, 100)",
-                false,
-            )
+        let asked = self
+            .call("reading the page state", &protocol::PopupsAsked {})
             .unwrap_or_default();
         self.guard.refused(&asked)
     }

@@ -1,0 +1,270 @@
+//! The one way into the page: every call is a request with named fields,
+//! serialised by serde, and every answer a typed reply. [`crate::devtools::Ctx::call`]
+//! sends a request as `{"call": NAME, ...fields}` to `ogCall` in `page.js`,
+//! whose table `OG_CALLS` names the one function that answers it. No
+//! JavaScript is built from strings anywhere else.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// A request to the page.
+pub(crate) trait Call: Serialize {
+    /// Its name in `OG_CALLS` (page.js).
+    const NAME: &'static str;
+    /// The page answers with a promise (it scrolls or waits): awaited, and
+    /// given the settle time on top of the usual bound.
+    const ASYNC: bool;
+    /// What the page answers.
+    type Reply: DeserializeOwned;
+}
+
+/// Declares a request: its name in the page, whether the page's answer is a
+/// promise to await, its reply, and its fields (camelCase in the page).
+macro_rules! calls {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $js:literal, awaited: $awaited:literal -> $reply:ty { $($field:ident: $ty:ty),* $(,)? }
+    )*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Serialize)]
+        #[serde(rename_all = "camelCase")]
+        pub(crate) struct $name { $(pub(crate) $field: $ty),* }
+
+        impl Call for $name {
+            const NAME: &'static str = $js;
+            const ASYNC: bool = $awaited;
+            type Reply = $reply;
+        }
+    )*};
+}
+
+calls! {
+    /// The document's state: status, URL, title, size, readiness.
+    PageInfo "pageInfo", awaited: false -> crate::devtools::PageInfo {}
+    /// The id `watch.js` gave this document.
+    DocumentId "documentId", awaited: false -> Option<String> {}
+    /// The document's scroll offset `[x, y]` in CSS px.
+    ScrollOffset "scrollOffset", awaited: false -> (f64, f64) {}
+    /// The URLs the page asked `window.open` for (at most 100).
+    PopupsAsked "popupsAsked", awaited: false -> Vec<String> {}
+    /// Seconds until a `<meta http-equiv=refresh>` moves the page on, or -1.
+    RefreshDelay "refreshDelay", awaited: false -> f64 {}
+    /// The element an app shell scrolls instead of the document.
+    FindScroller "findScroller", awaited: false -> Option<String> {}
+    /// Undo deferred rendering (content-visibility, lazy images and frames).
+    RenderAll "renderAll", awaited: false -> u32 {}
+    /// Click up to `max_clicks` "Visa fler kommentarer" buttons.
+    Expand "expand", awaited: false -> Expanded { max_clicks: u32 }
+    /// Scroll from `from_y` down a screen (`step`) at a time so lazy content
+    /// loads, pausing `pause_ms` where scroll listeners need it and waiting
+    /// up to `grow_ms` at the bottom for more, within `budget_ms`; the depth
+    /// rule (`depthStop`) is asked whenever the page grows.
+    ScrollPass "scrollPass", awaited: true -> ScrollStep {
+        from_y: f64,
+        max_y: f64,
+        step: u32,
+        budget_ms: u64,
+        pause_ms: u32,
+        grow_ms: u32,
+        depth: Depth,
+    }
+    /// Up a screen and back at the bottom, as a reader nudges a feed: the height after.
+    Nudge "nudge", awaited: true -> f64 {}
+    /// The depth rule, asked of the page as it stands.
+    DepthStop "depthStop", awaited: false -> Option<String> { depth: Depth }
+    /// Back to the top after a scroll pass (lazy images below are asked for): the height.
+    ScrollDone "scrollDone", awaited: true -> f64 {}
+    /// Click the first "Visa fler" button of the same list (with `look`, only name it).
+    LoadMore "loadMore", awaited: false -> Clicked { look: bool }
+    /// Let an app shell's scroller out to its full height.
+    Unroll "unroll", awaited: false -> serde_json::Value {}
+    /// Wait up to `budget_ms` for the images above `max_y`.
+    WaitImages "waitImages", awaited: true -> ImageWait { max_y: f64, budget_ms: u64 }
+    /// The oldest post date on the page (above `max_y` if given).
+    OldestPost "oldestPost", awaited: false -> Option<OldestPostDate> { max_y: Option<f64> }
+    /// What stands in the way of a reader (see `page_finding`).
+    Obstructions "obstructions", awaited: false -> Vec<serde_json::Value> { status: Option<u16> }
+    /// The facts behind the cover's summary, above `max_y`.
+    Summary "summary", awaited: false -> model::Summary { max_y: f64 }
+    /// The visible text runs between `top` and `bottom` (CSS px).
+    TextRuns "textRuns", awaited: false -> Vec<model::TextRun> { top: f64, bottom: f64 }
+    /// Feed items seen while scrolling, and how many are above `max_y` now.
+    Coverage "coverage", awaited: false -> CoverageCount { max_y: f64 }
+    /// The posts and the profile above `max_y`.
+    Posts "posts", awaited: false -> crate::posts::RawPage { max_y: f64 }
+    /// Click the most privacy-friendly button of a consent dialog (in a
+    /// cross-site frame with `in_frame`).
+    DismissConsent "dismissConsent", awaited: false -> Clicked { in_frame: bool }
+    /// The text of a consent dialog still shown in this frame.
+    FrameConsent "frameConsent", awaited: false -> Option<String> {}
+    /// Note the heights that follow the viewport.
+    MeasureHeights "measureHeights", awaited: false -> u32 {}
+    /// Pin them, so a tall viewport does not stretch them.
+    PinHeights "pinHeights", awaited: false -> u32 {}
+    /// Scroll the document to its top.
+    ScrollTop "scrollTop", awaited: false -> u32 {}
+    /// Hide fixed elements (pictured once, in the first screen).
+    Unfix "unfix", awaited: false -> u32 {}
+    /// Make the band `top`..`bottom` ready to picture (waiting up to
+    /// `budget_ms` for its images) and read its text and pictures.
+    Segment "segment", awaited: true -> crate::tiles::Segment { top: f64, bottom: f64, budget_ms: u64 }
+    /// Whether the text read for the last band has moved since.
+    Moved "moved", awaited: false -> bool {}
+}
+
+/// The depth rule's settings: how far a growing feed is followed.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Depth {
+    /// The period's start in JavaScript milliseconds (UTC), if one is given.
+    pub(crate) since_ms: Option<i64>,
+    /// The limit for a growing feed without readable dates, CSS px.
+    pub(crate) dateless_max: f64,
+    /// The absolute limit, CSS px.
+    pub(crate) page_max: f64,
+}
+
+/// One scroll pass's answer.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ScrollStep {
+    pub(crate) y: f64,
+    pub(crate) height: f64,
+    pub(crate) timed_out: bool,
+    pub(crate) at_limit: bool,
+    pub(crate) driven: bool,
+    /// The depth rule that stopped the pass, if one did.
+    pub(crate) stop: Option<String>,
+    /// The page's height when `stop` was decided.
+    pub(crate) stop_at: Option<f64>,
+}
+
+/// A post date as the page gives it (`datetime`).
+#[derive(Debug, Deserialize)]
+pub(crate) struct OldestPostDate {
+    pub(crate) v: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ImageWait {
+    pub(crate) pending: u32,
+    pub(crate) examples: Vec<String>,
+}
+
+/// The label of the button clicked, if any, and what kind of button it was.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Clicked {
+    pub(crate) clicked: Option<String>,
+    pub(crate) kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Expanded {
+    pub(crate) clicked: u32,
+}
+
+/// Feed items seen while scrolling, those in the record, and a few missing.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CoverageCount {
+    pub(crate) seen: u32,
+    pub(crate) kept: u32,
+    pub(crate) missing: Vec<String>,
+}
+
+/// The request as the page's dispatcher reads it: its fields and `call`.
+pub(crate) fn request<C: Call>(call: &C) -> Result<String, serde_json::Error> {
+    let mut value = serde_json::to_value(call)?;
+    if let serde_json::Value::Object(fields) = &mut value {
+        fields.insert("call".into(), C::NAME.into());
+    }
+    serde_json::to_string(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every request's name is in page.js's dispatch table, and the table
+    /// answers nothing else.
+    #[test]
+    fn every_call_has_one_entry_in_the_page_and_no_more() {
+        let names = [
+            PageInfo::NAME,
+            DocumentId::NAME,
+            ScrollOffset::NAME,
+            PopupsAsked::NAME,
+            RefreshDelay::NAME,
+            FindScroller::NAME,
+            RenderAll::NAME,
+            Expand::NAME,
+            ScrollPass::NAME,
+            Nudge::NAME,
+            DepthStop::NAME,
+            ScrollDone::NAME,
+            LoadMore::NAME,
+            Unroll::NAME,
+            WaitImages::NAME,
+            OldestPost::NAME,
+            Obstructions::NAME,
+            Summary::NAME,
+            TextRuns::NAME,
+            Coverage::NAME,
+            Posts::NAME,
+            DismissConsent::NAME,
+            FrameConsent::NAME,
+            MeasureHeights::NAME,
+            PinHeights::NAME,
+            ScrollTop::NAME,
+            Unfix::NAME,
+            Segment::NAME,
+            Moved::NAME,
+        ];
+        let js = crate::devtools::JS;
+        let table = js
+            .split_once("const OG_CALLS = {")
+            .and_then(|(_, rest)| rest.split_once("\n};"))
+            .map(|(t, _)| t)
+            .expect("OG_CALLS in page.js");
+        let entries: Vec<&str> = table
+            .lines()
+            .filter_map(|l| l.trim().split_once(':').map(|(k, _)| k.trim()))
+            .filter(|k| !k.is_empty() && !k.starts_with("//"))
+            .collect();
+        let mut want: Vec<&str> = names.to_vec();
+        want.sort_unstable();
+        let mut got = entries.clone();
+        got.sort_unstable();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_request_carries_its_name_and_named_fields() {
+        let json = request(&TextRuns {
+            top: 0.0,
+            bottom: 900.0,
+        })
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"call": "textRuns", "top": 0.0, "bottom": 900.0})
+        );
+        let pass = request(&ScrollPass {
+            from_y: 0.0,
+            max_y: 200_000.0,
+            step: 900,
+            budget_ms: 1000,
+            pause_ms: 50,
+            grow_ms: 400,
+            depth: Depth {
+                since_ms: None,
+                dateless_max: 50_000.0,
+                page_max: 200_000.0,
+            },
+        })
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&pass).unwrap();
+        assert_eq!(v["depth"]["sinceMs"], serde_json::Value::Null);
+        assert_eq!(v["growMs"], 400);
+    }
+}
