@@ -8,6 +8,7 @@
 //! comes back as [`model::PageFacts`].
 
 mod cookies;
+mod depth;
 mod devtools;
 mod error;
 mod page;

@@ -297,23 +297,20 @@ function ogScrollDriven() {
 // a page with scroll listeners (often throttled) gets at least `pauseMs` a
 // step. At the bottom a feed usually loads more at once: wait up to
 // `growMs` for that (nudging), and go on if it came. A page that reacts to
-// neither observers nor scrolling is not stepped through at all. A feed
-// stops being followed by the rules of `ogDepthStop` (`stop` says which).
-// Returns with the bottom in view; a slower feed is the caller's to wait for.
-async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs, sinceMs, datelessMax) {
+// neither observers nor scrolling is not stepped through at all. Whenever
+// the page's height changes (a feed often loads its next batch before the
+// bottom is reached) the pass returns at once with `changed` and what the
+// page shows (`ogSeen`): whether to go on is the capture's depth rule
+// (depth.rs), and the caller starts the next pass at `y`. Otherwise it
+// returns with the bottom in view; a slower feed is the caller's to wait for.
+async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
   const t0 = performance.now();
   const driven = ogScrollDriven();
   const t = ogTarget();
-  let y = fromY, timedOut = false, stop = null, stopAt = null, checkedAt = t.height();
-  // Checked whenever the page has grown, also between steps (a feed often
-  // loads its next batch before the bottom is reached).
-  const depth = () => {
-    if (t.height() === checkedAt) return false;
-    checkedAt = t.height();
-    stop = ogDepthStop(sinceMs, datelessMax, maxY);
-    if (stop) stopAt = checkedAt;
-    return !!stop;
-  };
+  const was = t.height();
+  const isDriven = driven.io || driven.listeners;
+  const changed = (y) => ({ y, timedOut: false, atLimit: false, driven: isDriven, changed: true, seen: ogSeen() });
+  let y = fromY, timedOut = false;
   ogNoteSeen();
   if (driven.io || driven.listeners) {
     for (;;) {
@@ -335,14 +332,13 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs, sinceM
         }
         ogNoteSeen();
         if (t.height() <= h) break;
-        if (depth()) break;
-        continue;
+        return changed(y);
       }
       const ts = performance.now();
       t.to(y);
       await ogFrames(2);
       ogNoteSeen();
-      if (depth()) break;
+      if (t.height() !== was) return changed(y + step);
       if (driven.listeners) {
         const left = pauseMs - (performance.now() - ts);
         if (left > 0) await ogSleep(left);
@@ -355,7 +351,7 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs, sinceM
   t.to(Math.max(0, Math.min(h, maxY) - t.view()));
   await ogFrames(2);
   ogNoteSeen();
-  return { y, height: t.height(), timedOut, atLimit: y >= maxY, driven: driven.io || driven.listeners, stop, stopAt };
+  return { y, timedOut, atLimit: y >= maxY, driven: isDriven, changed: false, seen: ogSeen() };
 }
 
 // The oldest post date on the page (above `maxY` if given), from
@@ -375,16 +371,10 @@ function ogOldestPost(maxY) {
   return best;
 }
 
-// Whether a feed that keeps growing has been followed far enough: to the
-// absolute limit, to a post older than the period's start (`sinceMs`), or,
-// where no dates can be read (or no period is given), to `datelessMax`.
-function ogDepthStop(sinceMs, datelessMax, pageMax) {
-  const h = ogTarget().height();
-  if (h >= pageMax) return 'page-limit';
-  const o = ogOldestPost();
-  if (sinceMs !== null && o && o.ms < sinceMs) return 'period-start';
-  if ((sinceMs === null || !o) && h >= datelessMax) return 'height-limit';
-  return null;
+// What the depth rule (depth.rs) reads: the height of what scrolls, and the
+// oldest post date shown.
+function ogSeen() {
+  return { height: ogTarget().height(), oldest: ogOldestPost() };
 }
 
 // "Visa fler" / "Load more": a button that fetches more of the same list
@@ -978,9 +968,9 @@ const OG_CALLS = {
   findScroller: () => ogFindScroller(),
   renderAll: () => ogRenderAll(),
   expand: (a) => ogExpand(a.maxClicks),
-  scrollPass: (a) => ogScrollPass(a.fromY, a.maxY, a.step, a.budgetMs, a.pauseMs, a.growMs, a.depth.sinceMs, a.depth.datelessMax),
+  scrollPass: (a) => ogScrollPass(a.fromY, a.maxY, a.step, a.budgetMs, a.pauseMs, a.growMs),
   nudge: () => ogNudge(),
-  depthStop: (a) => ogDepthStop(a.depth.sinceMs, a.depth.datelessMax, a.depth.pageMax),
+  seen: () => ogSeen(),
   scrollDone: () => ogScrollDone(),
   loadMore: (a) => ogLoadMore(a.look),
   unroll: () => ogUnroll(),

@@ -9,6 +9,7 @@ use chrono::Utc;
 use model::{Extent, Finding, Note, Obstruction, PageFacts, StopRule, Summary, TextRun, Tile};
 use serde::Deserialize;
 
+use crate::depth::{self, Depth, Seen};
 use crate::devtools::{set_viewport, tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
 use crate::protocol as call;
 use crate::tiles::{take_tiles, Area, Pictured};
@@ -402,11 +403,11 @@ fn capture_document(
     cx.call("rendering deferred content", &call::RenderAll {})?;
     let (early, _) = expand(opts.expand_rounds)?;
     cx.mark("comments expanded");
-    let depth = depth_of(opts);
+    let depth = Depth::of(opts);
     let max_y = depth.page_max;
     let start_height = cx.info()?.height;
     let pass = scroll_through(cx, &depth, 0.0, start_height, settle_deadline)?;
-    let mut stop = pass.stop.clone();
+    let mut stop = pass.stop;
     let mut timed_out = pass.timed_out;
     cx.mark("scroll pass");
     // "Visa fler": more of the same list, clicked within the same rules.
@@ -497,26 +498,13 @@ fn capture_document(
         });
     }
     let full_height = info.height.max(1.0);
-    let oldest = cx.call("reading post dates", &call::OldestPost { max_y: None })?;
-    // A feed that grew is followed back to the period's start where its
-    // dates can be read; otherwise only to the height limit for feeds.
-    let limit = if grew && (opts.since.is_none() || oldest.is_none()) {
-        f64::from(opts.max_height).min(max_y)
-    } else {
-        max_y
+    // Where following the feed stopped, or the rule on the page as it ends.
+    let seen = Seen {
+        height: full_height,
+        oldest: cx.call("reading post dates", &call::OldestPost { max_y: None })?,
     };
-    // A feed followed back to the period's start ends where the rule was decided.
-    let limit = match &stop {
-        Some((rule, at)) if rule == "period-start" => limit.min(at.max(1.0)),
-        _ => limit,
-    };
-    let stop_rule = match stop.as_ref().map(|(rule, _)| rule.as_str()) {
-        Some("period-start") => StopRule::PeriodStart,
-        _ if full_height > limit && limit < max_y => StopRule::HeightLimit,
-        _ if full_height > limit => StopRule::PageLimit,
-        _ if timed_out && grew => StopRule::TimeLimit,
-        _ => StopRule::PageEnd,
-    };
+    let end = depth::end(&depth, stop, &seen, grew, timed_out);
+    let (stop_rule, limit) = (end.rule, end.at.min(max_y));
     let captured_height = full_height.min(limit).ceil();
     let oldest_post_reached = cx
         .call(
@@ -681,15 +669,6 @@ fn capture_document(
     }))
 }
 
-/// How deep a capture follows a page (see [`crate::Options::page_limit`]).
-fn depth_of(opts: &crate::Options) -> call::Depth {
-    call::Depth {
-        since_ms: opts.since.map(|s| s.at.timestamp_millis()),
-        dateless_max: f64::from(opts.max_height.max(1)),
-        page_max: f64::from(opts.page_limit.max(1)),
-    }
-}
-
 /// `d` in whole milliseconds, for the page.
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
@@ -698,10 +677,9 @@ fn millis(d: Duration) -> u64 {
 /// What a scroll pass came to.
 struct Pass {
     timed_out: bool,
-    /// The rule that stopped following the feed (`period-start`, ...), if one
-    /// did, and the page's height then: the capture ends there, not with a
-    /// batch that arrived after it.
-    stop: Option<(String, f64)>,
+    /// Where following the feed stopped, if the depth rule stopped it: the
+    /// capture ends there, not with a batch that arrived after it.
+    stop: Option<depth::Stop>,
 }
 
 /// The page's text runs as `text.json` in the page's folder.
@@ -719,7 +697,7 @@ fn write_text_runs(dir: &Path, runs: &[TextRun]) -> Result<(), Error> {
 /// rules allow and the deadline allows. Ends with the page at the top.
 fn scroll_through(
     cx: &Ctx<'_>,
-    depth: &call::Depth,
+    depth: &Depth,
     from: f64,
     start_height: f64,
     deadline: Instant,
@@ -738,13 +716,20 @@ fn scroll_through(
                 budget_ms: millis(deadline.saturating_duration_since(Instant::now())).max(1000),
                 pause_ms: 50,
                 grow_ms: 400,
-                depth: *depth,
             },
         )?;
         y = step.y;
-        if let Some(rule) = step.stop {
-            stop = Some((rule, step.stop_at.unwrap_or(step.height)));
-            break;
+        if step.changed {
+            // The page grew (or changed) on the way down: follow it further?
+            stop = depth::stop(depth, &step.seen, true);
+            if stop.is_some() {
+                break;
+            }
+            if Instant::now() >= deadline {
+                timed_out = true;
+                break;
+            }
+            continue;
         }
         if step.timed_out || Instant::now() >= deadline {
             timed_out = true;
@@ -754,7 +739,8 @@ fn scroll_through(
         if !step.driven || step.at_limit {
             break;
         }
-        let wait = if step.height > start_height + 1.0 {
+        let height = step.seen.height;
+        let wait = if height > start_height + 1.0 {
             AT_BOTTOM_OF_FEED
         } else {
             AT_BOTTOM
@@ -765,20 +751,19 @@ fn scroll_through(
         let at_bottom = Instant::now();
         let mut nudges = 0u32;
         let grew = cx.settle_or(wait, deadline, || {
-            let height: f64 = if at_bottom.elapsed() >= NUDGE_EVERY * (nudges + 1) {
+            let now: f64 = if at_bottom.elapsed() >= NUDGE_EVERY * (nudges + 1) {
                 nudges += 1;
                 cx.call("scrolling through the page", &call::Nudge {})?
             } else {
                 cx.info()?.height
             };
-            Ok(height > step.height + 1.0)
+            Ok(now > height + 1.0)
         })?;
-        if !grew || cx.info()?.height <= step.height + 1.0 {
+        if !grew || cx.info()?.height <= height + 1.0 {
             break;
         }
-        let rule = cx.call("reading post dates", &call::DepthStop { depth: *depth })?;
-        if let Some(rule) = rule {
-            stop = Some((rule, cx.info()?.height));
+        stop = depth::stop(depth, &cx.call("reading post dates", &call::Seen {})?, true);
+        if stop.is_some() {
             break;
         }
     }

@@ -57,8 +57,8 @@ calls! {
     Expand "expand", awaited: false -> Expanded { max_clicks: u32 }
     /// Scroll from `from_y` down a screen (`step`) at a time so lazy content
     /// loads, pausing `pause_ms` where scroll listeners need it and waiting
-    /// up to `grow_ms` at the bottom for more, within `budget_ms`; the depth
-    /// rule (`depthStop`) is asked whenever the page grows.
+    /// up to `grow_ms` at the bottom for more, within `budget_ms`; back at
+    /// once when the page's height changes, with what it shows.
     ScrollPass "scrollPass", awaited: true -> ScrollStep {
         from_y: f64,
         max_y: f64,
@@ -66,12 +66,11 @@ calls! {
         budget_ms: u64,
         pause_ms: u32,
         grow_ms: u32,
-        depth: Depth,
     }
     /// Up a screen and back at the bottom, as a reader nudges a feed: the height after.
     Nudge "nudge", awaited: true -> f64 {}
-    /// The depth rule, asked of the page as it stands.
-    DepthStop "depthStop", awaited: false -> Option<String> { depth: Depth }
+    /// What the depth rule reads: the height of what scrolls, the oldest post date.
+    Seen "seen", awaited: false -> crate::depth::Seen {}
     /// Back to the top after a scroll pass (lazy images below are asked for): the height.
     ScrollDone "scrollDone", awaited: true -> f64 {}
     /// Click the first "Visa fler" button of the same list (with `look`, only name it).
@@ -81,7 +80,7 @@ calls! {
     /// Wait up to `budget_ms` for the images above `max_y`.
     WaitImages "waitImages", awaited: true -> ImageWait { max_y: f64, budget_ms: u64 }
     /// The oldest post date on the page (above `max_y` if given).
-    OldestPost "oldestPost", awaited: false -> Option<OldestPostDate> { max_y: Option<f64> }
+    OldestPost "oldestPost", awaited: false -> Option<crate::depth::PostDate> { max_y: Option<f64> }
     /// What stands in the way of a reader (see `page_finding`).
     Obstructions "obstructions", awaited: false -> Vec<serde_json::Value> { status: Option<u16> }
     /// The facts behind the cover's summary, above `max_y`.
@@ -112,37 +111,19 @@ calls! {
     Moved "moved", awaited: false -> bool {}
 }
 
-/// The depth rule's settings: how far a growing feed is followed.
-#[derive(Debug, Clone, Copy, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Depth {
-    /// The period's start in JavaScript milliseconds (UTC), if one is given.
-    pub(crate) since_ms: Option<i64>,
-    /// The limit for a growing feed without readable dates, CSS px.
-    pub(crate) dateless_max: f64,
-    /// The absolute limit, CSS px.
-    pub(crate) page_max: f64,
-}
-
 /// One scroll pass's answer.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ScrollStep {
+    /// Where the next pass starts.
     pub(crate) y: f64,
-    pub(crate) height: f64,
     pub(crate) timed_out: bool,
     pub(crate) at_limit: bool,
+    /// Anything on the page reacts to scrolling.
     pub(crate) driven: bool,
-    /// The depth rule that stopped the pass, if one did.
-    pub(crate) stop: Option<String>,
-    /// The page's height when `stop` was decided.
-    pub(crate) stop_at: Option<f64>,
-}
-
-/// A post date as the page gives it (`datetime`).
-#[derive(Debug, Deserialize)]
-pub(crate) struct OldestPostDate {
-    pub(crate) v: String,
+    /// The pass came back because the page's height changed.
+    pub(crate) changed: bool,
+    pub(crate) seen: crate::depth::Seen,
 }
 
 #[derive(Debug, Deserialize)]
@@ -199,7 +180,7 @@ mod tests {
             Expand::NAME,
             ScrollPass::NAME,
             Nudge::NAME,
-            DepthStop::NAME,
+            Seen::NAME,
             ScrollDone::NAME,
             LoadMore::NAME,
             Unroll::NAME,
@@ -256,15 +237,11 @@ mod tests {
             budget_ms: 1000,
             pause_ms: 50,
             grow_ms: 400,
-            depth: Depth {
-                since_ms: None,
-                dateless_max: 50_000.0,
-                page_max: 200_000.0,
-            },
         })
         .unwrap();
         let v: serde_json::Value = serde_json::from_str(&pass).unwrap();
-        assert_eq!(v["depth"]["sinceMs"], serde_json::Value::Null);
+        assert_eq!(v["call"], "scrollPass");
         assert_eq!(v["growMs"], 400);
+        assert_eq!(v["fromY"], 0.0);
     }
 }
