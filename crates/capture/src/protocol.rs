@@ -218,6 +218,26 @@ mod tests {
         assert_eq!(got, want);
     }
 
+    /// Every file in `src/page/` is in the script the capture runs.
+    #[test]
+    fn every_page_file_is_assembled() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/page");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).expect("src/page") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "js") {
+                let text = std::fs::read_to_string(&path).expect("a page file");
+                assert!(
+                    crate::devtools::JS.contains(&text),
+                    "{} is not assembled",
+                    path.display()
+                );
+                n += 1;
+            }
+        }
+        assert!(n >= 10, "{n} page files");
+    }
+
     #[test]
     fn a_request_carries_its_name_and_named_fields() {
         let json = request(&TextRuns {

@@ -27,17 +27,33 @@ pub(crate) use net::Quiet;
 use crate::protocol::{self, Call};
 use crate::Error;
 
+/// The in-page helpers, one file per concern in `src/page/`, as one script.
+/// The script is only ever run wrapped in a function (see [`CALL`]), so
+/// nothing of it leaks into the page's globals; every helper returns
+/// JSON-able data, and `calls.js` is the one way in.
+macro_rules! page_js {
+    () => {
+        page_js!(
+            "base.js", "text.js", "dates.js", "items.js", "consent.js", "scroll.js",
+            "images.js", "picture.js", "facts.js", "posts.js", "calls.js"
+        )
+    };
+    ($($file:literal),+) => {
+        concat!($(include_str!(concat!("../page/", $file)), "\n"),+)
+    };
+}
+
 #[cfg(test)]
-pub(crate) const JS: &str = include_str!("../page.js");
-/// page.js as one function of a request (see `protocol.rs`), and the same awaited.
+pub(crate) const JS: &str = page_js!();
+/// The helpers as one function of a request (see `protocol.rs`), and the same awaited.
 const CALL: &str = concat!(
     "(function (req) { ",
-    include_str!("../page.js"),
+    page_js!(),
     "\n return JSON.stringify(ogCall(req)); })"
 );
 const CALL_ASYNC: &str = concat!(
     "(async function (req) { ",
-    include_str!("../page.js"),
+    page_js!(),
     "\n return JSON.stringify(await ogCall(req)); })"
 );
 /// Installed in every new document before the page's scripts (see the file).
