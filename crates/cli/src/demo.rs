@@ -47,7 +47,7 @@ pub fn main(args: Args) -> CmdResult {
         only: Vec::new(),
         jobs: args.jobs,
         retries: 1,
-        passive_months: 6,
+        passive_months: registry::policy::PASSIVE_MONTHS,
         json: false,
         capture: args.capture.clone(),
     };

@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub retries: u32,
     /// Flag accounts whose newest post is older than this many months.
-    #[arg(long, value_name = "MONTHS", default_value_t = 6)]
+    #[arg(long, value_name = "MONTHS", default_value_t = registry::policy::PASSIVE_MONTHS)]
     pub passive_months: u32,
     /// Print the closing table as JSON on stdout.
     #[arg(long)]
