@@ -50,9 +50,7 @@ fn compare(record: &Record, archive: &Path, posts: &Posts) -> anyhow::Result<Opt
             ..Changes::default()
         }));
     };
-    let captured = before
-        .captured_at()
-        .map(|t| t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive());
+    let captured = before.captured_at().map(registry::period::day_in_sweden);
     Ok(Some(registry::changes::compare(
         &id,
         &before_posts,

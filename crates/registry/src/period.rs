@@ -202,11 +202,14 @@ pub fn start_of_day_stockholm(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
         .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
 }
 
+/// The day it is in Sweden at `t`.
+pub fn day_in_sweden(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
+}
+
 /// Today's date in Sweden, which decides periods and lateness.
 pub fn today_stockholm() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Stockholm)
-        .date_naive()
+    day_in_sweden(chrono::Utc::now())
 }
 
 #[cfg(test)]
