@@ -134,6 +134,10 @@ pub struct Since {
 pub struct PageCapture {
     pub facts: model::PageFacts,
     pub text_runs: Vec<model::TextRun>,
+    /// The page's posts and profile, as written to `posts.json` beside its
+    /// tiles; `None` where they could not be read (a note says why) or the
+    /// page kept only its first screen.
+    pub posts: Option<PagePosts>,
     /// Where the time went: the end of each phase, counted from the start
     /// of the capture (for diagnostics and benchmarks; not part of the record).
     pub phases: Vec<(&'static str, std::time::Duration)>,

@@ -200,6 +200,7 @@ fn salvage(
             refused,
         },
         text_runs,
+        posts: None,
         phases: cx.phases(),
     })
 }
@@ -305,6 +306,7 @@ fn capture_whole(
             refused,
         },
         text_runs: doc.text_runs,
+        posts: doc.posts,
         phases: cx.phases(),
     })
 }
@@ -322,6 +324,7 @@ struct Doc {
     text_file: String,
     mhtml_file: Option<String>,
     tiles: Vec<Tile>,
+    posts: Option<crate::PagePosts>,
 }
 
 /// Steps 4 to 7 of a capture, in the document the tab shows now: wait for
@@ -617,7 +620,7 @@ fn capture_document(
     let text_file = format!("{rel_dir}/text.json");
     write_text_runs(dir, &text_runs)?;
     let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
-    crate::posts::write(cx, dir, label, captured_height, notes)?;
+    let posts = crate::posts::write(cx, dir, label, captured_height, notes)?;
     // Every feed item seen while scrolling must be in the picture.
     let coverage = cx.call(
         "counting the items kept",
@@ -666,6 +669,7 @@ fn capture_document(
         text_file,
         mhtml_file,
         tiles,
+        posts,
     }))
 }
 

@@ -144,15 +144,15 @@ fn finish(raw: RawPage, label: &str) -> PagePosts {
     }
 }
 
-/// Reads the page's posts and writes them to `dir/posts.json`. A page whose
-/// posts cannot be read is still captured: the reason is a note.
+/// Reads the page's posts, writes them to `dir/posts.json` and returns them.
+/// A page whose posts cannot be read is still captured: the reason is a note.
 pub(crate) fn write(
     cx: &Ctx<'_>,
     dir: &Path,
     label: &str,
     captured_height: f64,
     notes: &mut Vec<model::Note>,
-) -> Result<(), Error> {
+) -> Result<Option<PagePosts>, Error> {
     let raw = match cx.call(
         "reading the posts",
         &crate::protocol::Posts {
@@ -165,7 +165,7 @@ pub(crate) fn write(
             notes.push(model::Note::PostsUnreadable {
                 error: e.to_string(),
             });
-            return Ok(());
+            return Ok(None);
         }
     };
     let page = finish(raw, label);
@@ -174,7 +174,8 @@ pub(crate) fn write(
         during: "writing posts".into(),
         source: Box::new(e),
     })?;
-    std::fs::write(&path, json).map_err(|source| Error::Io { path, source })
+    std::fs::write(&path, json).map_err(|source| Error::Io { path, source })?;
+    Ok(Some(page))
 }
 
 #[cfg(test)]
