@@ -223,7 +223,10 @@ mod tests {
     fn every_page_file_is_assembled() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/page");
         let mut n = 0;
-        for entry in std::fs::read_dir(&dir).expect("src/page") {
+        let files = std::fs::read_dir(&dir)
+            .expect("src/page")
+            .chain(std::fs::read_dir(dir.join("platform")).expect("src/page/platform"));
+        for entry in files {
             let path = entry.expect("entry").path();
             if path.extension().is_some_and(|e| e == "js") {
                 let text = std::fs::read_to_string(&path).expect("a page file");
@@ -235,7 +238,7 @@ mod tests {
                 n += 1;
             }
         }
-        assert!(n >= 10, "{n} page files");
+        assert!(n >= 16, "{n} page files");
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub(crate) use net::Quiet;
 use crate::protocol::{self, Call};
 use crate::Error;
 
-/// The in-page helpers, one file per concern in `src/page/`, as one script.
+/// The in-page helpers, one file per concern in `src/page/` and one per
+/// platform in `src/page/platform/`, as one script.
 /// The script is only ever run wrapped in a function (see [`CALL`]), so
 /// nothing of it leaks into the page's globals; every helper returns
 /// JSON-able data, and `calls.js` is the one way in.
@@ -35,7 +36,9 @@ macro_rules! page_js {
     () => {
         page_js!(
             "base.js", "text.js", "dates.js", "items.js", "consent.js", "scroll.js",
-            "images.js", "picture.js", "facts.js", "posts.js", "calls.js"
+            "images.js", "picture.js", "facts.js", "posts.js", "calls.js",
+            "platform/x.js", "platform/facebook.js", "platform/youtube.js",
+            "platform/instagram.js", "platform/linkedin.js", "platform/blog.js"
         )
     };
     ($($file:literal),+) => {

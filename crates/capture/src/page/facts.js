@@ -41,19 +41,26 @@ function ogObstructions(status) {
   return out;
 }
 
+// The platforms, in the order they are recognised (page/platform/*.js).
+function ogPlatforms() {
+  return [OG_X, OG_FACEBOOK, OG_YOUTUBE, OG_INSTAGRAM, OG_LINKEDIN, OG_BLOG];
+}
+
+// The platform a page on `hostname` is, from its host or its markup
+// (`look`: `has(selector)`, `title`, `generator`), or null.
+function ogPlatformOf(hostname, look) {
+  const host = hostname.replace(/^www\.|^m\./, '');
+  return ogPlatforms().find((p) => (p.host && p.host.test(host)) || p.seen(look)) || null;
+}
+
 function ogPlatformPosts() {
   const q = (s) => Array.from(document.querySelectorAll(s));
-  const host = location.hostname.replace(/^www\.|^m\./, '');
   const top = (els) => els.filter((a) => !(a.parentElement && a.parentElement.closest('[role=article], article')));
-  if (q('article[data-testid=tweet]').length || /(^|\.)(x|twitter)\.com$/.test(host)) return ['x', q('article[data-testid=tweet]')];
-  if (/(^|\.)facebook\.com$/.test(host) || q('[data-pagelet]').length) return ['facebook', top(q('[role=article]'))];
-  if (/(^|\.)youtube\.com$/.test(host) || q('ytd-app').length) return ['youtube', q('ytd-grid-video-renderer, ytd-rich-item-renderer, ytd-video-renderer, ytd-reel-item-renderer')];
-  if (/(^|\.)instagram\.com$/.test(host) || document.title.includes('Instagram')) return ['instagram', q('main a[href*="/p/"], main a[href*="/reel/"]')];
-  if (/(^|\.)linkedin\.com$/.test(host)) return ['linkedin', q('.feed-shared-update-v2, [data-urn*="activity"]')];
   const gen = document.querySelector('meta[name=generator]');
-  if ((gen && /wordpress/i.test(gen.content)) || q('article.post, article.hentry').length) return ['blog', q('article.post, article.hentry, article.type-post')];
-  const articles = top(q('article, [role=article]'));
-  return [null, articles];
+  const look = { has: (s) => !!document.querySelector(s), title: document.title || '', generator: (gen && gen.content) || '' };
+  const p = ogPlatformOf(location.hostname, look);
+  if (p) return [p.name, p.topOnly ? top(q(p.posts)) : q(p.posts)];
+  return [null, top(q('article, [role=article]'))];
 }
 
 function ogSummary(maxY) {

@@ -19,12 +19,11 @@ function ogAbs(href, base) {
 function ogIdOf(href, base) {
   if (!href || href === '#' || /^(javascript|mailto):/i.test(href)) return null;
   const u = ogAbs(href, base);
-  let m;
-  if ((m = u.match(/\/status(?:es)?\/(\d+)/))) return ['x:' + m[1], 'permalink', u];
-  if ((m = u.match(/[?&]story_fbid=(\w+)/) || u.match(/facebook\.com\/.*\/(?:posts|permalink|videos)\/([\w.-]+)/) || u.match(/\/(?:posts|permalink)\/([\w.-]+)/))) return ['facebook:' + m[1], 'permalink', u];
-  if ((m = u.match(/[?&]v=([\w-]{6,})/) || u.match(/youtu\.be\/([\w-]{6,})/) || u.match(/\/shorts\/([\w-]{6,})/))) return ['youtube:' + m[1], 'platform-id', u];
-  if ((m = u.match(/\/(?:p|reel|tv)\/([\w-]+)/))) return ['instagram:' + m[1], 'platform-id', u];
-  if ((m = u.match(/\/feed\/update\/([\w:%-]+)/))) return ['linkedin:' + decodeURIComponent(m[1]), 'permalink', u];
+  // Each platform's own rule (page/platform/*.js), in their order.
+  for (const p of ogPlatforms()) {
+    const id = p.id && p.id(u);
+    if (id) return [id[0], id[1], u];
+  }
   return null;
 }
 

@@ -9,11 +9,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import vm from 'node:vm';
 
-const dir = new URL('../../src/page/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
-const source = files.map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n');
+const read = (sub) => {
+  const dir = new URL('../../src/page/' + sub, import.meta.url);
+  return readdirSync(dir).filter((f) => f.endsWith('.js')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8'));
+};
+const source = read('').concat(read('platform/')).join('\n');
 const page = vm.runInNewContext(
-  source + '\n;({ ogClean, ogOldestOf, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
+  source + '\n;({ ogClean, ogOldestOf, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
   { URL },
 );
 
@@ -117,5 +119,32 @@ test('follower counts are read with their unit', () => {
 test('every call has a function in the page', () => {
   for (const [name, f] of Object.entries(page.OG_CALLS)) {
     assert.equal(typeof f, 'function', name);
+  }
+});
+
+test('every platform is recognised by its host, and where it names itself, by its markup', () => {
+  const none = { has: () => false, title: '', generator: '' };
+  const by = (host, look = none) => (page.ogPlatformOf(host, look) || { name: null }).name;
+  assert.equal(by('x.com'), 'x');
+  assert.equal(by('mobile.twitter.com'), 'x');
+  assert.equal(by('www.facebook.com'), 'facebook');
+  assert.equal(by('m.facebook.com'), 'facebook');
+  assert.equal(by('www.youtube.com'), 'youtube');
+  assert.equal(by('www.instagram.com'), 'instagram');
+  assert.equal(by('se.linkedin.com'), 'linkedin');
+  assert.equal(by('www.gislaved.se'), null);
+  assert.equal(by('notfacebook.com'), null);
+  // Served from anywhere (a fixture, a saved copy): the markup tells.
+  const has = (sel) => ({ has: (s) => s === sel, title: '', generator: '' });
+  assert.equal(by('127.0.0.1', has('article[data-testid=tweet]')), 'x');
+  assert.equal(by('127.0.0.1', has('[data-pagelet]')), 'facebook');
+  assert.equal(by('127.0.0.1', has('ytd-app')), 'youtube');
+  assert.equal(by('127.0.0.1', { ...none, title: 'Gislaveds kommun (@gislaved) • Instagram' }), 'instagram');
+  assert.equal(by('127.0.0.1', { ...none, generator: 'WordPress 6.5' }), 'blog');
+  assert.equal(by('127.0.0.1', has('article.post, article.hentry')), 'blog');
+  // Every platform has its posts' selector, and every one but the blog its id rule.
+  for (const p of page.ogPlatforms()) {
+    assert.ok(p.posts, p.name);
+    assert.equal(typeof p.id === 'function', p.name !== 'blog', p.name);
   }
 });
