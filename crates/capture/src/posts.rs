@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::devtools::Ctx;
 use crate::Error;
 
-/// A post as page.js's `ogPosts` reads it, its id not yet finished.
+/// A post as `ogPosts` (page/posts.js) reads it, its id not yet finished.
 #[derive(Debug, Deserialize)]
 struct Raw {
     id: Option<String>,

@@ -1,6 +1,6 @@
 //! The one way into the page: every call is a request with named fields,
 //! serialised by serde, and every answer a typed reply. [`crate::devtools::Ctx::call`]
-//! sends a request as `{"call": NAME, ...fields}` to `ogCall` in `page.js`,
+//! sends a request as `{"call": NAME, ...fields}` to `ogCall` in `page/calls.js`,
 //! whose table `OG_CALLS` names the one function that answers it. No
 //! JavaScript is built from strings anywhere else.
 
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A request to the page.
 pub(crate) trait Call: Serialize {
-    /// Its name in `OG_CALLS` (page.js).
+    /// Its name in `OG_CALLS` (page/calls.js).
     const NAME: &'static str;
     /// The page answers with a promise (it scrolls or waits): awaited, and
     /// given the settle time on top of the usual bound.
@@ -165,7 +165,7 @@ pub(crate) fn request<C: Call>(call: &C) -> Result<String, serde_json::Error> {
 mod tests {
     use super::*;
 
-    /// Every request's name is in page.js's dispatch table, and the table
+    /// Every request's name is in the dispatch table of page/calls.js, and the table
     /// answers nothing else.
     #[test]
     fn every_call_has_one_entry_in_the_page_and_no_more() {
@@ -205,7 +205,7 @@ mod tests {
             .split_once("const OG_CALLS = {")
             .and_then(|(_, rest)| rest.split_once("\n};"))
             .map(|(t, _)| t)
-            .expect("OG_CALLS in page.js");
+            .expect("OG_CALLS in page/calls.js");
         let entries: Vec<&str> = table
             .lines()
             .filter_map(|l| l.trim().split_once(':').map(|(k, _)| k.trim()))

@@ -82,7 +82,7 @@ const NO_DIALOGS: &str =
      .push(String(new URL(String(url || 'about:blank'), location.href))); } catch (e) {} \
      return null; };";
 
-/// The page's state as `ogPageInfo()` in page.js reports it.
+/// The page's state as `ogPageInfo()` (page/facts.js) reports it.
 #[derive(Deserialize)]
 pub(crate) struct PageInfo {
     pub(crate) status: Option<u16>,
@@ -276,7 +276,7 @@ impl Ctx<'_> {
 
     /// [`Ctx::call`] in `tab` (the page, or one of its cross-site frames):
     /// the one place a request becomes JavaScript, as a JSON literal handed
-    /// to page.js's dispatcher.
+    /// to the dispatcher in page/calls.js.
     pub(crate) fn call_on<C: Call>(
         &self,
         tab: &Arc<Tab>,

@@ -36,6 +36,6 @@ const OG_CALLS = {
 
 function ogCall(req) {
   const f = Object.prototype.hasOwnProperty.call(OG_CALLS, req.call) ? OG_CALLS[req.call] : null;
-  if (!f) throw new Error('page.js answers no call named ' + req.call);
+  if (!f) throw new Error('the page helpers answer no call named ' + req.call);
   return f(req);
 }
