@@ -4,7 +4,8 @@
 //! at the end; the rule is decided here, from that answer, and nowhere else.
 
 use model::StopRule;
-use serde::Deserialize;
+
+use crate::protocol::Shown;
 
 /// How deep a capture follows a page (see [`crate::Options`]).
 #[derive(Debug, Clone, Copy)]
@@ -27,22 +28,6 @@ impl Depth {
     }
 }
 
-/// What the page shows, as it reports it.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct Seen {
-    /// The page's height, CSS px.
-    pub(crate) height: f64,
-    /// Its oldest post date (`time[datetime]` in its feed items), if any can be read.
-    pub(crate) oldest: Option<PostDate>,
-}
-
-/// A post date: as the page gives it, and in UTC milliseconds.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct PostDate {
-    pub(crate) ms: f64,
-    pub(crate) v: String,
-}
-
 /// Where a capture ends down the page, and why.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Stop {
@@ -56,7 +41,7 @@ pub(crate) struct Stop {
 /// grew while scrolled (a feed). A dateless feed ends at the height limit
 /// for feeds; any page at the absolute limit; a dated feed once it shows a
 /// post older than the period's start, where it is then.
-pub(crate) fn stop(depth: &Depth, seen: &Seen, grew: bool) -> Option<Stop> {
+pub(crate) fn stop(depth: &Depth, seen: &Shown, grew: bool) -> Option<Stop> {
     let page_max = depth.page_max;
     let dated = depth.since_ms.is_some() && seen.oldest.is_some();
     if grew && !dated && seen.height > depth.dateless_max.min(page_max) {
@@ -93,7 +78,7 @@ pub(crate) fn stop(depth: &Depth, seen: &Seen, grew: bool) -> Option<Stop> {
 pub(crate) fn end(
     depth: &Depth,
     followed: Option<Stop>,
-    seen: &Seen,
+    seen: &Shown,
     grew: bool,
     timed_out: bool,
 ) -> Stop {
@@ -119,10 +104,10 @@ mod tests {
         page_max: 200_000.0,
     };
 
-    fn seen(height: f64, oldest: Option<f64>) -> Seen {
-        Seen {
+    fn seen(height: f64, oldest: Option<f64>) -> Shown {
+        Shown {
             height,
-            oldest: oldest.map(|ms| PostDate {
+            oldest: oldest.map(|ms| crate::protocol::PostDate {
                 ms,
                 v: String::new(),
             }),

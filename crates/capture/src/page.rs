@@ -9,9 +9,9 @@ use chrono::Utc;
 use model::{Extent, Finding, Note, Obstruction, PageFacts, StopRule, Summary, TextRun, Tile};
 use serde::Deserialize;
 
-use crate::depth::{self, Depth, Seen};
-use crate::devtools::{set_viewport, tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
-use crate::protocol as call;
+use crate::depth::{self, Depth};
+use crate::devtools::{set_viewport, tab_url, Ctx, Quiet, FRAME_TIMEOUT};
+use crate::protocol::{self as call, PageState};
 use crate::tiles::{take_tiles, Area, Pictured};
 use crate::{Error, PageCapture, PageDir};
 
@@ -74,6 +74,35 @@ fn lines(notes: &[Note]) -> Vec<String> {
 /// How long saving the first screen of a page whose budget ran out may take.
 const SALVAGE_GRACE: Duration = Duration::from_secs(10);
 
+impl crate::Session {
+    /// Capture `url` into the page directory `out`.
+    pub fn capture(&self, url: &str, out: &PageDir) -> Result<PageCapture, Error> {
+        crate::validate_url(url)?;
+        let deadline = std::time::Instant::now() + self.opts.page_budget;
+        let first = self.in_tab(url, deadline, |cx| capture(cx, out));
+        let Err(Error::TabGone { during, what }) = first else {
+            return first;
+        };
+        // A page that killed its tab gets one more try in a fresh one,
+        // within what is left of its budget; the first try's files go.
+        let dir = out.dir.clone();
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|source| Error::Io { path: dir, source })?;
+        }
+        match self.in_tab(url, deadline, |cx| capture(cx, out)) {
+            Ok(mut page) => {
+                page.facts.note(model::Note::TabRetried { what, during });
+                Ok(page)
+            }
+            Err(Error::TabGone { during, what }) => Err(Error::TabGone {
+                during,
+                what: format!("{what}, in a fresh tab too"),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Capture the page in `cx` into `out`. When the
 /// page's time budget runs out, what is kept is its first screen, flagged
 /// incomplete with the step the time ran out in.
@@ -110,7 +139,7 @@ fn salvage(
         std::fs::remove_dir_all(&dir).map_err(io)?;
     }
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let first = || -> Result<(PageInfo, f64, String), Error> {
+    let first = || -> Result<(PageState, f64, String), Error> {
         set_viewport(cx, opts.viewport_width, opts.viewport_height)?;
         cx.call("scrolling to the top", &call::ScrollTop {})?;
         let info = cx.info()?;
@@ -313,7 +342,7 @@ fn capture_whole(
 
 /// What one document gave: its state and facts, text and picture.
 struct Doc {
-    info: PageInfo,
+    info: PageState,
     full_height: f64,
     captured_height: f64,
     truncated: Option<String>,
@@ -502,7 +531,7 @@ fn capture_document(
     }
     let full_height = info.height.max(1.0);
     // Where following the feed stopped, or the rule on the page as it ends.
-    let seen = Seen {
+    let seen = call::Shown {
         height: full_height,
         oldest: cx.call("reading post dates", &call::OldestPost { max_y: None })?,
     };

@@ -10,32 +10,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::devtools::Ctx;
+use crate::protocol::RawPage;
 use crate::Error;
-
-/// A post as `ogPosts` (page/posts.js) reads it, its id not yet finished.
-#[derive(Debug, Deserialize)]
-struct Raw {
-    id: Option<String>,
-    id_kind: PostIdKind,
-    kind: PostKind,
-    url: Option<String>,
-    date: Option<String>,
-    author: Option<String>,
-    text: String,
-    x: f64,
-    y: f64,
-    width: f64,
-    height: f64,
-    #[serde(default)]
-    comments: Vec<Raw>,
-}
-
-/// The page's posts and profile as `posts` in `protocol.rs` answers.
-#[derive(Debug, Deserialize)]
-pub(crate) struct RawPage {
-    posts: Vec<Raw>,
-    profile: Profile,
-}
 
 /// What `posts.json` in a page's capture folder holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -40,7 +40,7 @@ macro_rules! calls {
 
 calls! {
     /// The document's state: status, URL, title, size, readiness.
-    PageInfo "pageInfo", awaited: false -> crate::devtools::PageInfo {}
+    PageInfo "pageInfo", awaited: false -> PageState {}
     /// The id `watch.js` gave this document.
     DocumentId "documentId", awaited: false -> Option<String> {}
     /// The document's scroll offset `[x, y]` in CSS px.
@@ -70,7 +70,7 @@ calls! {
     /// Up a screen and back at the bottom, as a reader nudges a feed: the height after.
     Nudge "nudge", awaited: true -> f64 {}
     /// What the depth rule reads: the height of what scrolls, the oldest post date.
-    Seen "seen", awaited: false -> crate::depth::Seen {}
+    Seen "seen", awaited: false -> Shown {}
     /// Back to the top after a scroll pass (lazy images below are asked for): the height.
     ScrollDone "scrollDone", awaited: true -> f64 {}
     /// Click the first "Visa fler" button of the same list (with `look`, only name it).
@@ -80,7 +80,7 @@ calls! {
     /// Wait up to `budget_ms` for the images above `max_y`.
     WaitImages "waitImages", awaited: true -> ImageWait { max_y: f64, budget_ms: u64 }
     /// The oldest post date on the page (above `max_y` if given).
-    OldestPost "oldestPost", awaited: false -> Option<crate::depth::PostDate> { max_y: Option<f64> }
+    OldestPost "oldestPost", awaited: false -> Option<PostDate> { max_y: Option<f64> }
     /// What stands in the way of a reader (see `page_finding`).
     Obstructions "obstructions", awaited: false -> Vec<serde_json::Value> { status: Option<u16> }
     /// The facts behind the cover's summary, above `max_y`.
@@ -90,7 +90,7 @@ calls! {
     /// Feed items seen while scrolling, and how many are above `max_y` now.
     Coverage "coverage", awaited: false -> CoverageCount { max_y: f64 }
     /// The posts and the profile above `max_y`.
-    Posts "posts", awaited: false -> crate::posts::RawPage { max_y: f64 }
+    Posts "posts", awaited: false -> RawPage { max_y: f64 }
     /// Click the most privacy-friendly button of a consent dialog (in a
     /// cross-site frame with `in_frame`).
     DismissConsent "dismissConsent", awaited: false -> Clicked { in_frame: bool }
@@ -106,7 +106,7 @@ calls! {
     Unfix "unfix", awaited: false -> u32 {}
     /// Make the band `top`..`bottom` ready to picture (waiting up to
     /// `budget_ms` for its images) and read its text and pictures.
-    Segment "segment", awaited: true -> crate::tiles::Segment { top: f64, bottom: f64, budget_ms: u64 }
+    Segment "segment", awaited: true -> BandRead { top: f64, bottom: f64, budget_ms: u64 }
     /// Whether the text read for the last band has moved since.
     Moved "moved", awaited: false -> bool {}
 }
@@ -123,7 +123,7 @@ pub(crate) struct ScrollStep {
     pub(crate) driven: bool,
     /// The pass came back because the page's height changed.
     pub(crate) changed: bool,
-    pub(crate) seen: crate::depth::Seen,
+    pub(crate) seen: Shown,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,6 +150,80 @@ pub(crate) struct CoverageCount {
     pub(crate) seen: u32,
     pub(crate) kept: u32,
     pub(crate) missing: Vec<String>,
+}
+
+/// The page's state as `ogPageInfo()` (page/facts.js) reports it.
+#[derive(Deserialize)]
+pub(crate) struct PageState {
+    pub(crate) status: Option<u16>,
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) height: f64,
+    pub(crate) width: f64,
+    pub(crate) ready: String,
+    pub(crate) user_agent: String,
+}
+
+/// What the page shows, as it reports it.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Shown {
+    /// The page's height, CSS px.
+    pub(crate) height: f64,
+    /// Its oldest post date (`time[datetime]` in its feed items), if any can be read.
+    pub(crate) oldest: Option<PostDate>,
+}
+
+/// A post date: as the page gives it, and in UTC milliseconds.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PostDate {
+    pub(crate) ms: f64,
+    pub(crate) v: String,
+}
+
+/// A band made ready to picture: images still loading, its text runs and
+/// its pictures (`segment` in `protocol.rs`).
+#[derive(Deserialize)]
+pub(crate) struct BandRead {
+    pub(crate) pending: u32,
+    pub(crate) runs: Option<Vec<model::TextRun>>,
+    pub(crate) pictures: Vec<Picture>,
+}
+
+/// A loaded picture a reader would see, and a 4 × 4 RGBA sample of its own
+/// pixels where the page lets them be read.
+#[derive(Deserialize)]
+pub(crate) struct Picture {
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) width: f64,
+    pub(crate) height: f64,
+    pub(crate) src: String,
+    pub(crate) sample: Option<Vec<u8>>,
+}
+
+/// The page's posts and profile as `posts` in `protocol.rs` answers.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawPage {
+    pub(crate) posts: Vec<RawPost>,
+    pub(crate) profile: model::Profile,
+}
+
+/// A post as `ogPosts` (page/posts.js) reads it, its id not yet finished.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawPost {
+    pub(crate) id: Option<String>,
+    pub(crate) id_kind: model::PostIdKind,
+    pub(crate) kind: model::PostKind,
+    pub(crate) url: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) author: Option<String>,
+    pub(crate) text: String,
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) width: f64,
+    pub(crate) height: f64,
+    #[serde(default)]
+    pub(crate) comments: Vec<RawPost>,
 }
 
 /// The request as the page's dispatcher reads it: its fields and `call`.

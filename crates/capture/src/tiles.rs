@@ -7,7 +7,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use model::{Finding, Obstruction, ObstructionKind, TextRun, Tile};
-use serde::Deserialize;
 
 use crate::devtools::{set_viewport, Ctx};
 use crate::png_out;
@@ -18,28 +17,7 @@ use crate::Error;
 /// (mounted rows, their images) before it is pictured.
 const SEGMENT_WAIT: Duration = Duration::from_millis(3000);
 
-/// A band made ready to picture: images still loading, its text runs and
-/// its pictures (`segment` in `protocol.rs`).
-#[derive(Deserialize)]
-pub(crate) struct Segment {
-    pending: u32,
-    runs: Option<Vec<TextRun>>,
-    pictures: Vec<Picture>,
-}
-
-/// A loaded picture a reader would see, and a 4 × 4 RGBA sample of its own
-/// pixels where the page lets them be read.
-#[derive(Deserialize)]
-pub(crate) struct Picture {
-    x: f64,
-    y: f64,
-    width: f64,
-    height: f64,
-    src: String,
-    sample: Option<Vec<u8>>,
-}
-
-impl Picture {
+impl call::Picture {
     /// Some opaque pixel of its own is clearly not `colour`: a flat band of
     /// `colour` over it means the screenshot lost it.
     fn differs_from(&self, colour: [u8; 3]) -> bool {

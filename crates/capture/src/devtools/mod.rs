@@ -18,13 +18,12 @@ use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::types::Method;
 use headless_chrome::protocol::cdp::{Emulation, Inspector, Network, Page, Runtime, Target, DOM};
 use headless_chrome::Tab;
-use serde::Deserialize;
 
 pub use browser::{check_browser, find_chrome, Session};
 use net::NetWatch;
 pub(crate) use net::Quiet;
 
-use crate::protocol::{self, Call};
+use crate::protocol::{self, Call, PageState};
 use crate::Error;
 
 /// The in-page helpers, one file per concern in `src/page/` and one per
@@ -81,18 +80,6 @@ const NO_DIALOGS: &str =
      window.open = function (url) { try { (window.__ogPopups = window.__ogPopups || []) \
      .push(String(new URL(String(url || 'about:blank'), location.href))); } catch (e) {} \
      return null; };";
-
-/// The page's state as `ogPageInfo()` (page/facts.js) reports it.
-#[derive(Deserialize)]
-pub(crate) struct PageInfo {
-    pub(crate) status: Option<u16>,
-    pub(crate) url: String,
-    pub(crate) title: String,
-    pub(crate) height: f64,
-    pub(crate) width: f64,
-    pub(crate) ready: String,
-    pub(crate) user_agent: String,
-}
 
 /// `Runtime.evaluate` of `expression` in the page, its value returned as JSON
 /// data, awaited if it is a promise (`is_async`).
@@ -444,7 +431,7 @@ impl Ctx<'_> {
         self.phases.borrow_mut().push((phase, self.t0.elapsed()));
     }
 
-    pub(crate) fn info(&self) -> Result<PageInfo, Error> {
+    pub(crate) fn info(&self) -> Result<PageState, Error> {
         self.call("reading the page state", &protocol::PageInfo {})
     }
 
