@@ -1,7 +1,8 @@
 //! The pages people read (the published förteckning, the archive report) in
 //! real Chromium at a phone's width (375 px) and a desktop's (1 280 px): no
-//! sideways scroll, and zero axe-core WCAG 2.1 AA violations. axe-core comes
-//! from npm (tests/axe, installed by scripts/setup) and is injected into the page.
+//! sideways scroll, no word broken across two lines, and zero axe-core WCAG
+//! 2.1 AA violations. axe-core comes from npm (tests/axe, installed by
+//! scripts/setup) and is injected into the page.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -42,7 +43,64 @@ pub struct Seen {
     pub violations: Vec<String>,
     /// The number of requests that left the page for anything but a file:// URL.
     pub external: u64,
+    /// Words split across two lines (see [`SPLIT_WORDS`]): `word (at "text")`.
+    pub split: Vec<String>,
 }
+
+/// Finds every place where a line of text ends inside a word: two letters or
+/// digits of one text node, next to each other in the text, drawn on two
+/// lines. Breaks at spaces, hyphens, `/`, `.`, `@` and between elements are
+/// not splits. The only excuses are a word wider than the box that holds it
+/// (it cannot be kept whole) where that box hyphenates (`hyphens: auto`), or
+/// a part of a web or e-mail address wider than its box. Returns JSON.
+pub const SPLIT_WORDS: &str = r#"(() => {
+  const word = /[\p{L}\p{N}]/u;
+  const out = [];
+  const box = (el) => {
+    while (el && getComputedStyle(el).display === 'inline') el = el.parentElement;
+    return el;
+  };
+  const excused = (node, text) => {
+    const el = node.parentElement;
+    const link = el.closest('a[href]');
+    const address = link && /:\/\/|@/.test(link.textContent);
+    if (!address && getComputedStyle(el).hyphens !== 'auto') return false;
+    const probe = document.createElement('span');
+    probe.textContent = text;
+    probe.style.whiteSpace = 'nowrap';
+    el.appendChild(probe);
+    const w = probe.getBoundingClientRect().width;
+    probe.remove();
+    const b = box(el);
+    const cs = getComputedStyle(b);
+    const inner = b.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    return w > inner + 0.5;
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const t = node.textContent;
+    let prev = null;
+    for (let i = 0; i < t.length; i++) {
+      if (!word.test(t[i])) { prev = null; continue; }
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const r = range.getClientRects()[0];
+      if (!r || r.width === 0) { prev = null; continue; }
+      if (prev && r.top >= prev.bottom - 1) {
+        let a = i - 1, b = i;
+        while (a > 0 && word.test(t[a - 1])) a--;
+        while (b < t.length && word.test(t[b])) b++;
+        const w = t.slice(a, b);
+        if (!excused(node, w)) {
+          out.push(t.slice(a, i) + '|' + t.slice(i, b) + ' (in "' + t.trim().slice(0, 80) + '")');
+        }
+      }
+      prev = r;
+    }
+  }
+  return JSON.stringify(out);
+})()"#;
 
 /// Loads `page` in headless Chromium at each of `WIDTHS` and runs axe-core.
 pub fn look(page: &Path) -> Vec<Seen> {
@@ -130,6 +188,13 @@ pub fn look(page: &Path) -> Vec<Seen> {
             .and_then(|r| r.value)
             .and_then(|v| v.as_u64())
             .expect("resource entries");
+        let split = tab
+            .evaluate(SPLIT_WORDS, false)
+            .ok()
+            .and_then(|r| r.value)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .expect("the word-split check ran");
+        let split: Vec<String> = serde_json::from_str(&split).expect("splits as JSON");
         tab.evaluate(&axe, false).expect("inject axe-core");
         let result = tab
             .evaluate(
@@ -148,6 +213,7 @@ pub fn look(page: &Path) -> Vec<Seen> {
             scroll_width,
             violations,
             external,
+            split,
         });
         let _ = tab.close(false);
     }
@@ -178,6 +244,13 @@ pub fn assert_readable_everywhere(page: &Path) {
             "{} loads something from outside",
             page.display()
         );
+        assert!(
+            seen.split.is_empty(),
+            "{} at {} px breaks words across lines:\n{}",
+            page.display(),
+            seen.width,
+            seen.split.join("\n")
+        );
     }
 }
 
@@ -186,7 +259,7 @@ pub fn assert_readable_everywhere(page: &Path) {
 fn wide_register() -> String {
     let long = "https://www.facebook.com/gislavedskommunsofficiellasidaforinvanareochbesokare/about/kontaktuppgifter";
     format!(
-        "[organisation]\nname = \"Gislaveds kommun\"\narchive_creator = \"Kommunstyrelsen\"\n\
+        "[organisation]\nname = \"Gislaveds kommun\"\narchive_creator = \"Kommunstyrelsen\"\norganisation_number = \"212000-9994\"\n\
          website = \"https://www.gislaved.se\"\ncontact = {{ name = \"Informationsfunktionen\", email = \"informationsfunktionen.kommunledningsforvaltningen@gislaved.se\" }}\n\
          \n[[account]]\nid = \"facebook-kommun\"\nplatform = \"facebook\"\nname = \"Gislaveds kommun\"\nurl = \"{long}\"\n\
          extra_pages = [\"{long}/mer\"]\nunit = \"Kommunledningsförvaltningen\"\nboard = \"Kommunstyrelsen\"\n\
@@ -247,6 +320,33 @@ fn forteckning_reads_on_a_phone_and_a_desktop_with_open_data_beside_it() {
         assert!(
             readme.contains(&format!("`{column}`")),
             "README.md does not document {column}"
+        );
+    }
+}
+
+#[test]
+fn the_check_sees_words_split_across_lines() {
+    // A table squeezed the way overflow-wrap:anywhere squeezes it: the
+    // heading breaks inside "Diarienummer" at both widths. A part of an
+    // address, or a hyphenated word, wider than its box is excused; a break
+    // after "/" or at a space is not a split.
+    let env = Env::new();
+    let page = env.write(
+        "ord.html",
+        "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>Ord</title><style>th{overflow-wrap:anywhere;width:3em}</style></head><body><main><h1>Ord</h1>\
+         <table><tr><th>Diarienummer</th></tr></table>\
+         <p style=\"width:8em\"><a style=\"overflow-wrap:anywhere\" href=\"https://example.se/\">https://<wbr>example.se/<wbr>gislavedskommunsofficiellasidaforinvanare</a></p>\
+         <p style=\"width:8em;hyphens:auto\">Gislavedskommunsofficiellasidaförinvånareochbesökare</p>\
+         <p style=\"width:12em\">https://example.se/<wbr>nyheterna/<wbr>idag/<wbr>kommunen</p>\
+         <p style=\"width:6em\">Kommunen har konton</p></main></body></html>",
+    );
+    for seen in look(&page) {
+        assert!(
+            !seen.split.is_empty() && seen.split.iter().all(|s| s.starts_with("Diarie")),
+            "at {} px: {:?}",
+            seen.width,
+            seen.split
         );
     }
 }

@@ -154,6 +154,36 @@ fn extract_hands_out_pages_as_pdfa_traced_to_the_sealed_record() {
         "the report names no excerpt"
     );
 
+    // Whoever receives the excerpt can check it: against the archive's
+    // journal, and without the archive against the record it came from.
+    for args in [
+        vec!["verify", "utdrag.pdf", "--archive", "arkiv"],
+        vec!["verify", "utdrag.pdf", "--source", dir.to_str().unwrap()],
+    ] {
+        let v = env.run(&args);
+        v.expect(0);
+        assert!(
+            v.stdout.contains(&format!(
+                "an excerpt (utdrag) of {id}: pages {first}-{last}"
+            )),
+            "{args:?}:\n{}",
+            v.stdout
+        );
+    }
+    // One byte changed: neither takes it.
+    let mut bytes = std::fs::read(&out).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    std::fs::write(env.path("andrat.pdf"), &bytes).unwrap();
+    for args in [
+        vec!["verify", "andrat.pdf", "--archive", "arkiv"],
+        vec!["verify", "andrat.pdf", "--source", dir.to_str().unwrap()],
+    ] {
+        let v = env.run(&args);
+        v.expect(1);
+        assert!(v.stdout.contains("FAILED"), "{args:?}:\n{}", v.stdout);
+    }
+
     // Bad input: exit 2, no file, no journal line. A record's snapshot.pdf
     // and its directory name it as well as its id.
     let journal = std::fs::read(env.path("arkiv/journal.jsonl")).unwrap();

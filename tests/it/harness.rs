@@ -205,6 +205,7 @@ pub fn register(accounts: &[Acc]) -> String {
     let s = server();
     let mut out = String::from(
         "[organisation]\nname = \"Testby kommun\"\narchive_creator = \"Kommunstyrelsen\"\n\
+         organisation_number = \"212000-9994\"\n\
          contact = { name = \"Kommunikation\", email = \"info@testby.se\" }\n",
     );
     for a in accounts {

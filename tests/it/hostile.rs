@@ -719,7 +719,51 @@ fn page_text_is_shown_never_obeyed() {
         "record.json must keep the title exactly ({} chars)",
         title.chars().count()
     );
-    let pdf = records(&h.env.path("arkiv"), PERIOD)[0].join("snapshot.pdf");
+    // No raw bidi or control character in any JSON file we wrote or in the
+    // journal (`cat` and `less` show what is there), and the escapes read
+    // back as the page's exact text.
+    let dir = records(&h.env.path("arkiv"), PERIOD)[0].clone();
+    let journal = h.env.path("arkiv/journal.jsonl");
+    let mut written: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    written.push(journal);
+    assert!(
+        written.len() >= 4,
+        "record.json, posts.json, text.json, the journal: {written:?}"
+    );
+    for file in &written {
+        let text = std::fs::read_to_string(file).unwrap();
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|&c| model::json::is_escaped(c) && c != '\n')
+            .collect();
+        assert!(bad.is_empty(), "{} holds raw {bad:?}", file.display());
+    }
+    let record_json = std::fs::read_to_string(dir.join("record.json")).unwrap();
+    assert!(
+        record_json.contains("Kommun\\u202efdp.exe\\u0085\\u009b"),
+        "record.json escapes the title"
+    );
+    let text_json = std::fs::read_to_string(dir.join("capture/01-start/text.json"))
+        .or_else(|_| {
+            let p = walkdir::WalkDir::new(&dir)
+                .into_iter()
+                .flatten()
+                .find(|e| e.file_name() == "text.json")
+                .expect("a text.json");
+            std::fs::read_to_string(p.path())
+        })
+        .unwrap();
+    let runs: serde_json::Value = serde_json::from_str(&text_json).unwrap();
+    assert!(
+        runs.to_string().contains("nerok\u{85}") && runs.to_string().contains('\u{202e}'),
+        "the page's text with its override, exactly: {text_json}"
+    );
+    let pdf = dir.join("snapshot.pdf");
     let out = Command::new("pdftotext")
         .args(["-enc", "UTF-8", "-f", "1", "-l", "1"])
         .arg(&pdf)

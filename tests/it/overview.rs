@@ -78,8 +78,10 @@ fn status_and_report_on_the_demo_archive() {
     let first = sealed[0]["record_id"].as_str().unwrap().to_string();
     env.run(&["dnr", &first, "KS 2026/77", "--archive", arkiv])
         .expect(0);
+    // The demo flags one account on purpose: the status says so, exit 1.
+    let flagged = fixture_server::FLAGGED_DEMO_ACCOUNT.id;
     let r = env.run(&["status", "--register", reg, "--archive", arkiv, "--json"]);
-    r.expect(0);
+    r.expect(1);
     let status = json(&r);
     assert_eq!(status["period"], period.as_str());
     let accounts = status["accounts"].as_array().unwrap();
@@ -91,6 +93,11 @@ fn status_and_report_on_the_demo_archive() {
             .find(|a| a["record_id"] == id)
             .unwrap_or_else(|| panic!("{id} sealed in the journal, not in the status"));
         assert_eq!(row["account"], event["account"]);
+        if event["account"] == flagged {
+            assert_eq!(row["state"], "flagged", "{row}");
+            assert_eq!(row["needs_human"], true, "{row}");
+            continue;
+        }
         assert!(row["state"] == "sealed" || row["state"] == "late", "{row}");
         assert_eq!(row["needs_human"], false);
         let record: Value = serde_json::from_str(
@@ -113,7 +120,7 @@ fn status_and_report_on_the_demo_archive() {
     }
     assert!(status["next"]["due"].is_string() && status["next"]["period"].is_string());
     let text = env.run(&["status", "--register", reg, "--archive", arkiv]);
-    text.expect(0);
+    text.expect(1);
     assert!(
         text.stdout.contains("KS 2026/77") && text.stdout.contains("Next:"),
         "{}",
@@ -214,7 +221,14 @@ fn status_and_report_on_the_demo_archive() {
         );
     }
     assert!(html.contains("KS 2026/77"));
-    // The failure, in red, with its reason.
+    // The demo's record flagged on purpose, in red, its warning in Swedish.
+    assert!(
+        html.contains("Flaggad – behöver granskas")
+            && html.contains("Webbsida 1: hinder – ofullständig: innehåll saknas."),
+        "the flagged record is not shown as flagged"
+    );
+    // The failure, in red, with its reason in Swedish (the journal keeps
+    // the capture's English).
     assert!(
         html.contains("<h2>Misslyckade fångster</h2>"),
         "no failures section"
@@ -222,9 +236,17 @@ fn status_and_report_on_the_demo_archive() {
     assert!(
         html.contains(&format!(
             "<span class=\"varning\">Varning:</span> {}",
-            reason.replace('"', "&quot;")
+            registry::failure_sv::failure_sv(reason)
         )),
-        "the failure is not in red"
+        "the failure is not in red, in Swedish:\n{html}"
+    );
+    assert!(
+        html.contains("Sidan visade en felsida i stället för kontot"),
+        "{reason}"
+    );
+    assert!(
+        !html.contains(reason),
+        "the English reason reached the report"
     );
     assert!(html.contains("Diarienummer tilldelat"), "no journal events");
     for forbidden in ["<script", "src=", "<link", "@import", "url("] {

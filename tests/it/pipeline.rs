@@ -344,7 +344,56 @@ fn demo_runs_delivers_and_verifies() {
     r.expect(0);
     let period = auto_period();
     let recs = records(&env.path("demo/arkiv"), &period);
-    assert_eq!(recs.len(), fixture_server::accounts().len(), "{}", r.stdout);
+    assert_eq!(
+        recs.len(),
+        fixture_server::accounts().len() + 1,
+        "{}",
+        r.stdout
+    );
+    // A clean archive: no record late, none with a warning but the one
+    // flagged on purpose; as root, the sandbox is said once, at the top.
+    let flagged = fixture_server::FLAGGED_DEMO_ACCOUNT.id;
+    for rec in &recs {
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(rec.join("record.json")).unwrap())
+                .unwrap();
+        assert_eq!(json["late"], false, "{}", rec.display());
+        let id = json["account"]["id"].as_str().unwrap();
+        let warnings: Vec<&serde_json::Value> = json["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| {
+                // Both are left out of record.json when empty.
+                let warnings = p["warnings"].as_array().into_iter().flatten();
+                warnings.chain(p["obstructions"].as_array().into_iter().flatten())
+            })
+            .collect();
+        if id == flagged {
+            assert!(
+                json["pages"][0]["obstructions"][0]["kind"] == "incomplete",
+                "{id} is not flagged incomplete: {warnings:?}"
+            );
+        } else {
+            assert!(warnings.is_empty(), "{id}: {warnings:?}");
+        }
+    }
+    let top: Vec<&str> = r.stdout.lines().take_while(|l| !l.is_empty()).collect();
+    assert_eq!(
+        r.stdout.matches("sandbox").count(),
+        top.iter().filter(|l| l.contains("sandbox")).count(),
+        "the sandbox is said beyond the top:\n{}",
+        r.stdout
+    );
+    let as_root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    assert_eq!(
+        top.iter().any(|l| l.contains("sandbox is off")),
+        as_root,
+        "{}",
+        r.stdout
+    );
     for rec in &recs {
         let (valid, out) = preflight(&rec.join("snapshot.pdf"));
         assert!(valid, "{}: {out}", rec.display());
@@ -372,6 +421,94 @@ fn demo_runs_delivers_and_verifies() {
     );
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(json.to_string().contains("facebook"), "{json}");
+    // Every document for people the demo makes (and an excerpt and the
+    // report made from its archive) is Swedish, with no path, flag or
+    // repository file name in it.
+    let arkiv = env.path("demo/arkiv");
+    env.run(&[
+        "extract",
+        &format!("{period}/facebook-kommun"),
+        "--archive",
+        arkiv.to_str().unwrap(),
+        "--pages",
+        "3-4",
+        "--out",
+        "utdrag.pdf",
+    ])
+    .expect(0);
+    env.run(&[
+        "report",
+        "--archive",
+        arkiv.to_str().unwrap(),
+        "--out",
+        "rapport",
+    ])
+    .expect(0);
+    let excerpt_cover = pdftotext(&env.path("utdrag.pdf"))
+        .split('\u{c}')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut documents: Vec<(String, String)> = recs
+        .iter()
+        .map(|rec| {
+            (
+                rec.display().to_string(),
+                crate::text::cover_text(&rec.join("snapshot.pdf")),
+            )
+        })
+        .collect();
+    documents.push(("the excerpt's cover".into(), excerpt_cover.clone()));
+    let sip = std::fs::read_dir(env.path(&format!("demo/leverans-{period}-eark")))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    for list in [
+        bag.join("data/leveranslista.pdf"),
+        sip.join("documentation/leveranslista.pdf"),
+    ] {
+        let text = pdftotext(&list);
+        assert!(
+            text.contains("Organisationsnummer:") && text.contains("212000-9994"),
+            "who delivered is not on the delivery list:\n{text}"
+        );
+        documents.push((list.display().to_string(), text));
+    }
+    documents.push(("the förteckning".into(), crate::text::html_text(&html)));
+    // The report may say where a delivery was written: those paths are the
+    // journal's, and only they are taken out before the scan.
+    let mut report =
+        crate::text::html_text(&std::fs::read_to_string(env.path("rapport/index.html")).unwrap());
+    let mut outs: Vec<String> = std::fs::read_to_string(arkiv.join("journal.jsonl"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let e: serde_json::Value = serde_json::from_str(l).unwrap();
+            e["out"].as_str().map(str::to_string)
+        })
+        .collect();
+    // The longest first: one delivery's folder can begin another's.
+    outs.sort_by_key(|o| std::cmp::Reverse(o.len()));
+    for out in outs {
+        report = report.replace(&out, " ");
+    }
+    documents.push(("the report".into(), report));
+    for (name, text) in &documents {
+        let found = crate::text::not_for_people(text);
+        assert!(found.is_empty(), "{name}: {found:#?}\n{text}");
+    }
+    assert!(
+        excerpt_cover.contains("Förvaras i:") && excerpt_cover.contains("Kommunstyrelsens arkiv"),
+        "{excerpt_cover}"
+    );
+    // Who made it: the harness names its operator ($OGONBLICK_OPERATOR).
+    assert!(
+        excerpt_cover.contains("Utfört av:") && excerpt_cover.contains("testare"),
+        "{excerpt_cover}"
+    );
+
     // A second demo replaces the first.
     env.run(&["demo", "--out", "demo"]).expect(0);
     let _ = harness::server();

@@ -51,7 +51,7 @@ fn register_diagnostics() {
     let env = Env::new();
     env.write(
         "accounts.toml",
-        "[organisation]\nname = \"K\"\narchive_creator = \"KS\"\n\n\
+        "[organisation]\nname = \"K\"\narchive_creator = \"KS\"\norganisation_number = \"212000-9995\"\n\n\
          [[account]]\nid = \"Fel Id\"\nplatform = \"myspace\"\nname = \"K\"\nurl = \"ftp://example.se/\"\n\
          unit = \"U\"\nboard = \"KS\"\npurpose = \"P\"\naudience = \"A\"\nresponsible = { name = \"R\" }\n\
          opened = 2030-01-01\nclosed = 2020-01-01\n\n\

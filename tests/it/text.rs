@@ -88,6 +88,125 @@ pub const ENGLISH: &[&str] = &[
     "CET",
 ];
 
+/// Words only English uses, as whole words: one of them in a Swedish
+/// document is an English sentence that reached it.
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "was", "were", "is", "are", "could", "not", "of", "and", "with", "see", "because",
+    "failed", "error", "warning", "missing", "captured", "sealed", "page", "while", "when",
+    "which", "run", "root", "sandbox", "instead", "nothing", "loaded", "refused", "blocked",
+];
+
+/// Repository files a document for people must not point to.
+const REPOSITORY_FILES: &[&str] = &[
+    "README.md",
+    "ARCHITECTURE.md",
+    "accounts.toml",
+    "Cargo.toml",
+    "docs/",
+    ".rs",
+];
+
+/// What a document for people (a cover, an excerpt's cover, the report, the
+/// förteckning, the delivery list) must not say: English sentences, paths of
+/// the machine, command-line flags, the repository's file names. `text` is
+/// what a reader sees, with the values the document quotes on purpose (web
+/// addresses, the browser's user agent, checksums) left in: web addresses
+/// are skipped here, and the caller removes the rest.
+pub fn not_for_people(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for raw in text.split_whitespace() {
+        let token = raw.trim_matches(|c: char| "()[]{}\"'«»,;:.".contains(c));
+        if token.contains("://") || token.starts_with("mailto:") {
+            continue;
+        }
+        let rooted = token
+            .strip_prefix('/')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_alphanumeric() || c == '.'));
+        if rooted || token.starts_with("~/") || token.contains("/tmp") {
+            found.push(format!("a path: {raw}"));
+        }
+        if token.len() > 1
+            && token.starts_with('-')
+            && token[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '-')
+        {
+            found.push(format!("a flag: {raw}"));
+        }
+        if REPOSITORY_FILES.iter().any(|f| token.contains(f)) {
+            found.push(format!("a repository file: {raw}"));
+        }
+        let word = token.to_lowercase();
+        if ENGLISH_WORDS.contains(&word.as_str()) {
+            found.push(format!("English: {raw}"));
+        }
+    }
+    found
+}
+
+/// The text a reader sees in an HTML page: no style, no tags, entities
+/// decoded, whitespace folded.
+pub fn html_text(html: &str) -> String {
+    // A line-break opportunity is no space.
+    let mut s = html.replace("<wbr>", "");
+    while let (Some(a), Some(b)) = (s.find("<style>"), s.find("</style>")) {
+        s.replace_range(a..b + "</style>".len(), " ");
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_scan_finds_what_once_reached_documents_for_people() {
+    // Each of these was on a cover, an excerpt or the report.
+    for (bad, what) in [
+        ("Plats: /tmp/.tmpAb12/arkiv/2026-H1/x", "a path"),
+        (
+            "uppgift saknas: ingen operatör angavs (--operator)",
+            "a flag",
+        ),
+        (
+            "kör ogonblick som tjänsteanvändaren i stället (se README.md).",
+            "a repository file",
+        ),
+        (
+            "could not load http://127.0.0.1:9/x: net::ERR_CONNECTION_REFUSED",
+            "English",
+        ),
+        ("sha256sum -c manifest-sha256.txt", "a flag"),
+    ] {
+        let found = not_for_people(bad);
+        assert!(
+            found.iter().any(|f| f.starts_with(what)),
+            "{bad:?}: {found:?}"
+        );
+    }
+    for good in [
+        "Sidan http://127.0.0.1:9/x kunde inte hämtas: servern svarade inte (ERR_CONNECTION_REFUSED).",
+        "Kultur- och fritidsnämnden, 2026-H1/facebook-kommun, PDF-sidorna 3–5 – klart.",
+        "Förvaras i: Kommunstyrelsens arkiv, Gislaveds kommun",
+    ] {
+        assert_eq!(not_for_people(good), Vec::<String>::new(), "{good}");
+    }
+}
+
 /// The cover pages' text of a snapshot, whitespace folded.
 pub fn cover_text(pdf: &Path) -> String {
     pdftotext(pdf)

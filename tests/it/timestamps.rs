@@ -9,7 +9,9 @@ use std::sync::{Arc, OnceLock};
 
 use fixture_server::tsa::{Pki, TsaServer};
 
-use crate::harness::{auto_period, fixture, pdftotext, records, register, server, Env};
+use crate::harness::{
+    auto_period, bagit_validate, fixture, pdftotext, records, register, server, Env,
+};
 
 /// One CA, one TSA, for every test here.
 fn tsa() -> &'static TsaServer {
@@ -333,6 +335,38 @@ fn with_the_tsa_down_the_run_seals_warns_and_exits_1_and_stamp_adds_the_tokens()
     let s = env.run(&["stamp", "--archive", "arkiv", "--tsa", &good]);
     s.expect(0);
     assert!(s.stdout.contains("0 record(s) stamped"), "{}", s.stdout);
+
+    // The delivery carries every token `stamp` added, the journal-head ones
+    // too, and verify checks the delivered journal against them.
+    env.run(&["deliver", "--period", &period, "--out", "leverans"])
+        .expect(0);
+    let v = env.run(&[
+        "verify",
+        "leverans",
+        "--tsa-ca",
+        ca(),
+        "--require-timestamp",
+    ]);
+    v.expect(0);
+    for rec in &recs {
+        let id = rec.strip_prefix(env.path("arkiv")).unwrap();
+        let late = format!("data/timestamps/{}/{}", id.display(), token_name());
+        assert!(
+            v.stdout.contains(&format!("timestamp OK: {late}")),
+            "{late}:\n{}",
+            v.stdout
+        );
+    }
+    assert_eq!(
+        v.stdout
+            .matches("timestamp OK: data/timestamps/journal/")
+            .count(),
+        2,
+        "both journal heads `stamp` stamped:\n{}",
+        v.stdout
+    );
+    let (valid, out) = bagit_validate(&env.path("leverans"));
+    assert!(valid, "{out}");
 }
 
 /// `status --json` gives every account of `period` exactly one token.

@@ -74,6 +74,10 @@ pub struct PayloadItem {
 #[derive(Debug, Clone)]
 pub struct BagInfo {
     pub source_organization: String,
+    /// `Source-Organization-Identifier`: the organisation's registration
+    /// number. RFC 8493 reserves no field for it (`External-Identifier` names
+    /// the bag), so it is written under a name tied to `Source-Organization`.
+    pub source_organization_identifier: Option<String>,
     pub contact_name: String,
     pub contact_email: Option<String>,
     pub external_identifier: String,
@@ -214,6 +218,9 @@ fn write_bag_into(
         bi.push_str(&format!("{k}: {}\n", v.trim()));
     };
     field("Source-Organization", &info.source_organization);
+    if let Some(id) = &info.source_organization_identifier {
+        field("Source-Organization-Identifier", id);
+    }
     field("Contact-Name", &info.contact_name);
     if let Some(e) = &info.contact_email {
         field("Contact-Email", e);
@@ -719,9 +726,28 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             )),
         }
     }
-    c.files
-        .sort_by(|a, b| a.path.cmp(&b.path).then(a.algorithm.cmp(&b.algorithm)));
+    c.files = one_per_file(std::mem::take(&mut c.files));
     Ok(c)
+}
+
+/// One verdict per file, however many manifests (algorithms) list it: the
+/// worst one (changed, then missing, then unexpected, then ok), sorted by
+/// path. A file changed in the bag is one changed file, not one per manifest.
+fn one_per_file(mut files: Vec<FileCheck>) -> Vec<FileCheck> {
+    let rank = |s: FileStatus| match s {
+        FileStatus::Changed => 0,
+        FileStatus::Missing => 1,
+        FileStatus::Unexpected => 2,
+        FileStatus::Ok => 3,
+    };
+    files.sort_by(|a, b| {
+        a.path
+            .cmp(&b.path)
+            .then(rank(a.status).cmp(&rank(b.status)))
+            .then(a.algorithm.cmp(&b.algorithm))
+    });
+    files.dedup_by(|later, first| later.path == first.path);
+    files
 }
 
 fn resolve(

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use cookies::{cookie_file_warning, load_cookies, Cookie};
-pub use devtools::{check_browser, find_chrome, Session};
+pub use devtools::{check_browser, find_chrome, keeps_sandbox, Session};
 pub use error::Error;
 pub use posts::{normalise, text_id, PagePosts};
 pub use url_check::validate_url;

@@ -718,7 +718,7 @@ struct Pass {
 /// The page's text runs as `text.json` in the page's folder.
 fn write_text_runs(dir: &Path, runs: &[TextRun]) -> Result<(), Error> {
     let path = dir.join("text.json");
-    let json = serde_json::to_vec_pretty(runs).map_err(|e| Error::Protocol {
+    let json = model::json::to_vec_pretty(runs).map_err(|e| Error::Protocol {
         during: "writing text runs".into(),
         source: Box::new(e),
     })?;

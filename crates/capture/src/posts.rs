@@ -146,7 +146,7 @@ pub(crate) fn write(
     };
     let page = finish(raw, label);
     let path = dir.join("posts.json");
-    let json = serde_json::to_vec_pretty(&page).map_err(|e| Error::Protocol {
+    let json = model::json::to_vec_pretty(&page).map_err(|e| Error::Protocol {
         during: "writing posts".into(),
         source: Box::new(e),
     })?;

@@ -10,7 +10,8 @@ pub struct CaptureArgs {
     /// Chromium binary (default: $CHROME, then chromium on PATH).
     #[arg(long, value_name = "PATH")]
     pub chrome: Option<std::path::PathBuf>,
-    /// Session cookies for login-walled platforms (Netscape cookies.txt or JSON); never stored.
+    /// Session cookies for login-walled platforms (Netscape cookies.txt or
+    /// JSON; default: $OGONBLICK_COOKIES); never stored.
     #[arg(long, value_name = "FILE")]
     pub cookies: Option<std::path::PathBuf>,
     /// PDF/A flavour of snapshot.pdf: 1b (the default, what Riksarkivet names),
@@ -63,13 +64,22 @@ pub fn since(day: chrono::NaiveDate) -> capture::Since {
 }
 
 impl CaptureArgs {
+    /// The cookie file: `--cookies`, else `$OGONBLICK_COOKIES` (the service's).
+    pub fn cookie_file(&self) -> Option<std::path::PathBuf> {
+        self.cookies.clone().or_else(|| {
+            std::env::var_os("OGONBLICK_COOKIES")
+                .filter(|v| !v.is_empty())
+                .map(std::path::PathBuf::from)
+        })
+    }
+
     /// Capture options with the browser found and the cookies read: every
     /// problem here is the operator's to fix, so it is an exit-2 error.
     pub fn options(&self) -> anyhow::Result<capture::Options> {
         let chrome = capture::find_chrome(self.chrome.as_deref())?;
         // Before anything is created: a browser that cannot start is exit 2.
         capture::check_browser(&chrome)?;
-        let cookies = match &self.cookies {
+        let cookies = match &self.cookie_file() {
             Some(path) => {
                 if let Some(w) = capture::cookie_file_warning(path) {
                     eprintln!("warning: {w}");

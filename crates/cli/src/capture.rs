@@ -59,6 +59,7 @@ pub fn main(args: Args) -> CmdResult {
         sender: None,
         operator: pipeline::operator(args.capture.operator.as_deref(), None),
         tsa: args.capture.tsa_urls(),
+        note_sandbox: true,
     };
     let discard = |dir: &std::path::Path| {
         let _ = std::fs::remove_dir_all(dir);

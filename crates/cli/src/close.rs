@@ -54,6 +54,7 @@ pub fn main(args: Args) -> CmdResult {
             Some(&register.organisation),
         ),
         tsa: args.capture.tsa_urls(),
+        note_sandbox: true,
     };
     let (archive, outcome) =
         pipeline::capture_one(&args.capture, &args.archive, &job, args.retries)?;

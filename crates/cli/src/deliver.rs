@@ -127,6 +127,10 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
             .as_ref()
             .map(|o| o.archive_creator.clone())
             .unwrap_or_default(),
+        organisation_number: organisation
+            .as_ref()
+            .and_then(|o| o.organisation_number.clone())
+            .unwrap_or_default(),
         period: period.display_sv(),
         created: now,
         rows: list,
@@ -143,7 +147,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Delivered> {
             list_pdf,
         );
     }
-    let payload = registry::delivery::bag_payload(&planned, list_pdf, &archive.journal_path());
+    let payload = registry::delivery::bag_payload(&planned, list_pdf, &archive)?;
     let info = registry::delivery::bag_info(
         organisation.as_ref(),
         &period,
@@ -209,6 +213,15 @@ fn deliver_eark(
             },
         ],
     };
+    let mut delivery = delivery;
+    // The tokens got after sealing, as the archive keeps them, under
+    // documentation/timestamps/: the delivered journal is checked against them.
+    for (rel, path) in registry::delivery::tokens(archive, planned)? {
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        delivery
+            .documentation
+            .push(eark::DocFile { name: rel, bytes });
+    }
     let sip = eark::write_sip(&args.out, &delivery)?;
     journal_delivery(
         archive,

@@ -1,7 +1,10 @@
 //! `ogonblick demo`: the whole pipeline on the bundled fixture accounts. Starts
 //! the fixture site on 127.0.0.1, writes a register pointing at it, runs the
-//! half-year that last ended, publishes the förteckning, delivers the period,
-//! verifies the archive and the bag, and says where to look.
+//! half-year that last ended as the scheduled job would on its boundary,
+//! publishes the förteckning, delivers the period, verifies the archive and
+//! the bag, and says where to look. Its records carry only the warnings a
+//! real run would: one account is flagged on purpose, and Chromium's sandbox
+//! (off as root) is said once at the top instead of in every record.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,29 @@ pub struct Args {
 
 pub fn main(args: Args) -> CmdResult {
     prepare_out(&args.out)?;
+    // The half-year that last ended, captured as on its boundary: the
+    // scheduled job runs then, so its records are not late. The capture
+    // times in them are the real ones.
+    let period = registry::Period::last_ended(registry::period::today_stockholm());
+    let boundary = period.boundary_end();
+    println!(
+        "Demo: the half-year {period} is captured as the scheduled job would on its boundary, {boundary}, \
+         so its records are not late (the capture times in them are today's)."
+    );
+    let sandboxed = capture::keeps_sandbox();
+    if !sandboxed {
+        println!(
+            "Demo: running as root, so Chromium's sandbox is off for this demo and the records do not repeat it. \
+             Run it as the service user instead: sudo -u ogonblick ogonblick demo (README.md, \"Running as a service\")."
+        );
+    }
+    let flagged = fixture_server::FLAGGED_DEMO_ACCOUNT;
+    println!(
+        "Demo: the account {} is flagged on purpose: its feed loses posts while it is scrolled, \
+         and its record says how many are missing. Every other record has no warning.",
+        flagged.id
+    );
+    println!();
     let server =
         fixture_server::FixtureServer::start().context("starting the fixture site on 127.0.0.1")?;
     eprintln!("fixture site on {}", server.base_url());
@@ -49,7 +75,10 @@ pub fn main(args: Args) -> CmdResult {
         retries: 1,
         passive_months: registry::policy::PASSIVE_MONTHS,
         json: false,
+        preflight_days: 0,
         capture: args.capture.clone(),
+        today: Some(boundary),
+        sandbox_said: !sandboxed,
     };
     let report = run::execute(&run_args)?;
     run::print_table(&report);
@@ -112,8 +141,20 @@ pub fn main(args: Args) -> CmdResult {
         sip.records,
         sip.path.display()
     );
-    let fine =
-        !report.needs_human() && archive_check.is_ok() && bag_check.is_ok() && sip_check.is_ok();
+    // As the demo means it: the one account flagged, every other sealed clean.
+    let as_meant = report.journal_unstamped.is_empty()
+        && report.rows.iter().all(|r| {
+            !r.unstamped
+                && if r.account == flagged.id {
+                    r.status == "flagged"
+                } else {
+                    r.status == "sealed" && r.warnings.is_empty()
+                }
+        });
+    if !as_meant {
+        println!("The demo did not go as meant: see the table above.");
+    }
+    let fine = as_meant && archive_check.is_ok() && bag_check.is_ok() && sip_check.is_ok();
     Ok(if fine { Exit::Ok } else { Exit::Attention })
 }
 
@@ -152,10 +193,14 @@ fn demo_register(server: &fixture_server::FixtureServer) -> String {
          [organisation]\n\
          name = \"Exempelby kommun\"\n\
          archive_creator = \"Kommunstyrelsen\"\n\
+         organisation_number = \"212000-9994\"\n\
          website = \"https://www.exempelby.se\"\n\
          contact = { name = \"Kommunikationsavdelningen\", email = \"kommunikation@exempelby.se\" }\n",
     );
-    for a in fixture_server::accounts() {
+    for a in fixture_server::accounts()
+        .iter()
+        .chain([&fixture_server::FLAGGED_DEMO_ACCOUNT])
+    {
         let extra: Vec<String> = a
             .extra_paths
             .iter()
@@ -171,7 +216,7 @@ fn demo_register(server: &fixture_server::FixtureServer) -> String {
              extra_pages = [{extra}]\n\
              unit = \"Kommunledningsförvaltningen\"\n\
              board = \"Kommunstyrelsen\"\n\
-             purpose = \"Information och dialog med invånare\"\n\
+             purpose = \"{purpose}\"\n\
              audience = \"Invånare och besökare\"\n\
              responsible = {{ name = \"Anna Andersson\", email = \"anna.andersson@exempelby.se\" }}\n\
              deputy = {{ name = \"Bo Berg\", email = \"bo.berg@exempelby.se\" }}\n\
@@ -183,6 +228,11 @@ fn demo_register(server: &fixture_server::FixtureServer) -> String {
             name = a.name,
             url = server.url(a.path),
             extra = extra.join(", "),
+            purpose = if a.id == fixture_server::FLAGGED_DEMO_ACCOUNT.id {
+                "Exempel i demonstrationen: så ser en flaggad ögonblicksbild ut"
+            } else {
+                "Information och dialog med invånare"
+            },
         );
     }
     out

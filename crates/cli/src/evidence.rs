@@ -61,6 +61,7 @@ pub fn main(args: Args) -> CmdResult {
             Some(&register.organisation),
         ),
         tsa: args.capture.tsa_urls(),
+        note_sandbox: true,
     };
     seal_one(&args.capture, &args.archive, &job, 1)
 }

@@ -237,17 +237,17 @@ pub fn main(args: Args) -> CmdResult {
         .and_then(|b| serde_json::from_slice::<model::Posts>(&b).ok())
         .map(|p| p.pdf_pages)
         .unwrap_or_default();
-    let operator = crate::pipeline::operator(args.operator.as_deref(), None);
+    // The operator, else the register's contact as the record copied it;
+    // the cover names the organisation when neither is known.
+    let operator =
+        crate::pipeline::operator(args.operator.as_deref(), record.organisation.as_ref());
     let created = chrono::Utc::now();
-    let location = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-    let location = location.display().to_string();
     let version = env!("CARGO_PKG_VERSION");
     let sealed = source.sealed.as_ref().map(|e| (e.at, e.seq));
     let ex = pdfa::Excerpt {
         record: &record,
         first: args.pages.first,
         last: args.pages.last,
-        location: &location,
         snapshot_sha256,
         manifest_sha256,
         sealed,

@@ -16,9 +16,12 @@ mod demo;
 mod dnr;
 mod evidence;
 mod extract;
+mod notify;
 mod pdfa;
 mod pipeline;
 mod posts;
+mod preflight;
+mod relay;
 mod render;
 mod report;
 mod run;
@@ -99,6 +102,8 @@ enum Command {
     Verify(verify::Args),
     /// Where each account stands for a period; exit 1 when a human must act.
     Status(status::Args),
+    /// Check, without sealing anything, whether the next run would need nobody.
+    Preflight(preflight::Args),
     /// Write a static Swedish HTML overview of the archive for people to open.
     Report(report::Args),
     /// PDF/A tools.
@@ -111,21 +116,67 @@ enum Command {
     /// Write the bash, zsh and fish completions (for packaging).
     #[command(hide = true)]
     Completions(assets::Args),
+    /// Tell the register's people that a unit failed (the service's OnFailure=).
+    #[command(hide = true)]
+    Notify(notify::Args),
+}
+
+impl Command {
+    /// The commands whose exit 1 or 2 is mailed under the service (`notify`).
+    fn notified(&self) -> Option<&'static str> {
+        match self {
+            Command::Run(_) => Some("run"),
+            Command::Preflight(_) => Some("preflight"),
+            Command::Verify(_) => Some("verify"),
+            _ => None,
+        }
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match dispatch(cli.command) {
-        Ok(Exit::Ok) => ExitCode::SUCCESS,
-        Ok(Exit::Attention) => ExitCode::from(1),
+    // Before anything prints: a reader that closes early (`| head -1`)
+    // must not change how a command ends.
+    let relay = relay::start();
+    let finish = |code: u8| {
+        if let Some(relay) = relay {
+            relay.finish();
+        }
+        ExitCode::from(code)
+    };
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Bad arguments under the service are exit 2 that someone must hear of.
+            if err.exit_code() == 2 {
+                if let Some(cmd) = std::env::args()
+                    .nth(1)
+                    .filter(|c| ["run", "preflight", "verify"].contains(&c.as_str()))
+                {
+                    notify::after(&cmd, 2, Some(&anyhow::anyhow!("{}", err.kind())));
+                }
+            }
+            // --help, --version, or a usage error (exit 2), printed as clap does.
+            let _ = err.print();
+            return finish(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    let notified = cli.command.notified();
+    let result = dispatch(cli.command);
+    let code = match &result {
+        Ok(Exit::Ok) => 0,
+        Ok(Exit::Attention) => 1,
         Err(err) => {
             eprintln!("error: {err}");
             for cause in err.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            ExitCode::from(2)
+            2
         }
+    };
+    if let Some(command) = notified {
+        notify::after(command, code, result.as_ref().err());
     }
+    finish(code)
 }
 
 fn dispatch(command: Command) -> CmdResult {
@@ -143,10 +194,12 @@ fn dispatch(command: Command) -> CmdResult {
         Command::Extract(args) => extract::main(args),
         Command::Verify(args) => verify::main(args),
         Command::Status(args) => status::main(args),
+        Command::Preflight(args) => preflight::main(args),
         Command::Report(args) => report::main(args),
         Command::Pdfa(args) => pdfa::main(args),
         Command::Demo(args) => demo::main(args),
         Command::Man(args) => assets::man(args),
         Command::Completions(args) => assets::completions(args),
+        Command::Notify(args) => notify::main(args),
     }
 }

@@ -24,6 +24,9 @@ pub struct Job {
     pub operator: String,
     /// Time-stamping authorities to ask when sealing (`--tsa`, `$OGONBLICK_TSA`).
     pub tsa: Vec<String>,
+    /// Whether the record notes that Chromium ran without its sandbox (as
+    /// root). `demo` says it once on the terminal instead.
+    pub note_sandbox: bool,
 }
 
 impl Job {
@@ -100,7 +103,7 @@ pub fn attempt(session: &capture::Session, job: &Job, dir: &Path) -> Attempt {
             }
         }
     }
-    if !session.is_sandboxed() {
+    if job.note_sandbox && !session.is_sandboxed() {
         if let Some(first) = pages.first_mut() {
             first.facts.note(model::Note::SandboxOff);
         }
@@ -204,6 +207,7 @@ mod tests {
         let org = model::Organisation {
             name: "Gislaveds kommun".into(),
             archive_creator: "Kommunstyrelsen".into(),
+            organisation_number: None,
             website: None,
             contact: Some(model::Contact {
                 name: "Informationsfunktionen".into(),

@@ -98,7 +98,7 @@ pub fn render(
 }
 
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
-    let mut json = serde_json::to_vec_pretty(value)?;
+    let mut json = model::json::to_vec_pretty(value)?;
     json.push(b'\n');
     std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
 }

@@ -34,7 +34,7 @@ pub fn render_placed(
     if flavour == pdfa::Flavour::A3b {
         attachments.push(pdfa::Attachment {
             name: "record.json".to_string(),
-            bytes: serde_json::to_vec_pretty(record)?,
+            bytes: model::json::to_vec_pretty(record)?,
             mime: "application/json".to_string(),
             description: "Postens metadata (record.json) vid förseglingen".to_string(),
             relationship: pdfa::AfRelationship::Data,

@@ -20,6 +20,7 @@ pub struct Args {
 
 pub fn main(args: Args) -> CmdResult {
     let view = ArchiveView::read(&args.archive)?;
+    refuse_inside(&args.out, &args.archive)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let link = relative_link(&args.out, &args.archive)?;
@@ -37,6 +38,38 @@ pub fn main(args: Args) -> CmdResult {
         view.journal.len()
     );
     Ok(Exit::Ok)
+}
+
+/// Refuses an `--out` inside the archive: the report is a copy for people,
+/// not part of the archive (`verify` would find an unexpected folder).
+fn refuse_inside(out: &Path, archive: &Path) -> anyhow::Result<()> {
+    let archive = archive
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", archive.display()))?;
+    // The nearest folder of --out that exists, resolved, and the rest after it.
+    let mut existing = out.to_path_buf();
+    let mut rest = Vec::new();
+    while existing.canonicalize().is_err() {
+        let Some(name) = existing.file_name().map(ToOwned::to_owned) else {
+            break;
+        };
+        rest.push(name);
+        existing = match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    resolved.extend(rest.iter().rev());
+    if resolved.starts_with(&archive) {
+        anyhow::bail!(
+            "--out {} is inside the archive {}: the report is written for people beside the archive, \
+             not into it (verify would find an unexpected folder); write it elsewhere",
+            out.display(),
+            archive.display()
+        );
+    }
+    Ok(())
 }
 
 /// The archive as a relative URL prefix from the report's directory

@@ -42,8 +42,21 @@ pub struct Args {
     /// Print the closing table as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// On a day with nothing to capture, this many days or fewer before a
+    /// half-year boundary, check as `ogonblick preflight` does (0, the
+    /// default: never; the systemd unit and the cron line give 14).
+    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    pub preflight_days: u32,
     #[command(flatten)]
     pub capture: CaptureArgs,
+    /// The day the run takes as today for its period and lateness (not a
+    /// flag: `demo` runs its period as on the boundary).
+    #[arg(skip)]
+    pub today: Option<chrono::NaiveDate>,
+    /// Leave Chromium's sandbox out of the records (not a flag: `demo` says
+    /// it once on the terminal).
+    #[arg(skip)]
+    pub sandbox_said: bool,
 }
 
 pub use crate::table::Row;
@@ -69,17 +82,23 @@ impl Report {
 }
 
 pub fn main(args: Args) -> CmdResult {
+    crate::notify::use_register(&args.register);
     let report = execute(&args)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_table(&report);
     }
-    Ok(if report.needs_human() {
-        Exit::Attention
-    } else {
-        Exit::Ok
-    })
+    crate::notify::from_run(&report);
+    // Ahead of the boundary, on days with nothing to capture (issue 30).
+    let ahead = crate::preflight::ahead_of_boundary(&args, &report)?;
+    Ok(
+        if report.needs_human() || ahead.is_some_and(|e| e == Exit::Attention) {
+            Exit::Attention
+        } else {
+            Exit::Ok
+        },
+    )
 }
 
 /// Resolves `auto` or `YYYY-Hn`; refuses a period that has not ended.
@@ -101,7 +120,7 @@ pub fn resolve_period(arg: &str, today: chrono::NaiveDate) -> anyhow::Result<Per
 
 /// The run itself, shared with `ogonblick demo`.
 pub fn execute(args: &Args) -> anyhow::Result<Report> {
-    let today = registry::period::today_stockholm();
+    let today = args.today.unwrap_or_else(registry::period::today_stockholm);
     let period = resolve_period(&args.period, today)?;
     let (register, _) = crate::accounts::load_register(&args.register)?;
     for id in &args.only {
@@ -166,6 +185,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
             sender: None,
             operator: operator.clone(),
             tsa: args.capture.tsa_urls(),
+            note_sandbox: !args.sandbox_said,
         });
     }
 

@@ -100,6 +100,28 @@ fn print(status: &Status, archive: &std::path::Path) {
             archive.display()
         );
     }
+    if let Some(p) = &status.preflight {
+        println!(
+            "Last preflight {} for the boundary {}: {}",
+            p.at.format("%Y-%m-%d %H:%M UTC"),
+            p.boundary,
+            if p.result == "ok" {
+                "the next run would need nobody".to_string()
+            } else {
+                format!(
+                    "{} thing(s) need a human (run `ogonblick preflight`)",
+                    p.problems.len()
+                )
+            }
+        );
+        for a in p.accounts.iter().filter(|a| a.cookies_expire.is_some()) {
+            println!(
+                "  cookies for {} expire {}",
+                a.account,
+                a.cookies_expire.as_deref().unwrap_or_default()
+            );
+        }
+    }
     let human = status.accounts.iter().filter(|a| a.needs_human).count();
     println!(
         "{} account(s), {human} need a human. Next: {} is due on {} ({} open accounts; late after {}).",

@@ -1,9 +1,12 @@
-//! `ogonblick verify PATH`: an archive, a record directory, a BagIt bag, an
-//! E-ARK package (a folder with METS.xml) or a single PDF.
+//! `ogonblick verify PATH`: an archive, a record directory, a BagIt bag (or
+//! its `data/`), an E-ARK package (a folder with METS.xml), a snapshot PDF,
+//! an excerpt, or a delivery's `leveranslista.pdf` or `forteckning.csv`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use registry::{FileStatus, VerifyOptions, VerifyReport};
+use anyhow::Context;
+use registry::hashing::sha256_hex;
+use registry::{FileCheck, FileStatus, TargetKind, VerifyOptions, VerifyReport};
 
 use crate::{CmdResult, Exit};
 
@@ -17,9 +20,14 @@ pub struct Args {
     /// Hashing threads (0 = every core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     jobs: usize,
-    /// For a PDF: the archive whose journal to look it up in (default: walk up from the file).
+    /// For a PDF: the archive or delivery whose journal to look it up in
+    /// (default: walk up from the file).
     #[arg(long, value_name = "DIR")]
     archive: Option<PathBuf>,
+    /// For an excerpt (`extract`): the sealed record folder it was taken
+    /// from; its pages are compared with the record's, object for object.
+    #[arg(long, value_name = "RECORD", conflicts_with = "archive")]
+    source: Option<PathBuf>,
     /// Trust anchors (PEM) for the time-stamping authorities' tokens
     /// (default: the system's roots, /etc/ssl/certs/ca-certificates.crt).
     #[arg(long, value_name = "FILE")]
@@ -36,8 +44,13 @@ pub fn main(args: Args) -> CmdResult {
         tsa_ca: args.tsa_ca,
         require_timestamp: args.require_timestamp,
     };
-    let report = if eark::looks_like_package(&args.path) {
-        eark::verify_package(&args.path, opts.jobs)?
+    let report = if let Some(source) = &args.source {
+        verify_excerpt(&args.path, source, &opts)?
+    } else if eark::looks_like_package(&args.path) {
+        verify_sip(&args.path, &opts)?
+    } else if let Some(pkg) = eark_document(&args.path) {
+        let report = verify_sip(&pkg, &opts)?;
+        registry::verify::delivery_document(&args.path, &pkg, report)
     } else if let Some(inner) = package_inside(&args.path) {
         anyhow::bail!(
             "{} is the folder `deliver --format eark` wrote into; verify the package itself: ogonblick verify {}",
@@ -52,11 +65,145 @@ pub fn main(args: Args) -> CmdResult {
     } else {
         print_human(&report);
     }
+    if !report.is_ok() {
+        crate::notify::problem(
+            None,
+            "kontrollen hittade filer som ändrats, saknas eller inte hör dit, eller andra fel",
+            &format!("ogonblick verify {} failed", args.path.display()),
+        );
+    }
     Ok(if report.is_ok() {
         Exit::Ok
     } else {
         Exit::Attention
     })
+}
+
+/// An E-ARK package: its METS files (the `eark` crate), then, for one of
+/// ours, every record against its own manifest and the delivered journal.
+fn verify_sip(path: &Path, opts: &VerifyOptions) -> anyhow::Result<VerifyReport> {
+    let start = std::time::Instant::now();
+    let mut report = eark::verify_package(path, opts.jobs)?;
+    if let Some(layout) = eark::delivery_layout(path) {
+        registry::delivered::check_delivery(&layout, opts, &mut report)?;
+        report.count();
+        report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    }
+    Ok(report)
+}
+
+/// The E-ARK package whose `leveranslista.pdf` or `forteckning.csv` `path` is.
+fn eark_document(path: &Path) -> Option<PathBuf> {
+    if !path.is_file() {
+        return None;
+    }
+    let pkg = registry::verify::inside_package(path)?;
+    (eark::looks_like_package(&pkg) && registry::verify::is_delivery_document(path, &pkg))
+        .then_some(pkg)
+}
+
+/// An excerpt checked against the record it was taken from, without an
+/// archive: the record verifies (and against its archive's journal when it
+/// sits in one), and the excerpt's pages are the record's.
+fn verify_excerpt(
+    path: &Path,
+    source: &Path,
+    opts: &VerifyOptions,
+) -> anyhow::Result<VerifyReport> {
+    let start = std::time::Instant::now();
+    let check = registry::verify_source(source, opts)?;
+    let excerpt = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let snapshot_path = source.join("snapshot.pdf");
+    let snapshot = std::fs::read(&snapshot_path)
+        .with_context(|| format!("cannot read {}", snapshot_path.display()))?;
+    let snapshot_sha256 = sha256_hex(&snapshot);
+    let actual = sha256_hex(&excerpt);
+    let mut r = VerifyReport::new(path, TargetKind::Pdf);
+    r.algorithms = vec!["sha256".into()];
+    r.bytes = (excerpt.len() + snapshot.len()) as u64;
+    for p in &check.report.problems {
+        r.problems.push(format!("source {}: {p}", source.display()));
+    }
+    for f in check
+        .report
+        .files
+        .iter()
+        .filter(|f| f.status != FileStatus::Ok)
+    {
+        r.problems.push(format!(
+            "source {}: {} is {:?}",
+            source.display(),
+            f.path,
+            f.status
+        ));
+    }
+    r.timestamps = check.report.timestamps.clone();
+    let trace = match pdfa::trace(&excerpt, &snapshot, &snapshot_sha256) {
+        Ok(t) => t,
+        Err(e) => {
+            r.problems.push(format!("{}: {e}", path.display()));
+            pdfa::Trace::default()
+        }
+    };
+    if !trace.record_id.is_empty() && trace.record_id != check.record_id {
+        r.problems.push(format!(
+            "the excerpt names the record {}, but {} is {}",
+            trace.record_id,
+            source.display(),
+            check.record_id
+        ));
+    }
+    r.problems.extend(trace.problems.iter().cloned());
+    // The pages are compared object for object; the cover only the journal
+    // vouches for, where the record sits beside one that made the excerpt.
+    let journaled = check.archive.as_ref().and_then(|root| {
+        let bytes = std::fs::read(root.join("journal.jsonl")).ok()?;
+        registry::journal::check_chain(&bytes)
+            .entries
+            .into_iter()
+            .rev()
+            .find(|e| {
+                e.event == registry::journal::Event::EXTRACT_CREATED
+                    && e.field("out_sha256") == Some(actual.as_str())
+            })
+    });
+    let vouched = match &journaled {
+        Some(e) => format!(", and the journal's line {} names the whole file", e.line),
+        None => {
+            r.warnings.push(
+                "the excerpt's cover was not checked, only its pages: `verify --archive` with the archive that made it checks the whole file".into(),
+            );
+            String::new()
+        }
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let genuine = r.problems.is_empty();
+    r.files.push(FileCheck {
+        path: name,
+        status: if genuine {
+            FileStatus::Ok
+        } else {
+            FileStatus::Changed
+        },
+        algorithm: Some("sha256".into()),
+        expected: None,
+        actual: Some(actual),
+    });
+    r.record = Some(format!(
+        "an excerpt (utdrag) of {}: pages {}-{} of the {} of its snapshot.pdf (SHA-256 {snapshot_sha256}), compared page by page with {}{vouched}",
+        check.record_id,
+        trace.first,
+        trace.last,
+        trace.source_pages,
+        snapshot_path.display()
+    ));
+    r.diarienummer = check.diarienummer;
+    r.count();
+    r.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(r)
 }
 
 /// The one E-ARK package in `dir`, when `dir` holds nothing else but packages
@@ -129,13 +276,18 @@ fn print_human(r: &VerifyReport) {
         println!("METS.xml SHA-256 (compare with the journal's delivery.created): {h}");
     }
     if let Some(h) = &r.journal_head {
-        println!("journal head (SHA-256 of the last line before this run): {h}");
+        match r.kind {
+            TargetKind::Archive => {
+                println!("journal head (SHA-256 of the last line before this run): {h}")
+            }
+            _ => println!("delivered journal's head (SHA-256 of its last line): {h}"),
+        }
     }
     let kind = format!("{:?}", r.kind).to_lowercase();
     let secs = r.elapsed_ms as f64 / 1000.0;
     let mib = r.bytes as f64 / (1024.0 * 1024.0);
     let counts = format!(
-        "{} ok, {} changed, {} missing, {} unexpected, {} other problem(s), {} warning(s); {} ({mib:.1} MiB in {secs:.2} s)",
+        "{} file(s) ok, {} changed, {} missing, {} unexpected, {} other problem(s), {} warning(s); {} ({mib:.1} MiB in {secs:.2} s)",
         r.ok,
         r.changed,
         r.missing,

@@ -82,5 +82,52 @@ impl Error {
     }
 }
 
+/// Where a package written by [`write_sip`] keeps what the deep check of a
+/// delivery reads ([`registry::delivered::check_delivery`]): each
+/// representation's `data/` (a sealed record folder byte for byte),
+/// `documentation/journal.jsonl`, `documentation/timestamps/` and
+/// `documentation/forteckning.csv`. `None` for a package that holds no
+/// journal and no record folder (not one of ours).
+pub fn delivery_layout(package: &std::path::Path) -> Option<registry::delivered::DeliveryLayout> {
+    use registry::delivered::{DeliveredRecord, DeliveryLayout, FORTECKNING};
+    let docs = package.join("documentation");
+    let mut records = Vec::new();
+    let mut reps: Vec<_> = std::fs::read_dir(package.join("representations"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    reps.sort();
+    for rep in reps {
+        let dir = package.join("representations").join(&rep).join("data");
+        if dir.join(registry::archive::MANIFEST).is_file() {
+            let label = format!("representations/{rep}/data/");
+            records.push(DeliveredRecord {
+                listed_as: format!("{label}snapshot.pdf"),
+                label,
+                dir,
+                placed_id: None,
+            });
+        }
+    }
+    let journal = docs.join("journal.jsonl");
+    if records.is_empty() && !journal.exists() {
+        return None;
+    }
+    let csv = docs.join(FORTECKNING);
+    Some(DeliveryLayout {
+        records,
+        journal: (journal, "documentation/journal.jsonl".into()),
+        timestamps: (docs.join("timestamps"), "documentation/timestamps/".into()),
+        forteckning: csv
+            .is_file()
+            .then(|| (csv, format!("documentation/{FORTECKNING}"))),
+        period: None,
+        record_prefix: None,
+    })
+}
+
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,7 @@ fn organisation() -> model::Organisation {
     model::Organisation {
         name: "Testby kommun".into(),
         archive_creator: "Kommunstyrelsen".into(),
+        organisation_number: Some("212000-9994".into()),
         website: None,
         contact: Some(model::Contact {
             name: "Kommunikation".into(),
@@ -159,6 +160,27 @@ fn the_package_holds_every_sealed_file_and_the_required_metadata() {
             ("CREATOR", "ogonblick"),
             ("ARCHIVIST", "Kommunstyrelsen"),
             ("CREATOR", "Testby kommun")
+        ]
+    );
+    // Who delivered: the organisationsnummer on the archival creator and the
+    // submitting organisation, typed as SIP14 and SIP20 ask.
+    let codes: Vec<(&str, Option<&str>, &str)> = hdr
+        .kids(METS_NS, "agent")
+        .filter_map(|a| {
+            let note = a.kid(METS_NS, "note")?;
+            Some((
+                a.attr("", "ROLE").unwrap(),
+                note.attr(CSIP_NS, "NOTETYPE"),
+                note.text.as_str(),
+            ))
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("CREATOR", Some("SOFTWARE VERSION"), "0.1.0"),
+            ("ARCHIVIST", Some("IDENTIFICATIONCODE"), "ORG:2120009994"),
+            ("CREATOR", Some("IDENTIFICATIONCODE"), "ORG:2120009994"),
         ]
     );
     let maps: Vec<&Element> = root.kids(METS_NS, "structMap").collect();

@@ -501,6 +501,17 @@ fn amd_sec(x: &mut Xml, key: &str, premis: &Entry, base: &str, now: &str) -> Str
     digiprov
 }
 
+/// An organisationsnummer as an agent's identification code (SIP13-14,
+/// SIP19-20): `ORG:` and the ten digits, the form FGS Paketstruktur 1.2 gave
+/// Swedish organisation numbers (the SIP text leaves the form open).
+pub(crate) fn identification_code(organisation_number: &str) -> String {
+    let digits: String = organisation_number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    format!("ORG:{digits}")
+}
+
 fn software_agent(x: &mut Xml, version: &str) {
     x.open(
         "agent",
@@ -598,14 +609,22 @@ fn root_mets(
         "Ögonblicksbilder av {org}s officiella konton i sociala medier, {}",
         d.period.display_sv()
     );
+    let code = d
+        .organisation
+        .and_then(|o| o.organisation_number.as_deref())
+        .map(identification_code);
     let now = time(d.created);
     let mut x = Xml::new();
     mets_open(&mut x, object_id, &label, "schemas/");
     mets_hdr_open(&mut x, &now, d.software_version);
-    // SIP9-14: the archival creator (arkivbildare).
+    // SIP9-14: the archival creator (arkivbildare). A nämnd has no number of
+    // its own: it is part of the municipality, whose number identifies it.
     if !creator.is_empty() {
         x.open("agent", &[("ROLE", "ARCHIVIST"), ("TYPE", "ORGANIZATION")]);
         x.leaf("name", &[], creator);
+        if let Some(code) = &code {
+            x.leaf("note", &[("csip:NOTETYPE", "IDENTIFICATIONCODE")], code);
+        }
         x.close();
     }
     // SIP15-20: the submitting organisation.
@@ -619,6 +638,9 @@ fn root_mets(
             org
         },
     );
+    if let Some(code) = &code {
+        x.leaf("note", &[("csip:NOTETYPE", "IDENTIFICATIONCODE")], code);
+    }
     x.close();
     // No contact agent (SIP21, MAY): commons-ip takes every CREATOR agent
     // that is not software for the submitter and allows only one. The

@@ -78,6 +78,18 @@ pub fn accounts() -> &'static [FixtureAccount] {
     ]
 }
 
+/// The demo's account that is flagged on purpose, so the reader of the demo
+/// learns what a warning means: its feed (`/layouts/tappar/`) loses posts
+/// while it is scrolled, and the record says how many are missing. Not in
+/// [`accounts()`], whose records are clean.
+pub const FLAGGED_DEMO_ACCOUNT: FixtureAccount = FixtureAccount {
+    id: "exempel-flaggad",
+    platform: "other",
+    name: "Exempel: ett flöde som tappar inlägg",
+    path: "/layouts/tappar/",
+    extra_paths: &[],
+};
+
 /// Cookie the cookie-gated page (`/hostile/inloggad/`) wants: `session=<any non-empty value>`.
 pub const SESSION_COOKIE_NAME: &str = "session";
 

@@ -6,6 +6,7 @@
 //! the document, `registry` stores them in `record.json`.
 
 pub mod display;
+pub mod json;
 mod note;
 
 pub use note::{Finding, Note};
@@ -33,6 +34,10 @@ pub struct Organisation {
     pub name: String,
     /// Arkivbildare: the body that creates the archive.
     pub archive_creator: String,
+    /// Organisationsnummer, `NNNNNN-NNNN` with a valid check digit: who
+    /// delivered, in the E-ARK agents, bag-info and the delivery list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -195,6 +195,9 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
         let known: Option<model::Platform> =
             serde_json::from_value(serde_json::Value::String(platform.to_ascii_lowercase())).ok();
         match known {
+            Some(model::Platform::Blog) => parts.push("Sidan känns igen som en blogg.".into()),
+            // "annan plattform" recognises nothing worth saying.
+            Some(model::Platform::Other) => {}
             Some(p) => parts.push(format!(
                 "Sidan känns igen som en sida på {}.",
                 p.display_sv()
@@ -243,14 +246,20 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
     parts.join(" ")
 }
 
-/// Who made the capture, or why the cover cannot say.
+/// Who made the capture: the operator, else the organisation.
 fn operator(record: &Record) -> String {
     let name = record.operator.trim();
     // "okänd" is what records made before `--operator` existed hold for "not known".
     if name.is_empty() || name == "okänd" {
-        return "uppgift saknas: ingen operatör angavs (--operator) och förteckningen \
-                anger ingen kontakt för organisationen"
-            .to_string();
+        return match record
+            .organisation
+            .as_ref()
+            .map(|o| neutralise(o.name.trim()))
+            .filter(|n| !n.is_empty())
+        {
+            Some(org) => format!("{org} (ingen enskild person angavs)"),
+            None => "uppgift saknas (ingen enskild person angavs)".to_string(),
+        };
     }
     let contact = record
         .organisation
@@ -418,9 +427,10 @@ fn layout(
         );
     }
 
-    c.heading("Sidor som ingår", H2);
+    // "Webbsida" is a captured web page, "PDF-sida" a page of this document.
+    c.heading("Fångade webbsidor", H2);
     if record.pages.is_empty() {
-        c.paragraph("Inga sidor fångades.", BODY, 0.0);
+        c.paragraph("Inga webbsidor fångades.", BODY, 0.0);
     }
     // Where each input's screenshot starts in the document (inputs are laid out in order).
     let starts: Vec<usize> = shot_pages
@@ -444,7 +454,7 @@ fn layout(
         } else {
             shorten(page.title.trim(), TITLE_MAX)
         };
-        c.paragraph(&format!("{}. {}", i + 1, title), BODY, 0.0);
+        c.paragraph(&format!("Webbsida {}. {}", i + 1, title), BODY, 0.0);
         c.field(
             "Begärd adress:",
             &shorten(&page.requested_url, URL_MAX),
@@ -489,7 +499,12 @@ fn layout(
         if let Some(rule) = page.extent.stop_rule {
             let mut t = rule.display_sv().to_string();
             if let Some(since) = page.extent.since {
-                t.push_str(&format!("; periodens början {}", sv::date(since)));
+                // "… tillbaka till periodens början" names it already.
+                if rule == model::StopRule::PeriodStart {
+                    t.push_str(&format!(", {}", sv::date(since)));
+                } else {
+                    t.push_str(&format!("; periodens början {}", sv::date(since)));
+                }
             }
             if let Some(oldest) = page.extent.oldest_post_reached.as_deref() {
                 t.push_str(&format!("; äldsta inlägg {}", sv::post_date(oldest)));
@@ -498,8 +513,8 @@ fn layout(
         }
         let where_ = match n {
             0 => "ingen skärmbild".to_string(),
-            1 => format!("PDF-sida {next} (1 sida)"),
-            n => format!("PDF-sida {}–{} ({} sidor)", next, next + n - 1, n),
+            1 => format!("PDF-sida {next}"),
+            n => format!("PDF-sidorna {}–{} ({n} PDF-sidor)", next, next + n - 1),
         };
         c.field("I detta dokument:", &where_, BODY, LABEL);
         c.space(3.0);
@@ -507,10 +522,14 @@ fn layout(
 
     c.heading("Sammanfattning av innehållet", H2);
     if record.pages.is_empty() {
-        c.paragraph("Ingen sammanfattning: inga sidor fångades.", BODY, 0.0);
+        c.paragraph("Ingen sammanfattning: inga webbsidor fångades.", BODY, 0.0);
     }
     for (i, page) in record.pages.iter().enumerate() {
-        c.paragraph(&format!("{}. {}", i + 1, summary_sv(page)), BODY, 0.0);
+        c.paragraph(
+            &format!("Webbsida {}. {}", i + 1, summary_sv(page)),
+            BODY,
+            0.0,
+        );
         c.space(2.0);
     }
 
@@ -526,7 +545,7 @@ fn layout(
         warnings.extend(
             page_warnings(page)
                 .into_iter()
-                .map(|w| format!("Sida {}: {w}", i + 1)),
+                .map(|w| format!("Webbsida {}: {w}", i + 1)),
         );
     }
     if warnings.is_empty() {

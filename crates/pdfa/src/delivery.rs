@@ -28,6 +28,14 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
         c.rule();
         let label = 120.0;
         c.field("Organisation:", &list.organisation, 9.0, label);
+        if !list.organisation_number.trim().is_empty() {
+            c.field(
+                "Organisationsnummer:",
+                &list.organisation_number,
+                9.0,
+                label,
+            );
+        }
         c.field("Arkivbildare:", &list.archive_creator, 9.0, label);
         c.field("Period:", &list.period, 9.0, label);
         c.field(

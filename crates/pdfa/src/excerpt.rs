@@ -33,8 +33,6 @@ pub struct Excerpt<'a> {
     /// First and last page of the source `snapshot.pdf` to copy, 1-based, inclusive.
     pub first: u32,
     pub last: u32,
-    /// The record's directory as the operator named it.
-    pub location: &'a str,
     /// SHA-256 (hex) of the source `snapshot.pdf`: of exactly the bytes given to [`excerpt`].
     pub snapshot_sha256: &'a str,
     /// SHA-256 (hex) of the record's `manifest-sha256.txt`.
@@ -47,7 +45,7 @@ pub struct Excerpt<'a> {
     pub slices: &'a [PdfSlice],
     /// When the excerpt is made (from the caller; never `now()` in here).
     pub created: DateTime<Utc>,
-    /// Who makes it; empty when not known.
+    /// Who makes it; empty when not known (the cover then names the organisation).
     pub operator: &'a str,
     /// The ogonblick version making it.
     pub tool_version: &'a str,
@@ -141,13 +139,49 @@ pub fn excerpt(source: &[u8], ex: &Excerpt) -> Result<ExcerptBuilt, Error> {
     })
 }
 
-/// `sidan 3` or `sidorna 3–5`.
+/// `PDF-sidan 3` or `PDF-sidorna 3–5`: pages of a PDF, never captured web pages.
 fn pages_sv(first: u32, last: u32) -> String {
     if first == last {
-        format!("sidan {first}")
+        format!("PDF-sidan {first}")
     } else {
-        format!("sidorna {first}–{last}")
+        format!("PDF-sidorna {first}–{last}")
     }
+}
+
+/// The archive a record is kept in, in archival terms: the arkivbildare's
+/// archive and the organisation (`Kommunstyrelsens arkiv, Gislaveds kommun`).
+fn archive_sv(record: &Record) -> Option<String> {
+    let org = record.organisation.as_ref()?;
+    let creator = neutralise(org.archive_creator.trim());
+    let name = neutralise(org.name.trim());
+    if creator.is_empty() {
+        return (!name.is_empty()).then(|| format!("{name}s arkiv"));
+    }
+    // Swedish genitive: no extra s after s, x or z.
+    let genitive = if creator.ends_with(['s', 'x', 'z']) {
+        creator.clone()
+    } else {
+        format!("{creator}s")
+    };
+    Some(if name.is_empty() {
+        format!("{genitive} arkiv")
+    } else {
+        format!("{genitive} arkiv, {name}")
+    })
+}
+
+/// Who made the excerpt: the operator, else the organisation.
+fn made_by(ex: &Excerpt) -> String {
+    let operator = ex.operator.trim();
+    if !operator.is_empty() {
+        return neutralise(operator);
+    }
+    ex.record
+        .organisation
+        .as_ref()
+        .map(|o| neutralise(o.name.trim()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "uppgift saknas".to_string())
 }
 
 fn meta(ex: &Excerpt, count: u32) -> Meta {
@@ -241,7 +275,7 @@ fn contents(ex: &Excerpt) -> Vec<String> {
                             shorten(p.title.trim(), TITLE_MAX)
                         };
                         format!(
-                            "skärmbild av fångad sida {}, {title} ({})",
+                            "skärmbild av fångad webbsida {}, {title} ({})",
                             i + 1,
                             shorten(&p.final_url, URL_MAX)
                         )
@@ -281,8 +315,8 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     c.rule();
     c.paragraph(
         &format!(
-            "Detta dokument är ett utdrag ur en förseglad ögonblicksbild. Det innehåller {} av {count} \
-             i ögonblicksbildens snapshot.pdf, kopierade oförändrade (samma bilder och samma \
+            "Detta dokument är ett utdrag ur en förseglad ögonblicksbild. Det innehåller {} av \
+             ögonblicksbildens {count} PDF-sidor, kopierade oförändrade (samma bilder och samma \
              sökbara text), efter detta följeblad. Kontrollsummorna nedan visar vilken förseglad \
              fil sidorna kommer från.",
             pages_sv(ex.first, ex.last)
@@ -332,8 +366,17 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     }
     c.field("Typ:", record.kind.display_sv(), BODY, LABEL);
     c.field("Handlingstyp:", record.handling.display_sv(), BODY, LABEL);
+    // Where the record is kept, as an archivist would say it: the archive
+    // and the record's id in it (never a path on the archive's computer).
+    c.field(
+        "Förvaras i:",
+        &archive_sv(record).unwrap_or_else(|| {
+            "uppgift saknas (ögonblicksbilden hör inte till någon organisation)".into()
+        }),
+        BODY,
+        LABEL,
+    );
     c.field("Id i arkivet:", &neutralise(&record.record_id), BODY, LABEL);
-    c.field("Plats:", &shorten(ex.location, URL_MAX), BODY, LABEL);
     let dnr = ex
         .diarienummer
         .filter(|d| !d.trim().is_empty())
@@ -357,7 +400,7 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         Some((at, seq)) => c.field(
             "Förseglad:",
             &format!(
-                "{}; {}; rad {seq} i arkivets journal.jsonl (record.sealed)",
+                "{}; {}; rad {seq} i arkivets journal",
                 sv::moment(at),
                 sv::moment_utc(at)
             ),
@@ -366,16 +409,20 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         ),
         None => c.field(
             "Förseglad:",
-            "posten ligger inte i ett arkiv med journal (ogonblick capture --out)",
+            "ögonblicksbilden togs som en fristående fångst utanför arkivet och står inte i någon journal",
             BODY,
             LABEL,
         ),
     }
 
     c.heading("Kontrollsummor (SHA-256) för den förseglade källan", H2);
-    c.paragraph("snapshot.pdf:", BODY, 0.0);
+    c.paragraph("Ögonblicksbildens PDF-fil (snapshot.pdf):", BODY, 0.0);
     c.paragraph(ex.snapshot_sha256, SMALL, 12.0);
-    c.paragraph("manifest-sha256.txt:", BODY, 0.0);
+    c.paragraph(
+        "Dess förteckning över kontrollsummor (manifest-sha256.txt):",
+        BODY,
+        0.0,
+    );
     c.paragraph(ex.manifest_sha256, SMALL, 12.0);
     c.space(2.0);
     let checked = if ex.sealed.is_some() {
@@ -386,8 +433,8 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     c.paragraph(
         &format!(
             "Källan kontrollerades {checked} innan utdraget gjordes, utan avvikelser. Den som \
-             vill pröva spårningen räknar ut SHA-256 för postens snapshot.pdf (sha256sum \
-             snapshot.pdf) och jämför, eller kör ogonblick verify på posten."
+             vill pröva spårningen räknar ut kontrollsumman (SHA-256) för ögonblicksbildens \
+             PDF-fil i arkivet och jämför den med summan ovan."
         ),
         BODY,
         0.0,
@@ -400,16 +447,14 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         BODY,
         LABEL,
     );
-    let n = (ex.last - ex.first) as usize + 1;
-    let here_first = cover_pages + 1;
-    let here = if n == 1 {
-        format!("sidan {here_first} (efter följebladet)")
-    } else {
-        format!(
-            "sidorna {here_first}–{} (efter följebladet)",
-            here_first + n - 1
-        )
-    };
+    let n = ex.last - ex.first + 1;
+    let here_first = u32::try_from(cover_pages)
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
+    let here = format!(
+        "{} (efter följebladet)",
+        pages_sv(here_first, here_first + n - 1)
+    );
     c.field("I detta dokument:", &here, BODY, LABEL);
     for line in contents(ex) {
         c.paragraph(&format!("• {line}"), BODY, 12.0);
@@ -420,13 +465,7 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         BODY,
         LABEL,
     );
-    let operator = ex.operator.trim();
-    let operator = if operator.is_empty() {
-        "uppgift saknas: ingen operatör angavs (--operator)".to_string()
-    } else {
-        neutralise(operator)
-    };
-    c.field("Utfört av:", &operator, BODY, LABEL);
+    c.field("Utfört av:", &made_by(ex), BODY, LABEL);
     c.field(
         "Verktyg:",
         &format!("ogonblick {}", ex.tool_version),
@@ -439,4 +478,245 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         pages_sv(ex.first, ex.last)
     );
     c.finish(&footer)
+}
+
+/// What an excerpt says it was taken from (its XMP), and how that holds
+/// against a source `snapshot.pdf`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// The source's record id, SHA-256 and pages, as the excerpt names them.
+    pub record_id: String,
+    pub source_sha256: String,
+    pub first: u32,
+    pub last: u32,
+    pub source_pages: u32,
+    /// Everything that does not hold, one sentence each; empty when the
+    /// excerpt's pages are the source's pages, object for object.
+    pub problems: Vec<String>,
+}
+
+/// Checks the excerpt `excerpt` against the sealed `source` (its bytes and
+/// their SHA-256): the excerpt must name that SHA-256 and a page range of
+/// the source, and its last pages must be those source pages: every object
+/// a page uses (content, images, fonts, resources), decoded, the same.
+pub fn trace(excerpt: &[u8], source: &[u8], source_sha256: &str) -> Result<Trace, Error> {
+    let ex = load(excerpt)?;
+    let src = load(source)?;
+    let xmp = metadata(&ex).unwrap_or_default();
+    let field = |name: &str| {
+        let open = format!(":{name}>");
+        let start = xmp.find(&open)? + open.len();
+        let len = xmp[start..].find('<')?;
+        Some(xmp[start..start + len].trim().to_string())
+    };
+    let mut t = Trace {
+        record_id: field("sourceRecordId").unwrap_or_default(),
+        source_sha256: field("sourceSnapshotSha256").unwrap_or_default(),
+        ..Trace::default()
+    };
+    let range = field("sourcePages").and_then(|p| {
+        let (range, count) = p.split_once(" of ")?;
+        let (a, b) = range.split_once('-')?;
+        Some((a.parse().ok()?, b.parse().ok()?, count.parse().ok()?))
+    });
+    let Some((first, last, count)) = range else {
+        t.problems.push(
+            "its XMP names no source pages (ogonblick's sourcePages): not an excerpt made by ogonblick extract".into(),
+        );
+        return Ok(t);
+    };
+    (t.first, t.last, t.source_pages) = (first, last, count);
+    if t.source_sha256 != source_sha256 {
+        t.problems.push(format!(
+            "it names the source snapshot.pdf {}, but the one given is {source_sha256}",
+            t.source_sha256
+        ));
+    }
+    let src_pages = src.get_pages();
+    let ex_pages = ex.get_pages();
+    if u32::try_from(src_pages.len()).ok() != Some(count) {
+        t.problems.push(format!(
+            "it names a source of {count} pages, but the one given has {}",
+            src_pages.len()
+        ));
+    }
+    let n = (last + 1).saturating_sub(first) as usize;
+    if first == 0 || n == 0 || ex_pages.len() <= n {
+        t.problems.push(format!(
+            "it has {} pages, too few for a cover and pages {first}-{last}",
+            ex_pages.len()
+        ));
+        return Ok(t);
+    }
+    let ex_ids: Vec<lopdf::ObjectId> = ex_pages.values().copied().collect();
+    let copied = &ex_ids[ex_ids.len() - n..];
+    for (k, ex_id) in copied.iter().enumerate() {
+        let number = first + u32::try_from(k).unwrap_or(u32::MAX);
+        let same = src_pages
+            .get(&number)
+            .is_some_and(|&id| fingerprint(&src, id) == fingerprint(&ex, *ex_id));
+        if !same {
+            t.problems.push(format!(
+                "its page {} is not page {number} of the source",
+                ex_ids.len() - n + k + 1
+            ));
+        }
+    }
+    Ok(t)
+}
+
+fn load(bytes: &[u8]) -> Result<lopdf::Document, Error> {
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_DECODE),
+        ..Default::default()
+    };
+    match catch_unwind(AssertUnwindSafe(|| {
+        lopdf::Document::load_mem_with_options(bytes, options)
+    })) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(Error::Source {
+            reason: e.to_string(),
+        }),
+        Err(_) => Err(Error::Source {
+            reason: "the PDF parser gave up on malformed data".into(),
+        }),
+    }
+}
+
+/// The catalog's XMP packet as text.
+fn metadata(doc: &lopdf::Document) -> Option<String> {
+    let id = doc
+        .catalog()
+        .ok()?
+        .get(b"Metadata")
+        .ok()?
+        .as_reference()
+        .ok()?;
+    let stream = doc.get_object(id).ok()?.as_stream().ok()?;
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// SHA-256 over everything a page shows: its boxes, rotation, content and
+/// every object its resources reach, streams decoded, references numbered
+/// in the order met (so two documents holding the same page compare equal
+/// whatever their object numbers). The page tree's `Parent` and what
+/// belongs to the document's structure are left out, as `import_page` does.
+fn fingerprint(doc: &lopdf::Document, page: lopdf::ObjectId) -> [u8; 32] {
+    use sha2::Digest;
+    const KEEP: [&[u8]; 9] = [
+        b"MediaBox",
+        b"CropBox",
+        b"BleedBox",
+        b"TrimBox",
+        b"ArtBox",
+        b"Rotate",
+        b"Resources",
+        b"Contents",
+        b"Group",
+    ];
+    let mut h = sha2::Sha256::new();
+    let mut seen: BTreeMap<lopdf::ObjectId, usize> = BTreeMap::new();
+    if let Ok(dict) = doc.get_dictionary(page) {
+        for key in KEEP {
+            let value = dict
+                .get(key)
+                .ok()
+                .or_else(|| inherited_value(doc, dict, key));
+            if let Some(v) = value {
+                h.update(key);
+                walk(doc, v, &mut seen, &mut h);
+            }
+        }
+    }
+    h.finalize().into()
+}
+
+fn inherited_value<'a>(
+    doc: &'a lopdf::Document,
+    dict: &'a lopdf::Dictionary,
+    key: &[u8],
+) -> Option<&'a lopdf::Object> {
+    let mut parent = dict.get(b"Parent").ok()?.as_reference().ok()?;
+    for _ in 0..64 {
+        let d = doc.get_dictionary(parent).ok()?;
+        if let Ok(v) = d.get(key) {
+            return Some(v);
+        }
+        parent = d.get(b"Parent").ok()?.as_reference().ok()?;
+    }
+    None
+}
+
+fn walk(
+    doc: &lopdf::Document,
+    obj: &lopdf::Object,
+    seen: &mut BTreeMap<lopdf::ObjectId, usize>,
+    h: &mut sha2::Sha256,
+) {
+    use lopdf::Object;
+    use sha2::Digest;
+    match obj {
+        Object::Reference(id) => {
+            if let Some(n) = seen.get(id) {
+                h.update(format!("R{n};"));
+                return;
+            }
+            let n = seen.len();
+            seen.insert(*id, n);
+            h.update(format!("D{n}{{"));
+            if let Ok(target) = doc.get_object(*id) {
+                walk(doc, target, seen, h);
+            }
+            h.update("}");
+        }
+        Object::Dictionary(d) => walk_dict(doc, d, seen, h),
+        Object::Stream(s) => {
+            walk_dict(doc, &s.dict, seen, h);
+            let content = s
+                .decompressed_content()
+                .unwrap_or_else(|_| s.content.clone());
+            h.update(format!("S{}:", content.len()));
+            h.update(&content);
+        }
+        Object::Array(items) => {
+            h.update("[");
+            for i in items {
+                walk(doc, i, seen, h);
+                h.update(",");
+            }
+            h.update("]");
+        }
+        Object::String(bytes, _) => {
+            h.update(format!("T{}:", bytes.len()));
+            h.update(bytes);
+        }
+        other => h.update(format!("{other:?};")),
+    }
+}
+
+fn walk_dict(
+    doc: &lopdf::Document,
+    d: &lopdf::Dictionary,
+    seen: &mut BTreeMap<lopdf::ObjectId, usize>,
+    h: &mut sha2::Sha256,
+) {
+    use sha2::Digest;
+    let mut keys: Vec<&Vec<u8>> = d.iter().map(|(k, _)| k).collect();
+    keys.sort();
+    h.update("<<");
+    for k in keys {
+        // How a stream is stored, not what it holds; and the page tree.
+        if [&b"Length"[..], b"Filter", b"DecodeParms", b"Parent"].contains(&k.as_slice()) {
+            continue;
+        }
+        h.update(k);
+        h.update("=");
+        if let Ok(v) = d.get(k) {
+            walk(doc, v, seen, h);
+        }
+    }
+    h.update(">>");
 }

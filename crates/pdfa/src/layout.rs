@@ -2,7 +2,8 @@
 //!
 //! Text is drawn in the DejaVu Sans [`CidFont`]; every line is measured with
 //! the font's real advance widths, so nothing runs past the margin. Words too
-//! long for a line (URLs, SHA-256 sums) are broken between characters.
+//! long for a line break after a `/` (URLs, paths, record ids), else between
+//! characters (SHA-256 sums).
 
 use crate::font::{dejavu, printable, CidFont};
 
@@ -37,13 +38,26 @@ pub(crate) fn wrap(text: &str, size: f64, width: f64) -> Vec<String> {
                 cur = word.to_string();
                 continue;
             }
-            for c in word.chars() {
-                let candidate = format!("{cur}{c}");
-                if fits(&candidate) || cur.is_empty() {
+            // Too long for a line: after a `/` where one fits, else anywhere.
+            for part in word.split_inclusive('/') {
+                let candidate = format!("{cur}{part}");
+                if fits(&candidate) {
                     cur = candidate;
-                } else {
+                    continue;
+                }
+                if !cur.is_empty() && fits(part) {
                     lines.push(cur.trim_end().to_string());
-                    cur = c.to_string();
+                    cur = part.to_string();
+                    continue;
+                }
+                for c in part.chars() {
+                    let candidate = format!("{cur}{c}");
+                    if fits(&candidate) || cur.is_empty() {
+                        cur = candidate;
+                    } else {
+                        lines.push(cur.trim_end().to_string());
+                        cur = c.to_string();
+                    }
                 }
             }
         }
@@ -283,6 +297,13 @@ mod tests {
             .collect();
         let want: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         assert_eq!(joined, want);
+    }
+
+    #[test]
+    fn a_path_too_long_for_its_column_breaks_after_a_slash() {
+        // The delivery list's file column: "snapshot.pdf" stays whole.
+        let lines = wrap("data/2026-H1/blogg-skolan/snapshot.pdf", 7.5, 150.0);
+        assert_eq!(lines, ["data/2026-H1/blogg-skolan/", "snapshot.pdf"]);
     }
 
     #[test]

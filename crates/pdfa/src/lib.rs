@@ -19,6 +19,7 @@ mod delivery;
 mod excerpt;
 mod font;
 mod image;
+mod items_sv;
 mod layout;
 mod num;
 mod seams;
@@ -28,7 +29,7 @@ mod writer;
 mod xmp;
 
 pub use check::{check, Failure, Report, Unreadable};
-pub use excerpt::{excerpt, Excerpt, ExcerptBuilt};
+pub use excerpt::{excerpt, trace, Excerpt, ExcerptBuilt, Trace};
 
 /// The PDF/A part and conformance level of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -169,6 +170,8 @@ pub struct DeliveryList {
     pub organisation: String,
     /// Arkivbildare.
     pub archive_creator: String,
+    /// Organisationsnummer (`NNNNNN-NNNN`); empty when the register has none.
+    pub organisation_number: String,
     /// `2026-H1`.
     pub period: String,
     /// When the delivery was made (from the caller; never `now()` in here).

@@ -217,7 +217,7 @@ pub(crate) fn note(n: &Note) -> String {
                 .into()
         }
         Note::SandboxOff => {
-            "Chromiums sandlåda var avstängd eftersom ogonblick kördes som root; kör ogonblick som tjänsteanvändaren i stället (se README.md)."
+            "Chromiums sandlåda var avstängd eftersom ogonblick kördes som root; ogonblick ska köras som tjänsteanvändaren."
                 .into()
         }
         Note::ConsentAccepted { label } => format!(
@@ -274,7 +274,8 @@ pub(crate) fn finding(f: &Finding) -> String {
                 number(u64::from(*kept))
             );
             if !missing.is_empty() {
-                t.push_str(&format!(" (saknas till exempel: {})", missing.join("; ")));
+                let named = crate::items_sv::examples(&missing.join("; "));
+                t.push_str(&format!(" (saknas till exempel: {named})"));
             }
             t
         }

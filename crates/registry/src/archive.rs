@@ -128,6 +128,50 @@ impl Archive {
         Ok(archive)
     }
 
+    /// Locks an existing archive to append to its journal, without
+    /// recovering anything (`verify` records its `verify.run` this way: a
+    /// check never removes staging folders or cuts the journal). Fails when
+    /// another run holds the lock, the lock file cannot be opened (a
+    /// read-only medium) or the journal ends in a torn line.
+    pub fn open_to_append(root: &Path) -> Result<Archive> {
+        let lock_path = root.join(LOCK);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(Error::io("open the lock file", &lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    archive: root.to_path_buf(),
+                    lock: lock_path,
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::io("lock", &lock_path)(e)),
+        }
+        let journal = root.join(JOURNAL);
+        let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            return Err(Error::Journal {
+                path: journal,
+                line: bytes.iter().filter(|&&b| b == b'\n').count() + 1,
+                message: "ends in a torn line; the next run repairs it".into(),
+            });
+        }
+        let chain = check_chain(&bytes);
+        Ok(Archive {
+            root: root.to_path_buf(),
+            _lock: lock,
+            tail: Mutex::new(Tail {
+                next_seq: chain.entries.last().map_or(1, |e| e.seq + 1),
+                prev: chain.head,
+            }),
+            recovery: Vec::new(),
+        })
+    }
+
     fn recover(&mut self) -> Result<()> {
         // 1. Leftover staging directories: nobody else holds the lock, so they are dead.
         let staging = self.root.join(STAGING);
@@ -464,7 +508,7 @@ fn seal_into(
     let snapshot_sha256 = sha256_hex(pdf);
     write_synced(&dir.join("snapshot.pdf"), pdf)?;
     crate::fault::point("seal.mid_write");
-    let mut json = serde_json::to_vec_pretty(record).map_err(|source| Error::Json {
+    let mut json = model::json::to_vec_pretty(record).map_err(|source| Error::Json {
         what: "record.json",
         source,
     })?;

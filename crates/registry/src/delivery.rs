@@ -207,22 +207,63 @@ pub fn bag_dir(record_id: &str) -> String {
 
 /// The payload of a delivery bag: every file of every record under
 /// `<record id>/`, `forteckning.csv`, the PDF/A delivery list
-/// `leveranslista.pdf` and the archive's journal, all at the top of `data/`.
+/// `leveranslista.pdf`, the archive's journal, all at the top of `data/`,
+/// and the tokens the records and the journal got after sealing
+/// (`timestamps/`, see [`tokens`]).
 pub fn bag_payload(
     plan: &[PlannedRecord],
     delivery_list_pdf: Vec<u8>,
-    journal: &std::path::Path,
-) -> Vec<crate::PayloadItem> {
+    archive: &Archive,
+) -> Result<Vec<crate::PayloadItem>> {
     let mut items = payload_items(plan);
     items.push(crate::PayloadItem {
         source: crate::PayloadSource::Bytes(delivery_list_pdf),
         dest: "leveranslista.pdf".into(),
     });
     items.push(crate::PayloadItem {
-        source: crate::PayloadSource::File(journal.to_path_buf()),
+        source: crate::PayloadSource::File(archive.journal_path()),
         dest: "journal.jsonl".into(),
     });
-    items
+    for (rel, path) in tokens(archive, plan)? {
+        items.push(crate::PayloadItem {
+            source: crate::PayloadSource::File(path),
+            dest: rel,
+        });
+    }
+    Ok(items)
+}
+
+/// The archive's `timestamps/` files a delivery carries, as (path relative
+/// to the archive, file): the late tokens of the planned records
+/// (`timestamps/<record id>/`) and every journal-head token
+/// (`timestamps/journal/`), so the delivered journal can be checked against
+/// what a time-stamping authority signed.
+pub fn tokens(archive: &Archive, plan: &[PlannedRecord]) -> Result<Vec<(String, PathBuf)>> {
+    let area = archive.root().join(crate::timestamp::TIMESTAMPS);
+    let mut folders = vec!["journal".to_string()];
+    folders.extend(plan.iter().map(|p| p.record_id.clone()));
+    let mut out = Vec::new();
+    for folder in folders {
+        let dir = area.join(&folder);
+        let mut names: Vec<String> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tsr"))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io("read", &dir)(e)),
+        };
+        names.sort();
+        for n in names {
+            out.push((
+                format!("{}/{folder}/{n}", crate::timestamp::TIMESTAMPS),
+                dir.join(n),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// bag-info.txt of a period's delivery: who delivers, a Swedish description
@@ -239,6 +280,8 @@ pub fn bag_info(
     };
     crate::BagInfo {
         source_organization: org_name.clone(),
+        source_organization_identifier: organisation
+            .and_then(|o| o.organisation_number.clone()),
         contact_name: contact
             .as_ref()
             .map_or_else(|| creator.clone(), |c| c.name.clone()),

@@ -5,6 +5,12 @@
 //! line's bytes without its newline (64 zeros for the first line). Editing,
 //! deleting or reordering any line but the last breaks the chain at the line
 //! after it.
+//!
+//! The line format is defined once, in [`format_line`]: compact JSON, keys in
+//! that order, values as `model::json` writes them (bidi and control
+//! characters as `\u` escapes; earlier versions wrote them raw). The chain is
+//! over a line's bytes as they are in the file, never over a re-serialised
+//! line, so journals written either way verify.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -147,6 +153,39 @@ pub enum Event {
         files_unexpected: u64,
         problems: u64,
     },
+    /// `preflight` checked whether the next run would need nobody: each open
+    /// account's start page and the machine. Nothing else is written.
+    #[serde(rename = "preflight.run")]
+    PreflightRun {
+        /// `ok` (the next run needs nobody) or `attention`.
+        result: String,
+        /// The half-year boundary whose capture window was checked against.
+        boundary: String,
+        /// The last day of that window (a capture after it is late).
+        window_ends: String,
+        /// What needs a human, one line each, in English, naming the
+        /// account or the check (never a cookie value).
+        problems: Vec<String>,
+        accounts: Vec<PreflightAccount>,
+    },
+}
+
+/// One account in a `preflight.run` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreflightAccount {
+    pub account: String,
+    /// Whether it would be captured whole today.
+    pub ok: bool,
+    /// What stands in the way, as codes: `unreachable`, `error-page`,
+    /// `login-wall`, `needs-cookies`, `consent-wall`, `obstructed`,
+    /// `cookies-expired`, `cookies-expire-soon`.
+    #[serde(default)]
+    pub issues: Vec<String>,
+    /// The earliest expiry (YYYY-MM-DD, UTC) of the cookies the cookie file
+    /// holds for the account's site; absent without such cookies or when
+    /// they are all session cookies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookies_expire: Option<String>,
 }
 
 impl Event {
@@ -162,6 +201,7 @@ impl Event {
     pub const TIMESTAMP_MISSING: &'static str = "timestamp.missing";
     pub const CHANGES_FOUND: &'static str = "changes.found";
     pub const EXTRACT_CREATED: &'static str = "extract.created";
+    pub const PREFLIGHT_RUN: &'static str = "preflight.run";
 
     /// The line's `event` value, e.g. `record.sealed`.
     pub fn name(&self) -> &'static str {
@@ -176,6 +216,7 @@ impl Event {
             Event::VerifyRun { .. } => Event::VERIFY_RUN,
             Event::ChangesFound { .. } => Event::CHANGES_FOUND,
             Event::ExtractCreated { .. } => Event::EXTRACT_CREATED,
+            Event::PreflightRun { .. } => Event::PREFLIGHT_RUN,
         }
     }
 
@@ -287,7 +328,10 @@ pub(crate) fn format_line(
         obj.push(',');
         obj.push_str(&Value::String(k.clone()).to_string());
         obj.push(':');
-        obj.push_str(&fields[k].to_string());
+        // Page text in a value (a title, a reason) with its bidi and control
+        // characters as `\u` escapes (`model::json`); a value cannot fail to
+        // serialise, the empty fallback is never taken.
+        obj.push_str(&model::json::to_string(&fields[k]).unwrap_or_default());
     }
     obj.push_str(",\"prev\":\"");
     obj.push_str(prev);
@@ -498,6 +542,40 @@ mod tests {
             .collect();
         assert_eq!(latest_dnr(&entries, "2026-H1/x"), Some("KS 2"));
         assert_eq!(latest_dnr(&entries, "2026-H1/y"), None);
+    }
+
+    #[test]
+    fn page_text_goes_on_the_line_escaped_and_old_raw_lines_still_chain() {
+        let reason = "Sidan \u{202e}txet\u{85} \u{2066}x\u{2069}\u{7}";
+        let e = Event::RecordFailed {
+            record_id: "2026-H1/x".into(),
+            account: "x".into(),
+            period: None,
+            reason: reason.into(),
+        };
+        let line = format_line(1, Utc::now(), e.name(), &e.fields(), GENESIS);
+        assert!(!line.chars().any(model::json::is_escaped), "{line:?}");
+        assert!(
+            line.contains("\\u202e") && line.contains("\\u0085"),
+            "{line}"
+        );
+        assert_eq!(parse_line(&line, 1).unwrap().typed(), Some(e.clone()));
+        // A line as earlier versions wrote it, raw, chains with a new one.
+        let raw = line
+            .replace("\\u202e", "\u{202e}")
+            .replace("\\u0085", "\u{85}");
+        assert!(raw.contains('\u{202e}'));
+        let next = format_line(
+            2,
+            Utc::now(),
+            e.name(),
+            &e.fields(),
+            &sha256_hex(raw.as_bytes()),
+        );
+        let c = check_chain(format!("{raw}\n{next}\n").as_bytes());
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.entries[0].field("reason"), Some(reason));
+        assert_eq!(c.entries[1].field("reason"), Some(reason));
     }
 
     #[test]

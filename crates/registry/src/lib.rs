@@ -9,8 +9,10 @@
 
 pub mod archive;
 pub mod changes;
+pub mod delivered;
 pub mod delivery;
 mod error;
+pub mod failure_sv;
 pub mod fault;
 pub mod journal;
 pub mod period;

@@ -23,6 +23,22 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Escapes a URL, an e-mail address or a record id for HTML and lets it break
+/// after `/`, `@`, `.`, `?` and `&` (`<wbr>`), so a line ends between its
+/// parts, never inside a word of it.
+pub fn breakable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        out.push_str(&escape(&c.to_string()));
+        let next = chars.get(i + 1).copied();
+        if matches!(c, '/' | '@' | '.' | '?' | '&') && next.is_some_and(|n| n != '/') {
+            out.push_str("<wbr>");
+        }
+    }
+    out
+}
+
 fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -31,9 +47,9 @@ fn contact(c: &Contact) -> String {
     let mut s = escape(&c.name);
     if let Some(e) = &c.email {
         s.push_str(&format!(
-            "<br><a href=\"mailto:{}\">{}</a>",
+            "<br><a class=\"u\" href=\"mailto:{}\">{}</a>",
             escape(e),
-            escape(e)
+            breakable(e)
         ));
     }
     if let Some(p) = &c.phone {
@@ -55,22 +71,26 @@ const COLUMNS: [&str; 8] = [
     "Avslutat",
 ];
 
-/// Wide screens: a table. Under 600 px every row is a card whose cells carry
-/// their heading (no sideways scroll at 375 px; long URLs and addresses wrap
-/// anywhere). Print: black on white, A4 landscape, rows not split, headings
-/// repeated on every page.
+/// Wide screens: a table whose columns are as wide as their longest word
+/// (words never break inside; URLs and addresses break after `/`, `@` and
+/// `.`, and only a part of one longer than its column breaks inside). Under
+/// 600 px every row is a card whose cells carry their heading, and a word
+/// as long as the whole card (40 letters or more) gets Swedish hyphenation.
+/// Print: black on white, A4 landscape, rows not split, headings repeated on
+/// every page.
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1a1a1a;background:#fff;line-height:1.45;overflow-wrap:break-word}\
 h1{font-size:1.6rem;margin:0 0 .3rem}p.meta{color:#444;margin:.2rem 0 1.2rem}\
 table{border-collapse:collapse;width:100%;font-size:.92rem}caption{text-align:left;font-weight:600;font-size:1.1rem;padding:.4rem 0}\
-th,td{border:1px solid #999;padding:.45rem .5rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}thead th{background:#e8eef4}\
-tbody th{font-weight:600}td.d{white-space:nowrap}a{color:#0b4f8a}a:focus{outline:3px solid #f5a623}\
+th,td{border:1px solid #999;padding:.45rem .5rem;vertical-align:top;text-align:left;overflow-wrap:break-word;hyphens:manual}thead th{background:#e8eef4}\
+tbody th{font-weight:600}td.d{white-space:nowrap}a{color:#0b4f8a}a:focus{outline:3px solid #f5a623}a.u{overflow-wrap:anywhere}\
 p.data{margin-top:1.5rem}\
 @media (max-width:600px){body{margin:1rem}h1{font-size:1.3rem}\
 table,tbody,tr,th,td{display:block;width:auto}caption{display:block}\
 thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}\
 tr{border:1px solid #999;border-radius:4px;margin:0 0 1rem;padding:.3rem .6rem}\
 tbody th,td{border:0;padding:.25rem 0}tbody th{font-size:1rem;border-bottom:1px solid #ccc;padding-bottom:.4rem}\
-td.d{white-space:normal}td::before{content:attr(data-label) \": \";font-weight:600}}\
+td.d{white-space:normal}td::before{content:attr(data-label) \": \";font-weight:600}\
+th,td,p{hyphens:auto;hyphenate-limit-chars:40 14 14}a.u{hyphens:manual}}\
 @media print{@page{size:A4 landscape;margin:1.5cm}body{margin:0;font-size:10pt;color:#000}\
 a{color:#000;text-decoration:none}thead th{background:none}thead{display:table-header-group}\
 tr{break-inside:avoid}p.data{display:none}}";
@@ -78,9 +98,17 @@ tr{break-inside:avoid}p.data{display:none}}";
 fn rows(accounts: &[&Account]) -> String {
     let mut s = String::new();
     for a in accounts {
-        let mut links = format!("<a href=\"{}\">{}</a>", escape(&a.url), escape(&a.url));
+        let mut links = format!(
+            "<a class=\"u\" href=\"{}\">{}</a>",
+            escape(&a.url),
+            breakable(&a.url)
+        );
         for e in &a.extra_pages {
-            links.push_str(&format!("<br><a href=\"{}\">{}</a>", escape(e), escape(e)));
+            links.push_str(&format!(
+                "<br><a class=\"u\" href=\"{}\">{}</a>",
+                escape(e),
+                breakable(e)
+            ));
         }
         let mut contacts = format!("Ansvarig: {}", contact(&a.responsible));
         if let Some(d) = &a.deputy {
@@ -183,7 +211,11 @@ pub fn forteckning_page(
         foot.push_str(&format!(" Frågor: {}.", contact(c)));
     }
     if let Some(w) = &org.website {
-        foot.push_str(&format!(" <a href=\"{}\">{}</a>", escape(w), escape(w)));
+        foot.push_str(&format!(
+            " <a class=\"u\" href=\"{}\">{}</a>",
+            escape(w),
+            breakable(w)
+        ));
     }
     foot.push_str("</p>\n");
     body.push_str(&foot);

@@ -72,6 +72,10 @@ impl fmt::Display for Diagnostic {
 pub struct Register {
     pub organisation: Organisation,
     pub accounts: Vec<Account>,
+    /// `[organisation] archivist`: who is told when the scheduled job needs
+    /// a human (with each affected account's `responsible`). Kept out of
+    /// `Organisation`, so it is not copied into every record.
+    pub archivist: Option<Contact>,
 }
 
 impl Register {
@@ -144,7 +148,14 @@ pub fn parse(text: &str, path: &Path) -> Result<(Register, Vec<Diagnostic>)> {
     }
 }
 
-const ORGANISATION_KEYS: &[&str] = &["name", "archive_creator", "website", "contact"];
+const ORGANISATION_KEYS: &[&str] = &[
+    "name",
+    "archive_creator",
+    "organisation_number",
+    "website",
+    "contact",
+    "archivist",
+];
 const ACCOUNT_KEYS: &[&str] = &[
     "id",
     "platform",
@@ -179,6 +190,45 @@ const RETENTIONS: &[(&str, Retention)] = &[
         Retention::GallrasVidInaktualitet,
     ),
 ];
+
+/// Checks a Swedish organisationsnummer: `NNNNNN-NNNN`, the middle pair at
+/// least 20 (below that it is a personnummer, which has no place in a
+/// delivery), and the last digit the Luhn check digit of the nine before it.
+pub fn check_organisation_number(s: &str) -> std::result::Result<(), String> {
+    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    let form = s.len() == 11
+        && s.as_bytes()[6] == b'-'
+        && digits.len() == 10
+        && s.chars().filter(|c| c.is_ascii_digit()).count() == 10;
+    if !form {
+        return Err(format!(
+            "`{s}` is not an organisationsnummer: write ten digits as NNNNNN-NNNN, \
+             e.g. \"212000-9994\""
+        ));
+    }
+    if digits[2] * 10 + digits[3] < 20 {
+        return Err(format!(
+            "`{s}` is a personnummer, not an organisationsnummer (its third and fourth \
+             digits are below 20); give the organisation's number"
+        ));
+    }
+    let sum: u32 = digits[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            let v = if i % 2 == 0 { d * 2 } else { d };
+            v / 10 + v % 10
+        })
+        .sum();
+    let check = (10 - sum % 10) % 10;
+    if digits[9] != check {
+        return Err(format!(
+            "`{s}`: the check digit is wrong (the Luhn check digit of the nine digits \
+             before it is {check}); check the number against Bolagsverket's or SCB's register"
+        ));
+    }
+    Ok(())
+}
 
 /// A table or an inline table, with its position.
 #[derive(Clone)]
@@ -281,6 +331,10 @@ impl Cx<'_> {
                 }
             },
         };
+        let archivist = root
+            .get("organisation")
+            .and_then(table_of)
+            .and_then(|t| self.contact(&t, "archivist", false));
         let mut accounts = Vec::new();
         match root.get("account") {
             None => self.warning(
@@ -334,6 +388,7 @@ impl Cx<'_> {
         Some(Register {
             organisation: organisation?,
             accounts,
+            archivist,
         })
     }
 
@@ -547,10 +602,26 @@ impl Cx<'_> {
         if let Some((w, span)) = &website {
             self.url(w, span.clone(), "website");
         }
+        let number = self.string(t, "organisation_number", "", false);
+        match &number {
+            Some((n, span)) => {
+                if let Err(why) = check_organisation_number(n) {
+                    self.error(span.clone(), Some("organisation_number"), why);
+                }
+            }
+            None => self.warning(
+                t.span.clone(),
+                Some("organisation_number"),
+                "missing: without the organisationsnummer an E-ARK delivery cannot say who \
+                 delivered it (its agents get no identification code); add \
+                 `organisation_number = \"NNNNNN-NNNN\"`",
+            ),
+        }
         let contact = self.contact(t, "contact", false);
         Some(Organisation {
             name: name?.0,
             archive_creator: archive_creator?.0,
+            organisation_number: number.map(|n| n.0),
             website: website.map(|w| w.0),
             contact,
         })
@@ -767,4 +838,27 @@ pub(crate) fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_organisation_number as check;
+
+    #[test]
+    fn organisation_numbers_are_checked_for_form_and_check_digit() {
+        assert_eq!(check("212000-9994"), Ok(()));
+        assert_eq!(check("556677-8899"), Ok(()));
+        let bad = |s: &str, says: &str| {
+            let e = check(s).unwrap_err();
+            assert!(e.contains(says), "{s}: {e}");
+        };
+        bad("2120009994", "NNNNNN-NNNN");
+        bad("212000-999", "NNNNNN-NNNN");
+        bad("21200-09994", "NNNNNN-NNNN");
+        bad("212000-999a", "NNNNNN-NNNN");
+        bad("212000 9994", "NNNNNN-NNNN");
+        bad("212000-9995", "before it is 4");
+        bad("212100-9994", "check digit");
+        bad("850101-1234", "personnummer");
+    }
 }

@@ -7,19 +7,23 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Stockholm;
 use model::{Record, RecordKind};
 
+use crate::failure_sv::failure_sv;
 use crate::journal::Event;
-use crate::publish::escape;
+use crate::publish::{breakable, escape};
 use crate::status::{timestamp_tokens, ArchiveView};
 
 /// How many of the journal's latest events the page shows.
 pub const LATEST_EVENTS: usize = 25;
 
 /// Table on wide screens, cards under 600 px, red warnings (with the word
-/// "Varning" too, never colour alone), a print stylesheet.
+/// "Varning" too, never colour alone), a print stylesheet. Words never break
+/// inside, as in the förteckning (see `publish::CSS`): columns are as wide as
+/// their longest word, record ids and paths break after `/`, and only on a
+/// phone does a word as long as the card (40 letters or more) get hyphenated.
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1a1a1a;background:#fff;line-height:1.45;overflow-wrap:break-word}\
 h1{font-size:1.6rem;margin:0 0 .3rem}p.meta{color:#444;margin:.2rem 0 1.2rem}\
 table{border-collapse:collapse;width:100%;font-size:.92rem;margin-bottom:1.5rem}caption{text-align:left;font-weight:600;font-size:1.05rem;padding:.4rem 0}\
-th,td{border:1px solid #999;padding:.45rem .5rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}thead th{background:#e8eef4}\
+th,td{border:1px solid #999;padding:.45rem .5rem;vertical-align:top;text-align:left;overflow-wrap:break-word;hyphens:manual}thead th{background:#e8eef4}\
 tbody th{font-weight:600}a{color:#0b4f8a}a:focus{outline:3px solid #f5a623}\
 .varning{color:#b00020;font-weight:600}ul.varningar{margin:0;padding-left:1.1rem}tr.behover td,tr.behover th{background:#fdecee}\
 dl.summa{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.summa dt{font-weight:600}dl.summa dd{margin:0}\
@@ -28,7 +32,8 @@ table,tbody,tr,th,td{display:block;width:auto}caption{display:block}\
 thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}\
 tr{border:1px solid #999;border-radius:4px;margin:0 0 1rem;padding:.3rem .6rem}\
 tbody th,td{border:0;padding:.25rem 0}tbody th{font-size:1rem;border-bottom:1px solid #ccc;padding-bottom:.4rem}\
-td::before{content:attr(data-label) \": \";font-weight:600}dl.summa{grid-template-columns:1fr}}\
+td::before{content:attr(data-label) \": \";font-weight:600}dl.summa{grid-template-columns:1fr}\
+th,td,p,li{hyphens:auto;hyphenate-limit-chars:40 14 14}}\
 @media print{@page{size:A4 landscape;margin:1.5cm}body{margin:0;font-size:10pt;color:#000}\
 a{color:#000}thead th{background:none}thead{display:table-header-group}tr{break-inside:avoid}\
 tr.behover td,tr.behover th{background:none}.varning{color:#000}}";
@@ -53,6 +58,7 @@ fn head(columns: &[&str]) -> String {
 
 /// Warnings about a record, in Swedish: late, truncated pages, obstructions,
 /// and how many of the capture's technical remarks the cover page holds.
+/// "Webbsida n" is the n-th captured web page, never a PDF page.
 pub fn warnings_sv(record: &Record) -> Vec<String> {
     let mut out = Vec::new();
     if record.late {
@@ -62,20 +68,20 @@ pub fn warnings_sv(record: &Record) -> Vec<String> {
         let n = i + 1;
         if page.truncated.is_some() {
             out.push(format!(
-                "Sida {n}: avkortad vid {:.0} av {:.0} px.",
+                "Webbsida {n}: avkortad vid {:.0} av {:.0} px.",
                 page.captured_height, page.full_height
             ));
         }
         for o in &page.obstructions {
-            out.push(format!("Sida {n}: hinder – {}.", o.kind.display_sv()));
+            out.push(format!("Webbsida {n}: hinder – {}.", o.kind.display_sv()));
         }
         match page.warnings.len() {
             0 => {}
             1 => out.push(format!(
-                "Sida {n}: en teknisk anmärkning från fångsten (se följebladet)."
+                "Webbsida {n}: en teknisk anmärkning från fångsten (se följebladet)."
             )),
             k => out.push(format!(
-                "Sida {n}: {k} tekniska anmärkningar från fångsten (se följebladet)."
+                "Webbsida {n}: {k} tekniska anmärkningar från fångsten (se följebladet)."
             )),
         }
     }
@@ -117,7 +123,7 @@ fn records_table(
             "Konto",
             "Slag",
             "Tagen (svensk tid)",
-            "Sidor",
+            "Fångade webbsidor",
             "Diarienummer",
             "Tidsstämplar",
             "Status",
@@ -155,7 +161,7 @@ fn records_table(
         let href = format!("{link}{}/snapshot.pdf", escape(&record.record_id));
         let docs = format!(
             "<a href=\"{href}\">Ögonblicksbild (PDF/A) för {id}</a><br><a href=\"{href}#page=1\">Följeblad för {id}</a>",
-            id = escape(&record.record_id)
+            id = breakable(&record.record_id)
         );
         s.push_str(&format!(
             "<tr{}><th scope=\"row\">{}</th>{}{}{}{}{}{}{}{}</tr>\n",
@@ -169,7 +175,7 @@ fn records_table(
                     .map(stockholm)
                     .unwrap_or_else(|| "–".into())
             ),
-            td("Sidor", &record.pages.len().to_string()),
+            td("Fångade webbsidor", &record.pages.len().to_string()),
             td("Diarienummer", &dnr),
             td("Tidsstämplar", &stamps),
             td("Status", &status),
@@ -179,6 +185,71 @@ fn records_table(
     }
     s.push_str("</tbody>\n</table>\n");
     s
+}
+
+/// Whether a `verify.run` found nothing wrong.
+fn check_passed(e: &crate::JournalEntry) -> bool {
+    e.field("result") == Some("ok")
+}
+
+/// A `verify.run`'s verdict and counts, in Swedish.
+fn check_counts(e: &crate::JournalEntry) -> String {
+    let n = |k: &str| {
+        e.fields
+            .get(k)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    if check_passed(e) {
+        format!(
+            "Utan anmärkning: {} ögonblicksbilder, {} filer kontrollerade",
+            n("records"),
+            n("files_ok")
+        )
+    } else {
+        format!(
+            "Fel hittade: {} ändrade, {} saknade och {} oväntade filer, {} problem ({} filer utan fel)",
+            n("files_changed"),
+            n("files_missing"),
+            n("files_unexpected"),
+            n("problems"),
+            n("files_ok")
+        )
+    }
+}
+
+/// The newest `verify.run`, for the summary: failed ones stand out.
+fn last_check(view: &ArchiveView) -> String {
+    match view
+        .journal
+        .iter()
+        .rev()
+        .find(|e| e.event == Event::VERIFY_RUN)
+    {
+        None => "Ingen kontroll körd".into(),
+        Some(e) if check_passed(e) => {
+            format!("{} – {}", stockholm(e.at), escape(&check_counts(e)))
+        }
+        Some(e) => format!(
+            "<span class=\"varning\">Varning: {} – {}</span>",
+            stockholm(e.at),
+            escape(&check_counts(e))
+        ),
+    }
+}
+
+/// Escapes `text` and lets the URLs in it break after `/` (see [`breakable`]).
+fn breakable_urls(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            if w.contains("://") {
+                breakable(w)
+            } else {
+                escape(w)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn event_sv(event: &str) -> &str {
@@ -193,6 +264,7 @@ fn event_sv(event: &str) -> &str {
         Event::TIMESTAMP_MISSING => "Tidsstämpel saknas",
         Event::CHANGES_FOUND => "Förändringar sedan föregående ögonblicksbild",
         Event::EXTRACT_CREATED => "Utdrag skapat",
+        Event::PREFLIGHT_RUN => "Förhandskontroll körd",
         other => other,
     }
 }
@@ -250,6 +322,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         ),
         ("Händelser i journalen", view.journal.len().to_string()),
     ];
+    summary.push(("Senaste kontroll", last_check(view)));
     summary.push((
         "Journalens kedja",
         if view.chain_problems.is_empty() {
@@ -265,6 +338,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         body.push_str(&format!("<dt>{k}</dt><dd>{v}</dd>\n"));
     }
     body.push_str("</dl>\n");
+    body.push_str(&preflight_section(view));
 
     if !failures.is_empty() {
         body.push_str("<h2>Misslyckade fångster</h2>\n<table>\n<caption>Fångster som misslyckades och ännu saknar ögonblicksbild</caption>\n");
@@ -273,13 +347,16 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         for e in &failures {
             body.push_str(&format!(
                 "<tr class=\"behover\"><th scope=\"row\">{}</th>{}{}</tr>\n",
-                escape(e.field("record_id").unwrap_or("")),
+                breakable(e.field("record_id").unwrap_or("")),
                 td("Tid (svensk tid)", &stockholm(e.at)),
                 td(
                     "Orsak",
                     &format!(
                         "<span class=\"varning\">Varning:</span> {}",
-                        escape(e.field("reason").unwrap_or("okänd"))
+                        breakable_urls(
+                            &e.field("reason")
+                                .map_or_else(|| "Orsaken är okänd.".to_string(), failure_sv)
+                        )
                     )
                 ),
             ));
@@ -350,12 +427,22 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         ]));
         body.push_str("<tbody>\n");
         for e in view.journal.iter().rev().take(LATEST_EVENTS) {
-            let detail = e
-                .field("diarienummer")
-                .or_else(|| e.field("reason"))
-                .or_else(|| e.field("out"))
-                .unwrap_or("");
-            let red = e.event == Event::RECORD_FAILED;
+            let check = (e.event == Event::VERIFY_RUN).then(|| check_counts(e));
+            let red = e.event == Event::RECORD_FAILED || (check.is_some() && !check_passed(e));
+            let detail = match (
+                check,
+                e.field("diarienummer"),
+                e.field("reason"),
+                e.field("out"),
+            ) {
+                (Some(c), _, _, _) => escape(&c),
+                (None, Some(d), _, _) => escape(d),
+                (None, None, Some(r), _) if red => breakable_urls(&failure_sv(r)),
+                (None, None, Some(r), _) => breakable_urls(r),
+                // Where a delivery or an excerpt was written: for the archivist.
+                (None, None, None, Some(out)) => breakable(out),
+                _ => String::new(),
+            };
             body.push_str(&format!(
                 "<tr{}><th scope=\"row\">{}</th>{}{}{}{}</tr>\n",
                 if red { " class=\"behover\"" } else { "" },
@@ -364,7 +451,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
                 td("Händelse", &escape(event_sv(&e.event))),
                 td(
                     "Post",
-                    &escape(
+                    &breakable(
                         e.field("record_id")
                             .or_else(|| e.field("account"))
                             .unwrap_or("–")
@@ -373,18 +460,79 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
                 td(
                     "Uppgift",
                     &if red {
-                        format!("<span class=\"varning\">Varning:</span> {}", escape(detail))
+                        format!("<span class=\"varning\">Varning:</span> {detail}")
                     } else {
-                        escape(detail)
+                        detail
                     }
                 ),
             ));
         }
         body.push_str("</tbody>\n</table>\n");
     }
-    body.push_str("</main>\n<footer>\n<p>Sidan skapades av ogonblick. Ögonblicksbilderna är allmänna handlingar; kontrollera dem med <code>ogonblick verify</code> eller <code>sha256sum -c manifest-sha256.txt</code>.</p>\n</footer>\n");
+    body.push_str("</main>\n<footer>\n<p>Sidan skapades av ogonblick. Ögonblicksbilderna är allmänna handlingar. Kontrollera dem med <code>ogonblick verify</code>, eller mot kontrollsummorna som varje ögonblicksbild har i sin <code>manifest-sha256.txt</code>.</p>\n</footer>\n");
     format!(
         "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         escape(&title)
     )
+}
+
+/// The latest `preflight.run`: whether the next run needs nobody, and when
+/// each account's cookies expire.
+fn preflight_section(view: &ArchiveView) -> String {
+    let Some(p) = crate::status::last_preflight(view) else {
+        return String::new();
+    };
+    let verdict = if p.result == "ok" {
+        "nästa körning behöver ingen åtgärd.".to_string()
+    } else {
+        format!(
+            "<span class=\"varning\">Varning:</span> nästa körning behöver åtgärd ({} st.).",
+            p.problems.len()
+        )
+    };
+    let mut s = format!(
+        "<h2>Senaste förhandskontroll</h2>\n<p>{} (svensk tid): {verdict}</p>\n<table>\n<caption>Konton inför halvårsskiftet {}</caption>\n",
+        stockholm(p.at),
+        escape(&p.boundary)
+    );
+    s.push_str(&head(&["Konto", "Kan fångas helt", "Kakorna går ut"]));
+    s.push_str("<tbody>\n");
+    for a in &p.accounts {
+        let state = if a.ok {
+            "Ja".to_string()
+        } else {
+            let why: Vec<&str> = a.issues.iter().map(|i| issue_sv(i)).collect();
+            format!(
+                "<span class=\"varning\">Nej:</span> {}",
+                escape(&why.join(", "))
+            )
+        };
+        s.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th>{}{}</tr>\n",
+            escape(&a.account),
+            td("Kan fångas helt", &state),
+            td(
+                "Kakorna går ut",
+                &escape(a.cookies_expire.as_deref().unwrap_or("–"))
+            ),
+        ));
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}
+
+/// A preflight issue code in Swedish.
+fn issue_sv(code: &str) -> &str {
+    match code {
+        "unreachable" => "sidan nås inte",
+        "error-page" => "felsida",
+        "login-wall" => "inloggningsvägg",
+        "needs-cookies" => "behöver inloggningskakor",
+        "consent-wall" => "samtyckesruta",
+        "obstructed" => "annat hinder på sidan",
+        "cookies-expired" => "kakorna har gått ut",
+        "cookies-expire-soon" => "kakorna går ut före fångstfönstrets slut",
+        "unchecked" => "inte kontrollerat: webbläsaren startade inte",
+        other => other,
+    }
 }

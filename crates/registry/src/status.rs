@@ -205,6 +205,10 @@ pub struct AccountStatus {
     /// account's previous half-year record did (its `changes.json`):
     /// disposal the archivist must look at.
     pub removed_posts: usize,
+    /// The earliest expiry of the account's cookies, as the latest
+    /// `preflight` read them from the cookie file (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cookies_expire: Option<String>,
     /// Why the record is flagged, failed or missing, in English.
     pub warnings: Vec<String>,
     pub needs_human: bool,
@@ -231,6 +235,41 @@ pub struct Status {
     pub next: Due,
     /// Journal lines whose hash chain is broken (run `ogonblick verify`).
     pub journal_problems: usize,
+    /// The latest `ogonblick preflight` (or the run's check ahead of the boundary).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<LastPreflight>,
+}
+
+/// The latest `preflight.run` event: whether the next run would need nobody.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastPreflight {
+    pub at: DateTime<Utc>,
+    /// `ok` or `attention`.
+    pub result: String,
+    /// The boundary it checked against.
+    pub boundary: String,
+    pub problems: Vec<String>,
+    pub accounts: Vec<crate::journal::PreflightAccount>,
+}
+
+/// The journal's latest `preflight.run`, if any.
+pub fn last_preflight(view: &ArchiveView) -> Option<LastPreflight> {
+    view.journal.iter().rev().find_map(|e| match e.typed()? {
+        Event::PreflightRun {
+            result,
+            boundary,
+            problems,
+            accounts,
+            ..
+        } => Some(LastPreflight {
+            at: e.at,
+            result,
+            boundary,
+            problems,
+            accounts,
+        }),
+        _ => None,
+    })
 }
 
 impl Status {
@@ -248,9 +287,18 @@ pub fn status(
     passive_months: u32,
 ) -> Status {
     let ended = period.boundary_end() <= today;
+    let preflight = last_preflight(view);
     let mut accounts = Vec::new();
     for account in register.accounts_open_between(period.boundary_start(), period.last_day()) {
-        accounts.push(account_status(account, view, period, ended, passive_months));
+        let mut a = account_status(account, view, period, ended, passive_months);
+        a.cookies_expire = preflight.as_ref().and_then(|p| {
+            p.accounts
+                .iter()
+                .find(|pa| pa.account == a.account)?
+                .cookies_expire
+                .clone()
+        });
+        accounts.push(a);
     }
     let next = Period::containing(today);
     let due = next.boundary_end();
@@ -265,6 +313,7 @@ pub fn status(
             accounts: register.open_accounts(due).len(),
         },
         journal_problems: view.chain_problems.len(),
+        preflight,
     }
 }
 
@@ -333,6 +382,7 @@ fn account_status(
         passive,
         timestamps,
         removed_posts,
+        cookies_expire: None,
         warnings,
         needs_human: state.needs_human() || removed_posts > 0,
     }

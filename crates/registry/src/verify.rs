@@ -1,11 +1,14 @@
 //! `ogonblick verify`: an archive, a record directory, a BagIt bag or a single PDF.
 //!
-//! Verification reads only; for an archive it then appends one `verify.run`
-//! event with the result (skipped with a warning when another run holds the
-//! lock or the journal ends in a torn line).
+//! Verification reads only; for the live archive it then appends one
+//! `verify.run` event with the result through [`Archive::append`] (skipped
+//! with a warning when another run holds the lock or the journal ends in a
+//! torn line). Nothing else is ever written: not into a bag, its `data/`, an
+//! E-ARK package, a record folder or a PDF. A delivery is checked deeply by
+//! [`crate::delivered`].
 
 use std::collections::{BTreeSet, HashMap};
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -13,8 +16,9 @@ use chrono::Utc;
 use serde::Serialize;
 
 use crate::archive::{record_dirs, JOURNAL, LOCK, STAGING};
+use crate::delivered::{bag_extra_files, bag_layout, check_delivery, is_our_delivery};
 use crate::hashing::{hash_file, Algorithm};
-use crate::journal::{append_line, check_chain, format_line, latest_dnr, Event};
+use crate::journal::{check_chain, latest_dnr, Event};
 use crate::period::Period;
 use crate::record::{check_record_dir, DirCheck, MANIFEST, SNAPSHOT};
 pub use crate::record::{files_on_disk, FileCheck, FileStatus, OnDisk};
@@ -41,7 +45,12 @@ pub enum TargetKind {
     Archive,
     Record,
     Bag,
+    /// A bag's `data/` folder: the delivery's records and journal, without
+    /// the bag's own manifests.
+    Delivery,
     Pdf,
+    /// A delivery's own document: `leveranslista.pdf` or `forteckning.csv`.
+    Document,
     /// An E-ARK (METS) package, checked by the `eark` crate.
     Sip,
 }
@@ -139,6 +148,22 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         r.problems = c.problems;
         r.warnings = c.warnings;
         r.bytes = c.bytes;
+        if is_our_delivery(path) {
+            check_delivery(&bag_layout(path, "data/")?, opts, &mut r)?;
+            bag_extra_files(&path.join("data"), "data/", &mut r);
+        }
+        r
+    } else if let Some(bag) = bag_of_data(path) {
+        let mut r = VerifyReport::new(path, TargetKind::Delivery);
+        r.algorithms = vec!["sha256".into()];
+        check_delivery(&bag_layout(&bag, "")?, opts, &mut r)?;
+        bag_extra_files(path, "", &mut r);
+        r.warnings.push(format!(
+            "the bag's own manifests were not checked, nor {} and {} against them: verify the bag folder {} for that",
+            crate::delivered::DELIVERY_LIST,
+            crate::delivered::FORTECKNING,
+            bag.display()
+        ));
         r
     } else if path.join(JOURNAL).exists() || looks_like_archive(path) {
         verify_archive(path, opts)?
@@ -147,16 +172,22 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         let c = check_record_dir(path, opts.jobs)?;
         r.algorithms = vec!["sha256".into()];
         let stamps = Stamps::new(opts)?;
-        let late = archive_of(path).map(|(root, id)| (root.join(TIMESTAMPS).join(&id), id));
+        let late = archive_of(path).map(|(root, id)| {
+            (
+                root.join(TIMESTAMPS).join(&id),
+                format!("{TIMESTAMPS}/{id}/"),
+                id,
+            )
+        });
         let id = late
             .as_ref()
-            .map_or_else(|| path.display().to_string(), |(_, id)| id.clone());
+            .map_or_else(|| path.display().to_string(), |(_, _, id)| id.clone());
         stamps.record(
             &id,
             path,
             "",
             &c,
-            late.as_ref().map(|(d, _)| d.as_path()),
+            late.as_ref().map(|(d, l, _)| (d.as_path(), l.as_str())),
             &mut r,
         );
         r.files.extend(c.files);
@@ -172,7 +203,7 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     };
     report.count();
     report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-    if report.kind == TargetKind::Archive {
+    if report.kind == TargetKind::Archive && inside_package(path).is_none() {
         record_verify_run(path, &mut report);
     }
     Ok(report)
@@ -322,14 +353,46 @@ fn archive_of(dir: &Path) -> Option<(PathBuf, String)> {
     Some((archive.to_path_buf(), id))
 }
 
+/// Adds `f` to `files`, or, when that path is there already (checked by
+/// another manifest or algorithm), keeps the worse verdict: a file is
+/// reported once.
+pub(crate) fn merge_file(files: &mut Vec<FileCheck>, f: FileCheck) {
+    let rank = |s: FileStatus| match s {
+        FileStatus::Ok => 0,
+        FileStatus::Unexpected => 1,
+        FileStatus::Missing => 2,
+        FileStatus::Changed => 3,
+    };
+    match files.iter_mut().find(|g| g.path == f.path) {
+        Some(g) if rank(f.status) > rank(g.status) => *g = f,
+        Some(_) => {}
+        None => files.push(f),
+    }
+}
+
+/// The bag whose `data/` folder `path` is.
+fn bag_of_data(path: &Path) -> Option<PathBuf> {
+    let abs = fs::canonicalize(path).ok()?;
+    let bag = abs.parent()?;
+    (abs.file_name()? == "data" && bag.join("bagit.txt").is_file()).then(|| bag.to_path_buf())
+}
+
+/// The delivery (a bag or an E-ARK package) `path` is in or is, if any.
+pub fn inside_package(path: &Path) -> Option<PathBuf> {
+    let abs = fs::canonicalize(path).ok()?;
+    abs.ancestors()
+        .find(|a| a.join("bagit.txt").is_file() || a.join("METS.xml").is_file())
+        .map(Path::to_path_buf)
+}
+
 /// Checks timestamp tokens against one set of trust anchors, read once.
-struct Stamps {
+pub(crate) struct Stamps {
     anchors: Anchors,
     require: bool,
 }
 
 impl Stamps {
-    fn new(opts: &VerifyOptions) -> Result<Stamps> {
+    pub(crate) fn new(opts: &VerifyOptions) -> Result<Stamps> {
         let anchors = match &opts.tsa_ca {
             Some(path) => Anchors::from_pem_file(path)?,
             None => Anchors::system(),
@@ -341,7 +404,7 @@ impl Stamps {
     }
 
     /// Checks one token file; `label` is its path as reported.
-    fn check(
+    pub(crate) fn check(
         &self,
         path: &Path,
         label: String,
@@ -364,15 +427,16 @@ impl Stamps {
     }
 
     /// Checks a record's tokens: those sealed in it (`c.tokens`, under `dir`)
-    /// and the late ones in `late` (the archive's `timestamps/<id>/`). Paths
-    /// are reported with `prefix` (`2026-H1/x/` inside an archive).
-    fn record(
+    /// and the late ones in `late` (the archive's `timestamps/<id>/`, and how
+    /// findings name that folder). Paths are reported with `prefix`
+    /// (`2026-H1/x/` inside an archive).
+    pub(crate) fn record(
         &self,
         id: &str,
         dir: &Path,
         prefix: &str,
         c: &DirCheck,
-        late: Option<&Path>,
+        late: Option<(&Path, &str)>,
         r: &mut VerifyReport,
     ) {
         let digest = c.manifest_sha256.as_deref().and_then(hex_bytes);
@@ -388,10 +452,10 @@ impl Stamps {
                 (dir.join(rel), format!("{prefix}{rel}"), name.to_string())
             })
             .collect();
-        if let Some(late) = late {
+        if let Some((late, late_label)) = late {
             let on_disk = files_on_disk(late);
             for rel in on_disk.files.iter().chain(&on_disk.links) {
-                let label = format!("{TIMESTAMPS}/{id}/{rel}");
+                let label = format!("{late_label}{rel}");
                 files.push((late.join(rel), label, rel.clone()));
             }
         }
@@ -439,7 +503,7 @@ impl Stamps {
     }
 }
 
-fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+pub(crate) fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
     hex.len()
         .is_multiple_of(2)
         .then(|| {
@@ -515,7 +579,15 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         let c = check_record_dir(dir, opts.jobs)?;
         r.bytes += c.bytes;
         let late = root.join(TIMESTAMPS).join(id);
-        stamps.record(id, dir, &format!("{id}/"), &c, Some(&late), &mut r);
+        let late_label = format!("{TIMESTAMPS}/{id}/");
+        stamps.record(
+            id,
+            dir,
+            &format!("{id}/"),
+            &c,
+            Some((&late, &late_label)),
+            &mut r,
+        );
         for p in c.problems {
             r.problems.push(format!("{id}: {p}"));
         }
@@ -704,37 +776,28 @@ fn journaled_tokens(root: &Path, entries: &[crate::JournalEntry], r: &mut Verify
     }
 }
 
-/// Appends `verify.run` to the journal, without running recovery.
+/// Appends `verify.run` to the live archive's journal through
+/// [`Archive::append`], without running recovery.
 fn record_verify_run(root: &Path, r: &mut VerifyReport) {
-    let lock_path = root.join(LOCK);
-    let Ok(lock) = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-    else {
-        r.warnings.push(
-            "verify.run not recorded: cannot open the archive's lock file (read-only medium?)"
-                .into(),
-        );
-        return;
+    let archive = match crate::Archive::open_to_append(root) {
+        Ok(a) => a,
+        Err(Error::Locked { .. }) => {
+            r.warnings.push(
+                "verify.run not recorded: another ogonblick run holds the archive's lock".into(),
+            );
+            return;
+        }
+        Err(e @ Error::Journal { .. }) => {
+            r.warnings.push(format!("verify.run not recorded: {e}"));
+            return;
+        }
+        Err(e) => {
+            r.warnings.push(format!(
+                "verify.run not recorded: {e} (a read-only medium?)"
+            ));
+            return;
+        }
     };
-    if lock.try_lock().is_err() {
-        r.warnings
-            .push("verify.run not recorded: another ogonblick run holds the archive's lock".into());
-        return;
-    }
-    let path = root.join(JOURNAL);
-    let bytes = fs::read(&path).unwrap_or_default();
-    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-        r.warnings.push(
-            "verify.run not recorded: journal.jsonl ends in a torn line; the next run repairs it"
-                .into(),
-        );
-        return;
-    }
-    let chain = check_chain(&bytes);
-    let next = chain.entries.last().map_or(1, |e| e.seq + 1);
     let event = Event::VerifyRun {
         result: if r.is_ok() { "ok" } else { "problems" }.into(),
         records: record_dirs(root).map_or(0, |d| d.len() as u64),
@@ -744,15 +807,96 @@ fn record_verify_run(root: &Path, r: &mut VerifyReport) {
         files_unexpected: r.unexpected,
         problems: r.problems.len() as u64,
     };
-    let line = format_line(next, Utc::now(), event.name(), &event.fields(), &chain.head);
-    if let Err(e) = append_line(&path, &line) {
-        r.warnings.push(format!(
-            "verify.run not recorded: cannot append to journal.jsonl ({e})"
-        ));
+    if let Err(e) = archive.append(&event) {
+        r.warnings.push(format!("verify.run not recorded: {e}"));
     }
 }
 
+/// Where the journal of `dir` is: an archive's `journal.jsonl`, a bag's
+/// `data/journal.jsonl`, an E-ARK package's `documentation/journal.jsonl`.
+fn journal_in(dir: &Path) -> Option<PathBuf> {
+    [
+        dir.join(JOURNAL),
+        dir.join("data").join(JOURNAL),
+        dir.join("documentation").join(JOURNAL),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+}
+
+/// `leveranslista.pdf` or `forteckning.csv` as a delivery holds them (at the
+/// top of a bag's `data/` or in an E-ARK package's `documentation/`).
+pub fn is_delivery_document(path: &Path, package: &Path) -> bool {
+    let Ok(abs) = fs::canonicalize(path) else {
+        return false;
+    };
+    let name = abs.file_name().map(|n| n.to_string_lossy().into_owned());
+    let parent = abs.parent().and_then(|p| p.strip_prefix(package).ok());
+    matches!(
+        name.as_deref(),
+        Some(crate::delivered::DELIVERY_LIST | crate::delivered::FORTECKNING)
+    ) && matches!(
+        parent.and_then(Path::to_str),
+        Some("data" | "documentation")
+    )
+}
+
+/// The verdict on a delivery's own document (`leveranslista.pdf`,
+/// `forteckning.csv`), given the whole delivery's report `pkg`: the document
+/// is genuine when the delivery verifies and its manifest lists the file as
+/// it is.
+pub fn delivery_document(path: &Path, package: &Path, pkg: VerifyReport) -> VerifyReport {
+    let mut r = VerifyReport::new(path, TargetKind::Document);
+    r.algorithms = pkg.algorithms.clone();
+    r.elapsed_ms = pkg.elapsed_ms;
+    r.bytes = pkg.bytes;
+    let rel = fs::canonicalize(path)
+        .ok()
+        .and_then(|abs| abs.strip_prefix(package).ok().map(Path::to_path_buf))
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let own = pkg.files.iter().find(|f| f.path == rel).cloned();
+    let what = if rel.ends_with(crate::delivered::DELIVERY_LIST) {
+        "the delivery list (leveranslista)"
+    } else {
+        "the list for the diarium (forteckning.csv)"
+    };
+    match own {
+        Some(f) => r.files.push(f),
+        None => r
+            .problems
+            .push(format!("{rel}: the delivery's manifests do not list it")),
+    }
+    r.problems
+        .extend(pkg.problems.iter().map(|p| format!("the delivery: {p}")));
+    let others = pkg
+        .files
+        .iter()
+        .filter(|f| f.path != rel && f.status != FileStatus::Ok)
+        .count();
+    if others > 0 {
+        r.problems.push(format!(
+            "the delivery: {others} other file(s) do not verify; run verify on {}",
+            package.display()
+        ));
+    }
+    r.journal_head = pkg.journal_head;
+    r.mets_sha256 = pkg.mets_sha256;
+    r.timestamps = pkg.timestamps;
+    r.record = Some(format!(
+        "{what} of the delivery {}, as its manifest lists it",
+        package.display()
+    ));
+    r
+}
+
 fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
+    if let Some(bag) = inside_package(path).filter(|p| p.join("bagit.txt").is_file()) {
+        if is_delivery_document(path, &bag) {
+            let pkg = verify(&bag, opts)?;
+            return Ok(delivery_document(path, &bag, pkg));
+        }
+    }
     let mut r = VerifyReport::new(path, TargetKind::Pdf);
     r.algorithms = vec!["sha256".into()];
     let is_pdf_name = path
@@ -766,25 +910,25 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     if !is_pdf_name && !has_magic {
         return Err(Error::UnknownTarget {
             path: path.to_path_buf(),
-            reason: "a file that is not a PDF; verify takes an archive, a record directory, a bag or a snapshot PDF".into(),
+            reason: "a file that is not a PDF; verify takes an archive, a record directory, a bag, an E-ARK package, a snapshot PDF, an excerpt or a delivery's leveranslista.pdf or forteckning.csv".into(),
         });
     }
-    let archive = match &opts.archive {
-        Some(a) => a.clone(),
+    let journal = match &opts.archive {
+        Some(a) => journal_in(a).ok_or_else(|| Error::UnknownTarget {
+            path: a.clone(),
+            reason: "--archive: no journal.jsonl in it, in its data/ (a bag) or in its documentation/ (an E-ARK package)".into(),
+        })?,
         None => {
             let abs = fs::canonicalize(path).map_err(Error::io("resolve", path))?;
             abs.ancestors()
                 .skip(1)
-                .find(|a| a.join(JOURNAL).is_file())
-                .map(Path::to_path_buf)
+                .find_map(journal_in)
                 .ok_or_else(|| Error::UnknownTarget {
                     path: path.to_path_buf(),
-                    reason: "no archive (journal.jsonl) found above this file; pass --archive DIR"
-                        .into(),
+                    reason: "no archive or delivery (journal.jsonl) found above this file; pass --archive DIR, or --source RECORD for an excerpt".into(),
                 })?
         }
     };
-    let journal = archive.join(JOURNAL);
     let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
     let chain = check_chain(&bytes);
     for (line, msg) in &chain.problems {
@@ -796,20 +940,24 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     let found = chain.entries.iter().rev().find(|e| {
         e.event == Event::RECORD_SEALED && e.field("snapshot_sha256") == Some(actual.as_str())
     });
+    let excerpt = chain.entries.iter().rev().find(|e| {
+        e.event == Event::EXTRACT_CREATED && e.field("out_sha256") == Some(actual.as_str())
+    });
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match found {
-        Some(e) => {
+    let ok = FileCheck {
+        path: name.clone(),
+        status: FileStatus::Ok,
+        algorithm: Some("sha256".into()),
+        expected: Some(actual.clone()),
+        actual: Some(actual.clone()),
+    };
+    match (found, excerpt) {
+        (Some(e), _) => {
             let id = e.field("record_id").unwrap_or_default().to_string();
-            r.files.push(FileCheck {
-                path: name,
-                status: FileStatus::Ok,
-                algorithm: Some("sha256".into()),
-                expected: Some(actual.clone()),
-                actual: Some(actual),
-            });
+            r.files.push(ok);
             r.diarienummer = dnr_in(&chain.entries, &id);
             r.record = Some(format!(
                 "{id} (journal line {}, sealed {})",
@@ -817,10 +965,44 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
                 e.at.to_rfc3339()
             ));
         }
-        None => {
+        (None, Some(e)) => {
+            let id = e.field("record_id").unwrap_or_default().to_string();
+            let pages = |k: &str| {
+                e.fields
+                    .get(k)
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0)
+            };
+            let source = e.field("snapshot_sha256").unwrap_or_default();
+            r.files.push(ok);
+            let sealed = chain.entries.iter().rev().find(|s| {
+                s.event == Event::RECORD_SEALED && s.field("record_id") == Some(id.as_str())
+            });
+            match sealed {
+                Some(s) if s.field("snapshot_sha256") == Some(source) => {}
+                Some(s) => r.problems.push(format!(
+                    "journal line {}: the excerpt's source snapshot.pdf {source} is not the one line {} sealed for {id}",
+                    e.line, s.line
+                )),
+                None => r.problems.push(format!(
+                    "journal line {}: the excerpt's source {id} has no record.sealed line",
+                    e.line
+                )),
+            }
+            r.diarienummer = dnr_in(&chain.entries, &id);
+            r.record = Some(format!(
+                "an excerpt (utdrag) of {id}: pages {}-{} of the {} of its snapshot.pdf (SHA-256 {source}), made {} (journal line {})",
+                pages("first_page"),
+                pages("last_page"),
+                pages("source_pages"),
+                e.at.to_rfc3339(),
+                e.line
+            ));
+        }
+        (None, None) => {
             r.problems.push(format!(
-                "SHA-256 {actual} is not the snapshot of any sealed record in {}: the file was changed or does not come from this archive",
-                archive.display()
+                "SHA-256 {actual} is neither the snapshot of a sealed record nor an excerpt in {}: the file was changed or does not come from there",
+                journal.display()
             ));
             r.files.push(FileCheck {
                 path: name,

@@ -4,12 +4,12 @@
 use super::*;
 
 /// A tmpfs of `size` mounted at `dir`, unmounted on drop.
-pub(super) struct Tmpfs {
+pub(crate) struct Tmpfs {
     dir: PathBuf,
 }
 
 impl Tmpfs {
-    fn mount(dir: &Path, size: &str) -> Tmpfs {
+    pub(crate) fn mount(dir: &Path, size: &str) -> Tmpfs {
         std::fs::create_dir_all(dir).unwrap();
         let out = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -35,7 +35,7 @@ impl Drop for Tmpfs {
 }
 
 /// Fills the file system of `dir` leaving about `free` bytes.
-pub(super) fn fill(dir: &Path, free: u64) -> PathBuf {
+pub(crate) fn fill(dir: &Path, free: u64) -> PathBuf {
     let filler = dir.join("fyllnad.bin");
     let avail = avail(dir);
     let size = avail.saturating_sub(free);
@@ -55,7 +55,7 @@ pub(super) fn fill(dir: &Path, free: u64) -> PathBuf {
 }
 
 /// Bytes free on the file system of `dir`.
-pub(super) fn avail(dir: &Path) -> u64 {
+pub(crate) fn avail(dir: &Path) -> u64 {
     let out = Command::new("df")
         .args(["-B1", "--output=avail"])
         .arg(dir)

@@ -194,7 +194,7 @@ pub(super) fn tattletale_chrome(env: &Env) -> (PathBuf, PathBuf) {
 }
 
 mod browser;
-mod disk;
+pub(crate) mod disk;
 mod input;
 mod kills;
 mod secrets;

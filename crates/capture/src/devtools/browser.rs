@@ -74,6 +74,12 @@ fn search_path(name: &Path, path_var: Option<&OsStr>) -> Option<PathBuf> {
         .find(|p| is_executable(p))
 }
 
+/// Whether Chromium keeps its sandbox in this process: not as root, where
+/// it refuses one and every [`Session`] runs with it off.
+pub fn keeps_sandbox() -> bool {
+    !is_root()
+}
+
 /// ogonblick runs as root (the owner of `/proc/self` is the effective user).
 fn is_root() -> bool {
     use std::os::unix::fs::MetadataExt;

@@ -19,7 +19,7 @@ use headless_chrome::protocol::cdp::types::Method;
 use headless_chrome::protocol::cdp::{Emulation, Inspector, Network, Page, Runtime, Target, DOM};
 use headless_chrome::Tab;
 
-pub use browser::{check_browser, find_chrome, Session};
+pub use browser::{check_browser, find_chrome, keeps_sandbox, Session};
 use net::NetWatch;
 pub(crate) use net::Quiet;
 

@@ -162,6 +162,7 @@ pub fn record(pages: Vec<PageFacts>, with_account: bool) -> Record {
         organisation: with_account.then(|| Organisation {
             name: "Gislaveds kommun".into(),
             archive_creator: "Kommunstyrelsen".into(),
+            organisation_number: Some("212000-9994".into()),
             website: Some("https://www.gislaved.se".into()),
             contact: None,
         }),

@@ -288,6 +288,7 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
             );
         }
     }
+    assert!(!text.contains("--operator"), "a flag on the cover:\n{text}");
     for want in [
         "det nyaste från 28 juni 2026 kl. 09.15",
         "det äldsta från 2 maj 2026",
@@ -298,7 +299,7 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
         "klickade på \"Godkänn alla\"",
         "servern svarade med HTTP-status 404",
         "Ytterligare en teknisk anmärkning",
-        "Sida 2: Avkortad vid 50 000 px av 70 000 px. Flödet växte utan läsbara datum och fångades till höjdgränsen.",
+        "Webbsida 2: Avkortad vid 50 000 px av 70 000 px. Flödet växte utan läsbara datum och fångades till höjdgränsen.",
         "Fångad till: flödet växte utan läsbara datum och fångades till höjdgränsen; periodens början 1 januari 2026; äldsta inlägg 14 februari 2026 kl. 18.30",
         "Sidan är 5 200 px bred och fångsten tar med 4 000 px av bredden.",
         "Hinder – okänt hinder: fångsten rapporterade ett hinder av ett slag",
@@ -307,7 +308,7 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
         "1 av 2 ramar från andra webbplatser svarade inte",
         "Hinder – ofullständig: innehåll saknas: tidsbudgeten på 120 s",
         "40 inlägg syntes när sidan rullades men bara 38 finns",
-        "Utförd av: uppgift saknas: ingen operatör angavs (--operator)",
+        "Utförd av: Gislaveds kommun (ingen enskild person angavs)",
         "Användaragent:",
     ] {
         assert!(text.contains(want), "the cover lacks `{want}`:\n{text}");

@@ -123,6 +123,7 @@ fn delivery() -> Vec<u8> {
     pdfa::delivery_list(&DeliveryList {
         organisation: "Gislaveds kommun".into(),
         archive_creator: "Kommunstyrelsen".into(),
+        organisation_number: "212000-9994".into(),
         period: "2026-H1".into(),
         created,
         rows,
@@ -376,8 +377,8 @@ fn cover_says_where_each_page_is_even_for_copied_facts() {
         "poppler-utils",
     ));
     for want in [
-        format!("PDF-sida {}–{} (2 sidor)", covers + 1, covers + 2),
-        format!("PDF-sida {} (1 sida)", covers + 3),
+        format!("PDF-sidorna {}–{} (2 PDF-sidor)", covers + 1, covers + 2),
+        format!("PDF-sida {}\n", covers + 3),
     ] {
         assert!(text.contains(&want), "cover lacks `{want}`:\n{text}");
     }

@@ -373,9 +373,15 @@ fn delivery_plan_lists_the_period() {
     // The whole delivery: a bag bagit.py accepts, holding each record and forteckning.csv.
     let items = registry::delivery::payload_items(&plan);
     assert_eq!(items.len(), 6);
+    // A delivery carries the journal beside them (and the delivery list),
+    // without which `verify` cannot trace a record to its sealing.
+    let items =
+        registry::delivery::bag_payload(&plan, b"%PDF-1.4 list\n".to_vec(), &archive).unwrap();
+    assert_eq!(items.len(), 8);
     let bag = tmp.path().join("leverans-2026-H1");
     let info = registry::BagInfo {
         source_organization: "Gislaveds kommun".into(),
+        source_organization_identifier: None,
         contact_name: "Informationsfunktionen".into(),
         contact_email: None,
         external_identifier: "2026-H1".into(),

@@ -4,6 +4,7 @@
 mod archive;
 mod bag;
 mod common;
+mod delivery;
 mod publish;
 mod register;
 mod tamper;

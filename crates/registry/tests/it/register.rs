@@ -22,6 +22,12 @@ fn good_register_loads() {
     let (reg, warnings) = registry::load(&fixtures().join("good.toml")).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(reg.organisation.name, "Gislaveds kommun");
+    // Told when the scheduled job needs a human; not part of the organisation
+    // every record copies.
+    assert_eq!(
+        reg.archivist.as_ref().and_then(|c| c.email.as_deref()),
+        Some("arkiv@example.se")
+    );
     assert_eq!(reg.accounts.len(), 3);
     assert_eq!(reg.accounts[2].closed.unwrap().to_string(), "2026-09-30");
     assert_eq!(
@@ -51,6 +57,10 @@ fn policy_warnings_are_not_errors() {
     );
     assert!(
         fields.contains(&(Severity::Warning, "administrators".into())),
+        "{warnings:?}"
+    );
+    assert!(
+        fields.contains(&(Severity::Warning, "organisation_number".into())),
         "{warnings:?}"
     );
     let admin = warnings
