@@ -256,7 +256,9 @@ fn a_50_mb_dom_is_bounded_by_the_budget() {
         Some(record) => {
             let page = &record["pages"][0];
             let incomplete = page["obstructions"].as_array().unwrap().iter().any(|o| {
-                o["kind"] == "incomplete" && o["detail"].to_string().contains("time budget")
+                o["kind"] == "incomplete"
+                    && o["finding"]["finding"] == "out-of-time"
+                    && o["finding"]["budget_secs"] == budget
             });
             assert!(incomplete, "not flagged incomplete: {page}");
         }
@@ -286,13 +288,12 @@ fn a_download_is_refused_and_recorded() {
     );
     h.assert_contained();
     let record = h.sealed();
-    let warnings = record["pages"][0]["warnings"].to_string();
-    let want = format!(
-        "the page tried to download \\\"protokoll-2025.zip\\\" ({} bytes as declared) from {}; the download was refused",
-        fixture_server::ATTACHMENT_BYTES,
-        crate::harness::server().url("/_/bilaga.zip")
-    );
-    assert!(warnings.contains(&want), "{warnings}\nwant {want}");
+    let note = model::Note::DownloadRefused {
+        name: "protokoll-2025.zip".into(),
+        url: crate::harness::server().url("/_/bilaga.zip"),
+        declared_size: u64::try_from(fixture_server::ATTACHMENT_BYTES).ok(),
+    };
+    assert_noted(&record, &note);
     // The same as data, for an auditor's script.
     assert_eq!(
         record["pages"][0]["refused"]["downloads"],
@@ -310,7 +311,15 @@ fn a_download_is_refused_and_recorded() {
         })
         .collect();
     assert!(zips.is_empty(), "the download was written: {zips:?}");
-    assert!(h.stdout.contains("download was refused"), "{}", h.stdout);
+    // The closing table says it too, in the note's own English line.
+    let line = format!("01-start: {note}");
+    assert!(
+        h.row()["warnings"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w.as_str() == Some(line.as_str()))),
+        "{}",
+        h.stdout
+    );
 }
 
 /// A popup window that shows one dialog after another cannot block the
@@ -324,14 +333,8 @@ fn a_popup_that_spams_dialogs_is_closed_and_recorded() {
     );
     h.assert_contained();
     let record = h.sealed();
-    let warnings = record["pages"][0]["warnings"].to_string();
     let popup = crate::harness::server().url("/hostile/popup/spam.html");
-    assert!(
-        warnings.contains(&format!(
-            "the page tried to open a popup window ({popup}); it was not opened"
-        )),
-        "{warnings}"
-    );
+    assert_noted(&record, &model::Note::PopupRefused { url: popup.clone() });
     assert!(
         h.took < Duration::from_secs(40),
         "took {:.1} s",
@@ -399,9 +402,19 @@ fn a_frame_that_never_answers_is_named_and_the_page_is_captured_whole() {
     assert!(page["truncated"].is_null(), "{page}");
     let flags = page["obstructions"].to_string();
     assert!(
-        flags.contains("incomplete")
-            && flags.contains("1 of 1 frames from other sites did not answer")
-            && flags.contains("/hostile/ram-upptagen/ram.html"),
+        page["obstructions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|o| o["kind"] == "incomplete"
+                && o["finding"]["finding"] == "frames-silent"
+                && o["finding"]["frames"] == 1
+                && o["finding"]["silent"]
+                    .as_array()
+                    .is_some_and(|s| s.len() == 1
+                        && s[0]
+                            .as_str()
+                            .is_some_and(|u| u.contains("/hostile/ram-upptagen/ram.html")))),
         "{flags}"
     );
     let text =
@@ -553,8 +566,12 @@ fn the_sandbox_is_on_unless_ogonblick_runs_as_root() {
     let r = root.run(&["capture", &server.url("/blogg/"), "--out", "rec"]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     let record = std::fs::read_to_string(root.path("rec/record.json")).expect("record.json");
-    assert!(record.contains("sandbox was off"), "{record}");
-    assert!(r.stderr.contains("sandbox was off"), "{}", r.stderr);
+    let sandbox_off = model::Note::SandboxOff.to_string();
+    assert_noted(
+        &serde_json::from_str(&record).expect("record.json is JSON"),
+        &model::Note::SandboxOff,
+    );
+    assert!(r.stderr.contains(&sandbox_off), "{}", r.stderr);
 
     // As a throwaway user.
     let user = format!("ogsandbox{}", std::process::id());
@@ -670,8 +687,11 @@ fn the_sandbox_is_on_unless_ogonblick_runs_as_root() {
         "renderers that ran for a second or more without seccomp filter mode 2: {unsandboxed:?}"
     );
     let record = std::fs::read_to_string(env.path("rec/record.json")).expect("record.json");
-    assert!(!record.contains("sandbox was off"), "{record}");
-    assert!(!stderr.contains("sandbox was off"), "{stderr}");
+    assert!(!record.contains("sandbox-off"), "{record}");
+    assert!(
+        !stderr.contains(&model::Note::SandboxOff.to_string()),
+        "{stderr}"
+    );
 }
 
 /// Text from the page is data: no raw bidi or C1 control reaches the
@@ -798,16 +818,28 @@ fn writes_to_the_machines_own_network_are_blocked_and_recorded() {
         "the page's POST to its own origin was blocked: {hits:?}"
     );
     let record = h.sealed();
-    let warnings = record["pages"][0]["warnings"].to_string();
     let other = crate::harness::server().other_url("/_/tjanst");
     for what in ["form", "fetch"] {
-        let want = format!("the page sent a POST request to {other}?{what}-{token}, an address on the archive machine's own network; it was blocked");
-        assert!(warnings.contains(&want), "{warnings}\nwant {want}");
+        assert_noted(
+            &record,
+            &model::Note::RequestBlocked {
+                method: "POST".into(),
+                url: format!("{other}?{what}-{token}"),
+            },
+        );
     }
+    let notes = &record["pages"][0]["notes"];
     assert!(
-        warnings.contains(&format!("the page read from {other}?probe-{token}")),
-        "{warnings}"
+        notes.as_array().into_iter().flatten().any(|n| {
+            n["note"] == "local-read"
+                && n["url"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with(&format!("{other}?probe-{token}")))
+        }),
+        "{notes}"
     );
+    assert!(!notes.to_string().contains("own-"), "{notes}");
+    let warnings = record["pages"][0]["warnings"].to_string();
     assert!(!warnings.contains("own-"), "{warnings}");
     let refused = &record["pages"][0]["refused"];
     let blocked: Vec<(String, String)> = refused["blocked_requests"]
@@ -879,5 +911,22 @@ fn a_cookie_file_others_can_read_is_warned_about() {
     assert!(
         !record.contains("Logga in"),
         "the host-only cookie did not reach its host: {record}"
+    );
+}
+
+/// The record's first page holds `note`, as data and as its English line in
+/// the warnings, in the same place.
+fn assert_noted(record: &serde_json::Value, note: &model::Note) {
+    let page = &record["pages"][0];
+    let notes: Vec<model::Note> =
+        serde_json::from_value(page["notes"].clone()).expect("the notes read back as notes");
+    let at = notes
+        .iter()
+        .position(|n| n == note)
+        .unwrap_or_else(|| panic!("{note:?} not among the notes {notes:?}"));
+    assert_eq!(
+        page["warnings"][at].as_str(),
+        Some(note.to_string().as_str()),
+        "{page}"
     );
 }

@@ -59,6 +59,7 @@ fn seal(archive: &Archive, record_id: &str) {
         text_file: "capture/01-start/text.json".into(),
         mhtml_file: None,
         warnings: vec![],
+        notes: Vec::new(),
         refused: Default::default(),
     };
     let mut record = Record {

@@ -8,11 +8,13 @@
 //! comes back as [`model::PageFacts`].
 
 mod cookies;
+mod depth;
 mod devtools;
 mod error;
 mod page;
 mod png_out;
 mod posts;
+mod protocol;
 mod tiles;
 mod url_check;
 
@@ -68,8 +70,8 @@ pub struct Options {
     pub page_limit: u32,
     /// The start of the period being captured: a feed is followed back
     /// until it shows a post older than this (`--since`, or the period's
-    /// first day for `run`), Europe/Stockholm midnight.
-    pub since: Option<chrono::NaiveDate>,
+    /// first day for `run`).
+    pub since: Option<Since>,
     /// Capture a page wider than the viewport up to this width (CSS px) and
     /// record it when the page is wider still.
     pub max_width: u32,
@@ -116,12 +118,26 @@ impl Default for Options {
     }
 }
 
+/// The start of the period a feed is followed back to, resolved once by the
+/// caller: the day the record names, and the instant it begins (the CLI
+/// takes Europe/Stockholm midnight). The capture compares post dates with
+/// `at` only and knows no time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Since {
+    pub day: chrono::NaiveDate,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
 /// One captured page: the facts for `record.json` and the text runs that
 /// `pdfa` lays over the screenshot (also written to `text.json`).
 #[derive(Debug, Clone)]
 pub struct PageCapture {
     pub facts: model::PageFacts,
     pub text_runs: Vec<model::TextRun>,
+    /// The page's posts and profile, as written to `posts.json` beside its
+    /// tiles; `None` where they could not be read (a note says why) or the
+    /// page kept only its first screen.
+    pub posts: Option<PagePosts>,
     /// Where the time went: the end of each phase, counted from the start
     /// of the capture (for diagnostics and benchmarks; not part of the record).
     pub phases: Vec<(&'static str, std::time::Duration)>,

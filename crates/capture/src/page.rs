@@ -6,10 +6,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use model::{Extent, Obstruction, ObstructionKind, PageFacts, StopRule, Summary, TextRun, Tile};
+use model::{Extent, Finding, Note, Obstruction, PageFacts, StopRule, Summary, TextRun, Tile};
 use serde::Deserialize;
 
-use crate::devtools::{set_viewport, tab_url, Ctx, PageInfo, Quiet, FRAME_TIMEOUT};
+use crate::depth::{self, Depth};
+use crate::devtools::{set_viewport, tab_url, Ctx, Quiet, FRAME_TIMEOUT};
+use crate::protocol::{self as call, PageState};
 use crate::tiles::{take_tiles, Area, Pictured};
 use crate::{Error, PageCapture, PageDir};
 
@@ -32,58 +34,74 @@ const NUDGE_EVERY: Duration = Duration::from_millis(200);
 
 /// How many "Visa fler" buttons a capture clicks at most.
 const MAX_LOAD_MORE: usize = 50;
+/// What the page's own check can find (`ogObstructions`), tagged as the
+/// page tags it.
 #[derive(Deserialize)]
-struct Coverage {
-    seen: u32,
-    kept: u32,
-    missing: Vec<String>,
+#[serde(tag = "finding", rename_all = "kebab-case")]
+enum PageFinding {
+    PasswordField,
+    LoginOverlay { text: String },
+    ConsentShown { text: String },
+    HttpStatus { status: u16 },
+    PageSays { text: String },
 }
 
-#[derive(Deserialize)]
-struct ScrollStep {
-    y: f64,
-    height: f64,
-    #[serde(rename = "timedOut")]
-    timed_out: bool,
-    #[serde(rename = "atLimit")]
-    at_limit: bool,
-    driven: bool,
-    stop: Option<String>,
-    /// The page's height when `stop` was decided.
-    #[serde(rename = "stopAt")]
-    stop_at: Option<f64>,
+/// One answer of the page's obstruction check as a finding. One this
+/// version does not know is kept, flagged, as the page gave it.
+fn page_finding(found: serde_json::Value) -> Finding {
+    match PageFinding::deserialize(&found) {
+        Ok(PageFinding::PasswordField) => Finding::PasswordField,
+        Ok(PageFinding::LoginOverlay { text }) => Finding::LoginOverlay { text },
+        Ok(PageFinding::ConsentShown { text }) => Finding::ConsentShown { text },
+        Ok(PageFinding::HttpStatus { status }) => Finding::HttpStatus { status },
+        Ok(PageFinding::PageSays { text }) => Finding::PageSays { text },
+        Err(_) => Finding::Unrecognised {
+            kind: found
+                .get("finding")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            detail: found.to_string(),
+        },
+    }
 }
 
-#[derive(Deserialize)]
-struct OldestPost {
-    v: String,
-}
-
-#[derive(Deserialize)]
-struct ImageWait {
-    pending: u32,
-    examples: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Clicked {
-    clicked: Option<String>,
-    kind: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Expanded {
-    clicked: u32,
-}
-
-#[derive(Deserialize)]
-struct Found {
-    kind: String,
-    detail: String,
+/// The English lines of `notes`, for the page's `warnings`.
+fn lines(notes: &[Note]) -> Vec<String> {
+    notes.iter().map(ToString::to_string).collect()
 }
 
 /// How long saving the first screen of a page whose budget ran out may take.
 const SALVAGE_GRACE: Duration = Duration::from_secs(10);
+
+impl crate::Session {
+    /// Capture `url` into the page directory `out`.
+    pub fn capture(&self, url: &str, out: &PageDir) -> Result<PageCapture, Error> {
+        crate::validate_url(url)?;
+        let deadline = std::time::Instant::now() + self.opts.page_budget;
+        let first = self.in_tab(url, deadline, |cx| capture(cx, out));
+        let Err(Error::TabGone { during, what }) = first else {
+            return first;
+        };
+        // A page that killed its tab gets one more try in a fresh one,
+        // within what is left of its budget; the first try's files go.
+        let dir = out.dir.clone();
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|source| Error::Io { path: dir, source })?;
+        }
+        match self.in_tab(url, deadline, |cx| capture(cx, out)) {
+            Ok(mut page) => {
+                page.facts.note(model::Note::TabRetried { what, during });
+                Ok(page)
+            }
+            Err(Error::TabGone { during, what }) => Err(Error::TabGone {
+                during,
+                what: format!("{what}, in a fresh tab too"),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
 
 /// Capture the page in `cx` into `out`. When the
 /// page's time budget runs out, what is kept is its first screen, flagged
@@ -121,9 +139,9 @@ fn salvage(
         std::fs::remove_dir_all(&dir).map_err(io)?;
     }
     std::fs::create_dir_all(&dir).map_err(io)?;
-    let first = || -> Result<(PageInfo, f64, String), Error> {
+    let first = || -> Result<(PageState, f64, String), Error> {
         set_viewport(cx, opts.viewport_width, opts.viewport_height)?;
-        let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
+        cx.call("scrolling to the top", &call::ScrollTop {})?;
         let info = cx.info()?;
         let height = f64::from(opts.viewport_height).min(info.height.max(1.0));
         let width = f64::from(opts.viewport_width);
@@ -143,27 +161,27 @@ fn salvage(
         reason: "not base64".into(),
     })?;
     let written = crate::png_out::write_rgb_png(&bytes, &path)?;
-    let mut warnings = Vec::new();
+    let mut notes = Vec::new();
     let text_runs: Vec<TextRun> = cx
-        .eval(
+        .call(
             "reading the page text",
-            &format!("ogTextRuns(0, {height})"),
-            false,
+            &call::TextRuns {
+                top: 0.0,
+                bottom: height,
+            },
         )
         .unwrap_or_else(|e| {
-            warnings.push(format!("the first screen's text could not be read: {e}"));
+            notes.push(Note::FirstScreenTextUnreadable {
+                error: e.to_string(),
+            });
             Vec::new()
         });
     let summary: Summary = cx
-        .eval(
-            "summarising the page",
-            &format!("ogSummary({height})"),
-            false,
-        )
+        .call("summarising the page", &call::Summary { max_y: height })
         .unwrap_or_default();
     write_text_runs(&dir, &text_runs)?;
-    let (notes, refused) = cx.refused();
-    warnings.extend(notes);
+    let (tried, refused) = cx.refused();
+    notes.extend(tried);
     let secs = budget.as_secs();
     Ok(PageCapture {
         facts: PageFacts {
@@ -188,13 +206,12 @@ fn salvage(
                 stop_rule: Some(StopRule::TimeLimit),
                 ..Extent::default()
             },
-            obstructions: vec![Obstruction {
-                kind: ObstructionKind::Incomplete,
-                detail: format!(
-                    "the time budget of {secs} s ran out while {step}; only the first screen ({height:.0} of {:.0} px) is in the record",
-                    info.height.max(1.0)
-                ),
-            }],
+            obstructions: vec![Obstruction::found(Finding::OutOfTime {
+                budget_secs: secs,
+                step: step.to_string(),
+                height,
+                full_height: info.height.max(1.0),
+            })],
             summary,
             user_agent: info.user_agent,
             browser_version: cx.s.browser_version().to_string(),
@@ -207,10 +224,12 @@ fn salvage(
             }],
             text_file: format!("{rel_dir}/text.json"),
             mhtml_file: None,
-            warnings,
+            warnings: lines(&notes),
+            notes,
             refused,
         },
         text_runs,
+        posts: None,
         phases: cx.phases(),
     })
 }
@@ -224,7 +243,7 @@ fn capture_whole(
     let t0 = Instant::now();
     let settle_deadline =
         t0 + opts.navigation_timeout.min(Duration::from_secs(5)) + opts.settle_timeout;
-    let mut warnings: Vec<String> = Vec::new();
+    let mut notes: Vec<Note> = Vec::new();
 
     let (rel_dir, dir, label) = (&out.rel, out.dir.clone(), out.label.as_str());
     std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
@@ -268,10 +287,10 @@ fn capture_whole(
     let mut deadline = settle_deadline;
     cx.mark("document parsed");
     let doc = loop {
-        let mut notes = Vec::new();
+        let mut these = Vec::new();
         let last = moved == MAX_REDIRECTS;
-        if let Some(doc) = capture_document(cx, &dir, rel_dir, deadline, last, &mut notes)? {
-            warnings.append(&mut notes);
+        if let Some(doc) = capture_document(cx, &dir, rel_dir, deadline, last, &mut these)? {
+            notes.append(&mut these);
             break doc;
         }
         moved += 1;
@@ -285,8 +304,8 @@ fn capture_whole(
         deadline = deadline.max(Instant::now() + opts.settle_timeout / 2);
     };
     cx.mark("screenshot tiles");
-    let (notes, refused) = cx.refused();
-    warnings.extend(notes);
+    let (tried, refused) = cx.refused();
+    notes.extend(tried);
     let final_url = tab_url(cx).unwrap_or(doc.info.url);
     Ok(PageCapture {
         facts: PageFacts {
@@ -311,17 +330,19 @@ fn capture_whole(
             tiles: doc.tiles,
             text_file: doc.text_file,
             mhtml_file: doc.mhtml_file,
-            warnings,
+            warnings: lines(&notes),
+            notes,
             refused,
         },
         text_runs: doc.text_runs,
+        posts: doc.posts,
         phases: cx.phases(),
     })
 }
 
 /// What one document gave: its state and facts, text and picture.
 struct Doc {
-    info: PageInfo,
+    info: PageState,
     full_height: f64,
     captured_height: f64,
     truncated: Option<String>,
@@ -332,6 +353,7 @@ struct Doc {
     text_file: String,
     mhtml_file: Option<String>,
     tiles: Vec<Tile>,
+    posts: Option<crate::PagePosts>,
 }
 
 /// Steps 4 to 7 of a capture, in the document the tab shows now: wait for
@@ -345,7 +367,7 @@ fn capture_document(
     rel_dir: &str,
     settle_deadline: Instant,
     last: bool,
-    warnings: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<Option<Doc>, Error> {
     let opts = &cx.s.opts;
     let remaining = || settle_deadline.saturating_duration_since(Instant::now());
@@ -358,10 +380,9 @@ fn capture_document(
             Err(e) => return Err(e),
         }
         if Instant::now() >= load_by {
-            warnings.push(format!(
-                "the page's load event did not fire within {} s (a resource never finished loading); captured what had arrived",
-                opts.settle_timeout.min(Duration::from_secs(5)).as_secs()
-            ));
+            notes.push(Note::LoadEventLate {
+                secs: opts.settle_timeout.min(Duration::from_secs(5)).as_secs(),
+            });
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -373,7 +394,7 @@ fn capture_document(
     cx.settle(AFTER_LOAD, settle_deadline)?;
     // A page that says it moves on soon is given the time to (the caller
     // then captures the new document).
-    let refresh: f64 = cx.eval("reading the page state", "ogRefreshDelay()", false)?;
+    let refresh = cx.call("reading the page state", &call::RefreshDelay {})?;
     if (0.0..=5.0).contains(&refresh) {
         let wait = Duration::from_secs_f64(refresh + 0.5).min(remaining());
         std::thread::sleep(wait);
@@ -384,7 +405,7 @@ fn capture_document(
 
     cx.mark("quiet after load");
     // 4. Consent, expand, scroll for lazy content, wait for images.
-    dismiss_consent(cx, warnings)?;
+    dismiss_consent(cx, notes)?;
     // A consent click may reload the page or send it elsewhere.
     if moved() {
         return Ok(None);
@@ -397,7 +418,7 @@ fn capture_document(
         let mut rounds = 0;
         // At least one round whatever the clock says: a click is cheap.
         while rounds < limit && (rounds == 0 || !remaining().is_zero()) {
-            let e: Expanded = cx.eval("expanding comments", "ogExpand(50)", false)?;
+            let e = cx.call("expanding comments", &call::Expand { max_clicks: 50 })?;
             if e.clicked == 0 {
                 return Ok((rounds, false));
             }
@@ -410,15 +431,15 @@ fn capture_document(
     // An app shell scrolls an element, not the document: the scroll pass
     // moves that one. Deferred rendering (content-visibility, lazy images
     // and frames, in shadow roots too) is undone before anything is measured.
-    let scroller: Option<String> = cx.eval("finding the scroller", "ogFindScroller()", false)?;
-    let _: u32 = cx.eval("rendering deferred content", "ogRenderAll()", false)?;
+    let scroller = cx.call("finding the scroller", &call::FindScroller {})?;
+    cx.call("rendering deferred content", &call::RenderAll {})?;
     let (early, _) = expand(opts.expand_rounds)?;
     cx.mark("comments expanded");
     let depth = Depth::of(opts);
     let max_y = depth.page_max;
     let start_height = cx.info()?.height;
     let pass = scroll_through(cx, &depth, 0.0, start_height, settle_deadline)?;
-    let mut stop = pass.stop.clone();
+    let mut stop = pass.stop;
     let mut timed_out = pass.timed_out;
     cx.mark("scroll pass");
     // "Visa fler": more of the same list, clicked within the same rules.
@@ -426,11 +447,11 @@ fn capture_document(
     while stop.is_none() && !timed_out && load_more.len() < MAX_LOAD_MORE {
         if remaining().is_zero() {
             // Out of time with more of the list behind a button: say so.
-            let c: Clicked = cx.eval("loading more of the list", "ogLoadMore(true)", false)?;
+            let c = cx.call("loading more of the list", &call::LoadMore { look: true })?;
             timed_out = c.clicked.is_some();
             break;
         }
-        let c: Clicked = cx.eval("loading more of the list", "ogLoadMore(false)", false)?;
+        let c = cx.call("loading more of the list", &call::LoadMore { look: false })?;
         let Some(label) = c.clicked else { break };
         load_more.push(label);
         cx.settle(AFTER_EXPAND, settle_deadline)?;
@@ -443,10 +464,7 @@ fn capture_document(
         timed_out |= more.timed_out;
     }
     if timed_out {
-        warnings.push(
-            "scrolling through the page ran out of time; content further down may not have loaded"
-                .into(),
-        );
+        notes.push(Note::ScrollOutOfTime);
     }
     let end_height = cx.info()?.height;
     let grew = end_height > start_height + 1.0;
@@ -457,33 +475,31 @@ fn capture_document(
         expand(opts.expand_rounds.saturating_sub(early).max(1))?
     };
     if still_collapsed {
-        warnings.push(format!(
-            "stopped expanding comments after {} rounds; some comments may still be collapsed",
-            early + late
-        ));
+        notes.push(Note::CommentsStillCollapsed {
+            rounds: early + late,
+        });
     }
     cx.mark("comments expanded after scrolling");
     if scroller.is_some() {
         // Let the scroller out to its full height: the document now holds the feed.
-        let _: serde_json::Value = cx.eval("letting out the scroller", "ogUnroll()", false)?;
-        let _: u32 = cx.eval("rendering deferred content", "ogRenderAll()", false)?;
+        cx.call("letting out the scroller", &call::Unroll {})?;
+        cx.call("rendering deferred content", &call::RenderAll {})?;
     }
-    let img_budget = remaining()
-        .clamp(Duration::from_secs(2), Duration::from_secs(10))
-        .as_millis();
-    let images: ImageWait = cx.eval(
+    let img_budget = remaining().clamp(Duration::from_secs(2), Duration::from_secs(10));
+    let images = cx.call(
         "waiting for images",
-        &format!("ogWaitImages({max_y}, {img_budget})"),
-        true,
+        &call::WaitImages {
+            max_y,
+            budget_ms: millis(img_budget),
+        },
     )?;
     if images.pending > 0 {
-        warnings.push(format!(
-            "{} image(s) had not loaded when the picture was taken (e.g. {})",
-            images.pending,
-            images.examples.join(", ")
-        ));
+        notes.push(Note::ImagesNotLoaded {
+            count: images.pending,
+            examples: images.examples,
+        });
     }
-    dismiss_consent(cx, warnings)?;
+    dismiss_consent(cx, notes)?;
     if moved() {
         return Ok(None);
     }
@@ -508,37 +524,26 @@ fn capture_document(
         info = cx.info()?;
     }
     if full_width > captured_width + 1.0 {
-        warnings.push(format!(
-            "the page is {full_width:.0} px wide; the capture stops at the {captured_width:.0} px limit"
-        ));
+        notes.push(Note::TooWide {
+            width: full_width,
+            limit: captured_width,
+        });
     }
     let full_height = info.height.max(1.0);
-    let oldest: Option<OldestPost> = cx.eval("reading post dates", "ogOldestPost()", false)?;
-    // A feed that grew is followed back to the period's start where its
-    // dates can be read; otherwise only to the height limit for feeds.
-    let limit = if grew && (opts.since.is_none() || oldest.is_none()) {
-        f64::from(opts.max_height).min(max_y)
-    } else {
-        max_y
+    // Where following the feed stopped, or the rule on the page as it ends.
+    let seen = call::Shown {
+        height: full_height,
+        oldest: cx.call("reading post dates", &call::OldestPost { max_y: None })?,
     };
-    // A feed followed back to the period's start ends where the rule was decided.
-    let limit = match &stop {
-        Some((rule, at)) if rule == "period-start" => limit.min(at.max(1.0)),
-        _ => limit,
-    };
-    let stop_rule = match stop.as_ref().map(|(rule, _)| rule.as_str()) {
-        Some("period-start") => StopRule::PeriodStart,
-        _ if full_height > limit && limit < max_y => StopRule::HeightLimit,
-        _ if full_height > limit => StopRule::PageLimit,
-        _ if timed_out && grew => StopRule::TimeLimit,
-        _ => StopRule::PageEnd,
-    };
+    let end = depth::end(&depth, stop, &seen, grew, timed_out);
+    let (stop_rule, limit) = (end.rule, end.at.min(max_y));
     let captured_height = full_height.min(limit).ceil();
     let oldest_post_reached = cx
-        .eval::<Option<OldestPost>>(
+        .call(
             "reading post dates",
-            &format!("ogOldestPost({captured_height})"),
-            false,
+            &call::OldestPost {
+                max_y: Some(captured_height),
+            },
         )?
         .map(|o| o.v);
     let truncated = (full_height > limit && stop_rule != StopRule::PeriodStart).then(|| {
@@ -550,56 +555,40 @@ fn capture_document(
             format!("the page is {full_height:.0} px tall; the capture stops at the {limit:.0} px limit")
         }
     });
-    let found: Vec<Found> = cx.eval(
+    let found = cx.call(
         "checking for obstructions",
-        &format!(
-            "ogObstructions({})",
-            info.status.map_or("null".to_string(), |s| s.to_string())
-        ),
-        false,
+        &call::Obstructions {
+            status: info.status,
+        },
     )?;
     let mut obstructions: Vec<Obstruction> = found
         .into_iter()
-        .filter_map(|f| {
-            let kind = match f.kind.as_str() {
-                "login-wall" => ObstructionKind::LoginWall,
-                "consent-wall" => ObstructionKind::ConsentWall,
-                "error-page" => ObstructionKind::ErrorPage,
-                _ => return None,
-            };
-            Some(Obstruction {
-                kind,
-                detail: f.detail,
-            })
-        })
+        .map(|f| Obstruction::found(page_finding(f)))
         .collect();
-    let summary: Summary = cx.eval(
+    let summary = cx.call(
         "summarising the page",
-        &format!("ogSummary({captured_height})"),
-        false,
+        &call::Summary {
+            max_y: captured_height,
+        },
     )?;
-    let text_runs: Vec<TextRun> = cx.eval(
+    let text_runs = cx.call(
         "reading the page text",
-        &format!("ogTextRuns(0, {captured_height})"),
-        false,
+        &call::TextRuns {
+            top: 0.0,
+            bottom: captured_height,
+        },
     )?;
     let frames = read_frames(cx, captured_height);
     if let Some(text) = &frames.consent {
-        obstructions.push(Obstruction {
-            kind: ObstructionKind::ConsentWall,
-            detail: format!("consent dialog still shown in a frame from another site: \"{text}\""),
-        });
+        obstructions.push(Obstruction::found(Finding::ConsentInFrame {
+            text: text.clone(),
+        }));
     }
     if !frames.silent.is_empty() {
-        obstructions.push(Obstruction {
-            kind: ObstructionKind::Incomplete,
-            detail: format!(
-                "{} of {} frames from other sites did not answer ({}): their text is not in the text layer, and the picture shows them as they last painted themselves",
-                frames.silent.len(),
-                frames.frames,
-                frames.silent.join(", ")
-            ),
-        });
+        obstructions.push(Obstruction::found(Finding::FramesSilent {
+            silent: frames.silent.clone(),
+            frames: frames.frames,
+        }));
     }
 
     cx.mark("obstructions, summary, text runs");
@@ -608,10 +597,9 @@ fn capture_document(
     // one that does not answer would stall the page's own renderer too.
     let silent = cx.unanswered_frames();
     let mhtml_file = if opts.mhtml && !silent.is_empty() {
-        warnings.push(format!(
-            "no MHTML snapshot: {} frame(s) from other sites did not answer, and saving one would wait for them",
-            silent.len()
-        ));
+        notes.push(Note::NoMhtmlFramesSilent {
+            frames: u32::try_from(silent.len()).unwrap_or(u32::MAX),
+        });
         None
     } else if opts.mhtml {
         let snap = cx.mhtml();
@@ -623,7 +611,9 @@ fn capture_document(
             }
             Err(e) if e.is_browser_gone() => return Err(e),
             Err(e) => {
-                warnings.push(format!("no MHTML snapshot: {e}"));
+                notes.push(Note::NoMhtml {
+                    error: e.to_string(),
+                });
                 None
             }
         }
@@ -651,42 +641,35 @@ fn capture_document(
         &mut obstructions,
     )?;
     if unsteady > 0 {
-        warnings.push(format!(
-            "the page's text kept moving while {unsteady} part(s) of it were pictured; the text layer may sit a few pixels off there"
-        ));
+        notes.push(Note::TextMoving { parts: unsteady });
     }
     if pending > 0 {
-        warnings.push(format!(
-            "{pending} image(s) were still loading when their part of the page was pictured"
-        ));
+        notes.push(Note::ImagesStillLoading { count: pending });
     }
     let text_file = format!("{rel_dir}/text.json");
     write_text_runs(dir, &text_runs)?;
     let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
-    crate::posts::write(cx, dir, label, captured_height, warnings)?;
+    let posts = crate::posts::write(cx, dir, label, captured_height, notes)?;
     // Every feed item seen while scrolling must be in the picture.
-    let coverage: Coverage = cx.eval(
+    let coverage = cx.call(
         "counting the items kept",
-        &format!("ogCoverage({captured_height})"),
-        false,
+        &call::Coverage {
+            max_y: captured_height,
+        },
     )?;
     if coverage.kept < coverage.seen {
-        obstructions.push(Obstruction {
-            kind: ObstructionKind::Incomplete,
-            detail: format!(
-                "items seen while scrolling {}, in the record {} (missing e.g. {})",
-                coverage.seen,
-                coverage.kept,
-                coverage.missing.join("; ")
-            ),
-        });
+        obstructions.push(Obstruction::found(Finding::ItemsMissing {
+            seen: coverage.seen,
+            kept: coverage.kept,
+            missing: coverage.missing,
+        }));
     }
     let extent = Extent {
         full_width,
         captured_width,
         scroller,
         stop_rule: Some(stop_rule),
-        since: opts.since,
+        since: opts.since.map(|s| s.day),
         oldest_post_reached,
         load_more_clicks: load_more,
         items_seen: (coverage.seen > 0).then_some(coverage.seen),
@@ -699,9 +682,9 @@ fn capture_document(
         return Ok(None);
     }
     if last && cx.document_mark().differs(&here) {
-        warnings.push(format!(
-            "the page kept moving to other documents ({MAX_REDIRECTS} times); the picture may show a different document than the text"
-        ));
+        notes.push(Note::KeptMoving {
+            times: MAX_REDIRECTS,
+        });
     }
     Ok(Some(Doc {
         info,
@@ -715,44 +698,21 @@ fn capture_document(
         text_file,
         mhtml_file,
         tiles,
+        posts,
     }))
 }
 
-/// How deep a capture follows a page (see [`crate::Options::page_limit`]).
-struct Depth {
-    /// Absolute limit, CSS px.
-    page_max: f64,
-    /// Limit for a growing feed without readable dates, CSS px.
-    dateless_max: f64,
-    /// The period's start as JavaScript milliseconds, or `null`.
-    since_ms: String,
-}
-
-impl Depth {
-    fn of(opts: &crate::Options) -> Depth {
-        let since_ms = opts
-            .since
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .and_then(|t| {
-                t.and_local_timezone(chrono_tz::Europe::Stockholm)
-                    .earliest()
-            })
-            .map_or_else(|| "null".to_string(), |t| t.timestamp_millis().to_string());
-        Depth {
-            page_max: f64::from(opts.page_limit.max(1)),
-            dateless_max: f64::from(opts.max_height.max(1)),
-            since_ms,
-        }
-    }
+/// `d` in whole milliseconds, for the page.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// What a scroll pass came to.
 struct Pass {
     timed_out: bool,
-    /// The rule that stopped following the feed (`period-start`, ...), if one
-    /// did, and the page's height then: the capture ends there, not with a
-    /// batch that arrived after it.
-    stop: Option<(String, f64)>,
+    /// Where following the feed stopped, if the depth rule stopped it: the
+    /// capture ends there, not with a batch that arrived after it.
+    stop: Option<depth::Stop>,
 }
 
 /// The page's text runs as `text.json` in the page's folder.
@@ -779,21 +739,30 @@ fn scroll_through(
     let mut y = from;
     let mut timed_out = false;
     let mut stop = None;
-    let (max_y, since, dateless) = (depth.page_max, &depth.since_ms, depth.dateless_max);
     loop {
-        let budget_ms = deadline
-            .saturating_duration_since(Instant::now())
-            .as_millis()
-            .max(1000);
-        let step: ScrollStep = cx.eval(
+        let step = cx.call(
             "scrolling through the page",
-            &format!("ogScrollPass({y}, {max_y}, {vh}, {budget_ms}, 50, 400, {since}, {dateless})"),
-            true,
+            &call::ScrollPass {
+                from_y: y,
+                max_y: depth.page_max,
+                step: vh,
+                budget_ms: millis(deadline.saturating_duration_since(Instant::now())).max(1000),
+                pause_ms: 50,
+                grow_ms: 400,
+            },
         )?;
         y = step.y;
-        if let Some(rule) = step.stop {
-            stop = Some((rule, step.stop_at.unwrap_or(step.height)));
-            break;
+        if step.changed {
+            // The page grew (or changed) on the way down: follow it further?
+            stop = depth::stop(depth, &step.seen, true);
+            if stop.is_some() {
+                break;
+            }
+            if Instant::now() >= deadline {
+                timed_out = true;
+                break;
+            }
+            continue;
         }
         if step.timed_out || Instant::now() >= deadline {
             timed_out = true;
@@ -803,7 +772,8 @@ fn scroll_through(
         if !step.driven || step.at_limit {
             break;
         }
-        let wait = if step.height > start_height + 1.0 {
+        let height = step.seen.height;
+        let wait = if height > start_height + 1.0 {
             AT_BOTTOM_OF_FEED
         } else {
             AT_BOTTOM
@@ -814,46 +784,42 @@ fn scroll_through(
         let at_bottom = Instant::now();
         let mut nudges = 0u32;
         let grew = cx.settle_or(wait, deadline, || {
-            let height: f64 = if at_bottom.elapsed() >= NUDGE_EVERY * (nudges + 1) {
+            let now: f64 = if at_bottom.elapsed() >= NUDGE_EVERY * (nudges + 1) {
                 nudges += 1;
-                cx.eval("scrolling through the page", "ogNudge()", true)?
+                cx.call("scrolling through the page", &call::Nudge {})?
             } else {
                 cx.info()?.height
             };
-            Ok(height > step.height + 1.0)
+            Ok(now > height + 1.0)
         })?;
-        if !grew || cx.info()?.height <= step.height + 1.0 {
+        if !grew || cx.info()?.height <= height + 1.0 {
             break;
         }
-        let rule: Option<String> = cx.eval(
-            "reading post dates",
-            &format!("ogDepthStop({since}, {dateless}, {max_y})"),
-            false,
-        )?;
-        if let Some(rule) = rule {
-            stop = Some((rule, cx.info()?.height));
+        stop = depth::stop(depth, &cx.call("reading post dates", &call::Seen {})?, true);
+        if stop.is_some() {
             break;
         }
     }
-    let _: f64 = cx.eval("scrolling to the top", "ogScrollDone()", true)?;
+    cx.call("scrolling to the top", &call::ScrollDone {})?;
     Ok(Pass { timed_out, stop })
 }
 
 /// Click the most privacy-friendly button of a consent dialog, in the page
 /// or in one of its cross-site frames (Sourcepoint, OneTrust and the like
 /// serve theirs from their own domain), up to three times.
-fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error> {
+fn dismiss_consent(cx: &Ctx<'_>, notes: &mut Vec<Note>) -> Result<(), Error> {
     for _ in 0..3 {
-        let mut c: Clicked =
-            cx.eval("dismissing the consent dialog", "ogDismissConsent()", false)?;
+        let mut c = cx.call(
+            "dismissing the consent dialog",
+            &call::DismissConsent { in_frame: false },
+        )?;
         if c.clicked.is_none() {
             for (_, frame) in cx.frames() {
                 // A frame that cannot answer (gone, hung) has no dialog to click.
-                if let Ok(f) = cx.eval_on::<Clicked>(
+                if let Ok(f) = cx.call_on(
                     &frame,
                     "dismissing the consent dialog in a frame",
-                    "ogDismissConsent(true)",
-                    false,
+                    &call::DismissConsent { in_frame: true },
                 ) {
                     if f.clicked.is_some() {
                         c = f;
@@ -866,9 +832,7 @@ fn dismiss_consent(cx: &Ctx<'_>, warnings: &mut Vec<String>) -> Result<(), Error
             return Ok(());
         };
         if c.kind.as_deref() == Some("accept") {
-            warnings.push(format!(
-                "the consent dialog offered no way to refuse; clicked \"{label}\""
-            ));
+            notes.push(Note::ConsentAccepted { label });
         }
         // A consent click may reload the page; give it its own short budget.
         cx.settle(AFTER_CONSENT, Instant::now() + AFTER_CONSENT.max)?;
@@ -900,7 +864,7 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
     let frames = cx.frames();
     // Their lazy images are asked for now, all at once, and waited for below.
     for (_, frame) in &frames {
-        let _ = cx.eval_on::<u32>(frame, "rendering a frame", "ogRenderAll()", false);
+        let _ = cx.call_on(frame, "rendering a frame", &call::RenderAll {});
     }
     for (id, frame) in frames {
         let Some([x0, y0, x1, y1]) = cx.frame_box(&id) else {
@@ -912,26 +876,29 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
         facts.frames += 1;
         if y0 < vh && facts.consent.is_none() {
             facts.consent = cx
-                .eval_on::<Option<String>>(
+                .call_on(
                     &frame,
                     "checking a frame for a consent dialog",
-                    "ogFrameConsent()",
-                    false,
+                    &call::FrameConsent {},
                 )
                 .ok()
                 .flatten();
         }
-        let _ = cx.eval_on::<ImageWait>(
+        let _ = cx.call_on(
             &frame,
             "waiting for a frame's images",
-            &format!("ogWaitImages(1e9, {})", FRAME_TIMEOUT.as_millis()),
-            true,
+            &call::WaitImages {
+                max_y: 1e9,
+                budget_ms: millis(FRAME_TIMEOUT),
+            },
         );
-        let Ok(runs) = cx.eval_on::<Vec<TextRun>>(
+        let Ok(runs) = cx.call_on(
             &frame,
             "reading a frame's text",
-            "ogTextRuns(-1e9, 1e9)",
-            false,
+            &call::TextRuns {
+                top: -1e9,
+                bottom: 1e9,
+            },
         ) else {
             continue;
         };
@@ -951,4 +918,43 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
         }
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_findings_are_read_as_data_and_an_unknown_one_is_kept() {
+        let f = |v: serde_json::Value| page_finding(v);
+        assert_eq!(
+            f(serde_json::json!({"finding": "http-status", "status": 404})),
+            Finding::HttpStatus { status: 404 }
+        );
+        assert_eq!(
+            f(serde_json::json!({"finding": "login-overlay", "text": "Logga in"})),
+            Finding::LoginOverlay {
+                text: "Logga in".into()
+            }
+        );
+        // A kind the page may report but this side does not know: kept, flagged.
+        let paywall = serde_json::json!({"finding": "paywall", "text": "Prenumerera"});
+        let unknown = f(paywall.clone());
+        assert_eq!(
+            unknown,
+            Finding::Unrecognised {
+                kind: "paywall".into(),
+                detail: paywall.to_string()
+            }
+        );
+        assert_eq!(
+            Obstruction::found(unknown).kind,
+            model::ObstructionKind::Unrecognised
+        );
+        // Findings only Rust can make are not taken from the page.
+        assert!(matches!(
+            f(serde_json::json!({"finding": "items-missing", "seen": 1, "kept": 0, "missing": []})),
+            Finding::Unrecognised { .. }
+        ));
+    }
 }

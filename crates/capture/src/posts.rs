@@ -10,31 +10,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::devtools::Ctx;
+use crate::protocol::RawPage;
 use crate::Error;
-
-/// A post as page.js's `ogPosts` reads it, its id not yet finished.
-#[derive(Debug, Deserialize)]
-struct Raw {
-    id: Option<String>,
-    id_kind: PostIdKind,
-    kind: PostKind,
-    url: Option<String>,
-    date: Option<String>,
-    author: Option<String>,
-    text: String,
-    x: f64,
-    y: f64,
-    width: f64,
-    height: f64,
-    #[serde(default)]
-    comments: Vec<Raw>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawPage {
-    posts: Vec<Raw>,
-    profile: Profile,
-}
 
 /// What `posts.json` in a page's capture folder holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -143,25 +120,28 @@ fn finish(raw: RawPage, label: &str) -> PagePosts {
     }
 }
 
-/// Reads the page's posts and writes them to `dir/posts.json`. A page whose
-/// posts cannot be read is still captured: the reason is a warning.
+/// Reads the page's posts, writes them to `dir/posts.json` and returns them.
+/// A page whose posts cannot be read is still captured: the reason is a note.
 pub(crate) fn write(
     cx: &Ctx<'_>,
     dir: &Path,
     label: &str,
     captured_height: f64,
-    warnings: &mut Vec<String>,
-) -> Result<(), Error> {
-    let raw: RawPage = match cx.eval(
+    notes: &mut Vec<model::Note>,
+) -> Result<Option<PagePosts>, Error> {
+    let raw = match cx.call(
         "reading the posts",
-        &format!("ogPosts({captured_height})"),
-        false,
+        &crate::protocol::Posts {
+            max_y: captured_height,
+        },
     ) {
         Ok(r) => r,
         Err(e) if e.is_browser_gone() => return Err(e),
         Err(e) => {
-            warnings.push(format!("the posts could not be read: {e}"));
-            return Ok(());
+            notes.push(model::Note::PostsUnreadable {
+                error: e.to_string(),
+            });
+            return Ok(None);
         }
     };
     let page = finish(raw, label);
@@ -170,7 +150,8 @@ pub(crate) fn write(
         during: "writing posts".into(),
         source: Box::new(e),
     })?;
-    std::fs::write(&path, json).map_err(|source| Error::Io { path, source })
+    std::fs::write(&path, json).map_err(|source| Error::Io { path, source })?;
+    Ok(Some(page))
 }
 
 #[cfg(test)]

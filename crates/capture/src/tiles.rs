@@ -6,37 +6,18 @@
 use std::path::Path;
 use std::time::Duration;
 
-use model::{Obstruction, ObstructionKind, TextRun, Tile};
-use serde::Deserialize;
+use model::{Finding, Obstruction, ObstructionKind, TextRun, Tile};
 
 use crate::devtools::{set_viewport, Ctx};
 use crate::png_out;
+use crate::protocol as call;
 use crate::Error;
 
 /// Longest wait for a band of the page to render what came into view
 /// (mounted rows, their images) before it is pictured.
 const SEGMENT_WAIT: Duration = Duration::from_millis(3000);
 
-#[derive(Deserialize)]
-struct Segment {
-    pending: u32,
-    runs: Option<Vec<TextRun>>,
-    pictures: Vec<Picture>,
-}
-
-/// A loaded picture a reader would see, and a 4 × 4 RGBA sample of its own
-/// pixels where the page lets them be read.
-#[derive(Deserialize)]
-struct Picture {
-    x: f64,
-    y: f64,
-    width: f64,
-    height: f64,
-    src: String,
-    sample: Option<Vec<u8>>,
-}
-
-impl Picture {
+impl call::Picture {
     /// Some opaque pixel of its own is clearly not `colour`: a flat band of
     /// `colour` over it means the screenshot lost it.
     fn differs_from(&self, colour: [u8; 3]) -> bool {
@@ -94,11 +75,11 @@ pub(crate) fn take_tiles(
     let band_css = (f64::from(o.tile_height.max(256)) / scale).floor().max(1.0);
     let vh = f64::from(o.viewport_height);
     // Pin heights that follow the viewport, so the tall viewport does not stretch them.
-    let _: u32 = cx.eval("measuring the layout", "ogMeasureHeights()", false)?;
+    cx.call("measuring the layout", &call::MeasureHeights {})?;
     set_viewport(cx, vw, o.viewport_height * 2)?;
-    let _: u32 = cx.eval("measuring the layout", "ogPinHeights()", false)?;
+    cx.call("measuring the layout", &call::PinHeights {})?;
     set_viewport(cx, vw, o.viewport_height)?;
-    let _: u32 = cx.eval("scrolling to the top", "(window.scrollTo(0, 0), 0)", false)?;
+    cx.call("scrolling to the top", &call::ScrollTop {})?;
 
     // Under a login or consent overlay the first screen is covered on purpose.
     let overlay = obstructions.iter().any(|o| {
@@ -125,7 +106,7 @@ pub(crate) fn take_tiles(
         let n = i + 1;
         if n == 2 {
             // Fixed elements were pictured once, in the first screen.
-            let _: u32 = cx.eval("hiding fixed elements", "ogUnfix()", false)?;
+            cx.call("hiding fixed elements", &call::Unfix {})?;
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             set_viewport(cx, vw, tall as u32)?;
         }
@@ -134,10 +115,13 @@ pub(crate) fn take_tiles(
         // it) is read and pictured again, once.
         let mut attempt = 0;
         let (band_runs, pictures, shot, steady) = loop {
-            let seg: Segment = cx.eval(
+            let seg = cx.call(
                 &format!("preparing screenshot tile {n}"),
-                &format!("ogSegment({top}, {bottom}, {})", SEGMENT_WAIT.as_millis()),
-                true,
+                &call::Segment {
+                    top,
+                    bottom,
+                    budget_ms: u64::try_from(SEGMENT_WAIT.as_millis()).unwrap_or(u64::MAX),
+                },
             )?;
             let band_runs: Vec<TextRun> = seg
                 .runs
@@ -161,7 +145,7 @@ pub(crate) fn take_tiles(
             let shot =
                 cx.screenshot(&format!("taking screenshot tile {n}"), (0.0, top, width, h))?;
             attempt += 1;
-            let moved: bool = cx.eval("checking the text stayed put", "ogMoved()", false)?;
+            let moved = cx.call("checking the text stayed put", &call::Moved {})?;
             if !moved || attempt == 2 {
                 pending += seg.pending;
                 break (band_runs, seg.pictures, shot, !moved);
@@ -191,23 +175,22 @@ pub(crate) fn take_tiles(
                     && p.x + p.width > 0.0
                     && p.differs_from(colour)
             }) {
-                obstructions.push(Obstruction {
-                    kind: ObstructionKind::BlankRegion,
-                    detail: format!(
-                        "{name} rows {a}-{b} are one flat colour where the page has a picture ({} at y={:.0})",
-                        p.src, p.y
-                    ),
-                });
+                obstructions.push(Obstruction::found(Finding::BlankOverPicture {
+                    file: name.clone(),
+                    top: a,
+                    bottom: b,
+                    src: p.src.clone(),
+                    y: p.y,
+                }));
             }
             if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
-                obstructions.push(Obstruction {
-                    kind: ObstructionKind::BlankRegion,
-                    detail: format!(
-                        "{name} rows {a}-{b} are one flat colour where the page has text (\"{}\" at y={:.0})",
-                        run.text.chars().take(40).collect::<String>(),
-                        run.y
-                    ),
-                });
+                obstructions.push(Obstruction::found(Finding::BlankOverText {
+                    file: name.clone(),
+                    top: a,
+                    bottom: b,
+                    text: run.text.chars().take(40).collect(),
+                    y: run.y,
+                }));
             }
         }
         tiles.push(Tile {

@@ -30,7 +30,7 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         archive: Option<PathBuf>,
         /// How old the newest post may be before an account counts as passive.
-        #[arg(long, value_name = "MONTHS", default_value_t = 6)]
+        #[arg(long, value_name = "MONTHS", default_value_t = registry::policy::PASSIVE_MONTHS)]
         passive_months: u32,
     },
     /// Write the förteckning över sociala medier as one self-contained HTML page,

@@ -54,6 +54,15 @@ pub struct CaptureArgs {
     pub tsa: Vec<String>,
 }
 
+/// The start of the period as the capture gets it: the day, and the
+/// instant it begins in Sweden.
+pub fn since(day: chrono::NaiveDate) -> capture::Since {
+    capture::Since {
+        day,
+        at: registry::period::start_of_day_stockholm(day),
+    }
+}
+
 impl CaptureArgs {
     /// The cookie file: `--cookies`, else `$OGONBLICK_COOKIES` (the service's).
     pub fn cookie_file(&self) -> Option<std::path::PathBuf> {
@@ -84,7 +93,7 @@ impl CaptureArgs {
             cookies,
             max_height: self.max_height,
             page_limit: self.page_limit,
-            since: self.since,
+            since: self.since.map(since),
             page_budget: Duration::from_secs(self.timeout.max(1)),
             navigation_timeout: capture::Options::default()
                 .navigation_timeout

@@ -64,8 +64,16 @@ pub fn main(args: Args) -> CmdResult {
     let discard = |dir: &std::path::Path| {
         let _ = std::fs::remove_dir_all(dir);
     };
-    match pipeline::attempt(&session, &job, &staging, args.capture.pdfa) {
-        Attempt::Captured { mut record, pdf } => {
+    // `capture` seals every capture it gets, a login wall included (flagged).
+    let captured = match pipeline::attempt(&session, &job, &staging) {
+        Attempt::Captured { record, pages } => {
+            pipeline::render(&record, &staging, &pages, args.capture.pdfa, None)
+                .map(|pdf| (record, pdf))
+        }
+        Attempt::BrowserGone(err) | Attempt::Failed(err) => Err(err),
+    };
+    match captured {
+        Ok((mut record, pdf)) => {
             let stamper = crate::tsa::Stamper::new(&job.tsa);
             let sealed = match registry::archive::seal_standalone_stamped(
                 &staging,
@@ -88,11 +96,11 @@ pub fn main(args: Args) -> CmdResult {
             }
             Ok(pipeline::sealed_exit(&record, &unstamped))
         }
-        Attempt::BrowserGone(err) | Attempt::Failed(err) if pipeline::is_disk_full(&err) => {
+        Err(err) if pipeline::is_disk_full(&err) => {
             discard(&staging);
             Err(pipeline::disk_full(err))
         }
-        Attempt::BrowserGone(err) | Attempt::Failed(err) => {
+        Err(err) => {
             discard(&staging);
             eprintln!("error: {err:#}");
             eprintln!(

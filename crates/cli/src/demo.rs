@@ -73,7 +73,7 @@ pub fn main(args: Args) -> CmdResult {
         only: Vec::new(),
         jobs: args.jobs,
         retries: 1,
-        passive_months: 6,
+        passive_months: registry::policy::PASSIVE_MONTHS,
         json: false,
         preflight_days: 0,
         capture: args.capture.clone(),

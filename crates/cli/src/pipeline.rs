@@ -39,8 +39,13 @@ impl Job {
 /// How one capture attempt ended.
 #[derive(Debug)]
 pub enum Attempt {
-    /// Every page captured; `record` is ready to seal, `pdf` is its document.
-    Captured { record: Box<Record>, pdf: Vec<u8> },
+    /// Every page captured: `record` describes them (its PDF/A is not made
+    /// yet: the caller first decides whether the record is kept, then
+    /// [`render`]s it).
+    Captured {
+        record: Box<Record>,
+        pages: Vec<capture::PageCapture>,
+    },
     /// The browser died under us: nothing of this attempt may be kept.
     BrowserGone(anyhow::Error),
     /// The capture failed in a way a retry may fix (timeout, navigation error).
@@ -76,30 +81,10 @@ pub fn page_label(index: usize, url: &str) -> String {
     format!("{:02}-{slug}", index + 1)
 }
 
-/// The record's note when Chromium ran without its sandbox.
-pub const SANDBOX_OFF: &str = "Chromium's sandbox was off because ogonblick ran as root; \
-     run it as the service user instead (see README.md, \"Running as a service\")";
-
-/// Captures every page of `job` into `dir` (a staging directory) and renders
-/// the PDF/A. Raw files stay in `dir`; the caller seals or discards it.
-pub fn attempt(
-    session: &capture::Session,
-    job: &Job,
-    dir: &Path,
-    flavour: pdfa::Flavour,
-) -> Attempt {
-    attempt_in(session, job, dir, flavour, None)
-}
-
-/// [`attempt`] for a record going into the archive at `archive`: a
-/// half-year record's cover compares it with the account's previous one.
-pub fn attempt_in(
-    session: &capture::Session,
-    job: &Job,
-    dir: &Path,
-    flavour: pdfa::Flavour,
-    archive: Option<&Path>,
-) -> Attempt {
+/// Captures every page of `job` into `dir` (a staging directory) and
+/// describes them as a record. Raw files stay in `dir`; the caller decides
+/// whether the record is kept, renders it and seals it, or discards `dir`.
+pub fn attempt(session: &capture::Session, job: &Job, dir: &Path) -> Attempt {
     let mut pages = Vec::with_capacity(job.urls.len());
     for (i, url) in job.urls.iter().enumerate() {
         let label = page_label(i, url);
@@ -120,7 +105,7 @@ pub fn attempt_in(
     }
     if job.note_sandbox && !session.is_sandboxed() {
         if let Some(first) = pages.first_mut() {
-            first.facts.warnings.push(SANDBOX_OFF.to_string());
+            first.facts.note(model::Note::SandboxOff);
         }
     }
     let record = Record {
@@ -143,13 +128,23 @@ pub fn attempt_in(
         },
         timestamp_authorities: job.tsa.clone(),
     };
-    match crate::posts::render(&record, dir, &pages, flavour, archive) {
-        Ok(pdf) => Attempt::Captured {
-            record: Box::new(record),
-            pdf,
-        },
-        Err(err) => Attempt::Failed(err),
+    Attempt::Captured {
+        record: Box::new(record),
+        pages,
     }
+}
+
+/// The PDF/A of a captured record in `dir`; for a record going into the
+/// archive at `archive`, a half-year record's cover compares it with the
+/// account's previous one.
+pub fn render(
+    record: &Record,
+    dir: &Path,
+    pages: &[capture::PageCapture],
+    flavour: pdfa::Flavour,
+    archive: Option<&Path>,
+) -> anyhow::Result<Vec<u8>> {
+    crate::posts::render(record, dir, pages, flavour, archive)
 }
 
 /// Backoff before retry `n` (1-based): 2 s, 8 s, 30 s, scaled down by
@@ -307,8 +302,9 @@ fn capture_and_seal_inner(
         };
         let staging = archive.stage(&job.record_id)?;
         registry::fault::point("capture.staged");
-        match attempt_in(browser, job, staging.dir(), flavour, Some(archive.root())) {
-            Attempt::Captured { mut record, pdf } => {
+        match attempt(browser, job, staging.dir()) {
+            Attempt::Captured { mut record, pages } => {
+                // A blocked capture is decided on before anything is rendered.
                 if registry::policy::is_blocked(&record) && attempt_no < retries {
                     last_reason = registry::policy::blocked_reason(&record);
                     archive.discard(staging)?;
@@ -325,6 +321,23 @@ fn capture_and_seal_inner(
                     )?;
                     return Ok(Outcome::Failed { reason });
                 }
+                let pdf = match render(
+                    &record,
+                    staging.dir(),
+                    &pages,
+                    flavour,
+                    Some(archive.root()),
+                ) {
+                    Ok(pdf) => pdf,
+                    Err(err) => {
+                        archive.discard(staging)?;
+                        if is_disk_full(&err) {
+                            return Err(err);
+                        }
+                        last_reason = format!("{err:#}");
+                        continue;
+                    }
+                };
                 let stamper = crate::tsa::Stamper::new(&job.tsa);
                 let sealed =
                     archive.seal_stamped(staging, &mut record, &pdf, &|d| stamper.stamp(d))?;

@@ -1,7 +1,8 @@
 //! The record's posts and what changed since the account's previous
-//! half-year record: gathered from the capture's per-page `posts.json`,
-//! placed on the pages of `snapshot.pdf`, compared, put on the cover page,
-//! and written as `posts.json` and `changes.json` beside `record.json`.
+//! half-year record: gathered from the captured pages (in memory; each also
+//! wrote its `posts.json`), placed on the pages of `snapshot.pdf`, compared,
+//! put on the cover page, and written as `posts.json` and `changes.json`
+//! beside `record.json`.
 
 use std::path::Path;
 
@@ -9,23 +10,18 @@ use anyhow::Context;
 use model::{Changes, Posts, Record, RecordKind};
 
 /// Every page's posts as the capture wrote them, with the start page's profile.
-fn captured_posts(record: &Record, dir: &Path) -> anyhow::Result<Posts> {
+fn captured_posts(pages: &[capture::PageCapture]) -> Posts {
     let mut out = Posts::default();
-    for (i, page) in record.pages.iter().enumerate() {
-        let path = dir.join("capture").join(&page.label).join("posts.json");
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    for (i, page) in pages.iter().enumerate() {
+        let Some(page_posts) = &page.posts else {
+            continue;
         };
-        let page_posts: capture::PagePosts = serde_json::from_slice(&bytes)
-            .with_context(|| format!("reading {}", path.display()))?;
         if i == 0 {
-            out.profile = page_posts.profile;
+            out.profile = page_posts.profile.clone();
         }
-        out.posts.extend(page_posts.posts);
+        out.posts.extend(page_posts.posts.iter().cloned());
     }
-    Ok(out)
+    out
 }
 
 /// The comparison for the cover page: for a half-year record of an account
@@ -50,9 +46,7 @@ fn compare(record: &Record, archive: &Path, posts: &Posts) -> anyhow::Result<Opt
             ..Changes::default()
         }));
     };
-    let captured = before
-        .captured_at()
-        .map(|t| t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive());
+    let captured = before.captured_at().map(registry::period::day_in_sweden);
     Ok(Some(registry::changes::compare(
         &id,
         &before_posts,
@@ -72,7 +66,7 @@ pub fn render(
     flavour: pdfa::Flavour,
     archive: Option<&Path>,
 ) -> anyhow::Result<Vec<u8>> {
-    let mut posts = captured_posts(record, dir)?;
+    let mut posts = captured_posts(pages);
     let mut changes = match archive {
         Some(root) => {
             compare(record, root, &posts).context("comparing with the previous record")?
@@ -162,6 +156,7 @@ pub fn mark_removals(mut row: crate::table::Row, archive: &Path) -> crate::table
                 c.previous.as_deref().unwrap_or("the previous record")
             ),
         );
+        row.removed = true;
         if row.status == "sealed" {
             row.status = "removed";
         }
@@ -173,7 +168,7 @@ pub fn mark_removals(mut row: crate::table::Row, archive: &Path) -> crate::table
 pub fn print_removals(rows: &[crate::table::Row]) {
     let accounts: Vec<&str> = rows
         .iter()
-        .filter(|r| r.warnings.iter().any(|w| w.starts_with("removed: ")))
+        .filter(|r| r.removed)
         .map(|r| r.account.as_str())
         .collect();
     if !accounts.is_empty() {

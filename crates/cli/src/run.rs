@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub retries: u32,
     /// Flag accounts whose newest post is older than this many months.
-    #[arg(long, value_name = "MONTHS", default_value_t = 6)]
+    #[arg(long, value_name = "MONTHS", default_value_t = registry::policy::PASSIVE_MONTHS)]
     pub passive_months: u32,
     /// Print the closing table as JSON on stdout.
     #[arg(long)]
@@ -133,7 +133,9 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
     }
     let mut options = args.capture.options()?;
     // A half-year snapshot follows each feed back to the period's first day.
-    options.since = options.since.or(Some(period.boundary_start()));
+    options.since = options
+        .since
+        .or(Some(crate::args::since(period.boundary_start())));
     let archive = Archive::open(&args.archive)?;
     for w in archive.recovery_warnings() {
         eprintln!("warning: {w}");
@@ -164,6 +166,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
                 seconds: 0.0,
                 passive: false,
                 unstamped: false,
+                removed: false,
             });
             continue;
         }
@@ -291,6 +294,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
                 warnings,
                 seconds,
                 unstamped: !unstamped.is_empty(),
+                removed: false,
             }
         }
         Outcome::Failed { reason } => Row {
@@ -302,6 +306,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
             seconds,
             passive: false,
             unstamped: false,
+            removed: false,
         },
     }
 }

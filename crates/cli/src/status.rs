@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(long, value_name = "PERIOD", default_value = "auto")]
     pub period: String,
     /// Count an account as passive when its newest post is older than this many months.
-    #[arg(long, value_name = "MONTHS", default_value_t = 6)]
+    #[arg(long, value_name = "MONTHS", default_value_t = registry::policy::PASSIVE_MONTHS)]
     pub passive_months: u32,
     /// Print the status as JSON on stdout.
     #[arg(long)]

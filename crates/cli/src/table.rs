@@ -17,4 +17,8 @@ pub struct Row {
     pub passive: bool,
     /// Sealed, but a time-stamping authority gave no token (the warnings say which).
     pub unstamped: bool,
+    /// The record found posts removed since the previous snapshot (the
+    /// warnings say how many); for the line after the table.
+    #[serde(skip)]
+    pub removed: bool,
 }

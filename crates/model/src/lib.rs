@@ -7,6 +7,9 @@
 
 pub mod display;
 pub mod json;
+mod note;
+
+pub use note::{Finding, Note};
 
 use std::collections::BTreeMap;
 
@@ -158,6 +161,9 @@ pub enum ObstructionKind {
     /// Content seen while scrolling is not in the record (a feed that
     /// unmounted or lost posts), with the numbers.
     Incomplete,
+    /// The page's check reported an obstruction this version of ogonblick
+    /// does not know ([`Finding::Unrecognised`]): flagged for a person.
+    Unrecognised,
 }
 
 impl ObstructionKind {
@@ -169,16 +175,32 @@ impl ObstructionKind {
             ObstructionKind::ErrorPage => "felsida",
             ObstructionKind::BlankRegion => "tomt område i bilden",
             ObstructionKind::Incomplete => "ofullständig: innehåll saknas",
+            ObstructionKind::Unrecognised => "okänt hinder",
         }
     }
 }
 
 /// One obstruction finding with the evidence for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Obstruction {
     pub kind: ObstructionKind,
-    /// What was seen, in English for the log (`HTTP 404`, `tile-003.png rows 0-1200 blank`).
+    /// What was seen, in English for the log (`HTTP 404`, `tile-003.png rows 0-1200 blank`),
+    /// rendered from `finding`.
     pub detail: String,
+    /// The same evidence as data (`None` in records made before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+}
+
+impl Obstruction {
+    /// The obstruction `finding` shows, with its English line.
+    pub fn found(finding: Finding) -> Obstruction {
+        Obstruction {
+            kind: finding.kind(),
+            detail: finding.to_string(),
+            finding: Some(finding),
+        }
+    }
 }
 
 /// The facts behind the cover page's summary (*sammanfattning av innehållet*).
@@ -319,13 +341,25 @@ pub struct PageFacts {
     /// MHTML snapshot relative to the record directory, if one was taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mhtml_file: Option<String>,
-    /// Anything else worth telling a human (a step that timed out, an image that never loaded).
+    /// Anything else worth telling a human (a step that timed out, an image
+    /// that never loaded), in English: the lines of `notes`, in their order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The same remarks as data (empty in records made before they were recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     /// What the page tried that the capture refused or blocked, as data
     /// (the warnings say the same in words).
     #[serde(default, skip_serializing_if = "Refused::is_empty")]
     pub refused: Refused,
+}
+
+impl PageFacts {
+    /// Adds `note` to the page's notes and its English line to the warnings.
+    pub fn note(&mut self, note: Note) {
+        self.warnings.push(note.to_string());
+        self.notes.push(note);
+    }
 }
 
 /// What a captured page tried to do beyond being read: each attempt was

@@ -91,6 +91,7 @@ fn main() {
         text_file: "capture/01-start/text.json".into(),
         mhtml_file: None,
         warnings: vec![],
+        notes: Vec::new(),
         refused: Default::default(),
     };
     let record = Record {

@@ -276,7 +276,7 @@ fn operator(record: &Record) -> String {
 /// Every warning about one page, in Swedish: truncation, obstructions, the capture's notes.
 fn page_warnings(page: &PageFacts) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(why) = &page.truncated {
+    if page.truncated.is_some() {
         let because = match page.extent.stop_rule {
             Some(rule) => {
                 let mut t = rule.display_sv().to_string();
@@ -285,7 +285,7 @@ fn page_warnings(page: &PageFacts) -> Vec<String> {
                 }
                 format!("{t}.")
             }
-            None => sv::truncation(why, page.captured_height, page.full_height),
+            None => "Skälet står i record.json.".to_string(),
         };
         out.push(format!(
             "Avkortad vid {} av {}. {because}",
@@ -294,22 +294,17 @@ fn page_warnings(page: &PageFacts) -> Vec<String> {
         ));
     }
     for o in &page.obstructions {
-        out.push(match sv::obstruction_detail(&o.detail) {
-            Some(d) => format!("Hinder – {}: {d}.", o.kind.display_sv()),
+        out.push(match &o.finding {
+            Some(f) => format!("Hinder – {}: {}.", o.kind.display_sv(), sv::finding(f)),
             None => format!(
                 "Hinder – {}. Detaljerna står i record.json.",
                 o.kind.display_sv()
             ),
         });
     }
-    let mut unknown = 0;
-    for w in &page.warnings {
-        match sv::warning(w) {
-            Some(w) => out.push(w),
-            None => unknown += 1,
-        }
-    }
-    match unknown {
+    out.extend(page.notes.iter().map(sv::note));
+    // Remarks recorded only as English lines (records made before notes were data).
+    match page.warnings.len().saturating_sub(page.notes.len()) {
         0 => {}
         1 => out.push("Ytterligare en teknisk anmärkning från fångsten står i record.json.".into()),
         n => out.push(format!(

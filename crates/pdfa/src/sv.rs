@@ -1,12 +1,14 @@
 //! Swedish for people: dates, times, numbers, and the capture's own notes put into Swedish.
 //!
-//! The capture writes its warnings, truncation reasons and obstruction details in
-//! English for the log. The cover page is read by an archivist, so each known
-//! wording is rendered in Swedish from the numbers and quotes inside it; a note
-//! with no Swedish rendering is not shown in English but pointed to in `record.json`.
+//! The capture records its notes and the findings behind obstructions as data
+//! ([`model::Note`], [`model::Finding`]), with an English line for the log. The
+//! cover page is read by an archivist, so each is worded here in Swedish from
+//! its fields, by an exhaustive `match`: a note without Swedish wording does
+//! not compile, and the English wording never reaches the cover.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Europe::Stockholm;
+use model::{Finding, Note};
 
 const MONTHS: [&str; 12] = [
     "januari",
@@ -147,213 +149,175 @@ pub(crate) fn px(x: f64) -> String {
     format!("{}\u{a0}px", number(n))
 }
 
-/// Every run of digits in `s`, as numbers.
-fn numbers(s: &str) -> Vec<u64> {
-    s.split(|c: char| !c.is_ascii_digit())
-        .filter(|d| !d.is_empty())
-        .filter_map(|d| d.parse().ok())
-        .collect()
-}
-
-/// The text between the first pair of double quotes in `s`.
-fn quoted(s: &str) -> Option<&str> {
-    let start = s.find('"')? + 1;
-    let len = s[start..].rfind('"')?;
-    Some(&s[start..start + len])
-}
-
-/// Why the capture stops before the end of the page, in Swedish, from its heights and
-/// the capture's own reason (English, for the log).
-pub(crate) fn truncation(reason: &str, captured: f64, full: f64) -> String {
-    let n = numbers(reason);
-    if reason.contains("kept loading more content") {
-        let reached = n.first().map_or(full, |&v| v as f64);
-        let limit = n.get(1).map_or(captured, |&v| v as f64);
-        format!(
-            "Sidan laddade hela tiden in mer innehåll medan den rullades (den nådde {}), så fångsten slutar vid gränsen {}.",
-            px(reached),
-            px(limit)
-        )
+/// `1 bild`, `3 bilder`: a count with the noun in singular or plural.
+fn count(n: u32, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
     } else {
-        format!(
-            "Sidan är {} hög och fångsten slutar vid gränsen {}.",
-            px(full),
-            px(captured)
-        )
+        format!("{} {many}", number(u64::from(n)))
     }
 }
 
-/// The text of `w` between `start` and `end` (empty when either is missing).
-fn between<'a>(w: &'a str, start: &str, end: &str) -> &'a str {
-    w.split_once(start)
-        .and_then(|(_, rest)| rest.rsplit_once(end))
-        .map_or("", |(mid, _)| mid)
-}
-
-/// One of the capture's warnings in Swedish. `None` for a wording this module does not know.
-pub(crate) fn warning(w: &str) -> Option<String> {
-    let n = numbers(w);
-    let first = n.first().copied().unwrap_or(0);
-    let s = if w.starts_with("the page's load event did not fire") {
-        format!(
-            "Sidan blev inte färdigladdad inom {first} s (någon resurs laddades aldrig klart); det som hade kommit fångades."
-        )
-    } else if w.starts_with("scrolling through the page ran out of time") {
-        "Tiden tog slut när sidan rullades igenom; innehåll längre ned kan saknas.".into()
-    } else if w.starts_with("stopped expanding comments") {
-        format!(
-            "Dolda kommentarer fälldes ut i {first} omgångar, sedan inte fler; vissa kommentarer kan fortfarande vara dolda."
-        )
-    } else if w.starts_with("the page is") && w.contains("px wide") {
-        let wide = n.first().map_or(0.0, |&v| v as f64);
-        let limit = n.get(1).map_or(0.0, |&v| v as f64);
-        format!(
+/// One of the capture's notes in Swedish, from its fields. Every note has
+/// its wording here: a new kind of note does not compile without one.
+pub(crate) fn note(n: &Note) -> String {
+    match n {
+        Note::LoadEventLate { secs } => format!(
+            "Sidan blev inte färdigladdad inom {secs} s (någon resurs laddades aldrig klart); det som hade kommit fångades."
+        ),
+        Note::ScrollOutOfTime => {
+            "Tiden tog slut när sidan rullades igenom; innehåll längre ned kan saknas.".into()
+        }
+        Note::CommentsStillCollapsed { rounds } => format!(
+            "Dolda kommentarer fälldes ut i {rounds} omgångar, sedan inte fler; vissa kommentarer kan fortfarande vara dolda."
+        ),
+        Note::ImagesNotLoaded { count: n, examples } => {
+            let what = count(*n, "bild hade", "bilder hade");
+            if examples.is_empty() {
+                format!("{what} inte laddats när skärmbilden togs.")
+            } else {
+                format!(
+                    "{what} inte laddats när skärmbilden togs (till exempel {}).",
+                    examples.join(", ")
+                )
+            }
+        }
+        Note::ImagesStillLoading { count: n } => format!(
+            "{} fortfarande på att laddas när deras del av sidan avbildades.",
+            count(*n, "bild höll", "bilder höll")
+        ),
+        Note::TooWide { width, limit } => format!(
             "Sidan är {} bred och fångsten tar med {} av bredden.",
-            px(wide),
-            px(limit)
-        )
-    } else if w.contains("were still loading when their part of the page was pictured") {
-        let what = if first == 1 {
-            "1 bild höll".to_string()
-        } else {
-            format!("{} bilder höll", number(first))
-        };
-        format!("{what} fortfarande på att laddas när deras del av sidan avbildades.")
-    } else if w.contains("had not loaded when the picture was taken") {
-        let examples = w
-            .find("(e.g. ")
-            .map(|i| w[i + 6..].trim_end_matches(')').trim().to_string())
-            .filter(|e| !e.is_empty());
-        let what = if first == 1 {
-            "1 bild hade".to_string()
-        } else {
-            format!("{} bilder hade", number(first))
-        };
-        match examples {
-            Some(e) => format!("{what} inte laddats när skärmbilden togs (till exempel {e})."),
-            None => format!("{what} inte laddats när skärmbilden togs."),
+            px(*width),
+            px(*limit)
+        ),
+        Note::TextMoving { parts } => format!(
+            "Sidans text flyttade sig medan {} av sidan avbildades; det osynliga textlagret kan ligga några bildpunkter fel där.",
+            count(*parts, "del", "delar")
+        ),
+        Note::NoMhtmlFramesSilent { frames } => format!(
+            "Ingen MHTML-kopia av sidan sparades: {} från andra webbplatser svarade inte, och en kopia hade väntat på dem.",
+            count(*frames, "ram", "ramar")
+        ),
+        Note::NoMhtml { .. } => {
+            "Ingen MHTML-kopia av sidan kunde sparas; felet står i record.json.".into()
         }
-    } else if w.starts_with("the page's text kept moving while") {
-        let what = if first == 1 {
-            "1 del".to_string()
-        } else {
-            format!("{} delar", number(first))
-        };
-        format!(
-            "Sidans text flyttade sig medan {what} av sidan avbildades; det osynliga textlagret kan ligga några bildpunkter fel där."
-        )
-    } else if w.starts_with("no MHTML snapshot") {
-        "Ingen MHTML-kopia av sidan kunde sparas; felet står i record.json.".into()
-    } else if w.starts_with("the page kept moving to other documents") {
-        format!(
-            "Sidan bytte till andra dokument under fångsten ({first} gånger); bilden kan visa ett annat dokument än texten."
-        )
-    } else if w.starts_with("Chromium's sandbox was off") {
-        "Chromiums sandlåda var avstängd eftersom ogonblick kördes som root; ogonblick ska köras som tjänsteanvändaren."
-            .into()
-    } else if w.starts_with("the first try's tab") {
-        "Sidans första flik kraschade eller stängdes under fångsten; sidan fångades igen i en ny flik."
-            .into()
-    } else if w.starts_with("the first screen's text could not be read") {
-        "Texten på första skärmen kunde inte läsas; felet står i record.json.".into()
-    } else if w.starts_with("the page tried to download") {
-        let name = quoted(w).unwrap_or("");
-        let declared = w
-            .split_once(" bytes as declared")
-            .and_then(|(head, _)| head.rsplit('(').next()?.parse::<u64>().ok());
-        let size = match declared {
-            Some(bytes) => format!("{} byte enligt sidan", number(bytes)),
-            None => "ingen storlek angiven".to_string(),
-        };
-        let url = between(w, ") from ", "; the download was refused");
-        format!("Sidan försökte ladda ned \"{name}\" ({size}) från {url}; nedladdningen stoppades och inget sparades.")
-    } else if w.starts_with("the page sent a") && w.ends_with("it was blocked") {
-        let method = w.split_whitespace().nth(3).unwrap_or("");
-        let url = between(
-            w,
-            " request to ",
-            ", an address on the archive machine's own network",
-        );
-        format!("Sidan skickade en {method}-begäran till {url}, en adress i arkivdatorns eget nät; den stoppades.")
-    } else if w.starts_with("the page read from") {
-        let url = between(
-            w,
-            "the page read from ",
-            ", an address on the archive machine's own network",
-        );
-        format!("Sidan läste från {url}, en adress i arkivdatorns eget nät.")
-    } else if w.starts_with("the page tried to open a popup window") {
-        let url = between(w, "popup window (", "); it was not opened");
-        format!("Sidan försökte öppna ett popupfönster ({url}); det öppnades aldrig.")
-    } else if w.starts_with("the page opened a popup window") {
-        let url = between(w, "popup window (", "); it was closed at once");
-        format!("Sidan öppnade ett popupfönster ({url}); det stängdes direkt.")
-    } else if w.starts_with("the consent dialog offered no way to refuse") {
-        match quoted(w) {
-            Some(label) => format!(
-                "Samtyckesdialogen gick inte att avböja, så ogonblick klickade på \"{label}\"."
-            ),
-            None => "Samtyckesdialogen gick inte att avböja, så ogonblick godkände den.".into(),
+        Note::PostsUnreadable { .. } => {
+            "Inläggen på sidan kunde inte läsas ut var för sig; felet står i record.json. Bilden och textlagret finns."
+                .into()
         }
-    } else {
-        return None;
-    };
-    Some(s)
+        Note::FirstScreenTextUnreadable { .. } => {
+            "Texten på första skärmen kunde inte läsas; felet står i record.json.".into()
+        }
+        Note::KeptMoving { times } => format!(
+            "Sidan bytte till andra dokument under fångsten ({times} gånger); bilden kan visa ett annat dokument än texten."
+        ),
+        Note::TabRetried { .. } => {
+            "Sidans första flik kraschade eller stängdes under fångsten; sidan fångades igen i en ny flik."
+                .into()
+        }
+        Note::SandboxOff => {
+            "Chromiums sandlåda var avstängd eftersom ogonblick kördes som root; ogonblick ska köras som tjänsteanvändaren."
+                .into()
+        }
+        Note::ConsentAccepted { label } => format!(
+            "Samtyckesdialogen gick inte att avböja, så ogonblick klickade på \"{label}\"."
+        ),
+        Note::DownloadRefused {
+            name,
+            url,
+            declared_size,
+        } => {
+            let size = match declared_size {
+                Some(bytes) => format!("{} byte enligt sidan", number(*bytes)),
+                None => "ingen storlek angiven".to_string(),
+            };
+            format!("Sidan försökte ladda ned \"{name}\" ({size}) från {url}; nedladdningen stoppades och inget sparades.")
+        }
+        Note::PopupClosed { url } => {
+            format!("Sidan öppnade ett popupfönster ({url}); det stängdes direkt.")
+        }
+        Note::PopupRefused { url } => {
+            format!("Sidan försökte öppna ett popupfönster ({url}); det öppnades aldrig.")
+        }
+        Note::RequestBlocked { method, url } => format!(
+            "Sidan skickade en {method}-begäran till {url}, en adress i arkivdatorns eget nät; den stoppades."
+        ),
+        Note::LocalRead { url } => {
+            format!("Sidan läste från {url}, en adress i arkivdatorns eget nät.")
+        }
+    }
 }
 
-/// The evidence for an obstruction in Swedish. `None` for a wording this module does not know.
-pub(crate) fn obstruction_detail(d: &str) -> Option<String> {
-    let q = quoted(d).unwrap_or("");
-    let s = if d == "visible password field" {
-        "ett lösenordsfält syns på sidan".to_string()
-    } else if d.starts_with("login overlay") {
-        format!("en inloggningsruta ligger över sidan: \"{q}\"")
-    } else if d.starts_with("consent dialog still shown in a frame from another site") {
-        format!("samtyckesdialogen syns fortfarande i en ram från en annan webbplats: \"{q}\"")
-    } else if d.starts_with("consent dialog still shown") {
-        format!("samtyckesdialogen syns fortfarande: \"{q}\"")
-    } else if let Some(status) = d.strip_prefix("HTTP ") {
-        format!("servern svarade med HTTP-status {}", status.trim())
-    } else if d.starts_with("the page says") {
-        format!("sidan säger \"{q}\"")
-    } else if d.starts_with("items seen while scrolling") {
-        let n = numbers(d);
-        let (seen, kept) = (
-            n.first().copied().unwrap_or(0),
-            n.get(1).copied().unwrap_or(0),
-        );
-        let examples = d
-            .find("(missing e.g. ")
-            .map(|i| d[i + 14..].trim_end_matches(')').trim().to_string())
-            .filter(|e| !e.is_empty());
-        let mut t = format!(
-            "{} inlägg syntes när sidan rullades men bara {} finns i ögonblicksbilden",
-            number(seen),
-            number(kept)
-        );
-        if let Some(e) = examples {
-            let e = crate::items_sv::examples(&e);
-            t.push_str(&format!(" (saknas till exempel: {e})"));
+/// The evidence for an obstruction in Swedish, from its fields: a clause
+/// that follows the obstruction's kind. Every finding has its wording here.
+pub(crate) fn finding(f: &Finding) -> String {
+    match f {
+        Finding::PasswordField => "ett lösenordsfält syns på sidan".to_string(),
+        Finding::LoginOverlay { text } => {
+            format!("en inloggningsruta ligger över sidan: \"{text}\"")
         }
-        t
-    } else if d.starts_with("the time budget of") {
-        let n = numbers(d);
-        format!(
-            "tidsbudgeten på {} s för sidan tog slut innan fångsten var klar; bara första skärmen finns i ögonblicksbilden",
-            number(n.first().copied().unwrap_or(0))
-        )
-    } else if d.contains("are one flat colour where the page has text") {
-        let file = d.split_whitespace().next().unwrap_or("");
-        let n = numbers(d.split(" are ").next().unwrap_or(""));
-        let rows = match (n.len(), n.last()) {
-            (k, Some(&b)) if k >= 2 => format!("raderna {}–{b}", n[k - 2]),
-            _ => "några rader".to_string(),
-        };
-        format!("{rows} i {file} har en enda färg där sidan har text (\"{q}\")")
-    } else {
-        return None;
-    };
-    Some(s)
+        Finding::ConsentShown { text } => format!("samtyckesdialogen syns fortfarande: \"{text}\""),
+        Finding::ConsentInFrame { text } => format!(
+            "samtyckesdialogen syns fortfarande i en ram från en annan webbplats: \"{text}\""
+        ),
+        Finding::HttpStatus { status } => format!("servern svarade med HTTP-status {status}"),
+        Finding::PageSays { text } => format!("sidan säger \"{text}\""),
+        Finding::ItemsMissing {
+            seen,
+            kept,
+            missing,
+        } => {
+            let mut t = format!(
+                "{} inlägg syntes när sidan rullades men bara {} finns i ögonblicksbilden",
+                number(u64::from(*seen)),
+                number(u64::from(*kept))
+            );
+            if !missing.is_empty() {
+                let named = crate::items_sv::examples(&missing.join("; "));
+                t.push_str(&format!(" (saknas till exempel: {named})"));
+            }
+            t
+        }
+        Finding::OutOfTime {
+            budget_secs,
+            height,
+            full_height,
+            ..
+        } => format!(
+            "tidsbudgeten på {} s för sidan tog slut innan fångsten var klar; bara första skärmen ({} av {}) finns i ögonblicksbilden",
+            number(*budget_secs),
+            px(*height),
+            px(*full_height)
+        ),
+        Finding::FramesSilent { silent, frames } => format!(
+            "{} av {} från andra webbplatser svarade inte ({}); deras text saknas i textlagret och bilden visar dem som de senast ritade sig",
+            number(silent.len() as u64),
+            count(*frames, "ram", "ramar"),
+            silent.join(", ")
+        ),
+        Finding::BlankOverText {
+            file,
+            top,
+            bottom,
+            text,
+            ..
+        } => format!(
+            "raderna {top}–{bottom} i {file} har en enda färg där sidan har text (\"{text}\")"
+        ),
+        Finding::BlankOverPicture {
+            file,
+            top,
+            bottom,
+            src,
+            ..
+        } => format!(
+            "raderna {top}–{bottom} i {file} har en enda färg där sidan har en bild ({src})"
+        ),
+        Finding::Unrecognised { kind, .. } => format!(
+            "fångsten rapporterade ett hinder av ett slag som den här versionen av ogonblick inte känner till (\"{kind}\"); detaljerna står i record.json"
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -387,30 +351,50 @@ mod tests {
     #[test]
     fn capture_notes_come_out_in_swedish() {
         assert_eq!(
-            truncation(
-                "the page is 70000 px tall; the capture stops at the 50000 px limit",
-                50_000.0,
-                70_000.0
-            ),
-            "Sidan är 70\u{a0}000\u{a0}px hög och fångsten slutar vid gränsen 50\u{a0}000\u{a0}px."
+            note(&Note::ImagesNotLoaded {
+                count: 3,
+                examples: vec!["a.jpg".into(), "b.png".into()]
+            }),
+            "3 bilder hade inte laddats när skärmbilden togs (till exempel a.jpg, b.png)."
         );
         assert_eq!(
-            warning("3 image(s) had not loaded when the picture was taken (e.g. a.jpg, b.png)")
-                .as_deref(),
-            Some("3 bilder hade inte laddats när skärmbilden togs (till exempel a.jpg, b.png).")
+            note(&Note::ImagesStillLoading { count: 1 }),
+            "1 bild höll fortfarande på att laddas när deras del av sidan avbildades."
         );
         assert_eq!(
-            warning("the consent dialog offered no way to refuse; clicked \"Godkänn alla\"").as_deref(),
-            Some("Samtyckesdialogen gick inte att avböja, så ogonblick klickade på \"Godkänn alla\".")
-        );
-        assert_eq!(warning("something new"), None);
-        assert_eq!(
-            obstruction_detail("tile-003.png rows 0-1200 are one flat colour where the page has text (\"Nyheter\" at y=5000)").as_deref(),
-            Some("raderna 0–1200 i tile-003.png har en enda färg där sidan har text (\"Nyheter\")")
+            note(&Note::ConsentAccepted {
+                label: "Godkänn alla".into()
+            }),
+            "Samtyckesdialogen gick inte att avböja, så ogonblick klickade på \"Godkänn alla\"."
         );
         assert_eq!(
-            obstruction_detail("HTTP 404").as_deref(),
-            Some("servern svarade med HTTP-status 404")
+            note(&Note::TooWide {
+                width: 5200.0,
+                limit: 4000.0
+            }),
+            "Sidan är 5\u{a0}200\u{a0}px bred och fångsten tar med 4\u{a0}000\u{a0}px av bredden."
+        );
+        assert_eq!(
+            finding(&Finding::BlankOverText {
+                file: "tile-003.png".into(),
+                top: 0,
+                bottom: 1200,
+                text: "Nyheter".into(),
+                y: 5000.0
+            }),
+            "raderna 0–1200 i tile-003.png har en enda färg där sidan har text (\"Nyheter\")"
+        );
+        assert_eq!(
+            finding(&Finding::HttpStatus { status: 404 }),
+            "servern svarade med HTTP-status 404"
+        );
+        assert_eq!(
+            finding(&Finding::ItemsMissing {
+                seen: 1200,
+                kept: 38,
+                missing: vec![]
+            }),
+            "1\u{a0}200 inlägg syntes när sidan rullades men bara 38 finns i ögonblicksbilden"
         );
     }
 }

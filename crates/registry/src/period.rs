@@ -191,16 +191,38 @@ pub fn check_record_id(id: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The instant day `d` begins in Sweden (midnight, Europe/Stockholm), in
+/// UTC: where a period or `--since` starts. The capture gets this instant
+/// and knows no time zone.
+pub fn start_of_day_stockholm(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    let midnight = d.and_time(chrono::NaiveTime::MIN);
+    midnight
+        .and_local_timezone(chrono_tz::Europe::Stockholm)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
+}
+
+/// The day it is in Sweden at `t`.
+pub fn day_in_sweden(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
+}
+
 /// Today's date in Sweden, which decides periods and lateness.
 pub fn today_stockholm() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Stockholm)
-        .date_naive()
+    day_in_sweden(chrono::Utc::now())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_begins_at_swedish_midnight() {
+        use chrono::TimeZone;
+        let utc = |y, m, d, h| chrono::Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap();
+        assert_eq!(start_of_day_stockholm(d(2026, 1, 1)), utc(2025, 12, 31, 23));
+        assert_eq!(start_of_day_stockholm(d(2026, 7, 1)), utc(2026, 6, 30, 22));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

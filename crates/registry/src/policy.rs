@@ -63,6 +63,11 @@ pub fn record_warnings(record: &Record) -> Vec<String> {
     out.iter().map(|w| model::display::neutralise(w)).collect()
 }
 
+/// How many months an account's newest post may be older than its latest
+/// capture before the account counts as passive (the policies' six months;
+/// `--passive-months` overrides it).
+pub const PASSIVE_MONTHS: u32 = 6;
+
 /// The date of the newest post a capture saw, if it is more than `months`
 /// older than the capture: the policies ask passive accounts to be closed.
 pub fn passive_since(record: &Record, months: u32) -> Option<NaiveDate> {

@@ -196,6 +196,7 @@ fn synth(dir: &Path, height: u32) {
         text_file: text_rel,
         mhtml_file: None,
         warnings: Vec::new(),
+        notes: Vec::new(),
         refused: Default::default(),
     };
     let record = Record {

@@ -3,12 +3,11 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use crate::PageDir;
 use std::time::Duration;
 
 use headless_chrome::{Browser, LaunchOptions};
 
-use crate::{Error, Options, PageCapture};
+use crate::{Error, Options};
 
 /// Names tried on PATH, in order.
 const PATH_NAMES: [&str; 4] = [
@@ -423,47 +422,19 @@ impl Session {
         self.pid.is_some_and(|pid| !is_running(pid))
     }
 
-    /// Capture `url` into the page directory `out`.
-    pub fn capture(&self, url: &str, out: &PageDir) -> Result<PageCapture, Error> {
-        crate::validate_url(url)?;
-        let deadline = std::time::Instant::now() + self.opts.page_budget;
-        let first = self.capture_in_tab(url, out, deadline);
-        let Err(Error::TabGone { during, what }) = first else {
-            return first;
-        };
-        // A page that killed its tab gets one more try in a fresh one,
-        // within what is left of its budget; the first try's files go.
-        let dir = out.dir.clone();
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|source| Error::Io { path: dir, source })?;
-        }
-        match self.capture_in_tab(url, out, deadline) {
-            Ok(mut page) => {
-                page.facts.warnings.push(format!(
-                    "the first try's tab {what} while {during}; the page was captured again in a fresh tab"
-                ));
-                Ok(page)
-            }
-            Err(Error::TabGone { during, what }) => Err(Error::TabGone {
-                during,
-                what: format!("{what}, in a fresh tab too"),
-            }),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn capture_in_tab(
+    /// Open a fresh tab for `url`, run `work` in it (the page's work is
+    /// bounded by `deadline`), and close the tab whatever came of it.
+    pub(crate) fn in_tab<T>(
         &self,
         url: &str,
-        out: &PageDir,
         deadline: std::time::Instant,
-    ) -> Result<PageCapture, Error> {
+        work: impl FnOnce(&super::Ctx<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let tab = self
             .browser
             .new_tab()
             .map_err(|e| self.fail("opening a tab", e))?;
-        let result = super::Ctx::new(self, &tab, url, deadline)
-            .and_then(|cx| crate::page::capture(&cx, out));
+        let result = super::Ctx::new(self, &tab, url, deadline).and_then(|cx| work(&cx));
         // Close without running beforeunload handlers, bounded: a dead
         // browser cannot close tabs and a crashed tab may not answer.
         let (tx, rx) = std::sync::mpsc::channel();

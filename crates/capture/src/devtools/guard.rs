@@ -4,7 +4,7 @@
 //! request that could change something on the archive machine's own network
 //! (any method but GET and HEAD, to a loopback, private or link-local
 //! address other than the page's own origin) is blocked (DevTools `Fetch`).
-//! Each attempt becomes a note in the page's warnings.
+//! Each attempt becomes a [`model::Note`] of the page.
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, ToSocketAddrs};
@@ -171,10 +171,10 @@ impl Guard {
         Ok(Guard { tried, stop })
     }
 
-    /// What the page tried: one line each for the page's warnings, and the
-    /// same as data. `asked` are the popups the page asked for with
-    /// `window.open`, which were never opened.
-    pub(crate) fn refused(&self, asked: &[String]) -> (Vec<String>, model::Refused) {
+    /// What the page tried: one note each, and the same gathered by kind.
+    /// `asked` are the popups the page asked for with `window.open`, which
+    /// were never opened.
+    pub(crate) fn refused(&self, asked: &[String]) -> (Vec<model::Note>, model::Refused) {
         let t = self.tried.lock().unwrap_or_else(PoisonError::into_inner);
         let refused = model::Refused {
             downloads: t
@@ -197,37 +197,29 @@ impl Guard {
                 .collect(),
             local_reads: t.probes.clone(),
         };
+        use model::Note;
         let mut notes = Vec::new();
         for d in &refused.downloads {
-            let size = d.declared_size.map_or_else(
-                || "no size declared".to_string(),
-                |n| format!("{n} bytes as declared"),
-            );
-            notes.push(format!(
-                "the page tried to download \"{}\" ({size}) from {}; the download was refused",
-                d.name, d.url
-            ));
+            notes.push(Note::DownloadRefused {
+                name: d.name.clone(),
+                url: d.url.clone(),
+                declared_size: d.declared_size,
+            });
         }
         for url in distinct(t.popups.iter()) {
-            notes.push(format!(
-                "the page opened a popup window ({url}); it was closed at once"
-            ));
+            notes.push(Note::PopupClosed { url });
         }
         for url in distinct(asked.iter()) {
-            notes.push(format!(
-                "the page tried to open a popup window ({url}); it was not opened"
-            ));
+            notes.push(Note::PopupRefused { url });
         }
         for b in &refused.blocked_requests {
-            notes.push(format!(
-                "the page sent a {} request to {}, an address on the archive machine's own network; it was blocked",
-                b.method, b.url
-            ));
+            notes.push(Note::RequestBlocked {
+                method: b.method.clone(),
+                url: b.url.clone(),
+            });
         }
         for url in &refused.local_reads {
-            notes.push(format!(
-                "the page read from {url}, an address on the archive machine's own network"
-            ));
+            notes.push(Note::LocalRead { url: url.clone() });
         }
         (notes, refused)
     }

@@ -18,16 +18,46 @@ use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::types::Method;
 use headless_chrome::protocol::cdp::{Emulation, Inspector, Network, Page, Runtime, Target, DOM};
 use headless_chrome::Tab;
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 pub use browser::{check_browser, find_chrome, keeps_sandbox, Session};
 use net::NetWatch;
 pub(crate) use net::Quiet;
 
+use crate::protocol::{self, Call, PageState};
 use crate::Error;
 
-const JS: &str = include_str!("../page.js");
+/// The in-page helpers, one file per concern in `src/page/` and one per
+/// platform in `src/page/platform/`, as one script.
+/// The script is only ever run wrapped in a function (see [`CALL`]), so
+/// nothing of it leaks into the page's globals; every helper returns
+/// JSON-able data, and `calls.js` is the one way in.
+macro_rules! page_js {
+    () => {
+        page_js!(
+            "base.js", "text.js", "dates.js", "items.js", "consent.js", "scroll.js",
+            "images.js", "picture.js", "facts.js", "posts.js", "calls.js",
+            "platform/x.js", "platform/facebook.js", "platform/youtube.js",
+            "platform/instagram.js", "platform/linkedin.js", "platform/blog.js"
+        )
+    };
+    ($($file:literal),+) => {
+        concat!($(include_str!(concat!("../page/", $file)), "\n"),+)
+    };
+}
+
+#[cfg(test)]
+pub(crate) const JS: &str = page_js!();
+/// The helpers as one function of a request (see `protocol.rs`), and the same awaited.
+const CALL: &str = concat!(
+    "(function (req) { ",
+    page_js!(),
+    "\n return JSON.stringify(ogCall(req)); })"
+);
+const CALL_ASYNC: &str = concat!(
+    "(async function (req) { ",
+    page_js!(),
+    "\n return JSON.stringify(await ogCall(req)); })"
+);
 /// Installed in every new document before the page's scripts (see the file).
 const WATCH_JS: &str = include_str!("../watch.js");
 
@@ -50,18 +80,6 @@ const NO_DIALOGS: &str =
      window.open = function (url) { try { (window.__ogPopups = window.__ogPopups || []) \
      .push(String(new URL(String(url || 'about:blank'), location.href))); } catch (e) {} \
      return null; };";
-
-/// The page's state as `ogPageInfo()` in page.js reports it.
-#[derive(Deserialize)]
-pub(crate) struct PageInfo {
-    pub(crate) status: Option<u16>,
-    pub(crate) url: String,
-    pub(crate) title: String,
-    pub(crate) height: f64,
-    pub(crate) width: f64,
-    pub(crate) ready: String,
-    pub(crate) user_agent: String,
-}
 
 /// `Runtime.evaluate` of `expression` in the page, its value returned as JSON
 /// data, awaited if it is a promise (`is_async`).
@@ -228,39 +246,38 @@ impl Ctx<'_> {
         self.deadline.set(Instant::now() + grace);
     }
 
-    /// Evaluate `call` (an expression using the helpers in page.js) and parse its JSON result.
-    pub(crate) fn eval<T: DeserializeOwned>(
-        &self,
-        step: &str,
-        call: &str,
-        is_async: bool,
-    ) -> Result<T, Error> {
-        match self.eval_on(self.tab, step, call, is_async) {
+    /// Ask the page `call` (see `protocol.rs`) and read its typed reply.
+    pub(crate) fn call<C: Call>(&self, step: &str, call: &C) -> Result<C::Reply, Error> {
+        match self.call_on(self.tab, step, call) {
             // The page replaced its document (a script redirect): try once more in the new one.
             Err(Error::Protocol { source, .. })
                 if source.to_string().contains("context")
                     || source.to_string().contains("Inspected target navigated") =>
             {
                 std::thread::sleep(Duration::from_millis(1000));
-                self.eval_on(self.tab, step, call, is_async)
+                self.call_on(self.tab, step, call)
             }
             other => other,
         }
     }
 
-    /// Evaluate `call` in `tab` (the page, or one of its cross-site frames).
-    pub(crate) fn eval_on<T: DeserializeOwned>(
+    /// [`Ctx::call`] in `tab` (the page, or one of its cross-site frames):
+    /// the one place a request becomes JavaScript, as a JSON literal handed
+    /// to the dispatcher in page/calls.js.
+    pub(crate) fn call_on<C: Call>(
         &self,
         tab: &Arc<Tab>,
         step: &str,
-        call: &str,
-        is_async: bool,
-    ) -> Result<T, Error> {
-        let expression = if is_async {
-            format!("(async function () {{ {JS}\n return JSON.stringify(await {call}); }})()")
-        } else {
-            format!("(function () {{ {JS}\n return JSON.stringify({call}); }})()")
-        };
+        call: &C,
+    ) -> Result<C::Reply, Error> {
+        let request = crate::protocol::request(call).map_err(|e| Error::Protocol {
+            during: step.to_string(),
+            source: Box::new(e),
+        })?;
+        let is_async = C::ASYNC;
+        let page = if is_async { CALL_ASYNC } else { CALL };
+        // The request is data: a JSON literal, the function's one argument.
+        let expression = format!("{page}({request})");
         let ret = self.bounded_on(
             tab,
             step,
@@ -299,7 +316,7 @@ impl Ctx<'_> {
         DocumentMark {
             count: self.net.documents(),
             id: self
-                .eval::<Option<String>>("reading the page state", "ogDocumentId()", false)
+                .call("reading the page state", &protocol::DocumentId {})
                 .ok()
                 .flatten(),
         }
@@ -402,7 +419,7 @@ impl Ctx<'_> {
             return None;
         }
         let (sx, sy): (f64, f64) = self
-            .eval("reading the page state", "[scrollX, scrollY]", false)
+            .call("reading the page state", &protocol::ScrollOffset {})
             .ok()?;
         let (x0, y0) = (q[0].min(q[6]) + sx, q[1].min(q[3]) + sy);
         let (x1, y1) = (q[2].max(q[4]) + sx, q[5].max(q[7]) + sy);
@@ -414,8 +431,8 @@ impl Ctx<'_> {
         self.phases.borrow_mut().push((phase, self.t0.elapsed()));
     }
 
-    pub(crate) fn info(&self) -> Result<PageInfo, Error> {
-        self.eval("reading the page state", "ogPageInfo()", false)
+    pub(crate) fn info(&self) -> Result<PageState, Error> {
+        self.call("reading the page state", &protocol::PageInfo {})
     }
 
     /// Milliseconds since the DOM last changed, or `None` when the page has
@@ -535,13 +552,9 @@ impl<'a> Ctx<'a> {
 
     /// What the page tried and was refused (downloads, popups, blocked
     /// requests): one warning each, and the same as data.
-    pub(crate) fn refused(&self) -> (Vec<String>, model::Refused) {
-        let asked: Vec<String> = self
-            .eval(
-                "reading the page state",
-                "(window.__ogPopups || []).slice(0, 100)",
-                false,
-            )
+    pub(crate) fn refused(&self) -> (Vec<model::Note>, model::Refused) {
+        let asked = self
+            .call("reading the page state", &protocol::PopupsAsked {})
             .unwrap_or_default();
         self.guard.refused(&asked)
     }

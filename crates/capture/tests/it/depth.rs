@@ -1,14 +1,22 @@
 //! How deep a capture goes: a finite page whole, a dated feed back to the
 //! period's start, a dateless feed to the height limit, "Visa fler" clicked.
 
-use capture::Options;
-use chrono::NaiveDate;
+use capture::{Options, Since};
+use chrono::{NaiveDate, TimeZone, Utc};
 use model::StopRule;
 
 use crate::common::capture;
 
 fn since(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// 1 January 2026 as the CLI resolves it: midnight in Sweden (CET, UTC+1).
+fn new_year_2026() -> Option<Since> {
+    Some(Since {
+        day: since(2026, 1, 1)?,
+        at: Utc.with_ymd_and_hms(2025, 12, 31, 23, 0, 0).single()?,
+    })
 }
 
 /// Post numbers in the text layer ("Inlägg N av många").
@@ -31,7 +39,7 @@ fn posts(c: &crate::common::Captured) -> Vec<u32> {
 
 fn assert_followed_to_period_start(path: &str) {
     let opts = Options {
-        since: since(2026, 1, 1),
+        since: new_year_2026(),
         ..Options::default()
     };
     let c = capture(&opts, path);

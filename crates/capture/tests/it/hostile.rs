@@ -64,11 +64,11 @@ fn hanging_subresource_does_not_hang_the_capture() {
     assert!(
         c.page
             .facts
-            .warnings
+            .notes
             .iter()
-            .any(|w| w.contains("load event")),
+            .any(|n| matches!(n, model::Note::LoadEventLate { secs } if *secs > 0)),
         "{:?}",
-        c.page.facts.warnings
+        c.page.facts.notes
     );
 }
 
@@ -238,9 +238,9 @@ fn assert_only_the_blog(c: &crate::common::Captured, old_text: &str, old_mhtml: 
     named.extend(f.mhtml_file.clone());
     // The posts found on the page, beside its text (unless they could not be read).
     if !f
-        .warnings
+        .notes
         .iter()
-        .any(|w| w.contains("posts could not be read"))
+        .any(|n| matches!(n, model::Note::PostsUnreadable { .. }))
     {
         named.push(f.text_file.replace("text.json", "posts.json"));
     }

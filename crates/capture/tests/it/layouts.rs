@@ -292,9 +292,12 @@ fn a_page_wider_than_the_limit_is_cut_and_says_so() {
     let c = capture(&opts, "/layouts/bred/");
     assert_eq!(c.page.facts.extent.captured_width, 1600.0);
     assert!(
-        c.page.facts.warnings.iter().any(|w| w.contains("1600 px")),
+        c.page.facts.notes.iter().any(|n| matches!(
+            n,
+            model::Note::TooWide { width, limit } if *limit == 1600.0 && *width > 1600.0
+        )),
         "{:?}",
-        c.page.facts.warnings
+        c.page.facts.notes
     );
     assert!(c.page.text_runs.iter().all(|r| r.x < 1600.0));
 }
@@ -358,11 +361,13 @@ fn a_feed_that_loses_posts_under_the_capture_is_incomplete() {
         .collect();
     assert_eq!(incomplete.len(), 1, "{:?}", c.page.facts.obstructions);
     assert!(
-        incomplete[0].detail.contains(&format!(
-            "seen while scrolling {seen}, in the record {kept}"
-        )),
-        "{}",
-        incomplete[0].detail
+        matches!(
+            &incomplete[0].finding,
+            Some(model::Finding::ItemsMissing { seen: s, kept: k, missing })
+                if *s == seen && *k == kept && !missing.is_empty()
+        ),
+        "{:?}",
+        incomplete[0]
     );
 }
 
@@ -411,14 +416,18 @@ fn text_and_a_picture_lost_under_a_plain_cover_are_a_blank_region() {
         .filter(|o| o.kind == ObstructionKind::BlankRegion)
         .collect();
     assert!(
-        blank.iter().any(|o| o.detail.contains("Paragraf")),
+        blank.iter().any(|o| matches!(
+            &o.finding,
+            Some(model::Finding::BlankOverText { text, .. }) if text.contains("Paragraf")
+        )),
         "the covered paragraphs are not flagged: {:?}",
         c.page.facts.obstructions
     );
     assert!(
-        blank
-            .iter()
-            .any(|o| o.detail.contains("a picture") && o.detail.contains("8a2be2")),
+        blank.iter().any(|o| matches!(
+            &o.finding,
+            Some(model::Finding::BlankOverPicture { src, .. }) if src.contains("8a2be2")
+        )),
         "the covered picture is not flagged: {:?}",
         c.page.facts.obstructions
     );

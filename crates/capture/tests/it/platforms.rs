@@ -274,13 +274,9 @@ fn comments_are_expanded_when_an_endless_feed_uses_up_the_time() {
         "/facebook/gislavedskommun/",
     );
     assert!(
-        c.page
-            .facts
-            .warnings
-            .iter()
-            .any(|w| w.contains("ran out of time")),
+        c.page.facts.notes.contains(&model::Note::ScrollOutOfTime),
         "the scroll pass was meant to run out of time: {:?}",
-        c.page.facts.warnings
+        c.page.facts.notes
     );
     let text = c.all_text();
     for hidden in [

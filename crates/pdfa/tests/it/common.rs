@@ -6,8 +6,8 @@ use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
 use model::{
-    Account, Contact, Handling, Obstruction, ObstructionKind, Organisation, PageFacts, Platform,
-    Record, RecordKind, Retention, Summary, TextRun, Tile,
+    Account, Contact, Handling, Obstruction, Organisation, PageFacts, Platform, Record, RecordKind,
+    Retention, Summary, TextRun, Tile,
 };
 
 /// The colour of pixel (x, y) in the synthetic screenshot of page `seed`: neighbouring rows
@@ -139,6 +139,7 @@ pub fn facts(label: &str, url: &str, width: u32, heights: &[u32]) -> PageFacts {
         text_file: format!("capture/{label}/text.json"),
         mhtml_file: Some(format!("capture/{label}/page.mhtml")),
         warnings: Vec::new(),
+        notes: Vec::new(),
         refused: Default::default(),
     }
 }
@@ -209,11 +210,9 @@ pub fn troubled(mut f: PageFacts) -> PageFacts {
     f.truncated = Some("page longer than the 60 000 px limit".into());
     f.captured_height = f.full_height;
     f.full_height *= 2.0;
-    f.obstructions.push(Obstruction {
-        kind: ObstructionKind::LoginWall,
-        detail: "login form over the feed".into(),
-    });
-    f.warnings.push("en bild laddades aldrig".into());
+    f.obstructions
+        .push(Obstruction::found(model::Finding::PasswordField));
+    f.note(model::Note::ImagesStillLoading { count: 1 });
     f
 }
 

@@ -79,6 +79,7 @@ pub fn sample_record(record_id: &str, period: Option<&str>, kind: RecordKind) ->
         text_file: "capture/01-start/text.json".into(),
         mhtml_file: None,
         warnings: vec![],
+        notes: Vec::new(),
         refused: Default::default(),
     };
     Record {

@@ -1,0 +1,41 @@
+// The one way in: the dispatcher for the requests of protocol.rs.
+
+// The one way in: Rust sends `{ call, ...fields }` (protocol.rs), and each
+// call has one entry here, its fields named as protocol.rs names them.
+const OG_CALLS = {
+  pageInfo: () => ogPageInfo(),
+  documentId: () => ogDocumentId(),
+  scrollOffset: () => [scrollX, scrollY],
+  popupsAsked: () => (window.__ogPopups || []).slice(0, 100),
+  refreshDelay: () => ogRefreshDelay(),
+  findScroller: () => ogFindScroller(),
+  renderAll: () => ogRenderAll(),
+  expand: (a) => ogExpand(a.maxClicks),
+  scrollPass: (a) => ogScrollPass(a.fromY, a.maxY, a.step, a.budgetMs, a.pauseMs, a.growMs),
+  nudge: () => ogNudge(),
+  seen: () => ogSeen(),
+  scrollDone: () => ogScrollDone(),
+  loadMore: (a) => ogLoadMore(a.look),
+  unroll: () => ogUnroll(),
+  waitImages: (a) => ogWaitImages(a.maxY, a.budgetMs),
+  oldestPost: (a) => ogOldestPost(a.maxY === null ? undefined : a.maxY),
+  obstructions: (a) => ogObstructions(a.status),
+  summary: (a) => ogSummary(a.maxY),
+  textRuns: (a) => ogTextRuns(a.top, a.bottom),
+  coverage: (a) => ogCoverage(a.maxY),
+  posts: (a) => ogPosts(a.maxY),
+  dismissConsent: (a) => ogDismissConsent(a.inFrame),
+  frameConsent: () => ogFrameConsent(),
+  measureHeights: () => ogMeasureHeights(),
+  pinHeights: () => ogPinHeights(),
+  scrollTop: () => (window.scrollTo(0, 0), 0),
+  unfix: () => ogUnfix(),
+  segment: (a) => ogSegment(a.top, a.bottom, a.budgetMs),
+  moved: () => ogMoved(),
+};
+
+function ogCall(req) {
+  const f = Object.prototype.hasOwnProperty.call(OG_CALLS, req.call) ? OG_CALLS[req.call] : null;
+  if (!f) throw new Error('the page helpers answer no call named ' + req.call);
+  return f(req);
+}

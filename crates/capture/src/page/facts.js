@@ -1,0 +1,128 @@
+// What the page is: its state, obstructions, platform and summary.
+
+const OG_ERROR_TEXT = /sidan finns inte|sidan kunde inte hittas|page not found|den här sidan är inte tillgänglig|this page isn.t available|this content isn.t available|innehållet är inte tillgängligt|hmm\.\.\.this page doesn.t exist|sorry, this page isn.t available|404 not found|^404$/i;
+
+const OG_LOGIN_TEXT = /logga in för att|log in to (see|continue)|sign in to (see|continue)|logga in|log in|sign in|inloggning krävs|du måste logga in/i;
+
+function ogObstructions(status) {
+  const out = [];
+  const vw = innerWidth, vh = innerHeight;
+  // A password field is a wall where it stands in the way: in an overlay or
+  // a dialog, or on a page with little else to read. A login box in the
+  // header of a long article (a real news page) is not.
+  const words = ((document.body && document.body.innerText) || '').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  const inOverlay = (e) => {
+    for (let p = e; p && p !== document.body; p = p.parentElement) {
+      const cs = getComputedStyle(p);
+      if (cs.position === 'fixed' || cs.position === 'sticky' || p.getAttribute('role') === 'dialog' || p.getAttribute('aria-modal') === 'true') return true;
+    }
+    return false;
+  };
+  const pw = Array.from(document.querySelectorAll('input[type=password]')).filter((e) => ogVisible(e) && (words < 200 || inOverlay(e)));
+  if (pw.length) out.push({ finding: 'password-field' });
+  else {
+    for (const e of ogFixedElements().concat(Array.from(document.querySelectorAll('[role=dialog], [aria-modal=true]')).filter(ogVisible))) {
+      const r = e.getBoundingClientRect();
+      const text = (e.innerText || '').replace(/\s+/g, ' ').trim();
+      if (r.width * r.height > 0.3 * vw * vh && OG_LOGIN_TEXT.test(text)) {
+        out.push({ finding: 'login-overlay', text: text.slice(0, 60) });
+        break;
+      }
+    }
+  }
+  const c = ogConsentStillThere();
+  if (c) out.push({ finding: 'consent-shown', text: c });
+  if (status && status >= 400) out.push({ finding: 'http-status', status });
+  else {
+    const heads = [document.title].concat(Array.from(document.querySelectorAll('h1, h2')).filter(ogVisible).slice(0, 5).map((h) => h.innerText));
+    const hit = heads.map((t) => (t || '').replace(/\s+/g, ' ').trim()).find((t) => OG_ERROR_TEXT.test(t));
+    if (hit) out.push({ finding: 'page-says', text: hit.slice(0, 80) });
+  }
+  return out;
+}
+
+// The platforms, in the order they are recognised (page/platform/*.js).
+function ogPlatforms() {
+  return [OG_X, OG_FACEBOOK, OG_YOUTUBE, OG_INSTAGRAM, OG_LINKEDIN, OG_BLOG];
+}
+
+// The platform a page on `hostname` is, from its host or its markup
+// (`look`: `has(selector)`, `title`, `generator`), or null.
+function ogPlatformOf(hostname, look) {
+  const host = hostname.replace(/^www\.|^m\./, '');
+  return ogPlatforms().find((p) => (p.host && p.host.test(host)) || p.seen(look)) || null;
+}
+
+function ogPlatformPosts() {
+  const q = (s) => Array.from(document.querySelectorAll(s));
+  const top = (els) => els.filter((a) => !(a.parentElement && a.parentElement.closest('[role=article], article')));
+  const gen = document.querySelector('meta[name=generator]');
+  const look = { has: (s) => !!document.querySelector(s), title: document.title || '', generator: (gen && gen.content) || '' };
+  const p = ogPlatformOf(location.hostname, look);
+  if (p) return [p.name, p.topOnly ? top(q(p.posts)) : q(p.posts)];
+  return [null, top(q('article, [role=article]'))];
+}
+
+function ogSummary(maxY) {
+  const [platform, postsAll] = ogPlatformPosts();
+  const inCapture = (e) => { const r = e.getBoundingClientRect(); return r.top + scrollY < maxY && r.height > 0; };
+  const posts = postsAll.filter((e) => ogVisible(e) && inCapture(e));
+  const timeRoots = posts.length ? posts : [document];
+  const dates = [];
+  for (const root of timeRoots) {
+    for (const t of root.querySelectorAll('time[datetime]')) {
+      if (!inCapture(t)) continue;
+      const v = t.getAttribute('datetime');
+      const ms = Date.parse(v);
+      if (!isNaN(ms)) dates.push([ms, v]);
+    }
+  }
+  dates.sort((a, b) => a[0] - b[0]);
+  const text = (document.body && document.body.innerText) || '';
+  const fm = text.replace(/\u00a0|\u202f/g, ' ').match(/(\d[\d ,.]*\d|\d)(\s?(?:tn|mn|k|m|mil|milj\.?|tusen|K|M))?\s+(följare|followers|prenumeranter|subscribers|personer följer)/i);
+  const desc = document.querySelector('meta[name=description], meta[property="og:description"]');
+  const headings = Array.from(document.querySelectorAll('h1, h2, h3')).filter((h) => ogVisible(h) && inCapture(h))
+    .map((h) => h.innerText.replace(/\s+/g, ' ').trim()).filter((t) => t).slice(0, 10).map((t) => t.slice(0, 200));
+  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  return {
+    platform,
+    title: document.title || '',
+    description: desc ? (desc.getAttribute('content') || '').trim() || null : null,
+    headings,
+    word_count: words,
+    posts_visible: platform || posts.length ? posts.length : null,
+    newest_post: dates.length ? dates[dates.length - 1][1] : null,
+    oldest_post: dates.length ? dates[0][1] : null,
+    followers: fm ? (fm[1] + (fm[2] || '')).trim() : null,
+  };
+}
+
+// Seconds until a `<meta http-equiv=refresh>` sends the page elsewhere, or -1.
+function ogRefreshDelay() {
+  const m = document.querySelector('meta[http-equiv="refresh" i]');
+  const c = m ? (m.getAttribute('content') || '').trim() : '';
+  const d = parseFloat(c);
+  return m && !isNaN(d) && /url\s*=/i.test(c) ? d : -1;
+}
+
+// This document's id from watch.js (null without it).
+function ogDocumentId() {
+  return window.__ogWatch ? window.__ogWatch.id : null;
+}
+
+function ogPageInfo() {
+  let status = null;
+  try {
+    const nav = performance.getEntriesByType('navigation')[0];
+    if (nav && nav.responseStatus) status = nav.responseStatus;
+  } catch (e) { /* older browsers */ }
+  return {
+    status,
+    url: location.href,
+    title: document.title || '',
+    height: ogTarget().height(),
+    width: Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth),
+    ready: document.readyState,
+    user_agent: navigator.userAgent,
+  };
+}

@@ -1,0 +1,40 @@
+// Images still loading, and waiting for them.
+
+// Images, in shadow roots too, that are still loading in the band top..bottom.
+// Every image of the document and its open shadow roots. A band's checks
+// ask for them many times while the page settles; the list is walked again
+// only when the DOM has changed since (watch.js says when) or the document
+// holds another number of images.
+function ogImages() {
+  const st = ogState(), w = window.__ogWatch;
+  // Changes right after a nudge are not counted as DOM changes by watch.js,
+  // so the document's own image count is part of the key too.
+  const at = w && w.last >= 0 ? w.last + ':' + document.images.length : null;
+  if (at === null || st.imagesAt !== at || !st.images) {
+    st.images = ogAllElements().filter((e) => e.tagName === 'IMG');
+    st.imagesAt = at;
+  }
+  return st.images;
+}
+
+function ogPendingImages(top, bottom) {
+  return ogImages().filter((img) => {
+    if (img.complete) return false;
+    const r = img.getBoundingClientRect();
+    return r.bottom + scrollY > top && r.top + scrollY < bottom && r.width > 0 && r.height > 0;
+  });
+}
+
+async function ogWaitImages(maxY, budgetMs) {
+  const t0 = performance.now();
+  const pending = () => ogPendingImages(-1e9, maxY);
+  let p = pending();
+  const waited = p.length > 0;
+  while (p.length && performance.now() - t0 < budgetMs) {
+    await ogSleep(100);
+    p = pending();
+  }
+  // Give decoded images a frame to paint.
+  if (waited) await ogFrames(2);
+  return { pending: p.length, examples: p.slice(0, 3).map((i) => (i.currentSrc || i.src || '').slice(0, 120)) };
+}

@@ -1,0 +1,342 @@
+//! What the capture has to say about a page, as data: a [`Note`] for each
+//! remark (a step that ran out of time, images that never loaded, what the
+//! page tried and was refused) and a [`Finding`] for the evidence behind
+//! each obstruction. Their numbers, names and quotes are fields; the English
+//! line for the log is rendered from them here (`Display`), and the Swedish
+//! for the cover in `pdfa`, each by an exhaustive `match`. Nothing reads a
+//! note back from its words.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// One remark about a captured page, beside its obstructions.
+///
+/// `record.json` stores each as an object tagged with `note`
+/// (`{"note": "images-not-loaded", "count": 3, "examples": [...]}`),
+/// and its English line in `warnings`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "note", rename_all = "kebab-case")]
+pub enum Note {
+    /// The load event did not fire within `secs` seconds; what had arrived
+    /// was captured.
+    LoadEventLate { secs: u64 },
+    /// Scrolling through the page ran out of time.
+    ScrollOutOfTime,
+    /// Collapsed comments were expanded for `rounds` rounds, and some were
+    /// still collapsed when the rounds ran out.
+    CommentsStillCollapsed { rounds: u32 },
+    /// Images that had not loaded when the picture was taken, with a few of
+    /// their addresses.
+    ImagesNotLoaded { count: u32, examples: Vec<String> },
+    /// Images still loading when their band of the page was pictured.
+    ImagesStillLoading { count: u32 },
+    /// The page is `width` CSS px wide and the capture takes `limit` of it.
+    TooWide { width: f64, limit: f64 },
+    /// The page's text kept moving while `parts` bands were pictured.
+    TextMoving { parts: u32 },
+    /// No MHTML snapshot: `frames` frames from other sites did not answer,
+    /// and saving one would have waited for them.
+    NoMhtmlFramesSilent { frames: u32 },
+    /// No MHTML snapshot: the browser's error.
+    NoMhtml { error: String },
+    /// The page's posts could not be read: the error.
+    PostsUnreadable { error: String },
+    /// The first screen's text could not be read (a page whose time ran
+    /// out): the error.
+    FirstScreenTextUnreadable { error: String },
+    /// The page moved to another document `times` times and the capture went
+    /// on in the last one.
+    KeptMoving { times: u32 },
+    /// The first try's tab crashed or closed (`what`) during `during`; the
+    /// page was captured again in a fresh tab.
+    TabRetried { what: String, during: String },
+    /// Chromium ran without its sandbox because ogonblick ran as root.
+    SandboxOff,
+    /// The consent dialog offered no way to refuse; the button with this
+    /// label was clicked.
+    ConsentAccepted { label: String },
+    /// The page started a download; nothing was written.
+    DownloadRefused {
+        name: String,
+        url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        declared_size: Option<u64>,
+    },
+    /// A popup window the page opened, closed at once.
+    PopupClosed { url: String },
+    /// A popup window the page asked for, never opened.
+    PopupRefused { url: String },
+    /// A request that could change something on the archive machine's own
+    /// network, blocked.
+    RequestBlocked { method: String, url: String },
+    /// A read from the archive machine's own network, let through.
+    LocalRead { url: String },
+}
+
+/// The evidence behind one obstruction, as data.
+///
+/// `record.json` stores it in the obstruction's `finding`, tagged with
+/// `finding` (`{"finding": "http-status", "status": 404}`), beside the
+/// English line in `detail`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "finding", rename_all = "kebab-case")]
+pub enum Finding {
+    /// A visible password field in an overlay or dialog, or on a page with
+    /// little else to read.
+    PasswordField,
+    /// A large overlay asking to log in, with the start of its text.
+    LoginOverlay { text: String },
+    /// The consent dialog is still shown, with the start of its text.
+    ConsentShown { text: String },
+    /// A consent dialog still shown in a frame from another site.
+    ConsentInFrame { text: String },
+    /// The server answered with an HTTP error status.
+    HttpStatus { status: u16 },
+    /// A title or top heading says the page is an error page.
+    PageSays { text: String },
+    /// Feed items seen while scrolling that are not in the picture: how many
+    /// were seen, how many are in the record, and a few of the missing.
+    ItemsMissing {
+        seen: u32,
+        kept: u32,
+        missing: Vec<String>,
+    },
+    /// The page's time budget ran out during `step`; only the first screen
+    /// (`height` of `full_height` CSS px) is in the record.
+    OutOfTime {
+        budget_secs: u64,
+        step: String,
+        height: f64,
+        full_height: f64,
+    },
+    /// Frames from other sites that did not answer (their URLs), of
+    /// `frames` on the page: their text is missing.
+    FramesSilent { silent: Vec<String>, frames: u32 },
+    /// Rows `top`..`bottom` of a tile are one flat colour where the page has
+    /// text (its start, at CSS `y`).
+    BlankOverText {
+        file: String,
+        top: u32,
+        bottom: u32,
+        text: String,
+        y: f64,
+    },
+    /// Rows `top`..`bottom` of a tile are one flat colour over a loaded
+    /// picture (its address, at CSS `y`) whose own pixels are not that colour.
+    BlankOverPicture {
+        file: String,
+        top: u32,
+        bottom: u32,
+        src: String,
+        y: f64,
+    },
+    /// The page's check reported an obstruction this version does not know:
+    /// its kind and what it said, as the page gave them. Flagged, never
+    /// dropped.
+    Unrecognised { kind: String, detail: String },
+}
+
+impl fmt::Display for Note {
+    /// The English line for the log and `record.json`'s `warnings`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::LoadEventLate { secs } => write!(
+                f,
+                "the page's load event did not fire within {secs} s (a resource never finished loading); captured what had arrived"
+            ),
+            Note::ScrollOutOfTime => f.write_str(
+                "scrolling through the page ran out of time; content further down may not have loaded",
+            ),
+            Note::CommentsStillCollapsed { rounds } => write!(
+                f,
+                "stopped expanding comments after {rounds} rounds; some comments may still be collapsed"
+            ),
+            Note::ImagesNotLoaded { count, examples } => write!(
+                f,
+                "{count} image(s) had not loaded when the picture was taken (e.g. {})",
+                examples.join(", ")
+            ),
+            Note::ImagesStillLoading { count } => write!(
+                f,
+                "{count} image(s) were still loading when their part of the page was pictured"
+            ),
+            Note::TooWide { width, limit } => write!(
+                f,
+                "the page is {width:.0} px wide; the capture stops at the {limit:.0} px limit"
+            ),
+            Note::TextMoving { parts } => write!(
+                f,
+                "the page's text kept moving while {parts} part(s) of it were pictured; the text layer may sit a few pixels off there"
+            ),
+            Note::NoMhtmlFramesSilent { frames } => write!(
+                f,
+                "no MHTML snapshot: {frames} frame(s) from other sites did not answer, and saving one would wait for them"
+            ),
+            Note::NoMhtml { error } => write!(f, "no MHTML snapshot: {error}"),
+            Note::PostsUnreadable { error } => write!(f, "the posts could not be read: {error}"),
+            Note::FirstScreenTextUnreadable { error } => {
+                write!(f, "the first screen's text could not be read: {error}")
+            }
+            Note::KeptMoving { times } => write!(
+                f,
+                "the page kept moving to other documents ({times} times); the picture may show a different document than the text"
+            ),
+            Note::TabRetried { what, during } => write!(
+                f,
+                "the first try's tab {what} while {during}; the page was captured again in a fresh tab"
+            ),
+            Note::SandboxOff => f.write_str(
+                "Chromium's sandbox was off because ogonblick ran as root; \
+                 run it as the service user instead (see README.md, \"Running as a service\")",
+            ),
+            Note::ConsentAccepted { label } => write!(
+                f,
+                "the consent dialog offered no way to refuse; clicked \"{label}\""
+            ),
+            Note::DownloadRefused {
+                name,
+                url,
+                declared_size,
+            } => {
+                let size = declared_size.map_or_else(
+                    || "no size declared".to_string(),
+                    |n| format!("{n} bytes as declared"),
+                );
+                write!(
+                    f,
+                    "the page tried to download \"{name}\" ({size}) from {url}; the download was refused"
+                )
+            }
+            Note::PopupClosed { url } => write!(
+                f,
+                "the page opened a popup window ({url}); it was closed at once"
+            ),
+            Note::PopupRefused { url } => write!(
+                f,
+                "the page tried to open a popup window ({url}); it was not opened"
+            ),
+            Note::RequestBlocked { method, url } => write!(
+                f,
+                "the page sent a {method} request to {url}, an address on the archive machine's own network; it was blocked"
+            ),
+            Note::LocalRead { url } => write!(
+                f,
+                "the page read from {url}, an address on the archive machine's own network"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    /// The English line for the log and the obstruction's `detail`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::PasswordField => f.write_str("visible password field"),
+            Finding::LoginOverlay { text } => write!(f, "login overlay: \"{text}\""),
+            Finding::ConsentShown { text } => write!(f, "consent dialog still shown: \"{text}\""),
+            Finding::ConsentInFrame { text } => write!(
+                f,
+                "consent dialog still shown in a frame from another site: \"{text}\""
+            ),
+            Finding::HttpStatus { status } => write!(f, "HTTP {status}"),
+            Finding::PageSays { text } => write!(f, "the page says \"{text}\""),
+            Finding::ItemsMissing {
+                seen,
+                kept,
+                missing,
+            } => write!(
+                f,
+                "items seen while scrolling {seen}, in the record {kept} (missing e.g. {})",
+                missing.join("; ")
+            ),
+            Finding::OutOfTime {
+                budget_secs,
+                step,
+                height,
+                full_height,
+            } => write!(
+                f,
+                "the time budget of {budget_secs} s ran out while {step}; only the first screen ({height:.0} of {full_height:.0} px) is in the record"
+            ),
+            Finding::FramesSilent { silent, frames } => write!(
+                f,
+                "{} of {frames} frames from other sites did not answer ({}): their text is not in the text layer, and the picture shows them as they last painted themselves",
+                silent.len(),
+                silent.join(", ")
+            ),
+            Finding::BlankOverText {
+                file,
+                top,
+                bottom,
+                text,
+                y,
+            } => write!(
+                f,
+                "{file} rows {top}-{bottom} are one flat colour where the page has text (\"{text}\" at y={y:.0})"
+            ),
+            Finding::BlankOverPicture {
+                file,
+                top,
+                bottom,
+                src,
+                y,
+            } => write!(
+                f,
+                "{file} rows {top}-{bottom} are one flat colour where the page has a picture ({src} at y={y:.0})"
+            ),
+            Finding::Unrecognised { kind, detail } => write!(
+                f,
+                "the page check reported an obstruction this version does not know ({kind}): {detail}"
+            ),
+        }
+    }
+}
+
+impl Finding {
+    /// The kind of obstruction this evidence shows.
+    pub fn kind(&self) -> crate::ObstructionKind {
+        use crate::ObstructionKind as K;
+        match self {
+            Finding::PasswordField | Finding::LoginOverlay { .. } => K::LoginWall,
+            Finding::ConsentShown { .. } | Finding::ConsentInFrame { .. } => K::ConsentWall,
+            Finding::HttpStatus { .. } | Finding::PageSays { .. } => K::ErrorPage,
+            Finding::ItemsMissing { .. }
+            | Finding::OutOfTime { .. }
+            | Finding::FramesSilent { .. } => K::Incomplete,
+            Finding::BlankOverText { .. } | Finding::BlankOverPicture { .. } => K::BlankRegion,
+            Finding::Unrecognised { .. } => K::Unrecognised,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_and_findings_are_tagged_data_that_read_back() {
+        let note = Note::DownloadRefused {
+            name: "a.zip".into(),
+            url: "https://example.org/a.zip".into(),
+            declared_size: Some(12),
+        };
+        let json = serde_json::to_value(&note).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"note": "download-refused", "name": "a.zip",
+                "url": "https://example.org/a.zip", "declared_size": 12})
+        );
+        assert_eq!(serde_json::from_value::<Note>(json).unwrap(), note);
+        let found = crate::Obstruction::found(Finding::HttpStatus { status: 404 });
+        assert_eq!(
+            serde_json::to_value(&found).unwrap(),
+            serde_json::json!({"kind": "error-page", "detail": "HTTP 404",
+                "finding": {"finding": "http-status", "status": 404}})
+        );
+        // A record made before findings were data still reads.
+        let old: crate::Obstruction =
+            serde_json::from_str(r#"{"kind": "error-page", "detail": "HTTP 404"}"#).unwrap();
+        assert_eq!(old.finding, None);
+    }
+}
