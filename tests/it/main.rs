@@ -16,3 +16,4 @@ mod register;
 mod snapshots;
 mod text;
 mod timestamps;
+mod warc;

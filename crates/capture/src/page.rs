@@ -164,6 +164,12 @@ fn salvage(
     write_text_runs(&dir, &text_runs)?;
     let (notes, refused) = cx.refused();
     warnings.extend(notes);
+    let derived = serde_json::json!({
+        "label": label, "requested_url": cx.url, "final_url": info.url,
+        "http_status": info.status, "title": info.title, "started": started,
+        "first_screen_only": true,
+    });
+    warnings.extend(cx.write_warc(out, &refused, derived)?);
     let secs = budget.as_secs();
     Ok(PageCapture {
         facts: PageFacts {
@@ -288,6 +294,14 @@ fn capture_whole(
     let (notes, refused) = cx.refused();
     warnings.extend(notes);
     let final_url = tab_url(cx).unwrap_or(doc.info.url);
+    // 8. The exchange as a web archive (devtools/record.rs).
+    let derived = serde_json::json!({
+        "label": label, "requested_url": url, "final_url": final_url,
+        "http_status": doc.info.status, "title": doc.info.title, "started": started,
+        "text_file": doc.text_file, "mhtml_file": doc.mhtml_file,
+    });
+    warnings.extend(cx.write_warc(out, &refused, derived)?);
+    cx.mark("web archive");
     Ok(PageCapture {
         facts: PageFacts {
             label: label.to_string(),

@@ -102,7 +102,8 @@ pub fn attempt_in(
         let label = page_label(i, url);
         match session.capture(
             url,
-            &capture::PageDir::at(dir, &registry::record::page_rel(&label), &label),
+            &capture::PageDir::at(dir, &registry::record::page_rel(&label), &label)
+                .of_record(&job.record_id),
         ) {
             Ok(page) => pages.push(page),
             Err(err) if err.is_browser_gone() => {
