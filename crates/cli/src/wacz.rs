@@ -165,6 +165,16 @@ pub fn package(dir: &Path, record: &model::Record) -> anyhow::Result<Vec<u8>> {
         ],
     )
     .to_gzip();
+    // The timestamp tokens are over the manifest, outside it (verified above).
+    let mut tokens: Vec<String> = std::fs::read_dir(dir.join("timestamps"))
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| format!("timestamps/{}", e.file_name().to_string_lossy()))
+                .collect()
+        })
+        .unwrap_or_default();
+    tokens.sort();
     let sealed = std::iter::once(MANIFEST.to_string())
         .chain(
             listed
@@ -172,6 +182,7 @@ pub fn package(dir: &Path, record: &model::Record) -> anyhow::Result<Vec<u8>> {
                 .filter(|p| !p.starts_with("capture/"))
                 .cloned(),
         )
+        .chain(tokens)
         .collect::<Vec<_>>();
     for rel in &sealed {
         let bytes = read_checked(dir, rel, &listed)?;
