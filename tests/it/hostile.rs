@@ -717,10 +717,7 @@ fn page_text_is_shown_never_obeyed() {
         "Programvara",
         "Verktyg:",
     ] {
-        assert!(
-            cover.contains(label),
-            "the cover lacks {label:?}:\n{cover}"
-        );
+        assert!(cover.contains(label), "the cover lacks {label:?}:\n{cover}");
     }
     assert!(!cover.contains(raw), "a raw control character on the cover");
     assert!(cover.contains("<U+202E>"), "{cover}");
