@@ -20,3 +20,4 @@ mod snapshots;
 mod text;
 mod timestamps;
 mod verify;
+mod warc;

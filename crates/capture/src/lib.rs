@@ -3,8 +3,8 @@
 //! [`Session`] runs one headless Chromium; [`Session::capture`] opens a page in
 //! a new tab, makes it look like a person would see it (consent dialogs
 //! dismissed, lazy images loaded, collapsed comments expanded), and writes
-//! screenshot tiles, the DOM's text runs and an MHTML snapshot into a record
-//! directory. What the page turned out to be (status, obstructions, summary)
+//! screenshot tiles, the DOM's text runs, an MHTML snapshot and the page's
+//! HTTP exchange as a WARC file into a record directory. What the page turned out to be (status, obstructions, summary)
 //! comes back as [`model::PageFacts`].
 
 mod cookies;
@@ -17,6 +17,7 @@ mod posts;
 mod protocol;
 mod tiles;
 mod url_check;
+pub mod warc;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,6 +37,9 @@ pub struct PageDir {
     pub dir: std::path::PathBuf,
     pub rel: String,
     pub label: String,
+    /// The record the page belongs to (its id), named in the web archive's
+    /// `warcinfo` record.
+    pub record_id: Option<String>,
 }
 
 impl PageDir {
@@ -45,7 +49,15 @@ impl PageDir {
             dir: root.join(rel),
             rel: rel.to_string(),
             label: label.to_string(),
+            record_id: None,
         }
+    }
+
+    /// The same directory, for the record `id`.
+    #[must_use]
+    pub fn of_record(mut self, id: &str) -> PageDir {
+        self.record_id = Some(id.to_string());
+        self
     }
 }
 
@@ -94,6 +106,11 @@ pub struct Options {
     pub expand_rounds: u32,
     /// Write `page.mhtml` next to the tiles.
     pub mhtml: bool,
+    /// Record the page's HTTP exchange as `page.warc.gz` next to the tiles.
+    pub warc: bool,
+    /// Largest response body kept in the web archive (bytes); a larger one
+    /// is noted there (and in the warnings) without its body.
+    pub warc_body_limit: u64,
 }
 
 impl Default for Options {
@@ -114,6 +131,8 @@ impl Default for Options {
             tile_height: 8_192,
             expand_rounds: 5,
             mhtml: true,
+            warc: true,
+            warc_body_limit: 20 << 20,
         }
     }
 }

@@ -182,6 +182,12 @@ fn salvage(
     write_text_runs(&dir, &text_runs)?;
     let (tried, refused) = cx.refused();
     notes.extend(tried);
+    let derived = serde_json::json!({
+        "label": label, "requested_url": cx.url, "final_url": info.url,
+        "http_status": info.status, "title": info.title, "started": started,
+        "first_screen_only": true,
+    });
+    notes.extend(cx.write_warc(out, &refused, derived)?);
     let secs = budget.as_secs();
     Ok(PageCapture {
         facts: PageFacts {
@@ -307,6 +313,14 @@ fn capture_whole(
     let (tried, refused) = cx.refused();
     notes.extend(tried);
     let final_url = tab_url(cx).unwrap_or(doc.info.url);
+    // 8. The exchange as a web archive (devtools/record.rs).
+    let derived = serde_json::json!({
+        "label": label, "requested_url": url, "final_url": final_url,
+        "http_status": doc.info.status, "title": doc.info.title, "started": started,
+        "text_file": doc.text_file, "mhtml_file": doc.mhtml_file,
+    });
+    notes.extend(cx.write_warc(out, &refused, derived)?);
+    cx.mark("web archive");
     Ok(PageCapture {
         facts: PageFacts {
             label: label.to_string(),

@@ -52,6 +52,13 @@ pub struct CaptureArgs {
     /// not answer never stops a seal: the record is sealed, exit 1.
     #[arg(long = "tsa", value_name = "URL")]
     pub tsa: Vec<String>,
+    /// Do not record the page's HTTP exchange as a web archive (WARC).
+    #[arg(long)]
+    pub no_warc: bool,
+    /// Largest response body kept in the web archive, in MB; a larger one is
+    /// recorded as a note without its body.
+    #[arg(long, value_name = "MB", default_value_t = 20)]
+    pub warc_max_body: u64,
 }
 
 /// The start of the period as the capture gets it: the day, and the
@@ -103,6 +110,8 @@ impl CaptureArgs {
             settle_timeout: capture::Options::default()
                 .settle_timeout
                 .min(Duration::from_secs(self.timeout.max(1))),
+            warc: !self.no_warc,
+            warc_body_limit: self.warc_max_body.saturating_mul(1 << 20),
             ..capture::Options::default()
         })
     }

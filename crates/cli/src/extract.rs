@@ -79,7 +79,7 @@ fn parse_pages(s: &str) -> Result<Pages, String> {
 
 /// The record directory RECORD names: a directory with a manifest, a
 /// record's snapshot.pdf, or an id inside `archive`.
-fn record_dir(record: &str, archive: &Path) -> anyhow::Result<PathBuf> {
+pub(crate) fn record_dir(record: &str, archive: &Path) -> anyhow::Result<PathBuf> {
     let given = Path::new(record);
     if given.join(MANIFEST).is_file() {
         return Ok(given.to_path_buf());
@@ -107,10 +107,10 @@ fn record_dir(record: &str, archive: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// Refuses an --out that exists or lies inside the archive or the record.
-fn check_out(out: &Path, inside: &[&Path]) -> anyhow::Result<PathBuf> {
+pub(crate) fn check_out(out: &Path, inside: &[&Path]) -> anyhow::Result<PathBuf> {
     if std::fs::symlink_metadata(out).is_ok() {
         anyhow::bail!(
-            "{} exists; extract never overwrites a file: choose another name or remove it first",
+            "{} exists; nothing is overwritten: choose another name or remove it first",
             out.display()
         );
     }
@@ -131,7 +131,7 @@ fn check_out(out: &Path, inside: &[&Path]) -> anyhow::Result<PathBuf> {
         if let Ok(dir) = std::fs::canonicalize(dir) {
             if parent.starts_with(&dir) {
                 anyhow::bail!(
-                    "--out {} is inside {}: an excerpt is a copy handed out, not part of the \
+                    "--out {} is inside {}: what is handed out is a copy, not part of the \
                      archive or the record (verify would find an unexpected file); write it elsewhere",
                     out.display(),
                     dir.display()
@@ -143,7 +143,7 @@ fn check_out(out: &Path, inside: &[&Path]) -> anyhow::Result<PathBuf> {
 }
 
 /// Writes `bytes` to `path`, which must not exist (checked again, atomically), and syncs it.
-fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut f = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -161,7 +161,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

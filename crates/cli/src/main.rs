@@ -31,6 +31,7 @@ mod status;
 mod table;
 mod tsa;
 mod verify;
+mod wacz;
 
 /// How a command ended, as docs/commands.md maps it to exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +99,8 @@ enum Command {
     Index(search::IndexArgs),
     /// Hand out pages of a sealed record as a PDF/A excerpt traced to the original.
     Extract(extract::Args),
+    /// Export a sealed record's web archive as WACZ, for ReplayWeb.page and pywb.
+    ExportWacz(wacz::Args),
     /// Verify an archive, a record, a BagIt bag, an E-ARK package or a single PDF.
     Verify(verify::Args),
     /// Where each account stands for a period; exit 1 when a human must act.
@@ -192,6 +195,7 @@ fn dispatch(command: Command) -> CmdResult {
         Command::Search(args) => search::main(args),
         Command::Index(args) => search::index_main(args),
         Command::Extract(args) => extract::main(args),
+        Command::ExportWacz(args) => wacz::main(args),
         Command::Verify(args) => verify::main(args),
         Command::Status(args) => status::main(args),
         Command::Preflight(args) => preflight::main(args),

@@ -90,7 +90,8 @@ pub fn attempt(session: &capture::Session, job: &Job, dir: &Path) -> Attempt {
         let label = page_label(i, url);
         match session.capture(
             url,
-            &capture::PageDir::at(dir, &registry::record::page_rel(&label), &label),
+            &capture::PageDir::at(dir, &registry::record::page_rel(&label), &label)
+                .of_record(&job.record_id),
         ) {
             Ok(page) => pages.push(page),
             Err(err) if err.is_browser_gone() => {

@@ -72,6 +72,21 @@ pub enum Note {
     RequestBlocked { method: String, url: String },
     /// A read from the archive machine's own network, let through.
     LocalRead { url: String },
+    /// The web archive keeps no body for `url`: `bytes` is more than the
+    /// limit of `limit` bytes; its request and headers are recorded.
+    WarcBodyOverLimit { url: String, bytes: u64, limit: u64 },
+    /// A response body could not be read for the web archive.
+    WarcBodyUnreadable {
+        method: String,
+        url: String,
+        error: String,
+    },
+    /// `count` response bodies were still being read when the capture ended
+    /// and are not in the web archive.
+    WarcBodiesPending { count: u64 },
+    /// The page made more than `limit` requests; the later ones are not in
+    /// the web archive.
+    WarcRequestsCapped { limit: u64 },
 }
 
 /// The evidence behind one obstruction, as data.
@@ -223,6 +238,22 @@ impl fmt::Display for Note {
             Note::LocalRead { url } => write!(
                 f,
                 "the page read from {url}, an address on the archive machine's own network"
+            ),
+            Note::WarcBodyOverLimit { url, bytes, limit } => write!(
+                f,
+                "the web archive holds no body for {url} ({bytes} bytes, more than the limit of {limit} bytes); its request and headers are noted"
+            ),
+            Note::WarcBodyUnreadable { method, url, error } => write!(
+                f,
+                "the body of {method} {url} could not be read ({error}); no response record"
+            ),
+            Note::WarcBodiesPending { count } => write!(
+                f,
+                "{count} response bodies were still being read when the capture ended; they have no response record"
+            ),
+            Note::WarcRequestsCapped { limit } => write!(
+                f,
+                "the page made more than {limit} requests; the later ones are not recorded"
             ),
         }
     }

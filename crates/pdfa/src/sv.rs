@@ -246,6 +246,22 @@ pub(crate) fn note(n: &Note) -> String {
         Note::LocalRead { url } => {
             format!("Sidan läste från {url}, en adress i arkivdatorns eget nät.")
         }
+        Note::WarcBodyOverLimit { url, bytes, limit } => format!(
+            "Webbarkivet saknar innehållet i svaret från {url}: det var {} byte, mer än gränsen på {} byte. Begäran och svarets huvud finns med.",
+            number(*bytes),
+            number(*limit)
+        ),
+        Note::WarcBodyUnreadable { method, url, .. } => format!(
+            "Svaret på {method}-begäran till {url} kunde inte läsas in i webbarkivet."
+        ),
+        Note::WarcBodiesPending { count } => format!(
+            "{} lästes fortfarande in när fångsten slutade och saknas i webbarkivet.",
+            if *count == 1 { "1 svar".to_string() } else { format!("{} svar", number(*count)) }
+        ),
+        Note::WarcRequestsCapped { limit } => format!(
+            "Sidan gjorde fler än {} anrop; de senare finns inte i webbarkivet.",
+            number(*limit)
+        ),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Secrets: a session cookie reaches the logged-in page and nowhere else.
+//! Secrets: a session cookie reaches the logged-in page and nowhere else
+//! (not in any WARC record or WACZ either, searched inflated).
 
 #[allow(unused_imports)]
 use super::*;
@@ -58,6 +59,8 @@ pub(super) fn a_session_cookie_reaches_the_logged_in_page_and_nowhere_else() {
     );
     env.run(&["deliver", "--period", "2024-H2", "--out", "leverans"])
         .expect(0);
+    env.run(&["export-wacz", "2024-H2/inloggad", "--out", "inloggad.wacz"])
+        .expect(0);
     let json = env.run(&["verify", "arkiv", "--json"]);
     json.expect(0);
     // A broken cookie file: the error names the line, never the value.
@@ -105,6 +108,7 @@ pub(super) fn a_session_cookie_reaches_the_logged_in_page_and_nowhere_else() {
         );
     }
     let mut files = 0;
+    let mut warcs = 0;
     for entry in walkdir::WalkDir::new(env.dir.path()).into_iter().flatten() {
         if !entry.file_type().is_file() {
             continue;
@@ -118,6 +122,30 @@ pub(super) fn a_session_cookie_reaches_the_logged_in_page_and_nowhere_else() {
         let mut hay = String::from_utf8_lossy(&bytes)
             .replace("=\r\n", "")
             .replace("=\n", "");
+        // Web archives: every gzip member inflated, every WACZ entry read.
+        if name.ends_with(".warc.gz") {
+            hay += &String::from_utf8_lossy(&crate::warc::gunzip(p));
+            warcs += 1;
+        }
+        if name.ends_with(".wacz") {
+            let mut zip = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+            for i in 0..zip.len() {
+                let mut entry = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+                if entry.name().ends_with(".gz") {
+                    let mut plain = Vec::new();
+                    std::io::Read::read_to_end(
+                        &mut flate2::read::MultiGzDecoder::new(&bytes[..]),
+                        &mut plain,
+                    )
+                    .unwrap();
+                    bytes = plain;
+                }
+                hay += &String::from_utf8_lossy(&bytes);
+            }
+            warcs += 1;
+        }
         if name.ends_with(".pdf") {
             let out = Command::new("qpdf")
                 .args([
@@ -139,5 +167,7 @@ pub(super) fn a_session_cookie_reaches_the_logged_in_page_and_nowhere_else() {
         files += 1;
     }
     assert!(files > 20, "only {files} files searched");
+    // run, capture and evidence each wrote one; the delivery carries copies.
+    assert!(warcs >= 4, "only {warcs} web archives searched");
     eprintln!("secret absent from {files} files and 7 outputs");
 }

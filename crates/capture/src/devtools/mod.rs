@@ -7,6 +7,7 @@
 mod browser;
 mod guard;
 mod net;
+mod record;
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -125,6 +126,8 @@ pub(crate) struct Ctx<'a> {
     gone: Arc<Mutex<Option<String>>>,
     /// What the page may not do, and what it tried.
     guard: guard::Guard,
+    /// The page's HTTP exchange as WARC records (`Options::warc`).
+    recorder: Option<record::Recorder>,
 }
 
 /// How often a waiting call looks whether the tab or the browser died.
@@ -363,6 +366,7 @@ impl Ctx<'_> {
                             continue;
                         };
                         attached.insert(t.target_id.clone(), Arc::clone(&tab));
+                        self.record_frame(&tab);
                         tab
                     }
                 };
@@ -533,11 +537,18 @@ impl<'a> Ctx<'a> {
                 .get_or_insert(what);
         }))
         .map_err(|e| s.fail("watching the tab", e))?;
+        let recorder = s
+            .opts
+            .warc
+            .then(|| record::Recorder::new(s.opts.warc_body_limit));
+        if let Some(r) = &recorder {
+            r.watch(tab)?;
+        }
         let cx = Ctx {
             s,
             tab,
             url,
-            net: NetWatch::attach(tab)?,
+            net: NetWatch::attach(tab, recorder.as_ref().map(record::Recorder::buffers))?,
             t0: Instant::now(),
             phases: std::cell::RefCell::new(Vec::new()),
             attached: std::cell::RefCell::new(HashMap::new()),
@@ -545,6 +556,7 @@ impl<'a> Ctx<'a> {
             deadline: Cell::new(deadline),
             gone,
             guard: guard::Guard::attach(&s.browser, tab, url)?,
+            recorder,
         };
         cx.bounded("watching the tab", Inspector::Enable(None), FRAME_TIMEOUT)?;
         Ok(cx)
@@ -557,6 +569,80 @@ impl<'a> Ctx<'a> {
             .call("reading the page state", &protocol::PopupsAsked {})
             .unwrap_or_default();
         self.guard.refused(&asked)
+    }
+
+    /// Record a cross-site frame's exchange too, from now on (what it
+    /// loaded before it was attached is in the page's own exchange only as
+    /// far as the browser reported it there).
+    fn record_frame(&self, frame: &Arc<Tab>) {
+        let Some(r) = &self.recorder else { return };
+        if r.watch(frame).is_err() {
+            return;
+        }
+        let (total, per) = r.buffers();
+        let _ = self.bounded_on(
+            frame,
+            "recording a frame's exchange",
+            Network::Enable {
+                max_total_buffer_size: Some(total),
+                max_resource_buffer_size: Some(per),
+                max_post_data_size: Some(1 << 16),
+                report_direct_socket_traffic: None,
+                enable_durable_messages: None,
+            },
+            FRAME_TIMEOUT,
+        );
+        // What the frame loaded before it was attached.
+        let step = "reading a frame's resources";
+        if let Ok(tree) = self.bounded_on(frame, step, Page::GetResourceTree(None), FRAME_TIMEOUT) {
+            r.add_loaded(&tree.frame_tree, |frame_id, url| {
+                let got = self
+                    .bounded_on(
+                        frame,
+                        step,
+                        Page::GetResourceContent {
+                            frame_id: frame_id.to_string(),
+                            url: url.to_string(),
+                        },
+                        FRAME_TIMEOUT,
+                    )
+                    .ok()?;
+                if got.base_64_encoded {
+                    crate::png_out::base64_decode(&got.content)
+                } else {
+                    Some(got.content.into_bytes())
+                }
+            });
+        }
+    }
+
+    /// Write the recorded exchange as `page.warc.gz` into `dir`, with the
+    /// page's refusals and `derived` (what the capture made of the page, as
+    /// JSON). Returns the warnings for the page; none without a recorder.
+    pub(crate) fn write_warc(
+        &self,
+        out: &crate::PageDir,
+        refused: &model::Refused,
+        derived: serde_json::Value,
+    ) -> Result<Vec<model::Note>, Error> {
+        let Some(r) = &self.recorder else {
+            return Ok(Vec::new());
+        };
+        let by = (Instant::now() + Duration::from_secs(5)).min(self.deadline.get());
+        let mut info = vec![
+            (
+                "software",
+                format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
+            ),
+            ("format", "WARC File Format 1.1".to_string()),
+            ("browser", self.s.browser_version().to_string()),
+            ("page", out.rel.clone()),
+        ];
+        if let Some(id) = &out.record_id {
+            info.push(("isPartOf", id.clone()));
+        }
+        let (notes, _) = r.write(&out.dir, &info, refused, derived, by)?;
+        Ok(notes)
     }
 
     /// Where the capture's time went (see [`crate::PageCapture::phases`]).

@@ -62,8 +62,10 @@ pub(crate) struct NetWatch {
 }
 
 impl NetWatch {
-    /// Start listening to `tab`'s network and navigation events.
-    pub(crate) fn attach(tab: &Arc<Tab>) -> Result<NetWatch, Error> {
+    /// Start listening to `tab`'s network and navigation events. `buffers`
+    /// (total, per resource) keep response bodies readable for the web
+    /// archive's recorder; without them the buffers are small.
+    pub(crate) fn attach(tab: &Arc<Tab>, buffers: Option<(u32, u32)>) -> Result<NetWatch, Error> {
         let state = Arc::new(Mutex::new(NetState {
             open: HashMap::new(),
             last: Instant::now(),
@@ -106,11 +108,12 @@ impl NetWatch {
             during: "watching the network".into(),
             source: e.into(),
         })?;
-        // Small buffers: the capture never reads response bodies back.
+        // Small buffers unless the recorder reads response bodies back.
+        let (total, per) = buffers.unwrap_or((1 << 20, 1 << 16));
         tab.call_method(Network::Enable {
-            max_total_buffer_size: Some(1 << 20),
-            max_resource_buffer_size: Some(1 << 16),
-            max_post_data_size: Some(0),
+            max_total_buffer_size: Some(total),
+            max_resource_buffer_size: Some(per),
+            max_post_data_size: Some(if buffers.is_some() { 1 << 16 } else { 0 }),
             report_direct_socket_traffic: None,
             enable_durable_messages: None,
         })

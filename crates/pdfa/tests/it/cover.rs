@@ -70,6 +70,18 @@ fn every_note() -> Vec<Note> {
         Note::LocalRead {
             url: "http://127.0.0.1:8080/".into(),
         },
+        Note::WarcBodyOverLimit {
+            url: url("film.mp4"),
+            bytes: 52_428_800,
+            limit: 20_971_520,
+        },
+        Note::WarcBodyUnreadable {
+            method: "GET".into(),
+            url: url("flode.json"),
+            error: "No resource with given identifier found".into(),
+        },
+        Note::WarcBodiesPending { count: 3 },
+        Note::WarcRequestsCapped { limit: 20_000 },
     ]
 }
 
@@ -149,7 +161,11 @@ fn listed(n: &Note, f: &Finding) {
         | Note::PopupClosed { .. }
         | Note::PopupRefused { .. }
         | Note::RequestBlocked { .. }
-        | Note::LocalRead { .. } => {}
+        | Note::LocalRead { .. }
+        | Note::WarcBodyOverLimit { .. }
+        | Note::WarcBodyUnreadable { .. }
+        | Note::WarcBodiesPending { .. }
+        | Note::WarcRequestsCapped { .. } => {}
     }
     match f {
         Finding::PasswordField

@@ -1,0 +1,304 @@
+//! The capture as a web archive: every record's `page.warc.gz` passes
+//! `warcio check` and `warcio index` (the layouts' virtualised feed,
+//! cross-site frames and shadow DOM, a fixture account, a page that tries a
+//! 50 MB download), `export-wacz` passes `wacz validate`, and pywb serves
+//! the WARCs with the fixture site stopped so that real Chromium (our own
+//! capture) reads every post of the account back from the replay. `verify` names a flipped byte in a WARC. One run feeds all.
+//!
+//! The Python tools (warcio, py-wacz, pywb) are installed by scripts/setup
+//! into tests/warc/.venv.
+
+use std::io::Read as _;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::*;
+
+/// A web-archive tool from the tests' virtual environment.
+pub fn tool(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/warc/.venv/bin")
+        .join(name);
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/setup (it installs warcio, wacz and pywb)",
+        p.display()
+    );
+    p
+}
+
+/// Every gzip member of `path`, decompressed and joined.
+pub fn gunzip(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(&bytes[..])
+        .read_to_end(&mut out)
+        .unwrap_or_else(|e| panic!("{} does not decompress: {e}", path.display()));
+    out
+}
+
+fn ok(out: Output, what: &str) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{what} failed:\n{text}");
+    text
+}
+
+/// `wayback` killed when the test ends, however it ends.
+struct Wayback(Child);
+
+impl Drop for Wayback {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn the_capture_is_a_web_archive_that_replays() {
+    // A fixture site of our own, so it can be stopped before the replay.
+    let site = fixture_server::FixtureServer::start().expect("start a fixture server");
+    let env = Env::new();
+    let accounts = [
+        fixture("x-kommun"),
+        page("flode", "/layouts/virtualiserat-x/"),
+        page("ramar", "/layouts/inbaddat/"),
+        page("skugga", "/layouts/skuggdom/"),
+        page("bilaga", "/hostile/nedladdning/"),
+    ];
+    env.write(
+        "accounts.toml",
+        &register(&accounts).replace(&server().base_url(), &site.base_url()),
+    );
+    let run = env.run(&["run", "--period", "2024-H2", "--retries", "0"]);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+
+    let warc_of = |id: &str| -> PathBuf {
+        let rec = env.path(&format!("arkiv/2024-H2/{id}"));
+        let files = std::fs::read_to_string(rec.join("manifest-sha256.txt")).unwrap();
+        let rel = files
+            .lines()
+            .filter_map(|l| l.split_once("  ").map(|(_, p)| p))
+            .find(|p| p.ends_with("page.warc.gz"))
+            .unwrap_or_else(|| panic!("no page.warc.gz in the manifest of {id}:\n{files}"));
+        rec.join(rel)
+    };
+    let mut indexes = std::collections::HashMap::new();
+    for a in &accounts {
+        let warc = warc_of(&a.id);
+        ok(
+            Command::new(tool("warcio"))
+                .args(["check", "-v"])
+                .arg(&warc)
+                .output()
+                .unwrap(),
+            &format!("warcio check {}", warc.display()),
+        );
+        let index = ok(
+            Command::new(tool("warcio"))
+                .arg("index")
+                .arg(&warc)
+                .output()
+                .unwrap(),
+            &format!("warcio index {}", warc.display()),
+        );
+        assert!(index.contains("\"warcinfo\""), "{index}");
+        indexes.insert(a.id.clone(), index);
+    }
+    let page_url = |path: &str| site.url(path);
+    // The page itself, its stylesheet, and every cross-site frame's document.
+    let x = &indexes["x-kommun"];
+    for want in [
+        page_url("/x/gislavedskommun/"),
+        page_url("/assets/site.css"),
+    ] {
+        assert!(
+            x.contains(&format!("\"{want}\"")) && x.contains("\"response\""),
+            "{want} not in\n{x}"
+        );
+    }
+    // Every cross-site frame is there: the script and stylesheet its own
+    // process loaded, its pictures, and its document, which went to the
+    // frame's process before the frame could be watched, as a note
+    // (metadata) saying so, never as fetched.
+    let ramar = &indexes["ramar"];
+    for n in 1..=8 {
+        let frame = site.other_url(&format!("/layouts/inbaddning/?n={n}"));
+        assert!(ramar.contains(&frame), "{frame} not in\n{ramar}");
+    }
+    for part in ["/layouts/inlagg.js", "/layouts/layouts.css"] {
+        let url = site.other_url(part);
+        assert!(
+            ramar
+                .lines()
+                .any(|l| l.contains(&format!("\"{url}\"")) && l.contains("\"resource\"")),
+            "{url} not in\n{ramar}"
+        );
+    }
+    // The 50 MB attachment: no response, its refusal noted; the file small.
+    let bilaga = warc_of("bilaga");
+    let attachment = page_url("/_/bilaga.zip");
+    let plain = String::from_utf8_lossy(&gunzip(&bilaga)).into_owned();
+    assert!(
+        plain.contains("download refused: the page tried to download \"protokoll-2025.zip\""),
+        "the refusal is not in the WARC"
+    );
+    for rec in plain.split("WARC/1.1\r\n") {
+        assert!(
+            !(rec.contains("WARC-Type: response")
+                && rec.contains(&format!("WARC-Target-URI: {attachment}\r\n"))),
+            "the attachment was recorded as fetched:\n{}",
+            &rec[..rec.len().min(600)]
+        );
+    }
+    let size = std::fs::metadata(&bilaga).unwrap().len();
+    assert!(size < 1 << 20, "{} is {size} bytes", bilaga.display());
+
+    // WACZ: py-wacz accepts it.
+    for id in ["x-kommun", "ramar"] {
+        let out = env.path(&format!("{id}.wacz"));
+        env.run(&[
+            "export-wacz",
+            &format!("2024-H2/{id}"),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .expect(0);
+        let v = ok(
+            Command::new(tool("wacz"))
+                .args(["validate", "-f"])
+                .arg(&out)
+                .output()
+                .unwrap(),
+            &format!("wacz validate {id}.wacz"),
+        );
+        assert!(v.contains("Validation succeeded"), "{v}");
+    }
+    // Nothing is overwritten.
+    env.run(&["export-wacz", "2024-H2/ramar", "--out", "ramar.wacz"])
+        .expect(2);
+
+    // Replay: pywb serves the WARCs, the fixture site is gone.
+    let when = std::fs::read_to_string(env.path("arkiv/2024-H2/x-kommun/record.json")).unwrap();
+    let when: serde_json::Value = serde_json::from_str(&when).unwrap();
+    let ts: String = when["pages"][0]["started"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(14)
+        .collect();
+    let pywb = env.path("pywb");
+    std::fs::create_dir(&pywb).unwrap();
+    ok(
+        Command::new(tool("wb-manager"))
+            .args(["init", "arkiv"])
+            .current_dir(&pywb)
+            .output()
+            .unwrap(),
+        "wb-manager init",
+    );
+    let mut add = Command::new(tool("wb-manager"));
+    add.args(["add", "arkiv"]).current_dir(&pywb);
+    for id in ["x-kommun", "ramar"] {
+        add.arg(warc_of(id));
+    }
+    ok(add.output().unwrap(), "wb-manager add");
+    let urls = [page_url("/x/gislavedskommun/")];
+    drop(site);
+    assert!(
+        TcpStream::connect(
+            urls[0]
+                .trim_start_matches("http://")
+                .split('/')
+                .next()
+                .unwrap()
+        )
+        .is_err(),
+        "the fixture site still answers"
+    );
+    let port = free_port();
+    let _wayback = Wayback(
+        Command::new(tool("wayback"))
+            .args(["-b", "127.0.0.1", "-p", &port.to_string()])
+            .current_dir(&pywb)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start wayback"),
+    );
+    let up_by = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < up_by, "wayback did not listen within 60 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let x_page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/site/x/gislavedskommun/index.html"),
+    )
+    .unwrap();
+    let posts: Vec<&str> = x_page
+        .split("<div data-testid=\"tweetText\">")
+        .skip(1)
+        .map(|s| s.split("</div>").next().unwrap())
+        .collect();
+    assert_eq!(posts.len(), 4);
+    for (i, url) in urls.iter().enumerate() {
+        let replay = format!("http://127.0.0.1:{port}/arkiv/{ts}mp_/{url}");
+        let out = format!("uppspelning-{i}");
+        let cap = env.run(&["capture", &replay, "--out", &out, "--no-warc"]);
+        assert!(
+            cap.code == 0 || cap.code == 1,
+            "{}\n{}",
+            cap.stdout,
+            cap.stderr
+        );
+        let mut text = String::new();
+        for e in walkdir::WalkDir::new(env.path(&out)).into_iter().flatten() {
+            if e.file_name() == "text.json" {
+                text += &std::fs::read_to_string(e.path()).unwrap();
+            }
+        }
+        for p in &posts {
+            assert!(text.contains(p), "post {p:?} not replayed:\n{text}");
+        }
+    }
+
+    // verify names a flipped byte in a WARC.
+    let warc = warc_of("skugga");
+    let mut bytes = std::fs::read(&warc).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&warc, bytes).unwrap();
+    let v = env.run(&["verify", "arkiv"]);
+    assert_ne!(v.code, 0, "{}", v.stdout);
+    let rel = warc
+        .strip_prefix(env.path("arkiv/2024-H2/skugga"))
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        format!("{}{}", v.stdout, v.stderr).contains(&rel),
+        "verify does not name {rel}:\n{}\n{}",
+        v.stdout,
+        v.stderr
+    );
+}
