@@ -99,7 +99,7 @@ pub fn main(args: Args) -> CmdResult {
             eprintln!("refusing to record {} as closed: the final capture must show the account; fix the obstruction (e.g. --cookies) and run `ogonblick close {}` again", account.id, account.id);
             Ok(Exit::Attention)
         }
-        Outcome::Failed { reason } => {
+        Outcome::Failed { reason, .. } => {
             eprintln!(
                 "error: the final capture of {} failed: {reason}",
                 account.id

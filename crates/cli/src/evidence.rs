@@ -83,7 +83,7 @@ pub fn seal_one(
             println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);
             Ok(pipeline::sealed_exit(&record, &unstamped))
         }
-        Outcome::Failed { reason } => {
+        Outcome::Failed { reason, .. } => {
             eprintln!(
                 "error: the capture of {} failed and nothing was sealed: {reason}",
                 job.record_id

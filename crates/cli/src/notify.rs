@@ -167,11 +167,7 @@ pub fn use_register(path: &Path) {
 /// The run's closing table as problems.
 pub fn from_run(report: &crate::run::Report) {
     for r in &report.rows {
-        // A failed row's reason names the obstruction in Swedish (`policy::blocked_reason`).
-        let walled = r
-            .warnings
-            .iter()
-            .any(|w| w.contains(model::ObstructionKind::LoginWall.display_sv()));
+        let walled = r.blocked_by.contains(&model::ObstructionKind::LoginWall);
         let sv = match r.status {
             "failed" if walled => {
                 "fångsten stoppades av en inloggningsvägg och ingenting förseglades; \

@@ -243,6 +243,9 @@ pub enum Outcome {
     },
     Failed {
         reason: String,
+        /// What blocked the last try, as data (empty when it failed for
+        /// another reason: a page that did not load, a browser that died).
+        blocked_by: Vec<model::ObstructionKind>,
     },
 }
 
@@ -320,7 +323,10 @@ fn capture_and_seal_inner(
                         job.period.as_deref(),
                         &reason,
                     )?;
-                    return Ok(Outcome::Failed { reason });
+                    return Ok(Outcome::Failed {
+                        reason,
+                        blocked_by: registry::policy::blocking_kinds(&record),
+                    });
                 }
                 let pdf = match render(
                     &record,
@@ -387,6 +393,7 @@ fn capture_and_seal_inner(
     )?;
     Ok(Outcome::Failed {
         reason: last_reason,
+        blocked_by: Vec::new(),
     })
 }
 

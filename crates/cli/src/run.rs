@@ -167,6 +167,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
                 passive: false,
                 unstamped: false,
                 removed: false,
+                blocked_by: Vec::new(),
             });
             continue;
         }
@@ -295,9 +296,10 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
                 seconds,
                 unstamped: !unstamped.is_empty(),
                 removed: false,
+                blocked_by: Vec::new(),
             }
         }
-        Outcome::Failed { reason } => Row {
+        Outcome::Failed { reason, blocked_by } => Row {
             account: job.account_id().to_string(),
             record_id: job.record_id.clone(),
             status: "failed",
@@ -307,6 +309,7 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
             passive: false,
             unstamped: false,
             removed: false,
+            blocked_by,
         },
     }
 }

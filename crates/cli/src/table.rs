@@ -21,4 +21,7 @@ pub struct Row {
     /// warnings say how many); for the line after the table.
     #[serde(skip)]
     pub removed: bool,
+    /// What blocked a failed capture, as data (the warnings say it in words).
+    #[serde(skip)]
+    pub blocked_by: Vec<model::ObstructionKind>,
 }

@@ -21,6 +21,17 @@ pub fn is_blocked(record: &Record) -> bool {
     record.obstructions().any(|o| is_blocking(o.kind))
 }
 
+/// The kinds of obstruction that block `record`, each once, in the order found.
+pub fn blocking_kinds(record: &Record) -> Vec<ObstructionKind> {
+    let mut kinds = Vec::new();
+    for o in record.obstructions().filter(|o| is_blocking(o.kind)) {
+        if !kinds.contains(&o.kind) {
+            kinds.push(o.kind);
+        }
+    }
+    kinds
+}
+
 /// Why a capture is blocked, for the journal and the closing table.
 pub fn blocked_reason(record: &Record) -> String {
     let parts: Vec<String> = record
