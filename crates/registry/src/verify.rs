@@ -84,6 +84,11 @@ pub struct VerifyReport {
     /// METS lists (compare it with the journal's `delivery.created`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mets_sha256: Option<String>,
+    /// For a BagIt bag: SHA-256 of its `manifest-sha256.txt`, which names
+    /// every payload file (compare it with the journal's `delivery.created`:
+    /// the bag's own manifests can be rewritten with bagit.py).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bag_manifest_sha256: Option<String>,
     /// Every RFC 3161 token found and what checking it gave.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<TokenCheck>,
@@ -112,6 +117,7 @@ impl VerifyReport {
             diarienummer: None,
             journal_head: None,
             mets_sha256: None,
+            bag_manifest_sha256: None,
             timestamps: Vec::new(),
             unstamped: Vec::new(),
         }
@@ -148,6 +154,9 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         r.problems = c.problems;
         r.warnings = c.warnings;
         r.bytes = c.bytes;
+        r.bag_manifest_sha256 = fs::read(path.join("manifest-sha256.txt"))
+            .ok()
+            .map(|b| crate::hashing::sha256_hex(&b));
         if is_our_delivery(path) {
             check_delivery(&bag_layout(path, "data/")?, opts, &mut r)?;
             bag_extra_files(&path.join("data"), "data/", &mut r);
@@ -917,12 +926,32 @@ pub fn delivery_document(path: &Path, package: &Path, pkg: VerifyReport) -> Veri
         ));
     }
     r.journal_head = pkg.journal_head;
+    // Nothing inside a delivery names the list's own bytes but the
+    // package's manifest, which bagit.py can rewrite: only the archive's
+    // journal (`delivery.created`) holds that manifest's hash.
+    let anchor = match (&pkg.mets_sha256, &pkg.bag_manifest_sha256) {
+        (Some(h), _) => Some(format!("METS.xml SHA-256 {h}")),
+        (None, Some(h)) => Some(format!("manifest-sha256.txt SHA-256 {h}")),
+        (None, None) => None,
+    };
+    if let Some(anchor) = anchor {
+        let checked = if rel.ends_with(crate::delivered::DELIVERY_LIST) {
+            "the file is checked against the package's manifest only"
+        } else {
+            "its file names and SHA-256 are checked against the records, the rest of it against the package's manifest only"
+        };
+        r.warnings.push(format!(
+            "{checked}, which can be rewritten: compare the package's {anchor} with the archive journal's delivery.created"
+        ));
+    }
     r.mets_sha256 = pkg.mets_sha256;
+    r.bag_manifest_sha256 = pkg.bag_manifest_sha256;
     r.timestamps = pkg.timestamps;
     r.record = Some(format!(
         "{what} of the delivery {}, as its manifest lists it",
         package.display()
     ));
+    r.count();
     r
 }
 

@@ -570,6 +570,24 @@ fn a_pdf_named_by_an_edited_journal_line_is_not_taken() {
 }
 
 #[test]
+fn a_delivery_document_says_what_vouches_for_it() {
+    let (_tmp, bag) = delivered();
+    let manifest = sha256_hex(&fs::read(bag.join("manifest-sha256.txt")).unwrap());
+    let r = registry::verify(&bag, &opts()).unwrap();
+    assert_eq!(r.bag_manifest_sha256.as_deref(), Some(manifest.as_str()));
+    let list = registry::verify(&bag.join("data/leveranslista.pdf"), &opts()).unwrap();
+    assert!(list.is_ok(), "{:?}", list.problems);
+    assert_eq!((list.ok, list.files.len()), (1, 1), "{:?}", list.files);
+    assert!(
+        list.warnings.iter().any(|w| w.contains("manifest only")
+            && w.contains(&manifest)
+            && w.contains("delivery.created")),
+        "{:?}",
+        list.warnings
+    );
+}
+
+#[test]
 fn a_record_folder_with_its_manifest_refitted_is_caught_by_the_journal_beside_it() {
     let (tmp, bag) = delivered();
     writable(&bag);
