@@ -539,7 +539,7 @@ fn a_closed_stderr_ends_no_command_early() {
         vec!["verify", "nowhere"],
         vec!["verify", "arkiv", "--no-such-flag"],
         vec!["status", "--archive", "nowhere"],
-        vec!["deliver", "--period", "2026-H1", "--out", "arkiv/inuti"],
+        vec!["dnr", "2026-H1/ingen", "KS 2026/9", "--archive", "arkiv"],
         vec!["report", "--out", "arkiv/rapport"],
     ];
     for args in &commands {
