@@ -388,7 +388,11 @@ fn refit_mets(pkg: &Path) {
             }
             i += 1;
         }
-        out.retain(|l| !dropped.iter().any(|id| l.contains(&format!("FILEID=\"{id}\""))));
+        out.retain(|l| {
+            !dropped
+                .iter()
+                .any(|id| l.contains(&format!("FILEID=\"{id}\"")))
+        });
         std::fs::write(mets, out.join("\n") + "\n").unwrap();
     };
     let reps = pkg.join("representations");
@@ -462,7 +466,8 @@ fn eark_tampering_that_refits_the_mets_is_caught() {
     std::fs::rename(&tmp, pkg.join(ig)).unwrap();
     let csv = pkg.join("documentation/forteckning.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
-    let sum = |rep: &str| sha256_hex(&std::fs::read(pkg.join(rep).join("data/snapshot.pdf")).unwrap());
+    let sum =
+        |rep: &str| sha256_hex(&std::fs::read(pkg.join(rep).join("data/snapshot.pdf")).unwrap());
     let (now_fb, now_ig) = (sum(fb), sum(ig));
     let text = text
         .replace(&now_fb, "@swap@")

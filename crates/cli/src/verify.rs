@@ -61,7 +61,10 @@ pub fn main(args: Args) -> CmdResult {
         registry::verify(&args.path, &opts)?
     };
     if args.json {
-        println!("{}", String::from_utf8(model::json::to_vec_pretty(&report)?)?);
+        println!(
+            "{}",
+            String::from_utf8(model::json::to_vec_pretty(&report)?)?
+        );
     } else {
         print_human(&report);
     }
@@ -279,7 +282,8 @@ fn print_human(r: &VerifyReport) {
         };
         say!(
             "timestamp {verdict}: {} over {}: {time} by {tsa}{since}",
-            t.file, t.over
+            t.file,
+            t.over
         );
     }
     for id in &r.unstamped {

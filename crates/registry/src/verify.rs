@@ -205,7 +205,14 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         // In an archive or a delivery, a manifest rewritten to fit a changed
         // file still differs from the journal's record.sealed line.
         if let Some((root, id)) = archive_of(path) {
-            match against_journal(path, &root, &id, &c.snapshot_sha256, &c.manifest_sha256, &mut r) {
+            match against_journal(
+                path,
+                &root,
+                &id,
+                &c.snapshot_sha256,
+                &c.manifest_sha256,
+                &mut r,
+            ) {
                 Ok(word) => r.diarienummer = word.diarienummer,
                 Err(e) => r.problems.push(e.to_string()),
             }

@@ -509,10 +509,7 @@ fn a_delivery_emptied_of_its_records_and_its_list_is_caught() {
     remanifest(&bag);
     let (_, said) = caught(&bag);
     assert!(said.contains("the delivery holds no record"), "{said}");
-    assert!(
-        said.contains("data/forteckning.csv: missing"),
-        "{said}"
-    );
+    assert!(said.contains("data/forteckning.csv: missing"), "{said}");
 }
 
 #[test]
@@ -522,13 +519,12 @@ fn a_delivery_without_its_forteckning_is_caught() {
     fs::remove_file(bag.join("data/forteckning.csv")).unwrap();
     remanifest(&bag);
     let (_, said) = caught(&bag);
-    assert!(
-        said.contains("data/forteckning.csv: missing"),
-        "{said}"
-    );
+    assert!(said.contains("data/forteckning.csv: missing"), "{said}");
     let r = registry::verify(&bag.join("data"), &opts()).unwrap();
     assert!(
-        r.problems.iter().any(|p| p.starts_with("forteckning.csv: missing")),
+        r.problems
+            .iter()
+            .any(|p| p.starts_with("forteckning.csv: missing")),
         "{:?}",
         r.problems
     );
@@ -612,7 +608,8 @@ fn a_record_folder_with_its_manifest_refitted_is_caught_by_the_journal_beside_it
         assert!(
             r.problems
                 .iter()
-                .any(|p| p.contains("snapshot.pdf SHA-256") && p.contains("differs from the journal's")),
+                .any(|p| p.contains("snapshot.pdf SHA-256")
+                    && p.contains("differs from the journal's")),
             "{}: {:?}",
             dir.display(),
             r.problems
