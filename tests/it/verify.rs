@@ -457,6 +457,27 @@ fn eark_tampering_that_refits_the_mets_is_caught() {
         v.stdout
     );
 
+    // A representation's snapshot.pdf changed and its manifest refitted
+    // with sha256sum: verifying that record folder alone asks the
+    // package's journal.
+    let pkg = eark_package(&env, "e-manifest");
+    let data = pkg.join(fb).join("data");
+    let old = sha256_hex(&std::fs::read(data.join("snapshot.pdf")).unwrap());
+    std::fs::write(data.join("snapshot.pdf"), "%PDF-1.4 forged\n%%EOF\n").unwrap();
+    let new = sha256_hex(&std::fs::read(data.join("snapshot.pdf")).unwrap());
+    let manifest = data.join("manifest-sha256.txt");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace(&old, &new)).unwrap();
+    let v = env.run(&["verify", data.to_str().unwrap()]);
+    v.expect(1);
+    assert!(
+        v.stdout.contains(&format!(
+            "2026-H1/facebook-kommun: snapshot.pdf SHA-256 {new} differs from the journal's {old}"
+        )),
+        "{}",
+        v.stdout
+    );
+
     // Two representations' folders swapped, forteckning.csv made to fit:
     // each record sits where another's id is.
     let pkg = eark_package(&env, "e-bytta");
