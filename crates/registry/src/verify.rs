@@ -204,10 +204,10 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         r.bytes = c.bytes;
         // In an archive or a delivery, a manifest rewritten to fit a changed
         // file still differs from the journal's record.sealed line.
-        if let Some((root, id)) = archive_of(path) {
+        if let Some((journal, id)) = journal_of_record(path) {
             match against_journal(
                 path,
-                &root,
+                &journal,
                 &id,
                 &c.snapshot_sha256,
                 &c.manifest_sha256,
@@ -307,7 +307,7 @@ pub fn verify_source(dir: &Path, opts: &VerifyOptions) -> Result<SourceCheck> {
     let mut again = VerifyReport::new(dir, TargetKind::Record);
     let word = against_journal(
         dir,
-        &root,
+        &root.join(JOURNAL),
         &id,
         &check.snapshot_sha256,
         &check.manifest_sha256,
@@ -329,20 +329,19 @@ struct JournalWord {
     diarienummer: Option<String>,
 }
 
-/// Checks the record folder `dir`, `id` in the archive or delivery `root`,
-/// against `root`'s journal: the chain holds, record.json names `id`, and
-/// the record's `record.sealed` line names the snapshot.pdf and the
-/// manifest found. Every finding goes to `r`.
+/// Checks the record folder `dir`, `id` in the archive or delivery whose
+/// journal is `journal`, against that journal: the chain holds, record.json
+/// names `id`, and the record's `record.sealed` line names the snapshot.pdf
+/// and the manifest found. Every finding goes to `r`.
 fn against_journal(
     dir: &Path,
-    root: &Path,
+    journal: &Path,
     id: &str,
     snapshot_sha256: &Option<String>,
     manifest_sha256: &Option<String>,
     r: &mut VerifyReport,
 ) -> Result<JournalWord> {
-    let journal = root.join(JOURNAL);
-    let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
+    let bytes = fs::read(journal).map_err(Error::io("read", journal))?;
     let chain = check_chain(&bytes);
     for (line, msg) in &chain.problems {
         r.problems.push(format!("journal.jsonl line {line}: {msg}"));
@@ -392,6 +391,26 @@ fn against_journal(
 /// The newest diarienummer the journal assigns to `record_id`.
 fn dnr_in(entries: &[crate::JournalEntry], record_id: &str) -> Option<String> {
     latest_dnr(entries, record_id).map(str::to_string)
+}
+
+/// The journal a record folder is sealed in, and the record's id there: the
+/// archive's or bag's `journal.jsonl` above it, or, for an E-ARK
+/// representation's `data/`, the package's `documentation/journal.jsonl`
+/// (the representation `2026-H1_x` holds 2026-H1/x).
+fn journal_of_record(dir: &Path) -> Option<(PathBuf, String)> {
+    if let Some((root, id)) = archive_of(dir) {
+        return Some((root.join(JOURNAL), id));
+    }
+    let abs = fs::canonicalize(dir).ok()?;
+    let rep = abs.parent()?;
+    let pkg = rep
+        .parent()
+        .filter(|p| p.ends_with("representations"))?
+        .parent()?;
+    let journal = pkg.join("documentation").join(JOURNAL);
+    (abs.file_name()? == "data" && journal.is_file())
+        .then(|| Some((journal, rep.file_name()?.to_str()?.replacen('_', "/", 1))))
+        .flatten()
 }
 
 /// The archive a record directory sits in, and the record's id there.
