@@ -341,3 +341,242 @@ fn the_report_shows_a_failed_check_and_stays_out_of_the_archive() {
     assert!(!env.path("arkiv/rapport").exists());
     assert!(!env.path("arkiv/index.html").exists());
 }
+
+/// Every `CHECKSUM` and `SIZE` in the package's METS files (the
+/// representations', then the root's) made to fit the files as they are,
+/// and the entries of files that are gone dropped with their pointers: what
+/// someone who edits a package and wants its METS fixity to hold does.
+fn refit_mets(pkg: &Path) {
+    let refit = |mets: &Path| {
+        let base = mets.parent().unwrap();
+        let text = std::fs::read_to_string(mets).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let href = |l: &str| {
+            let at = l.find("xlink:href=\"")? + 12;
+            Some(l[at..at + l[at..].find('"')?].to_string())
+        };
+        let attr = |l: &str, name: &str, value: String| {
+            let at = l.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            let end = at + l[at..].find('"').unwrap();
+            format!("{}{value}{}", &l[..at], &l[end..])
+        };
+        let mut out: Vec<String> = Vec::new();
+        let mut dropped: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let l = lines[i];
+            let t = l.trim_start();
+            let (target, span) = if t.starts_with("<file ") && l.contains("CHECKSUM=") {
+                (href(lines[i + 1]), 3)
+            } else if t.starts_with("<mdRef ") && l.contains("CHECKSUM=") {
+                (href(l), 1)
+            } else {
+                (None, 1)
+            };
+            match target.map(|h| base.join(h)) {
+                Some(p) if !p.exists() => {
+                    let at = l.find("ID=\"").unwrap() + 4;
+                    dropped.push(l[at..at + l[at..].find('"').unwrap()].to_string());
+                    i += span;
+                    continue;
+                }
+                Some(p) => {
+                    let bytes = std::fs::read(p).unwrap();
+                    let l = attr(l, "CHECKSUM", sha256_hex(&bytes));
+                    out.push(attr(&l, "SIZE", bytes.len().to_string()));
+                }
+                None => out.push(l.to_string()),
+            }
+            i += 1;
+        }
+        out.retain(|l| {
+            !dropped
+                .iter()
+                .any(|id| l.contains(&format!("FILEID=\"{id}\"")))
+        });
+        std::fs::write(mets, out.join("\n") + "\n").unwrap();
+    };
+    let reps = pkg.join("representations");
+    for rep in std::fs::read_dir(&reps).unwrap().flatten() {
+        if rep.path().join("METS.xml").is_file() {
+            refit(&rep.path().join("METS.xml"));
+        }
+    }
+    refit(&pkg.join("METS.xml"));
+}
+
+/// A fresh E-ARK delivery of `arkiv/` in `env` under `out`: the package.
+fn eark_package(env: &Env, out: &str) -> PathBuf {
+    env.run(&[
+        "deliver", "--period", "2026-H1", "--format", "eark", "--out", out,
+    ])
+    .expect(0);
+    let pkg = std::fs::read_dir(env.path(out))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    registry::archive::make_writable(&pkg);
+    pkg
+}
+
+#[test]
+fn eark_tampering_that_refits_the_mets_is_caught() {
+    let env = Env::new();
+    archive(&env);
+    let fb = "representations/2026-H1_facebook-kommun";
+    let ig = "representations/2026-H1_instagram-bibliotek";
+
+    // Untouched, and refitted without a change: it verifies.
+    let pkg = eark_package(&env, "e-orord");
+    refit_mets(&pkg);
+    env.run(&["verify", pkg.to_str().unwrap()]).expect(0);
+    let list = pkg.join("documentation/leveranslista.pdf");
+    let v = env.run(&["verify", list.to_str().unwrap()]);
+    v.expect(0);
+    assert!(v.stdout.contains(": 1 file(s) ok,"), "{}", v.stdout);
+    assert!(v.stdout.contains("manifest only"), "{}", v.stdout);
+
+    // A representation's manifest removed with its METS entry and its
+    // snapshot.pdf changed: not skipped as "not a record", but named.
+    let pkg = eark_package(&env, "e-utan-manifest");
+    std::fs::remove_file(pkg.join(fb).join("data/manifest-sha256.txt")).unwrap();
+    let pdf = pkg.join(fb).join("data/snapshot.pdf");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    bytes[3] ^= 1;
+    std::fs::write(&pdf, bytes).unwrap();
+    refit_mets(&pkg);
+    let v = env.run(&["verify", pkg.to_str().unwrap()]);
+    v.expect(1);
+    assert!(!v.stdout.contains("CHANGED"), "METS fits:\n{}", v.stdout);
+    assert!(
+        v.stdout.contains(&format!(
+            "2026-H1/facebook-kommun ({fb}/data/): manifest-sha256.txt is missing"
+        )),
+        "{}",
+        v.stdout
+    );
+
+    // A representation's snapshot.pdf changed and its manifest refitted
+    // with sha256sum: verifying that record folder alone asks the
+    // package's journal.
+    let pkg = eark_package(&env, "e-manifest");
+    let data = pkg.join(fb).join("data");
+    let old = sha256_hex(&std::fs::read(data.join("snapshot.pdf")).unwrap());
+    std::fs::write(data.join("snapshot.pdf"), "%PDF-1.4 forged\n%%EOF\n").unwrap();
+    let new = sha256_hex(&std::fs::read(data.join("snapshot.pdf")).unwrap());
+    let manifest = data.join("manifest-sha256.txt");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace(&old, &new)).unwrap();
+    let v = env.run(&["verify", data.to_str().unwrap()]);
+    v.expect(1);
+    assert!(
+        v.stdout.contains(&format!(
+            "2026-H1/facebook-kommun: snapshot.pdf SHA-256 {new} differs from the journal's {old}"
+        )),
+        "{}",
+        v.stdout
+    );
+
+    // Two representations' folders swapped, forteckning.csv made to fit:
+    // each record sits where another's id is.
+    let pkg = eark_package(&env, "e-bytta");
+    let tmp = pkg.join("representations/tmp");
+    std::fs::rename(pkg.join(fb), &tmp).unwrap();
+    std::fs::rename(pkg.join(ig), pkg.join(fb)).unwrap();
+    std::fs::rename(&tmp, pkg.join(ig)).unwrap();
+    let csv = pkg.join("documentation/forteckning.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let sum =
+        |rep: &str| sha256_hex(&std::fs::read(pkg.join(rep).join("data/snapshot.pdf")).unwrap());
+    let (now_fb, now_ig) = (sum(fb), sum(ig));
+    let text = text
+        .replace(&now_fb, "@swap@")
+        .replace(&now_ig, &now_fb)
+        .replace("@swap@", &now_ig);
+    std::fs::write(&csv, text).unwrap();
+    refit_mets(&pkg);
+    let v = env.run(&["verify", pkg.to_str().unwrap()]);
+    v.expect(1);
+    assert!(!v.stdout.contains("CHANGED"), "METS fits:\n{}", v.stdout);
+    assert!(
+        v.stdout.contains(&format!(
+            "2026-H1/facebook-kommun ({fb}/data/): record.json names itself `2026-H1/instagram-bibliotek`"
+        )),
+        "{}",
+        v.stdout
+    );
+}
+
+#[test]
+fn a_file_name_cannot_forge_a_line_of_the_report() {
+    let env = Env::new();
+    archive(&env);
+    env.run(&["deliver", "--period", "2026-H1", "--out", "leverans"])
+        .expect(0);
+    let dir = env.path("leverans/data/2026-H1/facebook-kommun");
+    registry::archive::make_writable(&env.path("leverans"));
+    std::fs::write(dir.join("a\nOK: bag leverans verifies"), "x").unwrap();
+    std::fs::write(dir.join("fdp.\u{202e}exe"), "x").unwrap();
+    let v = env.run(&["verify", "leverans"]);
+    v.expect(1);
+    assert!(
+        !v.stdout.lines().any(|l| l.starts_with("OK:")),
+        "{}",
+        v.stdout
+    );
+    assert!(v.stdout.contains("a\\u000aOK: bag"), "{}", v.stdout);
+    assert!(v.stdout.contains("fdp.\\u202eexe"), "{}", v.stdout);
+    assert!(!v.stdout.contains('\u{202e}'), "{}", v.stdout);
+    // --json keeps the exact name, escaped as the files we write are.
+    let v = env.run(&["verify", "leverans", "--json"]);
+    assert!(!v.stdout.contains('\u{202e}'), "{}", v.stdout);
+    let json: serde_json::Value = serde_json::from_str(&v.stdout).unwrap();
+    let names: Vec<&str> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"data/2026-H1/facebook-kommun/fdp.\u{202e}exe"),
+        "{names:?}"
+    );
+}
+
+/// `ogonblick ARGS` with the readers of stdout and stderr both gone before
+/// the first byte: the exit code.
+fn closed_outputs(env: &Env, args: &[&str]) -> i32 {
+    let mut cmd = env.cmd(args);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run ogonblick");
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = wait_or_kill(&mut child, crate::harness::run_limit()).expect("ended in time");
+    status.code().unwrap_or(-1)
+}
+
+#[test]
+fn a_closed_stderr_ends_no_command_early() {
+    let env = Env::new();
+    archive(&env);
+    // Commands that end with an error or warnings on stderr.
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["verify", "nowhere"],
+        vec!["verify", "arkiv", "--no-such-flag"],
+        vec!["status", "--archive", "nowhere"],
+        vec!["dnr", "2026-H1/ingen", "KS 2026/9", "--archive", "arkiv"],
+        vec!["report", "--out", "arkiv/rapport"],
+    ];
+    for args in &commands {
+        let open = env.run(args);
+        assert!(!open.stderr.is_empty(), "{args:?} says nothing on stderr");
+        let code = closed_outputs(&env, args);
+        assert_eq!(
+            code, open.code,
+            "{args:?}: exit {code} with stdout and stderr closed, {} with them open",
+            open.code
+        );
+    }
+}

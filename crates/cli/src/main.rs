@@ -6,6 +6,25 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// `eprintln!` and `eprint!` for every module below: std's panic when stderr
+// is a pipe whose reader has gone (`ogonblick verify X 2>&1 | head -1`),
+// which would end the command with 101, no documented exit code. What
+// cannot be written to a closed stderr is dropped; stdout is relayed
+// (`relay`). Declared before the modules, so it is the one they use.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod accounts;
 mod args;
 mod assets;

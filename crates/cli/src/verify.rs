@@ -61,7 +61,10 @@ pub fn main(args: Args) -> CmdResult {
         registry::verify(&args.path, &opts)?
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!(
+            "{}",
+            String::from_utf8(model::json::to_vec_pretty(&report)?)?
+        );
     } else {
         print_human(&report);
     }
@@ -221,6 +224,31 @@ fn package_inside(dir: &std::path::Path) -> Option<PathBuf> {
     (!packages.is_empty() && packages.len() == entries.len()).then(|| packages[0].clone())
 }
 
+/// Prints one line of the report with every character that could hide,
+/// reorder or forge text on a terminal (a newline or a bidi control in a
+/// file name, a journal field or a record id) shown as a `\u` escape, so
+/// the report shows an auditor what is there and nothing can pose as a
+/// line of ours.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", visible(&format!($($arg)*)))
+    };
+}
+
+/// `text` with the characters [`model::json::is_escaped`] names written as
+/// `\uXXXX`, as the JSON files we write have them.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if model::json::is_escaped(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn print_human(r: &VerifyReport) {
     for f in &r.files {
         let word = match f.status {
@@ -230,12 +258,12 @@ fn print_human(r: &VerifyReport) {
             FileStatus::Unexpected => "UNEXPECTED",
         };
         match (&f.expected, &f.actual) {
-            (Some(e), Some(a)) => println!(
+            (Some(e), Some(a)) => say!(
                 "{word} {}  ({} expected {e}, found {a})",
                 f.path,
                 f.algorithm.as_deref().unwrap_or("")
             ),
-            _ => println!("{word} {}", f.path),
+            _ => say!("{word} {}", f.path),
         }
     }
     for t in &r.timestamps {
@@ -252,35 +280,39 @@ fn print_human(r: &VerifyReport) {
         } else {
             "FAILED"
         };
-        println!(
+        say!(
             "timestamp {verdict}: {} over {}: {time} by {tsa}{since}",
-            t.file, t.over
+            t.file,
+            t.over
         );
     }
     for id in &r.unstamped {
-        println!("timestamp: none for {id}");
+        say!("timestamp: none for {id}");
     }
     for p in &r.problems {
-        println!("problem: {p}");
+        say!("problem: {p}");
     }
     for w in &r.warnings {
-        println!("warning: {w}");
+        say!("warning: {w}");
     }
     if let Some(rec) = &r.record {
-        println!("record: {rec}");
+        say!("record: {rec}");
     }
     if let Some(dnr) = &r.diarienummer {
-        println!("diarienummer: {dnr}");
+        say!("diarienummer: {dnr}");
+    }
+    if let Some(h) = &r.bag_manifest_sha256 {
+        say!("manifest-sha256.txt SHA-256 (compare with the journal's delivery.created): {h}");
     }
     if let Some(h) = &r.mets_sha256 {
-        println!("METS.xml SHA-256 (compare with the journal's delivery.created): {h}");
+        say!("METS.xml SHA-256 (compare with the journal's delivery.created): {h}");
     }
     if let Some(h) = &r.journal_head {
         match r.kind {
             TargetKind::Archive => {
-                println!("journal head (SHA-256 of the last line before this run): {h}")
+                say!("journal head (SHA-256 of the last line before this run): {h}")
             }
-            _ => println!("delivered journal's head (SHA-256 of its last line): {h}"),
+            _ => say!("delivered journal's head (SHA-256 of its last line): {h}"),
         }
     }
     let kind = format!("{:?}", r.kind).to_lowercase();
@@ -297,9 +329,9 @@ fn print_human(r: &VerifyReport) {
         r.algorithms.join("+"),
     );
     if r.is_ok() {
-        println!("OK: {kind} {} verifies: {counts}", r.path.display());
+        say!("OK: {kind} {} verifies: {counts}", r.path.display());
     } else {
-        println!(
+        say!(
             "FAILED: {kind} {} does not verify: {counts}",
             r.path.display()
         );

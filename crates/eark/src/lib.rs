@@ -101,19 +101,24 @@ pub fn delivery_layout(package: &std::path::Path) -> Option<registry::delivered:
         .collect();
     reps.sort();
     for rep in reps {
+        // Every representation of one of ours is a record, named after its
+        // id (`2026-H1_x` holds 2026-H1/x): one without a manifest, or whose
+        // record names itself otherwise, is a finding, never skipped.
         let dir = package.join("representations").join(&rep).join("data");
-        if dir.join(registry::archive::MANIFEST).is_file() {
-            let label = format!("representations/{rep}/data/");
-            records.push(DeliveredRecord {
-                listed_as: format!("{label}snapshot.pdf"),
-                label,
-                dir,
-                placed_id: None,
-            });
-        }
+        let label = format!("representations/{rep}/data/");
+        records.push(DeliveredRecord {
+            listed_as: format!("{label}snapshot.pdf"),
+            label,
+            dir,
+            placed_id: Some(rep.replacen('_', "/", 1)),
+        });
     }
     let journal = docs.join("journal.jsonl");
-    if records.is_empty() && !journal.exists() {
+    let ours = journal.exists()
+        || records
+            .iter()
+            .any(|r| r.dir.join(registry::archive::MANIFEST).is_file());
+    if !ours {
         return None;
     }
     let csv = docs.join(FORTECKNING);

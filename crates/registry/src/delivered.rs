@@ -314,8 +314,20 @@ pub fn check_delivery(
         }
     }
     delivered_tokens(d, &delivered, &chain.entries, &stamps, r);
-    if let Some((csv, label)) = &d.forteckning {
-        check_forteckning(csv, label, &snapshots, r);
+    // `deliver` never writes a delivery without records or without its
+    // list: one emptied, or stripped of the list that names its records,
+    // is not a delivery that verifies.
+    if d.records.is_empty() {
+        r.problems.push(format!(
+            "the delivery holds no record, although {jlabel} is there: every record was removed"
+        ));
+    }
+    match &d.forteckning {
+        Some((csv, label)) => check_forteckning(csv, label, &snapshots, r),
+        None => r.problems.push(format!(
+            "{}{FORTECKNING}: missing: every delivery lists its records there",
+            d.journal.1.trim_end_matches(JOURNAL)
+        )),
     }
     Ok(())
 }

@@ -84,6 +84,11 @@ pub struct VerifyReport {
     /// METS lists (compare it with the journal's `delivery.created`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mets_sha256: Option<String>,
+    /// For a BagIt bag: SHA-256 of its `manifest-sha256.txt`, which names
+    /// every payload file (compare it with the journal's `delivery.created`:
+    /// the bag's own manifests can be rewritten with bagit.py).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bag_manifest_sha256: Option<String>,
     /// Every RFC 3161 token found and what checking it gave.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<TokenCheck>,
@@ -112,6 +117,7 @@ impl VerifyReport {
             diarienummer: None,
             journal_head: None,
             mets_sha256: None,
+            bag_manifest_sha256: None,
             timestamps: Vec::new(),
             unstamped: Vec::new(),
         }
@@ -148,6 +154,9 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         r.problems = c.problems;
         r.warnings = c.warnings;
         r.bytes = c.bytes;
+        r.bag_manifest_sha256 = fs::read(path.join("manifest-sha256.txt"))
+            .ok()
+            .map(|b| crate::hashing::sha256_hex(&b));
         if is_our_delivery(path) {
             check_delivery(&bag_layout(path, "data/")?, opts, &mut r)?;
             bag_extra_files(&path.join("data"), "data/", &mut r);
@@ -193,7 +202,21 @@ pub fn verify(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         r.files.extend(c.files);
         r.problems.extend(c.problems);
         r.bytes = c.bytes;
-        r.diarienummer = record_dnr(path);
+        // In an archive or a delivery, a manifest rewritten to fit a changed
+        // file still differs from the journal's record.sealed line.
+        if let Some((journal, id)) = journal_of_record(path) {
+            match against_journal(
+                path,
+                &journal,
+                &id,
+                &c.snapshot_sha256,
+                &c.manifest_sha256,
+                &mut r,
+            ) {
+                Ok(word) => r.diarienummer = word.diarienummer,
+                Err(e) => r.problems.push(e.to_string()),
+            }
+        }
         r
     } else {
         return Err(Error::UnknownTarget {
@@ -279,24 +302,61 @@ pub fn verify_source(dir: &Path, opts: &VerifyOptions) -> Result<SourceCheck> {
     let Some((root, id)) = archive_of(dir) else {
         return Ok(check);
     };
-    let journal = root.join(JOURNAL);
-    let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
+    // verify() above checked the record against this journal and reported
+    // what it found; here only what the journal names is taken.
+    let mut again = VerifyReport::new(dir, TargetKind::Record);
+    let word = against_journal(
+        dir,
+        &root.join(JOURNAL),
+        &id,
+        &check.snapshot_sha256,
+        &check.manifest_sha256,
+        &mut again,
+    )?;
+    check.sealed = word.sealed;
+    check.diarienummer = word.diarienummer;
+    check.archive = Some(root);
+    check.record_id = id;
+    Ok(check)
+}
+
+/// What the journal of the archive or delivery a record folder sits in says
+/// of it.
+struct JournalWord {
+    /// The record's `record.sealed` line.
+    sealed: Option<crate::JournalEntry>,
+    /// The newest diarienummer the journal gives the record.
+    diarienummer: Option<String>,
+}
+
+/// Checks the record folder `dir`, `id` in the archive or delivery whose
+/// journal is `journal`, against that journal: the chain holds, record.json
+/// names `id`, and the record's `record.sealed` line names the snapshot.pdf
+/// and the manifest found. Every finding goes to `r`.
+fn against_journal(
+    dir: &Path,
+    journal: &Path,
+    id: &str,
+    snapshot_sha256: &Option<String>,
+    manifest_sha256: &Option<String>,
+    r: &mut VerifyReport,
+) -> Result<JournalWord> {
+    let bytes = fs::read(journal).map_err(Error::io("read", journal))?;
     let chain = check_chain(&bytes);
-    let r = &mut check.report;
     for (line, msg) in &chain.problems {
         r.problems.push(format!("journal.jsonl line {line}: {msg}"));
     }
-    if own_id.as_deref().is_some_and(|own| own != id) {
+    let own_id = crate::archive::read_record(dir).ok().map(|r| r.record_id);
+    if let Some(own) = own_id.filter(|own| own != id) {
         r.problems.push(format!(
-            "{id}: record.json names itself `{}`: the directory was moved or renamed",
-            own_id.unwrap_or_default()
+            "{id}: record.json names itself `{own}`: the directory was moved or renamed"
         ));
     }
     let sealed = chain
         .entries
         .iter()
         .rev()
-        .find(|e| e.event == Event::RECORD_SEALED && e.field("record_id") == Some(id.as_str()));
+        .find(|e| e.event == Event::RECORD_SEALED && e.field("record_id") == Some(id));
     match sealed {
         None => r.problems.push(format!(
             "{id}: no record.sealed event in {} for this record",
@@ -304,8 +364,8 @@ pub fn verify_source(dir: &Path, opts: &VerifyOptions) -> Result<SourceCheck> {
         )),
         Some(e) => {
             let pairs = [
-                ("snapshot_sha256", SNAPSHOT, &check.snapshot_sha256),
-                ("manifest_sha256", MANIFEST, &check.manifest_sha256),
+                ("snapshot_sha256", SNAPSHOT, snapshot_sha256),
+                ("manifest_sha256", MANIFEST, manifest_sha256),
             ];
             for (field, file, got) in pairs {
                 match (e.field(field), got) {
@@ -322,11 +382,10 @@ pub fn verify_source(dir: &Path, opts: &VerifyOptions) -> Result<SourceCheck> {
             }
         }
     }
-    check.sealed = sealed.cloned();
-    check.diarienummer = dnr_in(&chain.entries, &id);
-    check.archive = Some(root);
-    check.record_id = id;
-    Ok(check)
+    Ok(JournalWord {
+        sealed: sealed.cloned(),
+        diarienummer: dnr_in(&chain.entries, id),
+    })
 }
 
 /// The newest diarienummer the journal assigns to `record_id`.
@@ -334,12 +393,24 @@ fn dnr_in(entries: &[crate::JournalEntry], record_id: &str) -> Option<String> {
     latest_dnr(entries, record_id).map(str::to_string)
 }
 
-/// The diarienummer of the record in `dir`, from the journal of the archive it
-/// sits in (none for a record directory outside an archive).
-fn record_dnr(dir: &Path) -> Option<String> {
-    let (archive, id) = archive_of(dir)?;
-    let bytes = fs::read(archive.join(JOURNAL)).ok()?;
-    dnr_in(&check_chain(&bytes).entries, &id)
+/// The journal a record folder is sealed in, and the record's id there: the
+/// archive's or bag's `journal.jsonl` above it, or, for an E-ARK
+/// representation's `data/`, the package's `documentation/journal.jsonl`
+/// (the representation `2026-H1_x` holds 2026-H1/x).
+fn journal_of_record(dir: &Path) -> Option<(PathBuf, String)> {
+    if let Some((root, id)) = archive_of(dir) {
+        return Some((root.join(JOURNAL), id));
+    }
+    let abs = fs::canonicalize(dir).ok()?;
+    let rep = abs.parent()?;
+    let pkg = rep
+        .parent()
+        .filter(|p| p.ends_with("representations"))?
+        .parent()?;
+    let journal = pkg.join("documentation").join(JOURNAL);
+    (abs.file_name()? == "data" && journal.is_file())
+        .then(|| Some((journal, rep.file_name()?.to_str()?.replacen('_', "/", 1))))
+        .flatten()
 }
 
 /// The archive a record directory sits in, and the record's id there.
@@ -881,12 +952,32 @@ pub fn delivery_document(path: &Path, package: &Path, pkg: VerifyReport) -> Veri
         ));
     }
     r.journal_head = pkg.journal_head;
+    // Nothing inside a delivery names the list's own bytes but the
+    // package's manifest, which bagit.py can rewrite: only the archive's
+    // journal (`delivery.created`) holds that manifest's hash.
+    let anchor = match (&pkg.mets_sha256, &pkg.bag_manifest_sha256) {
+        (Some(h), _) => Some(format!("METS.xml SHA-256 {h}")),
+        (None, Some(h)) => Some(format!("manifest-sha256.txt SHA-256 {h}")),
+        (None, None) => None,
+    };
+    if let Some(anchor) = anchor {
+        let checked = if rel.ends_with(crate::delivered::DELIVERY_LIST) {
+            "the file is checked against the package's manifest only"
+        } else {
+            "its file names and SHA-256 are checked against the records, the rest of it against the package's manifest only"
+        };
+        r.warnings.push(format!(
+            "{checked}, which can be rewritten: compare the package's {anchor} with the archive journal's delivery.created"
+        ));
+    }
     r.mets_sha256 = pkg.mets_sha256;
+    r.bag_manifest_sha256 = pkg.bag_manifest_sha256;
     r.timestamps = pkg.timestamps;
     r.record = Some(format!(
         "{what} of the delivery {}, as its manifest lists it",
         package.display()
     ));
+    r.count();
     r
 }
 
@@ -931,8 +1022,11 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     };
     let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
     let chain = check_chain(&bytes);
+    // A line found in a journal whose chain breaks vouches for nothing: it
+    // may be the line that was edited to name this file.
     for (line, msg) in &chain.problems {
-        r.warnings.push(format!("journal.jsonl line {line}: {msg}"));
+        r.problems
+            .push(format!("{} line {line}: {msg}", journal.display()));
     }
     let (d, n) = hash_file(path, &[Algorithm::Sha256]).map_err(Error::io("read", path))?;
     let actual = d.into_iter().next().unwrap_or_default();

@@ -490,3 +490,129 @@ fn a_record_resealed_with_its_journal_recomputed_is_caught_by_the_journal_head_t
     );
     assert!(!said.contains("chain breaks"), "{said}");
 }
+
+#[test]
+fn a_delivery_emptied_of_its_records_and_its_list_is_caught() {
+    let (_tmp, bag) = delivered();
+    writable(&bag);
+    // Every record and forteckning.csv removed, bag-info.txt made to name
+    // another half-year, the bag re-manifested: bagit.py accepts it.
+    fs::remove_dir_all(bag.join("data/2026-H1")).unwrap();
+    fs::remove_file(bag.join("data/forteckning.csv")).unwrap();
+    let info = fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    assert!(info.contains("ogonblick-2026-H1"), "{info}");
+    fs::write(
+        bag.join("bag-info.txt"),
+        info.replace("ogonblick-2026-H1", "ogonblick-2025-H2"),
+    )
+    .unwrap();
+    remanifest(&bag);
+    let (_, said) = caught(&bag);
+    assert!(said.contains("the delivery holds no record"), "{said}");
+    assert!(said.contains("data/forteckning.csv: missing"), "{said}");
+}
+
+#[test]
+fn a_delivery_without_its_forteckning_is_caught() {
+    let (_tmp, bag) = delivered();
+    writable(&bag);
+    fs::remove_file(bag.join("data/forteckning.csv")).unwrap();
+    remanifest(&bag);
+    let (_, said) = caught(&bag);
+    assert!(said.contains("data/forteckning.csv: missing"), "{said}");
+    let r = registry::verify(&bag.join("data"), &opts()).unwrap();
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.starts_with("forteckning.csv: missing")),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn a_pdf_named_by_an_edited_journal_line_is_not_taken() {
+    let (tmp, bag) = delivered();
+    writable(&bag);
+    let forged = tmp.path().join("forged.pdf");
+    fs::write(&forged, "%PDF-1.4 forged\n%%EOF\n").unwrap();
+    let real = sha256_hex(&fs::read(bag.join("data").join(A).join("snapshot.pdf")).unwrap());
+    let journal = bag.join("data/journal.jsonl");
+    let text = fs::read_to_string(&journal).unwrap();
+    assert!(text.contains(&real));
+    fs::write(
+        &journal,
+        text.replace(&real, &sha256_hex(&fs::read(&forged).unwrap())),
+    )
+    .unwrap();
+    let r = registry::verify(
+        &forged,
+        &VerifyOptions {
+            archive: Some(bag.clone()),
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert!(
+        !r.is_ok(),
+        "a PDF found only through an edited line verified: {:?}",
+        r.warnings
+    );
+    assert!(
+        r.problems.iter().any(|p| p.contains("chain breaks")),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn a_delivery_document_says_what_vouches_for_it() {
+    let (_tmp, bag) = delivered();
+    let manifest = sha256_hex(&fs::read(bag.join("manifest-sha256.txt")).unwrap());
+    let r = registry::verify(&bag, &opts()).unwrap();
+    assert_eq!(r.bag_manifest_sha256.as_deref(), Some(manifest.as_str()));
+    let list = registry::verify(&bag.join("data/leveranslista.pdf"), &opts()).unwrap();
+    assert!(list.is_ok(), "{:?}", list.problems);
+    assert_eq!((list.ok, list.files.len()), (1, 1), "{:?}", list.files);
+    assert!(
+        list.warnings.iter().any(|w| w.contains("manifest only")
+            && w.contains(&manifest)
+            && w.contains("delivery.created")),
+        "{:?}",
+        list.warnings
+    );
+}
+
+#[test]
+fn a_record_folder_with_its_manifest_refitted_is_caught_by_the_journal_beside_it() {
+    let (tmp, bag) = delivered();
+    writable(&bag);
+    let archive = tmp.path().join("arkiv");
+    writable(&archive);
+    // Nothing but sha256sum is needed to refit a record's manifest.
+    for dir in [bag.join("data").join(A), archive.join(A)] {
+        let pdf = dir.join("snapshot.pdf");
+        let old = sha256_hex(&fs::read(&pdf).unwrap());
+        fs::write(&pdf, "%PDF-1.4 forged\n%%EOF\n").unwrap();
+        let new = sha256_hex(&fs::read(&pdf).unwrap());
+        let manifest = dir.join("manifest-sha256.txt");
+        let text = fs::read_to_string(&manifest).unwrap();
+        fs::write(&manifest, text.replace(&old, &new)).unwrap();
+        let r = registry::verify(&dir, &opts()).unwrap();
+        assert_eq!(r.kind, registry::TargetKind::Record);
+        assert!(
+            !r.is_ok(),
+            "{}: a record whose manifest was refitted verified",
+            dir.display()
+        );
+        assert!(
+            r.problems
+                .iter()
+                .any(|p| p.contains("snapshot.pdf SHA-256")
+                    && p.contains("differs from the journal's")),
+            "{}: {:?}",
+            dir.display(),
+            r.problems
+        );
+    }
+}
