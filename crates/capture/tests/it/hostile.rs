@@ -236,6 +236,21 @@ fn assert_only_the_blog(c: &crate::common::Captured, old_text: &str, old_mhtml: 
     let mut named: Vec<String> = f.tiles.iter().map(|t| t.file.clone()).collect();
     named.push(f.text_file.clone());
     named.extend(f.mhtml_file.clone());
+    // The web archive keeps the whole exchange, the page that led to the blog
+    // included (it is what was sent and received), and reaches the blog.
+    let warc = std::fs::read(dir.join("page.warc.gz")).unwrap();
+    let mut exchange = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::MultiGzDecoder::new(&warc[..]),
+        &mut exchange,
+    )
+    .unwrap();
+    let exchange = String::from_utf8_lossy(&exchange);
+    assert!(
+        exchange.contains(&format!("WARC-Target-URI: {}", server().url("/blogg/"))),
+        "the web archive does not reach the blog"
+    );
+    named.push(f.text_file.replace("text.json", "page.warc.gz"));
     // The posts found on the page, beside its text (unless they could not be read).
     if !f
         .notes
