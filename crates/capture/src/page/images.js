@@ -17,12 +17,35 @@ function ogImages() {
   return st.images;
 }
 
-function ogPendingImages(top, bottom) {
-  return ogImages().filter((img) => {
+// Whether a frame of the page's own site is still loading: not yet
+// navigated (a lazy frame just scrolled into view), its document not
+// complete, or an image in its own view not yet loaded. A frame of another
+// site is read through its own target and is not waited for here.
+function ogFrameBusy(f) {
+  let d = null;
+  try { d = f.contentDocument; } catch (e) { return false; }
+  if (!d) return false;
+  const src = f.getAttribute('src');
+  if (src && !/^(about|javascript):/i.test(src) && d.URL === 'about:blank') return true;
+  if (d.readyState !== 'complete') return true;
+  const h = d.defaultView ? d.defaultView.innerHeight : 0;
+  return Array.from(d.images).some((img) => {
     if (img.complete) return false;
     const r = img.getBoundingClientRect();
-    return r.bottom + scrollY > top && r.top + scrollY < bottom && r.width > 0 && r.height > 0;
+    return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < h;
   });
+}
+
+// Images in the band from `top` to `bottom` (document px) that have not
+// loaded, and frames of the page's own site there that are still loading.
+function ogPendingImages(top, bottom) {
+  const inBand = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.bottom + scrollY > top && r.top + scrollY < bottom && r.width > 0 && r.height > 0;
+  };
+  const images = ogImages().filter((img) => !img.complete && inBand(img));
+  const frames = ogAllElements().filter((e) => e.tagName === 'IFRAME' && inBand(e) && ogFrameBusy(e));
+  return images.concat(frames);
 }
 
 async function ogWaitImages(maxY, budgetMs) {
