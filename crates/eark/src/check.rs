@@ -379,7 +379,7 @@ fn resolve_href(base: &str, href: &str) -> Option<String> {
         .strip_prefix("file://")
         .or_else(|| href.strip_prefix("file:"))
         .unwrap_or(href);
-    let decoded = percent_decode(h);
+    let decoded = percent_encoding::percent_decode_str(h).decode_utf8_lossy();
     if decoded.starts_with('/') || decoded.contains('\\') {
         return None;
     }
@@ -394,25 +394,6 @@ fn resolve_href(base: &str, href: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
-            if let Ok(v) = u8::from_str_radix(hex, 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn listed(el: &Element, base: &str, label: &str, schema_copy: bool) -> Option<Listed> {
