@@ -360,7 +360,10 @@ fn uuid_v5_is_stable() {
     for (name, want) in [
         ("event:1", "e3aed72f-04e9-5fff-99c2-77c1cae293ac"),
         ("ogonblick", "c0a5a8e6-ef74-595c-a3c2-fed630bb6a05"),
-        ("Sundsvalls kommun/2025", "3cb11dea-1a04-52f5-af15-7d5a8938dffb"),
+        (
+            "Sundsvalls kommun/2025",
+            "3cb11dea-1a04-52f5-af15-7d5a8938dffb",
+        ),
         ("åäö", "c543f30f-5666-5f27-bfa9-67537abddf99"),
     ] {
         assert_eq!(crate::uuid_v5(name), want, "{name}");
