@@ -559,6 +559,7 @@ fn user_namespaces_work(user: &str) -> (bool, String) {
 /// so; as an ordinary user (a throwaway one made here) every renderer runs
 /// in it, with seccomp mode 2.
 #[test]
+#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn the_sandbox_is_on_unless_ogonblick_runs_as_root() {
     let server = crate::harness::server();
     // As root (the tests run as root).

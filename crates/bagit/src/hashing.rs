@@ -1,6 +1,5 @@
 //! Hashing files fast: large buffered reads, every core, several algorithms in one pass.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -107,11 +106,7 @@ impl Hasher {
 
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    data_encoding::HEXLOWER.encode(bytes)
 }
 
 /// SHA-256 (hex) of bytes in memory.

@@ -166,6 +166,7 @@ pub fn write_bag_watched(
     }
 }
 
+#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn write_bag_into(
     dir: &Path,
     payload: &[PayloadItem],
@@ -390,6 +391,7 @@ struct Manifest {
 }
 
 /// Validates a bag: complete and valid (RFC 8493 §3).
+#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
     let mut c = BagCheck::default();
     // bagit.txt

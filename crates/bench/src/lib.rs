@@ -1,8 +1,6 @@
 //! Shared pieces of the benchmark binaries: a deterministic PRNG, hex, and
 //! small helpers. Nothing here is used by ogonblick itself.
 
-use std::fmt::Write as _;
-
 /// SplitMix64: a tiny, fast, deterministic generator (same seed, same bytes on
 /// every machine), good enough for benchmark data, not for anything secret.
 #[derive(Debug, Clone)]
@@ -43,11 +41,7 @@ impl SplitMix {
 
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    data_encoding::HEXLOWER.encode(bytes)
 }
 
 /// The value of `--name VALUE` in `args`, if given.

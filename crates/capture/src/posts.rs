@@ -31,7 +31,7 @@ pub fn normalise(text: &str) -> String {
 /// `text:` and the first 128 bits of the SHA-256 of the normalised text.
 pub fn text_id(text: &str) -> String {
     let digest = Sha256::digest(normalise(text).as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = data_encoding::HEXLOWER.encode(&digest[..16]);
     format!("text:{hex}")
 }
 

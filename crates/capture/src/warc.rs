@@ -59,12 +59,7 @@ pub fn record_id() -> String {
 /// `sha256:` and the lower-case hex SHA-256 of `bytes`.
 pub fn sha256_label(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(7 + 64);
-    s.push_str("sha256:");
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    format!("sha256:{}", data_encoding::HEXLOWER.encode(&d))
 }
 
 /// A WARC-Date with second precision or finer, as WARC/1.1 allows.

@@ -180,6 +180,7 @@ struct Findings {
 }
 
 /// Structural schema check of one METS element tree.
+#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn check_schema(el: &Element, label: &str, f: &mut Findings) {
     let Some(m) = model(&el.name) else {
         return;
@@ -379,7 +380,7 @@ fn resolve_href(base: &str, href: &str) -> Option<String> {
         .strip_prefix("file://")
         .or_else(|| href.strip_prefix("file:"))
         .unwrap_or(href);
-    let decoded = percent_decode(h);
+    let decoded = percent_encoding::percent_decode_str(h).decode_utf8_lossy();
     if decoded.starts_with('/') || decoded.contains('\\') {
         return None;
     }
@@ -394,25 +395,6 @@ fn resolve_href(base: &str, href: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
-            if let Ok(v) = u8::from_str_radix(hex, 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn listed(el: &Element, base: &str, label: &str, schema_copy: bool) -> Option<Listed> {
@@ -526,6 +508,7 @@ fn read_mets(root: &Path, rel: &str, f: &mut Findings) -> Option<Element> {
 }
 
 /// Verifies the package at `dir`: fixity, completeness, METS structure, the CSIP header rules.
+#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
     let start = Instant::now();
     let mut report = VerifyReport::new(dir, TargetKind::Sip);

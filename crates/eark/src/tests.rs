@@ -351,3 +351,31 @@ fn verify_fails_a_package_whose_mets_breaks_the_rules() {
     check("<mets ", "<mets foo ", "not well-formed");
     check("<file ID=", "<file XID=", "<file> lacks its required @ID");
 }
+
+/// The ids already delivered must never change: these are the values the
+/// hand-written version 5 UUID gave before it was replaced by the `uuid` crate
+/// (and what Python's `uuid.uuid5` gives for the same namespace).
+#[test]
+fn uuid_v5_is_stable() {
+    for (name, want) in [
+        ("event:1", "e3aed72f-04e9-5fff-99c2-77c1cae293ac"),
+        ("ogonblick", "c0a5a8e6-ef74-595c-a3c2-fed630bb6a05"),
+        (
+            "Sundsvalls kommun/2025",
+            "3cb11dea-1a04-52f5-af15-7d5a8938dffb",
+        ),
+        ("åäö", "c543f30f-5666-5f27-bfa9-67537abddf99"),
+    ] {
+        assert_eq!(crate::uuid_v5(name), want, "{name}");
+    }
+}
+
+/// `xlink:href` keeps RFC 3986's unreserved characters and `/`, and encodes
+/// every other byte in upper-case hex, as the hand-written encoder did.
+#[test]
+fn href_is_percent_encoded_as_before() {
+    assert_eq!(
+        crate::write::href("representations/rep 1/data/Å-ä_ö.~%#?.pdf"),
+        "representations/rep%201/data/%C3%85-%C3%A4_%C3%B6.~%25%23%3F.pdf"
+    );
+}

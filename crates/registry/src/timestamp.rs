@@ -575,7 +575,7 @@ fn signature_algorithms(
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    data_encoding::HEXLOWER.encode(bytes)
 }
 
 /// A safe file name for a TSA's token: its host (and port), e.g.
