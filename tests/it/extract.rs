@@ -216,7 +216,7 @@ fn extract_hands_out_pages_as_pdfa_traced_to_the_sealed_record() {
     let again = env.run(&["extract", &id, "--pages", "1", "--out", "utdrag.pdf"]);
     again.expect(2);
     assert!(
-        again.stderr.contains("never overwrites"),
+        again.stderr.contains("nothing is overwritten"),
         "{}",
         again.stderr
     );

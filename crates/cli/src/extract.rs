@@ -165,11 +165,30 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(&Sha256::digest(bytes))
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
-pub fn main(args: Args) -> CmdResult {
-    let dir = record_dir(&args.record, &args.archive)?;
+/// A record that verifies, the source a command hands something out from,
+/// with where its output goes.
+pub(crate) struct Verified {
+    pub dir: PathBuf,
+    pub source: registry::SourceCheck,
+    pub out: PathBuf,
+}
+
+/// Finds RECORD (a folder, its snapshot.pdf or an id in `archive`), checks
+/// `out` lies outside it and its archive, and verifies it as `extract`
+/// requires. A record that does not verify is reported on stderr, each
+/// finding, and `None` is returned: `what` says what was not done ("nothing
+/// was extracted") and `why` what the record must verify for.
+pub(crate) fn verified_source(
+    record: &str,
+    archive: &Path,
+    tsa_ca: Option<&Path>,
+    out: &Path,
+    what: &str,
+    why: &str,
+) -> anyhow::Result<Option<Verified>> {
+    let dir = record_dir(record, archive)?;
     let opts = VerifyOptions {
-        tsa_ca: args.tsa_ca.clone(),
+        tsa_ca: tsa_ca.map(Path::to_path_buf),
         ..VerifyOptions::default()
     };
     let source = registry::verify_source(&dir, &opts)?;
@@ -177,36 +196,49 @@ pub fn main(args: Args) -> CmdResult {
     if let Some(root) = &source.archive {
         inside.push(root);
     }
-    let out = check_out(&args.out, &inside)?;
-    if !source.report.is_ok() {
-        let r = &source.report;
-        eprintln!(
-            "error: {} does not verify; nothing was extracted:",
-            dir.display()
-        );
-        for f in &r.files {
-            let word = match f.status {
-                FileStatus::Ok => continue,
-                FileStatus::Changed => "changed",
-                FileStatus::Missing => "missing",
-                FileStatus::Unexpected => "unexpected",
-            };
-            eprintln!("  {word}: {}", f.path);
-        }
-        for p in &r.problems {
-            eprintln!("  problem: {p}");
-        }
-        if r.timestamps.iter().any(|t| !t.problems.is_empty()) && args.tsa_ca.is_none() {
-            eprintln!(
-                "  a timestamp token checked against the system's roots: give its TSA's root with --tsa-ca FILE, as for verify"
-            );
-        }
-        eprintln!(
-            "  the record must verify before pages are handed out from it: ogonblick verify {}",
-            dir.display()
-        );
-        return Ok(Exit::Attention);
+    let out = check_out(out, &inside)?;
+    if source.report.is_ok() {
+        return Ok(Some(Verified { dir, source, out }));
     }
+    let r = &source.report;
+    eprintln!("error: {} does not verify; {what}:", dir.display());
+    for f in &r.files {
+        let word = match f.status {
+            FileStatus::Ok => continue,
+            FileStatus::Changed => "changed",
+            FileStatus::Missing => "missing",
+            FileStatus::Unexpected => "unexpected",
+        };
+        eprintln!("  {word}: {}", f.path);
+    }
+    for p in &r.problems {
+        eprintln!("  problem: {p}");
+    }
+    if r.timestamps.iter().any(|t| !t.problems.is_empty()) && tsa_ca.is_none() {
+        eprintln!(
+            "  a timestamp token checked against the system's roots: give its TSA's root with --tsa-ca FILE, as for verify"
+        );
+    }
+    eprintln!(
+        "  the record must verify before {why}: ogonblick verify {}",
+        dir.display()
+    );
+    Ok(None)
+}
+
+#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
+pub fn main(args: Args) -> CmdResult {
+    let Some(Verified { dir, source, out }) = verified_source(
+        &args.record,
+        &args.archive,
+        args.tsa_ca.as_deref(),
+        &args.out,
+        "nothing was extracted",
+        "pages are handed out from it",
+    )?
+    else {
+        return Ok(Exit::Attention);
+    };
     for w in &source.report.warnings {
         eprintln!("warning: {w}");
     }

@@ -17,10 +17,9 @@ use anyhow::Context as _;
 use capture::warc::{self, Kind, Record};
 use chrono::{DateTime, SecondsFormat, Utc};
 use registry::record::MANIFEST;
-use registry::{FileStatus, VerifyOptions};
 use serde_json::json;
 
-use crate::extract::{check_out, record_dir, sha256_hex, write_new};
+use crate::extract::{sha256_hex, verified_source, write_new, Verified};
 use crate::{CmdResult, Exit};
 
 /// The WACZ version written (specs.webrecorder.net/wacz/1.1.1).
@@ -45,41 +44,17 @@ pub struct Args {
 }
 
 pub fn main(args: Args) -> CmdResult {
-    let dir = record_dir(&args.record, &args.archive)?;
-    let opts = VerifyOptions {
-        tsa_ca: args.tsa_ca.clone(),
-        ..VerifyOptions::default()
-    };
-    let source = registry::verify_source(&dir, &opts)?;
-    let mut inside: Vec<&Path> = vec![&dir];
-    if let Some(root) = &source.archive {
-        inside.push(root);
-    }
-    let out = check_out(&args.out, &inside)?;
-    if !source.report.is_ok() {
-        let r = &source.report;
-        eprintln!(
-            "error: {} does not verify; nothing was exported:",
-            dir.display()
-        );
-        for f in &r.files {
-            let word = match f.status {
-                FileStatus::Ok => continue,
-                FileStatus::Changed => "changed",
-                FileStatus::Missing => "missing",
-                FileStatus::Unexpected => "unexpected",
-            };
-            eprintln!("  {word}: {}", f.path);
-        }
-        for p in &r.problems {
-            eprintln!("  problem: {p}");
-        }
-        eprintln!(
-            "  the record must verify before it is exported: ogonblick verify {}",
-            dir.display()
-        );
+    let Some(Verified { dir, out, .. }) = verified_source(
+        &args.record,
+        &args.archive,
+        args.tsa_ca.as_deref(),
+        &args.out,
+        "nothing was exported",
+        "it is exported",
+    )?
+    else {
         return Ok(Exit::Attention);
-    }
+    };
     let record = registry::record::read_record(&dir)?;
     let bytes = package(&dir, &record)?;
     write_new(&out, &bytes)?;
