@@ -19,7 +19,7 @@ use crate::pipeline::CaptureArgs;
 use crate::{CmdResult, Exit};
 
 /// Days after a boundary within which a capture is on time (`Period::is_late`).
-const WINDOW_DAYS: u64 = 14;
+const WINDOW_DAYS: u64 = registry::period::ON_TIME_DAYS;
 /// The least free space a run is given, whatever the archive holds.
 const MIN_FREE: u64 = 100 * 1024 * 1024;
 

@@ -98,23 +98,7 @@ impl Archive {
     /// [`Archive::recovery_warnings`].
     pub fn open(root: &Path) -> Result<Archive> {
         fs::create_dir_all(root).map_err(Error::io("create the archive directory", root))?;
-        let lock_path = root.join(LOCK);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(Error::io("open the lock file", &lock_path))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(Error::Locked {
-                    archive: root.to_path_buf(),
-                    lock: lock_path,
-                });
-            }
-            Err(TryLockError::Error(e)) => return Err(Error::io("lock", &lock_path)(e)),
-        }
+        let lock = take_lock(root)?;
         let mut archive = Archive {
             root: root.to_path_buf(),
             _lock: lock,
@@ -134,23 +118,7 @@ impl Archive {
     /// another run holds the lock, the lock file cannot be opened (a
     /// read-only medium) or the journal ends in a torn line.
     pub fn open_to_append(root: &Path) -> Result<Archive> {
-        let lock_path = root.join(LOCK);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(Error::io("open the lock file", &lock_path))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(Error::Locked {
-                    archive: root.to_path_buf(),
-                    lock: lock_path,
-                });
-            }
-            Err(TryLockError::Error(e)) => return Err(Error::io("lock", &lock_path)(e)),
-        }
+        let lock = take_lock(root)?;
         let journal = root.join(JOURNAL);
         let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
         if !bytes.is_empty() && !bytes.ends_with(b"\n") {
@@ -771,3 +739,22 @@ pub fn remove_dead_temporaries(parent: &Path, prefix: &str) -> Result<()> {
 /// Gives back write permission to everything under `path` (symlinks untouched),
 /// so a read-only tree that is not a sealed record (staging, a demo) can be removed.
 pub use bagit::fsutil::make_writable;
+
+/// Opens `root`'s lock file and takes the lock, or says who holds it.
+fn take_lock(root: &Path) -> Result<File> {
+    let lock_path = root.join(LOCK);
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(Error::io("open the lock file", &lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(TryLockError::WouldBlock) => Err(Error::Locked {
+            archive: root.to_path_buf(),
+            lock: lock_path,
+        }),
+        Err(TryLockError::Error(e)) => Err(Error::io("lock", &lock_path)(e)),
+    }
+}

@@ -24,6 +24,9 @@ pub struct Period {
     pub half: Half,
 }
 
+/// Days after a boundary within which the half-year's capture is on time.
+pub const ON_TIME_DAYS: u64 = 14;
+
 impl Period {
     /// The period a date falls in.
     pub fn containing(date: NaiveDate) -> Period {
@@ -96,9 +99,10 @@ impl Period {
         Period::containing(date) == self
     }
 
-    /// A capture taken more than 14 days after the boundary that ends the period is late.
+    /// A capture taken more than [`ON_TIME_DAYS`] days after the boundary
+    /// that ends the period is late.
     pub fn is_late(self, captured: NaiveDate) -> bool {
-        (captured - self.boundary_end()).num_days() > 14
+        (captured - self.boundary_end()).num_days() > ON_TIME_DAYS as i64
     }
 
     /// "2026 H1", as written in Swedish descriptions.
