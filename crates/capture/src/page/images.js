@@ -6,15 +6,23 @@
 // only when the DOM has changed since (watch.js says when) or the document
 // holds another number of images.
 function ogImages() {
+  return ogImagesAndFrames().images;
+}
+
+// The page's images and frames (through shadow roots), walked once per DOM
+// change: a band polls them every 30 ms while it waits.
+function ogImagesAndFrames() {
   const st = ogState(), w = window.__ogWatch;
   // Changes right after a nudge are not counted as DOM changes by watch.js,
   // so the document's own image count is part of the key too.
   const at = w && w.last >= 0 ? w.last + ':' + document.images.length : null;
   if (at === null || st.imagesAt !== at || !st.images) {
-    st.images = ogAllElements().filter((e) => e.tagName === 'IMG');
+    const all = ogAllElements();
+    st.images = all.filter((e) => e.tagName === 'IMG');
+    st.iframes = all.filter((e) => e.tagName === 'IFRAME');
     st.imagesAt = at;
   }
-  return st.images;
+  return { images: st.images, frames: st.iframes };
 }
 
 // Whether a frame of the page's own site is still loading: not yet
@@ -43,8 +51,9 @@ function ogPendingImages(top, bottom) {
     const r = e.getBoundingClientRect();
     return r.bottom + scrollY > top && r.top + scrollY < bottom && r.width > 0 && r.height > 0;
   };
-  const images = ogImages().filter((img) => !img.complete && inBand(img));
-  const frames = ogAllElements().filter((e) => e.tagName === 'IFRAME' && inBand(e) && ogFrameBusy(e));
+  const all = ogImagesAndFrames();
+  const images = all.images.filter((img) => !img.complete && inBand(img));
+  const frames = all.frames.filter((f) => inBand(f) && ogFrameBusy(f));
   return images.concat(frames);
 }
 
