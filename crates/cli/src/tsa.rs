@@ -195,7 +195,10 @@ pub fn stamp_head(archive: &Archive, urls: &[String]) -> anyhow::Result<Vec<Stri
     let Some(head) = archive.journal()?.pop() else {
         return Ok(Vec::new());
     };
-    let digest = hex32(&head.hash)
+    let digest: [u8; 32] = data_encoding::HEXLOWER_PERMISSIVE
+        .decode(head.hash.as_bytes())
+        .ok()
+        .and_then(|d| d.try_into().ok())
         .ok_or_else(|| anyhow::anyhow!("journal line {} has no SHA-256", head.line))?;
     let answers = ask_all(urls, &digest);
     let what = Stamped::Journal(head.seq);
@@ -208,17 +211,6 @@ pub fn stamp_head(archive: &Archive, urls: &[String]) -> anyhow::Result<Vec<Stri
     journal(archive, &what, &answers, &|f| {
         stored.get(f).cloned().unwrap_or_default()
     })
-}
-
-fn hex32(hex: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    if hex.len() != 64 {
-        return None;
-    }
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }
 
 /// The SHA-256 of a sealed record's manifest, as the tokens stamp it.

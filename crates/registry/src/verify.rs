@@ -574,16 +574,9 @@ impl Stamps {
     }
 }
 
+/// A journal or manifest digest (hex) as bytes; `None` for anything not hex.
 pub(crate) fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
-    hex.len()
-        .is_multiple_of(2)
-        .then(|| {
-            (0..hex.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-                .collect()
-        })
-        .flatten()
+    data_encoding::HEXLOWER_PERMISSIVE.decode(hex.as_bytes()).ok()
 }
 
 /// bagit.txt, or a `data/` directory beside bag-info.txt or a BagIt manifest
