@@ -1,5 +1,6 @@
-//! Embeds every file under `fixtures/site` into the crate, so the server
-//! (and `ogonblick demo`) works from any directory.
+//! Embeds the files of `fixtures/site` into the crate, so the server (and
+//! `ogonblick demo`) works from any directory: with the feature `test-site`
+//! every file, without it only the demo's pages ([`DEMO_SITE`]).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,24 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// What the demo's accounts load (`accounts()` and `FLAGGED_DEMO_ACCOUNT` in
+/// `src/lib.rs`), as paths under the site root or their prefixes: all the
+/// shipped binary carries.
+const DEMO_SITE: &[&str] = &[
+    "404.html",
+    "assets/",
+    "blogg/",
+    "facebook/",
+    "instagram/",
+    "x/",
+    "youtube/",
+    "layouts/tappar/",
+    "layouts/layouts.css",
+    "layouts/inlagg.js",
+];
+
 fn main() {
+    let whole_site = std::env::var_os("CARGO_FEATURE_TEST_SITE").is_some();
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let site = manifest.join("../../fixtures/site");
@@ -35,6 +53,9 @@ fn main() {
             .expect("walked under site")
             .to_string_lossy()
             .replace('\\', "/");
+        if !whole_site && !DEMO_SITE.iter().any(|d| rel.starts_with(d)) {
+            continue;
+        }
         let abs = f.canonicalize().expect("file exists");
         writeln!(
             code,

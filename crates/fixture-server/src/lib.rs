@@ -1,8 +1,12 @@
-//! Serves `fixtures/site` on 127.0.0.1 with the hostile routes the tests need.
+//! Serves `fixtures/site` on 127.0.0.1: the demo's account pages always, and
+//! with the feature `test-site` the whole site with the hostile routes the
+//! tests need (`hostile.rs`) and a test TSA (`tsa.rs`).
 //!
 //! The site's files are embedded at compile time (see `build.rs`), so the
 //! server works from any directory. Special routes live under `/_/` and in
 //! [`FixtureServer`]'s request handler; `fixtures/site/README.md` lists them.
+//! The shipped binary (`ogonblick demo`) builds this crate without
+//! `test-site`: it holds the demo's pages and none of the hostile ones.
 //! Standard library only: one thread accepts, one thread per connection,
 //! every response closes its connection.
 
@@ -17,9 +21,14 @@ mod site {
     include!(concat!(env!("OUT_DIR"), "/site.rs"));
 }
 
+#[cfg(feature = "test-site")]
+mod hostile;
 mod png;
+#[cfg(feature = "test-site")]
 pub mod tsa;
 
+#[cfg(feature = "test-site")]
+pub use hostile::{service_hits, ATTACHMENT_BYTES, SESSION_COOKIE_NAME};
 pub use png::solid_png;
 
 /// One account of the fixture site, for writing an `accounts.toml` that
@@ -89,9 +98,6 @@ pub const FLAGGED_DEMO_ACCOUNT: FixtureAccount = FixtureAccount {
     path: "/layouts/tappar/",
     extra_paths: &[],
 };
-
-/// Cookie the cookie-gated page (`/hostile/inloggad/`) wants: `session=<any non-empty value>`.
-pub const SESSION_COOKIE_NAME: &str = "session";
 
 /// A running fixture server. Stops when dropped, even with connections
 /// still hanging on `/_/never`.
@@ -195,7 +201,9 @@ fn accept_loop(listener: &TcpListener, stop: &Arc<AtomicBool>, other_origin: &Ar
     }
 }
 
-struct Request {
+// Only the test routes read the method, query, cookie and body.
+#[cfg_attr(not(feature = "test-site"), allow(dead_code))]
+pub(crate) struct Request {
     method: String,
     path: String,
     query: String,
@@ -203,21 +211,6 @@ struct Request {
     /// The start of the body: what arrived with the head, at most 4 KB.
     body: String,
 }
-
-/// Every request that reached `/_/tjanst` (the "other service" on the
-/// archive machine a hostile page tries to write to), as
-/// `METHOD path?query body`, in arrival order.
-pub fn service_hits() -> Vec<String> {
-    SERVICE_HITS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone()
-}
-
-static SERVICE_HITS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-/// Size of the attachment at `/_/bilaga.zip`: 50 MB, streamed.
-pub const ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
 
 fn read_request(stream: &mut TcpStream) -> io::Result<Option<Request>> {
     let mut buf = Vec::new();
@@ -258,32 +251,25 @@ fn read_request(stream: &mut TcpStream) -> io::Result<Option<Request>> {
     }))
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
-fn handle(mut stream: TcpStream, stop: &AtomicBool, other_origin: &str) -> io::Result<()> {
+fn handle(stream: TcpStream, stop: &AtomicBool, other_origin: &str) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-    // Route the connection-reset case before consuming the request: closing a
-    // socket with unread data makes the kernel send RST.
-    let mut peek = [0u8; 64];
-    let n = stream.peek(&mut peek)?;
-    if peek[..n].starts_with(b"GET /_/reset") {
-        thread::sleep(Duration::from_millis(20));
-        drop(stream);
+    #[cfg(feature = "test-site")]
+    let Some(stream) = hostile::reset(stream)?
+    else {
         return Ok(());
-    }
+    };
+    let mut stream = stream;
     let Some(req) = read_request(&mut stream)? else {
         return Ok(());
     };
-    let path = req.path.as_str();
-
-    if path.starts_with("/_/never") {
-        // Never answer; give the connection up only when the server stops.
-        while !stop.load(Ordering::SeqCst) {
-            thread::sleep(Duration::from_millis(50));
-        }
-        let _ = stream.shutdown(Shutdown::Both);
-        return Ok(());
+    #[cfg(feature = "test-site")]
+    if let Some(done) = hostile::answer(&mut stream, &req, stop) {
+        return done;
     }
+    #[cfg(not(feature = "test-site"))]
+    let _ = stop;
+    let path = req.path.as_str();
     if let Some(rest) = path.strip_prefix("/_/img/") {
         return match parse_img(rest) {
             Some((rgb, w, h)) => respond(
@@ -297,32 +283,6 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool, other_origin: &str) -> io::R
             None => not_found(&mut stream),
         };
     }
-    if path == "/_/tjanst" {
-        SERVICE_HITS
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(format!("{} {path}?{} {}", req.method, req.query, req.body));
-        return respond(
-            &mut stream,
-            200,
-            "OK",
-            "text/plain",
-            &[("Access-Control-Allow-Origin", "*")],
-            b"ok",
-        );
-    }
-    if path == "/_/bilaga.zip" {
-        let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: {ATTACHMENT_BYTES}\r\n\
-             Content-Disposition: attachment; filename=\"protokoll-2025.zip\"\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(head.as_bytes())?;
-        let chunk = vec![0u8; 64 * 1024];
-        for _ in 0..ATTACHMENT_BYTES / chunk.len() {
-            stream.write_all(&chunk)?;
-        }
-        return Ok(());
-    }
     if path == "/_/other-origin.js" {
         let js = format!("window.OTHER_ORIGIN = \"{other_origin}\";\n");
         return respond(
@@ -334,75 +294,6 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool, other_origin: &str) -> io::R
             js.as_bytes(),
         );
     }
-    if path == "/_/redirect-loop/a" {
-        return respond(
-            &mut stream,
-            302,
-            "Found",
-            "text/plain",
-            &[("Location", "/_/redirect-loop/b")],
-            b"",
-        );
-    }
-    if path == "/_/redirect-loop/b" {
-        return respond(
-            &mut stream,
-            302,
-            "Found",
-            "text/plain",
-            &[("Location", "/_/redirect-loop/a")],
-            b"",
-        );
-    }
-    if path == "/_/redirect" {
-        return respond(
-            &mut stream,
-            302,
-            "Found",
-            "text/plain",
-            &[("Location", "/blogg/")],
-            b"",
-        );
-    }
-    if let Some(code) = path.strip_prefix("/_/status/") {
-        let code: u16 = code.trim_end_matches('/').parse().unwrap_or(500);
-        let body = format!(
-            "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>Fel {code}</title></head>\
-             <body><h1>Något gick fel</h1><p>Servern svarade med status {code}.</p></body></html>"
-        );
-        return respond(
-            &mut stream,
-            code,
-            "Status",
-            "text/html; charset=utf-8",
-            &[],
-            body.as_bytes(),
-        );
-    }
-    if path == "/hostile/inloggad/" || path == "/hostile/inloggad" {
-        let logged_in = req.cookie.as_deref().is_some_and(|c| {
-            c.split(';')
-                .filter_map(|kv| kv.trim().split_once('='))
-                .any(|(k, v)| k == SESSION_COOKIE_NAME && !v.is_empty())
-        });
-        let file = if logged_in {
-            "hostile/inloggad/inloggad.html"
-        } else {
-            "hostile/inloggad/index.html"
-        };
-        return match find(file) {
-            Some(body) => respond(
-                &mut stream,
-                200,
-                "OK",
-                "text/html; charset=utf-8",
-                &[],
-                body,
-            ),
-            None => not_found(&mut stream),
-        };
-    }
-    let _ = req.query;
     match lookup(path) {
         Some((file, body)) => respond(&mut stream, 200, "OK", content_type(file), &[], body),
         None => not_found(&mut stream),
@@ -422,7 +313,7 @@ fn parse_img(rest: &str) -> Option<([u8; 3], u32, u32)> {
     Some(([c(0)?, c(2)?, c(4)?], w, h))
 }
 
-fn find(file: &str) -> Option<&'static [u8]> {
+pub(crate) fn find(file: &str) -> Option<&'static [u8]> {
     site::FILES
         .iter()
         .find(|(p, _)| *p == file)
@@ -462,7 +353,7 @@ fn content_type(file: &str) -> &'static str {
     }
 }
 
-fn not_found(stream: &mut TcpStream) -> io::Result<()> {
+pub(crate) fn not_found(stream: &mut TcpStream) -> io::Result<()> {
     let body = find("404.html").unwrap_or(b"Sidan finns inte");
     respond(
         stream,
@@ -474,7 +365,7 @@ fn not_found(stream: &mut TcpStream) -> io::Result<()> {
     )
 }
 
-fn respond(
+pub(crate) fn respond(
     stream: &mut TcpStream,
     code: u16,
     reason: &str,

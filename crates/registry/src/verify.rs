@@ -576,7 +576,9 @@ impl Stamps {
 
 /// A journal or manifest digest (hex) as bytes; `None` for anything not hex.
 pub(crate) fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
-    data_encoding::HEXLOWER_PERMISSIVE.decode(hex.as_bytes()).ok()
+    data_encoding::HEXLOWER_PERMISSIVE
+        .decode(hex.as_bytes())
+        .ok()
 }
 
 /// bagit.txt, or a `data/` directory beside bag-info.txt or a BagIt manifest
