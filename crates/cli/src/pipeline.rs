@@ -346,20 +346,14 @@ fn capture_and_seal_inner(
                         continue;
                     }
                 };
-                let stamper = crate::tsa::Stamper::new(&job.tsa);
-                let sealed =
-                    archive.seal_stamped(staging, &mut record, &pdf, &|d| stamper.stamp(d))?;
-                let id = sealed.record_id.clone();
-                let unstamped = crate::tsa::journal(
-                    archive,
-                    &registry::archive::Stamped::Record(id.clone()),
-                    &stamper.answers(),
-                    &|f| format!("{id}/{}/{f}", registry::timestamp::TIMESTAMPS),
-                )?;
+                let sealed = archive.seal_stamped(staging, &mut record, &pdf, &|d| {
+                    crate::tsa::ask_all(&job.tsa, d)
+                })?;
+                let unstamped = sealed.unstamped.clone();
                 for w in &unstamped {
                     log(&format!("warning: {w}"));
                 }
-                crate::posts::after_seal(archive, &sealed, &record, log)?;
+                crate::search::take_in(archive.root(), log);
                 return Ok(Outcome::Sealed {
                     record,
                     sealed,

@@ -103,39 +103,6 @@ fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()>
     std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
 }
 
-/// After a record is sealed: the journal gets `changes.found` when the
-/// comparison found anything, and the search index takes the record in
-/// (an index that cannot be written is only a warning: it is rebuilt from
-/// the records later). Returns the comparison, if one was made.
-pub fn after_seal(
-    archive: &registry::Archive,
-    sealed: &registry::Sealed,
-    record: &Record,
-    log: &dyn Fn(&str),
-) -> anyhow::Result<Option<Changes>> {
-    let changes = registry::changes::read_changes(&sealed.dir)?;
-    if let Some(c) = changes.as_ref().filter(|c| registry::changes::anything(c)) {
-        archive.append(&registry::journal::Event::ChangesFound {
-            record_id: sealed.record_id.clone(),
-            account: record.account.as_ref().map(|a| a.id.clone()),
-            previous: c.previous.clone().unwrap_or_default(),
-            removed: c.removed.len() as u64,
-            removed_ids: c.removed.iter().map(|p| p.id.clone()).collect(),
-            changed: c.changed.len() as u64,
-            new_posts: u64::from(c.new_posts),
-            profile: c.profile.iter().map(|p| p.field.clone()).collect(),
-        })?;
-    }
-    match search::update(archive.root()) {
-        Ok(_) => {}
-        Err(err) => log(&format!(
-            "warning: the search index was not updated ({:#}); `ogonblick index --rebuild` makes it anew",
-            anyhow::Error::new(err)
-        )),
-    }
-    Ok(changes)
-}
-
 /// A sealed row of `run`'s closing table whose record found posts removed
 /// since the previous snapshot: says so in its warnings, and a row with no
 /// other flag gets the status `removed` (exit 1).

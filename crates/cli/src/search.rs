@@ -8,6 +8,18 @@ use model::RecordKind;
 
 use crate::{CmdResult, Exit};
 
+/// After a record is sealed into `archive`, the search index takes it in. An
+/// index that cannot be written is only a warning: it is derived, and
+/// rebuilt from the records later.
+pub fn take_in(archive: &Path, log: &dyn Fn(&str)) {
+    if let Err(err) = search::update(archive) {
+        log(&format!(
+            "warning: the search index was not updated ({:#}); `ogonblick index --rebuild` makes it anew",
+            anyhow::Error::new(err)
+        ));
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Words, "a phrase", AND / OR / NOT and parentheses; words are matched

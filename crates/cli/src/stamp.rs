@@ -45,27 +45,21 @@ pub fn main(args: Args) -> CmdResult {
         let digest = tsa::manifest_digest(&dir)?;
         let answers = tsa::ask_all(&urls, &digest);
         let what = Stamped::Record(id.clone());
-        let mut stored = std::collections::HashMap::new();
+        warnings.extend(archive.add_tokens(&what, &answers)?);
+        let mut tokens = 0;
         for a in &answers {
             if let Answer::Token {
-                file,
-                der,
-                time,
-                tsa,
-                ..
+                file, time, tsa, ..
             } = a
             {
-                let rel = archive.store_token(&what, file, der)?;
+                let rel = archive.token_path(&what, file);
                 println!("stamped {id}: {rel} ({}, {tsa})", time.to_rfc3339());
-                stored.insert(file.clone(), rel);
+                tokens += 1;
             }
         }
-        if !stored.is_empty() {
+        if tokens > 0 {
             stamped += 1;
         }
-        warnings.extend(tsa::journal(&archive, &what, &answers, &|f| {
-            stored.get(f).cloned().unwrap_or_default()
-        })?);
     }
     warnings.extend(tsa::stamp_head(&archive, &urls)?);
     for w in &warnings {

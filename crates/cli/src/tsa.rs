@@ -1,18 +1,16 @@
 //! RFC 3161 timestamps from the command's side: which time-stamping
-//! authorities (TSAs) to ask (`--tsa`, else `$OGONBLICK_TSA`), asking them over
-//! HTTP, and journaling what came of it (`timestamp.added`,
-//! `timestamp.missing`). The request, the strict check of an answer, where
-//! tokens are stored and how they verify are `registry::timestamp`'s and the
-//! archive's. A TSA that does not answer never stops a seal.
+//! authorities (TSAs) to ask (`--tsa`, else `$OGONBLICK_TSA`) and asking them
+//! over HTTP. The request, the strict check of an answer, where tokens are
+//! stored, how they are journaled (`timestamp.added`, `timestamp.missing`)
+//! and how they verify are `registry`'s. A TSA that does not answer never
+//! stops a seal.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
 use registry::archive::Stamped;
-use registry::journal::Event;
 use registry::timestamp::{check_answer, token_file_name, Request};
 use registry::Archive;
-use sha2::Digest;
 
 /// The TSA URLs to ask: those given with `--tsa`, else the space-separated
 /// list in `$OGONBLICK_TSA` (for the scheduled job), else none.
@@ -25,20 +23,7 @@ pub fn urls(given: &[String]) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// What asking one TSA gave.
-#[derive(Debug, Clone)]
-pub enum Answer {
-    /// A token that passed the strict check, and the file name it is stored under.
-    Token {
-        url: String,
-        file: String,
-        der: Vec<u8>,
-        time: chrono::DateTime<chrono::Utc>,
-        tsa: String,
-    },
-    /// No usable token: the TSA is down, refused, or answered wrongly.
-    Missing { url: String, reason: String },
-}
+pub use registry::timestamp::Answer;
 
 /// Asks every TSA in `urls` for a token over `digest`, one after the other.
 pub fn ask_all(urls: &[String], digest: &[u8; 32]) -> Vec<Answer> {
@@ -111,16 +96,11 @@ impl Stamper {
         }
     }
 
-    /// For `Archive::seal_stamped`: the tokens to store in the record.
+    /// For `registry::archive::seal_standalone_stamped`: the tokens to store
+    /// in the record.
     pub fn stamp(&self, digest: &[u8; 32]) -> Vec<(String, Vec<u8>)> {
         let answers = ask_all(&self.urls, digest);
-        let tokens = answers
-            .iter()
-            .filter_map(|a| match a {
-                Answer::Token { file, der, .. } => Some((file.clone(), der.clone())),
-                Answer::Missing { .. } => None,
-            })
-            .collect();
+        let tokens = registry::archive::tokens(&answers);
         *self.answers.lock().unwrap_or_else(|e| e.into_inner()) = answers;
         tokens
     }
@@ -132,60 +112,6 @@ impl Stamper {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
-}
-
-/// Journals the answers about `what` (`timestamp.added` with the token's path
-/// relative to the archive and its SHA-256, `timestamp.missing` with the
-/// reason) and returns one warning per TSA that gave no token. `path_of`
-/// maps a token file name to where it was stored.
-pub fn journal(
-    archive: &Archive,
-    what: &Stamped,
-    answers: &[Answer],
-    path_of: &dyn Fn(&str) -> String,
-) -> anyhow::Result<Vec<String>> {
-    let mut warnings = Vec::new();
-    for answer in answers {
-        let (record_id, journal_seq) = match what {
-            Stamped::Record(id) => (Some(id.clone()), None),
-            Stamped::Journal(seq) => (None, Some(*seq)),
-        };
-        match answer {
-            Answer::Token {
-                url,
-                file,
-                der,
-                time,
-                tsa,
-            } => {
-                archive.append(&Event::TimestampAdded {
-                    record_id,
-                    journal_seq,
-                    tsa_url: url.clone(),
-                    tsa: tsa.clone(),
-                    time: time.to_rfc3339(),
-                    file: path_of(file),
-                    token_sha256: format!("{:x}", sha2::Sha256::digest(der)),
-                })?;
-            }
-            Answer::Missing { url, reason } => {
-                archive.append(&Event::TimestampMissing {
-                    record_id,
-                    journal_seq,
-                    tsa_url: url.clone(),
-                    reason: reason.clone(),
-                })?;
-                let subject = match what {
-                    Stamped::Record(id) => id.clone(),
-                    Stamped::Journal(seq) => format!("the journal head (line {seq})"),
-                };
-                warnings.push(format!(
-                    "{subject}: no timestamp from {url}: {reason}; add it later with `ogonblick stamp --tsa URL`"
-                ));
-            }
-        }
-    }
-    Ok(warnings)
 }
 
 /// Stamps the journal's head (the SHA-256 of its last line) with every TSA,
@@ -201,16 +127,7 @@ pub fn stamp_head(archive: &Archive, urls: &[String]) -> anyhow::Result<Vec<Stri
         .and_then(|d| d.try_into().ok())
         .ok_or_else(|| anyhow::anyhow!("journal line {} has no SHA-256", head.line))?;
     let answers = ask_all(urls, &digest);
-    let what = Stamped::Journal(head.seq);
-    let mut stored = std::collections::HashMap::new();
-    for a in &answers {
-        if let Answer::Token { file, der, .. } = a {
-            stored.insert(file.clone(), archive.store_token(&what, file, der)?);
-        }
-    }
-    journal(archive, &what, &answers, &|f| {
-        stored.get(f).cloned().unwrap_or_default()
-    })
+    Ok(archive.add_tokens(&Stamped::Journal(head.seq), &answers)?)
 }
 
 /// The SHA-256 of a sealed record's manifest, as the tokens stamp it.

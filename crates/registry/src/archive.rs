@@ -24,7 +24,7 @@ use crate::journal::{check_chain, format_line, Event, JournalEntry, GENESIS};
 use crate::period::{check_record_id, Period};
 use crate::record::{check_record_dir, list_files};
 pub use crate::record::{raw_file_hashes, read_record};
-use crate::timestamp::TIMESTAMPS;
+use crate::timestamp::{Answer, TIMESTAMPS};
 use crate::{Error, Result};
 
 /// Name of the staging area inside the archive.
@@ -88,6 +88,8 @@ pub struct Sealed {
     pub snapshot_sha256: String,
     pub manifest_sha256: String,
     pub journal_seq: u64,
+    /// One warning per TSA that gave no token (the record is sealed all the same).
+    pub unstamped: Vec<String>,
 }
 
 impl Archive {
@@ -283,22 +285,24 @@ impl Archive {
     /// Seals a staged record: hashes every raw file into `record.files`,
     /// writes `snapshot.pdf`, `record.json` and `manifest-sha256.txt`, syncs
     /// and write-protects everything, renames the directory into place (never
-    /// over an existing one) and appends `record.sealed` to the journal.
+    /// over an existing one) and appends the record's events to the journal
+    /// (`record.sealed`, and `changes.found` if its `changes.json` found anything).
     pub fn seal(&self, staging: Staging, record: &mut Record, pdf: &[u8]) -> Result<Sealed> {
         self.seal_stamped(staging, record, pdf, &|_| Vec::new())
     }
 
-    /// [`Archive::seal`], asking `stamp` for RFC 3161 tokens over the SHA-256
+    /// [`Archive::seal`], asking `ask` for RFC 3161 tokens over the SHA-256
     /// of the record's `manifest-sha256.txt` once it is written and before the
-    /// record is made read-only and renamed into place: each `(file name,
-    /// DER)` it returns is stored as `timestamps/<file name>` in the record,
-    /// outside the manifest (a token over the manifest cannot be listed in it).
+    /// record is made read-only and renamed into place: each token it answers
+    /// is stored as `timestamps/<file name>` in the record, outside the
+    /// manifest (a token over the manifest cannot be listed in it), and every
+    /// answer is journaled after `record.sealed` (`crate::events`).
     pub fn seal_stamped(
         &self,
         staging: Staging,
         record: &mut Record,
         pdf: &[u8],
-        stamp: Stamp<'_>,
+        ask: Ask<'_>,
     ) -> Result<Sealed> {
         let id = staging.record_id.clone();
         check_record_id(&id)?;
@@ -309,8 +313,17 @@ impl Archive {
             )));
         }
         let final_dir = self.record_dir(&id);
+        let answers = Mutex::new(Vec::new());
+        let stamp = |digest: &[u8; 32]| {
+            let given = ask(digest);
+            let tokens = tokens(&given);
+            *answers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = given;
+            tokens
+        };
         let (snapshot_sha256, manifest_sha256) =
-            match seal_into(&staging.dir, &final_dir, &id, record, pdf, stamp) {
+            match seal_into(&staging.dir, &final_dir, &id, record, pdf, &stamp) {
                 Ok(hashes) => hashes,
                 Err(e) => {
                     // Nothing half-sealed stays behind (a full disk, a name
@@ -322,13 +335,17 @@ impl Archive {
             };
         sync_dir(&self.root)?;
         let event = sealed_event(record, &snapshot_sha256, &manifest_sha256, false);
-        let entry = self.append(&event)?;
+        let answers = answers
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (entry, unstamped) = crate::events::sealed(self, record, &final_dir, &event, &answers)?;
         Ok(Sealed {
             record_id: id,
             dir: final_dir,
             snapshot_sha256,
             manifest_sha256,
             journal_seq: entry.seq,
+            unstamped,
         })
     }
 
@@ -432,6 +449,21 @@ impl Archive {
 /// Asked for timestamp tokens over the SHA-256 of a record's manifest while it
 /// is sealed; answers `(file name, DER)` pairs, e.g. `("freetsa.org.tsr", ...)`.
 pub type Stamp<'a> = &'a dyn Fn(&[u8; 32]) -> Vec<(String, Vec<u8>)>;
+
+/// [`Stamp`] for a record sealed into the archive: what each TSA answered,
+/// token or not, so the journal can say it.
+pub type Ask<'a> = &'a dyn Fn(&[u8; 32]) -> Vec<Answer>;
+
+/// The tokens among `answers`, as `(file name, DER)`.
+pub fn tokens(answers: &[Answer]) -> Vec<(String, Vec<u8>)> {
+    answers
+        .iter()
+        .filter_map(|a| match a {
+            Answer::Token { file, der, .. } => Some((file.clone(), der.clone())),
+            Answer::Missing { .. } => None,
+        })
+        .collect()
+}
 
 /// The sealing steps shared by the archive and `ogonblick capture --out`:
 /// hash raw files, write snapshot.pdf, record.json and the manifest, sync,
@@ -572,6 +604,7 @@ pub fn seal_standalone_stamped(
         snapshot_sha256,
         manifest_sha256,
         journal_seq: 0,
+        unstamped: Vec::new(),
     })
 }
 
@@ -625,16 +658,13 @@ impl Archive {
     /// path relative to the archive.
     pub fn store_token(&self, what: &Stamped, name: &str, der: &[u8]) -> Result<String> {
         check_token_name(name)?;
-        let rel = match what {
-            Stamped::Record(id) => {
-                check_record_id(id)?;
-                if !self.is_sealed(id) {
-                    return Err(Error::NoSuchRecord(id.clone()));
-                }
-                format!("{TIMESTAMPS}/{id}/{name}")
+        if let Stamped::Record(id) = what {
+            check_record_id(id)?;
+            if !self.is_sealed(id) {
+                return Err(Error::NoSuchRecord(id.clone()));
             }
-            Stamped::Journal(seq) => format!("{TIMESTAMPS}/journal/{seq:06}-{name}"),
-        };
+        }
+        let rel = self.token_path(what, name);
         let path = self.root.join(&rel);
         let folder = path.parent().unwrap_or(&self.root).to_path_buf();
         fs::create_dir_all(&folder).map_err(Error::io("create", &folder))?;
@@ -642,6 +672,15 @@ impl Archive {
         set_mode(&path, 0o444)?;
         sync_dir(&folder)?;
         Ok(rel)
+    }
+
+    /// Where [`Archive::store_token`] stores a token named `name` about
+    /// `what`, relative to the archive.
+    pub fn token_path(&self, what: &Stamped, name: &str) -> String {
+        match what {
+            Stamped::Record(id) => format!("{TIMESTAMPS}/{id}/{name}"),
+            Stamped::Journal(seq) => format!("{TIMESTAMPS}/journal/{seq:06}-{name}"),
+        }
     }
 
     /// Every token of a record, as paths relative to the archive: those

@@ -12,6 +12,7 @@ pub mod changes;
 pub mod delivered;
 pub mod delivery;
 mod error;
+mod events;
 pub mod failure_sv;
 pub mod fault;
 pub mod journal;

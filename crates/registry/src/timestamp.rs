@@ -114,6 +114,21 @@ pub struct Granted {
     pub tsa: String,
 }
 
+/// What asking one TSA gave, as the journal records it.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// A token that passed the strict check, and the file name it is stored under.
+    Token {
+        url: String,
+        file: String,
+        der: Vec<u8>,
+        time: DateTime<Utc>,
+        tsa: String,
+    },
+    /// No usable token: the TSA is down, refused, or answered wrongly.
+    Missing { url: String, reason: String },
+}
+
 /// Checks a TSA's answer to `req` strictly: status granted (0, not "granted
 /// with modifications"), a signed `TSTInfo` with a SHA-256 imprint equal to the
 /// request's, the request's nonce, the signer's certificate inside (certReq),

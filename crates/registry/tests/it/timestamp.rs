@@ -161,3 +161,72 @@ fn openssl_verify(data: &Path, tsr: &Path) -> bool {
         .status
         .success()
 }
+
+/// A record's events are appended by the seal alone, in one order:
+/// `record.sealed`, each TSA's answer as asked, then `changes.found`; the
+/// token is stored in the record and the TSA without one is a warning.
+#[test]
+fn a_seal_journals_the_record_its_tokens_and_its_changes_in_order() {
+    use registry::timestamp::Answer;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = registry::Archive::open(&dir.path().join("arkiv")).unwrap();
+    let id = "2026-H1/facebook-kommun";
+    let staging = archive.stage(id).unwrap();
+    std::fs::write(staging.capture_dir().join("page.txt"), "captured").unwrap();
+    let changes = model::Changes {
+        previous: Some("2025-H2/facebook-kommun".into()),
+        new_posts: 2,
+        ..model::Changes::default()
+    };
+    std::fs::write(
+        staging.dir().join(registry::changes::CHANGES),
+        serde_json::to_vec(&changes).unwrap(),
+    )
+    .unwrap();
+    let mut record = crate::common::sample_record(id, Some("2026-H1"), model::RecordKind::Halvar);
+    let ask = |d: &[u8; 32]| {
+        let req = Request::new(*d).unwrap();
+        let der = pki().reply(&req.der, Mode::Honest).unwrap();
+        let granted = check_answer(&der, &req).unwrap();
+        vec![
+            Answer::Token {
+                url: "http://127.0.0.1:1/tsa".into(),
+                file: "tsa.tsr".into(),
+                der,
+                time: granted.time,
+                tsa: granted.tsa,
+            },
+            Answer::Missing {
+                url: "http://127.0.0.1:2/tsa".into(),
+                reason: "no answer".into(),
+            },
+        ]
+    };
+    let sealed = archive
+        .seal_stamped(staging, &mut record, b"%PDF-1.4 x", &ask)
+        .unwrap();
+    let events: Vec<String> = archive
+        .journal()
+        .unwrap()
+        .iter()
+        .map(|e| e.event.clone())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "record.sealed",
+            "timestamp.added",
+            "timestamp.missing",
+            "changes.found"
+        ]
+    );
+    let entries = archive.journal().unwrap();
+    assert_eq!(
+        entries[1].field("file"),
+        Some("2026-H1/facebook-kommun/timestamps/tsa.tsr")
+    );
+    assert!(sealed.dir.join("timestamps/tsa.tsr").is_file());
+    assert_eq!(entries[3].fields["new_posts"], 2);
+    assert_eq!(sealed.unstamped.len(), 1, "{:?}", sealed.unstamped);
+    assert!(sealed.unstamped[0].contains("http://127.0.0.1:2/tsa"));
+}
