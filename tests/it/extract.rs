@@ -19,7 +19,7 @@ fn sha256_file(path: &Path) -> String {
 }
 
 fn page_count(pdf: &Path) -> u32 {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    let out = test_support::output(Command::new("pdfinfo").arg(pdf)).expect("pdfinfo");
     assert!(out.status.success(), "pdfinfo {}", pdf.display());
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -31,12 +31,13 @@ fn page_count(pdf: &Path) -> u32 {
 /// Text of page `n` of a PDF, through poppler's pdftotext.
 fn page_text(pdf: &Path, n: u32) -> String {
     let n = n.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-f", &n, "-l", &n])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
+    let out = test_support::output(
+        Command::new("pdftotext")
+            .args(["-enc", "UTF-8", "-f", &n, "-l", &n])
+            .arg(pdf)
+            .arg("-"),
+    )
+    .expect("pdftotext");
     assert!(out.status.success(), "pdftotext -f {n} {}", pdf.display());
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -243,12 +244,13 @@ fn extract_hands_out_pages_as_pdfa_traced_to_the_sealed_record() {
     // A copy of the archive where record.json and its manifest line were
     // rewritten together: the manifest verifies, the journal does not agree.
     let copy = env.path("kopia");
-    let cp = Command::new("cp")
-        .arg("-a")
-        .arg(env.path("arkiv"))
-        .arg(&copy)
-        .status()
-        .expect("cp");
+    let cp = test_support::status(
+        Command::new("cp")
+            .arg("-a")
+            .arg(env.path("arkiv"))
+            .arg(&copy),
+    )
+    .expect("cp");
     assert!(cp.success());
     let forged = copy.join(&id);
     writable(&forged);

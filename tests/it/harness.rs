@@ -1,11 +1,10 @@
 //! Runs the real `ogonblick` binary in a temp dir and reads what it left behind.
 
-use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use fixture_server::FixtureServer;
 
@@ -60,15 +59,8 @@ impl Env {
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd.process_group(0);
         let mut child = cmd.spawn().expect("run ogonblick");
-        let read = |mut r: Box<dyn Read + Send>| {
-            std::thread::spawn(move || {
-                let mut b = Vec::new();
-                let _ = r.read_to_end(&mut b);
-                b
-            })
-        };
-        let out = read(Box::new(child.stdout.take().unwrap()));
-        let err = read(Box::new(child.stderr.take().unwrap()));
+        let out = test_support::drain(child.stdout.take());
+        let err = test_support::drain(child.stderr.take());
         let status = wait_or_kill(&mut child, limit);
         let output = Output {
             status: status.unwrap_or_else(|| child.wait().expect("wait")),
@@ -113,27 +105,7 @@ pub fn run_limit() -> Duration {
     Duration::from_secs(secs)
 }
 
-/// Waits for `child` to end, at most `limit`; past it, kills the child's
-/// whole process group (it was started as its own group's leader) and
-/// returns `None`.
-pub fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().expect("wait for ogonblick") {
-            return Some(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", child.id())])
-                .status();
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        // Polling the exit status, bounded by the deadline above.
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+pub use test_support::wait_or_kill;
 
 /// What one run of the binary did.
 pub struct Run {
@@ -231,13 +203,14 @@ pub fn register(accounts: &[Acc]) -> String {
 
 /// Text of a PDF through poppler's pdftotext.
 pub fn pdftotext(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (apt-get install poppler-utils)");
+    let out = test_support::output(
+        Command::new("pdftotext")
+            .arg("-enc")
+            .arg("UTF-8")
+            .arg(pdf)
+            .arg("-"),
+    )
+    .expect("pdftotext (apt-get install poppler-utils)");
     assert!(
         out.status.success(),
         "pdftotext failed on {}",
@@ -267,13 +240,14 @@ pub fn preflight(pdf: &Path) -> (bool, String) {
             "{j} missing: apt-get install libpdfbox2-java libactivation-java libjaxb-api-java"
         );
     }
-    let out = Command::new("java")
-        .arg("-cp")
-        .arg(cp.join(":"))
-        .arg("org.apache.pdfbox.preflight.Validator_A1b")
-        .arg(pdf)
-        .output()
-        .expect("java (apt-get install default-jre-headless)");
+    let out = test_support::output(
+        Command::new("java")
+            .arg("-cp")
+            .arg(cp.join(":"))
+            .arg("org.apache.pdfbox.preflight.Validator_A1b")
+            .arg(pdf),
+    )
+    .expect("java (apt-get install default-jre-headless)");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -287,11 +261,12 @@ pub fn preflight(pdf: &Path) -> (bool, String) {
 
 /// `bagit.py --validate DIR` through the Python module: (valid, output).
 pub fn bagit_validate(dir: &Path) -> (bool, String) {
-    let out = Command::new("python3")
-        .args(["-m", "bagit", "--validate"])
-        .arg(dir)
-        .output()
-        .expect("python3 (apt-get install python3)");
+    let out = test_support::output(
+        Command::new("python3")
+            .args(["-m", "bagit", "--validate"])
+            .arg(dir),
+    )
+    .expect("python3 (apt-get install python3)");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -353,8 +328,6 @@ pub fn processes_under(dir: &Path) -> Vec<u32> {
 /// SIGKILLs the given pids (processes this test started, directly or not).
 pub fn kill_pids(pids: &[u32]) {
     for pid in pids {
-        let _ = Command::new("kill")
-            .args(["-KILL", &pid.to_string()])
-            .status();
+        let _ = test_support::status(Command::new("kill").args(["-KILL", &pid.to_string()]));
     }
 }

@@ -505,11 +505,12 @@ fn a_closed_tab_fails_the_account_after_one_more_try() {
 #[test]
 fn the_service_unit_is_hardened() {
     let unit = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/ogonblick.service");
-    let out = Command::new("systemd-analyze")
-        .args(["security", "--offline=yes", "--no-pager"])
-        .arg(&unit)
-        .output()
-        .expect("systemd-analyze (scripts/setup installs systemd)");
+    let out = test_support::output(
+        Command::new("systemd-analyze")
+            .args(["security", "--offline=yes", "--no-pager"])
+            .arg(&unit),
+    )
+    .expect("systemd-analyze (scripts/setup installs systemd)");
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     let score: f64 = text
@@ -535,20 +536,18 @@ fn the_service_unit_is_hardened() {
 /// Whether the machine lets an ordinary user create a user namespace,
 /// which Chromium's sandbox needs: (yes, what showed it).
 fn user_namespaces_work(user: &str) -> (bool, String) {
-    let out = Command::new("setpriv")
-        .args([
-            "--reuid",
-            user,
-            "--regid",
-            user,
-            "--clear-groups",
-            "--",
-            "unshare",
-            "-U",
-            "true",
-        ])
-        .output()
-        .expect("setpriv and unshare (util-linux)");
+    let out = test_support::output(Command::new("setpriv").args([
+        "--reuid",
+        user,
+        "--regid",
+        user,
+        "--clear-groups",
+        "--",
+        "unshare",
+        "-U",
+        "true",
+    ]))
+    .expect("setpriv and unshare (util-linux)");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -576,15 +575,18 @@ fn the_sandbox_is_on_unless_ogonblick_runs_as_root() {
 
     // As a throwaway user.
     let user = format!("ogsandbox{}", std::process::id());
-    let made = Command::new("useradd")
-        .args(["--no-create-home", "--shell", "/usr/sbin/nologin", &user])
-        .status()
-        .expect("useradd (scripts/setup installs passwd)");
+    let made = test_support::status(Command::new("useradd").args([
+        "--no-create-home",
+        "--shell",
+        "/usr/sbin/nologin",
+        &user,
+    ]))
+    .expect("useradd (scripts/setup installs passwd)");
     assert!(made.success(), "useradd {user} failed");
     struct Gone(String);
     impl Drop for Gone {
         fn drop(&mut self) {
-            let _ = Command::new("userdel").arg(&self.0).status();
+            let _ = test_support::status(Command::new("userdel").arg(&self.0));
         }
     }
     let _gone = Gone(user.clone());
@@ -594,11 +596,12 @@ fn the_sandbox_is_on_unless_ogonblick_runs_as_root() {
     for d in [&home, &tmp] {
         std::fs::create_dir_all(d).unwrap();
     }
-    let chown = Command::new("chown")
-        .args(["-R", &format!("{user}:{user}")])
-        .arg(env.dir.path())
-        .status()
-        .unwrap();
+    let chown = test_support::status(
+        Command::new("chown")
+            .args(["-R", &format!("{user}:{user}")])
+            .arg(env.dir.path()),
+    )
+    .unwrap();
     assert!(chown.success());
     // The temp dir itself must be reachable by the user.
     std::fs::set_permissions(
@@ -765,14 +768,15 @@ fn page_text_is_shown_never_obeyed() {
         "the page's text with its override, exactly: {text_json}"
     );
     let pdf = dir.join("snapshot.pdf");
-    let out = Command::new("pdftotext")
-        // The cover's two pages: the raw files' checksums (tiles, text,
-        // MHTML, web archive) take the second.
-        .args(["-enc", "UTF-8", "-f", "1", "-l", "2"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
+    // The cover's two pages: the raw files' checksums (tiles, text,
+    // MHTML, web archive) take the second.
+    let out = test_support::output(
+        Command::new("pdftotext")
+            .args(["-enc", "UTF-8", "-f", "1", "-l", "2"])
+            .arg(&pdf)
+            .arg("-"),
+    )
+    .expect("pdftotext");
     let cover = String::from_utf8_lossy(&out.stdout);
     for label in [
         "Organisation:",

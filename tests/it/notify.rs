@@ -67,11 +67,12 @@ for p in sorted(glob.glob(sys.argv[1] + "/new/*")):
     out.append([str(m["To"]), str(m["Subject"]), m.get_content()])
 print(json.dumps(out))
 "#;
-        let out = Command::new("python3")
-            .args(["-c", script])
-            .arg(&self.maildir)
-            .output()
-            .expect("python3");
+        let out = test_support::output(
+            Command::new("python3")
+                .args(["-c", script])
+                .arg(&self.maildir),
+        )
+        .expect("python3");
         assert!(
             out.status.success(),
             "{}",

@@ -57,11 +57,12 @@ fn run_seals_one_pdfa_per_account_with_every_extra_page_and_a_rerun_writes_nothi
     );
 
     // The auditor's way: sha256sum -c inside the record, without ogonblick.
-    let ok = std::process::Command::new("sha256sum")
-        .args(["-c", "--quiet", "manifest-sha256.txt"])
-        .current_dir(&fb)
-        .status()
-        .unwrap();
+    let ok = test_support::status(
+        std::process::Command::new("sha256sum")
+            .args(["-c", "--quiet", "manifest-sha256.txt"])
+            .current_dir(&fb),
+    )
+    .unwrap();
     assert!(ok.success());
 
     let sealed_before = env.events("record.sealed").len();

@@ -116,12 +116,12 @@ fn run_with_a_bad_register_captures_nothing() {
 #[test]
 fn a_missing_browser_says_how_to_install_it() {
     let env = Env::new();
-    let r = env
-        .cmd(&["capture", "http://127.0.0.1:9/", "--out", "rec"])
-        .env("PATH", "/nonexistent")
-        .env_remove("CHROME")
-        .output()
-        .expect("run");
+    let r = test_support::output(
+        env.cmd(&["capture", "http://127.0.0.1:9/", "--out", "rec"])
+            .env("PATH", "/nonexistent")
+            .env_remove("CHROME"),
+    )
+    .expect("run");
     assert_eq!(r.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(stderr.contains("apt-get install chromium"), "{stderr}");
@@ -130,11 +130,12 @@ fn a_missing_browser_says_how_to_install_it() {
 #[test]
 fn pdfa_check_exits_1_for_a_plain_pdf_and_2_for_what_is_no_pdf() {
     let env = Env::new();
-    let made = std::process::Command::new("qpdf")
-        .arg("--empty")
-        .arg(env.path("plain.pdf"))
-        .status()
-        .expect("qpdf (apt-get install qpdf)");
+    let made = test_support::status(
+        std::process::Command::new("qpdf")
+            .arg("--empty")
+            .arg(env.path("plain.pdf")),
+    )
+    .expect("qpdf (apt-get install qpdf)");
     assert!(made.success());
     let r = env.run(&["pdfa", "check", "plain.pdf"]);
     r.expect(1);

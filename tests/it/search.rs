@@ -92,24 +92,25 @@ fn listing(dir: &Path) -> Vec<(String, u64, std::time::SystemTime)> {
 
 /// `search` as `nobody` (uid 65534), who may read `demo/arkiv` but not write it.
 fn as_nobody(env: &Env, home: &Path, query: &str) -> (i32, String, String) {
-    let out = Command::new("setpriv")
-        .args([
-            "--reuid",
-            "65534",
-            "--regid",
-            "65534",
-            "--clear-groups",
-            "--",
-        ])
-        .arg(env!("CARGO_BIN_EXE_ogonblick"))
-        .args(["search", query, "--archive", "demo/arkiv", "--json"])
-        .current_dir(env.dir.path())
-        .env("HOME", home)
-        .env_remove("XDG_CACHE_HOME")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("setpriv (util-linux)");
+    let out = test_support::output(
+        Command::new("setpriv")
+            .args([
+                "--reuid",
+                "65534",
+                "--regid",
+                "65534",
+                "--clear-groups",
+                "--",
+            ])
+            .arg(env!("CARGO_BIN_EXE_ogonblick"))
+            .args(["search", query, "--archive", "demo/arkiv", "--json"])
+            .current_dir(env.dir.path())
+            .env("HOME", home)
+            .env_remove("XDG_CACHE_HOME")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )
+    .expect("setpriv (util-linux)");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -127,26 +128,25 @@ pub fn without_write_permission(env: &Env) {
     let home = env.path("nobody-home");
     std::fs::create_dir_all(&home).unwrap();
     let chmod = |mode: &str, p: &Path| {
-        assert!(Command::new("chmod")
-            .args([mode])
-            .arg(p)
-            .status()
-            .unwrap()
-            .success());
+        assert!(
+            test_support::status(Command::new("chmod").args([mode]).arg(p))
+                .unwrap()
+                .success()
+        );
     };
     chmod("a+rx", env.dir.path());
-    assert!(Command::new("chmod")
-        .args(["-R", "a+rX,go-w"])
-        .arg(env.path("demo"))
-        .status()
-        .unwrap()
-        .success());
-    assert!(Command::new("chown")
-        .args(["65534:65534"])
-        .arg(&home)
-        .status()
-        .unwrap()
-        .success());
+    assert!(test_support::status(
+        Command::new("chmod")
+            .args(["-R", "a+rX,go-w"])
+            .arg(env.path("demo"))
+    )
+    .unwrap()
+    .success());
+    assert!(
+        test_support::status(Command::new("chown").args(["65534:65534"]).arg(&home))
+            .unwrap()
+            .success()
+    );
     let arkiv = env.path("demo/arkiv");
     let before = listing(&arkiv);
 
@@ -173,21 +173,22 @@ pub fn without_write_permission(env: &Env) {
     assert!(!err.contains("built anew"), "{err}");
 
     // `index`, asked to write the archive's index, cannot, and says so.
-    let out = Command::new("setpriv")
-        .args([
-            "--reuid",
-            "65534",
-            "--regid",
-            "65534",
-            "--clear-groups",
-            "--",
-        ])
-        .arg(env!("CARGO_BIN_EXE_ogonblick"))
-        .args(["index", "--archive", "demo/arkiv"])
-        .current_dir(env.dir.path())
-        .env("HOME", &home)
-        .output()
-        .unwrap();
+    let out = test_support::output(
+        Command::new("setpriv")
+            .args([
+                "--reuid",
+                "65534",
+                "--regid",
+                "65534",
+                "--clear-groups",
+                "--",
+            ])
+            .arg(env!("CARGO_BIN_EXE_ogonblick"))
+            .args(["index", "--archive", "demo/arkiv"])
+            .current_dir(env.dir.path())
+            .env("HOME", &home),
+    )
+    .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("cannot be written"), "{err}");

@@ -18,7 +18,7 @@ fn capture(env: &Env, path: &str) -> std::path::PathBuf {
 }
 
 fn pages(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    let out = test_support::output(Command::new("pdfinfo").arg(pdf)).expect("pdfinfo");
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -30,12 +30,13 @@ fn pages(pdf: &Path) -> usize {
 fn edge_ink(pdf: &Path, page: usize, dir: &Path) -> (bool, bool) {
     let prefix = dir.join(format!("p{page}"));
     let n = page.to_string();
-    let out = Command::new("pdftoppm")
-        .args(["-r", "96", "-gray", "-f", &n, "-l", &n, "-singlefile"])
-        .arg(pdf)
-        .arg(&prefix)
-        .output()
-        .expect("pdftoppm");
+    let out = test_support::output(
+        Command::new("pdftoppm")
+            .args(["-r", "96", "-gray", "-f", &n, "-l", &n, "-singlefile"])
+            .arg(pdf)
+            .arg(&prefix),
+    )
+    .expect("pdftoppm");
     assert!(out.status.success(), "pdftoppm page {page}");
     // PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
     let bytes = std::fs::read(prefix.with_extension("pgm")).expect("rendered page");
@@ -236,12 +237,13 @@ fn every_line_of_a_tall_page_is_found_once_and_no_break_cuts_one() {
     let total = pages(&pdf);
     let first = (1..=total)
         .find(|&p| {
-            let out = Command::new("pdftotext")
-                .args(["-f", &p.to_string(), "-l", &p.to_string()])
-                .arg(&pdf)
-                .arg("-")
-                .output()
-                .expect("pdftotext");
+            let out = test_support::output(
+                Command::new("pdftotext")
+                    .args(["-f", &p.to_string(), "-l", &p.to_string()])
+                    .arg(&pdf)
+                    .arg("-"),
+            )
+            .expect("pdftotext");
             String::from_utf8_lossy(&out.stdout).contains("Rad R0000")
         })
         .expect("the first screenshot page");

@@ -39,12 +39,8 @@ fn openssl_verify(data: Option<&Path>, digest: Option<&str>, token: &Path) -> (b
     if let Some(d) = digest {
         cmd.args(["-digest", d]);
     }
-    let out = cmd
-        .arg("-in")
-        .arg(token)
-        .args(["-CAfile", ca()])
-        .output()
-        .expect("openssl");
+    let out =
+        test_support::output(cmd.arg("-in").arg(token).args(["-CAfile", ca()])).expect("openssl");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -68,11 +64,7 @@ fn token_name() -> String {
 
 /// A writable copy of a sealed record directory.
 fn writable_copy(from: &Path, to: &Path) {
-    let ok = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(from)
-        .arg(to)
-        .status()
+    let ok = test_support::status(std::process::Command::new("cp").arg("-r").arg(from).arg(to))
         .unwrap()
         .success();
     assert!(ok);

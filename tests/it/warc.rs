@@ -106,19 +106,16 @@ fn the_capture_is_a_web_archive_that_replays() {
     for a in &accounts {
         let warc = warc_of(&a.id);
         ok(
-            Command::new(tool("warcio"))
-                .args(["check", "-v"])
-                .arg(&warc)
-                .output()
-                .unwrap(),
+            test_support::output(
+                Command::new(tool("warcio"))
+                    .args(["check", "-v"])
+                    .arg(&warc),
+            )
+            .unwrap(),
             &format!("warcio check {}", warc.display()),
         );
         let index = ok(
-            Command::new(tool("warcio"))
-                .arg("index")
-                .arg(&warc)
-                .output()
-                .unwrap(),
+            test_support::output(Command::new(tool("warcio")).arg("index").arg(&warc)).unwrap(),
             &format!("warcio index {}", warc.display()),
         );
         assert!(index.contains("\"warcinfo\""), "{index}");
@@ -184,11 +181,12 @@ fn the_capture_is_a_web_archive_that_replays() {
         ])
         .expect(0);
         let v = ok(
-            Command::new(tool("wacz"))
-                .args(["validate", "-f"])
-                .arg(&out)
-                .output()
-                .unwrap(),
+            test_support::output(
+                Command::new(tool("wacz"))
+                    .args(["validate", "-f"])
+                    .arg(&out),
+            )
+            .unwrap(),
             &format!("wacz validate {id}.wacz"),
         );
         assert!(v.contains("Validation succeeded"), "{v}");
@@ -210,11 +208,12 @@ fn the_capture_is_a_web_archive_that_replays() {
     let pywb = env.path("pywb");
     std::fs::create_dir(&pywb).unwrap();
     ok(
-        Command::new(tool("wb-manager"))
-            .args(["init", "arkiv"])
-            .current_dir(&pywb)
-            .output()
-            .unwrap(),
+        test_support::output(
+            Command::new(tool("wb-manager"))
+                .args(["init", "arkiv"])
+                .current_dir(&pywb),
+        )
+        .unwrap(),
         "wb-manager init",
     );
     let mut add = Command::new(tool("wb-manager"));
@@ -222,7 +221,7 @@ fn the_capture_is_a_web_archive_that_replays() {
     for id in ["x-kommun", "ramar"] {
         add.arg(warc_of(id));
     }
-    ok(add.output().unwrap(), "wb-manager add");
+    ok(test_support::output(&mut add).unwrap(), "wb-manager add");
     let urls = [page_url("/x/gislavedskommun/")];
     drop(site);
     assert!(

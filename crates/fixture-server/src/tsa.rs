@@ -40,10 +40,7 @@ pub struct Pki {
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> io::Result<()> {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()?;
+    let out = test_support::output(Command::new("openssl").args(args).current_dir(dir))?;
     if out.status.success() {
         Ok(())
     } else {

@@ -59,7 +59,7 @@ pub(super) fn hostile_pages_end_within_their_timeout_and_the_other_accounts_are_
     ]);
     cmd.env("TMPDIR", &tmp);
     let started = Instant::now();
-    let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(240), "the hostile run");
+    let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(240));
     let took = started.elapsed();
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
     let rows = rows(&stdout);
@@ -187,7 +187,9 @@ pub(super) fn chromium_killed_mid_capture_is_relaunched_and_the_run_goes_on() {
         tmp.display()
     );
     kill_pids(&browsers);
-    let code = wait_bounded(&mut child, Duration::from_secs(240), "the run");
+    let code = test_support::wait_or_kill(&mut child, Duration::from_secs(240))
+        .expect("the run ended within 240 s")
+        .code();
     let stderr = reader.join().unwrap();
     let stdout = out_reader.join().unwrap();
     let rows = rows(&stdout);
@@ -243,7 +245,7 @@ pub(super) fn a_chromium_that_fails_to_start_is_exit_2_with_its_path() {
         let mut cmd = env.cmd(&args);
         cmd.env("OGONBLICK_RETRY_SCALE", "0.01");
         // Within the time the browser's own check allows, not headless_chrome's 5.5 min.
-        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(30), args[0]);
+        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(30));
         assert_eq!(code, Some(2), "{}: {stderr}", args[0]);
         assert!(
             stderr.contains("could not launch Chromium") && stderr.contains("fake-chrome.sh"),
@@ -285,7 +287,7 @@ pub(super) fn a_long_tmpdir_still_captures_and_leaves_nothing() {
         "rec",
     ]);
     cmd.env("TMPDIR", &tmp);
-    let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(90), "capture");
+    let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(90));
     assert_eq!(code, Some(0), "{stderr}");
     assert!(env.path("rec/snapshot.pdf").exists());
     let left: Vec<_> = std::fs::read_dir(&tmp)

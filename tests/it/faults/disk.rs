@@ -11,11 +11,12 @@ pub(crate) struct Tmpfs {
 impl Tmpfs {
     pub(crate) fn mount(dir: &Path, size: &str) -> Tmpfs {
         std::fs::create_dir_all(dir).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .output()
-            .expect("mount (util-linux)");
+        let out = test_support::output(
+            Command::new("mount")
+                .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+                .arg(dir),
+        )
+        .expect("mount (util-linux)");
         assert!(
             out.status.success(),
             "cannot mount a {size} tmpfs at {} (the disk-full test needs root or CAP_SYS_ADMIN): {}",
@@ -30,7 +31,7 @@ impl Tmpfs {
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        let _ = test_support::status(Command::new("umount").arg("-l").arg(&self.dir));
     }
 }
 
@@ -56,10 +57,7 @@ pub(crate) fn fill(dir: &Path, free: u64) -> PathBuf {
 
 /// Bytes free on the file system of `dir`.
 pub(crate) fn avail(dir: &Path) -> u64 {
-    let out = Command::new("df")
-        .args(["-B1", "--output=avail"])
-        .arg(dir)
-        .output()
+    let out = test_support::output(Command::new("df").args(["-B1", "--output=avail"]).arg(dir))
         .expect("df (coreutils)");
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -90,7 +88,7 @@ pub(super) fn a_full_disk_is_exit_2_naming_the_path_and_the_archive_still_verifi
             &archive_s,
         ]);
         cmd.env("TMPDIR", &chrome_tmp);
-        run_bounded(cmd, Duration::from_secs(120), "a run on a full disk")
+        run_bounded(cmd, Duration::from_secs(120))
     };
     // Calibration: what one record of this account costs on this disk.
     env.run(&["dnr", "x/y", "KS 1", "--archive", &archive_s])

@@ -56,7 +56,7 @@ pub(super) fn mutate(rng: &mut Rng, input: &[u8], tokens: &[&[u8]]) -> Vec<u8> {
 /// say something when it refuses.
 #[track_caller]
 pub(super) fn check_bad_input(env: &Env, args: &[&str], case: &str) -> i32 {
-    let (code, stdout, stderr) = run_bounded(env.cmd(args), Duration::from_secs(30), case);
+    let (code, stdout, stderr) = run_bounded(env.cmd(args), Duration::from_secs(30));
     let code =
         code.unwrap_or_else(|| panic!("{case}: killed by a signal (stack overflow?)\n{stderr}"));
     assert!(
@@ -153,11 +153,12 @@ pub(super) fn fuzzed_registers_manifests_bags_and_pdfs_never_panic_or_hang() {
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("a.txt"), "ögonblick\n").unwrap();
     std::fs::write(src.join("b.txt"), "bild\n").unwrap();
-    let made = Command::new("python3")
-        .args(["-m", "bagit", "--sha256"])
-        .arg(&src)
-        .output()
-        .expect("python3 -m bagit (pip install bagit)");
+    let made = test_support::output(
+        Command::new("python3")
+            .args(["-m", "bagit", "--sha256"])
+            .arg(&src),
+    )
+    .expect("python3 -m bagit (pip install bagit)");
     assert!(
         made.status.success(),
         "{}",
@@ -189,15 +190,16 @@ pub(super) fn fuzzed_registers_manifests_bags_and_pdfs_never_panic_or_hang() {
 
     // pdfa check and verify on mutated PDFs made by Ghostscript.
     let pdf = env.path("gs.pdf");
-    let made = Command::new("gs")
-        .args(["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfwrite", "-o"])
-        .arg(&pdf)
-        .args([
-            "-c",
-            "/Helvetica findfont 24 scalefont setfont 72 720 moveto (Hej) show showpage",
-        ])
-        .output()
-        .expect("gs (apt-get install ghostscript)");
+    let made = test_support::output(
+        Command::new("gs")
+            .args(["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfwrite", "-o"])
+            .arg(&pdf)
+            .args([
+                "-c",
+                "/Helvetica findfont 24 scalefont setfont 72 720 moveto (Hej) show showpage",
+            ]),
+    )
+    .expect("gs (apt-get install ghostscript)");
     assert!(
         made.status.success(),
         "{}",
@@ -305,11 +307,12 @@ pub(super) fn manifest_paths_that_escape_the_bag_or_record_are_refused_never_fol
     let src = env.path("bag");
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("a.txt"), "a\n").unwrap();
-    let made = Command::new("python3")
-        .args(["-m", "bagit", "--sha256"])
-        .arg(&src)
-        .output()
-        .expect("python3 -m bagit");
+    let made = test_support::output(
+        Command::new("python3")
+            .args(["-m", "bagit", "--sha256"])
+            .arg(&src),
+    )
+    .expect("python3 -m bagit");
     assert!(made.status.success());
     let manifest = std::fs::read_to_string(src.join("manifest-sha256.txt")).unwrap();
     let tagmanifest = std::fs::read_to_string(src.join("tagmanifest-sha256.txt")).unwrap();
@@ -319,7 +322,7 @@ pub(super) fn manifest_paths_that_escape_the_bag_or_record_are_refused_never_fol
         ("symlink", format!("{h}  data/lank.txt\n")),
     ] {
         let bag = env.path(&format!("bag-{name}"));
-        let _ = Command::new("cp").arg("-a").arg(&src).arg(&bag).status();
+        let _ = test_support::status(Command::new("cp").arg("-a").arg(&src).arg(&bag));
         let m = format!("{manifest}{extra}");
         std::fs::write(bag.join("manifest-sha256.txt"), &m).unwrap();
         // Keep the tag manifest honest so only the escape is wrong.

@@ -37,7 +37,7 @@ pub(super) fn kill_at_points(points: &[&str], accounts: &[&str], first_year: i32
         let (fault, jobs) = point.split_once(" --jobs ").unwrap_or((point, "1"));
         let mut cmd = env.cmd(&["run", "--period", &period, "--retries", "0", "--jobs", jobs]);
         cmd.env("OGONBLICK_FAULT", fault).env("TMPDIR", &tmp);
-        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(120), "a faulted run");
+        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(120));
         assert_eq!(
             code, None,
             "{point}: the run was not killed (the fault point was never reached)\n{stderr}"
@@ -142,7 +142,7 @@ pub(super) fn kill_9_during_a_delivery_and_a_journal_append_of_dnr() {
     // dnr: half a journal line, then death.
     let mut cmd = env.cmd(&["dnr", "2024-H1/blogg-skolan", "KS 2024/1"]);
     cmd.env("OGONBLICK_FAULT", "journal.mid_append");
-    let (code, _, _) = run_bounded(cmd, Duration::from_secs(30), "dnr");
+    let (code, _, _) = run_bounded(cmd, Duration::from_secs(30));
     assert_eq!(code, None, "dnr was not killed");
     let torn = std::fs::read(env.path("arkiv/journal.jsonl")).unwrap();
     assert!(!torn.ends_with(b"\n"), "the fault wrote no half line");
@@ -167,7 +167,7 @@ pub(super) fn kill_9_during_a_delivery_and_a_journal_append_of_dnr() {
         let out = format!("leverans-{i}");
         let mut cmd = env.cmd(&["deliver", "--period", "2024-H1", "--out", &out]);
         cmd.env("OGONBLICK_FAULT", point);
-        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(60), "deliver");
+        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(60));
         assert_eq!(code, None, "{point}: deliver was not killed\n{stderr}");
         let r = env.run(&["deliver", "--period", "2024-H1", "--out", &out]);
         if *point == "deliver.after_rename" {
@@ -192,7 +192,7 @@ pub(super) fn kill_9_during_a_delivery_and_a_journal_append_of_dnr() {
         ];
         let mut cmd = env.cmd(&args);
         cmd.env("OGONBLICK_FAULT", point);
-        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(60), "deliver");
+        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(60));
         assert_eq!(code, None, "{point}: eark deliver was not killed\n{stderr}");
         let r = env.run(&args);
         r.expect(if *point == "deliver.after_rename" {
@@ -218,7 +218,7 @@ pub(super) fn kill_9_during_a_delivery_and_a_journal_append_of_dnr() {
         std::fs::create_dir_all(&tmp).unwrap();
         let mut cmd = env.cmd(&["capture", &url, "--out", "enskild"]);
         cmd.env("OGONBLICK_FAULT", point).env("TMPDIR", &tmp);
-        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(120), "capture");
+        let (code, _, stderr) = run_bounded(cmd, Duration::from_secs(120));
         assert_eq!(code, None, "{point}: capture was not killed\n{stderr}");
         reap_orphans(&tmp);
         assert!(

@@ -47,53 +47,16 @@ pub(super) fn reap_orphans(tmp: &Path) -> usize {
     browsers
 }
 
-/// Waits for `child` at most `limit`; kills it and fails the test on a hang.
-pub(super) fn wait_bounded(
-    child: &mut std::process::Child,
-    limit: Duration,
-    what: &str,
-) -> Option<i32> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            return status.code();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} hung for more than {} s", limit.as_secs());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Runs `cmd` with a time limit, collecting output: (code, stdout, stderr).
-pub(super) fn run_bounded(
-    mut cmd: Command,
-    limit: Duration,
-    what: &str,
-) -> (Option<i32>, String, String) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn ogonblick");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let t_out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let code = wait_bounded(&mut child, limit, what);
-    let so = String::from_utf8_lossy(&t_out.join().unwrap_or_default()).into_owned();
-    let se = String::from_utf8_lossy(&t_err.join().unwrap_or_default()).into_owned();
-    (code, so, se)
+/// Runs `cmd` (the binary) with a time limit through the tests' one bounded
+/// runner, collecting output: (code, stdout, stderr). Past the limit its
+/// process group (Chromium too) is killed and the test fails naming it.
+pub(super) fn run_bounded(mut cmd: Command, limit: Duration) -> (Option<i32>, String, String) {
+    let out = test_support::output_within(&mut cmd, limit).expect("spawn ogonblick");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Every record directory under `archive/<period>/` (complete or not).
@@ -116,11 +79,12 @@ pub(super) fn assert_complete(dir: &Path) {
             dir.display()
         );
     }
-    let out = Command::new("sha256sum")
-        .args(["-c", "--quiet", "--strict", "manifest-sha256.txt"])
-        .current_dir(dir)
-        .output()
-        .expect("sha256sum (coreutils)");
+    let out = test_support::output(
+        Command::new("sha256sum")
+            .args(["-c", "--quiet", "--strict", "manifest-sha256.txt"])
+            .current_dir(dir),
+    )
+    .expect("sha256sum (coreutils)");
     assert!(
         out.status.success(),
         "{}: sha256sum -c fails: {}{}",

@@ -148,16 +148,17 @@ pub(super) fn a_session_cookie_reaches_the_logged_in_page_and_nowhere_else() {
             warcs += 1;
         }
         if name.ends_with(".pdf") {
-            let out = Command::new("qpdf")
-                .args([
-                    "--qdf",
-                    "--object-streams=disable",
-                    "--stream-data=uncompress",
-                ])
-                .arg(p)
-                .arg("-")
-                .output()
-                .expect("qpdf (apt-get install qpdf)");
+            let out = test_support::output(
+                Command::new("qpdf")
+                    .args([
+                        "--qdf",
+                        "--object-streams=disable",
+                        "--stream-data=uncompress",
+                    ])
+                    .arg(p)
+                    .arg("-"),
+            )
+            .expect("qpdf (apt-get install qpdf)");
             hay += &String::from_utf8_lossy(&out.stdout);
         }
         assert!(

@@ -72,9 +72,7 @@ fn killed_browser_is_reported_as_a_crash() {
         while !band.exists() && std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
-        std::process::Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status()
+        test_support::status(std::process::Command::new("kill").args(["-9", &pid.to_string()]))
     });
     let e = s
         .capture(

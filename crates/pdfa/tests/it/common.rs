@@ -228,7 +228,7 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 
 /// Run a tool; fail with the Debian package to install when it is missing.
 pub fn run(program: &str, args: &[&str], package: &str) -> Output {
-    match Command::new(program).args(args).output() {
+    match test_support::output(Command::new(program).args(args)) {
         Ok(o) => o,
         Err(e) => panic!("cannot run {program} ({e}): install the Debian package `{package}`"),
     }

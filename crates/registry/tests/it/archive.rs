@@ -133,11 +133,12 @@ fn sha256sum_verifies_every_record_without_ogonblick() {
     seal_sample(&archive, "2026-H1/facebook-kommun");
     seal_sample(&archive, "2026-H1/instagram-bibliotek");
     for (id, dir) in archive.record_dirs().unwrap() {
-        let out = Command::new("sha256sum")
-            .args(["-c", "--strict", "manifest-sha256.txt"])
-            .current_dir(&dir)
-            .output()
-            .unwrap();
+        let out = test_support::output(
+            Command::new("sha256sum")
+                .args(["-c", "--strict", "manifest-sha256.txt"])
+                .current_dir(&dir),
+        )
+        .unwrap();
         assert!(
             out.status.success(),
             "{id}: {}",
@@ -153,11 +154,12 @@ fn sha256sum_verifies_every_record_without_ogonblick() {
     let dir = tmp.path().join("2026-H1/facebook-kommun");
     writable(&dir);
     fs::write(dir.join("snapshot.pdf"), b"changed").unwrap();
-    let out = Command::new("sha256sum")
-        .args(["-c", "manifest-sha256.txt"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let out = test_support::output(
+        Command::new("sha256sum")
+            .args(["-c", "manifest-sha256.txt"])
+            .current_dir(&dir),
+    )
+    .unwrap();
     assert!(!out.status.success());
 }
 
@@ -396,11 +398,12 @@ fn delivery_plan_lists_the_period() {
         .is_file());
     let r = registry::verify(&bag, &registry::VerifyOptions::default()).unwrap();
     assert!(r.is_ok(), "{:?}", r.problems);
-    let inner = Command::new("sha256sum")
-        .args(["-c", "manifest-sha256.txt"])
-        .current_dir(bag.join("data/2026-H1/facebook-kommun"))
-        .output()
-        .unwrap();
+    let inner = test_support::output(
+        Command::new("sha256sum")
+            .args(["-c", "manifest-sha256.txt"])
+            .current_dir(bag.join("data/2026-H1/facebook-kommun")),
+    )
+    .unwrap();
     assert!(
         inner.status.success(),
         "record manifest inside the bag: {}",
@@ -446,11 +449,12 @@ fn standalone_record_directory_without_an_archive() {
     let r = registry::verify(&out, &registry::VerifyOptions::default()).unwrap();
     assert_eq!(r.kind, registry::TargetKind::Record);
     assert!(r.is_ok() && r.ok == 3, "{r:?}");
-    let o = Command::new("sha256sum")
-        .args(["-c", "manifest-sha256.txt"])
-        .current_dir(&out)
-        .output()
-        .unwrap();
+    let o = test_support::output(
+        Command::new("sha256sum")
+            .args(["-c", "manifest-sha256.txt"])
+            .current_dir(&out),
+    )
+    .unwrap();
     assert!(o.status.success());
     // Never over an existing directory.
     fs::create_dir_all(staging.join("capture")).unwrap();

@@ -132,18 +132,17 @@ fn write_sample(out: &Path) -> registry::BagSummary {
 }
 
 fn bagit_py(dir: &Path) -> std::process::Output {
-    let probe = Command::new("python3")
-        .args(["-c", "import bagit"])
-        .output();
+    let probe = test_support::output(Command::new("python3").args(["-c", "import bagit"]));
     assert!(
         probe.map(|o| o.status.success()).unwrap_or(false),
         "python module `bagit` missing: pip install bagit (Debian: python3-bagit)"
     );
-    Command::new("python3")
-        .args(["-m", "bagit", "--validate"])
-        .arg(dir)
-        .output()
-        .unwrap()
+    test_support::output(
+        Command::new("python3")
+            .args(["-m", "bagit", "--validate"])
+            .arg(dir),
+    )
+    .unwrap()
 }
 
 #[test]

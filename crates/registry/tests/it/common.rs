@@ -29,12 +29,13 @@ pub fn suite() -> PathBuf {
 }
 
 pub fn tool(name: &str, package: &str) {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {name}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
+    let ok = test_support::output(
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {name}")),
+    )
+    .map(|o| o.status.success())
+    .unwrap_or(false);
     assert!(ok, "`{name}` not found: install {package}");
 }
 

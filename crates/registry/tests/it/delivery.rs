@@ -76,10 +76,7 @@ fn opts() -> VerifyOptions {
 }
 
 fn bagit_py(args: &[&str], bag: &Path) -> (bool, String) {
-    let out = Command::new("python3")
-        .args(args)
-        .arg(bag)
-        .output()
+    let out = test_support::output(Command::new("python3").args(args).arg(bag))
         .expect("python3 runs (pip install bagit)");
     let text = format!(
         "{}{}",

@@ -32,21 +32,22 @@ fn forteckning_renders_in_chromium() {
     let file = tmp.path().join("forteckning.html");
     std::fs::write(&file, &html).unwrap();
     let profile = tmp.path().join("profile");
-    let out = Command::new("/usr/bin/chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--enable-logging=stderr", "--v=0", "--dump-dom"])
-        .arg(format!("file://{}", file.display()))
-        .output()
-        .unwrap();
+    let out = test_support::output(
+        Command::new("/usr/bin/chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(["--enable-logging=stderr", "--v=0", "--dump-dom"])
+            .arg(format!("file://{}", file.display())),
+    )
+    .unwrap();
     let dom = String::from_utf8_lossy(&out.stdout);
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "chromium failed: {log}");

@@ -149,17 +149,18 @@ fn openssl_accepts_what_we_accept() {
 }
 
 fn openssl_verify(data: &Path, tsr: &Path) -> bool {
-    std::process::Command::new("openssl")
-        .args(["ts", "-verify", "-data"])
-        .arg(data)
-        .arg("-in")
-        .arg(tsr)
-        .arg("-CAfile")
-        .arg(&pki().ca_pem)
-        .output()
-        .expect("openssl")
-        .status
-        .success()
+    test_support::output(
+        std::process::Command::new("openssl")
+            .args(["ts", "-verify", "-data"])
+            .arg(data)
+            .arg("-in")
+            .arg(tsr)
+            .arg("-CAfile")
+            .arg(&pki().ca_pem),
+    )
+    .expect("openssl")
+    .status
+    .success()
 }
 
 /// A record's events are appended by the seal alone, in one order:
