@@ -185,22 +185,16 @@ fn write_table(out: &Path, name: &str, lines: &BTreeSet<String>, hash: &mut u64)
     std::fs::write(out.join(format!("{name}.idx")), &starts).expect("writing a table index");
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
-fn main() {
-    let dic_path = input("OGONBLICK_SV_DIC", DIC);
-    let aff_path = input("OGONBLICK_SV_AFF", AFF);
-    let rules = parse_aff(&read(&aff_path));
-    let dic = read(&dic_path);
-    let stemmer = frostem::Stemmer::new(frostem::Algorithm::Swedish);
-    let stem = |w: &str| stemmer.stem(w).into_owned();
+/// Every entry of the dictionary: (folded word, flags, folded inflected forms, folded compound forms).
+struct Entry {
+    word: String,
+    flags: Vec<char>,
+    forms: Vec<String>,
+    joins: Vec<String>,
+}
 
-    // Every entry: (folded word, flags, folded inflected forms, folded compound forms).
-    struct Entry {
-        word: String,
-        flags: Vec<char>,
-        forms: Vec<String>,
-        joins: Vec<String>,
-    }
+/// The dictionary's single words, each with the forms its affix rules make.
+fn read_entries(dic: &str, rules: &HashMap<char, Vec<Rule>>) -> Vec<Entry> {
     let mut entries = Vec::new();
     for line in dic.lines().skip(1) {
         let (word, flags) = match line.split_once('/') {
@@ -242,32 +236,23 @@ fn main() {
         });
     }
 
-    // The lemma a word stands for: itself, except a form that lives only in
-    // compounds (`kyrko`, `förskole`) stands for the word it comes from.
-    let lemmas: HashSet<&str> = entries
-        .iter()
-        .filter(|e| !e.flags.contains(&'Z'))
-        .map(|e| e.word.as_str())
-        .collect();
-    let lemma_of = |e: &Entry| -> String {
-        if e.flags.contains(&'Z') {
-            let w = &e.word;
-            if let Some(base) = w.strip_suffix(['e', 'o', 'u', 's']) {
-                for cand in [format!("{base}a"), base.to_string(), format!("{base}e")] {
-                    if lemmas.contains(cand.as_str()) {
-                        return cand;
-                    }
-                }
-            }
-        }
-        e.word.clone()
-    };
+    entries
+}
 
+/// The three tables: `lemma` (a form → its lemma's term, where that is one
+/// and not the form's own stem), `begin` (a compound's first part → its
+/// term) and `end` (terms that may end a compound).
+fn tables(
+    entries: &[Entry],
+    lemmas: &HashSet<&str>,
+    lemma_of: &dyn Fn(&Entry) -> String,
+    stem: &dyn Fn(&str) -> String,
+) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     // form → the terms of the lemmas it is a form of.
     let mut form_terms: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     let mut begin: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut end = BTreeSet::new();
-    for e in &entries {
+    for e in entries {
         let term = stem(&lemma_of(e));
         for f in &e.forms {
             form_terms.entry(f).or_default().insert(term.clone());
@@ -283,7 +268,7 @@ fn main() {
     }
     // How many forms each word's richest entry has.
     let mut paradigm: HashMap<&str, usize> = HashMap::new();
-    for e in &entries {
+    for e in entries {
         let n = paradigm.entry(e.word.as_str()).or_default();
         *n = (*n).max(e.forms.len());
     }
@@ -313,6 +298,42 @@ fn main() {
         .filter(|(_, t)| t.len() == 1)
         .map(|(f, t)| format!("{f}\t{}", t.into_iter().next().expect("one term")))
         .collect();
+
+    (lemma, begin, end)
+}
+
+fn main() {
+    let dic_path = input("OGONBLICK_SV_DIC", DIC);
+    let aff_path = input("OGONBLICK_SV_AFF", AFF);
+    let rules = parse_aff(&read(&aff_path));
+    let dic = read(&dic_path);
+    let stemmer = frostem::Stemmer::new(frostem::Algorithm::Swedish);
+    let stem = |w: &str| stemmer.stem(w).into_owned();
+
+    let entries = read_entries(&dic, &rules);
+
+    // The lemma a word stands for: itself, except a form that lives only in
+    // compounds (`kyrko`, `förskole`) stands for the word it comes from.
+    let lemmas: HashSet<&str> = entries
+        .iter()
+        .filter(|e| !e.flags.contains(&'Z'))
+        .map(|e| e.word.as_str())
+        .collect();
+    let lemma_of = |e: &Entry| -> String {
+        if e.flags.contains(&'Z') {
+            let w = &e.word;
+            if let Some(base) = w.strip_suffix(['e', 'o', 'u', 's']) {
+                for cand in [format!("{base}a"), base.to_string(), format!("{base}e")] {
+                    if lemmas.contains(cand.as_str()) {
+                        return cand;
+                    }
+                }
+            }
+        }
+        e.word.clone()
+    };
+
+    let (lemma, begin, end) = tables(&entries, &lemmas, &lemma_of, &stem);
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     let mut hash = 0xcbf2_9ce4_8422_2325_u64;

@@ -166,16 +166,52 @@ pub fn write_bag_watched(
     }
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn write_bag_into(
     dir: &Path,
     payload: &[PayloadItem],
     info: &BagInfo,
     checkpoint: &dyn Fn(&'static str),
 ) -> Result<BagSummary> {
+    let (mut lines, bytes) = copy_payload(dir, payload, checkpoint)?;
+    lines.sort();
+    let oxum = format!("{bytes}.{}", payload.len());
+    write_tag(
+        dir,
+        "bagit.txt",
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+    )?;
+    write_tag(dir, "bag-info.txt", &bag_info_text(info, &oxum))?;
+    let manifest_sha256 = write_manifests(dir, &lines)?;
+    write_tag_manifests(dir)?;
+    for entry in WalkDir::new(dir).contents_first(true).into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            sync_dir(entry.path())?;
+        }
+    }
+    Ok(BagSummary {
+        path: dir.to_path_buf(),
+        files: payload.len() as u64,
+        bytes,
+        payload_oxum: oxum,
+        manifest_sha256,
+    })
+}
+
+/// A payload file's `data/…` path with its digests, one per algorithm of
+/// [`WRITE_ALGS`].
+type Listed = (String, Vec<String>);
+
+/// Copies (or writes) every payload item under `dir/data/`, hashing it on
+/// the way with every algorithm of [`WRITE_ALGS`]. Returns each file's
+/// `data/…` path with its digests, and the payload's total size.
+fn copy_payload(
+    dir: &Path,
+    payload: &[PayloadItem],
+    checkpoint: &dyn Fn(&'static str),
+) -> Result<(Vec<Listed>, u64)> {
     let data = dir.join("data");
     fs::create_dir_all(&data).map_err(Error::io("create", &data))?;
-    let mut lines: Vec<(String, Vec<String>)> = Vec::new();
+    let mut lines: Vec<Listed> = Vec::new();
     let mut bytes = 0u64;
     for item in payload {
         let dest = data.join(&item.dest);
@@ -202,13 +238,11 @@ fn write_bag_into(
         bytes += n;
         lines.push((format!("data/{}", item.dest), digests));
     }
-    lines.sort();
-    let oxum = format!("{bytes}.{}", payload.len());
-    write_tag(
-        dir,
-        "bagit.txt",
-        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
-    )?;
+    Ok((lines, bytes))
+}
+
+/// `bag-info.txt`: one single-line tag per field, `Payload-Oxum` from `oxum`.
+fn bag_info_text(info: &BagInfo, oxum: &str) -> String {
     let mut bi = String::new();
     let mut field = |k: &str, v: &str| {
         // Values are single-line; newlines would start a new tag.
@@ -235,9 +269,14 @@ fn write_bag_into(
     if let Some(g) = &info.bag_group_identifier {
         field("Bag-Group-Identifier", g);
     }
-    field("Payload-Oxum", &oxum);
+    field("Payload-Oxum", oxum);
     field("Bag-Software-Agent", &info.software_agent);
-    write_tag(dir, "bag-info.txt", &bi)?;
+    bi
+}
+
+/// One payload manifest per algorithm of [`WRITE_ALGS`] from the sorted
+/// `lines`; returns the SHA-256 of `manifest-sha256.txt`.
+fn write_manifests(dir: &Path, lines: &[Listed]) -> Result<String> {
     let mut manifest_sha256 = String::new();
     for (i, alg) in WRITE_ALGS.iter().enumerate() {
         let text: String = lines
@@ -249,6 +288,12 @@ fn write_bag_into(
         }
         write_tag(dir, &format!("manifest-{}.txt", alg.name()), &text)?;
     }
+    Ok(manifest_sha256)
+}
+
+/// One tag manifest per algorithm over `bag-info.txt`, `bagit.txt` and the
+/// payload manifests, as written.
+fn write_tag_manifests(dir: &Path) -> Result<()> {
     let mut tag_files = vec!["bag-info.txt".to_string(), "bagit.txt".to_string()];
     tag_files.extend(
         WRITE_ALGS
@@ -265,18 +310,7 @@ fn write_bag_into(
         }
         write_tag(dir, &format!("tagmanifest-{}.txt", alg.name()), &text)?;
     }
-    for entry in WalkDir::new(dir).contents_first(true).into_iter().flatten() {
-        if entry.file_type().is_dir() {
-            sync_dir(entry.path())?;
-        }
-    }
-    Ok(BagSummary {
-        path: dir.to_path_buf(),
-        files: payload.len() as u64,
-        bytes,
-        payload_oxum: oxum,
-        manifest_sha256,
-    })
+    Ok(())
 }
 
 struct Tee<'a> {
@@ -391,9 +425,64 @@ struct Manifest {
 }
 
 /// Validates a bag: complete and valid (RFC 8493 §3).
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
     let mut c = BagCheck::default();
+    let Some((encoding, v1)) = read_bagit_txt(dir, &mut c)? else {
+        return Ok(c);
+    };
+    let decode = |bytes: &[u8]| -> String { encoding.decode(bytes).0.into_owned() };
+    let disk = list_bag(dir, &mut c);
+    let oxum = read_oxum(&disk, &decode, &mut c)?;
+    let (payload_manifests, tag_manifests) = read_manifests(&disk, &decode, v1, &mut c)?;
+    if payload_manifests.is_empty() {
+        c.problems
+            .push("no payload manifest (manifest-<algorithm>.txt)".into());
+    }
+    c.algorithms = payload_manifests
+        .iter()
+        .chain(&tag_manifests)
+        .map(|m| m.alg.name().to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let fetched = read_fetch(&disk, &decode, v1, &mut c)?;
+    let plan = plan_hashing(&disk, &payload_manifests, &tag_manifests, &fetched, &mut c);
+    check_complete(&disk, &payload_manifests, &mut c);
+    hash_and_compare(plan.wanted, plan.expectations, jobs, &mut c);
+    if let Some(ox) = oxum {
+        check_oxum(&ox, &disk, &plan.missing_junk, &fetched, &mut c);
+    }
+    c.files = one_per_file(std::mem::take(&mut c.files));
+    Ok(c)
+}
+
+/// Every file in a bag, without following symlinks, with its indexes by
+/// Unicode normalisation and by letter case.
+struct Disk {
+    /// Path relative to the bag → the file.
+    on_disk: BTreeMap<String, PathBuf>,
+    /// NFC form → the paths on disk with it.
+    nfc_index: HashMap<String, Vec<String>>,
+    /// NFC + lower-case form → the first path on disk with it.
+    folded_index: HashMap<String, String>,
+}
+
+/// What to hash (each file with every algorithm that lists it) and what to
+/// compare it with.
+struct HashPlan {
+    wanted: BTreeMap<String, (PathBuf, BTreeSet<Algorithm>)>,
+    /// (listed path, disk rel, alg, checksum)
+    expectations: Vec<(String, String, Algorithm, String)>,
+    /// Operating-system files a manifest lists that are missing.
+    missing_junk: Vec<String>,
+}
+
+/// `bagit.txt`: its version into `c`, and the tag files' encoding and
+/// whether the bag is version 1 or later; `None` when there is none (not a bag).
+fn read_bagit_txt(
+    dir: &Path,
+    c: &mut BagCheck,
+) -> Result<Option<(&'static encoding_rs::Encoding, bool)>> {
     // bagit.txt
     let bagit_path = dir.join("bagit.txt");
     let raw = match fs::read(&bagit_path) {
@@ -401,7 +490,7 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             c.problems
                 .push("bagit.txt is missing: this is not a bag".into());
-            return Ok(c);
+            return Ok(None);
         }
         Err(e) => return Err(Error::io("read", &bagit_path)(e)),
     };
@@ -425,9 +514,10 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
         }
         Err(msg) => c.problems.push(format!("bagit.txt: {msg}")),
     }
-    let decode = |bytes: &[u8]| -> String { encoding.decode(bytes).0.into_owned() };
+    Ok(Some((encoding, v1)))
+}
 
-    // Every file in the bag, without following symlinks.
+fn list_bag(dir: &Path, c: &mut BagCheck) -> Disk {
     let mut on_disk: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut nfc_index: HashMap<String, Vec<String>> = HashMap::new();
     let mut folded_index: HashMap<String, String> = HashMap::new();
@@ -455,10 +545,21 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             on_disk.insert(rel, entry.path().to_path_buf());
         }
     }
+    Disk {
+        on_disk,
+        nfc_index,
+        folded_index,
+    }
+}
 
-    // bag-info.txt
+/// `Payload-Oxum` from `bag-info.txt`, which must be `Label: value` lines.
+fn read_oxum(
+    disk: &Disk,
+    decode: &dyn Fn(&[u8]) -> String,
+    c: &mut BagCheck,
+) -> Result<Option<String>> {
     let mut oxum: Option<String> = None;
-    if let Some(p) = on_disk.get("bag-info.txt") {
+    if let Some(p) = disk.on_disk.get("bag-info.txt") {
         let text = decode(&fs::read(p).map_err(Error::io("read", p))?);
         for (lineno, line) in text.lines().enumerate() {
             if line.starts_with([' ', '\t']) || line.trim().is_empty() {
@@ -482,8 +583,18 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             }
         }
     }
+    Ok(oxum)
+}
 
-    // Manifests.
+/// The payload and tag manifests, parsed; one in an algorithm we do not
+/// know is a warning.
+fn read_manifests(
+    disk: &Disk,
+    decode: &dyn Fn(&[u8]) -> String,
+    v1: bool,
+    c: &mut BagCheck,
+) -> Result<(Vec<Manifest>, Vec<Manifest>)> {
+    let on_disk = &disk.on_disk;
     let mut payload_manifests = Vec::new();
     let mut tag_manifests = Vec::new();
     for name in on_disk.keys().filter(|k| !k.contains('/')) {
@@ -508,28 +619,25 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
         };
         let text = decode(&fs::read(&on_disk[name]).map_err(Error::io("read", &on_disk[name]))?);
         let exists = |p: &str| on_disk.contains_key(p);
-        let m = parse_manifest(name, alg, &text, is_tag, v1, &exists, &mut c);
+        let m = parse_manifest(name, alg, &text, is_tag, v1, &exists, c);
         if is_tag {
             tag_manifests.push(m);
         } else {
             payload_manifests.push(m);
         }
     }
-    if payload_manifests.is_empty() {
-        c.problems
-            .push("no payload manifest (manifest-<algorithm>.txt)".into());
-    }
-    c.algorithms = payload_manifests
-        .iter()
-        .chain(&tag_manifests)
-        .map(|m| m.alg.name().to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    Ok((payload_manifests, tag_manifests))
+}
 
-    // fetch.txt
+/// The payload paths `fetch.txt` lists (NFC), each line checked.
+fn read_fetch(
+    disk: &Disk,
+    decode: &dyn Fn(&[u8]) -> String,
+    v1: bool,
+    c: &mut BagCheck,
+) -> Result<BTreeSet<String>> {
     let mut fetched: BTreeSet<String> = BTreeSet::new();
-    if let Some(p) = on_disk.get("fetch.txt") {
+    if let Some(p) = disk.on_disk.get("fetch.txt") {
         let text = decode(&fs::read(p).map_err(Error::io("read", p))?);
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
@@ -578,15 +686,31 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             fetched.insert(path.nfc().collect());
         }
     }
+    Ok(fetched)
+}
 
-    // What to hash: each file with every algorithm that lists it.
+/// What to hash: each file with every algorithm that lists it. A listed file
+/// that is missing is one, unless `fetch.txt` lists it, a file differing
+/// only in case stands for it, or it is an operating-system file.
+fn plan_hashing(
+    disk: &Disk,
+    payload_manifests: &[Manifest],
+    tag_manifests: &[Manifest],
+    fetched: &BTreeSet<String>,
+    c: &mut BagCheck,
+) -> HashPlan {
+    let Disk {
+        on_disk,
+        nfc_index,
+        folded_index,
+    } = disk;
     let mut wanted: BTreeMap<String, (PathBuf, BTreeSet<Algorithm>)> = BTreeMap::new();
-    let mut expectations: Vec<(String, String, Algorithm, String)> = Vec::new(); // (listed path, disk rel, alg, checksum)
+    let mut expectations: Vec<(String, String, Algorithm, String)> = Vec::new();
     let mut missing_junk: Vec<String> = Vec::new();
-    for m in payload_manifests.iter().chain(&tag_manifests) {
+    for m in payload_manifests.iter().chain(tag_manifests) {
         for (path, (sum, line)) in &m.entries {
             let nfc: String = path.nfc().collect();
-            let disk = resolve(path, &nfc, &on_disk, &nfc_index);
+            let disk = resolve(path, &nfc, on_disk, nfc_index);
             match disk {
                 Some(rel) => {
                     if &rel != path {
@@ -606,7 +730,7 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
                 }
                 None => {
                     let base = path.rsplit('/').next().unwrap_or(path);
-                    if let Some(other) = case_variant(path, &folded_index) {
+                    if let Some(other) = case_variant(path, folded_index) {
                         c.warnings.push(format!(
                             "{}: `{path}` and `{other}` differ only in letter case; on Windows and macOS they are the same file (checked against `{other}`)",
                             m.name
@@ -633,11 +757,18 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             }
         }
     }
+    HashPlan {
+        wanted,
+        expectations,
+        missing_junk,
+    }
+}
 
-    // Completeness: every payload file in every payload manifest.
-    for rel in on_disk.keys().filter(|k| k.starts_with("data/")) {
+/// Completeness: every payload file in every payload manifest.
+fn check_complete(disk: &Disk, payload_manifests: &[Manifest], c: &mut BagCheck) {
+    for rel in disk.on_disk.keys().filter(|k| k.starts_with("data/")) {
         let nfc: String = rel.nfc().collect();
-        for m in &payload_manifests {
+        for m in payload_manifests {
             let folded = nfc.to_lowercase();
             let listed = m.entries.contains_key(rel)
                 || m.by_nfc.contains_key(&nfc)
@@ -653,8 +784,15 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             }
         }
     }
+}
 
-    // Hash.
+/// Hashes every planned file (on `jobs` cores) and compares each listed checksum.
+fn hash_and_compare(
+    wanted: BTreeMap<String, (PathBuf, BTreeSet<Algorithm>)>,
+    expectations: Vec<(String, String, Algorithm, String)>,
+    jobs: usize,
+    c: &mut BagCheck,
+) {
     let order: Vec<String> = wanted.keys().cloned().collect();
     let jobs_list: Vec<HashJob> = order
         .iter()
@@ -693,43 +831,48 @@ pub fn validate_bag(dir: &Path, jobs: usize) -> Result<BagCheck> {
             actual: Some(actual.clone()),
         });
     }
+}
 
-    // Payload-Oxum.
-    if let Some(ox) = oxum {
-        let payload: Vec<&PathBuf> = on_disk
-            .iter()
-            .filter(|(k, _)| k.starts_with("data/"))
-            .map(|(_, v)| v)
-            .collect();
-        let count = payload.len() as u64;
-        let octets: u64 = payload
-            .iter()
-            .map(|p| fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-            .sum();
-        match ox
-            .split_once('.')
-            .and_then(|(o, n)| Some((o.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
-        {
-            Some((o, n)) if o == octets && n == count => {}
-            Some((o, n)) if o == octets && n == count + missing_junk.len() as u64 => {
-                c.warnings.push(format!(
-                    "Payload-Oxum {ox} counts {} operating-system file(s) that are missing",
-                    missing_junk.len()
-                ));
-            }
-            Some(_) if !fetched.is_empty() => {
-                c.warnings.push(format!("Payload-Oxum {ox} differs from the {octets} bytes in {count} files present (holey bag)"));
-            }
-            Some(_) => c.problems.push(format!(
-                "Payload-Oxum {ox} does not match the payload: {octets} bytes in {count} files"
-            )),
-            None => c.problems.push(format!(
-                "bag-info.txt: Payload-Oxum `{ox}` is not OCTETS.COUNT"
-            )),
+/// `Payload-Oxum` against the payload present.
+fn check_oxum(
+    ox: &str,
+    disk: &Disk,
+    missing_junk: &[String],
+    fetched: &BTreeSet<String>,
+    c: &mut BagCheck,
+) {
+    let payload: Vec<&PathBuf> = disk
+        .on_disk
+        .iter()
+        .filter(|(k, _)| k.starts_with("data/"))
+        .map(|(_, v)| v)
+        .collect();
+    let count = payload.len() as u64;
+    let octets: u64 = payload
+        .iter()
+        .map(|p| fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    match ox
+        .split_once('.')
+        .and_then(|(o, n)| Some((o.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
+    {
+        Some((o, n)) if o == octets && n == count => {}
+        Some((o, n)) if o == octets && n == count + missing_junk.len() as u64 => {
+            c.warnings.push(format!(
+                "Payload-Oxum {ox} counts {} operating-system file(s) that are missing",
+                missing_junk.len()
+            ));
         }
+        Some(_) if !fetched.is_empty() => {
+            c.warnings.push(format!("Payload-Oxum {ox} differs from the {octets} bytes in {count} files present (holey bag)"));
+        }
+        Some(_) => c.problems.push(format!(
+            "Payload-Oxum {ox} does not match the payload: {octets} bytes in {count} files"
+        )),
+        None => c.problems.push(format!(
+            "bag-info.txt: Payload-Oxum `{ox}` is not OCTETS.COUNT"
+        )),
     }
-    c.files = one_per_file(std::mem::take(&mut c.files));
-    Ok(c)
 }
 
 /// One verdict per file, however many manifests (algorithms) list it: the

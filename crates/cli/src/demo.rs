@@ -29,7 +29,6 @@ pub struct Args {
     pub capture: CaptureArgs,
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn main(args: Args) -> CmdResult {
     prepare_out(&args.out)?;
     // The half-year that last ended, captured as on its boundary: the

@@ -226,7 +226,6 @@ pub(crate) fn verified_source(
     Ok(None)
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn main(args: Args) -> CmdResult {
     let Some(Verified { dir, source, out }) = verified_source(
         &args.record,

@@ -373,7 +373,6 @@ fn day_of(secs: f64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs as i64, 0)
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn check_account(
     session: &capture::Session,
     account: &Account,

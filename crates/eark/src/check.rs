@@ -180,7 +180,6 @@ struct Findings {
 }
 
 /// Structural schema check of one METS element tree.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn check_schema(el: &Element, label: &str, f: &mut Findings) {
     let Some(m) = model(&el.name) else {
         return;
@@ -508,7 +507,6 @@ fn read_mets(root: &Path, rel: &str, f: &mut Findings) -> Option<Element> {
 }
 
 /// Verifies the package at `dir`: fixity, completeness, METS structure, the CSIP header rules.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
     let start = Instant::now();
     let mut report = VerifyReport::new(dir, TargetKind::Sip);

@@ -299,7 +299,6 @@ fn copy_sealed(
     })
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written> {
     fs::create_dir_all(root).map_err(Error::io("create", root))?;
     let now = d.created;
@@ -573,7 +572,6 @@ fn grp_attrs<'a>(id: &'a str, use_: &'a str) -> [(&'a str, &'a str); 4] {
     ]
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn root_mets(
     d: &Delivery<'_>,
     object_id: &str,
@@ -1004,7 +1002,6 @@ struct PremisEvent {
 }
 
 /// The events of the delivered records (all of them, or of one record).
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
     let mut out = Vec::new();
     let wanted = |id: &str| match only {
@@ -1124,7 +1121,6 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
     out
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn premis_xml(
     d: &Delivery<'_>,
     objects: &[Entry],

@@ -33,7 +33,6 @@ fn tile(width: u32, y0: u32, h: u32) -> Vec<u8> {
     out
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn main() {
     let (width, heights) = (1280u32, [15_000u32; 4]);
     let t = Utc

@@ -47,7 +47,6 @@ fn page(post: &Post) -> String {
 }
 
 /// Lays the section out on the cover.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub(crate) fn section(c: &mut Canvas, changes: &Changes, body: f64, h2: f64) {
     c.heading("Förändringar sedan föregående ögonblicksbild", h2);
     let Some(previous) = changes.previous.as_deref() else {

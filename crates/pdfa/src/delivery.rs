@@ -9,7 +9,6 @@ use crate::{DeliveryList, Error, Flavour};
 
 const SIZE: f64 = 7.5;
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
     let mut pdf = Pdf::new(Flavour::A1b);
     let f1 = pdf.reserve_font(CidFont::new(Program::DejaVu));

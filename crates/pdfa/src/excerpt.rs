@@ -303,7 +303,6 @@ fn contents(ex: &Excerpt) -> Vec<String> {
         .collect()
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> Vec<String> {
     let record = ex.record;
     let mut c = Canvas::new(font, A4, 50.0);

@@ -446,7 +446,6 @@ pub(crate) const GLYPHLESS_ADVANCE: f64 = 1000.0;
 
 /// A TrueType font with two empty glyphs (.notdef and the one every CID maps to),
 /// both 1000 units wide at 1000 units per em. Tesseract's "glyphless font" idea.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub(crate) fn glyphless_program() -> Vec<u8> {
     fn be16(v: &mut Vec<u8>, x: u16) {
         v.extend_from_slice(&x.to_be_bytes());

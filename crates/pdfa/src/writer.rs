@@ -632,7 +632,6 @@ struct Shot {
 }
 
 /// Cut one captured page's screenshot into PDF pages of about A4 proportions.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn screenshot_pages<'a>(
     pdf: &mut Pdf<'a>,
     page: &'a crate::PageInput,

@@ -87,7 +87,6 @@ fn same(s: &str) -> String {
 }
 
 /// The XMP packet (UTF-8, with the xpacket wrapper, no padding variability).
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub(crate) fn packet(meta: &Meta, flavour: Flavour) -> Vec<u8> {
     let mut x = String::new();
     x.push_str("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");

@@ -173,7 +173,6 @@ fn period_of(e: &JournalEntry) -> Option<Period> {
 
 /// Checks a delivery's records, journal, tokens and forteckning.csv, adding
 /// every finding to `r`. The package's own manifests are checked by the caller.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn check_delivery(
     d: &DeliveryLayout,
     opts: &VerifyOptions,

@@ -146,7 +146,6 @@ fn safe_rel(p: &str) -> bool {
 }
 
 /// Checks one record directory against its manifest-sha256.txt.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
     let mut c = DirCheck::default();
     let manifest_path = dir.join(MANIFEST);

@@ -284,7 +284,6 @@ impl Cx<'_> {
         self.push(Severity::Warning, span, field, message.into());
     }
 
-    #[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
     fn register(&mut self) -> Option<Register> {
         let doc = match ImDocument::parse(self.text) {
             Ok(doc) => doc,
@@ -628,7 +627,6 @@ impl Cx<'_> {
         })
     }
 
-    #[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
     fn account_entry(&mut self, t: &Tbl<'_>, seen: &mut Vec<(String, usize)>) -> Option<Account> {
         // Name the account by its id in diagnostics as early as possible.
         let id = self.string(t, "id", "", true);

@@ -271,7 +271,6 @@ fn event_sv(event: &str) -> &str {
 
 /// Renders the overview. `link` is the archive's location relative to the
 /// page (`../arkiv/`), so the links work from a file share.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> String {
     let org = view
         .records

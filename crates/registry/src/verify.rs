@@ -605,7 +605,6 @@ fn looks_like_archive(path: &Path) -> bool {
     })
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     let mut r = VerifyReport::new(root, TargetKind::Archive);
     r.algorithms = vec!["sha256".into()];
@@ -977,7 +976,6 @@ pub fn delivery_document(path: &Path, package: &Path, pkg: VerifyReport) -> Veri
     r
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
     if let Some(bag) = inside_package(path).filter(|p| p.join("bagit.txt").is_file()) {
         if is_delivery_document(path, &bag) {

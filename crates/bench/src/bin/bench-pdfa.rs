@@ -92,7 +92,6 @@ fn row(y: u32, out: &mut [u8]) {
     }
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn synth(dir: &Path, height: u32) {
     if dir.exists() {
         die(&format!("{} exists; choose a new directory", dir.display()));

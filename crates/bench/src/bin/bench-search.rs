@@ -174,7 +174,6 @@ fn stats(mut v: Vec<f64>) -> serde_json::Value {
     json!({"median_ms": pct(0.5), "p95_ms": pct(0.95), "min_ms": v[0], "max_ms": v[v.len() - 1], "n": v.len()})
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first().filter(|a| !a.starts_with("--")) else {

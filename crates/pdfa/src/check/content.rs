@@ -246,7 +246,6 @@ fn cid_info(cx: &Ctx, font: &Dictionary) -> Option<CidInfo> {
     Some(CidInfo { map, glyphs })
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary, depth: usize) {
     if depth > 8 || content.is_empty() {
         return;

@@ -24,7 +24,6 @@ const FORBIDDEN_ACTIONS: &[&[u8]] = &[
 ];
 
 /// Rules that can be checked object by object.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub(super) fn objects(cx: &mut Ctx) {
     let count = cx.doc.objects.len();
     if count > 8_388_607 {
@@ -263,7 +262,6 @@ fn stream_rules(cx: &mut Ctx, s: &lopdf::Stream) {
     }
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn dict_rules(cx: &mut Ctx, d: &Dictionary) {
     let p1 = cx.part == 1;
     let ty = cx.name(d, b"Type").map(<[u8]>::to_vec);

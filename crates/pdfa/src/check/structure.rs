@@ -8,7 +8,6 @@ use lopdf::{Dictionary, Object};
 use super::{rfind, Ctx, Rule, MAX_DECODE};
 
 /// Header, binary comment, trailer, cross-reference table, end of file.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub(super) fn file_structure(cx: &mut Ctx, bytes: &[u8], header_at: usize, raw_encrypt: bool) {
     if header_at != 0 {
         cx.fail(
