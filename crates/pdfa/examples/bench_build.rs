@@ -64,7 +64,38 @@ fn main() {
             rtl: false,
         })
         .collect();
-    let facts = PageFacts {
+    let record = record(page_facts(t, width, y, tiles));
+    let input_bytes: usize = pngs.iter().map(Vec::len).sum();
+    let doc = pdfa::Document {
+        record: &record,
+        pages: vec![pdfa::PageInput {
+            facts: &record.pages[0],
+            tiles: pngs,
+            text_runs: &runs,
+        }],
+        attachments: vec![],
+    };
+    let start = Instant::now();
+    let pdf = pdfa::build(&doc, &pdfa::Options::default()).expect("build");
+    let build_ms = start.elapsed().as_millis();
+    let start = Instant::now();
+    let report = pdfa::check(&pdf, None).expect("readable");
+    let check_ms = start.elapsed().as_millis();
+    println!(
+        "build {build_ms} ms, check {check_ms} ms ({} failures); tiles {} bytes, PDF {} bytes",
+        report.failures.len(),
+        input_bytes,
+        pdf.len()
+    );
+    if let Some(out) = std::env::args().nth(1) {
+        std::fs::write(out, &pdf).expect("write PDF");
+    }
+}
+
+/// The capture's facts: one page `height` px tall in `tiles`.
+fn page_facts(t: chrono::DateTime<Utc>, width: u32, height: u32, tiles: Vec<Tile>) -> PageFacts {
+    let y = height;
+    PageFacts {
         label: "01-start".into(),
         requested_url: "https://www.facebook.com/gislavedskommun".into(),
         final_url: "https://www.facebook.com/gislavedskommun".into(),
@@ -93,8 +124,12 @@ fn main() {
         warnings: vec![],
         notes: Vec::new(),
         refused: Default::default(),
-    };
-    let record = Record {
+    }
+}
+
+/// A half-year record of that one page.
+fn record(facts: PageFacts) -> Record {
+    Record {
         record_id: "2026-H1/facebook-kommun".into(),
         kind: RecordKind::Halvar,
         organisation: None,
@@ -110,30 +145,5 @@ fn main() {
         diarienummer: String::new(),
         files: BTreeMap::new(),
         timestamp_authorities: Vec::new(),
-    };
-    let input_bytes: usize = pngs.iter().map(Vec::len).sum();
-    let doc = pdfa::Document {
-        record: &record,
-        pages: vec![pdfa::PageInput {
-            facts: &record.pages[0],
-            tiles: pngs,
-            text_runs: &runs,
-        }],
-        attachments: vec![],
-    };
-    let start = Instant::now();
-    let pdf = pdfa::build(&doc, &pdfa::Options::default()).expect("build");
-    let build_ms = start.elapsed().as_millis();
-    let start = Instant::now();
-    let report = pdfa::check(&pdf, None).expect("readable");
-    let check_ms = start.elapsed().as_millis();
-    println!(
-        "build {build_ms} ms, check {check_ms} ms ({} failures); tiles {} bytes, PDF {} bytes",
-        report.failures.len(),
-        input_bytes,
-        pdf.len()
-    );
-    if let Some(out) = std::env::args().nth(1) {
-        std::fs::write(out, &pdf).expect("write PDF");
     }
 }

@@ -70,6 +70,24 @@ pub(crate) fn section(c: &mut Canvas, changes: &Changes, body: f64, h2: f64) {
         );
     }
     c.space(3.0);
+    removed(c, changes, previous, body);
+    c.space(3.0);
+    changed(c, changes, previous, body);
+    c.space(3.0);
+    c.paragraph(
+        &format!(
+            "Nya inlägg sedan föregående ögonblicksbild: {}.",
+            changes.new_posts
+        ),
+        body,
+        0.0,
+    );
+    c.space(3.0);
+    profile(c, changes, body);
+}
+
+/// The posts and comments no longer shown: flagged for the archivist.
+fn removed(c: &mut Canvas, changes: &Changes, previous: &str, body: f64) {
     if changes.removed.is_empty() {
         c.paragraph("Inga inlägg eller kommentarer har tagits bort.", body, 0.0);
     } else {
@@ -94,7 +112,10 @@ pub(crate) fn section(c: &mut Canvas, changes: &Changes, body: f64, h2: f64) {
             );
         }
     }
-    c.space(3.0);
+}
+
+/// The posts whose text changed, before and now.
+fn changed(c: &mut Canvas, changes: &Changes, previous: &str, body: f64) {
     if changes.changed.is_empty() {
         c.paragraph("Inga inlägg har fått ändrad text.", body, 0.0);
     } else {
@@ -117,16 +138,10 @@ pub(crate) fn section(c: &mut Canvas, changes: &Changes, body: f64, h2: f64) {
             );
         }
     }
-    c.space(3.0);
-    c.paragraph(
-        &format!(
-            "Nya inlägg sedan föregående ögonblicksbild: {}.",
-            changes.new_posts
-        ),
-        body,
-        0.0,
-    );
-    c.space(3.0);
+}
+
+/// The account's name, description, picture or follower count that changed.
+fn profile(c: &mut Canvas, changes: &Changes, body: f64) {
     if changes.profile.is_empty() {
         c.paragraph(
             "Kontots namn, beskrivning, profilbild och antal följare är oförändrade.",

@@ -54,48 +54,7 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
             9.0,
             label,
         );
-        c.space(8.0);
-        let widths = [24.0, 60.0, 76.0, 190.0, 58.0, 150.0, 203.0];
-        let header: Vec<String> = [
-            "Nr",
-            "Datum",
-            "Diarienummer",
-            "Beskrivning",
-            "Handlingstyp",
-            "Fil",
-            "SHA-256",
-        ]
-        .map(String::from)
-        .to_vec();
-        c.row(&header, &widths, SIZE, None);
-        if list.rows.is_empty() {
-            c.paragraph("Inga handlingar i leveransen.", 9.0, 0.0);
-        }
-        for (i, r) in list.rows.iter().enumerate() {
-            let dnr = if r.diarienummer.trim().is_empty() {
-                "–".to_string()
-            } else {
-                model::display::shorten(&r.diarienummer, 80)
-            };
-            let cells = vec![
-                (i + 1).to_string(),
-                r.captured
-                    .with_timezone(&chrono_tz::Europe::Stockholm)
-                    .format("%Y-%m-%d")
-                    .to_string(),
-                dnr,
-                // A description may quote a page's title: shown, never obeyed.
-                format!(
-                    "{} ({})",
-                    model::display::shorten(&r.description, 300),
-                    r.record_id
-                ),
-                r.handling.clone(),
-                r.file.clone(),
-                r.sha256.clone(),
-            ];
-            c.row(&cells, &widths, SIZE, Some(&header));
-        }
+        table(&mut c, list);
         c.finish(&format!(
             "Leveranslista {} – {}",
             list.period, list.organisation
@@ -123,4 +82,51 @@ pub(crate) fn build(list: &DeliveryList) -> Result<Vec<u8>, Error> {
         custom: Vec::new(),
     };
     pdf.finish(&meta, &[])
+}
+
+/// The list's table: one row per record (number, date, diarienummer,
+/// description, handling type, file, SHA-256), the header repeated on every page.
+fn table(c: &mut Canvas<'_>, list: &DeliveryList) {
+    c.space(8.0);
+    let widths = [24.0, 60.0, 76.0, 190.0, 58.0, 150.0, 203.0];
+    let header: Vec<String> = [
+        "Nr",
+        "Datum",
+        "Diarienummer",
+        "Beskrivning",
+        "Handlingstyp",
+        "Fil",
+        "SHA-256",
+    ]
+    .map(String::from)
+    .to_vec();
+    c.row(&header, &widths, SIZE, None);
+    if list.rows.is_empty() {
+        c.paragraph("Inga handlingar i leveransen.", 9.0, 0.0);
+    }
+    for (i, r) in list.rows.iter().enumerate() {
+        let dnr = if r.diarienummer.trim().is_empty() {
+            "–".to_string()
+        } else {
+            model::display::shorten(&r.diarienummer, 80)
+        };
+        let cells = vec![
+            (i + 1).to_string(),
+            r.captured
+                .with_timezone(&chrono_tz::Europe::Stockholm)
+                .format("%Y-%m-%d")
+                .to_string(),
+            dnr,
+            // A description may quote a page's title: shown, never obeyed.
+            format!(
+                "{} ({})",
+                model::display::shorten(&r.description, 300),
+                r.record_id
+            ),
+            r.handling.clone(),
+            r.file.clone(),
+            r.sha256.clone(),
+        ];
+        c.row(&cells, &widths, SIZE, Some(&header));
+    }
 }

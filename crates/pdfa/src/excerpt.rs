@@ -326,6 +326,22 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
     );
     c.space(4.0);
 
+    source_section(&mut c, ex);
+
+    hashes_section(&mut c, ex);
+
+    excerpt_section(&mut c, ex, count, cover_pages);
+    let footer = format!(
+        "Följeblad för utdrag ur {}, {}",
+        neutralise(&record.record_id),
+        pages_sv(ex.first, ex.last)
+    );
+    c.finish(&footer)
+}
+
+/// *Källan*: the record the pages come from, as an archivist names it.
+fn source_section(c: &mut Canvas<'_>, ex: &Excerpt) {
+    let record = ex.record;
     c.heading("Källan", H2);
     let org = record.organisation.as_ref();
     if let Some(o) = org.filter(|o| !o.name.trim().is_empty()) {
@@ -414,7 +430,10 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
             LABEL,
         ),
     }
+}
 
+/// The sealed source's SHA-256s, and what they were checked against.
+fn hashes_section(c: &mut Canvas<'_>, ex: &Excerpt) {
     c.heading("Kontrollsummor (SHA-256) för den förseglade källan", H2);
     c.paragraph("Ögonblicksbildens PDF-fil (snapshot.pdf):", BODY, 0.0);
     c.paragraph(ex.snapshot_sha256, SMALL, 12.0);
@@ -439,7 +458,11 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         BODY,
         0.0,
     );
+}
 
+/// *Utdraget*: which pages of the source, where they are here, what they
+/// hold, when and by whom the excerpt was made.
+fn excerpt_section(c: &mut Canvas<'_>, ex: &Excerpt, count: u32, cover_pages: usize) {
     c.heading("Utdraget", H2);
     c.field(
         "Sidor i källan:",
@@ -472,12 +495,6 @@ fn layout(ex: &Excerpt, count: u32, cover_pages: usize, font: &mut CidFont) -> V
         BODY,
         LABEL,
     );
-    let footer = format!(
-        "Följeblad för utdrag ur {}, {}",
-        neutralise(&record.record_id),
-        pages_sv(ex.first, ex.last)
-    );
-    c.finish(&footer)
 }
 
 /// What an excerpt says it was taken from (its XMP), and how that holds

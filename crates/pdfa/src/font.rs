@@ -447,12 +447,6 @@ pub(crate) const GLYPHLESS_ADVANCE: f64 = 1000.0;
 /// A TrueType font with two empty glyphs (.notdef and the one every CID maps to),
 /// both 1000 units wide at 1000 units per em. Tesseract's "glyphless font" idea.
 pub(crate) fn glyphless_program() -> Vec<u8> {
-    fn be16(v: &mut Vec<u8>, x: u16) {
-        v.extend_from_slice(&x.to_be_bytes());
-    }
-    fn be32(v: &mut Vec<u8>, x: u32) {
-        v.extend_from_slice(&x.to_be_bytes());
-    }
     let mut head = Vec::new();
     be32(&mut head, 0x0001_0000); // version
     be32(&mut head, 0x0001_0000); // fontRevision
@@ -504,6 +498,25 @@ pub(crate) fn glyphless_program() -> Vec<u8> {
     be32(&mut post, 0); // isFixedPitch
     post.extend_from_slice(&[0; 16]);
 
+    let name = glyphless_name();
+    let cmap = glyphless_cmap();
+
+    let tables: [(&[u8; 4], Vec<u8>); 9] = [
+        (b"cmap", cmap),
+        (b"glyf", glyf),
+        (b"head", head),
+        (b"hhea", hhea),
+        (b"hmtx", hmtx),
+        (b"loca", loca),
+        (b"maxp", maxp),
+        (b"name", name),
+        (b"post", post),
+    ];
+    sfnt(&tables)
+}
+
+/// The glyphless font's `name` table: its family, style and full names.
+fn glyphless_name() -> Vec<u8> {
     let names: [(u16, &str); 4] = [
         (1, "GlyphLessFont"),
         (2, "Regular"),
@@ -523,7 +536,11 @@ pub(crate) fn glyphless_program() -> Vec<u8> {
         strings.extend_from_slice(&bytes);
     }
     name.extend_from_slice(&strings);
+    name
+}
 
+/// The glyphless font's `cmap` table.
+fn glyphless_cmap() -> Vec<u8> {
     let mut cmap = Vec::new();
     // One format-4 subtable mapping the space to glyph 1 (CIDs reach glyphs through /CIDToGIDMap).
     for v in [0u16, 1, 3, 1] {
@@ -550,19 +567,15 @@ pub(crate) fn glyphless_program() -> Vec<u8> {
     ] {
         be16(&mut cmap, v);
     }
+    cmap
+}
 
-    let tables: [(&[u8; 4], Vec<u8>); 9] = [
-        (b"cmap", cmap),
-        (b"glyf", glyf),
-        (b"head", head),
-        (b"hhea", hhea),
-        (b"hmtx", hmtx),
-        (b"loca", loca),
-        (b"maxp", maxp),
-        (b"name", name),
-        (b"post", post),
-    ];
-    sfnt(&tables)
+fn be16(v: &mut Vec<u8>, x: u16) {
+    v.extend_from_slice(&x.to_be_bytes());
+}
+
+fn be32(v: &mut Vec<u8>, x: u32) {
+    v.extend_from_slice(&x.to_be_bytes());
 }
 
 fn checksum(data: &[u8]) -> u32 {

@@ -653,23 +653,7 @@ fn screenshot_pages<'a>(
     } else {
         1.0
     };
-    let mut placed: Vec<Placed> = Vec::new();
-    // Bottom of the picture so far: a tile may overlap the ones above it, never leave a gap.
-    let mut bottom = 0u64;
-    for (bytes, tile) in page.tiles.iter().zip(&facts.tiles) {
-        let image = image::load(bytes).map_err(|source| Error::Png {
-            page: facts.label.clone(),
-            file: tile.file.clone(),
-            source,
-        })?;
-        let top = if tile.css_y.is_finite() && tile.css_y > 0.0 {
-            ((tile.css_y * scale).round() as u64).min(bottom)
-        } else {
-            0
-        };
-        bottom = bottom.max(top + u64::from(image.height));
-        placed.push(Placed { image, top });
-    }
+    let mut placed = place_tiles(page, scale)?;
     let width_px = placed
         .iter()
         .map(|p| p.image.width)
@@ -690,31 +674,7 @@ fn screenshot_pages<'a>(
         .max(MIN_PAGE / f64::from(width_px));
     let width_pt = f64::from(width_px) * pt_per_px;
 
-    // Image XObjects, shared by every page they overlap.
-    let mut image_ids = Vec::new();
-    for p in &mut placed {
-        let img = &mut p.image;
-        let data = std::mem::replace(&mut img.data, image::Data::Owned(Vec::new()));
-        let id = pdf.image(
-            dictionary! {
-                "Type" => "XObject",
-                "Subtype" => "Image",
-                "Width" => i64::from(img.width),
-                "Height" => i64::from(img.height),
-                "ColorSpace" => "DeviceRGB",
-                "BitsPerComponent" => 8,
-                "Filter" => "FlateDecode",
-                "DecodeParms" => dictionary! {
-                    "Predictor" => 15,
-                    "Colors" => 3,
-                    "BitsPerComponent" => 8,
-                    "Columns" => i64::from(img.width),
-                },
-            },
-            data,
-        );
-        image_ids.push(id);
-    }
+    let image_ids = image_xobjects(pdf, &mut placed);
 
     // Text runs that can be placed, with their top and bottom in device pixels.
     let runs: Vec<&model::TextRun> = page
@@ -732,6 +692,64 @@ fn screenshot_pages<'a>(
         .iter()
         .map(|r| (r.y * scale, (r.y + r.height) * scale))
         .collect();
+    let cuts = page_breaks(page, &placed, &spans, (total_px, page_px), pt_per_px);
+
+    let mut shots = Vec::new();
+    for &(start, end) in &cuts {
+        // A sliver that could not join the page before it still gets the minimum page height.
+        let height_pt = ((end - start) as f64 * pt_per_px).max(MIN_PAGE);
+        let (mut content, xobjects) =
+            draw_tiles(&placed, &image_ids, (start, end), height_pt, pt_per_px);
+        let mut text = String::new();
+        let font = pdf.font_mut(glyphless).expect("font reserved by build");
+        for (run, &(top_px, bottom_px)) in runs.iter().zip(&spans) {
+            // Each run goes on the one page that holds most of it (its middle row).
+            let mid = (top_px + bottom_px) / 2.0;
+            if mid < start as f64 || mid >= end as f64 {
+                continue;
+            }
+            let geometry = RunGeometry {
+                page: (start, end),
+                px: (top_px, bottom_px),
+                scale,
+                pt_per_px,
+                width_pt,
+                height_pt,
+            };
+            if let Some(line) = run_text(font, run, &geometry) {
+                text.push_str(&line);
+            }
+        }
+        let mut resources = dictionary! { "XObject" => xobjects };
+        if !text.is_empty() {
+            content.push_str("BT 3 Tr\n");
+            content.push_str(&text);
+            content.push_str("ET\n");
+            resources.set("Font", dictionary! { "G" => glyphless });
+        }
+        shots.push(Shot {
+            width: width_pt,
+            height: height_pt,
+            content: content.into_bytes(),
+            resources,
+            css_top: start as f64 / scale,
+            css_bottom: end as f64 / scale,
+        });
+    }
+    Ok(shots)
+}
+
+/// Page breaks in device pixels for a picture `total_px` rows tall cut into
+/// pages of about `page_px` rows: in gaps between lines of text (`spans`)
+/// where there are any within a quarter page, else on rows of one flat
+/// colour; a thin last slice joins the page before it.
+fn page_breaks(
+    page: &crate::PageInput,
+    placed: &[Placed<'_>],
+    spans: &[(f64, f64)],
+    (total_px, page_px): (u64, u64),
+    pt_per_px: f64,
+) -> Vec<(u64, u64)> {
     // Rows of one flat colour, where a break can go without cutting anything drawn:
     // a tile is decoded the first time a break is looked for in it without a gap
     // between lines of text (most pages of text are never decoded).
@@ -756,12 +774,73 @@ fn screenshot_pages<'a>(
     let mut cuts = crate::seams::cuts(
         &crate::seams::Picture {
             rows: total_px,
-            text: &spans,
+            text: spans,
         },
         page_px,
         page_px / 4,
         &mut flat,
     );
+    join_thin_last(&mut cuts, pt_per_px);
+    cuts
+}
+
+/// Each tile decoded, with its top row in device pixels: a tile may overlap
+/// the ones above it, never leave a gap.
+fn place_tiles<'a>(page: &'a crate::PageInput<'a>, scale: f64) -> Result<Vec<Placed<'a>>, Error> {
+    let facts = page.facts;
+    let mut placed: Vec<Placed> = Vec::new();
+    // Bottom of the picture so far: a tile may overlap the ones above it, never leave a gap.
+    let mut bottom = 0u64;
+    for (bytes, tile) in page.tiles.iter().zip(&facts.tiles) {
+        let image = image::load(bytes).map_err(|source| Error::Png {
+            page: facts.label.clone(),
+            file: tile.file.clone(),
+            source,
+        })?;
+        let top = if tile.css_y.is_finite() && tile.css_y > 0.0 {
+            ((tile.css_y * scale).round() as u64).min(bottom)
+        } else {
+            0
+        };
+        bottom = bottom.max(top + u64::from(image.height));
+        placed.push(Placed { image, top });
+    }
+    Ok(placed)
+}
+
+/// One image XObject per tile, shared by every page it overlaps; the
+/// tiles' data moves into the document.
+fn image_xobjects<'a>(pdf: &mut Pdf<'a>, placed: &mut [Placed<'a>]) -> Vec<ObjectId> {
+    let mut image_ids = Vec::new();
+    for p in placed.iter_mut() {
+        let img = &mut p.image;
+        let data = std::mem::replace(&mut img.data, image::Data::Owned(Vec::new()));
+        let id = pdf.image(
+            dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Image",
+                "Width" => i64::from(img.width),
+                "Height" => i64::from(img.height),
+                "ColorSpace" => "DeviceRGB",
+                "BitsPerComponent" => 8,
+                "Filter" => "FlateDecode",
+                "DecodeParms" => dictionary! {
+                    "Predictor" => 15,
+                    "Colors" => 3,
+                    "BitsPerComponent" => 8,
+                    "Columns" => i64::from(img.width),
+                },
+            },
+            data,
+        );
+        image_ids.push(id);
+    }
+    image_ids
+}
+
+/// A thin last slice (under an inch) joins the page before it, if that
+/// page stays within the largest page size.
+fn join_thin_last(cuts: &mut Vec<(u64, u64)>, pt_per_px: f64) {
     if cuts.len() > 1 {
         let (last_start, last_end) = cuts[cuts.len() - 1];
         let (prev_start, _) = cuts[cuts.len() - 2];
@@ -773,89 +852,94 @@ fn screenshot_pages<'a>(
             }
         }
     }
+}
 
-    let mut shots = Vec::new();
-    for &(start, end) in &cuts {
-        // A sliver that could not join the page before it still gets the minimum page height.
-        let height_pt = ((end - start) as f64 * pt_per_px).max(MIN_PAGE);
-        let mut content = String::new();
-        let mut xobjects = Dictionary::new();
-        for (i, p) in placed.iter().enumerate() {
-            let (top, bottom) = (p.top, p.top + u64::from(p.image.height));
-            if bottom <= start || top >= end {
-                continue;
-            }
-            let name = format!("T{i}");
-            xobjects.set(name.clone(), image_ids[i]);
-            let w = f64::from(p.image.width) * pt_per_px;
-            let h = f64::from(p.image.height) * pt_per_px;
-            // Image bottom edge relative to the page's bottom edge.
-            let y0 = height_pt - (top as f64 - start as f64) * pt_per_px - h;
-            content.push_str(&format!(
-                "q {} 0 0 {} 0 {} cm /{name} Do Q\n",
-                num(w),
-                num(h),
-                num(y0)
-            ));
+/// The drawing of the tiles that overlap device rows `start..end` on a page
+/// `height_pt` tall: its content and its XObjects.
+fn draw_tiles(
+    placed: &[Placed<'_>],
+    image_ids: &[ObjectId],
+    (start, end): (u64, u64),
+    height_pt: f64,
+    pt_per_px: f64,
+) -> (String, Dictionary) {
+    let mut content = String::new();
+    let mut xobjects = Dictionary::new();
+    for (i, p) in placed.iter().enumerate() {
+        let (top, bottom) = (p.top, p.top + u64::from(p.image.height));
+        if bottom <= start || top >= end {
+            continue;
         }
-        let mut text = String::new();
-        let font = pdf.font_mut(glyphless).expect("font reserved by build");
-        for (run, &(top_px, bottom_px)) in runs.iter().zip(&spans) {
-            // Each run goes on the one page that holds most of it (its middle row).
-            let mid = (top_px + bottom_px) / 2.0;
-            if mid < start as f64 || mid >= end as f64 {
-                continue;
-            }
-            // Visual order by the bidi algorithm, in the run's own paragraph direction:
-            // readers put it back into logical order.
-            let base = if is_rtl(run) { Base::Rtl } else { Base::Ltr };
-            let mut shown = crate::bidi::visual(run.text.trim(), base);
-            let n = shown.chars().filter(|&c| crate::font::printable(c)).count();
-            if n == 0 {
-                continue;
-            }
-            // A space after the run, just past its right edge, keeps it a separate word
-            // when a reader joins runs that touch (a name in bold, then the comment).
-            shown.push(' ');
-            let (hex, _) = font.encode(&shown);
-            // The whole glyph box is kept on the page (a reader drops a character whose
-            // origin is off the page), and PDF/A-1 numbers stay within ±32 767.
-            let h = (bottom_px - top_px) * pt_per_px;
-            let h = h.clamp(1.0, 1000.0).min(height_pt);
-            let top = ((top_px - start as f64) * pt_per_px).clamp(0.0, height_pt - h);
-            let x = (run.x * scale * pt_per_px).clamp(0.0, (width_pt - 1.0).max(0.0));
-            let w = (run.width * scale * pt_per_px).min(width_pt - x);
-            let baseline = height_pt - top - h * 0.8;
-            // The glyphs stop a little short of the run's right edge: readers only see a word
-            // break where there is a gap between glyphs (the trailing space alone is not enough).
-            let w = w - (0.2 * h).min(0.3 * w);
-            let tz = (100.0 * w / (n as f64 * h)).clamp(0.01, 30_000.0);
-            text.push_str(&format!(
-                "/G {} Tf {} Tz 1 0 0 1 {} {} Tm {} Tj\n",
-                num(h),
-                num(tz),
-                num(x),
-                num(baseline),
-                hex
-            ));
-        }
-        let mut resources = dictionary! { "XObject" => xobjects };
-        if !text.is_empty() {
-            content.push_str("BT 3 Tr\n");
-            content.push_str(&text);
-            content.push_str("ET\n");
-            resources.set("Font", dictionary! { "G" => glyphless });
-        }
-        shots.push(Shot {
-            width: width_pt,
-            height: height_pt,
-            content: content.into_bytes(),
-            resources,
-            css_top: start as f64 / scale,
-            css_bottom: end as f64 / scale,
-        });
+        let name = format!("T{i}");
+        xobjects.set(name.clone(), image_ids[i]);
+        let w = f64::from(p.image.width) * pt_per_px;
+        let h = f64::from(p.image.height) * pt_per_px;
+        // Image bottom edge relative to the page's bottom edge.
+        let y0 = height_pt - (top as f64 - start as f64) * pt_per_px - h;
+        content.push_str(&format!(
+            "q {} 0 0 {} 0 {} cm /{name} Do Q\n",
+            num(w),
+            num(h),
+            num(y0)
+        ));
     }
-    Ok(shots)
+    (content, xobjects)
+}
+
+/// Where a text run falls: the page's device rows, the run's top and
+/// bottom in device pixels, and the page's scale and size.
+struct RunGeometry {
+    page: (u64, u64),
+    px: (f64, f64),
+    scale: f64,
+    pt_per_px: f64,
+    width_pt: f64,
+    height_pt: f64,
+}
+
+/// One run in the invisible text layer, or `None` when it shows nothing printable.
+fn run_text(font: &mut CidFont, run: &model::TextRun, g: &RunGeometry) -> Option<String> {
+    let RunGeometry {
+        page: (start, _),
+        px: (top_px, bottom_px),
+        scale,
+        pt_per_px,
+        width_pt,
+        height_pt,
+    } = *g;
+    let start = start as f64;
+    // Visual order by the bidi algorithm, in the run's own paragraph direction:
+    // readers put it back into logical order.
+    let base = if is_rtl(run) { Base::Rtl } else { Base::Ltr };
+    let mut shown = crate::bidi::visual(run.text.trim(), base);
+    let n = shown.chars().filter(|&c| crate::font::printable(c)).count();
+    if n == 0 {
+        return None;
+    }
+    // A space after the run, just past its right edge, keeps it a separate word
+    // when a reader joins runs that touch (a name in bold, then the comment).
+    shown.push(' ');
+    let (hex, _) = font.encode(&shown);
+    // The whole glyph box is kept on the page (a reader drops a character whose
+    // origin is off the page), and PDF/A-1 numbers stay within ±32 767.
+    let h = (bottom_px - top_px) * pt_per_px;
+    let h = h.clamp(1.0, 1000.0).min(height_pt);
+    let top = ((top_px - start) * pt_per_px).clamp(0.0, height_pt - h);
+    let x = (run.x * scale * pt_per_px).clamp(0.0, (width_pt - 1.0).max(0.0));
+    let w = (run.width * scale * pt_per_px).min(width_pt - x);
+    let baseline = height_pt - top - h * 0.8;
+    // The glyphs stop a little short of the run's right edge: readers only see a word
+    // break where there is a gap between glyphs (the trailing space alone is not enough).
+    let w = w - (0.2 * h).min(0.3 * w);
+    let tz = (100.0 * w / (n as f64 * h)).clamp(0.01, 30_000.0);
+    Some(format!(
+        "/G {} Tf {} Tz 1 0 0 1 {} {} Tm {} Tj\n",
+        num(h),
+        num(tz),
+        num(x),
+        num(baseline),
+        hex
+    ))
 }
 
 #[cfg(test)]

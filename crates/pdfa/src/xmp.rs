@@ -156,44 +156,7 @@ pub(crate) fn packet(meta: &Meta, flavour: Flavour) -> Vec<u8> {
         .filter(|(_, _, v)| !v.trim().is_empty())
         .collect();
     if !custom.is_empty() {
-        // The extension schema that declares our namespace (ISO 19005-1 6.7.8).
-        x.push_str(
-            "<rdf:Description rdf:about=\"\" \
-             xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
-             xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
-             xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
-             <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
-             <pdfaSchema:schema>ogonblick capture facts</pdfaSchema:schema>\n",
-        );
-        x.push_str(&format!(
-            "<pdfaSchema:namespaceURI>{NS}</pdfaSchema:namespaceURI>\n"
-        ));
-        x.push_str(&format!(
-            "<pdfaSchema:prefix>{PREFIX}</pdfaSchema:prefix>\n"
-        ));
-        x.push_str("<pdfaSchema:property><rdf:Seq>\n");
-        for (name, description, _) in &custom {
-            x.push_str(&format!(
-                "<rdf:li rdf:parseType=\"Resource\">\
-                 <pdfaProperty:name>{name}</pdfaProperty:name>\
-                 <pdfaProperty:valueType>Text</pdfaProperty:valueType>\
-                 <pdfaProperty:category>external</pdfaProperty:category>\
-                 <pdfaProperty:description>{}</pdfaProperty:description></rdf:li>\n",
-                esc(description)
-            ));
-        }
-        x.push_str("</rdf:Seq></pdfaSchema:property>\n</rdf:li></rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n");
-
-        x.push_str(&format!(
-            "<rdf:Description rdf:about=\"\" xmlns:{PREFIX}=\"{NS}\">\n"
-        ));
-        for (name, _, value) in &custom {
-            x.push_str(&format!(
-                "<{PREFIX}:{name}>{}</{PREFIX}:{name}>\n",
-                esc(value)
-            ));
-        }
-        x.push_str("</rdf:Description>\n");
+        custom_properties(&mut x, &custom);
     }
 
     x.push_str("</rdf:RDF>\n</x:xmpmeta>\n");
@@ -204,4 +167,47 @@ pub(crate) fn packet(meta: &Meta, flavour: Flavour) -> Vec<u8> {
     }
     x.push_str("<?xpacket end=\"w\"?>");
     x.into_bytes()
+}
+
+/// Our own properties (`custom`, none empty) and the PDF/A extension schema
+/// that declares their namespace (ISO 19005-1 6.7.8).
+fn custom_properties(x: &mut String, custom: &[&(&str, &str, String)]) {
+    // The extension schema that declares our namespace (ISO 19005-1 6.7.8).
+    x.push_str(
+        "<rdf:Description rdf:about=\"\" \
+         xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+         xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" \
+         xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
+         <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
+         <pdfaSchema:schema>ogonblick capture facts</pdfaSchema:schema>\n",
+    );
+    x.push_str(&format!(
+        "<pdfaSchema:namespaceURI>{NS}</pdfaSchema:namespaceURI>\n"
+    ));
+    x.push_str(&format!(
+        "<pdfaSchema:prefix>{PREFIX}</pdfaSchema:prefix>\n"
+    ));
+    x.push_str("<pdfaSchema:property><rdf:Seq>\n");
+    for (name, description, _) in custom {
+        x.push_str(&format!(
+            "<rdf:li rdf:parseType=\"Resource\">\
+             <pdfaProperty:name>{name}</pdfaProperty:name>\
+             <pdfaProperty:valueType>Text</pdfaProperty:valueType>\
+             <pdfaProperty:category>external</pdfaProperty:category>\
+             <pdfaProperty:description>{}</pdfaProperty:description></rdf:li>\n",
+            esc(description)
+        ));
+    }
+    x.push_str("</rdf:Seq></pdfaSchema:property>\n</rdf:li></rdf:Bag></pdfaExtension:schemas>\n</rdf:Description>\n");
+
+    x.push_str(&format!(
+        "<rdf:Description rdf:about=\"\" xmlns:{PREFIX}=\"{NS}\">\n"
+    ));
+    for (name, _, value) in custom {
+        x.push_str(&format!(
+            "<{PREFIX}:{name}>{}</{PREFIX}:{name}>\n",
+            esc(value)
+        ));
+    }
+    x.push_str("</rdf:Description>\n");
 }

@@ -298,25 +298,7 @@ fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary
                     .entry(name.clone())
                     .or_insert_with(|| cx.dict(&fonts, &name).and_then(|f| cid_info(cx, f)));
                 let Some(info) = info else { continue };
-                let mut strings = Vec::new();
-                for o in &op.operands {
-                    match o {
-                        Object::String(s, _) => strings.push(s.clone()),
-                        Object::Array(a) => strings
-                            .extend(a.iter().filter_map(|x| x.as_str().ok()).map(<[u8]>::to_vec)),
-                        _ => {}
-                    }
-                }
-                let notdef = strings.iter().flat_map(|s| s.chunks_exact(2)).any(|c| {
-                    let cid = usize::from(u16::from_be_bytes([c[0], c[1]]));
-                    let gid = match &info.map {
-                        Some(m) => m
-                            .get(2 * cid..2 * cid + 2)
-                            .map_or(0, |b| u16::from_be_bytes([b[0], b[1]])),
-                        None => cid as u16,
-                    };
-                    gid == 0 || info.glyphs.is_some_and(|n| gid >= n)
-                });
+                let notdef = shows_notdef(info, &op.operands);
                 if notdef {
                     cx.fail(
                         Rule::Notdef,
@@ -349,4 +331,29 @@ fn content_rules(cx: &mut Ctx, page: u32, content: &[u8], resources: &Dictionary
             _ => {}
         }
     }
+}
+
+/// Whether a text-showing operator's strings (two-byte CIDs) show a glyph
+/// the font lacks: GID 0 (.notdef) or one past its glyph count.
+fn shows_notdef(info: &CidInfo, operands: &[Object]) -> bool {
+    let mut strings = Vec::new();
+    for o in operands {
+        match o {
+            Object::String(s, _) => strings.push(s.clone()),
+            Object::Array(a) => {
+                strings.extend(a.iter().filter_map(|x| x.as_str().ok()).map(<[u8]>::to_vec))
+            }
+            _ => {}
+        }
+    }
+    strings.iter().flat_map(|s| s.chunks_exact(2)).any(|c| {
+        let cid = usize::from(u16::from_be_bytes([c[0], c[1]]));
+        let gid = match &info.map {
+            Some(m) => m
+                .get(2 * cid..2 * cid + 2)
+                .map_or(0, |b| u16::from_be_bytes([b[0], b[1]])),
+            None => cid as u16,
+        };
+        gid == 0 || info.glyphs.is_some_and(|n| gid >= n)
+    })
 }

@@ -86,50 +86,62 @@ pub(super) fn objects(cx: &mut Ctx) {
                     );
                 }
             }
-            _ => {
-                let spec = spec.clone();
-                if !af_targets.contains(&id) {
-                    cx.fail(Rule::Embedded, "an embedded file's file specification is not listed in any /AF array", "reference the file specification from the catalog's (or a page's) /AF array");
-                }
-                if cx.name(&spec, b"AFRelationship").is_none() {
-                    cx.fail(Rule::Embedded, "an embedded file's file specification has no /AFRelationship", "set /AFRelationship (Source, Data, Alternative, Supplement or Unspecified)");
-                }
-                if !spec.has(b"F") || !spec.has(b"UF") {
-                    cx.fail(
-                        Rule::Embedded,
-                        "an embedded file's file specification lacks /F or /UF",
-                        "give the file specification both /F and /UF",
-                    );
-                }
-                let stream_dict = cx
-                    .dict(&spec, b"EF")
-                    .and_then(|ef| cx.dict(ef, b"F"))
-                    .cloned();
-                match stream_dict {
-                    Some(sd) => {
-                        if cx.name(&sd, b"Subtype").is_none() {
-                            cx.fail(
-                                Rule::Embedded,
-                                "an embedded file stream has no /Subtype (MIME type)",
-                                "set /Subtype to the file's MIME type, e.g. /application#2Fjson",
-                            );
-                        }
-                        if !cx.dict(&sd, b"Params").is_some_and(|p| p.has(b"ModDate")) {
-                            cx.fail(
-                                Rule::Embedded,
-                                "an embedded file stream has no /Params with /ModDate",
-                                "add /Params << /ModDate (D:…) >> to the embedded file stream",
-                            );
-                        }
-                    }
-                    None => cx.fail(
-                        Rule::Embedded,
-                        "a file specification's /EF has no /F stream",
-                        "put the embedded file stream in /EF /F",
-                    ),
-                }
+            _ => embedded_part3(cx, spec.clone(), af_targets.contains(&id)),
+        }
+    }
+}
+
+/// PDF/A-3's rules for one embedded file's specification: listed in an
+/// `/AF` array, with `/AFRelationship`, `/F` and `/UF`, and a stream with a
+/// MIME type and a modification date.
+fn embedded_part3(cx: &mut Ctx, spec: Dictionary, listed_in_af: bool) {
+    if !listed_in_af {
+        cx.fail(
+            Rule::Embedded,
+            "an embedded file's file specification is not listed in any /AF array",
+            "reference the file specification from the catalog's (or a page's) /AF array",
+        );
+    }
+    if cx.name(&spec, b"AFRelationship").is_none() {
+        cx.fail(
+            Rule::Embedded,
+            "an embedded file's file specification has no /AFRelationship",
+            "set /AFRelationship (Source, Data, Alternative, Supplement or Unspecified)",
+        );
+    }
+    if !spec.has(b"F") || !spec.has(b"UF") {
+        cx.fail(
+            Rule::Embedded,
+            "an embedded file's file specification lacks /F or /UF",
+            "give the file specification both /F and /UF",
+        );
+    }
+    let stream_dict = cx
+        .dict(&spec, b"EF")
+        .and_then(|ef| cx.dict(ef, b"F"))
+        .cloned();
+    match stream_dict {
+        Some(sd) => {
+            if cx.name(&sd, b"Subtype").is_none() {
+                cx.fail(
+                    Rule::Embedded,
+                    "an embedded file stream has no /Subtype (MIME type)",
+                    "set /Subtype to the file's MIME type, e.g. /application#2Fjson",
+                );
+            }
+            if !cx.dict(&sd, b"Params").is_some_and(|p| p.has(b"ModDate")) {
+                cx.fail(
+                    Rule::Embedded,
+                    "an embedded file stream has no /Params with /ModDate",
+                    "add /Params << /ModDate (D:…) >> to the embedded file stream",
+                );
             }
         }
+        None => cx.fail(
+            Rule::Embedded,
+            "a file specification's /EF has no /F stream",
+            "put the embedded file stream in /EF /F",
+        ),
     }
 }
 
@@ -266,13 +278,60 @@ fn dict_rules(cx: &mut Ctx, d: &Dictionary) {
     let p1 = cx.part == 1;
     let ty = cx.name(d, b"Type").map(<[u8]>::to_vec);
     let subtype = cx.name(d, b"Subtype").map(<[u8]>::to_vec);
-    // Actions.
+    action_rules(cx, d, ty.as_deref());
+    // Transparency groups.
+    if let Some(group) = cx.dict(d, b"Group") {
+        if p1 && cx.name(group, b"S") == Some(b"Transparency") {
+            cx.fail(
+                Rule::Transparency,
+                "a page or form uses a transparency group (/Group /S /Transparency)",
+                "PDF/A-1 forbids transparency: flatten it or use PDF/A-2b",
+            );
+        }
+    }
+    match (ty.as_deref(), subtype.as_deref()) {
+        (_, Some(b"Image")) if d.has(b"Width") => {
+            image_rules(cx, d);
+        }
+        (_, Some(b"Form")) if d.has(b"BBox") => {
+            if d.has(b"OPI") || d.has(b"Ref") {
+                cx.fail(
+                    Rule::FormXObject,
+                    "a form XObject has /OPI or /Ref",
+                    "remove /OPI and reference XObjects",
+                );
+            }
+            if cx.name(d, b"Subtype2") == Some(b"PS") {
+                cx.fail(
+                    Rule::PostScript,
+                    "a form XObject is PostScript (/Subtype2 /PS)",
+                    "remove PostScript XObjects",
+                );
+            }
+        }
+        (_, Some(b"PS")) => cx.fail(
+            Rule::PostScript,
+            "a PostScript XObject",
+            "remove PostScript XObjects",
+        ),
+        (Some(b"Font"), _) => font_rules(cx, d),
+        (Some(b"Annot"), _) | (None, Some(b"Link" | b"Widget" | b"Text" | b"Popup"))
+            if d.has(b"Rect") =>
+        {
+            annotation_rules(cx, d)
+        }
+        _ => {}
+    }
+    ext_gstate_rules(cx, d, ty.as_deref());
+}
+
+/// Actions: none of the forbidden kinds, no JavaScript, no additional
+/// actions; PDF/A-1 allows only the four page-navigation named actions.
+fn action_rules(cx: &mut Ctx, d: &Dictionary, ty: Option<&[u8]>) {
+    let p1 = cx.part == 1;
     if let Some(s) = cx.name(d, b"S") {
         if FORBIDDEN_ACTIONS.contains(&s)
-            && (ty.as_deref() == Some(b"Action")
-                || d.has(b"JS")
-                || d.has(b"Next")
-                || !d.has(b"Type"))
+            && (ty == Some(b"Action") || d.has(b"JS") || d.has(b"Next") || !d.has(b"Type"))
             && !d.has(b"DestOutputProfile")
         {
             let name = String::from_utf8_lossy(s).into_owned();
@@ -309,92 +368,54 @@ fn dict_rules(cx: &mut Ctx, d: &Dictionary) {
             "remove /AA entries from pages, annotations and form fields",
         );
     }
-    // Transparency groups.
-    if let Some(group) = cx.dict(d, b"Group") {
-        if p1 && cx.name(group, b"S") == Some(b"Transparency") {
+}
+
+/// An image XObject: no interpolation, alternates or OPI, a known rendering
+/// intent, its colour space; PDF/A-1 no soft mask.
+fn image_rules(cx: &mut Ctx, d: &Dictionary) {
+    let p1 = cx.part == 1;
+    if matches!(cx.get(d, b"Interpolate"), Some(Object::Boolean(true))) {
+        cx.fail(
+            Rule::Images,
+            "an image has /Interpolate true",
+            "set /Interpolate false or remove it",
+        );
+    }
+    if d.has(b"Alternates") || d.has(b"OPI") {
+        cx.fail(
+            Rule::Images,
+            "an image has /Alternates or /OPI",
+            "remove /Alternates and /OPI from images",
+        );
+    }
+    if p1 && d.has(b"SMask") {
+        cx.fail(
+            Rule::Transparency,
+            "an image has a soft mask (/SMask)",
+            "PDF/A-1 forbids transparency: composite the image over its background",
+        );
+    }
+    if let Some(intent) = cx.name(d, b"Intent") {
+        if !matches!(
+            intent,
+            b"RelativeColorimetric" | b"AbsoluteColorimetric" | b"Perceptual" | b"Saturation"
+        ) {
             cx.fail(
-                Rule::Transparency,
-                "a page or form uses a transparency group (/Group /S /Transparency)",
-                "PDF/A-1 forbids transparency: flatten it or use PDF/A-2b",
+                Rule::Images,
+                "an image has an unknown rendering /Intent",
+                "use one of the four standard rendering intents",
             );
         }
     }
-    match (ty.as_deref(), subtype.as_deref()) {
-        (_, Some(b"Image")) if d.has(b"Width") => {
-            if matches!(cx.get(d, b"Interpolate"), Some(Object::Boolean(true))) {
-                cx.fail(
-                    Rule::Images,
-                    "an image has /Interpolate true",
-                    "set /Interpolate false or remove it",
-                );
-            }
-            if d.has(b"Alternates") || d.has(b"OPI") {
-                cx.fail(
-                    Rule::Images,
-                    "an image has /Alternates or /OPI",
-                    "remove /Alternates and /OPI from images",
-                );
-            }
-            if p1 && d.has(b"SMask") {
-                cx.fail(
-                    Rule::Transparency,
-                    "an image has a soft mask (/SMask)",
-                    "PDF/A-1 forbids transparency: composite the image over its background",
-                );
-            }
-            if let Some(intent) = cx.name(d, b"Intent") {
-                if !matches!(
-                    intent,
-                    b"RelativeColorimetric"
-                        | b"AbsoluteColorimetric"
-                        | b"Perceptual"
-                        | b"Saturation"
-                ) {
-                    cx.fail(
-                        Rule::Images,
-                        "an image has an unknown rendering /Intent",
-                        "use one of the four standard rendering intents",
-                    );
-                }
-            }
-            colour_space_use(cx, d);
-        }
-        (_, Some(b"Form")) if d.has(b"BBox") => {
-            if d.has(b"OPI") || d.has(b"Ref") {
-                cx.fail(
-                    Rule::FormXObject,
-                    "a form XObject has /OPI or /Ref",
-                    "remove /OPI and reference XObjects",
-                );
-            }
-            if cx.name(d, b"Subtype2") == Some(b"PS") {
-                cx.fail(
-                    Rule::PostScript,
-                    "a form XObject is PostScript (/Subtype2 /PS)",
-                    "remove PostScript XObjects",
-                );
-            }
-        }
-        (_, Some(b"PS")) => cx.fail(
-            Rule::PostScript,
-            "a PostScript XObject",
-            "remove PostScript XObjects",
-        ),
-        (Some(b"Font"), _) => font_rules(cx, d),
-        (Some(b"Annot"), _) | (None, Some(b"Link" | b"Widget" | b"Text" | b"Popup"))
-            if d.has(b"Rect") =>
-        {
-            annotation_rules(cx, d)
-        }
-        _ => {}
-    }
-    // Extended graphics state (by type, or by its tell-tale keys).
-    if ty.as_deref() == Some(b"ExtGState")
-        || d.has(b"ca")
-        || d.has(b"CA")
-        || d.has(b"BM")
-        || d.has(b"TR")
-    {
+    colour_space_use(cx, d);
+}
+
+/// An extended graphics state (by type, or by its tell-tale keys): no
+/// transfer functions; PDF/A-1 no soft mask, constant alpha below 1 or
+/// blend mode other than Normal.
+fn ext_gstate_rules(cx: &mut Ctx, d: &Dictionary, ty: Option<&[u8]>) {
+    let p1 = cx.part == 1;
+    if ty == Some(b"ExtGState") || d.has(b"ca") || d.has(b"CA") || d.has(b"BM") || d.has(b"TR") {
         if d.has(b"TR") {
             cx.fail(
                 Rule::ExtGState,

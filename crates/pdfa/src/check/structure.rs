@@ -9,6 +9,27 @@ use super::{rfind, Ctx, Rule, MAX_DECODE};
 
 /// Header, binary comment, trailer, cross-reference table, end of file.
 pub(super) fn file_structure(cx: &mut Ctx, bytes: &[u8], header_at: usize, raw_encrypt: bool) {
+    header(cx, bytes, header_at);
+    if raw_encrypt && (cx.doc.trailer.has(b"Encrypt") || cx.doc.was_encrypted()) {
+        cx.fail(
+            Rule::Trailer,
+            "the file is encrypted (/Encrypt in the trailer)",
+            "PDF/A forbids encryption; save the document again without a password or permissions",
+        );
+    }
+    if !cx.doc.trailer.has(b"ID") {
+        cx.fail(
+            Rule::Trailer,
+            "the trailer has no /ID",
+            "write a file identifier /ID [<…> <…>] into the trailer",
+        );
+    }
+    file_end(cx, bytes);
+}
+
+/// The header: `%PDF-x.y` at byte 0 with a version the part allows, then a
+/// comment of at least four bytes above 127.
+fn header(cx: &mut Ctx, bytes: &[u8], header_at: usize) {
     if header_at != 0 {
         cx.fail(
             Rule::Header,
@@ -60,20 +81,11 @@ pub(super) fn file_structure(cx: &mut Ctx, bytes: &[u8], header_at: usize, raw_e
             "add a binary comment line such as `%\\xE2\\xE3\\xCF\\xD3` after %PDF-x.y",
         );
     }
-    if raw_encrypt && (cx.doc.trailer.has(b"Encrypt") || cx.doc.was_encrypted()) {
-        cx.fail(
-            Rule::Trailer,
-            "the file is encrypted (/Encrypt in the trailer)",
-            "PDF/A forbids encryption; save the document again without a password or permissions",
-        );
-    }
-    if !cx.doc.trailer.has(b"ID") {
-        cx.fail(
-            Rule::Trailer,
-            "the trailer has no /ID",
-            "write a file identifier /ID [<…> <…>] into the trailer",
-        );
-    }
+}
+
+/// The file's end: nothing but an end-of-line after the last `%%EOF`; for
+/// PDF/A-1, `startxref` pointing at a classic `xref` table.
+fn file_end(cx: &mut Ctx, bytes: &[u8]) {
     // Nothing but an end-of-line after the last %%EOF.
     match rfind(bytes, b"%%EOF") {
         Some(at) => {
