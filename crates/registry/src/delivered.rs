@@ -18,7 +18,9 @@ use crate::archive::{record_dirs, JOURNAL};
 use crate::hashing::{hash_file, Algorithm};
 use crate::journal::{check_chain, Event, JournalEntry};
 use crate::period::Period;
-use crate::record::{check_record_dir, files_on_disk, FileCheck, FileStatus, MANIFEST, SNAPSHOT};
+use crate::record::{
+    check_record_dir, files_on_disk, DirCheck, FileCheck, FileStatus, MANIFEST, SNAPSHOT,
+};
 use crate::timestamp::TIMESTAMPS;
 use crate::verify::{hex_bytes, merge_file, Stamps, VerifyOptions, VerifyReport};
 use crate::Result;
@@ -195,21 +197,7 @@ pub fn check_delivery(
     }
     r.journal_head = Some(chain.head.clone());
     let last = chain.entries.last();
-    let mut sealed: BTreeMap<&str, &JournalEntry> = BTreeMap::new();
-    for e in chain
-        .entries
-        .iter()
-        .filter(|e| e.event == Event::RECORD_SEALED)
-    {
-        if let Some(id) = e.field("record_id") {
-            if sealed.insert(id, e).is_some() {
-                r.problems.push(format!(
-                    "{jlabel} line {}: record {id} sealed a second time",
-                    e.line
-                ));
-            }
-        }
-    }
+    let sealed = sealed_lines(&chain.entries, jlabel, r);
     let mut periods: BTreeSet<Period> = d.period.into_iter().collect();
     let mut delivered: BTreeMap<String, &DeliveredRecord> = BTreeMap::new();
     let mut snapshots: BTreeMap<String, Option<String>> = BTreeMap::new();
@@ -256,33 +244,7 @@ pub fn check_delivery(
                     .unwrap_or_default()
             )),
             Some(e) => {
-                let pairs = [
-                    ("manifest_sha256", MANIFEST, &c.manifest_sha256),
-                    ("snapshot_sha256", SNAPSHOT, &c.snapshot_sha256),
-                ];
-                for (field, file, got) in pairs {
-                    match (e.field(field), got) {
-                        (Some(want), Some(got)) if want == got => {}
-                        (Some(want), Some(got)) => r.problems.push(format!(
-                            "{id} ({}{file}): SHA-256 {got} differs from the one {jlabel} line {} sealed, {want}: the record was changed",
-                            rec.label, e.line
-                        )),
-                        (None, _) => r.problems.push(format!(
-                            "{id}: {jlabel} line {} gives no {field}",
-                            e.line
-                        )),
-                        (Some(_), None) => {}
-                    }
-                }
-                let account = record.as_ref().and_then(|x| x.account.as_ref()).map(|a| a.id.as_str());
-                if let (Some(want), Some(got)) = (e.field("account"), account) {
-                    if want != got {
-                        r.problems.push(format!(
-                            "{id} ({}): record.json is of account `{got}`, but {jlabel} line {} sealed this record for `{want}`",
-                            rec.label, e.line
-                        ));
-                    }
-                }
+                check_sealing(&id, rec, &c, record.as_ref(), (e, jlabel), r);
                 if let Some(p) = period_of(e) {
                     periods.insert(p);
                 }
@@ -291,8 +253,99 @@ pub fn check_delivery(
         snapshots.insert(rec.listed_as.clone(), c.snapshot_sha256.clone());
         delivered.insert(id, rec);
     }
-    // Every record the journal sealed for a delivered period must be there.
-    for (id, e) in &sealed {
+    removed_records(d, &sealed, &delivered, &periods, r);
+    delivered_tokens(d, &delivered, &chain.entries, &stamps, r);
+    // `deliver` never writes a delivery without records or without its
+    // list: one emptied, or stripped of the list that names its records,
+    // is not a delivery that verifies.
+    if d.records.is_empty() {
+        r.problems.push(format!(
+            "the delivery holds no record, although {jlabel} is there: every record was removed"
+        ));
+    }
+    match &d.forteckning {
+        Some((csv, label)) => check_forteckning(csv, label, &snapshots, r),
+        None => r.problems.push(format!(
+            "{}{FORTECKNING}: missing: every delivery lists its records there",
+            d.journal.1.trim_end_matches(JOURNAL)
+        )),
+    }
+    Ok(())
+}
+
+/// The journal's `record.sealed` line of each record id; a record sealed
+/// twice is a problem.
+fn sealed_lines<'e>(
+    entries: &'e [JournalEntry],
+    jlabel: &str,
+    r: &mut VerifyReport,
+) -> BTreeMap<&'e str, &'e JournalEntry> {
+    let mut sealed: BTreeMap<&str, &JournalEntry> = BTreeMap::new();
+    for e in entries.iter().filter(|e| e.event == Event::RECORD_SEALED) {
+        if let Some(id) = e.field("record_id") {
+            if sealed.insert(id, e).is_some() {
+                r.problems.push(format!(
+                    "{jlabel} line {}: record {id} sealed a second time",
+                    e.line
+                ));
+            }
+        }
+    }
+    sealed
+}
+
+/// A delivered record against the journal line `e` that sealed it: the
+/// same manifest and snapshot SHA-256s, the same account.
+fn check_sealing(
+    id: &str,
+    rec: &DeliveredRecord,
+    c: &DirCheck,
+    record: Option<&model::Record>,
+    (e, jlabel): (&JournalEntry, &str),
+    r: &mut VerifyReport,
+) {
+    let pairs = [
+        ("manifest_sha256", MANIFEST, &c.manifest_sha256),
+        ("snapshot_sha256", SNAPSHOT, &c.snapshot_sha256),
+    ];
+    for (field, file, got) in pairs {
+        match (e.field(field), got) {
+            (Some(want), Some(got)) if want == got => {}
+            (Some(want), Some(got)) => r.problems.push(format!(
+                "{id} ({}{file}): SHA-256 {got} differs from the one {jlabel} line {} sealed, {want}: the record was changed",
+                rec.label, e.line
+            )),
+            (None, _) => r.problems.push(format!(
+                "{id}: {jlabel} line {} gives no {field}",
+                e.line
+            )),
+            (Some(_), None) => {}
+        }
+    }
+    let account = record
+        .and_then(|x| x.account.as_ref())
+        .map(|a| a.id.as_str());
+    if let (Some(want), Some(got)) = (e.field("account"), account) {
+        if want != got {
+            r.problems.push(format!(
+                "{id} ({}): record.json is of account `{got}`, but {jlabel} line {} sealed this record for `{want}`",
+                rec.label, e.line
+            ));
+        }
+    }
+}
+
+/// Every record the journal sealed for a delivered period must be there:
+/// one that is not was removed.
+fn removed_records(
+    d: &DeliveryLayout,
+    sealed: &BTreeMap<&str, &JournalEntry>,
+    delivered: &BTreeMap<String, &DeliveredRecord>,
+    periods: &BTreeSet<Period>,
+    r: &mut VerifyReport,
+) {
+    let jlabel = &d.journal.1;
+    for (id, e) in sealed {
         if delivered.contains_key(*id) {
             continue;
         }
@@ -313,23 +366,6 @@ pub fn check_delivery(
             );
         }
     }
-    delivered_tokens(d, &delivered, &chain.entries, &stamps, r);
-    // `deliver` never writes a delivery without records or without its
-    // list: one emptied, or stripped of the list that names its records,
-    // is not a delivery that verifies.
-    if d.records.is_empty() {
-        r.problems.push(format!(
-            "the delivery holds no record, although {jlabel} is there: every record was removed"
-        ));
-    }
-    match &d.forteckning {
-        Some((csv, label)) => check_forteckning(csv, label, &snapshots, r),
-        None => r.problems.push(format!(
-            "{}{FORTECKNING}: missing: every delivery lists its records there",
-            d.journal.1.trim_end_matches(JOURNAL)
-        )),
-    }
-    Ok(())
 }
 
 /// The delivered `timestamps/`: the journal-head tokens checked against the

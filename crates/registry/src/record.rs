@@ -148,6 +148,50 @@ fn safe_rel(p: &str) -> bool {
 /// Checks one record directory against its manifest-sha256.txt.
 pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
     let mut c = DirCheck::default();
+    let listed = read_manifest(dir, &mut c)?;
+    // Files on disk.
+    let mut on_disk = files_on_disk(dir).report("record", &mut c.problems, &mut c.files);
+    on_disk.remove(MANIFEST);
+    let token_prefix = format!("{TIMESTAMPS}/");
+    c.tokens = on_disk
+        .iter()
+        .filter(|p| p.starts_with(&token_prefix) && !listed.contains_key(*p))
+        .cloned()
+        .collect();
+    for t in &c.tokens {
+        on_disk.remove(t);
+    }
+    hash_listed(dir, &listed, &on_disk, jobs, &mut c);
+    for (p, sum) in &listed {
+        if !on_disk.contains(p) {
+            c.files.push(FileCheck {
+                path: p.clone(),
+                status: FileStatus::Missing,
+                algorithm: Some("sha256".into()),
+                expected: Some(sum.clone()),
+                actual: None,
+            });
+        }
+    }
+    for p in &on_disk {
+        if !listed.contains_key(p) {
+            c.files.push(FileCheck {
+                path: p.clone(),
+                status: FileStatus::Unexpected,
+                algorithm: None,
+                expected: None,
+                actual: None,
+            });
+        }
+    }
+    record_json_agrees(dir, &listed, &mut c);
+    c.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(c)
+}
+
+/// The record's manifest: each listed path (safe, once) with its SHA-256;
+/// its own SHA-256 into `c`, a missing manifest a problem.
+fn read_manifest(dir: &Path, c: &mut DirCheck) -> Result<BTreeMap<String, String>> {
     let manifest_path = dir.join(MANIFEST);
     let text = match fs::read(&manifest_path) {
         Ok(b) => {
@@ -181,18 +225,18 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
                 .push(format!("{MANIFEST} line {line}: `{path}` listed twice"));
         }
     }
-    // Files on disk.
-    let mut on_disk = files_on_disk(dir).report("record", &mut c.problems, &mut c.files);
-    on_disk.remove(MANIFEST);
-    let token_prefix = format!("{TIMESTAMPS}/");
-    c.tokens = on_disk
-        .iter()
-        .filter(|p| p.starts_with(&token_prefix) && !listed.contains_key(*p))
-        .cloned()
-        .collect();
-    for t in &c.tokens {
-        on_disk.remove(t);
-    }
+    Ok(listed)
+}
+
+/// Hashes every listed file that is on disk (on `jobs` cores) and compares it
+/// with the manifest; the snapshot's SHA-256 goes into `c`.
+fn hash_listed(
+    dir: &Path,
+    listed: &BTreeMap<String, String>,
+    on_disk: &BTreeSet<String>,
+    jobs: usize,
+    c: &mut DirCheck,
+) {
     let present: Vec<&String> = listed.keys().filter(|p| on_disk.contains(*p)).collect();
     let jobs_list: Vec<HashJob> = present
         .iter()
@@ -227,29 +271,10 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
             Err(e) => c.problems.push(format!("{p}: cannot read ({e})")),
         }
     }
-    for (p, sum) in &listed {
-        if !on_disk.contains(p) {
-            c.files.push(FileCheck {
-                path: p.clone(),
-                status: FileStatus::Missing,
-                algorithm: Some("sha256".into()),
-                expected: Some(sum.clone()),
-                actual: None,
-            });
-        }
-    }
-    for p in &on_disk {
-        if !listed.contains_key(p) {
-            c.files.push(FileCheck {
-                path: p.clone(),
-                status: FileStatus::Unexpected,
-                algorithm: None,
-                expected: None,
-                actual: None,
-            });
-        }
-    }
-    // record.json must agree with the manifest about the raw files.
+}
+
+/// `record.json` must agree with the manifest about the raw files.
+fn record_json_agrees(dir: &Path, listed: &BTreeMap<String, String>, c: &mut DirCheck) {
     if let Ok(bytes) = fs::read(dir.join("record.json")) {
         match serde_json::from_slice::<model::Record>(&bytes) {
             Ok(rec) => {
@@ -264,8 +289,6 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
             Err(e) => c.problems.push(format!("record.json does not parse ({e})")),
         }
     }
-    c.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(c)
 }
 
 /// Reads a record directory's `record.json`.

@@ -288,18 +288,7 @@ impl Cx<'_> {
         let doc = match ImDocument::parse(self.text) {
             Ok(doc) => doc,
             Err(e) => {
-                let msg = e.message().trim().replace('\n', ": ");
-                // Name the key on the offending line when there is one.
-                let (line, _) = line_col(self.text, e.span().map_or(0, |s| s.start));
-                let key = self.text.lines().nth(line - 1).and_then(|l| {
-                    let (k, _) = l.split_once('=')?;
-                    let k = k.trim();
-                    (!k.is_empty()
-                        && k.bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
-                    .then(|| k.to_string())
-                });
-                self.error(e.span(), key.as_deref(), format!("invalid TOML: {msg}"));
+                self.toml_error(&e);
                 return None;
             }
         };
@@ -335,61 +324,85 @@ impl Cx<'_> {
             .get("organisation")
             .and_then(table_of)
             .and_then(|t| self.contact(&t, "archivist", false));
-        let mut accounts = Vec::new();
-        match root.get("account") {
-            None => self.warning(
-                None,
-                Some("account"),
-                "the register has no `[[account]]` tables",
-            ),
-            Some(item) => {
-                let tables: Vec<Option<Tbl<'_>>> = match item {
-                    Item::ArrayOfTables(a) => a
-                        .iter()
-                        .map(|t| {
-                            Some(Tbl {
-                                like: t as &dyn TableLike,
-                                span: t.span(),
-                            })
-                        })
-                        .collect(),
-                    Item::Value(Value::Array(a)) => a
-                        .iter()
-                        .map(|v| {
-                            v.as_inline_table().map(|t| Tbl {
-                                like: t as &dyn TableLike,
-                                span: t.span(),
-                            })
-                        })
-                        .collect(),
-                    _ => {
-                        self.error(
-                            item.span(),
-                            Some("account"),
-                            "`account` must be an array of tables: write `[[account]]`",
-                        );
-                        Vec::new()
-                    }
-                };
-                let mut seen: Vec<(String, usize)> = Vec::new();
-                for (i, t) in tables.into_iter().enumerate() {
-                    self.account = Some(format!("#{}", i + 1));
-                    let Some(t) = t else {
-                        self.error(item.span(), None, "every `account` entry must be a table");
-                        continue;
-                    };
-                    if let Some(a) = self.account_entry(&t, &mut seen) {
-                        accounts.push(a);
-                    }
-                }
-                self.account = None;
+        let accounts = match root.get("account") {
+            None => {
+                self.warning(
+                    None,
+                    Some("account"),
+                    "the register has no `[[account]]` tables",
+                );
+                Vec::new()
             }
-        }
+            Some(item) => self.accounts(item),
+        };
         Some(Register {
             organisation: organisation?,
             accounts,
             archivist,
         })
+    }
+
+    /// A register that is not TOML: the parser's message, at the key on the
+    /// offending line when there is one.
+    fn toml_error(&mut self, e: &toml_edit::TomlError) {
+        let msg = e.message().trim().replace('\n', ": ");
+        // Name the key on the offending line when there is one.
+        let (line, _) = line_col(self.text, e.span().map_or(0, |s| s.start));
+        let key = self.text.lines().nth(line - 1).and_then(|l| {
+            let (k, _) = l.split_once('=')?;
+            let k = k.trim();
+            (!k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+            .then(|| k.to_string())
+        });
+        self.error(e.span(), key.as_deref(), format!("invalid TOML: {msg}"));
+    }
+
+    /// Every `[[account]]` entry that is valid; each one's problems are reported.
+    fn accounts(&mut self, item: &Item) -> Vec<Account> {
+        let mut accounts = Vec::new();
+        let tables: Vec<Option<Tbl<'_>>> = match item {
+            Item::ArrayOfTables(a) => a
+                .iter()
+                .map(|t| {
+                    Some(Tbl {
+                        like: t as &dyn TableLike,
+                        span: t.span(),
+                    })
+                })
+                .collect(),
+            Item::Value(Value::Array(a)) => a
+                .iter()
+                .map(|v| {
+                    v.as_inline_table().map(|t| Tbl {
+                        like: t as &dyn TableLike,
+                        span: t.span(),
+                    })
+                })
+                .collect(),
+            _ => {
+                self.error(
+                    item.span(),
+                    Some("account"),
+                    "`account` must be an array of tables: write `[[account]]`",
+                );
+                Vec::new()
+            }
+        };
+        let mut seen: Vec<(String, usize)> = Vec::new();
+        for (i, t) in tables.into_iter().enumerate() {
+            self.account = Some(format!("#{}", i + 1));
+            let Some(t) = t else {
+                self.error(item.span(), None, "every `account` entry must be a table");
+                continue;
+            };
+            if let Some(a) = self.account_entry(&t, &mut seen) {
+                accounts.push(a);
+            }
+        }
+        self.account = None;
+        accounts
     }
 
     fn unknown_keys(&mut self, t: &Tbl<'_>, allowed: &[&str], prefix: &str) {
