@@ -649,50 +649,9 @@ impl Cx<'_> {
         self.unknown_keys(t, ACCOUNT_KEYS, "");
         let mut ok = true;
         if let Some((id, span)) = &id {
-            if !crate::period::is_slug(id) {
-                self.error(
-                    span.clone(),
-                    Some("id"),
-                    "must contain only a-z, 0-9 and `-` (it is used in paths)",
-                );
-                ok = false;
-            } else if id.len() > 64 {
-                self.error(span.clone(), Some("id"), "must be at most 64 characters");
-                ok = false;
-            }
-            let line = line_col(self.text, span.as_ref().map_or(0, |s| s.start)).0;
-            if let Some((_, first)) = seen.iter().find(|(s, _)| s == id) {
-                self.error(
-                    span.clone(),
-                    Some("id"),
-                    format!("duplicate id; already used on line {first}"),
-                );
-                ok = false;
-            } else {
-                seen.push((id.clone(), line));
-            }
+            ok &= self.account_id(id, span, seen);
         }
-        let platform = match t.like.get("platform") {
-            None => {
-                self.error(t.span.clone(), Some("platform"), "missing required field");
-                None
-            }
-            Some(item) => match item
-                .as_str()
-                .and_then(|s| PLATFORMS.iter().find(|(n, _)| *n == s))
-            {
-                Some((_, p)) => Some(*p),
-                None => {
-                    let names: Vec<&str> = PLATFORMS.iter().map(|(n, _)| *n).collect();
-                    self.error(
-                        item.span(),
-                        Some("platform"),
-                        format!("unknown platform; expected one of: {}", names.join(", ")),
-                    );
-                    None
-                }
-            },
-        };
+        let platform = self.platform(t);
         let name = self.string(t, "name", "", true);
         let url = self.string(t, "url", "", true);
         if let Some((u, span)) = &url {
@@ -741,23 +700,7 @@ impl Cx<'_> {
                 ok = false;
             }
         }
-        let retention = match t.like.get("retention") {
-            None => Some(Retention::Bevaras),
-            Some(item) => match item
-                .as_str()
-                .and_then(|s| RETENTIONS.iter().find(|(n, _)| *n == s))
-            {
-                Some((_, r)) => Some(*r),
-                None => {
-                    self.error(
-                        item.span(),
-                        Some("retention"),
-                        "unknown retention; expected `bevaras` or `gallras-vid-inaktualitet`",
-                    );
-                    None
-                }
-            },
-        };
+        let retention = self.retention(t);
         if !ok {
             return None;
         }
@@ -782,6 +725,86 @@ impl Cx<'_> {
             closed: closed.map(|c| c.0),
             retention: retention?,
         })
+    }
+
+    /// An account's id: a slug of at most 64 characters, not used by an
+    /// account before it (`seen`: ids with their lines). False when it is not.
+    fn account_id(
+        &mut self,
+        id: &str,
+        span: &Option<Range<usize>>,
+        seen: &mut Vec<(String, usize)>,
+    ) -> bool {
+        let mut ok = true;
+        if !crate::period::is_slug(id) {
+            self.error(
+                span.clone(),
+                Some("id"),
+                "must contain only a-z, 0-9 and `-` (it is used in paths)",
+            );
+            ok = false;
+        } else if id.len() > 64 {
+            self.error(span.clone(), Some("id"), "must be at most 64 characters");
+            ok = false;
+        }
+        let line = line_col(self.text, span.as_ref().map_or(0, |s| s.start)).0;
+        if let Some((_, first)) = seen.iter().find(|(s, _)| s == id) {
+            self.error(
+                span.clone(),
+                Some("id"),
+                format!("duplicate id; already used on line {first}"),
+            );
+            ok = false;
+        } else {
+            seen.push((id.to_string(), line));
+        }
+        ok
+    }
+
+    /// An account's `platform`, one of [`PLATFORMS`].
+    fn platform(&mut self, t: &Tbl<'_>) -> Option<Platform> {
+        match t.like.get("platform") {
+            None => {
+                self.error(t.span.clone(), Some("platform"), "missing required field");
+                None
+            }
+            Some(item) => match item
+                .as_str()
+                .and_then(|s| PLATFORMS.iter().find(|(n, _)| *n == s))
+            {
+                Some((_, p)) => Some(*p),
+                None => {
+                    let names: Vec<&str> = PLATFORMS.iter().map(|(n, _)| *n).collect();
+                    self.error(
+                        item.span(),
+                        Some("platform"),
+                        format!("unknown platform; expected one of: {}", names.join(", ")),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// An account's `retention`; `bevaras` when it is not given.
+    fn retention(&mut self, t: &Tbl<'_>) -> Option<Retention> {
+        match t.like.get("retention") {
+            None => Some(Retention::Bevaras),
+            Some(item) => match item
+                .as_str()
+                .and_then(|s| RETENTIONS.iter().find(|(n, _)| *n == s))
+            {
+                Some((_, r)) => Some(*r),
+                None => {
+                    self.error(
+                        item.span(),
+                        Some("retention"),
+                        "unknown retention; expected `bevaras` or `gallras-vid-inaktualitet`",
+                    );
+                    None
+                }
+            },
+        }
     }
 }
 

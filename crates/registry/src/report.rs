@@ -8,7 +8,7 @@ use chrono_tz::Europe::Stockholm;
 use model::{Record, RecordKind};
 
 use crate::failure_sv::failure_sv;
-use crate::journal::Event;
+use crate::journal::{Event, JournalEntry};
 use crate::publish::{breakable, escape};
 use crate::status::{timestamp_tokens, ArchiveView};
 
@@ -296,6 +296,25 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
                 .is_some_and(|id| view.record(id).is_none())
         })
         .collect();
+    body.push_str(&summary_section(view, failures.len()));
+    body.push_str(&preflight_section(view));
+
+    body.push_str(&failures_section(&failures));
+
+    body.push_str(&records_sections(view, link));
+
+    body.push_str(&journal_section(view));
+    body.push_str("</main>\n<footer>\n<p>Sidan skapades av ogonblick. Ögonblicksbilderna är allmänna handlingar. Kontrollera dem med <code>ogonblick verify</code>, eller mot kontrollsummorna som varje ögonblicksbild har i sin <code>manifest-sha256.txt</code>.</p>\n</footer>\n");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        escape(&title)
+    )
+}
+
+/// *Sammanfattning*: periods, records, flagged ones, `failures` without a
+/// record, journal events, the latest check and the chain.
+fn summary_section(view: &ArchiveView, failures: usize) -> String {
+    let mut body = String::new();
     let flagged_count = view.records.iter().filter(|(r, _)| flagged(r)).count();
     body.push_str("<h2>Sammanfattning</h2>\n<dl class=\"summa\">\n");
     let mut summary = vec![
@@ -314,10 +333,10 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         ),
         (
             "Misslyckade fångster utan ögonblicksbild",
-            if failures.is_empty() {
+            if failures == 0 {
                 "0".into()
             } else {
-                format!("<span class=\"varning\">{}</span>", failures.len())
+                format!("<span class=\"varning\">{failures}</span>")
             },
         ),
         ("Händelser i journalen", view.journal.len().to_string()),
@@ -338,13 +357,17 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         body.push_str(&format!("<dt>{k}</dt><dd>{v}</dd>\n"));
     }
     body.push_str("</dl>\n");
-    body.push_str(&preflight_section(view));
+    body
+}
 
+/// *Misslyckade fångster*: captures that failed and still have no record.
+fn failures_section(failures: &[&JournalEntry]) -> String {
+    let mut body = String::new();
     if !failures.is_empty() {
         body.push_str("<h2>Misslyckade fångster</h2>\n<table>\n<caption>Fångster som misslyckades och ännu saknar ögonblicksbild</caption>\n");
         body.push_str(&head(&["Post", "Tid (svensk tid)", "Orsak"]));
         body.push_str("<tbody>\n");
-        for e in &failures {
+        for e in failures {
             body.push_str(&format!(
                 "<tr class=\"behover\"><th scope=\"row\">{}</th>{}{}</tr>\n",
                 breakable(e.field("record_id").unwrap_or("")),
@@ -363,7 +386,12 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         }
         body.push_str("</tbody>\n</table>\n");
     }
+    body
+}
 
+/// One table of half-year records per period, then the other records.
+fn records_sections(view: &ArchiveView, link: &str) -> String {
+    let mut body = String::new();
     for period in view.periods() {
         let id = period.to_string();
         let records: Vec<_> = view
@@ -409,7 +437,12 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
             link,
         ));
     }
+    body
+}
 
+/// *Senaste händelserna i journalen*, newest first.
+fn journal_section(view: &ArchiveView) -> String {
+    let mut body = String::new();
     body.push_str("<h2>Senaste händelserna i journalen</h2>\n");
     if view.journal.is_empty() {
         body.push_str("<p>Journalen är tom.</p>\n");
@@ -469,11 +502,7 @@ pub fn report_html(view: &ArchiveView, generated: DateTime<Utc>, link: &str) -> 
         }
         body.push_str("</tbody>\n</table>\n");
     }
-    body.push_str("</main>\n<footer>\n<p>Sidan skapades av ogonblick. Ögonblicksbilderna är allmänna handlingar. Kontrollera dem med <code>ogonblick verify</code>, eller mot kontrollsummorna som varje ögonblicksbild har i sin <code>manifest-sha256.txt</code>.</p>\n</footer>\n");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        escape(&title)
-    )
+    body
 }
 
 /// The latest `preflight.run`: whether the next run needs nobody, and when
