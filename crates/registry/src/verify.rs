@@ -622,27 +622,12 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         r.problems.push(format!("journal.jsonl line {line}: {msg}"));
     }
     r.journal_head = Some(chain.head.clone());
-    // Latest record.sealed per record id.
-    let mut sealed: HashMap<String, &crate::JournalEntry> = HashMap::new();
-    for e in chain
-        .entries
-        .iter()
-        .filter(|e| e.event == Event::RECORD_SEALED)
-    {
-        if let Some(id) = e.field("record_id") {
-            if sealed.insert(id.to_string(), e).is_some() {
-                r.problems.push(format!(
-                    "journal.jsonl line {}: record {id} sealed a second time",
-                    e.line
-                ));
-            }
-        }
-    }
+    let sealed = latest_sealed(&chain.entries, &mut r);
     let dirs = record_dirs(root)?;
     let ids: BTreeSet<&str> = dirs.iter().map(|(id, _)| id.as_str()).collect();
     let stamps = Stamps::new(opts)?;
     for (id, dir) in &dirs {
-        let c = check_record_dir(dir, opts.jobs)?;
+        let mut c = check_record_dir(dir, opts.jobs)?;
         r.bytes += c.bytes;
         let late = root.join(TIMESTAMPS).join(id);
         let late_label = format!("{TIMESTAMPS}/{id}/");
@@ -654,10 +639,10 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             Some((&late, &late_label)),
             &mut r,
         );
-        for p in c.problems {
+        for p in std::mem::take(&mut c.problems) {
             r.problems.push(format!("{id}: {p}"));
         }
-        for mut f in c.files {
+        for mut f in std::mem::take(&mut c.files) {
             f.path = format!("{id}/{}", f.path);
             r.files.push(f);
         }
@@ -669,23 +654,7 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
                 ));
             }
         }
-        match sealed.get(id.as_str()) {
-            None => r.problems.push(format!(
-                "{id}: no record.sealed event in the journal for this record"
-            )),
-            Some(e) => {
-                if let (Some(want), Some(got)) = (e.field("snapshot_sha256"), &c.snapshot_sha256) {
-                    if want != got {
-                        r.problems.push(format!("{id}: snapshot.pdf SHA-256 {got} differs from the journal's {want} (line {})", e.line));
-                    }
-                }
-                if let (Some(want), Some(got)) = (e.field("manifest_sha256"), &c.manifest_sha256) {
-                    if want != got {
-                        r.problems.push(format!("{id}: {MANIFEST} was changed: SHA-256 {got}, journal line {} says {want}", e.line));
-                    }
-                }
-            }
-        }
+        record_against_journal(id, &c, sealed.get(id.as_str()).copied(), &mut r);
     }
     journaled_tokens(root, &chain.entries, &mut r);
     for (id, e) in &sealed {
@@ -703,7 +672,70 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             });
         }
     }
-    // Anything else at the top level or in the group directories.
+    unexpected_entries(root, &ids, &chain.entries, &stamps, &mut r)?;
+    r.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(r)
+}
+
+/// Latest `record.sealed` per record id; a record sealed twice is a problem.
+fn latest_sealed<'e>(
+    entries: &'e [crate::JournalEntry],
+    r: &mut VerifyReport,
+) -> HashMap<String, &'e crate::JournalEntry> {
+    let mut sealed: HashMap<String, &crate::JournalEntry> = HashMap::new();
+    for e in entries.iter().filter(|e| e.event == Event::RECORD_SEALED) {
+        if let Some(id) = e.field("record_id") {
+            if sealed.insert(id.to_string(), e).is_some() {
+                r.problems.push(format!(
+                    "journal.jsonl line {}: record {id} sealed a second time",
+                    e.line
+                ));
+            }
+        }
+    }
+    sealed
+}
+
+/// A record folder against the journal's `record.sealed` for it (`sealed`):
+/// the same snapshot and manifest SHA-256s.
+fn record_against_journal(
+    id: &str,
+    c: &DirCheck,
+    sealed: Option<&crate::JournalEntry>,
+    r: &mut VerifyReport,
+) {
+    match sealed {
+        None => r.problems.push(format!(
+            "{id}: no record.sealed event in the journal for this record"
+        )),
+        Some(e) => {
+            if let (Some(want), Some(got)) = (e.field("snapshot_sha256"), &c.snapshot_sha256) {
+                if want != got {
+                    r.problems.push(format!("{id}: snapshot.pdf SHA-256 {got} differs from the journal's {want} (line {})", e.line));
+                }
+            }
+            if let (Some(want), Some(got)) = (e.field("manifest_sha256"), &c.manifest_sha256) {
+                if want != got {
+                    r.problems.push(format!(
+                        "{id}: {MANIFEST} was changed: SHA-256 {got}, journal line {} says {want}",
+                        e.line
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Anything else at the top level or in the group directories is
+/// unexpected; the archive's own `timestamps/` is checked, a non-empty
+/// staging area a warning, the search index left alone.
+fn unexpected_entries(
+    root: &Path,
+    ids: &BTreeSet<&str>,
+    entries: &[crate::JournalEntry],
+    stamps: &Stamps,
+    r: &mut VerifyReport,
+) -> Result<()> {
     for entry in fs::read_dir(root)
         .map_err(Error::io("read", root))?
         .flatten()
@@ -719,7 +751,7 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             continue;
         }
         if name == TIMESTAMPS && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            archive_tokens(root, &ids, &chain.entries, &stamps, &mut r);
+            archive_tokens(root, ids, entries, stamps, r);
             continue;
         }
         if name == STAGING {
@@ -758,8 +790,7 @@ fn verify_archive(root: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             }
         }
     }
-    r.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(r)
+    Ok(())
 }
 
 /// The archive's own `timestamps/`: the journal head's tokens are checked;
@@ -999,22 +1030,7 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             reason: "a file that is not a PDF; verify takes an archive, a record directory, a bag, an E-ARK package, a snapshot PDF, an excerpt or a delivery's leveranslista.pdf or forteckning.csv".into(),
         });
     }
-    let journal = match &opts.archive {
-        Some(a) => journal_in(a).ok_or_else(|| Error::UnknownTarget {
-            path: a.clone(),
-            reason: "--archive: no journal.jsonl in it, in its data/ (a bag) or in its documentation/ (an E-ARK package)".into(),
-        })?,
-        None => {
-            let abs = fs::canonicalize(path).map_err(Error::io("resolve", path))?;
-            abs.ancestors()
-                .skip(1)
-                .find_map(journal_in)
-                .ok_or_else(|| Error::UnknownTarget {
-                    path: path.to_path_buf(),
-                    reason: "no archive or delivery (journal.jsonl) found above this file; pass --archive DIR, or --source RECORD for an excerpt".into(),
-                })?
-        }
-    };
+    let journal = pdf_journal(path, opts)?;
     let bytes = fs::read(&journal).map_err(Error::io("read", &journal))?;
     let chain = check_chain(&bytes);
     // A line found in a journal whose chain breaks vouches for nothing: it
@@ -1055,38 +1071,8 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
             ));
         }
         (None, Some(e)) => {
-            let id = e.field("record_id").unwrap_or_default().to_string();
-            let pages = |k: &str| {
-                e.fields
-                    .get(k)
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0)
-            };
-            let source = e.field("snapshot_sha256").unwrap_or_default();
             r.files.push(ok);
-            let sealed = chain.entries.iter().rev().find(|s| {
-                s.event == Event::RECORD_SEALED && s.field("record_id") == Some(id.as_str())
-            });
-            match sealed {
-                Some(s) if s.field("snapshot_sha256") == Some(source) => {}
-                Some(s) => r.problems.push(format!(
-                    "journal line {}: the excerpt's source snapshot.pdf {source} is not the one line {} sealed for {id}",
-                    e.line, s.line
-                )),
-                None => r.problems.push(format!(
-                    "journal line {}: the excerpt's source {id} has no record.sealed line",
-                    e.line
-                )),
-            }
-            r.diarienummer = dnr_in(&chain.entries, &id);
-            r.record = Some(format!(
-                "an excerpt (utdrag) of {id}: pages {}-{} of the {} of its snapshot.pdf (SHA-256 {source}), made {} (journal line {})",
-                pages("first_page"),
-                pages("last_page"),
-                pages("source_pages"),
-                e.at.to_rfc3339(),
-                e.line
-            ));
+            excerpt_line(e, &chain.entries, &mut r);
         }
         (None, None) => {
             r.problems.push(format!(
@@ -1103,4 +1089,62 @@ fn verify_pdf(path: &Path, opts: &VerifyOptions) -> Result<VerifyReport> {
         }
     }
     Ok(r)
+}
+
+/// The journal a PDF is checked against: `--archive`'s, else the first one
+/// found above the file.
+fn pdf_journal(path: &Path, opts: &VerifyOptions) -> Result<PathBuf> {
+    Ok(match &opts.archive {
+        Some(a) => journal_in(a).ok_or_else(|| Error::UnknownTarget {
+            path: a.clone(),
+            reason: "--archive: no journal.jsonl in it, in its data/ (a bag) or in its documentation/ (an E-ARK package)".into(),
+        })?,
+        None => {
+            let abs = fs::canonicalize(path).map_err(Error::io("resolve", path))?;
+            abs.ancestors()
+                .skip(1)
+                .find_map(journal_in)
+                .ok_or_else(|| Error::UnknownTarget {
+                    path: path.to_path_buf(),
+                    reason: "no archive or delivery (journal.jsonl) found above this file; pass --archive DIR, or --source RECORD for an excerpt".into(),
+                })?
+        }
+    })
+}
+
+/// A file the journal's `extract.created` line `e` made: its source must be
+/// the snapshot the journal sealed for that record.
+fn excerpt_line(e: &crate::JournalEntry, entries: &[crate::JournalEntry], r: &mut VerifyReport) {
+    let id = e.field("record_id").unwrap_or_default().to_string();
+    let pages = |k: &str| {
+        e.fields
+            .get(k)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    let source = e.field("snapshot_sha256").unwrap_or_default();
+    let sealed = entries
+        .iter()
+        .rev()
+        .find(|s| s.event == Event::RECORD_SEALED && s.field("record_id") == Some(id.as_str()));
+    match sealed {
+        Some(s) if s.field("snapshot_sha256") == Some(source) => {}
+        Some(s) => r.problems.push(format!(
+            "journal line {}: the excerpt's source snapshot.pdf {source} is not the one line {} sealed for {id}",
+            e.line, s.line
+        )),
+        None => r.problems.push(format!(
+            "journal line {}: the excerpt's source {id} has no record.sealed line",
+            e.line
+        )),
+    }
+    r.diarienummer = dnr_in(entries, &id);
+    r.record = Some(format!(
+        "an excerpt (utdrag) of {id}: pages {}-{} of the {} of its snapshot.pdf (SHA-256 {source}), made {} (journal line {})",
+        pages("first_page"),
+        pages("last_page"),
+        pages("source_pages"),
+        e.at.to_rfc3339(),
+        e.line
+    ));
 }
