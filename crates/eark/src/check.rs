@@ -193,23 +193,6 @@ fn check_schema(el: &Element, label: &str, f: &mut Findings) {
             ));
         }
     }
-    if el.name == "file" || el.name == "mdRef" {
-        if let Some(t) = el.attr("", "CHECKSUMTYPE") {
-            if !CHECKSUM_TYPES.contains(&t) {
-                f.problems.push(format!(
-                    "{at}: schema (mets.xsd): @CHECKSUMTYPE `{t}` is not one of {}",
-                    CHECKSUM_TYPES.join(", ")
-                ));
-            }
-        }
-        if let Some(s) = el.attr("", "SIZE") {
-            if s.trim().parse::<i64>().is_err() {
-                f.problems.push(format!(
-                    "{at}: schema (mets.xsd): @SIZE `{s}` is not an integer"
-                ));
-            }
-        }
-    }
     let mut last = 0usize;
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &el.children {
@@ -263,6 +246,29 @@ fn check_schema(el: &Element, label: &str, f: &mut Findings) {
                 "{at}: schema (mets.xsd): <{}> may hold only one <{o}>",
                 el.name
             ));
+        }
+    }
+    check_attribute_values(el, &at, f);
+}
+
+/// The values the schemas restrict: checksum types and sizes of files and
+/// references, the CSIP vocabularies, `xs:dateTime` dates.
+fn check_attribute_values(el: &Element, at: &str, f: &mut Findings) {
+    if el.name == "file" || el.name == "mdRef" {
+        if let Some(t) = el.attr("", "CHECKSUMTYPE") {
+            if !CHECKSUM_TYPES.contains(&t) {
+                f.problems.push(format!(
+                    "{at}: schema (mets.xsd): @CHECKSUMTYPE `{t}` is not one of {}",
+                    CHECKSUM_TYPES.join(", ")
+                ));
+            }
+        }
+        if let Some(s) = el.attr("", "SIZE") {
+            if s.trim().parse::<i64>().is_err() {
+                f.problems.push(format!(
+                    "{at}: schema (mets.xsd): @SIZE `{s}` is not an integer"
+                ));
+            }
         }
     }
     let enums: [(&str, &[&str]); 3] = [
@@ -517,49 +523,7 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
     if let Ok(b) = fs::read(dir.join("METS.xml")) {
         report.mets_sha256 = Some(registry::hashing::sha256_hex(&b));
     }
-    if let Some(root) = read_mets(dir, "METS.xml", &mut f) {
-        check_rules(&root, "METS.xml", true, &mut f);
-        if let (Some(obj), Some(name)) = (
-            root.attr("", "OBJID"),
-            dir.canonicalize()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
-        ) {
-            if obj != name {
-                f.warnings.push(format!(
-                    "CSIPSTR2 (SHOULD): the package folder is `{name}`, its METS.xml @OBJID is `{obj}`"
-                ));
-            }
-        }
-        let mut reps = BTreeSet::new();
-        collect(&root, "", "METS.xml", &mut list, &mut reps, &mut f);
-        for rel in reps {
-            known_mets.insert(rel.clone());
-            if !dir.join(&rel).is_file() {
-                continue; // reported below as a missing listed file, or by the mptr check
-            }
-            let base = rel.rsplit_once('/').map(|(b, _)| b).unwrap_or("");
-            if let Some(rep) = read_mets(dir, &rel, &mut f) {
-                check_rules(&rep, &rel, false, &mut f);
-                let mut nested = BTreeSet::new();
-                collect(&rep, base, &rel, &mut list, &mut nested, &mut f);
-            }
-        }
-    } else if !dir.join("METS.xml").exists() {
-        f.problems
-            .push("METS.xml is missing (CSIPSTR4: the package root holds METS.xml)".into());
-    }
-    // Representation folders without a METS.xml.
-    if let Ok(entries) = fs::read_dir(dir.join("representations")) {
-        for e in entries.flatten() {
-            if e.path().is_dir() && !e.path().join("METS.xml").is_file() {
-                f.warnings.push(format!(
-                    "CSIPSTR12 (SHOULD): representations/{} has no METS.xml",
-                    e.file_name().to_string_lossy()
-                ));
-            }
-        }
-    }
+    read_all_mets(dir, &mut list, &mut known_mets, &mut f);
 
     // Listed files: one entry per path (a path listed twice must agree).
     let mut by_path: BTreeMap<String, Listed> = BTreeMap::new();
@@ -577,6 +541,110 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
     }
     let on_disk =
         registry::verify::files_on_disk(dir).report("package", &mut f.problems, &mut report.files);
+    let algs = hash_listed(dir, &by_path, &on_disk, jobs, &mut report, &mut f);
+    for l in by_path.values().filter(|l| !on_disk.contains(&l.path)) {
+        report.files.push(FileCheck {
+            path: l.path.clone(),
+            status: FileStatus::Missing,
+            algorithm: l.checksum.as_ref().map(|(t, _)| t.clone()),
+            expected: l.checksum.as_ref().map(|(_, c)| c.clone()),
+            actual: None,
+        });
+    }
+    for p in &on_disk {
+        if by_path.contains_key(p) || known_mets.contains(p) {
+            continue;
+        }
+        let empty = fs::metadata(dir.join(p)).is_ok_and(|m| m.len() == 0);
+        let name = p.rsplit('/').next().unwrap_or(p);
+        if empty && (name == ".gitkeep" || name == ".keep") {
+            f.warnings.push(format!(
+                "{p}: an empty placeholder that no METS lists (ignored)"
+            ));
+            continue;
+        }
+        report.files.push(FileCheck {
+            path: p.clone(),
+            status: FileStatus::Unexpected,
+            algorithm: None,
+            expected: None,
+            actual: None,
+        });
+    }
+    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    report.algorithms = algs.into_iter().collect();
+    report.problems = f.problems;
+    report.warnings = f.warnings;
+    report.count();
+    report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(report)
+}
+
+/// The package's METS.xml and every representation METS it points to: each
+/// read, checked against the schema and the rules, its listed files added to
+/// `list` and its path to `known_mets`; a representation folder without a
+/// METS.xml is a warning.
+fn read_all_mets(
+    dir: &Path,
+    list: &mut Vec<Listed>,
+    known_mets: &mut BTreeSet<String>,
+    f: &mut Findings,
+) {
+    if let Some(root) = read_mets(dir, "METS.xml", f) {
+        check_rules(&root, "METS.xml", true, f);
+        if let (Some(obj), Some(name)) = (
+            root.attr("", "OBJID"),
+            dir.canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
+        ) {
+            if obj != name {
+                f.warnings.push(format!(
+                    "CSIPSTR2 (SHOULD): the package folder is `{name}`, its METS.xml @OBJID is `{obj}`"
+                ));
+            }
+        }
+        let mut reps = BTreeSet::new();
+        collect(&root, "", "METS.xml", list, &mut reps, f);
+        for rel in reps {
+            known_mets.insert(rel.clone());
+            if !dir.join(&rel).is_file() {
+                continue; // reported below as a missing listed file, or by the mptr check
+            }
+            let base = rel.rsplit_once('/').map(|(b, _)| b).unwrap_or("");
+            if let Some(rep) = read_mets(dir, &rel, f) {
+                check_rules(&rep, &rel, false, f);
+                let mut nested = BTreeSet::new();
+                collect(&rep, base, &rel, list, &mut nested, f);
+            }
+        }
+    } else if !dir.join("METS.xml").exists() {
+        f.problems
+            .push("METS.xml is missing (CSIPSTR4: the package root holds METS.xml)".into());
+    }
+    // Representation folders without a METS.xml.
+    if let Ok(entries) = fs::read_dir(dir.join("representations")) {
+        for e in entries.flatten() {
+            if e.path().is_dir() && !e.path().join("METS.xml").is_file() {
+                f.warnings.push(format!(
+                    "CSIPSTR12 (SHOULD): representations/{} has no METS.xml",
+                    e.file_name().to_string_lossy()
+                ));
+            }
+        }
+    }
+}
+
+/// Hashes every listed file on disk (on `jobs` cores) and compares it with
+/// its METS checksum and size; returns the checksum types used.
+fn hash_listed(
+    dir: &Path,
+    by_path: &BTreeMap<String, Listed>,
+    on_disk: &BTreeSet<String>,
+    jobs: usize,
+    report: &mut VerifyReport,
+    f: &mut Findings,
+) -> BTreeSet<String> {
     let present: Vec<&Listed> = by_path
         .values()
         .filter(|l| on_disk.contains(&l.path))
@@ -648,42 +716,7 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
             actual: Some(actual),
         });
     }
-    for l in by_path.values().filter(|l| !on_disk.contains(&l.path)) {
-        report.files.push(FileCheck {
-            path: l.path.clone(),
-            status: FileStatus::Missing,
-            algorithm: l.checksum.as_ref().map(|(t, _)| t.clone()),
-            expected: l.checksum.as_ref().map(|(_, c)| c.clone()),
-            actual: None,
-        });
-    }
-    for p in &on_disk {
-        if by_path.contains_key(p) || known_mets.contains(p) {
-            continue;
-        }
-        let empty = fs::metadata(dir.join(p)).is_ok_and(|m| m.len() == 0);
-        let name = p.rsplit('/').next().unwrap_or(p);
-        if empty && (name == ".gitkeep" || name == ".keep") {
-            f.warnings.push(format!(
-                "{p}: an empty placeholder that no METS lists (ignored)"
-            ));
-            continue;
-        }
-        report.files.push(FileCheck {
-            path: p.clone(),
-            status: FileStatus::Unexpected,
-            algorithm: None,
-            expected: None,
-            actual: None,
-        });
-    }
-    report.files.sort_by(|a, b| a.path.cmp(&b.path));
-    report.algorithms = algs.into_iter().collect();
-    report.problems = f.problems;
-    report.warnings = f.warnings;
-    report.count();
-    report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-    Ok(report)
+    algs
 }
 
 #[cfg(test)]
