@@ -299,49 +299,15 @@ fn copy_sealed(
     })
 }
 
+/// A representation written: its name, its METS, and its other files.
+type Representation = (String, Entry, Vec<Entry>);
+
 fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written> {
     fs::create_dir_all(root).map_err(Error::io("create", root))?;
     let now = d.created;
-    let sealed_at = sealing_times(d.journal);
 
     // Representations first: their files, PREMIS and METS.
-    let mut reps: Vec<(String, Entry, Vec<Entry>)> = Vec::new();
-    for r in d.records {
-        let rep = representation_name(&r.record_id);
-        let created = sealed_at
-            .get(&r.record_id)
-            .copied()
-            .or_else(|| r.record.captured_at())
-            .unwrap_or(now);
-        let mut data = Vec::new();
-        for f in &r.files {
-            data.push(copy_sealed(
-                root,
-                &format!("representations/{rep}/data/{}", f.rel),
-                &f.path,
-                &f.sha256,
-                created,
-                format!("{}/{}", r.record_id, f.rel),
-            )?);
-        }
-        let premis = premis_xml(
-            d,
-            &data,
-            &events_for(d, Some(&r.record_id)),
-            "../../../../schemas/premis.xsd",
-        );
-        let premis_entry = put(
-            root,
-            &format!("representations/{rep}/metadata/preservation/premis.xml"),
-            &premis,
-            now,
-        )?;
-        let mets = representation_mets(d, &rep, r, &data, &premis_entry);
-        let mets_entry = put(root, &format!("representations/{rep}/METS.xml"), &mets, now)?;
-        let mut all = data;
-        all.push(premis_entry);
-        reps.push((rep, mets_entry, all));
-    }
+    let reps = write_representations(root, d)?;
 
     let mut schemas = Vec::new();
     for (name, bytes) in SCHEMAS {
@@ -356,21 +322,7 @@ fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written>
             now,
         )?);
     }
-    let mut descriptive = vec![put(
-        root,
-        "metadata/descriptive/leverans.xml",
-        &delivery_dc(d, object_id),
-        now,
-    )?];
-    for r in d.records {
-        let rep = representation_name(&r.record_id);
-        descriptive.push(put(
-            root,
-            &format!("metadata/descriptive/{rep}.xml"),
-            &record_dc(d, r),
-            now,
-        )?);
-    }
+    let descriptive = write_descriptive(root, object_id, d)?;
     // The package-level PREMIS covers every file but itself and the METS files.
     let mut objects: Vec<Entry> = Vec::new();
     for (_, mets, files) in &reps {
@@ -417,6 +369,72 @@ fn write_into(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Written>
         bytes,
         mets_sha256: mets_entry.sha256,
     })
+}
+
+/// One representation per record: its sealed files copied byte for byte,
+/// its PREMIS and its METS. Returns each one's name, METS and other files.
+fn write_representations(root: &Path, d: &Delivery<'_>) -> Result<Vec<Representation>> {
+    let now = d.created;
+    let sealed_at = sealing_times(d.journal);
+    let mut reps: Vec<Representation> = Vec::new();
+    for r in d.records {
+        let rep = representation_name(&r.record_id);
+        let created = sealed_at
+            .get(&r.record_id)
+            .copied()
+            .or_else(|| r.record.captured_at())
+            .unwrap_or(now);
+        let mut data = Vec::new();
+        for f in &r.files {
+            data.push(copy_sealed(
+                root,
+                &format!("representations/{rep}/data/{}", f.rel),
+                &f.path,
+                &f.sha256,
+                created,
+                format!("{}/{}", r.record_id, f.rel),
+            )?);
+        }
+        let premis = premis_xml(
+            d,
+            &data,
+            &events_for(d, Some(&r.record_id)),
+            "../../../../schemas/premis.xsd",
+        );
+        let premis_entry = put(
+            root,
+            &format!("representations/{rep}/metadata/preservation/premis.xml"),
+            &premis,
+            now,
+        )?;
+        let mets = representation_mets(d, &rep, r, &data, &premis_entry);
+        let mets_entry = put(root, &format!("representations/{rep}/METS.xml"), &mets, now)?;
+        let mut all = data;
+        all.push(premis_entry);
+        reps.push((rep, mets_entry, all));
+    }
+    Ok(reps)
+}
+
+/// The Dublin Core of the delivery and of each record.
+fn write_descriptive(root: &Path, object_id: &str, d: &Delivery<'_>) -> Result<Vec<Entry>> {
+    let now = d.created;
+    let mut descriptive = vec![put(
+        root,
+        "metadata/descriptive/leverans.xml",
+        &delivery_dc(d, object_id),
+        now,
+    )?];
+    for r in d.records {
+        let rep = representation_name(&r.record_id);
+        descriptive.push(put(
+            root,
+            &format!("metadata/descriptive/{rep}.xml"),
+            &record_dc(d, r),
+            now,
+        )?);
+    }
+    Ok(descriptive)
 }
 
 /// The newest `record.sealed` time of each record.
@@ -575,54 +593,22 @@ fn grp_attrs<'a>(id: &'a str, use_: &'a str) -> [(&'a str, &'a str); 4] {
 fn root_mets(
     d: &Delivery<'_>,
     object_id: &str,
-    reps: &[(String, Entry, Vec<Entry>)],
+    reps: &[Representation],
     schemas: &[Entry],
     docs: &[Entry],
     descriptive: &[Entry],
     premis: &Entry,
 ) -> Vec<u8> {
     let org = d.organisation.map(|o| o.name.as_str()).unwrap_or("");
-    let creator = d
-        .organisation
-        .map(|o| o.archive_creator.as_str())
-        .unwrap_or("");
     let label = format!(
         "Ögonblicksbilder av {org}s officiella konton i sociala medier, {}",
         d.period.display_sv()
     );
-    let code = d
-        .organisation
-        .and_then(|o| o.organisation_number.as_deref())
-        .map(identification_code);
     let now = time(d.created);
     let mut x = Xml::new();
     mets_open(&mut x, object_id, &label, "schemas/");
     mets_hdr_open(&mut x, &now, d.software_version);
-    // SIP9-14: the archival creator (arkivbildare). A nämnd has no number of
-    // its own: it is part of the municipality, whose number identifies it.
-    if !creator.is_empty() {
-        x.open("agent", &[("ROLE", "ARCHIVIST"), ("TYPE", "ORGANIZATION")]);
-        x.leaf("name", &[], creator);
-        if let Some(code) = &code {
-            x.leaf("note", &[("csip:NOTETYPE", "IDENTIFICATIONCODE")], code);
-        }
-        x.close();
-    }
-    // SIP15-20: the submitting organisation.
-    x.open("agent", &[("ROLE", "CREATOR"), ("TYPE", "ORGANIZATION")]);
-    x.leaf(
-        "name",
-        &[],
-        if org.is_empty() {
-            "okänd organisation"
-        } else {
-            org
-        },
-    );
-    if let Some(code) = &code {
-        x.leaf("note", &[("csip:NOTETYPE", "IDENTIFICATIONCODE")], code);
-    }
-    x.close();
+    root_agents(&mut x, d);
     // No contact agent (SIP21, MAY): commons-ip takes every CREATOR agent
     // that is not software for the submitter and allows only one. The
     // contact is in the delivery's Dublin Core instead.
@@ -641,29 +627,7 @@ fn root_mets(
     }
     let digiprov_id = amd_sec(&mut x, "root", premis, "", &now);
 
-    x.open("fileSec", &[("ID", &xml_id("filesec:root"))]);
-    let doc_grp = xml_id("grp:Documentation");
-    x.open("fileGrp", &grp_attrs(&doc_grp, "Documentation"));
-    for e in docs {
-        file_el(&mut x, e, "");
-    }
-    x.close();
-    let schema_grp = xml_id("grp:Schemas");
-    x.open("fileGrp", &grp_attrs(&schema_grp, "Schemas"));
-    for e in schemas {
-        file_el(&mut x, e, "");
-    }
-    x.close();
-    // One group holds every representation's METS.xml: commons-ip wants a
-    // `Representations` group behind the `Representations` division that
-    // eark-validator asks for (CSIP101, CSIP103).
-    let rep_grp = xml_id("grp:Representations");
-    x.open("fileGrp", &grp_attrs(&rep_grp, "Representations"));
-    for (_, mets, _) in reps {
-        file_el(&mut x, mets, "");
-    }
-    x.close();
-    x.close();
+    let (doc_grp, schema_grp, rep_grp) = root_file_sec(&mut x, reps, schemas, docs);
 
     x.open(
         "structMap",
@@ -729,6 +693,80 @@ fn root_mets(
     x.close();
     x.close();
     x.finish()
+}
+
+/// The package's agents in its `metsHdr`: the archival creator (SIP9-14)
+/// and the submitting organisation (SIP15-20), each with the
+/// organisationsnummer as its identification code.
+fn root_agents(x: &mut Xml, d: &Delivery<'_>) {
+    let org = d.organisation.map(|o| o.name.as_str()).unwrap_or("");
+    let creator = d
+        .organisation
+        .map(|o| o.archive_creator.as_str())
+        .unwrap_or("");
+    let code = d
+        .organisation
+        .and_then(|o| o.organisation_number.as_deref())
+        .map(identification_code);
+    // SIP9-14: the archival creator (arkivbildare). A nämnd has no number of
+    // its own: it is part of the municipality, whose number identifies it.
+    if !creator.is_empty() {
+        x.open("agent", &[("ROLE", "ARCHIVIST"), ("TYPE", "ORGANIZATION")]);
+        x.leaf("name", &[], creator);
+        if let Some(code) = &code {
+            x.leaf("note", &[("csip:NOTETYPE", "IDENTIFICATIONCODE")], code);
+        }
+        x.close();
+    }
+    // SIP15-20: the submitting organisation.
+    x.open("agent", &[("ROLE", "CREATOR"), ("TYPE", "ORGANIZATION")]);
+    x.leaf(
+        "name",
+        &[],
+        if org.is_empty() {
+            "okänd organisation"
+        } else {
+            org
+        },
+    );
+    if let Some(code) = &code {
+        x.leaf("note", &[("csip:NOTETYPE", "IDENTIFICATIONCODE")], code);
+    }
+    x.close();
+}
+
+/// The package's `fileSec`: documentation, schemas and the representations'
+/// METS.xml, one group each. Returns the three groups' ids.
+fn root_file_sec(
+    x: &mut Xml,
+    reps: &[Representation],
+    schemas: &[Entry],
+    docs: &[Entry],
+) -> (String, String, String) {
+    x.open("fileSec", &[("ID", &xml_id("filesec:root"))]);
+    let doc_grp = xml_id("grp:Documentation");
+    x.open("fileGrp", &grp_attrs(&doc_grp, "Documentation"));
+    for e in docs {
+        file_el(x, e, "");
+    }
+    x.close();
+    let schema_grp = xml_id("grp:Schemas");
+    x.open("fileGrp", &grp_attrs(&schema_grp, "Schemas"));
+    for e in schemas {
+        file_el(x, e, "");
+    }
+    x.close();
+    // One group holds every representation's METS.xml: commons-ip wants a
+    // `Representations` group behind the `Representations` division that
+    // eark-validator asks for (CSIP101, CSIP103).
+    let rep_grp = xml_id("grp:Representations");
+    x.open("fileGrp", &grp_attrs(&rep_grp, "Representations"));
+    for (_, mets, _) in reps {
+        file_el(x, mets, "");
+    }
+    x.close();
+    x.close();
+    (doc_grp, schema_grp, rep_grp)
 }
 
 fn representation_mets(
@@ -1054,44 +1092,7 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
         let Some(id) = id.filter(|id| wanted(id)) else {
             continue;
         };
-        let (kind, detail) = match e.event.as_str() {
-            JournalEvent::RECORD_SEALED => (
-                "message digest calculation",
-                format!(
-                    "record sealed: manifest-sha256.txt written (SHA-256 {}), files made read-only; journal.jsonl line {}",
-                    e.field("manifest_sha256").unwrap_or(""),
-                    e.line
-                ),
-            ),
-            JournalEvent::DNR_ASSIGNED => (
-                "registration",
-                format!(
-                    "diarienummer {} assigned by the registrar; journal.jsonl line {}",
-                    e.field("diarienummer").unwrap_or(""),
-                    e.line
-                ),
-            ),
-            JournalEvent::EXTRACT_CREATED => (
-                "dissemination",
-                format!(
-                    "pages {}–{} of snapshot.pdf (SHA-256 {}) handed out as a PDF/A extract, {} (SHA-256 {}); journal.jsonl line {}",
-                    e.fields.get("first_page").map_or(String::new(), ToString::to_string),
-                    e.fields.get("last_page").map_or(String::new(), ToString::to_string),
-                    e.field("snapshot_sha256").unwrap_or(""),
-                    e.field("out").unwrap_or(""),
-                    e.field("out_sha256").unwrap_or(""),
-                    e.line
-                ),
-            ),
-            _ => (
-                "deaccession",
-                format!(
-                    "account {} closed after this final capture; journal.jsonl line {}",
-                    e.field("account").unwrap_or(""),
-                    e.line
-                ),
-            ),
-        };
+        let (kind, detail) = journal_event(e);
         out.push(PremisEvent {
             id: format!("journal:{}", e.seq),
             kind,
@@ -1121,6 +1122,48 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
     out
 }
 
+/// A journal line as a PREMIS event: its type and detail.
+fn journal_event(e: &JournalEntry) -> (&'static str, String) {
+    match e.event.as_str() {
+        JournalEvent::RECORD_SEALED => (
+            "message digest calculation",
+            format!(
+                "record sealed: manifest-sha256.txt written (SHA-256 {}), files made read-only; journal.jsonl line {}",
+                e.field("manifest_sha256").unwrap_or(""),
+                e.line
+            ),
+        ),
+        JournalEvent::DNR_ASSIGNED => (
+            "registration",
+            format!(
+                "diarienummer {} assigned by the registrar; journal.jsonl line {}",
+                e.field("diarienummer").unwrap_or(""),
+                e.line
+            ),
+        ),
+        JournalEvent::EXTRACT_CREATED => (
+            "dissemination",
+            format!(
+                "pages {}–{} of snapshot.pdf (SHA-256 {}) handed out as a PDF/A extract, {} (SHA-256 {}); journal.jsonl line {}",
+                e.fields.get("first_page").map_or(String::new(), ToString::to_string),
+                e.fields.get("last_page").map_or(String::new(), ToString::to_string),
+                e.field("snapshot_sha256").unwrap_or(""),
+                e.field("out").unwrap_or(""),
+                e.field("out_sha256").unwrap_or(""),
+                e.line
+            ),
+        ),
+        _ => (
+            "deaccession",
+            format!(
+                "account {} closed after this final capture; journal.jsonl line {}",
+                e.field("account").unwrap_or(""),
+                e.line
+            ),
+        ),
+    }
+}
+
 fn premis_xml(
     d: &Delivery<'_>,
     objects: &[Entry],
@@ -1139,84 +1182,11 @@ fn premis_xml(
         ],
     );
     for e in objects {
-        x.open("premis:object", &[("xsi:type", "premis:file")]);
-        x.open("premis:objectIdentifier", &[]);
-        x.leaf("premis:objectIdentifierType", &[], "local");
-        x.leaf("premis:objectIdentifierValue", &[], &e.path);
-        x.close();
-        x.open("premis:objectCharacteristics", &[]);
-        x.leaf("premis:compositionLevel", &[], "0");
-        x.open("premis:fixity", &[]);
-        x.leaf(
-            "premis:messageDigestAlgorithm",
-            &[
-                ("authority", "cryptographicHashFunctions"),
-                (
-                    "authorityURI",
-                    "http://id.loc.gov/vocabulary/preservation/cryptographicHashFunctions",
-                ),
-                (
-                    "valueURI",
-                    "http://id.loc.gov/vocabulary/preservation/cryptographicHashFunctions/sha256",
-                ),
-            ],
-            "SHA-256",
-        );
-        x.leaf("premis:messageDigest", &[], &e.sha256);
-        x.leaf("premis:messageDigestOriginator", &[], "ogonblick");
-        x.close();
-        x.leaf("premis:size", &[], &e.size.to_string());
-        x.open("premis:format", &[]);
-        x.open("premis:formatDesignation", &[]);
-        x.leaf("premis:formatName", &[], e.mime());
-        x.close();
-        x.close();
-        x.close();
-        if let Some(o) = &e.original {
-            x.leaf("premis:originalName", &[], o);
-        }
-        x.close();
+        premis_object(&mut x, e);
     }
     let software = format!("ogonblick {}", d.software_version);
     for ev in events {
-        x.open("premis:event", &[]);
-        x.open("premis:eventIdentifier", &[]);
-        x.leaf("premis:eventIdentifierType", &[], "UUID");
-        x.leaf(
-            "premis:eventIdentifierValue",
-            &[],
-            &uuid_v5(&format!("event:{}", ev.id)),
-        );
-        x.close();
-        x.leaf(
-            "premis:eventType",
-            &[
-                ("authority", "eventType"),
-                (
-                    "authorityURI",
-                    "http://id.loc.gov/vocabulary/preservation/eventType",
-                ),
-            ],
-            ev.kind,
-        );
-        x.leaf("premis:eventDateTime", &[], &time(ev.at));
-        x.open("premis:eventDetailInformation", &[]);
-        x.leaf("premis:eventDetail", &[], &ev.detail);
-        x.close();
-        x.open("premis:eventOutcomeInformation", &[]);
-        x.leaf("premis:eventOutcome", &[], ev.outcome);
-        x.close();
-        x.open("premis:linkingAgentIdentifier", &[]);
-        x.leaf("premis:linkingAgentIdentifierType", &[], "local");
-        x.leaf("premis:linkingAgentIdentifierValue", &[], &software);
-        x.close();
-        for o in &ev.objects {
-            x.open("premis:linkingObjectIdentifier", &[]);
-            x.leaf("premis:linkingObjectIdentifierType", &[], "local");
-            x.leaf("premis:linkingObjectIdentifierValue", &[], o);
-            x.close();
-        }
-        x.close();
+        premis_event(&mut x, ev, &software);
     }
     x.open("premis:agent", &[]);
     x.open("premis:agentIdentifier", &[]);
@@ -1239,4 +1209,87 @@ fn premis_xml(
     }
     x.close();
     x.finish()
+}
+
+/// A file as a PREMIS object: its path, SHA-256, size, format and original name.
+fn premis_object(x: &mut Xml, e: &Entry) {
+    x.open("premis:object", &[("xsi:type", "premis:file")]);
+    x.open("premis:objectIdentifier", &[]);
+    x.leaf("premis:objectIdentifierType", &[], "local");
+    x.leaf("premis:objectIdentifierValue", &[], &e.path);
+    x.close();
+    x.open("premis:objectCharacteristics", &[]);
+    x.leaf("premis:compositionLevel", &[], "0");
+    x.open("premis:fixity", &[]);
+    x.leaf(
+        "premis:messageDigestAlgorithm",
+        &[
+            ("authority", "cryptographicHashFunctions"),
+            (
+                "authorityURI",
+                "http://id.loc.gov/vocabulary/preservation/cryptographicHashFunctions",
+            ),
+            (
+                "valueURI",
+                "http://id.loc.gov/vocabulary/preservation/cryptographicHashFunctions/sha256",
+            ),
+        ],
+        "SHA-256",
+    );
+    x.leaf("premis:messageDigest", &[], &e.sha256);
+    x.leaf("premis:messageDigestOriginator", &[], "ogonblick");
+    x.close();
+    x.leaf("premis:size", &[], &e.size.to_string());
+    x.open("premis:format", &[]);
+    x.open("premis:formatDesignation", &[]);
+    x.leaf("premis:formatName", &[], e.mime());
+    x.close();
+    x.close();
+    x.close();
+    if let Some(o) = &e.original {
+        x.leaf("premis:originalName", &[], o);
+    }
+    x.close();
+}
+
+/// A PREMIS event, linked to the software agent and its objects.
+fn premis_event(x: &mut Xml, ev: &PremisEvent, software: &str) {
+    x.open("premis:event", &[]);
+    x.open("premis:eventIdentifier", &[]);
+    x.leaf("premis:eventIdentifierType", &[], "UUID");
+    x.leaf(
+        "premis:eventIdentifierValue",
+        &[],
+        &uuid_v5(&format!("event:{}", ev.id)),
+    );
+    x.close();
+    x.leaf(
+        "premis:eventType",
+        &[
+            ("authority", "eventType"),
+            (
+                "authorityURI",
+                "http://id.loc.gov/vocabulary/preservation/eventType",
+            ),
+        ],
+        ev.kind,
+    );
+    x.leaf("premis:eventDateTime", &[], &time(ev.at));
+    x.open("premis:eventDetailInformation", &[]);
+    x.leaf("premis:eventDetail", &[], &ev.detail);
+    x.close();
+    x.open("premis:eventOutcomeInformation", &[]);
+    x.leaf("premis:eventOutcome", &[], ev.outcome);
+    x.close();
+    x.open("premis:linkingAgentIdentifier", &[]);
+    x.leaf("premis:linkingAgentIdentifierType", &[], "local");
+    x.leaf("premis:linkingAgentIdentifierValue", &[], software);
+    x.close();
+    for o in &ev.objects {
+        x.open("premis:linkingObjectIdentifier", &[]);
+        x.leaf("premis:linkingObjectIdentifierType", &[], "local");
+        x.leaf("premis:linkingObjectIdentifierValue", &[], o);
+        x.close();
+    }
+    x.close();
 }
