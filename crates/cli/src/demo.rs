@@ -36,24 +36,9 @@ pub fn main(args: Args) -> CmdResult {
     // times in them are the real ones.
     let period = registry::Period::last_ended(registry::period::today_stockholm());
     let boundary = period.boundary_end();
-    println!(
-        "Demo: the half-year {period} is captured as the scheduled job would on its boundary, {boundary}, \
-         so its records are not late (the capture times in them are today's)."
-    );
     let sandboxed = capture::keeps_sandbox();
-    if !sandboxed {
-        println!(
-            "Demo: running as root, so Chromium's sandbox is off for this demo and the records do not repeat it. \
-             Run it as the service user instead: sudo -u ogonblick ogonblick demo (README.md, \"Running as a service\")."
-        );
-    }
     let flagged = fixture_server::FLAGGED_DEMO_ACCOUNT;
-    println!(
-        "Demo: the account {} is flagged on purpose: its feed loses posts while it is scrolled, \
-         and its record says how many are missing. Every other record has no warning.",
-        flagged.id
-    );
-    println!();
+    say_what_happens(&period, boundary, sandboxed, &flagged);
     let server =
         fixture_server::FixtureServer::start().context("starting the fixture site on 127.0.0.1")?;
     eprintln!("fixture site on {}", server.base_url());
@@ -97,24 +82,7 @@ pub fn main(args: Args) -> CmdResult {
         archive: archive.clone(),
     })?;
 
-    let opts = registry::VerifyOptions::default();
-    let archive_check = registry::verify(&archive, &opts)?;
-    let bag_check = registry::verify(&bag, &opts)?;
-    let sip_check = eark::verify_package(&sip.path, 0)?;
-    for (what, r) in [
-        ("archive", &archive_check),
-        ("delivery", &bag_check),
-        ("E-ARK delivery", &sip_check),
-    ] {
-        println!(
-            "verify {what}: {} files OK, {} problems",
-            r.ok,
-            r.problems.len() as u64 + r.changed + r.missing + r.unexpected
-        );
-        for p in &r.problems {
-            println!("  {p}");
-        }
-    }
+    let verified = verify_outputs(&archive, &bag, &sip.path)?;
     println!();
     println!("Where to look:");
     println!("  register (förteckning)   {}", register.display());
@@ -141,21 +109,74 @@ pub fn main(args: Args) -> CmdResult {
         sip.records,
         sip.path.display()
     );
-    // As the demo means it: the one account flagged, every other sealed clean.
-    let as_meant = report.journal_unstamped.is_empty()
+    let as_meant = as_meant(&report, flagged.id);
+    if !as_meant {
+        println!("The demo did not go as meant: see the table above.");
+    }
+    let fine = as_meant && verified;
+    Ok(if fine { Exit::Ok } else { Exit::Attention })
+}
+
+/// What the demo is about to do, said before it does it.
+fn say_what_happens(
+    period: &registry::Period,
+    boundary: chrono::NaiveDate,
+    sandboxed: bool,
+    flagged: &fixture_server::FixtureAccount,
+) {
+    println!(
+        "Demo: the half-year {period} is captured as the scheduled job would on its boundary, {boundary}, \
+         so its records are not late (the capture times in them are today's)."
+    );
+    if !sandboxed {
+        println!(
+            "Demo: running as root, so Chromium's sandbox is off for this demo and the records do not repeat it. \
+             Run it as the service user instead: sudo -u ogonblick ogonblick demo (README.md, \"Running as a service\")."
+        );
+    }
+    println!(
+        "Demo: the account {} is flagged on purpose: its feed loses posts while it is scrolled, \
+         and its record says how many are missing. Every other record has no warning.",
+        flagged.id
+    );
+    println!();
+}
+
+/// Verifies the archive, the bag and the E-ARK package and prints each
+/// verdict; true when all three verify.
+fn verify_outputs(archive: &Path, bag: &Path, sip: &Path) -> anyhow::Result<bool> {
+    let opts = registry::VerifyOptions::default();
+    let archive_check = registry::verify(archive, &opts)?;
+    let bag_check = registry::verify(bag, &opts)?;
+    let sip_check = eark::verify_package(sip, 0)?;
+    for (what, r) in [
+        ("archive", &archive_check),
+        ("delivery", &bag_check),
+        ("E-ARK delivery", &sip_check),
+    ] {
+        println!(
+            "verify {what}: {} files OK, {} problems",
+            r.ok,
+            r.problems.len() as u64 + r.changed + r.missing + r.unexpected
+        );
+        for p in &r.problems {
+            println!("  {p}");
+        }
+    }
+    Ok(archive_check.is_ok() && bag_check.is_ok() && sip_check.is_ok())
+}
+
+/// As the demo means it: the one account flagged, every other sealed clean.
+fn as_meant(report: &run::Report, flagged: &str) -> bool {
+    report.journal_unstamped.is_empty()
         && report.rows.iter().all(|r| {
             !r.unstamped
-                && if r.account == flagged.id {
+                && if r.account == flagged {
                     r.status == "flagged"
                 } else {
                     r.status == "sealed" && r.warnings.is_empty()
                 }
-        });
-    if !as_meant {
-        println!("The demo did not go as meant: see the table above.");
-    }
-    let fine = as_meant && archive_check.is_ok() && bag_check.is_ok() && sip_check.is_ok();
-    Ok(if fine { Exit::Ok } else { Exit::Attention })
+        })
 }
 
 /// Empties `out` if an earlier demo made it; refuses to touch anything else.

@@ -250,16 +250,7 @@ pub fn main(args: Args) -> CmdResult {
         );
     };
     let snapshot_path = dir.join(SNAPSHOT);
-    let snapshot = std::fs::read(&snapshot_path)
-        .with_context(|| format!("reading {}", snapshot_path.display()))?;
-    // The bytes copied from are the bytes verified.
-    let read_sha256 = sha256_hex(&snapshot);
-    if &read_sha256 != snapshot_sha256 {
-        anyhow::bail!(
-            "{} changed while it was read (SHA-256 {read_sha256}, verified {snapshot_sha256}); nothing was extracted",
-            snapshot_path.display()
-        );
-    }
+    let snapshot = read_verified(&snapshot_path, snapshot_sha256)?;
     let record = registry::record::read_record(&dir)?;
     let slices = std::fs::read(dir.join("posts.json"))
         .ok()
@@ -302,50 +293,21 @@ pub fn main(args: Args) -> CmdResult {
 
     // The archive is locked before anything is written, so a busy archive
     // stops the extract before the file exists.
-    let archive = match &source.archive {
-        Some(root) => {
-            let a = Archive::open(root)?;
-            for w in a.recovery_warnings() {
-                eprintln!("warning: {w}");
-            }
-            Some(a)
-        }
-        None => None,
-    };
+    let archive = source.archive.as_deref().map(open_archive).transpose()?;
     write_new(&out, &built.bytes)?;
     let pages = format!("{}-{}", args.pages.first, args.pages.last);
-    let line = match &archive {
-        Some(a) => {
-            let event = Event::ExtractCreated {
-                record_id: source.record_id.clone(),
-                snapshot_sha256: snapshot_sha256.clone(),
-                manifest_sha256: manifest_sha256.clone(),
-                first_page: u64::from(args.pages.first),
-                last_page: u64::from(args.pages.last),
-                source_pages: u64::from(built.source_pages),
-                out: out.display().to_string(),
-                out_sha256: out_sha256.clone(),
-                operator: operator.clone(),
-            };
-            match a.append(&event) {
-                Ok(entry) => Some(entry.seq),
-                Err(e) => {
-                    // An excerpt the journal does not know is not handed out.
-                    let _ = std::fs::remove_file(&out);
-                    return Err(anyhow::Error::new(e).context(
-                        "recording extract.created in the journal; the excerpt was removed",
-                    ));
-                }
-            }
-        }
-        None => {
-            eprintln!(
-                "note: {} is not inside an archive (no journal.jsonl above it), so extract.created is recorded nowhere; the cover still carries the source's SHA-256",
-                dir.display()
-            );
-            None
-        }
+    let event = Event::ExtractCreated {
+        record_id: source.record_id.clone(),
+        snapshot_sha256: snapshot_sha256.clone(),
+        manifest_sha256: manifest_sha256.clone(),
+        first_page: u64::from(args.pages.first),
+        last_page: u64::from(args.pages.last),
+        source_pages: u64::from(built.source_pages),
+        out: out.display().to_string(),
+        out_sha256: out_sha256.clone(),
+        operator: operator.clone(),
     };
+    let line = journal_excerpt(archive.as_ref(), &event, &out, &dir)?;
     println!(
         "{}: pages {pages} of {} written to {} (PDF/A-{}, {} cover page(s) in front)",
         source.record_id,
@@ -360,6 +322,62 @@ pub fn main(args: Args) -> CmdResult {
         println!("  journal: extract.created, seq {seq}");
     }
     Ok(Exit::Ok)
+}
+
+/// The snapshot's bytes, which must be the bytes verified.
+fn read_verified(snapshot_path: &Path, snapshot_sha256: &str) -> anyhow::Result<Vec<u8>> {
+    let snapshot = std::fs::read(snapshot_path)
+        .with_context(|| format!("reading {}", snapshot_path.display()))?;
+    // The bytes copied from are the bytes verified.
+    let read_sha256 = sha256_hex(&snapshot);
+    if read_sha256 != snapshot_sha256 {
+        anyhow::bail!(
+            "{} changed while it was read (SHA-256 {read_sha256}, verified {snapshot_sha256}); nothing was extracted",
+            snapshot_path.display()
+        );
+    }
+    Ok(snapshot)
+}
+
+/// The source's archive, locked before anything is written, so a busy
+/// archive stops the extract before the file exists.
+fn open_archive(root: &Path) -> anyhow::Result<Archive> {
+    let a = Archive::open(root)?;
+    for w in a.recovery_warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(a)
+}
+
+/// `extract.created` in the archive's journal, if the source is in one;
+/// its line number. An excerpt the journal does not know is removed.
+fn journal_excerpt(
+    archive: Option<&Archive>,
+    event: &Event,
+    out: &Path,
+    dir: &Path,
+) -> anyhow::Result<Option<u64>> {
+    Ok(match archive {
+        Some(a) => {
+            match a.append(event) {
+                Ok(entry) => Some(entry.seq),
+                Err(e) => {
+                    // An excerpt the journal does not know is not handed out.
+                    let _ = std::fs::remove_file(out);
+                    return Err(anyhow::Error::new(e).context(
+                        "recording extract.created in the journal; the excerpt was removed",
+                    ));
+                }
+            }
+        }
+        None => {
+            eprintln!(
+                "note: {} is not inside an archive (no journal.jsonl above it), so extract.created is recorded nowhere; the cover still carries the source's SHA-256",
+                dir.display()
+            );
+            None
+        }
+    })
 }
 
 #[cfg(test)]

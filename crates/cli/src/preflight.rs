@@ -413,38 +413,8 @@ fn check_account(
                 );
             }
             if let Some(o) = seen(ObstructionKind::LoginWall) {
-                if mine.is_empty() {
-                    problem(
-                        "needs-cookies",
-                        format!(
-                            "needs cookies for {site}: the start page shows a login wall ({}) and {}; \
-                             log in as the account in a browser, export its cookies and give them with --cookies",
-                            o.detail,
-                            if cookie_file {
-                                "the cookie file holds none for it"
-                            } else {
-                                "no cookie file was given"
-                            }
-                        ),
-                        format!(
-                            "startsidan visar en inloggningsvägg och det finns inga inloggningskakor för {site}: \
-                             arkivarien behöver logga in och förnya kakorna"
-                        ),
-                    );
-                } else {
-                    problem(
-                        "login-wall",
-                        format!(
-                            "the start page shows a login wall ({}) although {} cookie(s) for {site} were set: \
-                             they have probably expired or been logged out; renew them",
-                            o.detail,
-                            mine.len()
-                        ),
-                        "startsidan visar en inloggningsvägg trots inloggningskakorna: de har troligen gått ut; \
-                         arkivarien behöver förnya dem"
-                            .into(),
-                    );
-                }
+                let (issue, message, sv) = login_wall(&o.detail, mine.len(), &site, cookie_file);
+                problem(issue, message, sv);
             }
             if let Some(o) = seen(ObstructionKind::ConsentWall) {
                 problem(
@@ -455,28 +425,10 @@ fn check_account(
             }
         }
     }
-    if let Some(at) = expires {
-        let day = at.date_naive();
-        if at <= now {
-            problem(
-                "cookies-expired",
-                format!("the cookies for {site} expired on {day}; renew them"),
-                format!(
-                    "inloggningskakorna för {site} gick ut {day}; arkivarien behöver förnya dem"
-                ),
-            );
-        } else if day <= window_ends {
-            problem(
-                "cookies-expire-soon",
-                format!(
-                    "the cookies for {site} expire on {day}, before the capture window ends on {window_ends}; renew them before then"
-                ),
-                format!(
-                    "inloggningskakorna för {site} går ut {day}, innan fångstfönstret stänger {window_ends}; \
-                     arkivarien behöver förnya dem före dess"
-                ),
-            );
-        }
+    if let Some((issue, message, sv)) =
+        expires.and_then(|at| cookie_expiry(at, now, window_ends, &site))
+    {
+        problem(issue, message, sv);
     }
     let mut issues = Vec::new();
     let mut problems = Vec::new();
@@ -504,6 +456,80 @@ fn check_account(
         },
         problems,
     )
+}
+
+/// A login wall on the start page (`detail`): no cookies for `site` at
+/// all (`needs-cookies`), or cookies that no longer log in (`login-wall`).
+/// (issue, English, Swedish)
+fn login_wall(
+    detail: &str,
+    cookies: usize,
+    site: &str,
+    cookie_file: bool,
+) -> (&'static str, String, String) {
+    if cookies == 0 {
+        (
+            "needs-cookies",
+            format!(
+                "needs cookies for {site}: the start page shows a login wall ({}) and {}; \
+                 log in as the account in a browser, export its cookies and give them with --cookies",
+                detail,
+                if cookie_file {
+                    "the cookie file holds none for it"
+                } else {
+                    "no cookie file was given"
+                }
+            ),
+            format!(
+                "startsidan visar en inloggningsvägg och det finns inga inloggningskakor för {site}: \
+                 arkivarien behöver logga in och förnya kakorna"
+            ),
+        )
+    } else {
+        (
+            "login-wall",
+            format!(
+                "the start page shows a login wall ({}) although {} cookie(s) for {site} were set: \
+                 they have probably expired or been logged out; renew them",
+                detail,
+                cookies
+            ),
+            "startsidan visar en inloggningsvägg trots inloggningskakorna: de har troligen gått ut; \
+             arkivarien behöver förnya dem"
+                .into(),
+        )
+    }
+}
+
+/// Cookies that expire at `at`: already, or before the capture window
+/// ends. (issue, English, Swedish)
+fn cookie_expiry(
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    window_ends: NaiveDate,
+    site: &str,
+) -> Option<(&'static str, String, String)> {
+    let day = at.date_naive();
+    if at <= now {
+        Some((
+            "cookies-expired",
+            format!("the cookies for {site} expired on {day}; renew them"),
+            format!("inloggningskakorna för {site} gick ut {day}; arkivarien behöver förnya dem"),
+        ))
+    } else if day <= window_ends {
+        Some((
+            "cookies-expire-soon",
+            format!(
+                "the cookies for {site} expire on {day}, before the capture window ends on {window_ends}; renew them before then"
+            ),
+            format!(
+                "inloggningskakorna för {site} går ut {day}, innan fångstfönstret stänger {window_ends}; \
+                 arkivarien behöver förnya dem före dess"
+            ),
+        ))
+    } else {
+        None
+    }
 }
 
 /// The fonts Chromium draws the pages with (the packages `ogonblick`
