@@ -100,66 +100,8 @@ fn synth(dir: &Path, height: u32) {
     std::fs::create_dir_all(&page)
         .unwrap_or_else(|e| die(&format!("creating {}: {e}", page.display())));
     let mut files = BTreeMap::new();
-    let mut tiles = Vec::new();
-    let mut top = 0u32;
-    let mut n = 0;
-    while top < height {
-        n += 1;
-        let h = TILE.min(height - top);
-        let mut pixels = vec![0u8; (WIDTH * h * 3) as usize];
-        for (r, chunk) in pixels.chunks_exact_mut((WIDTH * 3) as usize).enumerate() {
-            row(top + r as u32, chunk);
-        }
-        let mut bytes = Vec::new();
-        {
-            let mut enc = png::Encoder::new(&mut bytes, WIDTH, h);
-            enc.set_color(png::ColorType::Rgb);
-            enc.set_depth(png::BitDepth::Eight);
-            let mut w = enc
-                .write_header()
-                .unwrap_or_else(|e| die(&format!("png: {e}")));
-            w.write_image_data(&pixels)
-                .unwrap_or_else(|e| die(&format!("png: {e}")));
-        }
-        let rel = format!("{PAGE_DIR}/tile-{n:03}.png");
-        files.insert(rel.clone(), hex(&Sha256::digest(&bytes)));
-        std::fs::write(dir.join(&rel), &bytes)
-            .unwrap_or_else(|e| die(&format!("writing {rel}: {e}")));
-        tiles.push(Tile {
-            file: rel,
-            css_y: f64::from(top),
-            css_height: f64::from(h),
-            width_px: WIDTH,
-            height_px: h,
-        });
-        top += h;
-    }
-    let mut runs = Vec::new();
-    for band in 0..height.div_ceil(500) {
-        for line in 0..3 {
-            let y = band * 500 + 6 + line * 24;
-            runs.push(run(
-                &format!(
-                    "Avsnitt {} av {} — rad {}: kommunen informerar om öppettider, väg och vatten",
-                    band + 1,
-                    height.div_ceil(500),
-                    line + 1
-                ),
-                y,
-            ));
-        }
-        for line in 0..5 {
-            let y = band * 500 + 386 + line * 24;
-            if y + 18 <= height {
-                runs.push(run(&format!("Kommentar {line}: Tack för informationen! Här är åäö och ÅÄÖ, 你好, مرحبا 👍"), y));
-            }
-        }
-    }
-    if height >= 500 {
-        let mut end = run(&format!("SLUTMARKÖR {height}"), height - 200);
-        end.x = 720.0;
-        runs.push(end);
-    }
+    let (tiles, n) = write_tiles(dir, height, &mut files);
+    let runs = text_runs(height);
     let text = serde_json::to_vec(&runs).unwrap_or_else(|e| die(&format!("text runs: {e}")));
     let text_rel = format!("{PAGE_DIR}/text.json");
     files.insert(text_rel.clone(), hex(&Sha256::digest(&text)));
@@ -230,6 +172,78 @@ fn synth(dir: &Path, height: u32) {
         runs.len(),
         dir.display()
     );
+}
+
+/// The page's tiles, `TILE` px tall, written under `dir` with their SHA-256
+/// in `files`; returns them and how many there are.
+fn write_tiles(dir: &Path, height: u32, files: &mut BTreeMap<String, String>) -> (Vec<Tile>, u32) {
+    let mut tiles = Vec::new();
+    let mut top = 0u32;
+    let mut n = 0;
+    while top < height {
+        n += 1;
+        let h = TILE.min(height - top);
+        let mut pixels = vec![0u8; (WIDTH * h * 3) as usize];
+        for (r, chunk) in pixels.chunks_exact_mut((WIDTH * 3) as usize).enumerate() {
+            row(top + r as u32, chunk);
+        }
+        let mut bytes = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut bytes, WIDTH, h);
+            enc.set_color(png::ColorType::Rgb);
+            enc.set_depth(png::BitDepth::Eight);
+            let mut w = enc
+                .write_header()
+                .unwrap_or_else(|e| die(&format!("png: {e}")));
+            w.write_image_data(&pixels)
+                .unwrap_or_else(|e| die(&format!("png: {e}")));
+        }
+        let rel = format!("{PAGE_DIR}/tile-{n:03}.png");
+        files.insert(rel.clone(), hex(&Sha256::digest(&bytes)));
+        std::fs::write(dir.join(&rel), &bytes)
+            .unwrap_or_else(|e| die(&format!("writing {rel}: {e}")));
+        tiles.push(Tile {
+            file: rel,
+            css_y: f64::from(top),
+            css_height: f64::from(h),
+            width_px: WIDTH,
+            height_px: h,
+        });
+        top += h;
+    }
+    (tiles, n)
+}
+
+/// The page's text: three heading lines and five comments per 500 px band,
+/// and the end marker.
+fn text_runs(height: u32) -> Vec<TextRun> {
+    let mut runs = Vec::new();
+    for band in 0..height.div_ceil(500) {
+        for line in 0..3 {
+            let y = band * 500 + 6 + line * 24;
+            runs.push(run(
+                &format!(
+                    "Avsnitt {} av {} — rad {}: kommunen informerar om öppettider, väg och vatten",
+                    band + 1,
+                    height.div_ceil(500),
+                    line + 1
+                ),
+                y,
+            ));
+        }
+        for line in 0..5 {
+            let y = band * 500 + 386 + line * 24;
+            if y + 18 <= height {
+                runs.push(run(&format!("Kommentar {line}: Tack för informationen! Här är åäö och ÅÄÖ, 你好, مرحبا 👍"), y));
+            }
+        }
+    }
+    if height >= 500 {
+        let mut end = run(&format!("SLUTMARKÖR {height}"), height - 200);
+        end.x = 720.0;
+        runs.push(end);
+    }
+    runs
 }
 
 fn run(text: &str, y: u32) -> TextRun {

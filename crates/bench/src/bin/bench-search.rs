@@ -232,6 +232,36 @@ fn main() {
     }
 
     let (ix, _) = search::open(archive).unwrap_or_else(|e| die(&format!("open: {e}")));
+    let (per_query, all) = time_queries(&ix, &queries());
+
+    let cli = flag(&args, "--ogonblick").map_or(serde_json::Value::Null, |bin| time_cli(&bin, dir));
+    let index_bytes: u64 = std::fs::read_dir(archive.join(search::DIR))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    let out = json!({
+        "records": n,
+        "entries": units,
+        "index_bytes": index_bytes,
+        "build_all_s": (build.as_secs_f64() * 100.0).round() / 100.0,
+        "build_per_record_ms": ms(build) / n as f64,
+        "add_one_record": stats(add),
+        "open_checked": stats(opens),
+        "query_all": stats(all),
+        "queries": per_query,
+        "cli_search": cli,
+    });
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+}
+
+/// The queries timed: words, folded, a phrase, AND, OR, a word in every
+/// post, several words, no hits, inside compounds, a slip, one account, a
+/// date range.
+fn queries() -> Vec<(&'static str, search::Query)> {
     let q = |text: &str| search::Query {
         text: text.into(),
         limit: 50,
@@ -259,9 +289,17 @@ fn main() {
     dated.from = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
     dated.to = chrono::NaiveDate::from_ymd_opt(2020, 12, 31);
     queries.push(("simhall --from 2020-01-01 --to 2020-12-31", dated));
+    queries
+}
+
+/// Each query 30 times: its hits and latency, and every time taken.
+fn time_queries(
+    ix: &search::ArchiveIndex,
+    queries: &[(&str, search::Query)],
+) -> (Vec<serde_json::Value>, Vec<f64>) {
     let mut per_query = Vec::new();
     let mut all = Vec::new();
-    for (name, query) in &queries {
+    for (name, query) in queries {
         let mut times = Vec::new();
         let mut hits = 0;
         for _ in 0..30 {
@@ -275,45 +313,25 @@ fn main() {
         all.extend(times.iter().copied());
         per_query.push(json!({"query": name, "hits": hits, "latency": stats(times)}));
     }
+    (per_query, all)
+}
 
-    let mut cli = serde_json::Value::Null;
-    if let Some(bin) = flag(&args, "--ogonblick") {
-        let mut times = Vec::new();
-        for _ in 0..7 {
-            let t = Instant::now();
-            let out = std::process::Command::new(&bin)
-                .args(["search", "simhall", "--archive", dir, "--json"])
-                .output()
-                .unwrap_or_else(|e| die(&format!("running {bin}: {e}")));
-            times.push(ms(t.elapsed()));
-            if !out.status.success() {
-                die(&format!(
-                    "ogonblick search failed: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                ));
-            }
+/// `ogonblick search` run 7 times over the archive in `dir`.
+fn time_cli(bin: &str, dir: &str) -> serde_json::Value {
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        let out = std::process::Command::new(bin)
+            .args(["search", "simhall", "--archive", dir, "--json"])
+            .output()
+            .unwrap_or_else(|e| die(&format!("running {bin}: {e}")));
+        times.push(ms(t.elapsed()));
+        if !out.status.success() {
+            die(&format!(
+                "ogonblick search failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
-        cli = stats(times);
     }
-    let index_bytes: u64 = std::fs::read_dir(archive.join(search::DIR))
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter_map(|e| e.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0);
-    let out = json!({
-        "records": n,
-        "entries": units,
-        "index_bytes": index_bytes,
-        "build_all_s": (build.as_secs_f64() * 100.0).round() / 100.0,
-        "build_per_record_ms": ms(build) / n as f64,
-        "add_one_record": stats(add),
-        "open_checked": stats(opens),
-        "query_all": stats(all),
-        "queries": per_query,
-        "cli_search": cli,
-    });
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    stats(times)
 }
