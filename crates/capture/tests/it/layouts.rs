@@ -489,8 +489,7 @@ fn a_block_a_reader_saw_and_the_capture_lost_is_incomplete_and_clipped_text_is_n
         .facts
         .obstructions
         .iter()
-        .any(|o| o.kind == ObstructionKind::Incomplete
-            && o.finding.as_ref() == Some(found[0])));
+        .any(|o| o.kind == ObstructionKind::Incomplete && o.finding.as_ref() == Some(found[0])));
 }
 
 #[test]
@@ -536,6 +535,10 @@ fn frames_past_the_bound_are_said_to_be_pictured_and_not_read() {
         "{:?}",
         c.page.facts.notes
     );
-    let read = c.texts().iter().filter(|t| t.starts_with("Inbäddad ram nummer")).count();
+    let read = c
+        .texts()
+        .iter()
+        .filter(|t| t.starts_with("Inbäddad ram nummer"))
+        .count();
     assert_eq!(read, 40);
 }
