@@ -1,7 +1,8 @@
 //! A record says truthfully how much of the page it holds: a page that loses
 //! content under the capture is flagged with the numbers on the cover and
-//! makes `run` exit 1; hidden text raises no alarm; a long finite page is
-//! captured whole with exit 0.
+//! makes `run` exit 1, and so does a text layer short of the words the page
+//! showed; hidden text raises no alarm; a long finite page is captured whole
+//! with exit 0.
 
 use crate::harness::{page, pdftotext, register, Env};
 
@@ -40,6 +41,41 @@ fn a_page_that_loses_posts_is_incomplete_on_the_cover_and_run_exits_1() {
     assert!(
         flat.contains(&format!("{seen} inlägg syntes"))
             && flat.contains(&format!("bara {kept} finns")),
+        "the cover does not give the numbers:\n{cover}"
+    );
+}
+
+#[test]
+fn a_text_layer_short_of_the_words_the_page_showed_is_incomplete_and_run_exits_1() {
+    // A "Läs vidare" block a reader sees that the capture's tall viewport
+    // hides, beside a stream clipped away from every reader (yahoo-2).
+    let env = Env::new();
+    env.write(
+        "accounts.toml",
+        &register(&[page("ord-borta", "/layouts/ord-borta/")]),
+    );
+    env.run(&["run", "--period", "2026-H1", "--json"]).expect(1);
+    let rec = record(&env, "ord-borta");
+    let page = &rec["pages"][0];
+    let seen = page["extent"]["words_seen"].as_u64().expect("words seen");
+    let kept = page["extent"]["words_in_record"]
+        .as_u64()
+        .expect("words in the record");
+    assert!(kept < seen, "{page}");
+    assert_eq!(page["summary"]["word_count"].as_u64(), Some(seen));
+    assert!(
+        page["obstructions"].as_array().expect("obstructions").iter().any(|o| o["kind"]
+            == "incomplete"
+            && o["finding"]
+                == serde_json::json!({"finding": "words-missing", "seen": seen, "in_record": kept})),
+        "{page}"
+    );
+    let cover = pdftotext(&env.path("arkiv/2026-H1/ord-borta/snapshot.pdf"));
+    let flat = cover.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&format!(
+            "sidan visade {seen} ord när den rullades men textlagret har bara {kept}"
+        )),
         "the cover does not give the numbers:\n{cover}"
     );
 }

@@ -680,6 +680,21 @@ fn capture_document(
             missing: coverage.missing,
         }));
     }
+    // Every word shown while scrolling should be in the text layer.
+    let words_seen = summary.word_count;
+    let words_in_record = word_count(&text_runs);
+    if words_short(words_seen, words_in_record) {
+        obstructions.push(Obstruction::found(Finding::WordsMissing {
+            seen: words_seen,
+            in_record: words_in_record,
+        }));
+    }
+    if frames.past_bound > 0 {
+        notes.push(Note::FramesPastBound {
+            frames: frames.frames + frames.past_bound,
+            read: frames.read,
+        });
+    }
     let extent = Extent {
         full_width,
         captured_width,
@@ -692,6 +707,8 @@ fn capture_document(
         items_in_record: (coverage.seen > 0).then_some(coverage.kept),
         cross_site_frames: frames.frames,
         cross_site_frames_read: frames.read,
+        words_seen: Some(words_seen),
+        words_in_record: Some(words_in_record),
     };
 
     if moved() {
@@ -721,6 +738,33 @@ fn capture_document(
 /// `d` in whole milliseconds, for the page.
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A text layer shorter than this share of the words the page showed is a
+/// loss (measured on Mozilla's readability corpus and the fixture site:
+/// `scripts/corpus`, BENCHMARKS.md).
+const WORDS_KEPT_SHARE: f64 = 0.85;
+/// ... and so is one missing at least this many words: a few words moved
+/// out of a band's reach (a label over a seam) are not.
+const WORDS_MIN_MISSING: u64 = 40;
+
+/// Whether a text layer of `in_record` words holds far fewer than the
+/// `seen` words the page showed while it was scrolled.
+fn words_short(seen: u64, in_record: u64) -> bool {
+    #[allow(clippy::cast_precision_loss)] // word counts are far below 2^52
+    let short = (in_record as f64) < WORDS_KEPT_SHARE * seen as f64;
+    short && seen.saturating_sub(in_record) >= WORDS_MIN_MISSING
+}
+
+/// The words of the text layer, counted as the page counts the words it
+/// shows (`ogWordCount`): runs of non-space with a letter or a digit.
+fn word_count(runs: &[TextRun]) -> u64 {
+    let words = runs
+        .iter()
+        .flat_map(|r| r.text.split_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    u64::try_from(words).unwrap_or(u64::MAX)
 }
 
 /// What a scroll pass came to.
@@ -866,6 +910,8 @@ struct FrameFacts {
     consent: Option<String>,
     /// URLs of the frames within the captured height that did not answer.
     silent: Vec<String>,
+    /// Frames past the bound on frames read: painted, their text not read.
+    past_bound: u32,
 }
 
 fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
@@ -875,6 +921,7 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
         read: 0,
         consent: None,
         silent: Vec::new(),
+        past_bound: 0,
     };
     let vh = f64::from(cx.s.opts.viewport_height);
     let frames = cx.frames();
@@ -933,6 +980,9 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
             facts.silent.push(url);
         }
     }
+    // And those past the bound: painted, never read (not placed either: a
+    // hostile page may hold thousands).
+    facts.past_bound = u32::try_from(cx.frames_past_bound().len()).unwrap_or(u32::MAX);
     facts
 }
 

@@ -271,6 +271,13 @@ pub struct Extent {
     pub cross_site_frames: u32,
     #[serde(default)]
     pub cross_site_frames_read: u32,
+    /// Words the page showed a reader while it was scrolled, within the
+    /// captured height, and how many words the text layer holds (`None` in
+    /// records made before they were counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words_seen: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words_in_record: Option<u64>,
 }
 
 /// Which rule ended a capture down the page.

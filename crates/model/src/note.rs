@@ -38,6 +38,10 @@ pub enum Note {
     /// No MHTML snapshot: `frames` frames from other sites did not answer,
     /// and saving one would have waited for them.
     NoMhtmlFramesSilent { frames: u32 },
+    /// The page has `frames` frames from other sites and the capture reads
+    /// the text of the first `read`: the rest are in the picture, their text
+    /// is not in the text layer.
+    FramesPastBound { frames: u32, read: u32 },
     /// No MHTML snapshot: the browser's error.
     NoMhtml { error: String },
     /// The page's posts could not be read: the error.
@@ -117,6 +121,9 @@ pub enum Finding {
         kept: u32,
         missing: Vec<String>,
     },
+    /// Far fewer words in the text layer (`in_record`) than the page showed
+    /// while it was scrolled (`seen`): text a reader saw is not in the record.
+    WordsMissing { seen: u64, in_record: u64 },
     /// The page's time budget ran out during `step`; only the first screen
     /// (`height` of `full_height` CSS px) is in the record.
     OutOfTime {
@@ -188,6 +195,10 @@ impl fmt::Display for Note {
             Note::NoMhtmlFramesSilent { frames } => write!(
                 f,
                 "no MHTML snapshot: {frames} frame(s) from other sites did not answer, and saving one would wait for them"
+            ),
+            Note::FramesPastBound { frames, read } => write!(
+                f,
+                "the page has {frames} frames from other sites; the text of the first {read} was read, the rest are pictured but their text is not in the text layer"
             ),
             Note::NoMhtml { error } => write!(f, "no MHTML snapshot: {error}"),
             Note::PostsUnreadable { error } => write!(f, "the posts could not be read: {error}"),
@@ -282,6 +293,10 @@ impl fmt::Display for Finding {
                 "items seen while scrolling {seen}, in the record {kept} (missing e.g. {})",
                 missing.join("; ")
             ),
+            Finding::WordsMissing { seen, in_record } => write!(
+                f,
+                "words shown while scrolling {seen}, in the text layer {in_record}"
+            ),
             Finding::OutOfTime {
                 budget_secs,
                 step,
@@ -334,6 +349,7 @@ impl Finding {
             Finding::ConsentShown { .. } | Finding::ConsentInFrame { .. } => K::ConsentWall,
             Finding::HttpStatus { .. } | Finding::PageSays { .. } => K::ErrorPage,
             Finding::ItemsMissing { .. }
+            | Finding::WordsMissing { .. }
             | Finding::OutOfTime { .. }
             | Finding::FramesSilent { .. } => K::Incomplete,
             Finding::BlankOverText { .. } | Finding::BlankOverPicture { .. } => K::BlankRegion,

@@ -200,6 +200,11 @@ pub(crate) fn note(n: &Note) -> String {
             "Ingen MHTML-kopia av sidan sparades: {} från andra webbplatser svarade inte, och en kopia hade väntat på dem.",
             count(*frames, "ram", "ramar")
         ),
+        Note::FramesPastBound { frames, read } => format!(
+            "Sidan har {} från andra webbplatser. Texten i de första {} lästes; de övriga syns i bilden, men deras text finns inte i textlagret och går inte att söka i.",
+            count(*frames, "ram", "ramar"),
+            number(u64::from(*read))
+        ),
         Note::NoMhtml { .. } => {
             "Ingen MHTML-kopia av sidan kunde sparas; felet står i record.json.".into()
         }
@@ -296,6 +301,11 @@ pub(crate) fn finding(f: &Finding) -> String {
             }
             t
         }
+        Finding::WordsMissing { seen, in_record } => format!(
+            "sidan visade {} ord när den rullades men textlagret har bara {}; text som syntes på sidan saknas i ögonblicksbilden",
+            number(*seen),
+            number(*in_record)
+        ),
         Finding::OutOfTime {
             budget_secs,
             height,

@@ -118,6 +118,9 @@ pub(crate) struct Ctx<'a> {
     /// Cross-site frames that did not answer when attached (a renderer busy
     /// for good): (target id, URL). They are not asked again.
     unanswered: std::cell::RefCell<Vec<(String, String)>>,
+    /// Cross-site frames past [`MAX_FRAMES`] that the last listing left
+    /// alone (target ids): painted, never read.
+    past_bound: std::cell::RefCell<Vec<String>>,
     /// When the page's time budget runs out ([`crate::Options::page_budget`]);
     /// no call waits past it.
     deadline: Cell<Instant>,
@@ -343,6 +346,7 @@ impl Ctx<'_> {
         known.insert(self.tab.get_target_id().clone());
         let mut attached = self.attached.borrow_mut();
         let mut out = Vec::new();
+        let mut past: Vec<String> = Vec::new();
         for _ in 0..4 {
             let before = out.len();
             for t in &targets {
@@ -351,6 +355,9 @@ impl Ctx<'_> {
                         .as_ref()
                         .is_some_and(|p| known.contains(p))
                     && !out.iter().any(|(id, _)| *id == t.target_id);
+                if ours && out.len() >= MAX_FRAMES && !past.contains(&t.target_id) {
+                    past.push(t.target_id.clone());
+                }
                 if !ours || out.len() >= MAX_FRAMES {
                     continue;
                 }
@@ -385,7 +392,15 @@ impl Ctx<'_> {
                 break;
             }
         }
+        *self.past_bound.borrow_mut() = past;
         out
+    }
+
+    /// The cross-site frames the last [`Ctx::frames`] found past its bound
+    /// of [`MAX_FRAMES`] (target ids): the page paints them, the capture
+    /// does not read them.
+    pub(crate) fn frames_past_bound(&self) -> Vec<String> {
+        self.past_bound.borrow().clone()
     }
 
     /// The page's cross-site frames that did not answer (target id, URL):
@@ -553,6 +568,7 @@ impl<'a> Ctx<'a> {
             phases: std::cell::RefCell::new(Vec::new()),
             attached: std::cell::RefCell::new(HashMap::new()),
             unanswered: std::cell::RefCell::new(Vec::new()),
+            past_bound: std::cell::RefCell::new(Vec::new()),
             deadline: Cell::new(deadline),
             gone,
             guard: guard::Guard::attach(&s.browser, tab, url)?,

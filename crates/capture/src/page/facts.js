@@ -83,13 +83,15 @@ function ogSummary(maxY) {
   const desc = document.querySelector('meta[name=description], meta[property="og:description"]');
   const headings = Array.from(document.querySelectorAll('h1, h2, h3')).filter((h) => ogVisible(h) && inCapture(h))
     .map((h) => h.innerText.replace(/\s+/g, ' ').trim()).filter((t) => t).slice(0, 10).map((t) => t.slice(0, 200));
-  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
   return {
     platform,
     title: document.title || '',
     description: desc ? (desc.getAttribute('content') || '').trim() || null : null,
     headings,
-    word_count: words,
+    // What a reader was shown, not the document's text (innerText counts
+    // text clipped away by an ancestor's overflow: yahoo-2 of Mozilla's
+    // readability corpus has 1 800 words in a box no reader sees).
+    word_count: ogWordsSeen(maxY),
     posts_visible: platform || posts.length ? posts.length : null,
     newest_post: dates.length ? dates[dates.length - 1][1] : null,
     oldest_post: dates.length ? dates[0][1] : null,

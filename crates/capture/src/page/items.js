@@ -35,17 +35,60 @@ function ogKeyOf(k) {
   return 't:' + (k.when || '') + '|' + ogClean(text).slice(0, 100);
 }
 
-function ogItems() {
-  return Array.from(document.querySelectorAll(OG_ITEMS)).filter((e) => !(e.parentElement && e.parentElement.closest(OG_ITEMS)));
+// A list item's build: the tags of its children and grandchildren.
+function ogShape(e) {
+  return Array.from(e.children).map((c) => c.tagName + (c.children.length ? '(' + Array.from(c.children).map((d) => d.tagName).join(',') + ')' : '')).join(',');
 }
 
-// Note the items on screen now (the scroll pass) with where they were.
+// Of a list's items (their builds and words), those that make it a feed:
+// at least three of one build, that build at least 60 % of the list, each
+// with three words or more. A list of one-word links (a menu, tags) is none.
+function ogFeedOf(items) {
+  if (items.length < 3) return [];
+  const count = new Map();
+  for (const it of items) count.set(it.shape, (count.get(it.shape) || 0) + 1);
+  let shape = null, best = 0;
+  for (const [k, n] of count) if (n > best) { shape = k; best = n; }
+  if (best < 3 || best < 0.6 * items.length) return [];
+  const out = items.filter((it) => it.shape === shape && it.words >= 3);
+  return out.length >= 3 ? out : [];
+}
+
+// Feed items recognised by repetition: the `li` of a list built of the same
+// structure again and again (ogFeedOf), outside navigation.
+function ogListItems() {
+  const out = [];
+  for (const list of document.querySelectorAll('ul, ol')) {
+    if (list.closest('nav, [role=navigation], [role=menu], [role=menubar], [role=tablist], [role=listbox]')) continue;
+    const lis = Array.from(list.children).filter((c) => c.tagName === 'LI');
+    if (lis.length < 3) continue;
+    const feed = ogFeedOf(lis.map((e) => ({ e, shape: ogShape(e), words: ogWordCount(e.textContent) })));
+    for (const it of feed) out.push(it.e);
+  }
+  return out;
+}
+
+// The feed's items: the platforms' own and `article`s, outermost, and list
+// items recognised by repetition that hold none and are in none (outermost
+// too: a reply list inside a list item is part of it).
+function ogItems() {
+  const own = Array.from(document.querySelectorAll(OG_ITEMS)).filter((e) => !(e.parentElement && e.parentElement.closest(OG_ITEMS)));
+  const lis = ogListItems().filter((e) => !e.closest(OG_ITEMS) && !e.querySelector(OG_ITEMS));
+  const set = new Set(lis);
+  const inner = (e) => { for (let p = e.parentElement; p; p = p.parentElement) if (set.has(p)) return true; return false; };
+  return own.concat(lis.filter((e) => !inner(e)));
+}
+
+// Note the items on screen now (the scroll pass) with where they were, and
+// the words shown. An item a reader cannot see (hidden, transparent, under
+// body{visibility:hidden}) is not seen.
 function ogNoteSeen() {
   const st = ogState();
   if (!st.seen) st.seen = new Map();
+  ogNoteWordsInView();
   for (const e of ogItems()) {
     const r = e.getBoundingClientRect();
-    if (r.height <= 0 || r.bottom < 0 || r.top > innerHeight) continue;
+    if (r.height <= 0 || r.bottom < 0 || r.top > innerHeight || !ogVisible(e)) continue;
     const k = ogItemKey(e);
     if (!st.seen.has(k)) st.seen.set(k, r.top + scrollY);
   }

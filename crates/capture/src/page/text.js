@@ -75,6 +75,10 @@ function ogShows(el, l, t, r, b, cache) {
   return r + w.scrollX > x0 + 1 && l + w.scrollX < x1 - 1 && b + w.scrollY > 1;
 }
 
+// Elements whose text is never shown. Case-blind: SVG's own <title> and
+// <style> are lower case.
+const OG_SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|HEAD|TITLE)$/i;
+
 function ogIsRtlText(s) { return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(s); }
 
 // Visible text in reading order, one run per line box, in document CSS px,
@@ -140,8 +144,7 @@ function ogTextRuns(top, bottom) {
     }
     flush();
   };
-  // Case-blind: SVG's own <title> and <style> are lower case.
-  const SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|HEAD|TITLE)$/i;
+  const SKIP = OG_SKIP;
   const walk = (node, doc, ox, oy, depth) => {
     if (depth > 200) return;
     if (node.nodeType === 3) { textNode(node, doc, ox, oy); return; }
@@ -182,4 +185,93 @@ function ogTextRuns(top, bottom) {
   }
   st.probes = probes;
   return runs.filter((r) => r.text.length > 0);
+}
+
+// The words of `s` as the summary counts them: runs of non-space with a
+// letter or a digit in them.
+function ogWordCount(s) {
+  return ((s || '').match(/\S+/g) || []).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+}
+
+// The texts a reader is shown between `top` and `bottom` (document CSS px)
+// now: each visible text node's text (as ogTextRuns judges visibility: not
+// hidden, not clipped away by an ancestor, not off the document), with how
+// many nodes show it, and the highest place it is shown. The document and its
+// open shadow roots; frames give their own text.
+function ogShownTexts(top, bottom) {
+  const out = new Map();
+  const visCache = new Map(), clipCache = new Map();
+  const range = document.createRange();
+  const textNode = (n) => {
+    if (!/[\p{L}\p{N}]/u.test(n.data)) return;
+    const el = n.parentElement;
+    if (!el) return;
+    let vis = visCache.get(el);
+    if (vis === undefined) {
+      const cs = getComputedStyle(el);
+      vis = ogVisible(el) && !ogClippedAway(el) && (parseFloat(cs.fontSize) || 0) > 0 &&
+        cs.color !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(cs.color);
+      visCache.set(el, vis);
+    }
+    if (!vis) return;
+    range.selectNodeContents(n);
+    for (const r of range.getClientRects()) {
+      if (r.width <= 0 || r.height <= 0) continue;
+      const y = r.top + scrollY, mid = y + r.height / 2;
+      if (mid < top || mid >= bottom || !ogShows(el, r.left, r.top, r.right, r.bottom, clipCache)) continue;
+      const k = ogClean(n.data);
+      const was = out.get(k);
+      out.set(k, was ? { n: was.n + 1, y: Math.min(was.y, y) } : { n: 1, y });
+      return;
+    }
+  };
+  const walk = (node, depth) => {
+    if (depth > 200) return;
+    if (node.nodeType === 3) { textNode(node); return; }
+    if (node.nodeType === 1) {
+      if (OG_SKIP.test(node.tagName) || node.tagName === 'IFRAME' || node.tagName === 'FRAME') return;
+      if (node.tagName === 'SLOT') {
+        const assigned = node.assignedNodes({ flatten: true });
+        if (assigned.length) { for (const a of assigned) walk(a, depth + 1); return; }
+      }
+      if (node.shadowRoot) { walk(node.shadowRoot, depth + 1); return; }
+    }
+    for (let c = node.firstChild; c; c = c.nextSibling) walk(c, depth + 1);
+  };
+  walk(document.body || document.documentElement, 0);
+  return out;
+}
+
+// Note the words shown between `top` and `bottom` now. A text is counted as
+// often as the most nodes that showed it at once, so a row a virtualised
+// feed unmounts and mounts again counts once, and the page's repeated
+// labels ("Gilla", "Dela") as often as they stood together.
+function ogNoteWords(top, bottom) {
+  const st = ogState();
+  if (!st.words) st.words = new Map();
+  for (const [k, v] of ogShownTexts(top, bottom)) {
+    const was = st.words.get(k);
+    if (!was || v.n > was.n || v.y < was.y) st.words.set(k, { n: Math.max(v.n, was ? was.n : 0), y: Math.min(v.y, was ? was.y : Infinity) });
+  }
+}
+
+// The screen in view during the scroll pass: noted where the DOM changed
+// since the last look (a page that changes nothing shows its words again
+// in the whole-page look of ogWordsSeen).
+function ogNoteWordsInView() {
+  const st = ogState(), w = window.__ogWatch;
+  const mark = w ? w.last : NaN;
+  if (st.words && mark === st.wordsMark) return;
+  st.wordsMark = mark;
+  ogNoteWords(scrollY, scrollY + innerHeight);
+}
+
+// The words the page showed above `maxY`: those noted during the scroll
+// pass and those the whole page shows now, each text counted once per node
+// that showed it at once (see ogNoteWords).
+function ogWordsSeen(maxY) {
+  ogNoteWords(-Infinity, maxY);
+  let n = 0;
+  for (const [k, v] of ogState().words) if (v.y < maxY) n += ogWordCount(k) * v.n;
+  return n;
 }

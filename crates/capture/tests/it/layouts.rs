@@ -432,3 +432,113 @@ fn text_and_a_picture_lost_under_a_plain_cover_are_a_blank_region() {
         c.page.facts.obstructions
     );
 }
+
+/// The words of `text` as the capture counts them.
+fn words(text: &str) -> u64 {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count() as u64
+}
+
+#[test]
+fn a_block_a_reader_saw_and_the_capture_lost_is_incomplete_and_clipped_text_is_not_counted() {
+    // Like yahoo-2 of Mozilla's readability corpus: a stream in a box as tall
+    // as the window, 500 px above the page, that no reader sees (innerText
+    // counts it), and a "Läs vidare" block a reader sees that a tall window
+    // hides, so the bands lose it.
+    let c = capture_layout("/layouts/ord-borta/");
+    let text = c.all_text();
+    assert!(
+        !text.contains("Strömmen"),
+        "the clipped stream is in the text layer:\n{text}"
+    );
+    assert!(
+        !text.contains("Läs vidare"),
+        "the block was not lost after all; the test no longer tests the loss:\n{text}"
+    );
+    let e = &c.page.facts.extent;
+    let (seen, kept) = (
+        e.words_seen.expect("words seen"),
+        e.words_in_record.expect("words in the record"),
+    );
+    // The article (4 + 6 × 40 words) and the block (2 + 8 × 10), and not
+    // the stream's 20 × 14 words: what a reader was shown.
+    assert!((320..=330).contains(&seen), "seen {seen}");
+    assert_eq!(c.page.facts.summary.word_count, seen);
+    assert_eq!(kept, words(&text));
+    assert!((240..=250).contains(&kept), "kept {kept}");
+    let found: Vec<_> = c
+        .page
+        .facts
+        .obstructions
+        .iter()
+        .filter_map(|o| o.finding.as_ref())
+        .filter(|f| matches!(f, model::Finding::WordsMissing { .. }))
+        .collect();
+    assert_eq!(
+        found,
+        [&model::Finding::WordsMissing {
+            seen,
+            in_record: kept
+        }],
+        "{:?}",
+        c.page.facts.obstructions
+    );
+    assert!(c
+        .page
+        .facts
+        .obstructions
+        .iter()
+        .any(|o| o.kind == ObstructionKind::Incomplete && o.finding.as_ref() == Some(found[0])));
+}
+
+#[test]
+fn a_feed_of_plain_list_items_that_loses_posts_is_incomplete() {
+    let c = capture_layout("/layouts/tappar/?li=1");
+    let e = &c.page.facts.extent;
+    let (seen, kept) = (
+        e.items_seen.expect("items seen"),
+        e.items_in_record.expect("items kept"),
+    );
+    assert_eq!(seen, 30);
+    assert!(kept < seen, "kept {kept} of {seen}");
+    assert!(
+        c.page.facts.obstructions.iter().any(|o| matches!(
+            &o.finding,
+            Some(model::Finding::ItemsMissing { seen: s, kept: k, missing })
+                if *s == seen && *k == kept && missing.iter().any(|m| m.contains("Inlägg"))
+        )),
+        "{:?}",
+        c.page.facts.obstructions
+    );
+}
+
+#[test]
+fn items_no_reader_could_see_are_not_counted() {
+    // Like seattletimes-1: body{visibility:hidden}, nothing ever shown.
+    let c = capture_layout("/layouts/osynlig/");
+    assert_eq!(c.page.facts.extent.items_seen, None);
+    assert_eq!(c.page.facts.extent.words_seen, Some(0));
+    assert_clean(&c);
+}
+
+#[test]
+fn frames_past_the_bound_are_said_to_be_pictured_and_not_read() {
+    let c = capture_layout("/layouts/ramar/");
+    let e = &c.page.facts.extent;
+    assert_eq!((e.cross_site_frames, e.cross_site_frames_read), (40, 40));
+    assert!(
+        c.page.facts.notes.contains(&model::Note::FramesPastBound {
+            frames: 44,
+            read: 40
+        }),
+        "{:?}",
+        c.page.facts.notes
+    );
+    let read = c
+        .texts()
+        .iter()
+        .filter(|t| t.starts_with("Inbäddad ram nummer"))
+        .count();
+    assert_eq!(read, 40);
+}

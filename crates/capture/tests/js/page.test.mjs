@@ -15,7 +15,7 @@ const read = (sub) => {
 };
 const source = read('').concat(read('platform/')).join('\n');
 const page = vm.runInNewContext(
-  source + '\n;({ ogClean, ogOldestOf, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
+  source + '\n;({ ogClean, ogWordCount, ogFeedOf, ogOldestOf, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
   { URL },
 );
 
@@ -23,6 +23,30 @@ test('text is normalised as a reader reads it', () => {
   assert.equal(page.ogClean('  Kommunen\n\t bygger   ny sporthall '), 'Kommunen bygger ny sporthall');
   assert.equal(page.ogClean(null), '');
   assert.equal(page.ogClean('a\u00a0b'), 'a b');
+});
+
+test('words are counted as the summary counts them: with a letter or a digit', () => {
+  assert.equal(page.ogWordCount('Kommunen bygger 12 nya hus – och en sporthall!'), 8);
+  assert.equal(page.ogWordCount(' · | — '), 0);
+  assert.equal(page.ogWordCount('مرحبا بكم 你好'), 3);
+  assert.equal(page.ogWordCount(''), 0);
+  assert.equal(page.ogWordCount(null), 0);
+});
+
+test('a list is a feed when most of its items share one build and have words', () => {
+  const it = (shape, words) => ({ shape, words });
+  const post = 'H3,DIV(TIME),P,IMG';
+  // Thirty posts of one build: all of them.
+  const feed = Array.from({ length: 30 }, () => it(post, 12));
+  assert.equal(page.ogFeedOf(feed).length, 30);
+  // A menu of one-word links is none, nor are two posts.
+  assert.equal(page.ogFeedOf(Array.from({ length: 8 }, () => it('A', 1))).length, 0);
+  assert.equal(page.ogFeedOf([it(post, 12), it(post, 12)]).length, 0);
+  // Mixed builds with no majority: none; a majority with an odd one out:
+  // the majority, and an item of it without words is left out.
+  assert.equal(page.ogFeedOf([it('A', 5), it('P', 5), it('H3', 5), it('A,P', 5), it('DIV', 5)]).length, 0);
+  const most = [it(post, 12), it(post, 12), it(post, 12), it(post, 0), it('P', 9)];
+  assert.deepEqual(page.ogFeedOf(most).map((x) => x.words), [12, 12, 12]);
 });
 
 test('the oldest post date is read from datetime values, unreadable ones skipped', () => {
