@@ -648,6 +648,8 @@ fn capture_document(
         text_runs,
         pending,
         unsteady,
+        lift,
+        notes: fixed_notes,
     } = take_tiles(
         cx,
         dir,
@@ -656,6 +658,10 @@ fn capture_document(
         (text_runs, frames.runs),
         &mut obstructions,
     )?;
+    if lift > 0.0 {
+        notes.push(Note::FirstScreenStripAgain { height: lift });
+    }
+    notes.extend(fixed_notes);
     if unsteady > 0 {
         notes.push(Note::TextMoving { parts: unsteady });
     }
@@ -665,7 +671,12 @@ fn capture_document(
     let text_file = format!("{rel_dir}/text.json");
     write_text_runs(dir, &text_runs)?;
     let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
-    let posts = crate::posts::write(cx, dir, label, captured_height, notes)?;
+    // Posts below the first screen's strip lie `lift` lower in the picture.
+    let strip = (
+        f64::from(opts.viewport_height).min(captured_height) - lift,
+        lift,
+    );
+    let posts = crate::posts::write(cx, dir, label, captured_height, strip, notes)?;
     // Every feed item seen while scrolling must be in the picture.
     let coverage = cx.call(
         "counting the items kept",

@@ -35,6 +35,25 @@ pub enum Note {
     TooWide { width: f64, limit: f64 },
     /// The page's text kept moving while `parts` bands were pictured.
     TextMoving { parts: u32 },
+    /// Elements fixed at the bottom of the first screen (a cookie bar, a
+    /// "back to top" button) cover `height` CSS px of the page's text there:
+    /// the first screen is pictured as a reader sees it, and that strip is
+    /// pictured again right below it, so the picture is `height` px taller
+    /// than the page.
+    FirstScreenStripAgain { height: f64 },
+    /// A fixed element (`element`, the page's own tag, id and class) is in
+    /// picture `tile` from `y` to `y + height` (CSS px of the picture) over
+    /// `lines` lines of the page's text, the first of them `text`: in the
+    /// first screen one that covers text nowhere near its bottom edge, in a
+    /// later band one the page showed again however it was hidden.
+    FixedOverText {
+        tile: u32,
+        element: String,
+        y: f64,
+        height: f64,
+        lines: u32,
+        text: String,
+    },
     /// No MHTML snapshot: `frames` frames from other sites did not answer,
     /// and saving one would have waited for them.
     NoMhtmlFramesSilent { frames: u32 },
@@ -184,6 +203,21 @@ impl fmt::Display for Note {
             Note::TextMoving { parts } => write!(
                 f,
                 "the page's text kept moving while {parts} part(s) of it were pictured; the text layer may sit a few pixels off there"
+            ),
+            Note::FirstScreenStripAgain { height } => write!(
+                f,
+                "fixed elements at the bottom of the first screen cover {height:.0} px of text there; that strip is pictured again below the first screen"
+            ),
+            Note::FixedOverText {
+                tile,
+                element,
+                y,
+                height,
+                lines,
+                text,
+            } => write!(
+                f,
+                "tile {tile}: the fixed element {element} (y={y:.0}, {height:.0} px tall) is over {lines} line(s) of the page's text (\"{text}\")"
             ),
             Note::NoMhtmlFramesSilent { frames } => write!(
                 f,

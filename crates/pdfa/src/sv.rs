@@ -196,6 +196,24 @@ pub(crate) fn note(n: &Note) -> String {
             "Sidans text flyttade sig medan {} av sidan avbildades; det osynliga textlagret kan ligga några bildpunkter fel där.",
             count(*parts, "del", "delar")
         ),
+        Note::FirstScreenStripAgain { height } => format!(
+            "Längst ned på första skärmen täcker fasta fält (till exempel en ruta om kakor) {} av sidans text. Första skärmen visas som en läsare ser den, och den remsan visas en gång till direkt under den.",
+            px(*height)
+        ),
+        Note::FixedOverText {
+            tile,
+            y,
+            height,
+            lines,
+            text,
+            ..
+        } => format!(
+            "Ett fast fält på sidan ligger i bild {tile} över {} av sidans text ({} ned, {} högt), den första: ”{}”. Texten finns i textlagret men syns inte i bilden där.",
+            count(*lines, "rad", "rader"),
+            px(*y),
+            px(*height),
+            text
+        ),
         Note::NoMhtmlFramesSilent { frames } => format!(
             "Ingen MHTML-kopia av sidan sparades: {} från andra webbplatser svarade inte, och en kopia hade väntat på dem.",
             count(*frames, "ram", "ramar")
