@@ -521,29 +521,20 @@ fn capture_document(
     }
 
     cx.mark("images loaded, consent checked again");
+    let mut obstructions_early = Vec::new();
     // 5. Facts from the DOM. A page wider than the viewport is laid out and
     // read at the width it is pictured at (up to the width limit), so the
     // picture and the text agree; a right-to-left page cut there keeps its
     // start, on the right.
-    let mut info = cx.info()?;
-    let viewport_width = f64::from(opts.viewport_width);
-    let full_width = info.width;
-    let captured_width = full_width
-        .clamp(
-            viewport_width,
-            f64::from(opts.max_width).max(viewport_width),
-        )
-        .ceil();
-    if captured_width > viewport_width {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        set_viewport(cx, captured_width as u32, opts.viewport_height)?;
-        info = cx.info()?;
-    }
+    // Inner elements that scroll sideways (a timeline, a wide table in a
+    // scrolling box) are let out to their full width first.
+    cx.call("letting out sideways scrollers", &call::LetOutSideways {})?;
+    let (info, full_width, captured_width) = widen(cx)?;
     if full_width > captured_width + 1.0 {
-        notes.push(Note::TooWide {
+        obstructions_early.push(Obstruction::found(Finding::CutAtWidth {
             width: full_width,
             limit: captured_width,
-        });
+        }));
     }
     let full_height = info.height.max(1.0);
     // Where following the feed stopped, or the rule on the page as it ends.
@@ -580,6 +571,7 @@ fn capture_document(
     let mut obstructions: Vec<Obstruction> = found
         .into_iter()
         .map(|f| Obstruction::found(page_finding(f)))
+        .chain(obstructions_early)
         .collect();
     let summary = cx.call(
         "summarising the page",
@@ -727,6 +719,46 @@ fn capture_document(
         tiles,
         posts,
     }))
+}
+
+/// Lay the page out as wide as it is, up to the width limit: the viewport
+/// is widened to the page's width, and again while the page grows with it
+/// (a centred body moves right as the window widens, and a table spilling
+/// past it with it), each step aimed at where the last two layouts say the
+/// width settles. A right-to-left page cut there keeps its start, on the
+/// right. The state read at the final width, the page's width there and
+/// the width pictured.
+fn widen(cx: &Ctx<'_>) -> Result<(PageState, f64, f64), Error> {
+    let opts = &cx.s.opts;
+    let viewport_width = f64::from(opts.viewport_width);
+    let limit = f64::from(opts.max_width).max(viewport_width);
+    let mut info = cx.info()?;
+    let (mut w, mut full) = (viewport_width, info.width);
+    let mut before: Option<(f64, f64)> = None;
+    for _ in 0..5 {
+        let want = full.clamp(viewport_width, limit).ceil();
+        if want <= w + 1.0 {
+            break;
+        }
+        let aim = match before {
+            Some((w0, f0)) if w - w0 > 1.0 => {
+                let slope = (full - f0) / (w - w0);
+                if (0.0..0.9).contains(&slope) {
+                    w + (full - w) / (1.0 - slope)
+                } else {
+                    want
+                }
+            }
+            _ => want,
+        };
+        before = Some((w, full));
+        w = aim.clamp(viewport_width, limit).ceil();
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        set_viewport(cx, w as u32, opts.viewport_height)?;
+        info = cx.info()?;
+        full = info.width;
+    }
+    Ok((info, full.max(w), w))
 }
 
 /// `d` in whole milliseconds, for the page.

@@ -77,6 +77,8 @@ calls! {
     LoadMore "loadMore", awaited: false -> Clicked { look: bool }
     /// Let an app shell's scroller out to its full height.
     Unroll "unroll", awaited: false -> serde_json::Value {}
+    /// Let inner elements that scroll sideways out to their full width: how many.
+    LetOutSideways "letOutSideways", awaited: false -> u32 {}
     /// Wait up to `budget_ms` for the images above `max_y`.
     WaitImages "waitImages", awaited: true -> ImageWait { max_y: f64, budget_ms: u64 }
     /// The oldest post date on the page (above `max_y` if given).
@@ -303,6 +305,7 @@ mod tests {
             ScrollTop::NAME,
             Unfix::NAME,
             FixedCover::NAME,
+            LetOutSideways::NAME,
             Segment::NAME,
             Moved::NAME,
         ];

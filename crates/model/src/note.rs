@@ -32,6 +32,8 @@ pub enum Note {
     /// Images still loading when their band of the page was pictured.
     ImagesStillLoading { count: u32 },
     /// The page is `width` CSS px wide and the capture takes `limit` of it.
+    /// Records made before the cut was an `incomplete` obstruction
+    /// (`Finding::CutAtWidth`) have this note; new ones never do.
     TooWide { width: f64, limit: f64 },
     /// The page's text kept moving while `parts` bands were pictured.
     TextMoving { parts: u32 },
@@ -147,6 +149,11 @@ pub enum Finding {
     /// Frames from other sites that did not answer (their URLs), of
     /// `frames` on the page: their text is missing.
     FramesSilent { silent: Vec<String>, frames: u32 },
+    /// The page, laid out as pictured, is `width` CSS px wide and the
+    /// picture stops at the width limit `limit`: what lies right of it (or
+    /// left, on a right-to-left page) is in neither the picture nor the
+    /// text layer.
+    CutAtWidth { width: f64, limit: f64 },
     /// Rows `top`..`bottom` of a tile are one flat colour where the page has
     /// text (its start, at CSS `y`).
     BlankOverText {
@@ -325,6 +332,11 @@ impl fmt::Display for Finding {
                 f,
                 "the time budget of {budget_secs} s ran out while {step}; only the first screen ({height:.0} of {full_height:.0} px) is in the record"
             ),
+            Finding::CutAtWidth { width, limit } => write!(
+                f,
+                "the page is {width:.0} px wide; the capture stops at the {limit:.0} px limit, and {:.0} px of its width are not in the record",
+                width - limit
+            ),
             Finding::FramesSilent { silent, frames } => write!(
                 f,
                 "{} of {frames} frames from other sites did not answer ({}): their text is not in the text layer, and the picture shows them as they last painted themselves",
@@ -369,7 +381,8 @@ impl Finding {
             Finding::HttpStatus { .. } | Finding::PageSays { .. } => K::ErrorPage,
             Finding::ItemsMissing { .. }
             | Finding::OutOfTime { .. }
-            | Finding::FramesSilent { .. } => K::Incomplete,
+            | Finding::FramesSilent { .. }
+            | Finding::CutAtWidth { .. } => K::Incomplete,
             Finding::BlankOverText { .. } | Finding::BlankOverPicture { .. } => K::BlankRegion,
             Finding::Unrecognised { .. } => K::Unrecognised,
         }

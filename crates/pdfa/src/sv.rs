@@ -325,6 +325,12 @@ pub(crate) fn finding(f: &Finding) -> String {
             px(*height),
             px(*full_height)
         ),
+        Finding::CutAtWidth { width, limit } => format!(
+            "sidan är {} bred men fångsten tar med högst {} av bredden; {} längst ut i sidled saknas i både bilden och textlagret",
+            px(*width),
+            px(*limit),
+            px(width - limit)
+        ),
         Finding::FramesSilent { silent, frames } => format!(
             "{} av {} från andra webbplatser svarade inte ({}); deras text saknas i textlagret och bilden visar dem som de senast ritade sig",
             number(silent.len() as u64),

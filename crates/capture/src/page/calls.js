@@ -31,6 +31,7 @@ const OG_CALLS = {
   scrollTop: () => (window.scrollTo(0, 0), 0),
   unfix: () => ogUnfix(),
   fixedCover: () => ogFixedCover(),
+  letOutSideways: () => ogLetOutSideways(),
   segment: (a) => ogSegment(a.top, a.bottom, a.budgetMs, a.unfix, a.fresh),
   moved: () => ogMoved(),
 };

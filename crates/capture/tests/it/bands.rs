@@ -4,7 +4,7 @@
 //! (fixtures/site/layouts/fasta/).
 
 use capture::Options;
-use model::TextRun;
+use model::{ObstructionKind, TextRun};
 
 use crate::common::{capture, hex, Captured, Img};
 
@@ -153,4 +153,92 @@ fn fixed_and_sticky_elements_are_pictured_once_and_hide_no_text() {
         assert_eq!(ends, 1, "{end:?} in the text layer {ends} times");
     }
     assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
+}
+
+/// Column `n`'s heading is in the text layer once and its colour lies at
+/// (`dx`, `dy`) from the heading's start in the picture.
+fn assert_column(
+    c: &Captured,
+    tiles: &[(f64, f64, Img)],
+    label: &str,
+    n: u32,
+    (dx, dy): (f64, f64),
+) {
+    let runs: Vec<&TextRun> = c
+        .page
+        .text_runs
+        .iter()
+        .filter(|r| r.text == label)
+        .collect();
+    assert_eq!(
+        runs.len(),
+        1,
+        "{label:?} in the text layer {} times",
+        runs.len()
+    );
+    let r = runs[0];
+    let (x, y) = (r.x + dx, r.y + dy);
+    assert_eq!(
+        pixel(tiles, x, y),
+        Some(row_colour(n)),
+        "the colour of {label:?} is not beside it in the picture (x={x:.0}, y={y:.0})"
+    );
+}
+
+#[test]
+fn a_strip_that_scrolls_sideways_is_let_out_whole() {
+    let c = capture(&Options::default(), "/layouts/remsa/");
+    let tiles = decoded(&c);
+    for n in 1..=12 {
+        assert_column(&c, &tiles, &format!("Kolumn {n} av 12"), n, (4.0, -30.0));
+        assert!(
+            c.texts()
+                .contains(&format!("Händelse {n} i tidslinjen.").as_str()),
+            "the text of column {n} is not in the text layer"
+        );
+    }
+    let f = &c.page.facts;
+    assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
+}
+
+#[test]
+fn a_table_spilling_past_the_body_is_pictured_to_its_right_edge() {
+    let c = capture(&Options::default(), "/layouts/spill/");
+    let tiles = decoded(&c);
+    for n in 1..=14 {
+        assert_column(&c, &tiles, &format!("Post {n} av 14"), n, (-3.0, 2.0));
+        let last = format!("{} kr {n}", 6000 + n * 37);
+        assert!(
+            c.texts().contains(&last.as_str()),
+            "{last:?} is not in the text layer"
+        );
+    }
+    let f = &c.page.facts;
+    assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
+}
+
+#[test]
+fn a_table_spilling_past_the_width_limit_is_incomplete_with_how_much_was_cut() {
+    let opts = Options {
+        max_width: 1600,
+        ..Options::default()
+    };
+    let c = capture(&opts, "/layouts/spill/");
+    let f = &c.page.facts;
+    assert_eq!(f.extent.captured_width, 1600.0);
+    let cut: Vec<_> = f
+        .obstructions
+        .iter()
+        .filter(|o| o.kind == ObstructionKind::Incomplete)
+        .collect();
+    assert_eq!(cut.len(), 1, "{:?}", f.obstructions);
+    assert!(
+        matches!(
+            &cut[0].finding,
+            Some(model::Finding::CutAtWidth { width, limit }) if *limit == 1600.0 && *width > 2100.0
+        ),
+        "{:?}",
+        cut[0]
+    );
+    assert!(c.page.text_runs.iter().all(|r| r.x < 1600.0));
 }
