@@ -242,3 +242,39 @@ fn a_table_spilling_past_the_width_limit_is_incomplete_with_how_much_was_cut() {
     );
     assert!(c.page.text_runs.iter().all(|r| r.x < 1600.0));
 }
+
+/// A header the page will not let be hidden (it takes any style set on it
+/// away at once) is pictured again in later bands, and each band it is in
+/// says so, with the text under it: every time it is in the picture beyond
+/// the first screen, a note says where.
+#[test]
+fn a_fixed_element_that_cannot_be_hidden_is_noted_with_what_it_covers() {
+    let c = capture(&Options::default(), "/layouts/fasta/?envis=1");
+    let f = &c.page.facts;
+    let tiles = decoded(&c);
+    let noted: Vec<(u32, f64, u32, &str)> = f
+        .notes
+        .iter()
+        .filter_map(|n| match n {
+            model::Note::FixedOverText {
+                tile,
+                y,
+                lines,
+                text,
+                ..
+            } => Some((*tile, *y, *lines, text.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert!(!noted.is_empty(), "{:?}", f.notes);
+    for &(tile, y, lines, text) in &noted {
+        assert!(tile >= 2, "{:?}", f.notes);
+        assert!(lines >= 1 && text.starts_with("Rad "), "{:?}", f.notes);
+        assert_eq!(
+            pixel(&tiles, 4.0, y + 8.0),
+            Some(hex("c0392b")),
+            "tile {tile} at y={y}"
+        );
+    }
+    assert_eq!(rows_with(&tiles, 4, hex("c0392b")), 64 * (1 + noted.len()));
+}
