@@ -32,6 +32,10 @@ const AT_BOTTOM_OF_FEED: Quiet = Quiet::ms(300, 400, 3600);
 /// How often to scroll up a screen and back while waiting at the bottom.
 const NUDGE_EVERY: Duration = Duration::from_millis(200);
 
+/// How much of a page's width may be past the picture with only a note
+/// (CSS px): too little for a column of anything.
+const SLIVER: f64 = 16.0;
+
 /// How many "Visa fler" buttons a capture clicks at most.
 const MAX_LOAD_MORE: usize = 50;
 /// What the page's own check can find (`ogObstructions`), tagged as the
@@ -530,11 +534,18 @@ fn capture_document(
     // scrolling box) are let out to their full width first.
     cx.call("letting out sideways scrollers", &call::LetOutSideways {})?;
     let (info, full_width, captured_width) = widen(cx)?;
-    if full_width > captured_width + 1.0 {
+    // A sliver too narrow for a column (a full-width element's margin) is
+    // a note; anything wider is missing from the record.
+    if full_width > captured_width + SLIVER {
         obstructions_early.push(Obstruction::found(Finding::CutAtWidth {
             width: full_width,
             limit: captured_width,
         }));
+    } else if full_width > captured_width + 1.0 {
+        notes.push(Note::TooWide {
+            width: full_width,
+            limit: captured_width,
+        });
     }
     let full_height = info.height.max(1.0);
     // Where following the feed stopped, or the rule on the page as it ends.
@@ -743,7 +754,12 @@ fn widen(cx: &Ctx<'_>) -> Result<(PageState, f64, f64), Error> {
         let aim = match before {
             Some((w0, f0)) if w - w0 > 1.0 => {
                 let slope = (full - f0) / (w - w0);
-                if (0.0..0.9).contains(&slope) {
+                if slope >= 0.9 {
+                    // It grows as fast as the window (an element 100vw
+                    // wide and a margin): widening brings nothing more.
+                    break;
+                }
+                if slope >= 0.0 {
                     w + (full - w) / (1.0 - slope)
                 } else {
                     want

@@ -31,9 +31,10 @@ pub enum Note {
     ImagesNotLoaded { count: u32, examples: Vec<String> },
     /// Images still loading when their band of the page was pictured.
     ImagesStillLoading { count: u32 },
-    /// The page is `width` CSS px wide and the capture takes `limit` of it.
-    /// Records made before the cut was an `incomplete` obstruction
-    /// (`Finding::CutAtWidth`) have this note; new ones never do.
+    /// The page is `width` CSS px wide and the capture takes `limit` of it:
+    /// a sliver of at most 16 px (a full-width element's margin); anything
+    /// wider is the `incomplete` finding `Finding::CutAtWidth` (records made
+    /// before it have this note for any width).
     TooWide { width: f64, limit: f64 },
     /// The page's text kept moving while `parts` bands were pictured.
     TextMoving { parts: u32 },
@@ -334,7 +335,7 @@ impl fmt::Display for Finding {
             ),
             Finding::CutAtWidth { width, limit } => write!(
                 f,
-                "the page is {width:.0} px wide; the capture stops at the {limit:.0} px limit, and {:.0} px of its width are not in the record",
+                "the page is {width:.0} px wide and the capture takes {limit:.0} px of it: {:.0} px of its width are not in the record",
                 width - limit
             ),
             Finding::FramesSilent { silent, frames } => write!(

@@ -326,7 +326,7 @@ pub(crate) fn finding(f: &Finding) -> String {
             px(*full_height)
         ),
         Finding::CutAtWidth { width, limit } => format!(
-            "sidan är {} bred men fångsten tar med högst {} av bredden; {} längst ut i sidled saknas i både bilden och textlagret",
+            "sidan är {} bred men fångsten tar med {} av bredden; {} längst ut i sidled saknas i både bilden och textlagret",
             px(*width),
             px(*limit),
             px(width - limit)

@@ -188,7 +188,7 @@ function ogFixedShown(top, bottom) {
   for (const { e, fixed } of ogStuck(false)) {
     const r = e.getBoundingClientRect();
     const y = r.top + scrollY;
-    if (!fixed || y >= bottom || y + r.height <= top) continue;
+    if (!fixed || y >= bottom || y + r.height <= top || r.right <= 0 || r.left >= innerWidth) continue;
     out.push({ what: ogDescribe(e), x: r.left + scrollX, y, width: r.width, height: r.height, text: ogClean(e.innerText).slice(0, 500) });
   }
   return out;
