@@ -221,6 +221,17 @@ impl fmt::Display for Note {
                 element,
                 y,
                 height,
+                lines: 0,
+                ..
+            } => write!(
+                f,
+                "tile {tile}: the fixed element {element} (y={y:.0}, {height:.0} px tall) is pictured again; the page would not let it be hidden"
+            ),
+            Note::FixedOverText {
+                tile,
+                element,
+                y,
+                height,
                 lines,
                 text,
             } => write!(
