@@ -330,3 +330,30 @@ fn a_right_to_left_page_is_searchable_in_logical_order() {
         want.len()
     );
 }
+
+/// Sideways content in the sealed snapshot's text layer: every column of a
+/// timeline strip that scrolls sideways, and of a table spilling past a
+/// centred body, is found once (crates/capture/tests/it/bands.rs checks the
+/// picture).
+#[test]
+fn every_column_of_sideways_content_is_in_the_text_layer() {
+    for (path, label, columns) in [
+        ("/layouts/remsa/", "Kolumn", 12),
+        ("/layouts/spill/", "Post", 14),
+    ] {
+        let env = Env::new();
+        // The screenshot pages only: the cover lists the page's headings.
+        let text: String = pdftotext(&capture(&env, path))
+            .split('\u{c}')
+            .filter(|p| !p.contains("Följeblad"))
+            .collect();
+        for n in 1..=columns {
+            let want = format!("{label} {n} av {columns}");
+            assert_eq!(
+                text.matches(&want).count(),
+                1,
+                "{want:?} in the text layer of {path}"
+            );
+        }
+    }
+}

@@ -32,6 +32,10 @@ const AT_BOTTOM_OF_FEED: Quiet = Quiet::ms(300, 400, 3600);
 /// How often to scroll up a screen and back while waiting at the bottom.
 const NUDGE_EVERY: Duration = Duration::from_millis(200);
 
+/// How much of a page's width may be past the picture with only a note
+/// (CSS px): too little for a column of anything.
+const SLIVER: f64 = 16.0;
+
 /// How many "Visa fler" buttons a capture clicks at most.
 const MAX_LOAD_MORE: usize = 50;
 /// What the page's own check can find (`ogObstructions`), tagged as the
@@ -521,25 +525,23 @@ fn capture_document(
     }
 
     cx.mark("images loaded, consent checked again");
+    let mut obstructions_early = Vec::new();
     // 5. Facts from the DOM. A page wider than the viewport is laid out and
     // read at the width it is pictured at (up to the width limit), so the
     // picture and the text agree; a right-to-left page cut there keeps its
     // start, on the right.
-    let mut info = cx.info()?;
-    let viewport_width = f64::from(opts.viewport_width);
-    let full_width = info.width;
-    let captured_width = full_width
-        .clamp(
-            viewport_width,
-            f64::from(opts.max_width).max(viewport_width),
-        )
-        .ceil();
-    if captured_width > viewport_width {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        set_viewport(cx, captured_width as u32, opts.viewport_height)?;
-        info = cx.info()?;
-    }
-    if full_width > captured_width + 1.0 {
+    // Inner elements that scroll sideways (a timeline, a wide table in a
+    // scrolling box) are let out to their full width first.
+    cx.call("letting out sideways scrollers", &call::LetOutSideways {})?;
+    let (info, full_width, captured_width) = widen(cx)?;
+    // A sliver too narrow for a column (a full-width element's margin) is
+    // a note; anything wider is missing from the record.
+    if full_width > captured_width + SLIVER {
+        obstructions_early.push(Obstruction::found(Finding::CutAtWidth {
+            width: full_width,
+            limit: captured_width,
+        }));
+    } else if full_width > captured_width + 1.0 {
         notes.push(Note::TooWide {
             width: full_width,
             limit: captured_width,
@@ -580,6 +582,7 @@ fn capture_document(
     let mut obstructions: Vec<Obstruction> = found
         .into_iter()
         .map(|f| Obstruction::found(page_finding(f)))
+        .chain(obstructions_early)
         .collect();
     let summary = cx.call(
         "summarising the page",
@@ -648,6 +651,8 @@ fn capture_document(
         text_runs,
         pending,
         unsteady,
+        lift,
+        notes: fixed_notes,
     } = take_tiles(
         cx,
         dir,
@@ -656,6 +661,10 @@ fn capture_document(
         (text_runs, frames.runs),
         &mut obstructions,
     )?;
+    if lift > 0.0 {
+        notes.push(Note::FirstScreenStripAgain { height: lift });
+    }
+    notes.extend(fixed_notes);
     if unsteady > 0 {
         notes.push(Note::TextMoving { parts: unsteady });
     }
@@ -665,7 +674,12 @@ fn capture_document(
     let text_file = format!("{rel_dir}/text.json");
     write_text_runs(dir, &text_runs)?;
     let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
-    let posts = crate::posts::write(cx, dir, label, captured_height, notes)?;
+    // Posts below the first screen's strip lie `lift` lower in the picture.
+    let strip = (
+        f64::from(opts.viewport_height).min(captured_height) - lift,
+        lift,
+    );
+    let posts = crate::posts::write(cx, dir, label, captured_height, strip, notes)?;
     // Every feed item seen while scrolling must be in the picture.
     let coverage = cx.call(
         "counting the items kept",
@@ -733,6 +747,51 @@ fn capture_document(
         tiles,
         posts,
     }))
+}
+
+/// Lay the page out as wide as it is, up to the width limit: the viewport
+/// is widened to the page's width, and again while the page grows with it
+/// (a centred body moves right as the window widens, and a table spilling
+/// past it with it), each step aimed at where the last two layouts say the
+/// width settles. A right-to-left page cut there keeps its start, on the
+/// right. The state read at the final width, the page's width there and
+/// the width pictured.
+fn widen(cx: &Ctx<'_>) -> Result<(PageState, f64, f64), Error> {
+    let opts = &cx.s.opts;
+    let viewport_width = f64::from(opts.viewport_width);
+    let limit = f64::from(opts.max_width).max(viewport_width);
+    let mut info = cx.info()?;
+    let (mut w, mut full) = (viewport_width, info.width);
+    let mut before: Option<(f64, f64)> = None;
+    for _ in 0..5 {
+        let want = full.clamp(viewport_width, limit).ceil();
+        if want <= w + 1.0 {
+            break;
+        }
+        let aim = match before {
+            Some((w0, f0)) if w - w0 > 1.0 => {
+                let slope = (full - f0) / (w - w0);
+                if slope >= 0.9 {
+                    // It grows as fast as the window (an element 100vw
+                    // wide and a margin): widening brings nothing more.
+                    break;
+                }
+                if slope >= 0.0 {
+                    w + (full - w) / (1.0 - slope)
+                } else {
+                    want
+                }
+            }
+            _ => want,
+        };
+        before = Some((w, full));
+        w = aim.clamp(viewport_width, limit).ceil();
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        set_viewport(cx, w as u32, opts.viewport_height)?;
+        info = cx.info()?;
+        full = info.width;
+    }
+    Ok((info, full.max(w), w))
 }
 
 /// `d` in whole milliseconds, for the page.

@@ -122,11 +122,14 @@ fn finish(raw: RawPage, label: &str) -> PagePosts {
 
 /// Reads the page's posts, writes them to `dir/posts.json` and returns them.
 /// A page whose posts cannot be read is still captured: the reason is a note.
+/// `lift` is `(from, by)`: posts from `from` down (CSS px of the page) lie
+/// `by` px lower in the picture (the first screen's strip pictured again).
 pub(crate) fn write(
     cx: &Ctx<'_>,
     dir: &Path,
     label: &str,
     captured_height: f64,
+    lift: (f64, f64),
     notes: &mut Vec<model::Note>,
 ) -> Result<Option<PagePosts>, Error> {
     let raw = match cx.call(
@@ -144,7 +147,13 @@ pub(crate) fn write(
             return Ok(None);
         }
     };
-    let page = finish(raw, label);
+    let mut page = finish(raw, label);
+    let (from, by) = lift;
+    if by > 0.0 {
+        for p in page.posts.iter_mut().filter(|p| p.y >= from) {
+            p.y += by;
+        }
+    }
     let path = dir.join("posts.json");
     let json = model::json::to_vec_pretty(&page).map_err(|e| Error::Protocol {
         during: "writing posts".into(),

@@ -77,6 +77,8 @@ calls! {
     LoadMore "loadMore", awaited: false -> Clicked { look: bool }
     /// Let an app shell's scroller out to its full height.
     Unroll "unroll", awaited: false -> serde_json::Value {}
+    /// Let inner elements that scroll sideways out to their full width: how many.
+    LetOutSideways "letOutSideways", awaited: false -> u32 {}
     /// Wait up to `budget_ms` for the images above `max_y`.
     WaitImages "waitImages", awaited: true -> ImageWait { max_y: f64, budget_ms: u64 }
     /// The oldest post date on the page (above `max_y` if given).
@@ -102,11 +104,15 @@ calls! {
     PinHeights "pinHeights", awaited: false -> u32 {}
     /// Scroll the document to its top.
     ScrollTop "scrollTop", awaited: false -> u32 {}
-    /// Hide fixed elements (pictured once, in the first screen).
+    /// Hide fixed elements (pictured once, in the first screen) and put
+    /// sticky ones back in the flow.
     Unfix "unfix", awaited: false -> u32 {}
+    /// At the top: the fixed elements of the first screen and the text under each.
+    FixedCover "fixedCover", awaited: false -> FirstScreen {}
     /// Make the band `top`..`bottom` ready to picture (waiting up to
-    /// `budget_ms` for its images) and read its text and pictures.
-    Segment "segment", awaited: true -> BandRead { top: f64, bottom: f64, budget_ms: u64 }
+    /// `budget_ms` for its images; with `unfix`, fixed and sticky elements
+    /// hidden again) and read its text (with `fresh`, read again) and pictures.
+    Segment "segment", awaited: true -> BandRead { top: f64, bottom: f64, budget_ms: u64, unfix: bool, fresh: bool }
     /// Whether the text read for the last band has moved since.
     Moved "moved", awaited: false -> bool {}
 }
@@ -187,6 +193,33 @@ pub(crate) struct BandRead {
     pub(crate) pending: u32,
     pub(crate) runs: Option<Vec<model::TextRun>>,
     pub(crate) pictures: Vec<Picture>,
+    /// Fixed elements still painted in the band although they were hidden.
+    #[serde(default)]
+    pub(crate) fixed: Vec<FixedBox>,
+}
+
+/// The first screen at the top of the page: its fixed elements, and the
+/// page's own text there read with them hidden.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct FirstScreen {
+    pub(crate) boxes: Vec<FixedBox>,
+    pub(crate) content: Vec<model::TextRun>,
+}
+
+/// A fixed element's box in document px, what it is, and either the
+/// page's text under it (`covers`, in the first screen) or its own text
+/// (`text`, in a later band).
+#[derive(Debug, Deserialize)]
+pub(crate) struct FixedBox {
+    pub(crate) what: String,
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) width: f64,
+    pub(crate) height: f64,
+    #[serde(default)]
+    pub(crate) covers: Vec<model::TextRun>,
+    #[serde(default)]
+    pub(crate) text: String,
 }
 
 /// A loaded picture a reader would see, and a 4 × 4 RGBA sample of its own
@@ -271,6 +304,8 @@ mod tests {
             PinHeights::NAME,
             ScrollTop::NAME,
             Unfix::NAME,
+            FixedCover::NAME,
+            LetOutSideways::NAME,
             Segment::NAME,
             Moved::NAME,
         ];

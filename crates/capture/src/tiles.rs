@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use model::{Finding, Obstruction, ObstructionKind, TextRun, Tile};
+use model::{Finding, Note, Obstruction, ObstructionKind, TextRun, Tile};
 
 use crate::devtools::{set_viewport, Ctx};
 use crate::png_out;
@@ -42,11 +42,52 @@ pub(crate) struct Pictured {
     pub(crate) pending: u32,
     /// Bands whose text still moved when they were pictured the second time.
     pub(crate) unsteady: u32,
+    /// The strip at the bottom of the first screen that its fixed elements
+    /// cover, pictured again below it: every later tile, text run and post
+    /// lies this much lower in the picture than on the page.
+    pub(crate) lift: f64,
+    /// Fixed elements over the page's text in the picture.
+    pub(crate) notes: Vec<Note>,
+}
+
+/// Where the first screen's strip covered by fixed elements at its bottom
+/// starts (CSS px), if any: the top of the highest element whose top lies
+/// in the lower half of the first screen (`first` px tall) and that covers
+/// text, or of the highest line it covers. The notes are for elements
+/// that cover text elsewhere (a header over the text, a side panel).
+fn bottom_strip(screen: &call::FirstScreen, first: f64) -> (Option<f64>, Vec<Note>) {
+    let mut strip: Option<f64> = None;
+    let mut notes = Vec::new();
+    for b in screen.boxes.iter().filter(|b| !b.covers.is_empty()) {
+        if b.y >= first / 2.0 && b.y < first {
+            let top = b.covers.iter().map(|r| r.y).fold(b.y, f64::min);
+            strip = Some(strip.map_or(top, |s| s.min(top)));
+        } else {
+            notes.push(Note::FixedOverText {
+                tile: 1,
+                element: b.what.clone(),
+                y: b.y,
+                height: b.height,
+                lines: u32::try_from(b.covers.len()).unwrap_or(u32::MAX),
+                text: b.covers[0].text.chars().take(60).collect(),
+            });
+        }
+    }
+    (strip.map(|s| s.max(first / 2.0).floor()), notes)
+}
+
+/// Whether two text runs are one line read twice.
+fn same_run(a: &TextRun, b: &TextRun) -> bool {
+    a.text == b.text && (a.x - b.x).abs() < 2.0 && (a.y - b.y).abs() < 2.0
 }
 
 /// Screenshot the page: first the first screen as a reader sees it (fixed
 /// headers and footers in place), then the rest in bands of at most
-/// `tile_height` device px. For the bands the viewport is made as tall as a
+/// `tile_height` device px, fixed elements hidden and sticky ones back in
+/// the flow, so each is pictured once. Where fixed elements at the bottom
+/// of the first screen cover text, the bands start at the top of that
+/// strip: it is pictured again below the first screen, and everything
+/// after lies that much lower in the picture (`Pictured::lift`). For the bands the viewport is made as tall as a
 /// band and each band is scrolled into view before it is pictured, so a
 /// virtualised feed mounts every row of it and deferred content renders.
 /// Where the DOM changed since the text was read (rows mounted, others
@@ -91,19 +132,36 @@ pub(crate) fn take_tiles(
     });
     let from_y = if overlay { vh } else { 0.0 };
     let first = vh.min(captured_height).max(1.0);
-    let mut bands = vec![(0.0, first)];
-    let mut y = first;
+    // The first screen's fixed elements, and the text under them.
+    let screen = if overlay {
+        call::FirstScreen::default()
+    } else {
+        cx.call("finding fixed elements", &call::FixedCover {})?
+    };
+    let (strip, mut notes) = bottom_strip(&screen, first);
+    let lift = strip.map_or(0.0, |s| first - s);
+    // The page's own lines in the strip are pictured (and placed) below the
+    // first screen; in the first screen only the fixed elements' are.
+    let in_strip = |r: &TextRun| {
+        strip.is_some_and(|s| in_band(r, s, first) && screen.content.iter().any(|c| same_run(c, r)))
+    };
+    // Each band: its top and height on the page, and how much lower it lies in the picture.
+    let mut bands = vec![(0.0, first, 0.0)];
+    let mut y = first - lift;
     while y < captured_height {
         let h = band_css.min(captured_height - y);
-        bands.push((y, h));
+        bands.push((y, h, lift));
         y += h;
     }
-    let tall = band_css.min(captured_height - first).max(vh).ceil();
+    let tall = band_css
+        .min(captured_height - (first - lift))
+        .max(vh)
+        .ceil();
     let mut tiles = Vec::new();
     let mut text_runs = Vec::new();
     let mut pending = 0;
     let mut unsteady = 0;
-    for (i, &(top, h)) in bands.iter().enumerate() {
+    for (i, &(top, h, shift)) in bands.iter().enumerate() {
         let n = i + 1;
         if n == 2 {
             // Fixed elements were pictured once, in the first screen.
@@ -122,6 +180,9 @@ pub(crate) fn take_tiles(
                     top,
                     bottom,
                     budget_ms: u64::try_from(SEGMENT_WAIT.as_millis()).unwrap_or(u64::MAX),
+                    unfix: n > 1,
+                    // The first reading has the fixed elements' text in the strip.
+                    fresh: n == 2 && lift > 0.0,
                 },
             )?;
             let band_runs: Vec<TextRun> = seg
@@ -142,6 +203,7 @@ pub(crate) fn take_tiles(
                 )
                 // Text beside the picture (past the width limit) is not in it.
                 .filter(|r| r.x < width && r.x + r.width > 0.0)
+                .filter(|r| n > 1 || !in_strip(r))
                 .collect();
             let shot =
                 cx.screenshot(&format!("taking screenshot tile {n}"), (0.0, top, width, h))?;
@@ -149,6 +211,11 @@ pub(crate) fn take_tiles(
             let moved = cx.call("checking the text stayed put", &call::Moved {})?;
             if !moved || attempt == 2 {
                 pending += seg.pending;
+                notes.extend(
+                    seg.fixed
+                        .iter()
+                        .map(|b| shown_again(n, b, &band_runs, shift)),
+                );
                 break (band_runs, seg.pictures, shot, !moved);
             }
         };
@@ -181,7 +248,7 @@ pub(crate) fn take_tiles(
                     top: a,
                     bottom: b,
                     src: p.src.clone(),
-                    y: p.y,
+                    y: p.y + shift,
                 }));
             }
             if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
@@ -190,18 +257,21 @@ pub(crate) fn take_tiles(
                     top: a,
                     bottom: b,
                     text: run.text.chars().take(40).collect(),
-                    y: run.y,
+                    y: run.y + shift,
                 }));
             }
         }
         tiles.push(Tile {
             file: format!("{rel_dir}/{name}"),
-            css_y: top,
+            css_y: top + shift,
             css_height: h,
             width_px: written.width,
             height_px: written.height,
         });
-        text_runs.extend(band_runs);
+        text_runs.extend(band_runs.into_iter().map(|mut r| {
+            r.y += shift;
+            r
+        }));
     }
     if bands.len() > 1 {
         set_viewport(cx, vw, o.viewport_height)?;
@@ -211,7 +281,34 @@ pub(crate) fn take_tiles(
         text_runs,
         pending,
         unsteady,
+        lift,
+        notes,
     })
+}
+
+/// The note for a fixed element the page showed again in band `n` however
+/// it was hidden: where it is in the picture and the lines of the band's
+/// text (`runs`, page px) under it that are not its own.
+fn shown_again(n: usize, b: &call::FixedBox, runs: &[TextRun], shift: f64) -> Note {
+    let under: Vec<&TextRun> = runs
+        .iter()
+        .filter(|r| {
+            let w = (b.x + b.width).min(r.x + r.width) - b.x.max(r.x);
+            let h = (b.y + b.height).min(r.y + r.height) - b.y.max(r.y);
+            w > 0.0 && h > 0.0 && w * h >= 0.25 * r.width * r.height && !b.text.contains(&r.text)
+        })
+        .collect();
+    Note::FixedOverText {
+        tile: u32::try_from(n).unwrap_or(u32::MAX),
+        element: b.what.clone(),
+        y: b.y + shift,
+        height: b.height,
+        lines: u32::try_from(under.len()).unwrap_or(u32::MAX),
+        text: under
+            .first()
+            .map(|r| r.text.chars().take(60).collect())
+            .unwrap_or_default(),
+    }
 }
 
 /// A blank band is one that covers text the DOM says is painted there: the

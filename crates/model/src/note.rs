@@ -31,10 +31,32 @@ pub enum Note {
     ImagesNotLoaded { count: u32, examples: Vec<String> },
     /// Images still loading when their band of the page was pictured.
     ImagesStillLoading { count: u32 },
-    /// The page is `width` CSS px wide and the capture takes `limit` of it.
+    /// The page is `width` CSS px wide and the capture takes `limit` of it:
+    /// a sliver of at most 16 px (a full-width element's margin); anything
+    /// wider is the `incomplete` finding `Finding::CutAtWidth` (records made
+    /// before it have this note for any width).
     TooWide { width: f64, limit: f64 },
     /// The page's text kept moving while `parts` bands were pictured.
     TextMoving { parts: u32 },
+    /// Elements fixed at the bottom of the first screen (a cookie bar, a
+    /// "back to top" button) cover `height` CSS px of the page's text there:
+    /// the first screen is pictured as a reader sees it, and that strip is
+    /// pictured again right below it, so the picture is `height` px taller
+    /// than the page.
+    FirstScreenStripAgain { height: f64 },
+    /// A fixed element (`element`, the page's own tag, id and class) is in
+    /// picture `tile` from `y` to `y + height` (CSS px of the picture) over
+    /// `lines` lines of the page's text, the first of them `text`: in the
+    /// first screen one that covers text nowhere near its bottom edge, in a
+    /// later band one the page showed again however it was hidden.
+    FixedOverText {
+        tile: u32,
+        element: String,
+        y: f64,
+        height: f64,
+        lines: u32,
+        text: String,
+    },
     /// No MHTML snapshot: `frames` frames from other sites did not answer,
     /// and saving one would have waited for them.
     NoMhtmlFramesSilent { frames: u32 },
@@ -135,6 +157,11 @@ pub enum Finding {
     /// Frames from other sites that did not answer (their URLs), of
     /// `frames` on the page: their text is missing.
     FramesSilent { silent: Vec<String>, frames: u32 },
+    /// The page, laid out as pictured, is `width` CSS px wide and the
+    /// picture stops at the width limit `limit`: what lies right of it (or
+    /// left, on a right-to-left page) is in neither the picture nor the
+    /// text layer.
+    CutAtWidth { width: f64, limit: f64 },
     /// Rows `top`..`bottom` of a tile are one flat colour where the page has
     /// text (its start, at CSS `y`).
     BlankOverText {
@@ -191,6 +218,32 @@ impl fmt::Display for Note {
             Note::TextMoving { parts } => write!(
                 f,
                 "the page's text kept moving while {parts} part(s) of it were pictured; the text layer may sit a few pixels off there"
+            ),
+            Note::FirstScreenStripAgain { height } => write!(
+                f,
+                "fixed elements at the bottom of the first screen cover {height:.0} px of text there; that strip is pictured again below the first screen"
+            ),
+            Note::FixedOverText {
+                tile,
+                element,
+                y,
+                height,
+                lines: 0,
+                ..
+            } => write!(
+                f,
+                "tile {tile}: the fixed element {element} (y={y:.0}, {height:.0} px tall) is pictured again; the page would not let it be hidden"
+            ),
+            Note::FixedOverText {
+                tile,
+                element,
+                y,
+                height,
+                lines,
+                text,
+            } => write!(
+                f,
+                "tile {tile}: the fixed element {element} (y={y:.0}, {height:.0} px tall) is over {lines} line(s) of the page's text (\"{text}\")"
             ),
             Note::NoMhtmlFramesSilent { frames } => write!(
                 f,
@@ -306,6 +359,11 @@ impl fmt::Display for Finding {
                 f,
                 "the time budget of {budget_secs} s ran out while {step}; only the first screen ({height:.0} of {full_height:.0} px) is in the record"
             ),
+            Finding::CutAtWidth { width, limit } => write!(
+                f,
+                "the page is {width:.0} px wide and the capture takes {limit:.0} px of it: {:.0} px of its width are not in the record",
+                width - limit
+            ),
             Finding::FramesSilent { silent, frames } => write!(
                 f,
                 "{} of {frames} frames from other sites did not answer ({}): their text is not in the text layer, and the picture shows them as they last painted themselves",
@@ -351,7 +409,8 @@ impl Finding {
             Finding::ItemsMissing { .. }
             | Finding::WordsMissing { .. }
             | Finding::OutOfTime { .. }
-            | Finding::FramesSilent { .. } => K::Incomplete,
+            | Finding::FramesSilent { .. }
+            | Finding::CutAtWidth { .. } => K::Incomplete,
             Finding::BlankOverText { .. } | Finding::BlankOverPicture { .. } => K::BlankRegion,
             Finding::Unrecognised { .. } => K::Unrecognised,
         }

@@ -196,6 +196,35 @@ pub(crate) fn note(n: &Note) -> String {
             "Sidans text flyttade sig medan {} av sidan avbildades; det osynliga textlagret kan ligga några bildpunkter fel där.",
             count(*parts, "del", "delar")
         ),
+        Note::FirstScreenStripAgain { height } => format!(
+            "Längst ned på första skärmen täcker fasta fält (till exempel en ruta om kakor) {} av sidans text. Första skärmen visas som en läsare ser den, och den remsan visas en gång till direkt under den.",
+            px(*height)
+        ),
+        Note::FixedOverText {
+            tile,
+            y,
+            height,
+            lines: 0,
+            ..
+        } => format!(
+            "Ett fast fält på sidan syns en gång till i bild {tile} ({} ned, {} högt); sidan lät det inte döljas där.",
+            px(*y),
+            px(*height)
+        ),
+        Note::FixedOverText {
+            tile,
+            y,
+            height,
+            lines,
+            text,
+            ..
+        } => format!(
+            "Ett fast fält på sidan ligger i bild {tile} över {} av sidans text ({} ned, {} högt), den första: ”{}”. Texten finns i textlagret men syns inte i bilden där.",
+            count(*lines, "rad", "rader"),
+            px(*y),
+            px(*height),
+            text
+        ),
         Note::NoMhtmlFramesSilent { frames } => format!(
             "Ingen MHTML-kopia av sidan sparades: {} från andra webbplatser svarade inte, och en kopia hade väntat på dem.",
             count(*frames, "ram", "ramar")
@@ -317,6 +346,12 @@ pub(crate) fn finding(f: &Finding) -> String {
             px(*height),
             px(*full_height)
         ),
+        Finding::CutAtWidth { width, limit } => format!(
+            "sidan är {} bred men fångsten tar med {} av bredden; {} längst ut i sidled saknas i både bilden och textlagret",
+            px(*width),
+            px(*limit),
+            px(width - limit)
+        ),
         Finding::FramesSilent { silent, frames } => format!(
             "{} av {} från andra webbplatser svarade inte ({}); deras text saknas i textlagret och bilden visar dem som de senast ritade sig",
             number(silent.len() as u64),
@@ -373,6 +408,32 @@ mod tests {
         assert_eq!(moment(winter), "1 januari 2027 kl. 00.30.00 (normaltid)");
         assert_eq!(number(1234567), "1\u{a0}234\u{a0}567");
         assert_eq!(number(12), "12");
+    }
+
+    #[test]
+    fn fixed_elements_and_a_cut_width_come_out_in_swedish_with_their_numbers() {
+        assert_eq!(
+            note(&Note::FirstScreenStripAgain { height: 156.0 }),
+            "Längst ned på första skärmen täcker fasta fält (till exempel en ruta om kakor) 156\u{a0}px av sidans text. Första skärmen visas som en läsare ser den, och den remsan visas en gång till direkt under den."
+        );
+        assert_eq!(
+            note(&Note::FixedOverText {
+                tile: 2,
+                element: "div#sidhuvud".into(),
+                y: 1056.0,
+                height: 64.0,
+                lines: 4,
+                text: "Rad 0017".into(),
+            }),
+            "Ett fast fält på sidan ligger i bild 2 över 4 rader av sidans text (1\u{a0}056\u{a0}px ned, 64\u{a0}px högt), den första: ”Rad 0017”. Texten finns i textlagret men syns inte i bilden där."
+        );
+        assert_eq!(
+            finding(&Finding::CutAtWidth {
+                width: 5200.0,
+                limit: 4000.0
+            }),
+            "sidan är 5\u{a0}200\u{a0}px bred men fångsten tar med 4\u{a0}000\u{a0}px av bredden; 1\u{a0}200\u{a0}px längst ut i sidled saknas i både bilden och textlagret"
+        );
     }
 
     #[test]

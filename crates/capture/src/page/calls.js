@@ -30,7 +30,9 @@ const OG_CALLS = {
   pinHeights: () => ogPinHeights(),
   scrollTop: () => (window.scrollTo(0, 0), 0),
   unfix: () => ogUnfix(),
-  segment: (a) => ogSegment(a.top, a.bottom, a.budgetMs),
+  fixedCover: () => ogFixedCover(),
+  letOutSideways: () => ogLetOutSideways(),
+  segment: (a) => ogSegment(a.top, a.bottom, a.budgetMs, a.unfix, a.fresh),
   moved: () => ogMoved(),
 };
 

@@ -123,7 +123,7 @@ function ogPageInfo() {
     url: location.href,
     title: document.title || '',
     height: ogTarget().height(),
-    width: Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth),
+    width: ogDocWidth(),
     ready: document.readyState,
     user_agent: navigator.userAgent,
   };

@@ -1,4 +1,4 @@
-// Picturing the page in bands: pictures and their pixels, text that moved, heights pinned, fixed elements hidden.
+// Picturing the page in bands: pictures and their pixels, text that moved, heights pinned, fixed and sticky elements pictured once.
 
 // The loaded pictures in the band top..bottom that a reader would see, with
 // a 4 × 4 sample of their own pixels where the page lets them be read
@@ -40,7 +40,7 @@ function ogMoved() {
 // loaded, bounded by `budgetMs`), note the items it holds, and read its text
 // again if the DOM changed or the text moved since the last reading (null if
 // not).
-async function ogSegment(top, bottom, budgetMs) {
+async function ogSegment(top, bottom, budgetMs, unfix, fresh) {
   const t0 = performance.now();
   const w = window.__ogWatch, st = ogState();
   const before = w ? w.last : -1;
@@ -59,6 +59,15 @@ async function ogSegment(top, bottom, budgetMs) {
     await ogSleep(30);
   }
   if (!w || w.last !== before || performance.now() - t0 > 40) await ogFrames(2);
+  // What the page made fixed or showed again while it was scrolled here is
+  // hidden too; what it shows again at once stays, and is reported.
+  let fixed = [];
+  if (unfix && ogUnfix() > 0) {
+    await ogFrames(1);
+    fixed = ogFixedShown(top, bottom);
+    if (fixed.length) ogUnfix();
+  }
+  if (fresh) st.stale = true;
   ogNoteKept(top, bottom);
   // Once one band had to be read again, the whole page's first reading is
   // out of date: a band reading replaces the probes with its own elements,
@@ -67,7 +76,7 @@ async function ogSegment(top, bottom, budgetMs) {
   // reading and band 3 left band 4's text up to 950 px off its picture).
   const changed = st.stale || !w || w.last < 0 || !st.readAt || w.last > st.readAt || ogMoved();
   if (changed) st.stale = true;
-  return { pending, runs: changed ? ogTextRuns(top, bottom) : null, pictures: ogPictures(top, bottom) };
+  return { pending, runs: changed ? ogTextRuns(top, bottom) : null, pictures: ogPictures(top, bottom), fixed };
 }
 
 // Heights that follow the viewport (100vh heroes, inset:0 overlays) would
@@ -91,12 +100,75 @@ function ogPinHeights() {
   return pinned;
 }
 
+// Whether a `position: fixed` element is fixed to the viewport: no ancestor
+// is its containing block (a transform, filter, perspective or containment
+// makes one, and the element then scrolls with the page like any other).
+function ogViewportFixed(e) {
+  for (let p = ogParent(e); p && p !== document.documentElement && p !== document.body; p = ogParent(p)) {
+    const cs = getComputedStyle(p);
+    if (cs.transform !== 'none' || cs.perspective !== 'none' || cs.filter !== 'none' ||
+        (cs.backdropFilter && cs.backdropFilter !== 'none') || /paint|layout|strict|content/.test(cs.contain) ||
+        /transform|perspective|filter/.test(cs.willChange) || (cs.containerType && cs.containerType !== 'normal')) return false;
+  }
+  return true;
+}
+
+// The elements that stay where they are while the page scrolls: fixed to
+// the viewport, or sticky; in shadow roots too. `all` includes those not
+// painted now (a button that shows itself once the page is scrolled).
+function ogStuck(all) {
+  const out = [];
+  for (const e of ogAllElements()) {
+    const cs = getComputedStyle(e);
+    if (cs.position === 'sticky' || (cs.position === 'fixed' && ogViewportFixed(e))) {
+      if (all || ogVisible(e)) out.push({ e, fixed: cs.position === 'fixed' });
+    }
+  }
+  return out;
+}
+
+// The first screen, at the top of the page: each fixed element painted
+// there with its box (document px) and the page's text under it, and all
+// of the page's own text there (read with the fixed elements hidden for a
+// moment). The first reading of the page's
+// text stays the one later bands compare with.
+function ogFixedCover() {
+  const els = ogStuck(false).filter((s) => s.fixed).map((s) => s.e);
+  if (!els.length) return { boxes: [], content: [] };
+  const st = ogState();
+  const kept = { readAt: st.readAt, probes: st.probes };
+  const saved = els.map((e) => [e, e.style.getPropertyValue('opacity'), e.style.getPropertyPriority('opacity')]);
+  for (const e of els) e.style.setProperty('opacity', '0', 'important');
+  const runs = ogTextRuns(-1e9, innerHeight + scrollY);
+  for (const [e, v, p] of saved) {
+    if (v) e.style.setProperty('opacity', v, p); else e.style.removeProperty('opacity');
+  }
+  Object.assign(st, kept);
+  const boxes = els.map((e) => {
+    const r = e.getBoundingClientRect();
+    const box = { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+    return { what: ogDescribe(e), ...box, covers: runs.filter((t) => ogOver(box, t)) };
+  });
+  return { boxes, content: runs };
+}
+
+// Whether `box` covers a quarter or more of the text run `t`.
+function ogOver(box, t) {
+  const w = Math.min(box.x + box.width, t.x + t.width) - Math.max(box.x, t.x);
+  const h = Math.min(box.y + box.height, t.y + t.height) - Math.max(box.y, t.y);
+  return w > 0 && h > 0 && w * h >= 0.25 * t.width * t.height;
+}
+
 // After the first tile: fixed elements were painted there once, so later
-// tiles hide them; sticky ones go back to their place in the flow.
+// tiles hide them (opacity, which no part of them can undo as a child's own
+// `visibility: visible` undoes a parent's hidden); sticky ones go back to
+// their place in the flow. Called again in every band: a page may make an
+// element fixed, or show it again, once it is scrolled.
 function ogUnfix() {
   let n = 0;
-  for (const e of ogFixedElements()) {
-    if (getComputedStyle(e).position === 'fixed') {
+  for (const { e, fixed } of ogStuck(true)) {
+    if (fixed) {
+      e.style.setProperty('opacity', '0', 'important');
       e.style.setProperty('visibility', 'hidden', 'important');
     } else {
       e.style.setProperty('position', 'relative', 'important');
@@ -106,4 +178,18 @@ function ogUnfix() {
     n += 1;
   }
   return n;
+}
+
+// Fixed elements painted in the band top..bottom although they were hidden
+// (the page showed them again at once): each with its box (document px) and
+// the start of its own text.
+function ogFixedShown(top, bottom) {
+  const out = [];
+  for (const { e, fixed } of ogStuck(false)) {
+    const r = e.getBoundingClientRect();
+    const y = r.top + scrollY;
+    if (!fixed || y >= bottom || y + r.height <= top || r.right <= 0 || r.left >= innerWidth) continue;
+    out.push({ what: ogDescribe(e), x: r.left + scrollX, y, width: r.width, height: r.height, text: ogClean(e.innerText).slice(0, 500) });
+  }
+  return out;
 }

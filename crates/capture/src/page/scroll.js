@@ -47,6 +47,37 @@ function ogUnroll() {
   return { freed: n, height: ogDocHeight() };
 }
 
+// Inner elements a reader scrolls sideways (a timeline strip, a wide table
+// in a scrolling box) are let out to their full width, so the picture and
+// the text layer hold every column; the page is then as wide as they are,
+// and pictured so up to the width limit. One that also scrolls down is
+// left as it is (letting it out would change the page's height too).
+// Returns how many were let out.
+function ogLetOutSideways() {
+  let n = 0;
+  for (const e of ogAllElements()) {
+    if (e.scrollWidth <= e.clientWidth + 1 || e === document.body || e === document.documentElement) continue;
+    const cs = getComputedStyle(e);
+    if (!/^(auto|scroll|overlay)$/.test(cs.overflowX) || e.scrollHeight > e.clientHeight + 1 || !ogVisible(e)) continue;
+    e.style.setProperty('overflow', 'visible', 'important');
+    n += 1;
+  }
+  // The page keeps the width it is laid out at in the window: what spills
+  // past a centred body stays where a reader scrolls to it, and does not
+  // move right as the window is widened to picture it (a right-to-left page,
+  // which spills to the left, is laid out again at the wider window).
+  const d = document.documentElement;
+  if (d && ogDocWidth() > innerWidth + 1 && getComputedStyle(d).direction !== 'rtl') {
+    d.style.setProperty('width', innerWidth + 'px', 'important');
+  }
+  return n;
+}
+
+// How wide the page is laid out, overflow included.
+function ogDocWidth() {
+  return Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth);
+}
+
 // Deferred rendering, undone: content-visibility:auto subtrees are painted
 // (hidden ones stay hidden, as a reader sees them), and lazy images and
 // frames, in shadow roots too, are asked for now.

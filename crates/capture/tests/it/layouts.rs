@@ -292,12 +292,12 @@ fn a_page_wider_than_the_limit_is_cut_and_says_so() {
     let c = capture(&opts, "/layouts/bred/");
     assert_eq!(c.page.facts.extent.captured_width, 1600.0);
     assert!(
-        c.page.facts.notes.iter().any(|n| matches!(
-            n,
-            model::Note::TooWide { width, limit } if *limit == 1600.0 && *width > 1600.0
-        )),
+        c.page.facts.obstructions.iter().any(|o| matches!(
+            &o.finding,
+            Some(model::Finding::CutAtWidth { width, limit }) if *limit == 1600.0 && *width > 1600.0
+        ) && o.kind == ObstructionKind::Incomplete),
         "{:?}",
-        c.page.facts.notes
+        c.page.facts.obstructions
     );
     assert!(c.page.text_runs.iter().all(|r| r.x < 1600.0));
 }

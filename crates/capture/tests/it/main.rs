@@ -6,6 +6,7 @@
 
 mod common;
 
+mod bands;
 mod depth;
 mod errors;
 mod hostile;
