@@ -34,7 +34,7 @@ function ogFollowers(text) {
   return fm ? (fm[1] + (fm[2] || '')).trim() : null;
 }
 
-function ogPosts(maxY) {
+function ogPosts(clock, maxY) {
   const abs = (h) => ogAbs(h, location.href);
   const clean = ogClean;
   const box = (e) => { const r = e.getBoundingClientRect(); return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height }; };
@@ -70,11 +70,11 @@ function ogPosts(maxY) {
   const out = [];
   for (const e of roots) {
     const [id, kind, url] = identify(e);
-    const t = firstOutside(e, 'time[datetime]');
+    const when = ogDateOf(e, clock);
     const au = firstOutside(e, OG_AUTHOR);
     const text = own(e, '.meta, time, [data-testid=User-Name]') || own(e, '');
     if (!text && !id) continue;
-    const p = Object.assign({ id, id_kind: kind, kind: 'post', url, date: t ? t.getAttribute('datetime') : null, author: au ? clean(au.textContent) || null : null, text, comments: [] }, box(e));
+    const p = Object.assign({ id, id_kind: kind, kind: 'post', url, date: when && !when.text ? when.v : null, date_read: ogDateRead(when), author: au ? clean(au.textContent) || null : null, text, comments: [] }, box(e));
     const comments = Array.from(e.querySelectorAll(OG_COMMENTS)).filter((c) => c !== e && inCapture(c));
     for (const c of comments) {
       const [cid, ckind, curl] = identify(c);
@@ -82,9 +82,9 @@ function ogPosts(maxY) {
       const author = ca ? clean(ca.textContent) : '';
       let ctext = own(c, '');
       if (author && ctext.startsWith(author)) ctext = ctext.slice(author.length).trim();
-      const ct = c.querySelector('time[datetime]');
+      const cw = ogDateOf(c, clock);
       if (!ctext) continue;
-      p.comments.push(Object.assign({ id: cid, id_kind: ckind, kind: 'comment', url: curl, date: ct ? ct.getAttribute('datetime') : null, author: author || null, text: ctext }, box(c)));
+      p.comments.push(Object.assign({ id: cid, id_kind: ckind, kind: 'comment', url: curl, date: cw && !cw.text ? cw.v : null, date_read: ogDateRead(cw), author: author || null, text: ctext }, box(c)));
     }
     out.push(p);
   }
