@@ -179,18 +179,23 @@ function ogShownDate(e, clock) {
 // A post's own date (not one of its comments'): the first `time[datetime]`
 // in it, else the first element whose text is a date; null where none is read.
 function ogDateOf(post, clock) {
+  return ogFindDate(post, clock)[0];
+}
+
+// The same, with the element that shows it: [date, element], or [null, null].
+function ogFindDate(post, clock) {
   const own = (x) => { const c = x.closest(OG_COMMENTS); return !c || c === post || !post.contains(c); };
   for (const t of post.querySelectorAll('time[datetime]')) {
     if (!own(t)) continue;
     const d = ogMarkupDate(t.getAttribute('datetime'));
-    if (d) return d;
+    if (d) return [d, t];
   }
   for (const e of post.querySelectorAll('time, abbr, a, span, small, div, p, b')) {
     if (!own(e)) continue;
     const d = ogShownDate(e, clock);
-    if (d) return d;
+    if (d) return [d, e];
   }
-  return null;
+  return [null, null];
 }
 
 // The oldest post date on the page (above `maxY` if given): the dates of
