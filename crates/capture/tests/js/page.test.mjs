@@ -85,7 +85,7 @@ test('a count of units is read in Swedish and English, N-1/2 to N+1 units before
 });
 
 test('"just nu" is the minute before the capture', () => {
-  for (const text of ['Just nu', 'just now', 'Nu', 'nyss']) assert.deepEqual(readAt(text, NOW), [before(60e3), NOW], text);
+  for (const text of ['Just nu', 'just now', 'Nu', 'nyss', 'för några sekunder sedan', 'a few seconds ago']) assert.deepEqual(readAt(text, NOW), [before(60e3), NOW], text);
 });
 
 test('calendar words are days of Swedish time, or the minute their clock names', () => {
