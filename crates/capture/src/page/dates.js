@@ -37,7 +37,7 @@ const OG_MONTH_NAMES = OG_MONTHS.flat().sort((a, b) => b.length - a.length).join
 const OG_TIME = '(?:\\s*,?\\s*(?:kl\\.?|klockan|at)?\\s*(\\d{1,2})[:.](\\d{2})(?:\\s*(am|pm|a\\.m\\.|p\\.m\\.))?)?';
 
 const OG_RE_COUNT = new RegExp('^(?:för\\s+)?(\\d+|en|ett|a|an|one)\\s*(' + OG_UNIT_NAMES + ')\\.?(?:\\s+(?:sedan|ago))?$');
-const OG_RE_NOW = /^(just nu|nyss|alldeles nyss|nu|(för )?några sekunder sedan|just now|now|a few seconds ago)$/;
+const OG_RE_NOW = /^(just nu|nyss|alldeles nyss|(för )?några sekunder sedan|just now|now|a few seconds ago)$/;
 const OG_RE_DAY = new RegExp('^(idag|i dag|igår|i går|i förrgår|förrgår|today|yesterday)' + OG_TIME + '$');
 const OG_RE_DAY_MONTH = new RegExp('^(\\d{1,2})\\.?\\s+(' + OG_MONTH_NAMES + ')\\.?(?:\\s+(\\d{4}))?' + OG_TIME + '$');
 const OG_RE_MONTH_DAY = new RegExp('^(' + OG_MONTH_NAMES + ')\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?' + OG_TIME + '$');
