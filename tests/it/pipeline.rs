@@ -517,3 +517,43 @@ fn demo_runs_delivers_and_verifies() {
     env.run(&["demo", "--out", "demo"]).expect(0);
     let _ = harness::server();
 }
+
+/// `capture --since` on a feed whose dates are relative to the capture
+/// (`/layouts/flode-relativt/`): the CLI reads them in Swedish time (the
+/// page's own clock says so), follows the feed back to the first post surely
+/// before the day, and the cover says what is known of the oldest post.
+#[test]
+fn a_capture_reads_relative_dates_in_swedish_time_and_the_cover_says_what_is_known() {
+    let env = Env::new();
+    let since = registry::period::today_stockholm() - chrono::Duration::days(30);
+    env.run(&[
+        "capture",
+        &server().url("/layouts/flode-relativt/"),
+        "--since",
+        &since.to_string(),
+        "--out",
+        "rel",
+    ])
+    .expect(0);
+    let rec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("rel/record.json")).unwrap())
+            .unwrap();
+    let extent = &rec["pages"][0]["extent"];
+    assert_eq!(extent["stop_rule"], "period-start", "{extent}");
+    assert_eq!(
+        extent["oldest_post_reached_read"]["text"],
+        "5 v • Redigerat •"
+    );
+    let text = pdftotext(&env.path("rel/snapshot.pdf"))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Sidans tidszon: Europe/Stockholm"), "{text}");
+    assert!(text.contains("Inlägg 12 av många"), "{text}");
+    assert!(!text.contains("Inlägg 13 av många"), "{text}");
+    assert!(
+        text.contains("äldsta inlägg någon gång mellan"),
+        "the cover does not say what is known of the oldest post:\n{text}"
+    );
+    assert!(text.contains("(sidan visar ”5 v • Redigerat •”)"), "{text}");
+}

@@ -40,7 +40,10 @@ pub(crate) struct Stop {
 /// Whether a page showing `seen` has been followed far enough. `grew`: it
 /// grew while scrolled (a feed). A dateless feed ends at the height limit
 /// for feeds; any page at the absolute limit; a dated feed once it shows a
-/// post older than the period's start, where it is then.
+/// post surely older than the period's start, where it is then. A date read
+/// from text is a span ("för 4 veckor sedan"): it is surely older only when
+/// the whole span is before the start, so a post that may be in the period
+/// never ends the feed.
 pub(crate) fn stop(depth: &Depth, seen: &Shown, grew: bool) -> Option<Stop> {
     let page_max = depth.page_max;
     let dated = depth.since_ms.is_some() && seen.oldest.is_some();
@@ -63,7 +66,7 @@ pub(crate) fn stop(depth: &Depth, seen: &Shown, grew: bool) -> Option<Stop> {
     }
     let older = match (depth.since_ms, &seen.oldest) {
         #[allow(clippy::cast_precision_loss)]
-        (Some(since), Some(o)) => o.ms < since as f64,
+        (Some(since), Some(o)) => o.until <= since as f64,
         _ => false,
     };
     (grew && older).then(|| Stop {
@@ -108,10 +111,47 @@ mod tests {
         Shown {
             height,
             oldest: oldest.map(|ms| crate::protocol::PostDate {
-                ms,
                 v: String::new(),
+                from: ms,
+                until: ms + 1.0,
+                text: false,
             }),
         }
+    }
+
+    fn spanning(height: f64, from: f64, until: f64) -> Shown {
+        Shown {
+            height,
+            oldest: Some(crate::protocol::PostDate {
+                v: "för 4 veckor sedan".into(),
+                from,
+                until,
+                text: true,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_span_ends_the_feed_only_when_all_of_it_is_before_the_start() {
+        // Partly in the period: go on.
+        assert_eq!(
+            rule(stop(&DEPTH, &spanning(60_000.0, 500.0, 1_001.0), true)),
+            None
+        );
+        // Ends at the start: surely before it.
+        assert_eq!(
+            rule(stop(&DEPTH, &spanning(60_000.0, 500.0, 1_000.0), true)),
+            Some((StopRule::PeriodStart, 60_000.0))
+        );
+        // A markup instant one millisecond before the start.
+        assert_eq!(
+            rule(stop(&DEPTH, &seen(60_000.0, Some(999.0)), true)),
+            Some((StopRule::PeriodStart, 60_000.0))
+        );
+        assert_eq!(
+            rule(stop(&DEPTH, &seen(60_000.0, Some(1_000.0)), true)),
+            None
+        );
     }
 
     fn rule(s: Option<Stop>) -> Option<(StopRule, f64)> {

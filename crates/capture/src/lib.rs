@@ -84,6 +84,12 @@ pub struct Options {
     /// until it shows a post older than this (`--since`, or the period's
     /// first day for `run`).
     pub since: Option<Since>,
+    /// The IANA time zone (`Europe/Stockholm` for the CLI) the page runs in
+    /// (its clock and calendar, through the browser's time zone override),
+    /// and in which post dates written as calendar words ("igår", "12 mars")
+    /// are read; `None`: the browser's own. Dates written relative to the
+    /// capture ("3 d") are read against the page's capture start.
+    pub time_zone: Option<String>,
     /// Capture a page wider than the viewport up to this width (CSS px) and
     /// record it when the page is wider still.
     pub max_width: u32,
@@ -123,6 +129,7 @@ impl Default for Options {
             max_height: 50_000,
             page_limit: 200_000,
             since: None,
+            time_zone: None,
             max_width: 4_000,
             page_budget: Duration::from_secs(120),
             navigation_timeout: Duration::from_secs(30),

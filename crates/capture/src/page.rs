@@ -182,7 +182,13 @@ fn salvage(
             Vec::new()
         });
     let summary: Summary = cx
-        .call("summarising the page", &call::Summary { max_y: height })
+        .call(
+            "summarising the page",
+            &call::Summary {
+                clock: call::Clock::at(started, opts),
+                max_y: height,
+            },
+        )
         .unwrap_or_default();
     write_text_runs(&dir, &text_runs)?;
     let (tried, refused) = cx.refused();
@@ -297,10 +303,14 @@ fn capture_whole(
     let mut moved = 0;
     let mut deadline = settle_deadline;
     cx.mark("document parsed");
+    // Dates written relative to the capture are read against its start.
+    let clock = call::Clock::at(started, opts);
     let doc = loop {
         let mut these = Vec::new();
         let last = moved == MAX_REDIRECTS;
-        if let Some(doc) = capture_document(cx, &dir, rel_dir, deadline, last, &mut these)? {
+        if let Some(doc) =
+            capture_document(cx, &dir, rel_dir, (deadline, &clock), last, &mut these)?
+        {
             notes.append(&mut these);
             break doc;
         }
@@ -385,7 +395,7 @@ fn capture_document(
     cx: &Ctx<'_>,
     dir: &Path,
     rel_dir: &str,
-    settle_deadline: Instant,
+    (settle_deadline, clock): (Instant, &call::Clock),
     last: bool,
     notes: &mut Vec<Note>,
 ) -> Result<Option<Doc>, Error> {
@@ -458,7 +468,7 @@ fn capture_document(
     let depth = Depth::of(opts);
     let max_y = depth.page_max;
     let start_height = cx.info()?.height;
-    let pass = scroll_through(cx, &depth, 0.0, start_height, settle_deadline)?;
+    let pass = scroll_through(cx, (&depth, clock), 0.0, start_height, settle_deadline)?;
     let mut stop = pass.stop;
     let mut timed_out = pass.timed_out;
     cx.mark("scroll pass");
@@ -479,7 +489,13 @@ fn capture_document(
             return Ok(None);
         }
         let from = cx.info()?.height - f64::from(opts.viewport_height);
-        let more = scroll_through(cx, &depth, from.max(0.0), start_height, settle_deadline)?;
+        let more = scroll_through(
+            cx,
+            (&depth, clock),
+            from.max(0.0),
+            start_height,
+            settle_deadline,
+        )?;
         stop = more.stop;
         timed_out |= more.timed_out;
     }
@@ -551,19 +567,26 @@ fn capture_document(
     // Where following the feed stopped, or the rule on the page as it ends.
     let seen = call::Shown {
         height: full_height,
-        oldest: cx.call("reading post dates", &call::OldestPost { max_y: None })?,
+        oldest: cx.call(
+            "reading post dates",
+            &call::OldestPost {
+                clock: clock.clone(),
+                max_y: None,
+            },
+        )?,
     };
     let end = depth::end(&depth, stop, &seen, grew, timed_out);
     let (stop_rule, limit) = (end.rule, end.at.min(max_y));
     let captured_height = full_height.min(limit).ceil();
-    let oldest_post_reached = cx
+    let (oldest_post_reached, oldest_post_reached_read) = cx
         .call(
             "reading post dates",
             &call::OldestPost {
+                clock: clock.clone(),
                 max_y: Some(captured_height),
             },
         )?
-        .map(|o| o.v);
+        .map_or((None, None), call::PostDate::recorded);
     let truncated = (full_height > limit && stop_rule != StopRule::PeriodStart).then(|| {
         if grew {
             format!(
@@ -587,6 +610,7 @@ fn capture_document(
     let summary = cx.call(
         "summarising the page",
         &call::Summary {
+            clock: clock.clone(),
             max_y: captured_height,
         },
     )?;
@@ -679,7 +703,7 @@ fn capture_document(
         f64::from(opts.viewport_height).min(captured_height) - lift,
         lift,
     );
-    let posts = crate::posts::write(cx, dir, label, captured_height, strip, notes)?;
+    let posts = crate::posts::write(cx, dir, label, captured_height, strip, clock, notes)?;
     // Every feed item seen while scrolling must be in the picture.
     let coverage = cx.call(
         "counting the items kept",
@@ -716,6 +740,7 @@ fn capture_document(
         stop_rule: Some(stop_rule),
         since: opts.since.map(|s| s.day),
         oldest_post_reached,
+        oldest_post_reached_read,
         load_more_clicks: load_more,
         items_seen: (coverage.seen > 0).then_some(coverage.seen),
         items_in_record: (coverage.seen > 0).then_some(coverage.kept),
@@ -849,7 +874,7 @@ fn write_text_runs(dir: &Path, runs: &[TextRun]) -> Result<(), Error> {
 /// rules allow and the deadline allows. Ends with the page at the top.
 fn scroll_through(
     cx: &Ctx<'_>,
-    depth: &Depth,
+    (depth, clock): (&Depth, &call::Clock),
     from: f64,
     start_height: f64,
     deadline: Instant,
@@ -862,6 +887,7 @@ fn scroll_through(
         let step = cx.call(
             "scrolling through the page",
             &call::ScrollPass {
+                clock: clock.clone(),
                 from_y: y,
                 max_y: depth.page_max,
                 step: vh,
@@ -914,7 +940,13 @@ fn scroll_through(
         if !grew || cx.info()?.height <= height + 1.0 {
             break;
         }
-        stop = depth::stop(depth, &cx.call("reading post dates", &call::Seen {})?, true);
+        let seen = cx.call(
+            "reading post dates",
+            &call::Seen {
+                clock: clock.clone(),
+            },
+        )?;
+        stop = depth::stop(depth, &seen, true);
         if stop.is_some() {
             break;
         }

@@ -82,6 +82,7 @@ fn finish(raw: RawPage, label: &str) -> PagePosts {
                 parent: Some(id.clone()),
                 url: text(&c.url),
                 date: text(&c.date),
+                date_read: c.date_read.clone(),
                 author: text(&c.author),
                 text: c.text.clone(),
                 page: label.to_string(),
@@ -103,6 +104,7 @@ fn finish(raw: RawPage, label: &str) -> PagePosts {
                 parent: None,
                 url: text(&p.url),
                 date: text(&p.date),
+                date_read: p.date_read,
                 author: text(&p.author),
                 text: p.text,
                 page: label.to_string(),
@@ -130,11 +132,13 @@ pub(crate) fn write(
     label: &str,
     captured_height: f64,
     lift: (f64, f64),
+    clock: &crate::protocol::Clock,
     notes: &mut Vec<model::Note>,
 ) -> Result<Option<PagePosts>, Error> {
     let raw = match cx.call(
         "reading the posts",
         &crate::protocol::Posts {
+            clock: clock.clone(),
             max_y: captured_height,
         },
     ) {

@@ -60,6 +60,7 @@ calls! {
     /// up to `grow_ms` at the bottom for more, within `budget_ms`; back at
     /// once when the page's height changes, with what it shows.
     ScrollPass "scrollPass", awaited: true -> ScrollStep {
+        clock: Clock,
         from_y: f64,
         max_y: f64,
         step: u32,
@@ -70,7 +71,7 @@ calls! {
     /// Up a screen and back at the bottom, as a reader nudges a feed: the height after.
     Nudge "nudge", awaited: true -> f64 {}
     /// What the depth rule reads: the height of what scrolls, the oldest post date.
-    Seen "seen", awaited: false -> Shown {}
+    Seen "seen", awaited: false -> Shown { clock: Clock }
     /// Back to the top after a scroll pass (lazy images below are asked for): the height.
     ScrollDone "scrollDone", awaited: true -> f64 {}
     /// Click the first "Visa fler" button of the same list (with `look`, only name it).
@@ -82,17 +83,17 @@ calls! {
     /// Wait up to `budget_ms` for the images above `max_y`.
     WaitImages "waitImages", awaited: true -> ImageWait { max_y: f64, budget_ms: u64 }
     /// The oldest post date on the page (above `max_y` if given).
-    OldestPost "oldestPost", awaited: false -> Option<PostDate> { max_y: Option<f64> }
+    OldestPost "oldestPost", awaited: false -> Option<PostDate> { clock: Clock, max_y: Option<f64> }
     /// What stands in the way of a reader (see `page_finding`).
     Obstructions "obstructions", awaited: false -> Vec<serde_json::Value> { status: Option<u16> }
     /// The facts behind the cover's summary, above `max_y`.
-    Summary "summary", awaited: false -> model::Summary { max_y: f64 }
+    Summary "summary", awaited: false -> model::Summary { clock: Clock, max_y: f64 }
     /// The visible text runs between `top` and `bottom` (CSS px).
     TextRuns "textRuns", awaited: false -> Vec<model::TextRun> { top: f64, bottom: f64 }
     /// Feed items seen while scrolling, and how many are above `max_y` now.
     Coverage "coverage", awaited: false -> CoverageCount { max_y: f64 }
     /// The posts and the profile above `max_y`.
-    Posts "posts", awaited: false -> RawPage { max_y: f64 }
+    Posts "posts", awaited: false -> RawPage { clock: Clock, max_y: f64 }
     /// Click the most privacy-friendly button of a consent dialog (in a
     /// cross-site frame with `in_frame`).
     DismissConsent "dismissConsent", awaited: false -> Clicked { in_frame: bool }
@@ -115,6 +116,27 @@ calls! {
     Segment "segment", awaited: true -> BandRead { top: f64, bottom: f64, budget_ms: u64, unfix: bool, fresh: bool }
     /// Whether the text read for the last band has moved since.
     Moved "moved", awaited: false -> bool {}
+}
+
+/// What post dates written relative to the capture are read against
+/// (`ogReadDate` in page/dates.js): the capture's start, and the time zone
+/// whose calendar "igår" and "12 mars" are in (`None`: the browser's own).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Clock {
+    /// UTC milliseconds.
+    pub(crate) now: i64,
+    pub(crate) time_zone: Option<String>,
+}
+
+impl Clock {
+    /// The clock of a capture that started at `started`.
+    pub(crate) fn at(started: chrono::DateTime<chrono::Utc>, opts: &crate::Options) -> Clock {
+        Clock {
+            now: started.timestamp_millis(),
+            time_zone: opts.time_zone.clone(),
+        }
+    }
 }
 
 /// One scroll pass's answer.
@@ -175,15 +197,45 @@ pub(crate) struct PageState {
 pub(crate) struct Shown {
     /// The page's height, CSS px.
     pub(crate) height: f64,
-    /// Its oldest post date (`time[datetime]` in its feed items), if any can be read.
+    /// Its oldest post date (the one that surely ends first, see
+    /// `ogOldestOf`), if any can be read.
     pub(crate) oldest: Option<PostDate>,
 }
 
-/// A post date: as the page gives it, and in UTC milliseconds.
+/// A post date: as the page gives it (the `datetime` value, or the text a
+/// reader sees), and the span it can mean: the post was made at or after
+/// `from` and before `until` (UTC milliseconds; a `datetime` is one instant,
+/// `until` the millisecond after it).
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct PostDate {
-    pub(crate) ms: f64,
     pub(crate) v: String,
+    pub(crate) from: f64,
+    pub(crate) until: f64,
+    /// Read from the text shown, not from the markup's `datetime`.
+    pub(crate) text: bool,
+}
+
+impl PostDate {
+    /// As the record keeps it: the markup's `datetime` value, or the text
+    /// shown with the span read from it.
+    pub(crate) fn recorded(self) -> (Option<String>, Option<model::DateRead>) {
+        if !self.text {
+            return (Some(self.v), None);
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let at = |ms: f64| chrono::DateTime::from_timestamp_millis(ms.floor() as i64);
+        match (at(self.from), at(self.until)) {
+            (Some(from), Some(until)) => (
+                None,
+                Some(model::DateRead {
+                    text: self.v,
+                    from,
+                    until,
+                }),
+            ),
+            _ => (None, None),
+        }
+    }
 }
 
 /// A band made ready to picture: images still loading, its text runs and
@@ -249,6 +301,9 @@ pub(crate) struct RawPost {
     pub(crate) kind: model::PostKind,
     pub(crate) url: Option<String>,
     pub(crate) date: Option<String>,
+    /// The date read from the text shown, where the markup gives none.
+    #[serde(default)]
+    pub(crate) date_read: Option<model::DateRead>,
     pub(crate) author: Option<String>,
     pub(crate) text: String,
     pub(crate) x: f64,
@@ -363,6 +418,10 @@ mod tests {
             serde_json::json!({"call": "textRuns", "top": 0.0, "bottom": 900.0})
         );
         let pass = request(&ScrollPass {
+            clock: Clock {
+                now: 0,
+                time_zone: Some("Europe/Stockholm".into()),
+            },
             from_y: 0.0,
             max_y: 200_000.0,
             step: 900,
@@ -375,5 +434,6 @@ mod tests {
         assert_eq!(v["call"], "scrollPass");
         assert_eq!(v["growMs"], 400);
         assert_eq!(v["fromY"], 0.0);
+        assert_eq!(v["clock"]["timeZone"], "Europe/Stockholm");
     }
 }

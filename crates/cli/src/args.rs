@@ -101,6 +101,7 @@ impl CaptureArgs {
             max_height: self.max_height,
             page_limit: self.page_limit,
             since: self.since.map(since),
+            time_zone: Some(registry::period::TIME_ZONE.name().to_string()),
             page_budget: Duration::from_secs(self.timeout.max(1)),
             navigation_timeout: capture::Options::default()
                 .navigation_timeout

@@ -338,6 +338,7 @@ fn launch(using: &Using, cookies: Vec<capture::Cookie>) -> anyhow::Result<captur
         max_height: 2 * defaults.viewport_height,
         page_limit: 2 * defaults.viewport_height,
         mhtml: false,
+        time_zone: Some(registry::period::TIME_ZONE.name().to_string()),
         page_budget: budget,
         navigation_timeout: defaults.navigation_timeout.min(budget),
         settle_timeout: defaults.settle_timeout.min(budget),

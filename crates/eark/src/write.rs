@@ -903,6 +903,27 @@ fn delivery_dc(d: &Delivery<'_>, object_id: &str) -> Vec<u8> {
     x.finish()
 }
 
+/// A post date as the markup gives it, or the text shown with the Swedish
+/// days it can mean: `«för 4 veckor sedan» (2026-11-02–2026-11-12)`.
+fn post_date(markup: Option<&str>, read: Option<&model::DateRead>) -> Option<String> {
+    if let Some(m) = markup {
+        return Some(m.to_string());
+    }
+    let d = read?;
+    let day = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
+    };
+    let (a, b) = (
+        day(d.from),
+        day(d.until - chrono::Duration::milliseconds(1)),
+    );
+    Some(if a == b {
+        format!("«{}» ({a})", d.text)
+    } else {
+        format!("«{}» ({a}–{b})", d.text)
+    })
+}
+
 /// The cover page's summary in one Swedish paragraph per page.
 fn summary_sv(r: &PlannedRecord) -> String {
     let mut parts = Vec::new();
@@ -916,7 +937,10 @@ fn summary_sv(r: &PlannedRecord) -> String {
         if let Some(n) = s.posts_visible {
             t.push_str(&format!(", {n} inlägg synliga"));
         }
-        match (&s.newest_post, &s.oldest_post) {
+        match (
+            post_date(s.newest_post.as_deref(), s.newest_post_read.as_ref()),
+            post_date(s.oldest_post.as_deref(), s.oldest_post_read.as_ref()),
+        ) {
             (Some(a), Some(b)) => t.push_str(&format!(" (nyast {a}, äldst {b})")),
             (Some(a), None) => t.push_str(&format!(" (nyast {a})")),
             _ => {}
@@ -1292,4 +1316,42 @@ fn premis_event(x: &mut Xml, ev: &PremisEvent, software: &str) {
         x.close();
     }
     x.close();
+}
+
+#[cfg(test)]
+mod post_dates {
+    use super::post_date;
+
+    #[test]
+    fn a_date_read_from_the_page_is_its_text_with_the_swedish_days_it_can_mean() {
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        assert_eq!(
+            post_date(Some("2026-06-28"), None).as_deref(),
+            Some("2026-06-28")
+        );
+        let weeks = model::DateRead {
+            text: "för 4 veckor sedan".into(),
+            from: at("2026-11-02T09:00:00Z"),
+            until: at("2026-11-12T21:00:00Z"),
+        };
+        assert_eq!(
+            post_date(None, Some(&weeks)).as_deref(),
+            Some("«för 4 veckor sedan» (2026-11-02–2026-11-12)")
+        );
+        // A Swedish day: 23:00 to 23:00 UTC in winter.
+        let day = model::DateRead {
+            text: "12 mars".into(),
+            from: at("2026-03-11T23:00:00Z"),
+            until: at("2026-03-12T23:00:00Z"),
+        };
+        assert_eq!(
+            post_date(None, Some(&day)).as_deref(),
+            Some("«12 mars» (2026-03-12)")
+        );
+        assert_eq!(post_date(None, None), None);
+    }
 }

@@ -223,9 +223,30 @@ pub struct Summary {
     pub newest_post: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oldest_post: Option<String>,
+    /// The newest and oldest post dates where they are read from the text
+    /// a reader sees ("för 4 veckor sedan", "12 mars"), not from the
+    /// markup; `newest_post` and `oldest_post` are then absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest_post_read: Option<DateRead>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_post_read: Option<DateRead>,
     /// Follower count as shown on the page ("12 345 följare" → "12 345").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers: Option<String>,
+}
+
+/// A post date read from the text a reader sees, not from the markup: the
+/// text as shown ("för 4 veckor sedan", "3 d", "igår kl. 10:15", "12 mars")
+/// and the span it can mean, read relative to the capture's start in the
+/// capture's time zone (Europe/Stockholm for the CLI): the post was made at
+/// or after `from` and before `until`. A count of units ("4 veckor") spans
+/// from N+1 to N−½ units before the capture, a day word or a date the whole
+/// day, a clock time its minute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateRead {
+    pub text: String,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
 }
 
 /// How much of a page the capture holds, beyond its height.
@@ -262,6 +283,9 @@ pub struct Extent {
     /// (ISO 8601 as found), where post dates could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oldest_post_reached: Option<String>,
+    /// The same, where that date is read from the text a reader sees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_post_reached_read: Option<DateRead>,
     /// "Visa fler" / "Load more" buttons clicked to load more of the same list.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub load_more_clicks: Vec<String>,
@@ -564,6 +588,10 @@ pub struct Post {
     /// Date or date-time as the markup gives it (ISO 8601).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Where the markup gives no date: the date read from the text a reader
+    /// sees, with the span it can mean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_read: Option<DateRead>,
     /// The account or the commenter, as shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,

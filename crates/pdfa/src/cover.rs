@@ -208,21 +208,29 @@ pub(crate) fn summary_sv(page: &PageFacts) -> String {
             )),
         }
     }
-    match (s.posts_visible, &s.newest_post, &s.oldest_post) {
+    // A date from the markup, or one read from the text shown (with what is known of it).
+    let when = |markup: &Option<String>, read: &Option<model::DateRead>| {
+        markup
+            .as_deref()
+            .map(sv::post_date)
+            .or_else(|| read.as_ref().map(sv::date_read))
+    };
+    let newest = when(&s.newest_post, &s.newest_post_read);
+    let oldest = when(&s.oldest_post, &s.oldest_post_read);
+    match (s.posts_visible, newest, oldest) {
         (Some(n), newest, oldest) => {
             let mut t = format!("{n} inlägg syns i ögonblicksbilden");
             if let Some(newest) = newest {
-                t.push_str(&format!(", det nyaste från {}", sv::post_date(newest)));
+                t.push_str(&format!(", det nyaste från {newest}"));
             }
             if let Some(oldest) = oldest {
-                t.push_str(&format!(", det äldsta från {}", sv::post_date(oldest)));
+                t.push_str(&format!(", det äldsta från {oldest}"));
             }
             parts.push(format!("{t}."));
         }
-        (None, Some(newest), _) => parts.push(format!(
-            "Det nyaste synliga inlägget är från {}.",
-            sv::post_date(newest)
-        )),
+        (None, Some(newest), _) => {
+            parts.push(format!("Det nyaste synliga inlägget är från {newest}."));
+        }
         _ => {}
     }
     if let Some(f) = s.followers.as_deref().filter(|f| !f.is_empty()) {
@@ -509,6 +517,8 @@ fn layout(
             }
             if let Some(oldest) = page.extent.oldest_post_reached.as_deref() {
                 t.push_str(&format!("; äldsta inlägg {}", sv::post_date(oldest)));
+            } else if let Some(oldest) = &page.extent.oldest_post_reached_read {
+                t.push_str(&format!("; äldsta inlägg {}", sv::date_read(oldest)));
             }
             c.field("Fångad till:", &t, BODY, LABEL);
         }

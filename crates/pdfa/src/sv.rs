@@ -126,6 +126,34 @@ pub(crate) fn post_date(s: &str) -> String {
     s.to_string()
 }
 
+/// A post date read from the text a reader sees, in Swedish with what is
+/// known of it: `7 december 2026 kl. 09.15 (sidan visar ”igår kl. 10:15”)`
+/// for a minute, `12 mars 2026 (sidan visar ”12 mars”)` for a day (Swedish
+/// time), `någon gång mellan 2 och 12 november 2026 (sidan visar ”för 4
+/// veckor sedan”)` for a longer span: never more precise than the page.
+pub(crate) fn date_read(d: &model::DateRead) -> String {
+    let from = d.from.with_timezone(&Stockholm);
+    let last = (d.until - chrono::Duration::milliseconds(1)).with_timezone(&Stockholm);
+    let (a, b) = (from.date_naive(), last.date_naive());
+    let when = if d.until - d.from <= chrono::Duration::minutes(1) {
+        format!("{} {}", date(a), clock(from.time(), false))
+    } else if a == b {
+        date(a)
+    } else if (a.year(), a.month()) == (b.year(), b.month()) {
+        format!("någon gång mellan {} och {}", a.day(), date(b))
+    } else if a.year() == b.year() {
+        format!(
+            "någon gång mellan {} {} och {}",
+            a.day(),
+            MONTHS[a.month0() as usize],
+            date(b)
+        )
+    } else {
+        format!("någon gång mellan {} och {}", date(a), date(b))
+    };
+    format!("{when} (sidan visar ”{}”)", d.text)
+}
+
 /// `12 345` with a no-break space between thousands, as Swedish writes numbers.
 pub(crate) fn number(n: u64) -> String {
     let digits = n.to_string();
@@ -433,6 +461,46 @@ mod tests {
                 limit: 4000.0
             }),
             "sidan är 5\u{a0}200\u{a0}px bred men fångsten tar med 4\u{a0}000\u{a0}px av bredden; 1\u{a0}200\u{a0}px längst ut i sidled saknas i både bilden och textlagret"
+        );
+    }
+
+    #[test]
+    fn a_date_read_from_the_page_says_what_is_known_and_no_more() {
+        let read =
+            |text: &str, from: (i32, u32, u32, u32, u32), until: (i32, u32, u32, u32, u32)| {
+                let at = |(y, mo, d, h, mi)| Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap();
+                date_read(&model::DateRead {
+                    text: text.into(),
+                    from: at(from),
+                    until: at(until),
+                })
+            };
+        // A minute, in Swedish time.
+        assert_eq!(
+            read("igår kl. 10:15", (2026, 12, 6, 9, 15), (2026, 12, 6, 9, 16)),
+            "6 december 2026 kl. 10.15 (sidan visar ”igår kl. 10:15”)"
+        );
+        // A Swedish day (23:00 to 23:00 UTC in winter).
+        assert_eq!(
+            read("12 mars", (2026, 3, 11, 23, 0), (2026, 3, 12, 23, 0)),
+            "12 mars 2026 (sidan visar ”12 mars”)"
+        );
+        // Spans: within a month, across months, across a new year.
+        assert_eq!(
+            read(
+                "för 4 veckor sedan",
+                (2026, 11, 2, 9, 0),
+                (2026, 11, 12, 21, 0)
+            ),
+            "någon gång mellan 2 och 12 november 2026 (sidan visar ”för 4 veckor sedan”)"
+        );
+        assert_eq!(
+            read("5 v", (2026, 10, 26, 9, 0), (2026, 11, 5, 21, 0)),
+            "någon gång mellan 26 oktober och 5 november 2026 (sidan visar ”5 v”)"
+        );
+        assert_eq!(
+            read("1 år sedan", (2024, 12, 7, 9, 0), (2026, 6, 7, 21, 0)),
+            "någon gång mellan 7 december 2024 och 7 juni 2026 (sidan visar ”1 år sedan”)"
         );
     }
 

@@ -261,6 +261,7 @@ mod tests {
             parent: parent.map(str::to_string),
             url: None,
             date: date.map(str::to_string),
+            date_read: None,
             author: Some("Kommunen".into()),
             text: text.into(),
             page: "01-start".into(),

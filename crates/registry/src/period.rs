@@ -195,20 +195,25 @@ pub fn check_record_id(id: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The time zone of the archive's calendar: periods, `--since`, and the
+/// capture's reading of post dates written as calendar words ("igår",
+/// "12 mars"), which is also the page's own clock while it is captured.
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Stockholm;
+
 /// The instant day `d` begins in Sweden (midnight, Europe/Stockholm), in
 /// UTC: where a period or `--since` starts. The capture gets this instant
 /// and knows no time zone.
 pub fn start_of_day_stockholm(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     let midnight = d.and_time(chrono::NaiveTime::MIN);
     midnight
-        .and_local_timezone(chrono_tz::Europe::Stockholm)
+        .and_local_timezone(TIME_ZONE)
         .earliest()
         .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
 }
 
 /// The day it is in Sweden at `t`.
 pub fn day_in_sweden(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
+    t.with_timezone(&TIME_ZONE).date_naive()
 }
 
 /// Today's date in Sweden, which decides periods and lateness.

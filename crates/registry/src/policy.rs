@@ -81,14 +81,21 @@ pub const PASSIVE_MONTHS: u32 = 6;
 
 /// The date of the newest post a capture saw, if it is more than `months`
 /// older than the capture: the policies ask passive accounts to be closed.
+/// A date read from the text ("för 8 månader sedan") counts with the last
+/// day it can mean, so no account is called passive on a guess.
 pub fn passive_since(record: &Record, months: u32) -> Option<NaiveDate> {
     let at = record.captured_at()?;
-    let newest = record
+    let markup = record
         .pages
         .iter()
         .filter_map(|p| p.summary.newest_post.as_deref())
-        .filter_map(|s| s.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()))
-        .max()?;
+        .filter_map(|s| s.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()));
+    let read = record
+        .pages
+        .iter()
+        .filter_map(|p| p.summary.newest_post_read.as_ref())
+        .map(|d| crate::period::day_in_sweden(d.until - chrono::Duration::milliseconds(1)));
+    let newest = markup.chain(read).max()?;
     let limit = at
         .date_naive()
         .checked_sub_months(Months::new(months))

@@ -667,7 +667,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Ready the tab before it navigates: the viewport, a user agent without
-    /// "Headless" and with Swedish first, no blocking dialogs, the watcher
+    /// "Headless" and with Swedish first, the time zone the capture reads
+    /// dates in (so the page's own "igår" is the same day), no blocking dialogs, the watcher
     /// script in every document, the tab in front (a background tab may get
     /// its rendering and lazy loading throttled), and the session cookies
     /// (never logged).
@@ -695,6 +696,15 @@ impl<'a> Ctx<'a> {
             },
             EVAL_TIMEOUT,
         )?;
+        if let Some(zone) = &opts.time_zone {
+            self.bounded(
+                "setting the time zone",
+                Emulation::SetTimezoneOverride {
+                    timezone_id: zone.clone(),
+                },
+                EVAL_TIMEOUT,
+            )?;
+        }
         self.bounded(
             "preparing the tab",
             Page::AddScriptToEvaluateOnNewDocument {

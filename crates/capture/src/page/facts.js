@@ -63,21 +63,16 @@ function ogPlatformPosts() {
   return [null, top(q('article, [role=article]'))];
 }
 
-function ogSummary(maxY) {
+function ogSummary(clock, maxY) {
   const [platform, postsAll] = ogPlatformPosts();
   const inCapture = (e) => { const r = e.getBoundingClientRect(); return r.top + scrollY < maxY && r.height > 0; };
   const posts = postsAll.filter((e) => ogVisible(e) && inCapture(e));
-  const timeRoots = posts.length ? posts : [document];
-  const dates = [];
-  for (const root of timeRoots) {
-    for (const t of root.querySelectorAll('time[datetime]')) {
-      if (!inCapture(t)) continue;
-      const v = t.getAttribute('datetime');
-      const ms = Date.parse(v);
-      if (!isNaN(ms)) dates.push([ms, v]);
-    }
-  }
-  dates.sort((a, b) => a[0] - b[0]);
+  // Each post's own date, relative ones read at `clock`; without posts,
+  // every time[datetime] on the page.
+  const dates = posts.length
+    ? posts.map((e) => ogDateOf(e, clock))
+    : Array.from(document.querySelectorAll('time[datetime]')).filter(inCapture).map((t) => ogMarkupDate(t.getAttribute('datetime')));
+  const newest = ogNewestOf(dates), oldest = ogOldestOf(dates);
   const text = (document.body && document.body.innerText) || '';
   const fm = text.replace(/\u00a0|\u202f/g, ' ').match(/(\d[\d ,.]*\d|\d)(\s?(?:tn|mn|k|m|mil|milj\.?|tusen|K|M))?\s+(följare|followers|prenumeranter|subscribers|personer följer)/i);
   const desc = document.querySelector('meta[name=description], meta[property="og:description"]');
@@ -93,8 +88,10 @@ function ogSummary(maxY) {
     // readability corpus has 1 800 words in a box no reader sees).
     word_count: ogWordsSeen(maxY),
     posts_visible: platform || posts.length ? posts.length : null,
-    newest_post: dates.length ? dates[dates.length - 1][1] : null,
-    oldest_post: dates.length ? dates[0][1] : null,
+    newest_post: newest && !newest.text ? newest.v : null,
+    newest_post_read: ogDateRead(newest),
+    oldest_post: oldest && !oldest.text ? oldest.v : null,
+    oldest_post_read: ogDateRead(oldest),
     followers: fm ? (fm[1] + (fm[2] || '')).trim() : null,
   };
 }

@@ -12,9 +12,17 @@ function ogItemKey(e) {
   const a = e.querySelector(OG_PERMALINK);
   const times = Array.from(e.querySelectorAll('time'));
   const head = e.querySelector('h1, h2, h3, h4');
+  const id = e.getAttribute('data-id') || e.getAttribute('data-urn') || e.getAttribute('data-post-id') || '';
+  // Where the key is the text, a date read from it ("Just nu", "2 tim.")
+  // changes as the page keeps it up to date: left out like the text of time
+  // elements. Whether text is a date does not depend on the clock.
+  if (!a && !id && !/\d/.test(e.id || '') && !(head && /\S/.test(head.textContent))) {
+    const [shown, shownEl] = ogFindDate(e, { now: Date.now(), timeZone: null });
+    if (shown && shown.text) times.push(shownEl);
+  }
   return ogKeyOf({
     permalink: a ? a.getAttribute('href') : null,
-    id: e.getAttribute('data-id') || e.getAttribute('data-urn') || e.getAttribute('data-post-id') || '',
+    id,
     elementId: e.id,
     when: times.length ? times[0].getAttribute('datetime') || '' : '',
     text: head && /\S/.test(head.textContent) ? head.textContent : e.textContent || '',

@@ -34,15 +34,34 @@ function ogFollowers(text) {
   return fm ? (fm[1] + (fm[2] || '')).trim() : null;
 }
 
-function ogPosts(maxY) {
+// The child indices from `root` down to `el`, and the element they lead to
+// in another tree (a clone of `root`).
+function ogPathTo(root, el) {
+  const path = [];
+  for (let x = el; x && x !== root; x = x.parentElement) path.unshift(Array.prototype.indexOf.call(x.parentElement.children, x));
+  return path;
+}
+
+function ogAtPath(root, path) {
+  let x = root;
+  for (const i of path) x = x && x.children[i];
+  return x || null;
+}
+
+function ogPosts(clock, maxY) {
   const abs = (h) => ogAbs(h, location.href);
   const clean = ogClean;
   const box = (e) => { const r = e.getBoundingClientRect(); return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height }; };
   const inCapture = (e) => { const r = e.getBoundingClientRect(); return r.height > 0 && r.top + scrollY < maxY && ogVisible(e); };
   const idOf = (href) => ogIdOf(href, location.href);
-  const own = (e, skip) => {
-    // The element's text without its comments (and without what `skip` names).
+  const own = (e, skip, dateEl) => {
+    // The element's text without its comments (and without what `skip`
+    // names), and without the date read from its text ("2 tim." is "3 tim."
+    // an hour later: a post's text, and a text hash, must not change with
+    // it; a `time[datetime]` is left as it always was, so ids stay as before).
     const c = e.cloneNode(true);
+    const d = dateEl && dateEl.tagName !== 'TIME' && e.contains(dateEl) && dateEl !== e ? ogAtPath(c, ogPathTo(e, dateEl)) : null;
+    if (d) d.remove();
     for (const x of c.querySelectorAll(OG_COMMENTS + ', button, script, style, template' + (skip ? ', ' + skip : ''))) x.remove();
     return clean(c.textContent);
   };
@@ -70,21 +89,23 @@ function ogPosts(maxY) {
   const out = [];
   for (const e of roots) {
     const [id, kind, url] = identify(e);
-    const t = firstOutside(e, 'time[datetime]');
+    const [when, found] = ogFindDate(e, clock);
+    const whenEl = when && when.text ? found : null;
     const au = firstOutside(e, OG_AUTHOR);
-    const text = own(e, '.meta, time, [data-testid=User-Name]') || own(e, '');
+    const text = own(e, '.meta, time, [data-testid=User-Name]', whenEl) || own(e, '', whenEl);
     if (!text && !id) continue;
-    const p = Object.assign({ id, id_kind: kind, kind: 'post', url, date: t ? t.getAttribute('datetime') : null, author: au ? clean(au.textContent) || null : null, text, comments: [] }, box(e));
+    const p = Object.assign({ id, id_kind: kind, kind: 'post', url, date: when && !when.text ? when.v : null, date_read: ogDateRead(when), author: au ? clean(au.textContent) || null : null, text, comments: [] }, box(e));
     const comments = Array.from(e.querySelectorAll(OG_COMMENTS)).filter((c) => c !== e && inCapture(c));
     for (const c of comments) {
       const [cid, ckind, curl] = identify(c);
       const ca = c.querySelector(OG_AUTHOR);
       const author = ca ? clean(ca.textContent) : '';
-      let ctext = own(c, '');
+      const [cw, cFound] = ogFindDate(c, clock);
+      const cwEl = cw && cw.text ? cFound : null;
+      let ctext = own(c, '', cwEl);
       if (author && ctext.startsWith(author)) ctext = ctext.slice(author.length).trim();
-      const ct = c.querySelector('time[datetime]');
       if (!ctext) continue;
-      p.comments.push(Object.assign({ id: cid, id_kind: ckind, kind: 'comment', url: curl, date: ct ? ct.getAttribute('datetime') : null, author: author || null, text: ctext }, box(c)));
+      p.comments.push(Object.assign({ id: cid, id_kind: ckind, kind: 'comment', url: curl, date: cw && !cw.text ? cw.v : null, date_read: ogDateRead(cw), author: author || null, text: ctext }, box(c)));
     }
     out.push(p);
   }

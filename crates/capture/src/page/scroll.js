@@ -116,13 +116,13 @@ function ogScrollDriven() {
 // page shows (`ogSeen`): whether to go on is the capture's depth rule
 // (depth.rs), and the caller starts the next pass at `y`. Otherwise it
 // returns with the bottom in view; a slower feed is the caller's to wait for.
-async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
+async function ogScrollPass(clock, fromY, maxY, step, budgetMs, pauseMs, growMs) {
   const t0 = performance.now();
   const driven = ogScrollDriven();
   const t = ogTarget();
   const was = t.height();
   const isDriven = driven.io || driven.listeners;
-  const changed = (y) => ({ y, timedOut: false, atLimit: false, driven: isDriven, changed: true, seen: ogSeen() });
+  const changed = (y) => ({ y, timedOut: false, atLimit: false, driven: isDriven, changed: true, seen: ogSeen(clock) });
   let y = fromY, timedOut = false;
   ogNoteSeen();
   if (driven.io || driven.listeners) {
@@ -164,13 +164,13 @@ async function ogScrollPass(fromY, maxY, step, budgetMs, pauseMs, growMs) {
   t.to(Math.max(0, Math.min(h, maxY) - t.view()));
   await ogFrames(2);
   ogNoteSeen();
-  return { y, timedOut, atLimit: y >= maxY, driven: isDriven, changed: false, seen: ogSeen() };
+  return { y, timedOut, atLimit: y >= maxY, driven: isDriven, changed: false, seen: ogSeen(clock) };
 }
 
 // What the depth rule (depth.rs) reads: the height of what scrolls, and the
-// oldest post date shown.
-function ogSeen() {
-  return { height: ogTarget().height(), oldest: ogOldestPost() };
+// oldest post date shown (dates.js), relative ones read at `clock`.
+function ogSeen(clock) {
+  return { height: ogTarget().height(), oldest: ogOldestPost(clock) };
 }
 
 // "Visa fler" / "Load more": a button that fetches more of the same list

@@ -126,3 +126,107 @@ fn a_news_list_behind_visa_fler_is_captured_whole_and_the_clicks_recorded() {
     assert!(c.page.facts.final_url.ends_with("/layouts/visa-fler/"));
     assert_eq!(e.stop_rule, Some(StopRule::PageEnd));
 }
+
+/// A feed whose dates are relative to the capture, in Swedish and English
+/// (`/layouts/flode-relativt/`), followed back to a period that began 30
+/// days before the capture: "4 weeks ago", "för 4 veckor sedan" and "för 1
+/// månad sedan" may be in the period and are kept; "5 v" (31½ to 42 days) is
+/// surely older, so the capture stops with it and holds nothing older. The
+/// page updates a date while it is captured ("Just nu" becomes "1 min"):
+/// the post is still counted once.
+#[test]
+fn a_feed_with_relative_dates_stops_after_the_first_post_surely_before_the_period() {
+    let start = Utc::now() - chrono::Duration::days(30);
+    let opts = Options {
+        since: Some(Since {
+            day: start.date_naive(),
+            at: start,
+        }),
+        time_zone: Some("Europe/Stockholm".into()),
+        // A feed whose dates were not read would stop here, much later.
+        max_height: 12_000,
+        ..Options::default()
+    };
+    let c = capture(&opts, "/layouts/flode-relativt/");
+    let f = &c.page.facts;
+    assert_eq!(f.extent.stop_rule, Some(StopRule::PeriodStart), "{f:?}");
+    assert_eq!(
+        posts(&c),
+        (1..=12).collect::<Vec<_>>(),
+        "posts in the record"
+    );
+    // The page's own clock runs in Swedish time.
+    assert!(
+        c.texts().contains(&"Sidans tidszon: Europe/Stockholm"),
+        "{:?}",
+        c.texts()
+    );
+    // The record keeps the text as shown and the span read from it.
+    // Read against the capture's start, to the millisecond.
+    let started =
+        chrono::DateTime::from_timestamp_millis(f.started.timestamp_millis()).expect("start");
+    let reached = f.extent.oldest_post_reached_read.as_ref().expect("read");
+    assert_eq!(reached.text, "5 v • Redigerat •");
+    assert_eq!(
+        started - reached.until,
+        chrono::Duration::milliseconds(31 * 86_400_000 + 43_200_000)
+    );
+    assert_eq!(started - reached.from, chrono::Duration::days(42));
+    assert!(f.extent.oldest_post_reached.is_none());
+    assert_eq!(f.summary.oldest_post_read.as_ref(), Some(reached));
+    assert_eq!(
+        f.summary.newest_post_read.as_ref().map(|d| d.text.as_str()),
+        Some("1 min")
+    );
+    let posts = &c.page.posts.as_ref().expect("posts").posts;
+    let read: Vec<&str> = posts
+        .iter()
+        .map(|p| p.date_read.as_ref().map_or("", |d| d.text.as_str()))
+        .collect();
+    assert_eq!(
+        read[..12],
+        [
+            "1 min",
+            "2 tim.",
+            "Yesterday at 10:15",
+            "3 d",
+            "5 days ago",
+            "1 v",
+            "2w",
+            "för 3 veckor sedan",
+            "4 weeks ago",
+            "för 4 veckor sedan",
+            "för 1 månad sedan",
+            "5 v • Redigerat •"
+        ]
+    );
+    // "Yesterday at 10:15" is the minute 10:15 of yesterday in Sweden.
+    let yesterday = posts[2].date_read.as_ref().expect("yesterday");
+    let local = yesterday.from.with_timezone(&chrono_tz::Europe::Stockholm);
+    assert_eq!(
+        (local.date_naive(), local.format("%H:%M").to_string()),
+        (
+            started
+                .with_timezone(&chrono_tz::Europe::Stockholm)
+                .date_naive()
+                - chrono::Duration::days(1),
+            "10:15".to_string()
+        )
+    );
+    assert_eq!(
+        yesterday.until - yesterday.from,
+        chrono::Duration::minutes(1)
+    );
+    // "4 weeks ago": 24½ to 35 days before the capture.
+    let four = posts[8].date_read.as_ref().expect("four weeks");
+    assert_eq!(started - four.from, chrono::Duration::days(35));
+    assert_eq!(started - four.until, chrono::Duration::hours(24 * 24 + 12));
+    assert!(posts.iter().all(|p| p.date.is_none()));
+    // A post's text is its own, without the date shown (which changes as
+    // time passes: "Just nu" became "1 min" during the capture).
+    for (p, d) in posts.iter().zip(read) {
+        assert!(!p.text.contains(d), "{:?} holds its date", p.text);
+        assert!(p.text.starts_with("Inlägg "), "{:?}", p.text);
+    }
+    assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
+}

@@ -226,6 +226,26 @@ fn youtube_channel() {
     assert_eq!(s.platform.as_deref(), Some("youtube"));
     assert_eq!(s.posts_visible, Some(6));
     assert_eq!(s.followers.as_deref(), Some("3 210"));
+    // The videos are dated as YouTube dates them for a reader, "för 1 veckor
+    // sedan" to "för 6 veckor sedan": read as spans before the capture.
+    assert_eq!((&s.newest_post, &s.oldest_post), (&None, &None));
+    let newest = s.newest_post_read.as_ref().expect("newest");
+    let oldest = s.oldest_post_read.as_ref().expect("oldest");
+    assert_eq!(newest.text, "för 1 veckor sedan");
+    assert_eq!(oldest.text, "för 6 veckor sedan");
+    let started = chrono::DateTime::from_timestamp_millis(c.page.facts.started.timestamp_millis())
+        .expect("start");
+    let week = chrono::Duration::weeks(1);
+    assert_eq!(
+        (started - oldest.from, started - oldest.until),
+        (week * 7, week * 11 / 2)
+    );
+    let posts = &c.page.posts.as_ref().expect("posts").posts;
+    let read: Vec<&str> = posts
+        .iter()
+        .filter_map(|p| p.date_read.as_ref().map(|d| d.text.as_str()))
+        .collect();
+    assert_eq!(read.len(), 6, "{read:?}");
 }
 
 #[test]

@@ -15,7 +15,7 @@ const read = (sub) => {
 };
 const source = read('').concat(read('platform/')).join('\n');
 const page = vm.runInNewContext(
-  source + '\n;({ ogClean, ogWordCount, ogFeedOf, ogOldestOf, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
+  source + '\n;({ ogClean, ogWordCount, ogFeedOf, ogOldestOf, ogNewestOf, ogMarkupDate, ogReadDate, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
   { URL },
 );
 
@@ -50,14 +50,138 @@ test('a list is a feed when most of its items share one build and have words', (
 });
 
 test('the oldest post date is read from datetime values, unreadable ones skipped', () => {
-  const oldest = page.ogOldestOf(['2026-06-28T09:15:00+02:00', '2025-12-30', 'igår', '2026-01-01T00:00:00Z']);
-  assert.deepEqual({ ...oldest }, { ms: Date.UTC(2025, 11, 30), v: '2025-12-30' });
+  const dates = ['2026-06-28T09:15:00+02:00', '2025-12-30', 'igår', '2026-01-01T00:00:00Z'].map(page.ogMarkupDate);
+  assert.equal(dates[2], null);
+  const oldest = page.ogOldestOf(dates);
+  assert.deepEqual({ ...oldest }, { v: '2025-12-30', from: Date.UTC(2025, 11, 30), until: Date.UTC(2025, 11, 30) + 1, text: false });
   // A time zone in the markup counts: 00:30 in Sweden is the day before in UTC.
-  const tz = page.ogOldestOf(['2026-01-01T00:30:00+01:00', '2025-12-31T23:45:00Z']);
+  const tz = page.ogOldestOf(['2026-01-01T00:30:00+01:00', '2025-12-31T23:45:00Z'].map(page.ogMarkupDate));
   assert.equal(tz.v, '2026-01-01T00:30:00+01:00');
-  assert.equal(tz.ms, Date.UTC(2025, 11, 31, 23, 30));
-  assert.equal(page.ogOldestOf(['igår', '3 tim', '']), null);
+  assert.equal(tz.from, Date.UTC(2025, 11, 31, 23, 30));
+  assert.equal(page.ogOldestOf([null, null]), null);
   assert.equal(page.ogOldestOf([]), null);
+  assert.equal(page.ogNewestOf(dates).v, '2026-06-28T09:15:00+02:00');
+});
+
+// What `text` means read at `now` in Swedish time: [from, until] as ISO
+// strings in UTC, or null.
+const SE = 'Europe/Stockholm';
+const readAt = (text, now, timeZone = SE) => {
+  const r = page.ogReadDate(text, { now: Date.parse(now), timeZone });
+  return r ? [new Date(r.from).toISOString(), new Date(r.until).toISOString()] : null;
+};
+// A capture on Monday 7 December 2026 at 10:00 in Sweden (09:00 UTC).
+const NOW = '2026-12-07T09:00:00.000Z';
+const before = (ms) => new Date(Date.parse(NOW) - ms).toISOString();
+const H = 3600e3, D = 24 * H, W = 7 * D, MO = 30.4375 * D, Y = 365.25 * D;
+
+test('a count of units is read in Swedish and English, N-1/2 to N+1 units before the capture', () => {
+  const cases = [
+    // Swedish as YouTube, Facebook, Instagram and LinkedIn write it.
+    ['för 4 veckor sedan', [5 * W, 3.5 * W]],
+    ['för en vecka sedan', [2 * W, 0.5 * W]],
+    ['3 d', [4 * D, 2.5 * D]],
+    ['2 tim.', [3 * H, 1.5 * H]],
+    ['2 tim', [3 * H, 1.5 * H]],
+    ['5 t', [6 * H, 4.5 * H]],
+    ['45 min', [46 * 60e3, 44.5 * 60e3]],
+    ['3 mån.', [4 * MO, 2.5 * MO]],
+    ['för 3 månader sedan', [4 * MO, 2.5 * MO]],
+    ['1 år sedan', [2 * Y, 0.5 * Y]],
+    ['för ett år sedan', [2 * Y, 0.5 * Y]],
+    ['2 v • Redigerat •', [3 * W, 1.5 * W]],
+    ['Streamades för 2 dagar sedan', [3 * D, 1.5 * D]],
+    ['30 sek', [31e3, 29.5e3]],
+    // English as the same platforms and X write it.
+    ['2w', [3 * W, 1.5 * W]],
+    ['5 days ago', [6 * D, 4.5 * D]],
+    ['an hour ago', [2 * H, 0.5 * H]],
+    ['a year ago', [2 * Y, 0.5 * Y]],
+    ['3mo', [4 * MO, 2.5 * MO]],
+    ['10m', [11 * 60e3, 9.5 * 60e3]],
+    ['5h', [6 * H, 4.5 * H]],
+    ['2 hrs', [3 * H, 1.5 * H]],
+    ['3 weeks ago', [4 * W, 2.5 * W]],
+    ['Streamed 1 month ago', [2 * MO, 0.5 * MO]],
+    ['0 min', [60e3, 0]],
+  ];
+  for (const [text, [a, b]] of cases) assert.deepEqual(readAt(text, NOW), [before(a), before(b)], text);
+});
+
+test('"just nu" is the minute before the capture', () => {
+  for (const text of ['Just nu', 'just now', 'now', 'nyss', 'för några sekunder sedan', 'a few seconds ago']) assert.deepEqual(readAt(text, NOW), [before(60e3), NOW], text);
+});
+
+test('calendar words are days of Swedish time, or the minute their clock names', () => {
+  // Swedish midnight is 23:00 UTC in winter.
+  assert.deepEqual(readAt('igår', NOW), ['2026-12-05T23:00:00.000Z', '2026-12-06T23:00:00.000Z']);
+  assert.deepEqual(readAt('i går', NOW), readAt('igår', NOW));
+  assert.deepEqual(readAt('igår kl. 10:15', NOW), ['2026-12-06T09:15:00.000Z', '2026-12-06T09:16:00.000Z']);
+  assert.deepEqual(readAt('Yesterday at 10:15', NOW), readAt('igår kl. 10:15', NOW));
+  assert.deepEqual(readAt('Yesterday at 10:15 PM', NOW), ['2026-12-06T21:15:00.000Z', '2026-12-06T21:16:00.000Z']);
+  assert.deepEqual(readAt('i förrgår', NOW), ['2026-12-04T23:00:00.000Z', '2026-12-05T23:00:00.000Z']);
+  assert.deepEqual(readAt('i förrgår kl. 23.59', NOW), ['2026-12-05T22:59:00.000Z', '2026-12-05T23:00:00.000Z']);
+  assert.deepEqual(readAt('idag kl. 08:05', NOW), ['2026-12-07T07:05:00.000Z', '2026-12-07T07:06:00.000Z']);
+  assert.deepEqual(readAt('Today', NOW), ['2026-12-06T23:00:00.000Z', '2026-12-07T23:00:00.000Z']);
+  // In summer Swedish midnight is 22:00 UTC.
+  assert.deepEqual(readAt('igår', '2026-07-01T10:00:00Z'), ['2026-06-29T22:00:00.000Z', '2026-06-30T22:00:00.000Z']);
+  // 00:30 in Sweden on 7 December is still 6 December in UTC: "igår" is the 6th of Swedish time.
+  assert.deepEqual(readAt('igår', '2026-12-06T23:30:00Z'), ['2026-12-05T23:00:00.000Z', '2026-12-06T23:00:00.000Z']);
+  // The same words read in UTC's calendar (a clock without Sweden) mean another day.
+  assert.deepEqual(readAt('igår', '2026-12-06T23:30:00Z', 'UTC'), ['2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z']);
+  assert.equal(readAt('igår kl. 25:00', NOW), null);
+  assert.equal(readAt('Yesterday at 13:15 PM', NOW), null);
+});
+
+test('the days the clocks change are 23 and 25 hours long', () => {
+  // Summer time began on 29 March 2026 at 02:00: that day is 23 hours.
+  assert.deepEqual(readAt('igår', '2026-03-29T22:30:00Z'), ['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
+  assert.deepEqual(readAt('igår kl. 03:30', '2026-03-29T22:30:00Z'), ['2026-03-29T01:30:00.000Z', '2026-03-29T01:31:00.000Z']);
+  // It ended on 25 October 2026 at 03:00: that day is 25 hours, and 02:30 came twice.
+  assert.deepEqual(readAt('igår', '2026-10-26T09:00:00Z'), ['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+  assert.deepEqual(readAt('igår kl. 02:30', '2026-10-26T09:00:00Z'), ['2026-10-25T00:30:00.000Z', '2026-10-25T01:31:00.000Z']);
+  assert.deepEqual(readAt('25 okt kl. 02:30', '2026-10-26T09:00:00Z'), readAt('igår kl. 02:30', '2026-10-26T09:00:00Z'));
+});
+
+test('a date without a year is in the most recent year it is not after the capture', () => {
+  assert.deepEqual(readAt('12 mars', NOW), ['2026-03-11T23:00:00.000Z', '2026-03-12T23:00:00.000Z']);
+  assert.deepEqual(readAt('Mar 12', NOW), readAt('12 mars', NOW));
+  assert.deepEqual(readAt('March 12th', NOW), readAt('12 mars', NOW));
+  assert.deepEqual(readAt('12 Mar', NOW), readAt('12 mars', NOW));
+  assert.deepEqual(readAt('12 mars kl. 14:05', NOW), ['2026-03-12T13:05:00.000Z', '2026-03-12T13:06:00.000Z']);
+  assert.deepEqual(readAt('Mar 12 at 2:05 PM', NOW), readAt('12 mars kl. 14:05', NOW));
+  assert.deepEqual(readAt('3 juli', NOW), ['2026-07-02T22:00:00.000Z', '2026-07-03T22:00:00.000Z']);
+  // Later in the year than the capture: last year.
+  assert.deepEqual(readAt('24 dec', NOW), ['2025-12-23T23:00:00.000Z', '2025-12-24T23:00:00.000Z']);
+  // Today, but later than the capture's clock: last year.
+  assert.deepEqual(readAt('7 dec kl. 11:00', NOW), ['2025-12-07T10:00:00.000Z', '2025-12-07T10:01:00.000Z']);
+  assert.deepEqual(readAt('7 dec', NOW), ['2026-12-06T23:00:00.000Z', '2026-12-07T23:00:00.000Z']);
+  // A written year is kept.
+  assert.deepEqual(readAt('12 mars 2024', NOW), ['2024-03-11T23:00:00.000Z', '2024-03-12T23:00:00.000Z']);
+  assert.deepEqual(readAt('Mar 12, 2024', NOW), readAt('12 mars 2024', NOW));
+  // 29 February: the last leap year.
+  assert.deepEqual(readAt('29 feb', NOW), ['2024-02-28T23:00:00.000Z', '2024-02-29T23:00:00.000Z']);
+  assert.equal(readAt('31 april', NOW), null);
+  assert.equal(readAt('0 maj', NOW), null);
+});
+
+test('around new year the year comes from Swedish time', () => {
+  // 00:30 on 1 January 2027 in Sweden, still 2026 in UTC.
+  const newYear = '2026-12-31T23:30:00Z';
+  assert.deepEqual(readAt('1 jan', newYear), ['2026-12-31T23:00:00.000Z', '2027-01-01T23:00:00.000Z']);
+  assert.deepEqual(readAt('31 dec', newYear), ['2026-12-30T23:00:00.000Z', '2026-12-31T23:00:00.000Z']);
+  assert.deepEqual(readAt('igår', newYear), readAt('31 dec', newYear));
+  assert.deepEqual(readAt('2 jan', newYear), ['2026-01-01T23:00:00.000Z', '2026-01-02T23:00:00.000Z']);
+  // In January, December is last year's.
+  assert.deepEqual(readAt('Dec 30', '2027-01-02T09:00:00Z'), ['2026-12-29T23:00:00.000Z', '2026-12-30T23:00:00.000Z']);
+  assert.deepEqual(readAt('i förrgår', '2027-01-01T09:00:00Z'), ['2026-12-29T23:00:00.000Z', '2026-12-30T23:00:00.000Z']);
+});
+
+test('text that is no date is not read as one', () => {
+  for (const text of ['', 'Kommunen bygger ny sporthall', '3 d och 2 tim', 'för länge sedan', '12', '12:30', 'mars', '4 veckor senare',
+    'Läs mer', 'Nu', '2 kommentarer', '5 gilla-markeringar', 'a'.repeat(50)]) {
+    assert.equal(readAt(text, NOW), null, text);
+  }
 });
 
 test('every platform\'s post links give the platform\'s own id', () => {

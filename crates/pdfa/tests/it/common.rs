@@ -132,6 +132,7 @@ pub fn facts(label: &str, url: &str, width: u32, heights: &[u32]) -> PageFacts {
             newest_post: Some("2026-06-30".into()),
             oldest_post: Some("2026-05-02".into()),
             followers: Some("12 345".into()),
+            ..Summary::default()
         },
         user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36".into(),
         browser_version: "HeadlessChrome/131.0.6778.264".into(),

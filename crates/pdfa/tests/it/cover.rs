@@ -273,6 +273,34 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
     ruled.extent.stop_rule = Some(model::StopRule::HeightLimit);
     ruled.extent.since = chrono::NaiveDate::from_ymd_opt(2026, 1, 1);
     ruled.extent.oldest_post_reached = Some("2026-02-14T18:30:00+01:00".into());
+    // A third page whose dates are read from the text a reader sees.
+    let mut relative = facts(
+        "03-flode",
+        "https://www.youtube.com/@gislavedskommun/videos",
+        64,
+        &[48],
+    );
+    let at = |d: &str| {
+        chrono::DateTime::parse_from_rfc3339(d)
+            .expect("date")
+            .with_timezone(&chrono::Utc)
+    };
+    relative.summary.posts_visible = Some(12);
+    (relative.summary.newest_post, relative.summary.oldest_post) = (None, None);
+    relative.summary.newest_post_read = Some(model::DateRead {
+        text: "2 tim.".into(),
+        from: at("2026-12-07T06:00:00Z"),
+        until: at("2026-12-07T07:30:00Z"),
+    });
+    let oldest = model::DateRead {
+        text: "för 4 veckor sedan".into(),
+        from: at("2026-11-02T09:00:00Z"),
+        until: at("2026-11-12T21:00:00Z"),
+    };
+    relative.summary.oldest_post_read = Some(oldest.clone());
+    relative.extent.stop_rule = Some(model::StopRule::PeriodStart);
+    relative.extent.since = chrono::NaiveDate::from_ymd_opt(2026, 11, 7);
+    relative.extent.oldest_post_reached_read = Some(oldest);
     let mut rec = record(
         vec![
             with_every_note(facts(
@@ -282,6 +310,7 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
                 &[48],
             )),
             ruled,
+            relative,
         ],
         true,
     );
@@ -318,6 +347,8 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
         "Webbsida 2: Avkortad vid 50 000 px av 70 000 px. Flödet växte utan läsbara datum och fångades till höjdgränsen.",
         "Fångad till: flödet växte utan läsbara datum och fångades till höjdgränsen; periodens början 1 januari 2026; äldsta inlägg 14 februari 2026 kl. 18.30",
         "Sidan är 5 200 px bred och fångsten tar med 4 000 px av bredden.",
+        "12 inlägg syns i ögonblicksbilden, det nyaste från 7 december 2026 (sidan visar ”2 tim.”), det äldsta från någon gång mellan 2 och 12 november 2026",
+        "Fångad till: flödet är följt tillbaka till periodens början, 7 november 2026; äldsta inlägg någon gång mellan 2 och 12 november 2026 (sidan visar ”för 4 veckor sedan”)",
         "Hinder – okänt hinder: fångsten rapporterade ett hinder av ett slag",
         "Sidan försökte ladda ned \"rapport.pdf\" (123 456 byte enligt sidan)",
         "raderna 10–400 i tile-004.png har en enda färg där sidan har en bild",

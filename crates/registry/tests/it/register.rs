@@ -202,3 +202,39 @@ fn the_same_administrator_twice_counts_once() {
         "{warnings:?}"
     );
 }
+
+/// An account is passive only when its newest post is surely older than the
+/// limit: a date read from the text counts with the last day it can mean.
+#[test]
+fn a_relative_newest_post_counts_with_its_last_possible_day() {
+    use crate::common::{at, sample_record};
+    use registry::policy::passive_since;
+    // Captured 1 July 2026; six months back is 1 January 2026.
+    let mut r = sample_record(
+        "2026-H1/facebook-kommun",
+        Some("2026-H1"),
+        model::RecordKind::Halvar,
+    );
+    r.pages[0].summary.newest_post = Some("2025-11-30".into());
+    assert_eq!(
+        passive_since(&r, 6),
+        chrono::NaiveDate::from_ymd_opt(2025, 11, 30)
+    );
+    // "för 6 månader sedan" on the same account: 5½ to 7 months back, maybe after the limit.
+    r.pages[0].summary.newest_post_read = Some(model::DateRead {
+        text: "för 6 månader sedan".into(),
+        from: at("2025-12-01T00:00:00Z"),
+        until: at("2026-01-15T00:00:00Z"),
+    });
+    assert_eq!(passive_since(&r, 6), None);
+    // "1 år sedan": surely before it.
+    r.pages[0].summary.newest_post_read = Some(model::DateRead {
+        text: "1 år sedan".into(),
+        from: at("2024-07-01T00:00:00Z"),
+        until: at("2025-12-31T23:00:00Z"),
+    });
+    assert_eq!(
+        passive_since(&r, 6),
+        chrono::NaiveDate::from_ymd_opt(2025, 12, 31)
+    );
+}
