@@ -11,6 +11,7 @@ mod record;
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
@@ -128,6 +129,9 @@ pub(crate) struct Ctx<'a> {
     guard: guard::Guard,
     /// The page's HTTP exchange as WARC records (`Options::warc`).
     recorder: Option<record::Recorder>,
+    /// Cross-site frames attached when they started, by target id (see
+    /// [`Adopt`]); only while the exchange is recorded.
+    adopted: Arc<Mutex<HashMap<String, Arc<Tab>>>>,
 }
 
 /// How often a waiting call looks whether the tab or the browser died.
@@ -361,12 +365,43 @@ impl Ctx<'_> {
                         if unanswered.iter().any(|(id, _)| *id == t.target_id) {
                             continue;
                         }
-                        let Some(tab) = attach_frame(self.s, t.clone()) else {
-                            unanswered.push((t.target_id.clone(), t.url.clone()));
-                            continue;
+                        let adopted = self
+                            .adopted
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .get(&t.target_id)
+                            .cloned();
+                        let tab = match adopted {
+                            // Attached when it started, its exchange recorded
+                            // since: it must answer now as a frame attached
+                            // here would (`Page.enable`, bounded).
+                            Some(tab) => {
+                                if self
+                                    .bounded_on(
+                                        &tab,
+                                        "attaching a frame",
+                                        Page::Enable {
+                                            enable_file_chooser_opened_event: None,
+                                        },
+                                        FRAME_TIMEOUT,
+                                    )
+                                    .is_err()
+                                {
+                                    unanswered.push((t.target_id.clone(), t.url.clone()));
+                                    continue;
+                                }
+                                tab
+                            }
+                            None => {
+                                let Some(tab) = attach_frame(self.s, t.clone()) else {
+                                    unanswered.push((t.target_id.clone(), t.url.clone()));
+                                    continue;
+                                };
+                                self.record_frame(&tab);
+                                tab
+                            }
                         };
                         attached.insert(t.target_id.clone(), Arc::clone(&tab));
-                        self.record_frame(&tab);
                         tab
                     }
                 };
@@ -557,6 +592,7 @@ impl<'a> Ctx<'a> {
             gone,
             guard: guard::Guard::attach(&s.browser, tab, url)?,
             recorder,
+            adopted: Arc::new(Mutex::new(HashMap::new())),
         };
         cx.bounded("watching the tab", Inspector::Enable(None), FRAME_TIMEOUT)?;
         Ok(cx)
@@ -658,6 +694,20 @@ impl<'a> Ctx<'a> {
     pub(crate) fn prepare(&self) -> Result<(), Error> {
         let (s, tab, opts) = (self.s, self.tab, &self.s.opts);
         set_viewport(self, opts.viewport_width, opts.viewport_height)?;
+        if let Some(recorder) = &self.recorder {
+            let adopt = Arc::new(Adopt {
+                browser: s.browser.clone(),
+                recorder: recorder.clone(),
+                adopted: Arc::clone(&self.adopted),
+                count: AtomicUsize::new(0),
+            });
+            adopt.listen(tab)?;
+            self.bounded(
+                "waiting for the page's cross-site frames as they start",
+                adopt::auto_attach(),
+                FRAME_TIMEOUT,
+            )?;
+        }
         self.bounded(
             "refusing downloads",
             guard::refuse_downloads(),
@@ -796,6 +846,107 @@ pub(crate) fn collect_frame_ids(tree: &Page::FrameTree, out: &mut HashSet<String
     out.insert(tree.frame.id.clone());
     for child in tree.child_frames.iter().flatten() {
         collect_frame_ids(child, out);
+    }
+}
+
+/// Every cross-site frame of a recorded page, attached the moment it starts
+/// and before its document reaches it: `Target.setAutoAttach` with
+/// `waitForDebuggerOnStart` on the page (and on each frame so attached, for
+/// the frames inside it) makes a new frame wait; a session of its own is
+/// attached through the browser, its exchange watched and `Network.enable`d,
+/// and only then is the frame let run (`Runtime.runIfWaitingForDebugger`
+/// through the waiting session). So the frame's document and everything it
+/// loads are recorded with their bodies like the page's own.
+///
+/// `flatten: false`: headless_chrome speaks to targets through
+/// `Target.sendMessageToTarget`; a flat child session would send its
+/// messages with a `sessionId` of their own that its transport does not route.
+struct Adopt {
+    browser: headless_chrome::Browser,
+    recorder: record::Recorder,
+    adopted: Arc<Mutex<HashMap<String, Arc<Tab>>>>,
+    /// Frames attached so far (at most [`MAX_FRAMES`]; the rest just run).
+    count: AtomicUsize,
+}
+
+mod adopt {
+    use super::Target;
+
+    /// Attach to every cross-site frame of the target as it starts, and let
+    /// it wait until it is let run; frames only (a worker is not paused).
+    pub(super) fn auto_attach() -> Target::SetAutoAttach {
+        Target::SetAutoAttach {
+            auto_attach: true,
+            wait_for_debugger_on_start: true,
+            flatten: Some(false),
+            filter: Some(vec![Target::FilterEntry {
+                exclude: Some(false),
+                Type: Some("iframe".into()),
+            }]),
+        }
+    }
+}
+
+impl Adopt {
+    /// Adopt the frames `parent` starts from now on (the listener only: the
+    /// caller sends [`adopt::auto_attach`] to `parent` after it).
+    fn listen(self: &Arc<Self>, parent: &Arc<Tab>) -> Result<(), Error> {
+        let weak = Arc::downgrade(parent);
+        let me = Arc::clone(self);
+        parent
+            .add_event_listener(Arc::new(move |event: &Event| {
+                let Event::AttachedToTarget(ev) = event else {
+                    return;
+                };
+                // A listener must never call back into DevTools itself.
+                let (me, parent, params) = (Arc::clone(&me), weak.clone(), ev.params.clone());
+                std::thread::spawn(move || me.adopt(&parent, params));
+            }))
+            .map_err(|e| Error::Protocol {
+                during: "watching for the page's cross-site frames".into(),
+                source: e.into(),
+            })?;
+        Ok(())
+    }
+
+    /// Attach to the frame that waits, record it, and let it run; a frame
+    /// past the bound, or one that cannot be attached, is let run as it is.
+    fn adopt(self: &Arc<Self>, parent: &Weak<Tab>, p: Target::events::AttachedToTargetEventParams) {
+        let frame = p.target_info.Type == "iframe";
+        if frame && self.count.fetch_add(1, Ordering::SeqCst) < MAX_FRAMES {
+            if let Ok(tab) = self.browser.attach_to_waiting_target(p.target_info.clone()) {
+                let (total, per) = self.recorder.buffers();
+                // Sent, not awaited: the frame answers once it runs, and
+                // the method reaches it before that.
+                let watched = self.recorder.watch(&tab).is_ok()
+                    && tab
+                        .send_method(Network::Enable {
+                            max_total_buffer_size: Some(total),
+                            max_resource_buffer_size: Some(per),
+                            max_post_data_size: Some(1 << 16),
+                            report_direct_socket_traffic: None,
+                            enable_durable_messages: None,
+                        })
+                        .is_ok();
+                if watched && self.listen(&tab).is_ok() {
+                    // The frames inside this one, in turn.
+                    let _ = tab.call_method(adopt::auto_attach());
+                }
+                self.adopted
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(p.target_info.target_id.clone(), tab);
+            }
+        }
+        if p.waiting_for_debugger {
+            if let Some(parent) = parent.upgrade() {
+                let _ = parent.call_method(Target::SendMessageToTarget {
+                    message: r#"{"id":1,"method":"Runtime.runIfWaitingForDebugger"}"#.into(),
+                    session_id: Some(p.session_id),
+                    target_id: None,
+                });
+            }
+        }
     }
 }
 
