@@ -39,6 +39,17 @@ pub fn gunzip(path: &Path) -> Vec<u8> {
     out
 }
 
+/// The CDXJ index a WACZ package carries.
+fn wacz_index(path: &Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut entry = zip
+        .by_name("indexes/index.cdx")
+        .unwrap_or_else(|e| panic!("{} has no indexes/index.cdx: {e}", path.display()));
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    text
+}
+
 fn ok(out: Output, what: &str) -> String {
     let text = format!(
         "{}{}",
@@ -230,6 +241,30 @@ fn the_capture_is_a_web_archive_that_replays() {
         add.arg(warc_of(id));
     }
     ok(add.output().unwrap(), "wb-manager add");
+    // A second collection from the WACZ packages, served from their own
+    // CDXJ index (pywb takes the package's index and does not index again).
+    ok(
+        Command::new(tool("wb-manager"))
+            .args(["init", "wacz"])
+            .current_dir(&pywb)
+            .output()
+            .unwrap(),
+        "wb-manager init",
+    );
+    let mut add = Command::new(tool("wb-manager"));
+    add.args(["add", "--unpack-wacz", "wacz"])
+        .current_dir(&pywb);
+    for id in ["x-kommun", "ramar"] {
+        add.arg(env.path(&format!("{id}.wacz")));
+    }
+    ok(add.output().unwrap(), "wb-manager add --unpack-wacz");
+    let served = std::fs::read_to_string(pywb.join("collections/wacz/indexes/index.cdxj"))
+        .expect("pywb took no index from the WACZ packages");
+    let ours: usize = ["x-kommun", "ramar"]
+        .iter()
+        .map(|id| wacz_index(&env.path(&format!("{id}.wacz"))).lines().count())
+        .sum();
+    assert_eq!(served.lines().count(), ours, "{served}");
     let urls = [
         (ts_of("x-kommun"), page_url("/x/gislavedskommun/")),
         (ts_of("ramar"), page_url("/layouts/inbaddat/")),
@@ -281,8 +316,16 @@ fn the_capture_is_a_web_archive_that_replays() {
         posts.iter().map(ToString::to_string).collect::<Vec<_>>(),
         embedded,
     ];
-    for (i, ((ts, url), want)) in urls.iter().zip(&wanted).enumerate() {
-        let replay = format!("http://127.0.0.1:{port}/arkiv/{ts}mp_/{url}");
+    // Both pages from the WARCs, the page with frames from the WACZ too.
+    let replays = urls
+        .iter()
+        .zip(&wanted)
+        .map(|((ts, url), want)| ("arkiv", ts, url, want))
+        .chain(std::iter::once((
+            "wacz", &urls[1].0, &urls[1].1, &wanted[1],
+        )));
+    for (i, (coll, ts, url, want)) in replays.enumerate() {
+        let replay = format!("http://127.0.0.1:{port}/{coll}/{ts}mp_/{url}");
         let out = format!("uppspelning-{i}");
         let cap = env.run(&["capture", &replay, "--out", &out, "--no-warc"]);
         assert!(
@@ -298,7 +341,10 @@ fn the_capture_is_a_web_archive_that_replays() {
             }
         }
         for p in want {
-            assert!(text.contains(p), "{p:?} not replayed from {url}:\n{text}");
+            assert!(
+                text.contains(p),
+                "{p:?} not replayed from {replay}:\n{text}"
+            );
         }
     }
 

@@ -223,7 +223,9 @@ pub fn package(dir: &Path, record: &model::Record) -> anyhow::Result<Vec<u8>> {
         .into_iter()
         .map(|(name, b)| (format!("archive/{name}"), b))
         .collect();
-    files.push(("indexes/index.cdxj".into(), cdxj.into_bytes()));
+    // `.cdx`, as the WACZ specification names an index and as pywb's
+    // `wb-manager add --unpack-wacz` looks for one (it takes no `.cdxj`).
+    files.push(("indexes/index.cdx".into(), cdxj.into_bytes()));
     files.push(("pages/pages.jsonl".into(), pages.into_bytes()));
     let resources: Vec<_> = files
         .iter()
