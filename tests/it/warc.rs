@@ -42,9 +42,12 @@ pub fn gunzip(path: &Path) -> Vec<u8> {
 /// The CDXJ index a WACZ package carries.
 fn wacz_index(path: &Path) -> String {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut entry = zip
-        .by_name("indexes/index.cdx")
-        .unwrap_or_else(|e| panic!("{} has no indexes/index.cdx: {e}", path.display()));
+    let name = zip
+        .file_names()
+        .find(|n| n.starts_with("indexes/"))
+        .unwrap_or_else(|| panic!("{} has no index", path.display()))
+        .to_string();
+    let mut entry = zip.by_name(&name).unwrap();
     let mut text = String::new();
     entry.read_to_string(&mut text).unwrap();
     text
