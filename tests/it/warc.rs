@@ -53,6 +53,14 @@ fn wacz_index(path: &Path) -> String {
     text
 }
 
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn ok(out: Output, what: &str) -> String {
     let text = format!(
         "{}{}",
@@ -186,8 +194,21 @@ fn the_capture_is_a_web_archive_that_replays() {
     let size = std::fs::metadata(&bilaga).unwrap().len();
     assert!(size < 1 << 20, "{} is {size} bytes", bilaga.display());
 
-    // WACZ: py-wacz accepts it.
+    // WACZ: py-wacz accepts it; the journal says it was handed out, and
+    // the record is only read.
+    let listing = |id: &str| -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+        walkdir::WalkDir::new(env.path(&format!("arkiv/2024-H2/{id}")))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let m = e.metadata().unwrap();
+                (e.path().to_path_buf(), m.len(), m.modified().unwrap())
+            })
+            .collect()
+    };
     for id in ["x-kommun", "ramar"] {
+        let before = listing(id);
         let out = env.path(&format!("{id}.wacz"));
         env.run(&[
             "export-wacz",
@@ -205,6 +226,25 @@ fn the_capture_is_a_web_archive_that_replays() {
             &format!("wacz validate {id}.wacz"),
         );
         assert!(v.contains("Validation succeeded"), "{v}");
+        assert_eq!(
+            listing(id),
+            before,
+            "export-wacz wrote into the record {id}"
+        );
+        let sha = sha256_hex(&std::fs::read(&out).unwrap());
+        let journal = std::fs::read_to_string(env.path("arkiv/journal.jsonl")).unwrap();
+        let line = journal
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|l| l["event"] == "wacz.created" && l["out_sha256"] == sha.as_str())
+            .unwrap_or_else(|| panic!("no wacz.created for {id}.wacz ({sha}) in\n{journal}"));
+        assert_eq!(line["record_id"], format!("2024-H2/{id}"), "{line}");
+        assert!(
+            line["out"]
+                .as_str()
+                .is_some_and(|o| o.ends_with(&format!("/{id}.wacz"))),
+            "{line}"
+        );
     }
     // Nothing is overwritten.
     env.run(&["export-wacz", "2024-H2/ramar", "--out", "ramar.wacz"])
