@@ -331,30 +331,38 @@ impl Ctx<'_> {
 
     /// The page's cross-site frames (out-of-process iframes, each a target
     /// of its own), attached on first sight and kept for the capture.
-    /// Frames inside them are found too, a few levels deep.
-    pub(crate) fn frames(&self) -> Vec<(String, Arc<Tab>)> {
+    /// Frames inside them are found too, a few levels deep; a parent comes
+    /// before the frames inside it.
+    pub(crate) fn frames(&self) -> Vec<Frame> {
         let Ok(targets) = self.s.browser.get_targets() else {
             return Vec::new();
         };
-        let mut known: HashSet<String> = HashSet::new();
+        // Every frame id seen, and whose document holds it: the page's
+        // (`None`) or the cross-site frame's at that index of `out`.
+        let mut known: HashMap<String, Option<usize>> = HashMap::new();
+        let mut ids = HashSet::new();
         if let Ok(tree) = self.bounded(
             "listing the page's frames",
             Page::GetFrameTree(None),
             FRAME_TIMEOUT,
         ) {
-            collect_frame_ids(&tree.frame_tree, &mut known);
+            collect_frame_ids(&tree.frame_tree, &mut ids);
         }
-        known.insert(self.tab.get_target_id().clone());
+        ids.insert(self.tab.get_target_id().clone());
+        known.extend(ids.drain().map(|id| (id, None)));
         let mut attached = self.attached.borrow_mut();
         let mut out = Vec::new();
         for _ in 0..4 {
             let before = out.len();
             for t in &targets {
+                let parent = t
+                    .parent_frame_id
+                    .as_ref()
+                    .and_then(|p| known.get(p))
+                    .copied();
                 let ours = t.Type == "iframe"
-                    && t.parent_frame_id
-                        .as_ref()
-                        .is_some_and(|p| known.contains(p))
-                    && !out.iter().any(|(id, _)| *id == t.target_id);
+                    && parent.is_some()
+                    && !out.iter().any(|f: &Frame| f.id == t.target_id);
                 if !ours || out.len() >= MAX_FRAMES {
                     continue;
                 }
@@ -405,16 +413,22 @@ impl Ctx<'_> {
                         tab
                     }
                 };
-                known.insert(t.target_id.clone());
+                let at = Some(out.len());
+                known.insert(t.target_id.clone(), at);
                 if let Ok(tree) = self.bounded_on(
                     &tab,
                     "listing a frame's frames",
                     Page::GetFrameTree(None),
                     FRAME_TIMEOUT,
                 ) {
-                    collect_frame_ids(&tree.frame_tree, &mut known);
+                    collect_frame_ids(&tree.frame_tree, &mut ids);
+                    known.extend(ids.drain().map(|id| (id, at)));
                 }
-                out.push((t.target_id.clone(), tab));
+                out.push(Frame {
+                    id: t.target_id.clone(),
+                    tab,
+                    parent: parent.flatten(),
+                });
             }
             if out.len() == before {
                 break;
@@ -432,8 +446,16 @@ impl Ctx<'_> {
     /// Where a cross-site frame's content box is in the page, in document
     /// CSS px (`None` when it is not rendered, or its owner is in another frame).
     pub(crate) fn frame_box(&self, frame_id: &str) -> Option<[f64; 4]> {
+        self.frame_box_in(self.tab, frame_id)
+    }
+
+    /// Where a frame's content box is in the document of `tab` (the page,
+    /// or the cross-site frame whose document holds the frame's element), in
+    /// that document's CSS px.
+    pub(crate) fn frame_box_in(&self, tab: &Arc<Tab>, frame_id: &str) -> Option<[f64; 4]> {
         let owner = self
-            .bounded(
+            .bounded_on(
+                tab,
                 "finding a frame on the page",
                 DOM::GetFrameOwner {
                     frame_id: frame_id.to_string(),
@@ -442,7 +464,8 @@ impl Ctx<'_> {
             )
             .ok()?;
         let model = self
-            .bounded(
+            .bounded_on(
+                tab,
                 "finding a frame on the page",
                 DOM::GetBoxModel {
                     node_id: None,
@@ -458,7 +481,7 @@ impl Ctx<'_> {
             return None;
         }
         let (sx, sy): (f64, f64) = self
-            .call("reading the page state", &protocol::ScrollOffset {})
+            .call_on(tab, "reading the page state", &protocol::ScrollOffset {})
             .ok()?;
         let (x0, y0) = (q[0].min(q[6]) + sx, q[1].min(q[3]) + sy);
         let (x1, y1) = (q[2].max(q[4]) + sx, q[5].max(q[7]) + sy);
@@ -824,6 +847,16 @@ impl<'a> Ctx<'a> {
             )?
             .data)
     }
+}
+
+/// A cross-site frame of the page (see [`Ctx::frames`]).
+pub(crate) struct Frame {
+    /// Its target id, which is its frame id.
+    pub(crate) id: String,
+    pub(crate) tab: Arc<Tab>,
+    /// The cross-site frame whose document holds this one (its index among
+    /// the frames), or `None` when the page's own document does.
+    pub(crate) parent: Option<usize>,
 }
 
 /// Which document a tab shows (see [`Ctx::document_mark`]).
