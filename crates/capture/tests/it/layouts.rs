@@ -259,6 +259,29 @@ fn a_cross_site_frame_inside_a_cross_site_frame_is_read_in_place() {
         );
         found[0]
     };
+    // Both frames' documents are in the web archive as fetched: the inner
+    // one went to a process the capture attached to as it started, inside
+    // a frame attached the same way.
+    let gz = std::fs::read(c.dir.path().join("capture/01-start/page.warc.gz")).unwrap();
+    let mut warc = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&gz[..]), &mut warc).unwrap();
+    let warc = String::from_utf8_lossy(&warc);
+    for n in 1..=4 {
+        for doc in [
+            format!("/layouts/ram-i-ram/?n={n}\r\n"),
+            format!("/layouts/inbaddning/?n={n}\r\n"),
+        ] {
+            assert!(
+                warc.split("WARC/1.1\r\n").any(|rec| {
+                    rec.contains("WARC-Type: response\r\n")
+                        && rec.lines().any(|l| {
+                            l.starts_with("WARC-Target-URI: ") && l.ends_with(doc.trim_end())
+                        })
+                }),
+                "no response record for {doc:?} in the page's web archive"
+            );
+        }
+    }
     for n in 1..=4 {
         let head = one(&format!("Delat av en annan tjänst, ruta {n}"));
         let post = one(&format!("Inbäddat inlägg {n} av 8"));
