@@ -39,6 +39,28 @@ pub fn gunzip(path: &Path) -> Vec<u8> {
     out
 }
 
+/// The CDXJ index a WACZ package carries.
+fn wacz_index(path: &Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let name = zip
+        .file_names()
+        .find(|n| n.starts_with("indexes/"))
+        .unwrap_or_else(|| panic!("{} has no index", path.display()))
+        .to_string();
+    let mut entry = zip.by_name(&name).unwrap();
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    text
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn ok(out: Output, what: &str) -> String {
     let text = format!(
         "{}{}",
@@ -133,22 +155,21 @@ fn the_capture_is_a_web_archive_that_replays() {
             "{want} not in\n{x}"
         );
     }
-    // Every cross-site frame is there: the script and stylesheet its own
-    // process loaded, its pictures, and its document, which went to the
-    // frame's process before the frame could be watched, as a note
-    // (metadata) saying so, never as fetched.
+    // Every cross-site frame is there as fetched: its document (which goes
+    // to the frame's own process, so the frame is attached before it
+    // starts) and the script and stylesheet it loaded, each a response.
     let ramar = &indexes["ramar"];
-    for n in 1..=8 {
-        let frame = site.other_url(&format!("/layouts/inbaddning/?n={n}"));
-        assert!(ramar.contains(&frame), "{frame} not in\n{ramar}");
-    }
-    for part in ["/layouts/inlagg.js", "/layouts/layouts.css"] {
-        let url = site.other_url(part);
+    let mut frame_parts: Vec<String> = (1..=8)
+        .map(|n| site.other_url(&format!("/layouts/inbaddning/?n={n}")))
+        .collect();
+    frame_parts.push(site.other_url("/layouts/inlagg.js"));
+    frame_parts.push(site.other_url("/layouts/layouts.css"));
+    for url in &frame_parts {
         assert!(
             ramar
                 .lines()
-                .any(|l| l.contains(&format!("\"{url}\"")) && l.contains("\"resource\"")),
-            "{url} not in\n{ramar}"
+                .any(|l| l.contains(&format!("\"{url}\"")) && l.contains("\"response\"")),
+            "no response for {url} in\n{ramar}"
         );
     }
     // The 50 MB attachment: no response, its refusal noted; the file small.
@@ -170,8 +191,21 @@ fn the_capture_is_a_web_archive_that_replays() {
     let size = std::fs::metadata(&bilaga).unwrap().len();
     assert!(size < 1 << 20, "{} is {size} bytes", bilaga.display());
 
-    // WACZ: py-wacz accepts it.
+    // WACZ: py-wacz accepts it; the journal says it was handed out, and
+    // the record is only read.
+    let listing = |id: &str| -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+        walkdir::WalkDir::new(env.path(&format!("arkiv/2024-H2/{id}")))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let m = e.metadata().unwrap();
+                (e.path().to_path_buf(), m.len(), m.modified().unwrap())
+            })
+            .collect()
+    };
     for id in ["x-kommun", "ramar"] {
+        let before = listing(id);
         let out = env.path(&format!("{id}.wacz"));
         env.run(&[
             "export-wacz",
@@ -190,21 +224,45 @@ fn the_capture_is_a_web_archive_that_replays() {
             &format!("wacz validate {id}.wacz"),
         );
         assert!(v.contains("Validation succeeded"), "{v}");
+        assert_eq!(
+            listing(id),
+            before,
+            "export-wacz wrote into the record {id}"
+        );
+        let sha = sha256_hex(&std::fs::read(&out).unwrap());
+        let journal = std::fs::read_to_string(env.path("arkiv/journal.jsonl")).unwrap();
+        let line = journal
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|l| l["event"] == "wacz.created" && l["out_sha256"] == sha.as_str())
+            .unwrap_or_else(|| panic!("no wacz.created for {id}.wacz ({sha}) in\n{journal}"));
+        assert_eq!(line["record_id"], format!("2024-H2/{id}"), "{line}");
+        assert!(
+            line["out"]
+                .as_str()
+                .is_some_and(|o| o.ends_with(&format!("/{id}.wacz"))),
+            "{line}"
+        );
     }
     // Nothing is overwritten.
     env.run(&["export-wacz", "2024-H2/ramar", "--out", "ramar.wacz"])
         .expect(2);
 
     // Replay: pywb serves the WARCs, the fixture site is gone.
-    let when = std::fs::read_to_string(env.path("arkiv/2024-H2/x-kommun/record.json")).unwrap();
-    let when: serde_json::Value = serde_json::from_str(&when).unwrap();
-    let ts: String = when["pages"][0]["started"]
-        .as_str()
-        .unwrap()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(14)
-        .collect();
+    // Each page's own capture time (pywb redirects any other to the framed
+    // view with its banner).
+    let ts_of = |id: &str| -> String {
+        let rec =
+            std::fs::read_to_string(env.path(&format!("arkiv/2024-H2/{id}/record.json"))).unwrap();
+        let rec: serde_json::Value = serde_json::from_str(&rec).unwrap();
+        rec["pages"][0]["started"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(14)
+            .collect()
+    };
     let pywb = env.path("pywb");
     std::fs::create_dir(&pywb).unwrap();
     ok(
@@ -216,17 +274,52 @@ fn the_capture_is_a_web_archive_that_replays() {
         .unwrap(),
         "wb-manager init",
     );
+    // The page itself at the top, not inside pywb's frame with its banner
+    // (the capture of the replay reads the page, not pywb's frame).
+    std::fs::write(pywb.join("config.yaml"), "framed_replay: false\n").unwrap();
     let mut add = Command::new(tool("wb-manager"));
     add.args(["add", "arkiv"]).current_dir(&pywb);
     for id in ["x-kommun", "ramar"] {
         add.arg(warc_of(id));
     }
     ok(test_support::output(&mut add).unwrap(), "wb-manager add");
-    let urls = [page_url("/x/gislavedskommun/")];
+    // A second collection from the WACZ packages, served from their own
+    // CDXJ index (pywb takes the package's index and does not index again).
+    ok(
+        test_support::output(
+            Command::new(tool("wb-manager"))
+                .args(["init", "wacz"])
+                .current_dir(&pywb),
+        )
+        .unwrap(),
+        "wb-manager init",
+    );
+    let mut add = Command::new(tool("wb-manager"));
+    add.args(["add", "--unpack-wacz", "wacz"])
+        .current_dir(&pywb);
+    for id in ["x-kommun", "ramar"] {
+        add.arg(env.path(&format!("{id}.wacz")));
+    }
+    ok(
+        test_support::output(&mut add).unwrap(),
+        "wb-manager add --unpack-wacz",
+    );
+    let served = std::fs::read_to_string(pywb.join("collections/wacz/indexes/index.cdxj"))
+        .expect("pywb took no index from the WACZ packages");
+    let ours: usize = ["x-kommun", "ramar"]
+        .iter()
+        .map(|id| wacz_index(&env.path(&format!("{id}.wacz"))).lines().count())
+        .sum();
+    assert_eq!(served.lines().count(), ours, "{served}");
+    let urls = [
+        (ts_of("x-kommun"), page_url("/x/gislavedskommun/")),
+        (ts_of("ramar"), page_url("/layouts/inbaddat/")),
+    ];
     drop(site);
     assert!(
         TcpStream::connect(
             urls[0]
+                .1
                 .trim_start_matches("http://")
                 .split('/')
                 .next()
@@ -261,8 +354,24 @@ fn the_capture_is_a_web_archive_that_replays() {
         .map(|s| s.split("</div>").next().unwrap())
         .collect();
     assert_eq!(posts.len(), 4);
-    for (i, url) in urls.iter().enumerate() {
-        let replay = format!("http://127.0.0.1:{port}/arkiv/{ts}mp_/{url}");
+    // The cross-site frames' own text (written by their own script).
+    let embedded: Vec<String> = (1..=8)
+        .map(|n| format!("Inbäddat inlägg {n} av 8"))
+        .collect();
+    let wanted = [
+        posts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        embedded,
+    ];
+    // Both pages from the WARCs, the page with frames from the WACZ too.
+    let replays = urls
+        .iter()
+        .zip(&wanted)
+        .map(|((ts, url), want)| ("arkiv", ts, url, want))
+        .chain(std::iter::once((
+            "wacz", &urls[1].0, &urls[1].1, &wanted[1],
+        )));
+    for (i, (coll, ts, url, want)) in replays.enumerate() {
+        let replay = format!("http://127.0.0.1:{port}/{coll}/{ts}mp_/{url}");
         let out = format!("uppspelning-{i}");
         let cap = env.run(&["capture", &replay, "--out", &out, "--no-warc"]);
         assert!(
@@ -277,8 +386,11 @@ fn the_capture_is_a_web_archive_that_replays() {
                 text += &std::fs::read_to_string(e.path()).unwrap();
             }
         }
-        for p in &posts {
-            assert!(text.contains(p), "post {p:?} not replayed:\n{text}");
+        for p in want {
+            assert!(
+                text.contains(p),
+                "{p:?} not replayed from {replay}:\n{text}"
+            );
         }
     }
 

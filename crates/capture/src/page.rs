@@ -965,10 +965,10 @@ fn dismiss_consent(cx: &Ctx<'_>, notes: &mut Vec<Note>) -> Result<(), Error> {
             &call::DismissConsent { in_frame: false },
         )?;
         if c.clicked.is_none() {
-            for (_, frame) in cx.frames() {
+            for frame in cx.frames() {
                 // A frame that cannot answer (gone, hung) has no dialog to click.
                 if let Ok(f) = cx.call_on(
-                    &frame,
+                    &frame.tab,
                     "dismissing the consent dialog in a frame",
                     &call::DismissConsent { in_frame: true },
                 ) {
@@ -1017,11 +1017,32 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
     let vh = f64::from(cx.s.opts.viewport_height);
     let frames = cx.frames();
     // Their lazy images are asked for now, all at once, and waited for below.
-    for (_, frame) in &frames {
-        let _ = cx.call_on(frame, "rendering a frame", &call::RenderAll {});
+    for f in &frames {
+        let _ = cx.call_on(&f.tab, "rendering a frame", &call::RenderAll {});
     }
-    for (id, frame) in frames {
-        let Some([x0, y0, x1, y1]) = cx.frame_box(&id) else {
+    // Each frame's box in the page: a frame inside a cross-site frame is
+    // placed in its parent's document, then moved by the parent's place in
+    // the page and kept within it (parents come first).
+    let mut boxes: Vec<Option<[f64; 4]>> = Vec::with_capacity(frames.len());
+    for f in &frames {
+        let b = match f.parent {
+            None => cx.frame_box(&f.id),
+            Some(p) => boxes
+                .get(p)
+                .copied()
+                .flatten()
+                .and_then(|[px0, py0, px1, py1]| {
+                    let [x0, y0, x1, y1] = cx.frame_box_in(&frames[p].tab, &f.id)?;
+                    let [x0, y0] = [(x0 + px0).max(px0), (y0 + py0).max(py0)];
+                    let [x1, y1] = [(x1 + px0).min(px1), (y1 + py0).min(py1)];
+                    (x1 > x0 && y1 > y0).then_some([x0, y0, x1, y1])
+                }),
+        };
+        boxes.push(b);
+    }
+    for (f, b) in frames.iter().zip(&boxes) {
+        let frame = &f.tab;
+        let Some([x0, y0, x1, y1]) = *b else {
             continue;
         };
         if y0 >= max_y {
@@ -1031,7 +1052,7 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
         if y0 < vh && facts.consent.is_none() {
             facts.consent = cx
                 .call_on(
-                    &frame,
+                    frame,
                     "checking a frame for a consent dialog",
                     &call::FrameConsent {},
                 )
@@ -1039,7 +1060,7 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
                 .flatten();
         }
         let _ = cx.call_on(
-            &frame,
+            frame,
             "waiting for a frame's images",
             &call::WaitImages {
                 max_y: 1e9,
@@ -1047,7 +1068,7 @@ fn read_frames(cx: &Ctx<'_>, max_y: f64) -> FrameFacts {
             },
         );
         let Ok(runs) = cx.call_on(
-            &frame,
+            frame,
             "reading a frame's text",
             &call::TextRuns {
                 top: -1e9,

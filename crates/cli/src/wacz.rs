@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use capture::warc::{self, Kind, Record};
 use chrono::{DateTime, SecondsFormat, Utc};
+use registry::journal::Event;
 use registry::record::MANIFEST;
+use registry::Archive;
 use serde_json::json;
 
 use crate::extract::{sha256_hex, verified_source, write_new, Verified};
@@ -44,7 +46,7 @@ pub struct Args {
 }
 
 pub fn main(args: Args) -> CmdResult {
-    let Some(Verified { dir, out, .. }) = verified_source(
+    let Some(Verified { dir, source, out }) = verified_source(
         &args.record,
         &args.archive,
         args.tsa_ca.as_deref(),
@@ -55,15 +57,69 @@ pub fn main(args: Args) -> CmdResult {
     else {
         return Ok(Exit::Attention);
     };
+    let (Some(snapshot_sha256), Some(manifest_sha256)) =
+        (&source.snapshot_sha256, &source.manifest_sha256)
+    else {
+        anyhow::bail!(
+            "{} verified, but its snapshot.pdf was not among the files checked",
+            dir.display()
+        );
+    };
     let record = registry::record::read_record(&dir)?;
     let bytes = package(&dir, &record)?;
+    let out_sha256 = sha256_hex(&bytes);
+    // The archive is locked before anything is written, so a busy archive
+    // stops the export before the file exists. Only the archive's journal
+    // is written; the record is only read.
+    let archive = match &source.archive {
+        Some(root) => {
+            let a = Archive::open(root)?;
+            for w in a.recovery_warnings() {
+                eprintln!("warning: {w}");
+            }
+            Some(a)
+        }
+        None => None,
+    };
     write_new(&out, &bytes)?;
+    let line = match &archive {
+        Some(a) => {
+            let event = Event::WaczCreated {
+                record_id: source.record_id.clone(),
+                snapshot_sha256: snapshot_sha256.clone(),
+                manifest_sha256: manifest_sha256.clone(),
+                out: out.display().to_string(),
+                out_sha256: out_sha256.clone(),
+            };
+            match a.append(&event) {
+                Ok(entry) => Some(entry.seq),
+                Err(e) => {
+                    // A package the journal does not know is not handed out.
+                    let _ = std::fs::remove_file(&out);
+                    return Err(anyhow::Error::new(e).context(
+                        "recording wacz.created in the journal; the package was removed",
+                    ));
+                }
+            }
+        }
+        None => {
+            eprintln!(
+                "note: {} is not inside an archive (no journal.jsonl above it), so wacz.created is recorded nowhere",
+                dir.display()
+            );
+            None
+        }
+    };
     eprintln!(
         "wrote {} ({} bytes): the web archive of {} as WACZ {WACZ_VERSION}",
         out.display(),
         bytes.len(),
         record.record_id
     );
+    println!("  package SHA-256: {out_sha256}");
+    if let Some(seq) = line {
+        println!("  journal: wacz.created, seq {seq}");
+    }
     Ok(Exit::Ok)
 }
 
@@ -223,7 +279,9 @@ pub fn package(dir: &Path, record: &model::Record) -> anyhow::Result<Vec<u8>> {
         .into_iter()
         .map(|(name, b)| (format!("archive/{name}"), b))
         .collect();
-    files.push(("indexes/index.cdxj".into(), cdxj.into_bytes()));
+    // `.cdx`, as the WACZ specification names an index and as pywb's
+    // `wb-manager add --unpack-wacz` looks for one (it takes no `.cdxj`).
+    files.push(("indexes/index.cdx".into(), cdxj.into_bytes()));
     files.push(("pages/pages.jsonl".into(), pages.into_bytes()));
     let resources: Vec<_> = files
         .iter()

@@ -1109,7 +1109,8 @@ fn events_for(d: &Delivery<'_>, only: Option<&str>) -> Vec<PremisEvent> {
         let id = match e.event.as_str() {
             JournalEvent::RECORD_SEALED
             | JournalEvent::DNR_ASSIGNED
-            | JournalEvent::EXTRACT_CREATED => e.field("record_id"),
+            | JournalEvent::EXTRACT_CREATED
+            | JournalEvent::WACZ_CREATED => e.field("record_id"),
             JournalEvent::ACCOUNT_CLOSED => e.field("final_record"),
             _ => None,
         };
@@ -1174,6 +1175,16 @@ fn journal_event(e: &JournalEntry) -> (&'static str, String) {
                 e.field("snapshot_sha256").unwrap_or(""),
                 e.field("out").unwrap_or(""),
                 e.field("out_sha256").unwrap_or(""),
+                e.line
+            ),
+        ),
+        JournalEvent::WACZ_CREATED => (
+            "dissemination",
+            format!(
+                "the web archive handed out as a WACZ package, {} (SHA-256 {}), from the record with manifest-sha256.txt SHA-256 {}; journal.jsonl line {}",
+                e.field("out").unwrap_or(""),
+                e.field("out_sha256").unwrap_or(""),
+                e.field("manifest_sha256").unwrap_or(""),
                 e.line
             ),
         ),

@@ -142,6 +142,18 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         operator: String,
     },
+    /// A sealed record's web archive was handed out as a WACZ package
+    /// (`ogonblick export-wacz`), traced by the source's hashes.
+    #[serde(rename = "wacz.created")]
+    WaczCreated {
+        record_id: String,
+        /// SHA-256 of the source's snapshot.pdf and manifest-sha256.txt.
+        snapshot_sha256: String,
+        manifest_sha256: String,
+        /// The package as written (an absolute path), and its SHA-256.
+        out: String,
+        out_sha256: String,
+    },
     /// `verify` ran over the archive.
     #[serde(rename = "verify.run")]
     VerifyRun {
@@ -201,6 +213,7 @@ impl Event {
     pub const TIMESTAMP_MISSING: &'static str = "timestamp.missing";
     pub const CHANGES_FOUND: &'static str = "changes.found";
     pub const EXTRACT_CREATED: &'static str = "extract.created";
+    pub const WACZ_CREATED: &'static str = "wacz.created";
     pub const PREFLIGHT_RUN: &'static str = "preflight.run";
 
     /// The line's `event` value, e.g. `record.sealed`.
@@ -216,6 +229,7 @@ impl Event {
             Event::VerifyRun { .. } => Event::VERIFY_RUN,
             Event::ChangesFound { .. } => Event::CHANGES_FOUND,
             Event::ExtractCreated { .. } => Event::EXTRACT_CREATED,
+            Event::WaczCreated { .. } => Event::WACZ_CREATED,
             Event::PreflightRun { .. } => Event::PREFLIGHT_RUN,
         }
     }

@@ -264,6 +264,7 @@ fn event_sv(event: &str) -> &str {
         Event::TIMESTAMP_MISSING => "Tidsstämpel saknas",
         Event::CHANGES_FOUND => "Förändringar sedan föregående ögonblicksbild",
         Event::EXTRACT_CREATED => "Utdrag skapat",
+        Event::WACZ_CREATED => "Webbarkiv (WACZ) utlämnat",
         Event::PREFLIGHT_RUN => "Förhandskontroll körd",
         other => other,
     }

@@ -11,6 +11,7 @@ mod record;
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
@@ -131,6 +132,9 @@ pub(crate) struct Ctx<'a> {
     guard: guard::Guard,
     /// The page's HTTP exchange as WARC records (`Options::warc`).
     recorder: Option<record::Recorder>,
+    /// Cross-site frames attached when they started, by target id (see
+    /// [`Adopt`]); only while the exchange is recorded.
+    adopted: Arc<Mutex<HashMap<String, Arc<Tab>>>>,
 }
 
 /// How often a waiting call looks whether the tab or the browser died.
@@ -330,31 +334,39 @@ impl Ctx<'_> {
 
     /// The page's cross-site frames (out-of-process iframes, each a target
     /// of its own), attached on first sight and kept for the capture.
-    /// Frames inside them are found too, a few levels deep.
-    pub(crate) fn frames(&self) -> Vec<(String, Arc<Tab>)> {
+    /// Frames inside them are found too, a few levels deep; a parent comes
+    /// before the frames inside it.
+    pub(crate) fn frames(&self) -> Vec<Frame> {
         let Ok(targets) = self.s.browser.get_targets() else {
             return Vec::new();
         };
-        let mut known: HashSet<String> = HashSet::new();
+        // Every frame id seen, and whose document holds it: the page's
+        // (`None`) or the cross-site frame's at that index of `out`.
+        let mut known: HashMap<String, Option<usize>> = HashMap::new();
+        let mut ids = HashSet::new();
         if let Ok(tree) = self.bounded(
             "listing the page's frames",
             Page::GetFrameTree(None),
             FRAME_TIMEOUT,
         ) {
-            collect_frame_ids(&tree.frame_tree, &mut known);
+            collect_frame_ids(&tree.frame_tree, &mut ids);
         }
-        known.insert(self.tab.get_target_id().clone());
+        ids.insert(self.tab.get_target_id().clone());
+        known.extend(ids.drain().map(|id| (id, None)));
         let mut attached = self.attached.borrow_mut();
         let mut out = Vec::new();
         let mut past: Vec<String> = Vec::new();
         for _ in 0..4 {
             let before = out.len();
             for t in &targets {
+                let parent = t
+                    .parent_frame_id
+                    .as_ref()
+                    .and_then(|p| known.get(p))
+                    .copied();
                 let ours = t.Type == "iframe"
-                    && t.parent_frame_id
-                        .as_ref()
-                        .is_some_and(|p| known.contains(p))
-                    && !out.iter().any(|(id, _)| *id == t.target_id);
+                    && parent.is_some()
+                    && !out.iter().any(|f: &Frame| f.id == t.target_id);
                 if ours && out.len() >= MAX_FRAMES && !past.contains(&t.target_id) {
                     past.push(t.target_id.clone());
                 }
@@ -368,25 +380,62 @@ impl Ctx<'_> {
                         if unanswered.iter().any(|(id, _)| *id == t.target_id) {
                             continue;
                         }
-                        let Some(tab) = attach_frame(self.s, t.clone()) else {
-                            unanswered.push((t.target_id.clone(), t.url.clone()));
-                            continue;
+                        let adopted = self
+                            .adopted
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .get(&t.target_id)
+                            .cloned();
+                        let tab = match adopted {
+                            // Attached when it started, its exchange recorded
+                            // since: it must answer now as a frame attached
+                            // here would (`Page.enable`, bounded).
+                            Some(tab) => {
+                                if self
+                                    .bounded_on(
+                                        &tab,
+                                        "attaching a frame",
+                                        Page::Enable {
+                                            enable_file_chooser_opened_event: None,
+                                        },
+                                        FRAME_TIMEOUT,
+                                    )
+                                    .is_err()
+                                {
+                                    unanswered.push((t.target_id.clone(), t.url.clone()));
+                                    continue;
+                                }
+                                tab
+                            }
+                            None => {
+                                let Some(tab) = attach_frame(self.s, t.clone()) else {
+                                    unanswered.push((t.target_id.clone(), t.url.clone()));
+                                    continue;
+                                };
+                                self.record_frame(&tab);
+                                tab
+                            }
                         };
                         attached.insert(t.target_id.clone(), Arc::clone(&tab));
-                        self.record_frame(&tab);
                         tab
                     }
                 };
-                known.insert(t.target_id.clone());
+                let at = Some(out.len());
+                known.insert(t.target_id.clone(), at);
                 if let Ok(tree) = self.bounded_on(
                     &tab,
                     "listing a frame's frames",
                     Page::GetFrameTree(None),
                     FRAME_TIMEOUT,
                 ) {
-                    collect_frame_ids(&tree.frame_tree, &mut known);
+                    collect_frame_ids(&tree.frame_tree, &mut ids);
+                    known.extend(ids.drain().map(|id| (id, at)));
                 }
-                out.push((t.target_id.clone(), tab));
+                out.push(Frame {
+                    id: t.target_id.clone(),
+                    tab,
+                    parent: parent.flatten(),
+                });
             }
             if out.len() == before {
                 break;
@@ -412,8 +461,16 @@ impl Ctx<'_> {
     /// Where a cross-site frame's content box is in the page, in document
     /// CSS px (`None` when it is not rendered, or its owner is in another frame).
     pub(crate) fn frame_box(&self, frame_id: &str) -> Option<[f64; 4]> {
+        self.frame_box_in(self.tab, frame_id)
+    }
+
+    /// Where a frame's content box is in the document of `tab` (the page,
+    /// or the cross-site frame whose document holds the frame's element), in
+    /// that document's CSS px.
+    pub(crate) fn frame_box_in(&self, tab: &Arc<Tab>, frame_id: &str) -> Option<[f64; 4]> {
         let owner = self
-            .bounded(
+            .bounded_on(
+                tab,
                 "finding a frame on the page",
                 DOM::GetFrameOwner {
                     frame_id: frame_id.to_string(),
@@ -422,7 +479,8 @@ impl Ctx<'_> {
             )
             .ok()?;
         let model = self
-            .bounded(
+            .bounded_on(
+                tab,
                 "finding a frame on the page",
                 DOM::GetBoxModel {
                     node_id: None,
@@ -438,7 +496,7 @@ impl Ctx<'_> {
             return None;
         }
         let (sx, sy): (f64, f64) = self
-            .call("reading the page state", &protocol::ScrollOffset {})
+            .call_on(tab, "reading the page state", &protocol::ScrollOffset {})
             .ok()?;
         let (x0, y0) = (q[0].min(q[6]) + sx, q[1].min(q[3]) + sy);
         let (x1, y1) = (q[2].max(q[4]) + sx, q[5].max(q[7]) + sy);
@@ -573,6 +631,7 @@ impl<'a> Ctx<'a> {
             gone,
             guard: guard::Guard::attach(&s.browser, tab, url)?,
             recorder,
+            adopted: Arc::new(Mutex::new(HashMap::new())),
         };
         cx.bounded("watching the tab", Inspector::Enable(None), FRAME_TIMEOUT)?;
         Ok(cx)
@@ -675,6 +734,20 @@ impl<'a> Ctx<'a> {
     pub(crate) fn prepare(&self) -> Result<(), Error> {
         let (s, tab, opts) = (self.s, self.tab, &self.s.opts);
         set_viewport(self, opts.viewport_width, opts.viewport_height)?;
+        if let Some(recorder) = &self.recorder {
+            let adopt = Arc::new(Adopt {
+                browser: s.browser.clone(),
+                recorder: recorder.clone(),
+                adopted: Arc::clone(&self.adopted),
+                count: AtomicUsize::new(0),
+            });
+            adopt.listen(tab)?;
+            self.bounded(
+                "waiting for the page's cross-site frames as they start",
+                adopt::auto_attach(),
+                FRAME_TIMEOUT,
+            )?;
+        }
         self.bounded(
             "refusing downloads",
             guard::refuse_downloads(),
@@ -802,6 +875,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A cross-site frame of the page (see [`Ctx::frames`]).
+pub(crate) struct Frame {
+    /// Its target id, which is its frame id.
+    pub(crate) id: String,
+    pub(crate) tab: Arc<Tab>,
+    /// The cross-site frame whose document holds this one (its index among
+    /// the frames), or `None` when the page's own document does.
+    pub(crate) parent: Option<usize>,
+}
+
 /// Which document a tab shows (see [`Ctx::document_mark`]).
 #[derive(Debug, PartialEq)]
 pub(crate) struct DocumentMark {
@@ -822,6 +905,107 @@ pub(crate) fn collect_frame_ids(tree: &Page::FrameTree, out: &mut HashSet<String
     out.insert(tree.frame.id.clone());
     for child in tree.child_frames.iter().flatten() {
         collect_frame_ids(child, out);
+    }
+}
+
+/// Every cross-site frame of a recorded page, attached the moment it starts
+/// and before its document reaches it: `Target.setAutoAttach` with
+/// `waitForDebuggerOnStart` on the page (and on each frame so attached, for
+/// the frames inside it) makes a new frame wait; a session of its own is
+/// attached through the browser, its exchange watched and `Network.enable`d,
+/// and only then is the frame let run (`Runtime.runIfWaitingForDebugger`
+/// through the waiting session). So the frame's document and everything it
+/// loads are recorded with their bodies like the page's own.
+///
+/// `flatten: false`: headless_chrome speaks to targets through
+/// `Target.sendMessageToTarget`; a flat child session would send its
+/// messages with a `sessionId` of their own that its transport does not route.
+struct Adopt {
+    browser: headless_chrome::Browser,
+    recorder: record::Recorder,
+    adopted: Arc<Mutex<HashMap<String, Arc<Tab>>>>,
+    /// Frames attached so far (at most [`MAX_FRAMES`]; the rest just run).
+    count: AtomicUsize,
+}
+
+mod adopt {
+    use super::Target;
+
+    /// Attach to every cross-site frame of the target as it starts, and let
+    /// it wait until it is let run; frames only (a worker is not paused).
+    pub(super) fn auto_attach() -> Target::SetAutoAttach {
+        Target::SetAutoAttach {
+            auto_attach: true,
+            wait_for_debugger_on_start: true,
+            flatten: Some(false),
+            filter: Some(vec![Target::FilterEntry {
+                exclude: Some(false),
+                Type: Some("iframe".into()),
+            }]),
+        }
+    }
+}
+
+impl Adopt {
+    /// Adopt the frames `parent` starts from now on (the listener only: the
+    /// caller sends [`adopt::auto_attach`] to `parent` after it).
+    fn listen(self: &Arc<Self>, parent: &Arc<Tab>) -> Result<(), Error> {
+        let weak = Arc::downgrade(parent);
+        let me = Arc::clone(self);
+        parent
+            .add_event_listener(Arc::new(move |event: &Event| {
+                let Event::AttachedToTarget(ev) = event else {
+                    return;
+                };
+                // A listener must never call back into DevTools itself.
+                let (me, parent, params) = (Arc::clone(&me), weak.clone(), ev.params.clone());
+                std::thread::spawn(move || me.adopt(&parent, params));
+            }))
+            .map_err(|e| Error::Protocol {
+                during: "watching for the page's cross-site frames".into(),
+                source: e.into(),
+            })?;
+        Ok(())
+    }
+
+    /// Attach to the frame that waits, record it, and let it run; a frame
+    /// past the bound, or one that cannot be attached, is let run as it is.
+    fn adopt(self: &Arc<Self>, parent: &Weak<Tab>, p: Target::events::AttachedToTargetEventParams) {
+        let frame = p.target_info.Type == "iframe";
+        if frame && self.count.fetch_add(1, Ordering::SeqCst) < MAX_FRAMES {
+            if let Ok(tab) = self.browser.attach_to_waiting_target(p.target_info.clone()) {
+                let (total, per) = self.recorder.buffers();
+                // Sent, not awaited: the frame answers once it runs, and
+                // the method reaches it before that.
+                let watched = self.recorder.watch(&tab).is_ok()
+                    && tab
+                        .send_method(Network::Enable {
+                            max_total_buffer_size: Some(total),
+                            max_resource_buffer_size: Some(per),
+                            max_post_data_size: Some(1 << 16),
+                            report_direct_socket_traffic: None,
+                            enable_durable_messages: None,
+                        })
+                        .is_ok();
+                if watched && self.listen(&tab).is_ok() {
+                    // The frames inside this one, in turn.
+                    let _ = tab.call_method(adopt::auto_attach());
+                }
+                self.adopted
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(p.target_info.target_id.clone(), tab);
+            }
+        }
+        if p.waiting_for_debugger {
+            if let Some(parent) = parent.upgrade() {
+                let _ = parent.call_method(Target::SendMessageToTarget {
+                    message: r#"{"id":1,"method":"Runtime.runIfWaitingForDebugger"}"#.into(),
+                    session_id: Some(p.session_id),
+                    target_id: None,
+                });
+            }
+        }
     }
 }
 

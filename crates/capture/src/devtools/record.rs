@@ -81,7 +81,8 @@ struct State {
     capped: bool,
 }
 
-/// The recorder of one capture.
+/// The recorder of one capture (a clone records into the same exchange).
+#[derive(Clone)]
 pub(crate) struct Recorder {
     state: Arc<Mutex<State>>,
     jobs: mpsc::Sender<Job>,

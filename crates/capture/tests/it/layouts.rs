@@ -240,6 +240,67 @@ fn embedded_cross_site_frames_are_loaded_painted_and_read() {
 }
 
 #[test]
+fn a_cross_site_frame_inside_a_cross_site_frame_is_read_in_place() {
+    // Each post is a frame of the page's site inside a frame of another
+    // site (fixture: 360 px tall frames, the inner one 30 px in and below a
+    // header line). Its text is in the text layer once, inside the frame
+    // around it: below that frame's header, within its box.
+    let c = capture_layout("/layouts/inbaddat-nastlat/");
+    let e = &c.page.facts.extent;
+    assert_eq!((e.cross_site_frames, e.cross_site_frames_read), (8, 8));
+    let runs = &c.page.text_runs;
+    let one = |want: &str| -> &TextRun {
+        let found: Vec<&TextRun> = runs.iter().filter(|r| r.text == want).collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "{want:?} in the text layer {} times",
+            found.len()
+        );
+        found[0]
+    };
+    // Both frames' documents are in the web archive as fetched: the inner
+    // one went to a process the capture attached to as it started, inside
+    // a frame attached the same way.
+    let gz = std::fs::read(c.dir.path().join("capture/01-start/page.warc.gz")).unwrap();
+    let mut warc = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&gz[..]), &mut warc).unwrap();
+    let warc = String::from_utf8_lossy(&warc);
+    for n in 1..=4 {
+        for doc in [
+            format!("/layouts/ram-i-ram/?n={n}\r\n"),
+            format!("/layouts/inbaddning/?n={n}\r\n"),
+        ] {
+            assert!(
+                warc.split("WARC/1.1\r\n").any(|rec| {
+                    rec.contains("WARC-Type: response\r\n")
+                        && rec.lines().any(|l| {
+                            l.starts_with("WARC-Target-URI: ") && l.ends_with(doc.trim_end())
+                        })
+                }),
+                "no response record for {doc:?} in the page's web archive"
+            );
+        }
+    }
+    for n in 1..=4 {
+        let head = one(&format!("Delat av en annan tjänst, ruta {n}"));
+        let post = one(&format!("Inbäddat inlägg {n} av 8"));
+        assert!(
+            post.y > head.y + head.height && post.y + post.height < head.y + 360.0,
+            "post {n} at y {} is not inside its frame (header at y {})",
+            post.y,
+            head.y
+        );
+        assert!(
+            post.x >= head.x + 20.0 && post.x + post.width < head.x + 660.0,
+            "post {n} at x {} is not inside its frame (header at x {})",
+            post.x,
+            head.x
+        );
+    }
+}
+
+#[test]
 fn same_origin_frames_give_their_text_in_place() {
     let c = captured_whole(
         "/layouts/inbaddat/?samma=1",

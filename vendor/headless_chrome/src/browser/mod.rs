@@ -382,6 +382,15 @@ impl Browser {
         )?))
     }
 
+    /// ogonblick: a handle for a target that waits for the debugger (see
+    /// `Tab::new_waiting`), ready before it runs.
+    pub fn attach_to_waiting_target(&self, target_info: Target::TargetInfo) -> Result<Arc<Tab>> {
+        Ok(Arc::new(Tab::new_waiting(
+            target_info,
+            Arc::clone(&self.inner.transport),
+        )?))
+    }
+
     /// ogonblick: close the target `target_id` (`Target.closeTarget`) through
     /// the browser session, with or without a handle to it: a popup whose
     /// page is stuck in a dialog never gets one.

@@ -259,6 +259,59 @@ impl Tab {
         Ok(tab)
     }
 
+    /// ogonblick: a handle for a target that waits for the debugger (an
+    /// out-of-process iframe auto-attached with `waitForDebuggerOnStart`):
+    /// attached and listening at once. `Page.enable` is sent but not
+    /// awaited: such a target answers it only once it is let run.
+    pub fn new_waiting(target_info: TargetInfo, transport: Arc<Transport>) -> Result<Self> {
+        let target_id = target_info.target_id.clone();
+        let session_id: SessionId = transport
+            .call_method_on_browser(AttachToTarget {
+                target_id: target_id.clone(),
+                flatten: None,
+            })?
+            .session_id
+            .into();
+        let tab = Self {
+            target_id,
+            transport,
+            session_id,
+            navigating: Arc::new(AtomicBool::new(false)),
+            target_info: Arc::new(Mutex::new(target_info)),
+            page_bindings: Arc::new(Mutex::new(HashMap::new())),
+            request_interceptor: Arc::new(Mutex::new(Arc::new(
+                |_transport, _session_id, _interception| RequestPausedDecision::Continue(None),
+            ))),
+            response_handler: Arc::new(Mutex::new(HashMap::new())),
+            loading_failed_handler: Arc::new(Mutex::new(HashMap::new())),
+            auth_handler: Arc::new(Mutex::new(AuthChallengeResponse {
+                response: Fetch::AuthChallengeResponseResponse::Default,
+                username: None,
+                password: None,
+            })),
+            default_timeout: Arc::new(RwLock::new(Duration::from_secs(20))),
+            event_listeners: Arc::new(Mutex::new(Vec::new())),
+            slow_motion_multiplier: Arc::new(RwLock::new(0.0)),
+        };
+        tab.start_event_handler_thread();
+        tab.send_method(Page::Enable {
+            enable_file_chooser_opened_event: None,
+        })?;
+        tab.send_method(Page::SetLifecycleEventsEnabled { enabled: true })?;
+        Ok(tab)
+    }
+
+    /// ogonblick: send `method` to this target and return once the browser
+    /// has passed it on, without waiting for (or reading) its answer; see
+    /// `Transport::send_to_target`.
+    pub fn send_method<C>(&self, method: C) -> Result<()>
+    where
+        C: Method + serde::Serialize,
+    {
+        self.transport
+            .send_to_target(self.session_id.clone(), method)
+    }
+
     pub fn update_target_info(&self, target_info: TargetInfo) {
         let mut info = self.target_info.lock().unwrap();
         *info = target_info;

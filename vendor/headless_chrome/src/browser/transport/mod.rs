@@ -194,6 +194,35 @@ impl Transport {
         self.call_method(method, MethodDestination::Target(session_id))
     }
 
+    /// ogonblick: send `method` to the target session `session_id` and
+    /// return as soon as the browser has passed it on (its
+    /// `Target.sendMessageToTarget` answered), without waiting for the
+    /// target's own answer, which is dropped when it comes. A target that
+    /// waits for the debugger (`Target.setAutoAttach` with
+    /// `waitForDebuggerOnStart`) answers a renderer's method only once it
+    /// runs, yet the method must reach it before it is let run.
+    pub fn send_to_target<C>(&self, session_id: SessionId, method: C) -> Result<()>
+    where
+        C: Method + serde::Serialize,
+    {
+        if !self.open.load(Ordering::SeqCst) {
+            return Err(ConnectionClosed {}.into());
+        }
+        let call_id = self.unique_call_id();
+        let message = serde_json::to_string(&method.to_method_call(call_id))?;
+        // Registered, so the answer finds its (dropped) receiver.
+        drop(self.waiting_call_registry.register_call(call_id));
+        let sent = self.call_method_on_browser(Target::SendMessageToTarget {
+            target_id: None,
+            session_id: Some(session_id.0),
+            message,
+        });
+        if sent.is_err() {
+            self.waiting_call_registry.unregister_call(call_id);
+        }
+        sent.map(|_| ())
+    }
+
     pub fn call_method_on_browser<C>(&self, method: C) -> Result<C::ReturnObject>
     where
         C: Method + serde::Serialize,

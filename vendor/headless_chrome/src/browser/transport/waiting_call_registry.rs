@@ -39,11 +39,15 @@ impl WaitingCallRegistry {
 
     pub fn resolve_call(&self, response: Response) -> Result<()> {
         trace!("Resolving call");
-        let waiting_call_tx: mpsc::Sender<Result<Response>> = {
-            let mut waiting_calls = self.calls.lock().unwrap();
-            waiting_calls.remove(&response.call_id()).unwrap()
+        // ogonblick: an answer nobody waits for (a call sent with
+        // `Transport::send_to_target`, or one whose caller gave up) is
+        // dropped. Upstream panicked on an unknown id and ended the
+        // transport's loop when the caller had gone, so one late answer
+        // left the whole browser deaf.
+        let Some(waiting_call_tx) = self.calls.lock().unwrap().remove(&response.call_id()) else {
+            return Ok(());
         };
-        waiting_call_tx.send(Ok(response))?;
+        let _ = waiting_call_tx.send(Ok(response));
         Ok(())
     }
 
