@@ -211,6 +211,10 @@ fn salvage(
                 full_width: info.width,
                 captured_width: f64::from(opts.viewport_width),
                 stop_rule: Some(StopRule::TimeLimit),
+                declared: cx
+                    .call("reading the account's own count", &call::Declared {})
+                    .ok()
+                    .flatten(),
                 ..Extent::default()
             },
             obstructions: vec![Obstruction::found(Finding::OutOfTime {
@@ -587,6 +591,7 @@ fn capture_document(
             max_y: captured_height,
         },
     )?;
+    let declared = cx.call("reading the account's own count", &call::Declared {})?;
     let text_runs = cx.call(
         "reading the page text",
         &call::TextRuns {
@@ -692,6 +697,7 @@ fn capture_document(
         items_in_record: (coverage.seen > 0).then_some(coverage.kept),
         cross_site_frames: frames.frames,
         cross_site_frames_read: frames.read,
+        declared,
     };
 
     if moved() {
