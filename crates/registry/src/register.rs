@@ -975,6 +975,46 @@ mod tests {
     }
 
     #[test]
+    fn post_pages_in_the_register_replace_the_platforms_own() {
+        let text = |extra: &str| {
+            format!(
+                "[organisation]\nname = \"K\"\narchive_creator = \"KS\"\n\n[[account]]\nid = \"yt\"\n\
+                 platform = \"youtube\"\nname = \"K\"\nurl = \"https://www.youtube.com/@k\"\n\
+                 extra_pages = [\"https://www.youtube.com/@k/playlists\"]\n{extra}\
+                 unit = \"U\"\nboard = \"B\"\npurpose = \"P\"\naudience = \"A\"\n\
+                 responsible = {{ name = \"R\" }}\nopened = 2020-01-01\n"
+            )
+        };
+        let pages = |extra: &str| {
+            let (reg, _) = parse(&text(extra), Path::new("accounts.toml")).expect("a register");
+            pages_of(&reg.accounts[0])
+        };
+        assert_eq!(
+            pages(""),
+            [
+                "https://www.youtube.com/@k",
+                "https://www.youtube.com/@k/videos",
+                "https://www.youtube.com/@k/playlists"
+            ]
+        );
+        assert_eq!(
+            pages("post_pages = []\n"),
+            [
+                "https://www.youtube.com/@k",
+                "https://www.youtube.com/@k/playlists"
+            ]
+        );
+        assert_eq!(
+            pages("post_pages = [\"https://www.youtube.com/@k/streams\", \"https://www.youtube.com/@k/playlists\"]\n"),
+            [
+                "https://www.youtube.com/@k",
+                "https://www.youtube.com/@k/streams",
+                "https://www.youtube.com/@k/playlists"
+            ]
+        );
+    }
+
+    #[test]
     fn organisation_numbers_are_checked_for_form_and_check_digit() {
         assert_eq!(check("212000-9994"), Ok(()));
         assert_eq!(check("556677-8899"), Ok(()));
