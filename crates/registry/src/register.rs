@@ -934,6 +934,9 @@ pub(crate) fn line_col(text: &str, pos: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::check_organisation_number as check;
+    use super::{default_post_pages, pages_of, parse};
+    use model::Platform;
+    use std::path::Path;
 
     #[test]
     fn the_pages_that_list_the_posts_are_taken_by_default() {
