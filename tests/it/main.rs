@@ -4,6 +4,7 @@
 mod a11y;
 mod changes;
 mod coverage;
+mod declared;
 mod eark;
 mod extract;
 mod faults;

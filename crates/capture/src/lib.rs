@@ -8,6 +8,7 @@
 //! comes back as [`model::PageFacts`].
 
 mod cookies;
+mod declared;
 mod depth;
 mod devtools;
 mod error;
@@ -167,4 +168,15 @@ pub struct PageCapture {
     /// Where the time went: the end of each phase, counted from the start
     /// of the capture (for diagnostics and benchmarks; not part of the record).
     pub phases: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Session {
+    /// Compares the account's declared count (read on one of `pages`) with
+    /// the posts the pages hold together, after every page of a record is
+    /// captured (see `declared.rs`): the comparison goes into that page's
+    /// `extent.declared`, and a possible loss of the period's items into its
+    /// obstructions.
+    pub fn judge_declared(&self, pages: &mut [PageCapture]) {
+        declared::judge(pages, self.opts.since, &self.opts.cookies);
+    }
 }

@@ -221,6 +221,10 @@ fn salvage(
                 full_width: info.width,
                 captured_width: f64::from(opts.viewport_width),
                 stop_rule: Some(StopRule::TimeLimit),
+                declared: cx
+                    .call("reading the account's own count", &call::Declared {})
+                    .ok()
+                    .flatten(),
                 ..Extent::default()
             },
             obstructions: vec![Obstruction::found(Finding::OutOfTime {
@@ -614,6 +618,7 @@ fn capture_document(
             max_y: captured_height,
         },
     )?;
+    let declared = cx.call("reading the account's own count", &call::Declared {})?;
     let text_runs = cx.call(
         "reading the page text",
         &call::TextRuns {
@@ -748,6 +753,7 @@ fn capture_document(
         cross_site_frames_read: frames.read,
         words_seen: Some(words_seen),
         words_in_record: Some(words_in_record),
+        declared,
     };
 
     if moved() {

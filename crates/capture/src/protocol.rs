@@ -88,6 +88,8 @@ calls! {
     Obstructions "obstructions", awaited: false -> Vec<serde_json::Value> { status: Option<u16> }
     /// The facts behind the cover's summary, above `max_y`.
     Summary "summary", awaited: false -> model::Summary { clock: Clock, max_y: f64 }
+    /// The count of posts or videos the platform shows for the account.
+    Declared "declared", awaited: false -> Option<model::Declared> {}
     /// The visible text runs between `top` and `bottom` (CSS px).
     TextRuns "textRuns", awaited: false -> Vec<model::TextRun> { top: f64, bottom: f64 }
     /// Feed items seen while scrolling, and how many are above `max_y` now.
@@ -350,6 +352,7 @@ mod tests {
             OldestPost::NAME,
             Obstructions::NAME,
             Summary::NAME,
+            Declared::NAME,
             TextRuns::NAME,
             Coverage::NAME,
             Posts::NAME,

@@ -36,8 +36,7 @@ pub fn main(args: Args) -> CmdResult {
             args.register.display()
         );
     };
-    let mut urls = vec![account.url.clone()];
-    urls.extend(account.extra_pages.iter().cloned());
+    let urls = registry::register::pages_of(account);
     let job = Job {
         record_id: registry::evidence_record_id(chrono::Utc::now(), &account.id),
         kind: RecordKind::SlutligForeAvslut,

@@ -172,8 +172,7 @@ pub fn execute(args: &Args) -> anyhow::Result<Report> {
             });
             continue;
         }
-        let mut urls = vec![account.url.clone()];
-        urls.extend(account.extra_pages.iter().cloned());
+        let urls = registry::register::pages_of(account);
         queue.push_back(Job {
             record_id,
             kind: RecordKind::Halvar,

@@ -94,6 +94,11 @@ pub struct Account {
     pub url: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_pages: Vec<String>,
+    /// The pages that list the account's posts, captured after the start
+    /// page; `None` takes the platform's own (a YouTube channel's videos
+    /// tab), an empty list none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_pages: Option<Vec<String>>,
     /// The verksamhet that runs the account.
     pub unit: String,
     /// The responsible nämnd.
@@ -302,6 +307,100 @@ pub struct Extent {
     pub words_seen: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words_in_record: Option<u64>,
+    /// How many posts or videos the platform says the account has, where
+    /// the page says so, and how many of them the record holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared: Option<Declared>,
+}
+
+/// A count the platform shows for the whole account ("412 inlägg", "86
+/// videoklipp"): what it counts, the number, where on the page it was read,
+/// and, once every page of the record is captured, how many of them the
+/// record holds and why the rest are not there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Declared {
+    pub what: DeclaredWhat,
+    /// The number as read; a lower bound where the page rounds it ("1,2 tn").
+    pub count: u64,
+    /// The page shows the number rounded (`1,2 tn`, `12K`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
+    /// The words as the page shows them (`412 inlägg`).
+    pub text: String,
+    pub read_from: DeclaredSource,
+    /// The platform shows more of the account's list only to a reader who
+    /// is logged in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub login_for_more: bool,
+    /// Distinct posts the record holds, over all its pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<u32>,
+    /// How many of them are dated within the period, where every one has a
+    /// date that could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_in_period: Option<u32>,
+    /// Why the record holds fewer than declared (`None` before the record's
+    /// pages were compared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest: Option<DeclaredRest>,
+}
+
+/// What a declared count counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclaredWhat {
+    Posts,
+    Videos,
+}
+
+impl DeclaredWhat {
+    /// The Swedish noun, the same in the singular and plural ("412 inlägg").
+    pub fn noun_sv(self) -> &'static str {
+        match self {
+            DeclaredWhat::Posts => "inlägg",
+            DeclaredWhat::Videos => "videoklipp",
+        }
+    }
+}
+
+/// Where on the page a declared count was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclaredSource {
+    /// The profile's or channel's header, as a reader sees it.
+    ProfileHeader,
+    /// The page's description (`og:description`, `meta name=description`).
+    Description,
+    /// Structured data (schema.org `interactionStatistic` in JSON-LD).
+    StructuredData,
+}
+
+/// Why a record holds fewer items than the account declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclaredRest {
+    /// The record holds as many as declared.
+    NoneMissing,
+    /// The capture followed the list past the period's start: the rest are
+    /// older than the period.
+    OutsidePeriod,
+    /// The list ended: the page shows only the newest items.
+    NewestOnly,
+    /// The list ended: the platform shows more only to a logged-in reader,
+    /// and no cookies for the site were given.
+    NeedsLogin,
+    /// The capture stopped at a height or time limit before the list ended.
+    CaptureLimit,
+}
+
+impl DeclaredRest {
+    /// The record may lack items of the period: it is `incomplete`.
+    pub fn is_loss(self) -> bool {
+        matches!(
+            self,
+            DeclaredRest::NewestOnly | DeclaredRest::NeedsLogin | DeclaredRest::CaptureLimit
+        )
+    }
 }
 
 /// Which rule ended a capture down the page.

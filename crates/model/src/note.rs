@@ -184,6 +184,16 @@ pub enum Finding {
     /// its kind and what it said, as the page gave them. Flagged, never
     /// dropped.
     Unrecognised { kind: String, detail: String },
+    /// The platform says the account has `declared` posts or videos; the
+    /// record holds `held`, and the rest may include items of the period
+    /// (`why`: the page shows only the newest, a login is needed, the
+    /// capture stopped at a limit).
+    DeclaredNotHeld {
+        what: crate::DeclaredWhat,
+        declared: u64,
+        held: u32,
+        why: crate::DeclaredRest,
+    },
 }
 
 impl fmt::Display for Note {
@@ -394,6 +404,32 @@ impl fmt::Display for Finding {
                 f,
                 "the page check reported an obstruction this version does not know ({kind}): {detail}"
             ),
+            Finding::DeclaredNotHeld {
+                what,
+                declared,
+                held,
+                why,
+            } => {
+                let what = match what {
+                    crate::DeclaredWhat::Posts => "posts",
+                    crate::DeclaredWhat::Videos => "videos",
+                };
+                let why = match why {
+                    crate::DeclaredRest::NeedsLogin => {
+                        "the platform shows the rest only after a login, and no cookies for it were given"
+                    }
+                    crate::DeclaredRest::CaptureLimit => {
+                        "the capture stopped at a limit before the list ended"
+                    }
+                    crate::DeclaredRest::NewestOnly
+                    | crate::DeclaredRest::NoneMissing
+                    | crate::DeclaredRest::OutsidePeriod => "the page shows only the newest",
+                };
+                write!(
+                    f,
+                    "the account declares {declared} {what}, the record holds {held}: {why}; how many of the rest are from the period is not known"
+                )
+            }
         }
     }
 }
@@ -410,7 +446,8 @@ impl Finding {
             | Finding::WordsMissing { .. }
             | Finding::OutOfTime { .. }
             | Finding::FramesSilent { .. }
-            | Finding::CutAtWidth { .. } => K::Incomplete,
+            | Finding::CutAtWidth { .. }
+            | Finding::DeclaredNotHeld { .. } => K::Incomplete,
             Finding::BlankOverText { .. } | Finding::BlankOverPicture { .. } => K::BlankRegion,
             Finding::Unrecognised { .. } => K::Unrecognised,
         }

@@ -436,6 +436,13 @@ fn layout(
         );
     }
 
+    // What the account declares and the record may lack (`declared.rs` in capture).
+    let loss = record
+        .pages
+        .iter()
+        .filter_map(|p| p.extent.declared.as_ref())
+        .find(|d| d.rest.is_some_and(model::DeclaredRest::is_loss))
+        .map(|d| d.what);
     // "Webbsida" is a captured web page, "PDF-sida" a page of this document.
     c.heading("Fångade webbsidor", H2);
     if record.pages.is_empty() {
@@ -506,7 +513,15 @@ fn layout(
             LABEL,
         );
         if let Some(rule) = page.extent.stop_rule {
-            let mut t = rule.display_sv().to_string();
+            let mut t = match (rule, loss) {
+                // "Till slutet" only where nothing declared says there is more.
+                (model::StopRule::PageEnd, Some(what)) => format!(
+                    "sidans slut är nått, men kontot anger fler {} än arkivhandlingen innehåller (se Kontots {})",
+                    what.noun_sv(),
+                    what.noun_sv()
+                ),
+                _ => rule.display_sv().to_string(),
+            };
             if let Some(since) = page.extent.since {
                 // "… tillbaka till periodens början" names it already.
                 if rule == model::StopRule::PeriodStart {
@@ -529,6 +544,18 @@ fn layout(
         };
         c.field("I detta dokument:", &where_, BODY, LABEL);
         c.space(3.0);
+    }
+
+    if let Some((i, d)) = record
+        .pages
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| p.extent.declared.as_ref().map(|d| (i, d)))
+    {
+        c.heading(&format!("Kontots {}", d.what.noun_sv()), H2);
+        let platform = account.map(|a| a.platform.display_sv());
+        let since = record.pages[i].extent.since;
+        c.paragraph(&sv::declared(d, platform, i + 1, since), BODY, 0.0);
     }
 
     c.heading("Sammanfattning av innehållet", H2);

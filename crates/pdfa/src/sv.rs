@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Europe::Stockholm;
-use model::{Finding, Note};
+use model::{Declared, DeclaredRest, DeclaredSource, Finding, Note};
 
 const MONTHS: [&str; 12] = [
     "januari",
@@ -407,7 +407,100 @@ pub(crate) fn finding(f: &Finding) -> String {
         Finding::Unrecognised { kind, .. } => format!(
             "fångsten rapporterade ett hinder av ett slag som den här versionen av ogonblick inte känner till (\"{kind}\"); detaljerna står i record.json"
         ),
+        Finding::DeclaredNotHeld {
+            what,
+            declared,
+            held,
+            why,
+        } => {
+            let noun = what.noun_sv();
+            let because = match why {
+                DeclaredRest::NeedsLogin => {
+                    "plattformen visar utan inloggning bara de senaste, och fångsten gjordes utan inloggning"
+                }
+                DeclaredRest::CaptureLimit => "fångsten stoppades vid en gräns innan listan tog slut",
+                DeclaredRest::NewestOnly
+                | DeclaredRest::NoneMissing
+                | DeclaredRest::OutsidePeriod => "sidan visar bara de senaste",
+            };
+            format!(
+                "kontot anger {} {noun} men arkivhandlingen innehåller {}; {because}. Det är inte känt hur många av de övriga {} som är från perioden",
+                number(*declared),
+                number(u64::from(*held)),
+                number(declared.saturating_sub(u64::from(*held)))
+            )
+        }
     }
+}
+
+/// What the account declares against what the record holds, for the cover:
+/// the count as the page shows it and where, that it covers the account's
+/// whole history, how many the record holds (of the period, where the
+/// dates tell), and why the rest are not there. `platform` names the
+/// platform ("Instagram"); `page` is the number of the web page it was read on.
+pub(crate) fn declared(
+    d: &Declared,
+    platform: Option<&str>,
+    page: usize,
+    since: Option<NaiveDate>,
+) -> String {
+    let noun = d.what.noun_sv();
+    let about = if d.approximate { "ungefär " } else { "" };
+    let place = match d.read_from {
+        DeclaredSource::ProfileHeader => "i sidhuvudet",
+        DeclaredSource::Description => "i sidans beskrivning",
+        DeclaredSource::StructuredData => "i sidans maskinläsbara uppgifter",
+    };
+    let mut t = format!(
+        "Kontot anger själv {about}{} {noun} (\"{}\", {place} på webbsida {page}). Antalet gäller hela kontots historia, inte bara perioden.",
+        number(d.count),
+        d.text
+    );
+    let Some(held) = d.held else {
+        return t;
+    };
+    let rest = d.count.saturating_sub(u64::from(held));
+    t.push_str(&format!(
+        " Arkivhandlingen innehåller {} {noun}",
+        number(u64::from(held))
+    ));
+    if let Some(k) = d.held_in_period {
+        t.push_str(&format!(", varav {} från perioden", number(u64::from(k))));
+    }
+    t.push('.');
+    let unknown = format!(
+        " Övriga {} {noun} finns inte i arkivhandlingen, och det är inte känt hur många av dem som är från perioden.",
+        number(rest)
+    );
+    let platform = platform.unwrap_or("plattformen");
+    match d.rest {
+        None | Some(DeclaredRest::NoneMissing) => {}
+        Some(DeclaredRest::OutsidePeriod) => {
+            t.push_str(&format!(
+                " Övriga {} {noun} är äldre än periodens början{}: fångsten följde listan tillbaka förbi den.",
+                number(rest),
+                since.map(|s| format!(" ({})", date(s))).unwrap_or_default()
+            ));
+        }
+        Some(DeclaredRest::NewestOnly) => {
+            t.push_str(&format!(
+                " Sidan visar bara de senaste {}.{unknown}",
+                number(u64::from(held))
+            ));
+        }
+        Some(DeclaredRest::NeedsLogin) => {
+            t.push_str(&format!(
+                " Utan inloggning visar {platform} bara de senaste {}, och fångsten gjordes utan inloggning.{unknown}",
+                number(u64::from(held))
+            ));
+        }
+        Some(DeclaredRest::CaptureLimit) => {
+            t.push_str(&format!(
+                " Fångsten stoppades vid en gräns innan listan tog slut.{unknown}"
+            ));
+        }
+    }
+    t
 }
 
 #[cfg(test)]

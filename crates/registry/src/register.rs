@@ -162,6 +162,7 @@ const ACCOUNT_KEYS: &[&str] = &[
     "name",
     "url",
     "extra_pages",
+    "post_pages",
     "unit",
     "board",
     "purpose",
@@ -190,6 +191,89 @@ const RETENTIONS: &[(&str, Retention)] = &[
         Retention::GallrasVidInaktualitet,
     ),
 ];
+
+/// The pages a capture of `account` takes, in order: the start page, the
+/// pages that list its posts (the register's `post_pages`, else the
+/// platform's own: [`default_post_pages`]), then its `extra_pages`; each once.
+pub fn pages_of(account: &Account) -> Vec<String> {
+    let listing = account
+        .post_pages
+        .clone()
+        .unwrap_or_else(|| default_post_pages(account.platform, &account.url));
+    let mut out = vec![account.url.clone()];
+    for u in listing
+        .into_iter()
+        .chain(account.extra_pages.iter().cloned())
+    {
+        if !out.contains(&u) {
+            out.push(u);
+        }
+    }
+    out
+}
+
+/// The pages that list an account's posts where its start page `url` does
+/// not: a YouTube channel's home shows a few videos, its videos tab lists
+/// them all (`…/videos`); a LinkedIn company page's posts are on its posts
+/// tab (`…/posts/`). Facebook, Instagram and X profiles and blogs list their
+/// posts on the start page: none. A start page that already is such a list
+/// (or a single video) gets none either.
+pub fn default_post_pages(platform: Platform, url: &str) -> Vec<String> {
+    let Ok(mut u) = url::Url::parse(url) else {
+        return Vec::new();
+    };
+    let slash = u.path().ends_with('/');
+    let mut segments: Vec<String> = u
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default();
+    let last = segments.last().map(|s| s.to_ascii_lowercase());
+    let tab = match platform {
+        Platform::Youtube => {
+            const LISTS: &[&str] = &[
+                "videos",
+                "streams",
+                "shorts",
+                "playlists",
+                "playlist",
+                "community",
+                "posts",
+                "podcasts",
+                "releases",
+                "search",
+                "watch",
+            ];
+            if segments.is_empty() || last.as_deref().is_some_and(|l| LISTS.contains(&l)) {
+                return Vec::new();
+            }
+            if last.as_deref() == Some("featured") {
+                segments.pop();
+            }
+            "videos"
+        }
+        Platform::Linkedin => {
+            let first = segments.first().map(|s| s.to_ascii_lowercase());
+            if segments.len() != 2 || !matches!(first.as_deref(), Some("company" | "showcase")) {
+                return Vec::new();
+            }
+            "posts"
+        }
+        Platform::Facebook
+        | Platform::Instagram
+        | Platform::X
+        | Platform::Blog
+        | Platform::Other => return Vec::new(),
+    };
+    segments.push(tab.to_string());
+    let mut path = format!("/{}", segments.join("/"));
+    if slash || platform == Platform::Linkedin {
+        path.push('/');
+    }
+    u.set_path(&path);
+    u.set_query(None);
+    u.set_fragment(None);
+    vec![u.to_string()]
+}
 
 /// Checks a Swedish organisationsnummer: `NNNNNN-NNNN`, the middle pair at
 /// least 20 (below that it is a personnummer, which has no place in a
@@ -661,6 +745,10 @@ impl Cx<'_> {
         for (i, (u, span)) in extra.iter().enumerate() {
             ok &= self.url(u, span.clone(), &format!("extra_pages[{i}]"));
         }
+        let post_pages = self.string_list(t, "post_pages");
+        for (i, (u, span)) in post_pages.iter().flatten().enumerate() {
+            ok &= self.url(u, span.clone(), &format!("post_pages[{i}]"));
+        }
         let unit = self.string(t, "unit", "", true);
         let board = self.string(t, "board", "", true);
         let purpose = self.string(t, "purpose", "", true);
@@ -710,6 +798,7 @@ impl Cx<'_> {
             name: name?.0,
             url: url?.0,
             extra_pages: extra.into_iter().map(|e| e.0).collect(),
+            post_pages: post_pages.map(|p| p.into_iter().map(|e| e.0).collect()),
             unit: unit?.0,
             board: board?.0,
             purpose: purpose?.0,
@@ -879,6 +968,88 @@ pub(crate) fn line_col(text: &str, pos: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::check_organisation_number as check;
+    use super::{default_post_pages, pages_of, parse};
+    use model::Platform;
+    use std::path::Path;
+
+    #[test]
+    fn the_pages_that_list_the_posts_are_taken_by_default() {
+        let p = |platform, url| default_post_pages(platform, url);
+        assert_eq!(
+            p(
+                Platform::Youtube,
+                "https://www.youtube.com/@gislavedskommun"
+            ),
+            ["https://www.youtube.com/@gislavedskommun/videos"]
+        );
+        assert_eq!(
+            p(
+                Platform::Youtube,
+                "https://www.youtube.com/@kanal/featured?x=1"
+            ),
+            ["https://www.youtube.com/@kanal/videos"]
+        );
+        assert_eq!(
+            p(Platform::Youtube, "http://127.0.0.1:8080/youtube/kanal/"),
+            ["http://127.0.0.1:8080/youtube/kanal/videos/"]
+        );
+        assert!(p(Platform::Youtube, "https://www.youtube.com/@kanal/videos").is_empty());
+        assert!(p(Platform::Youtube, "https://www.youtube.com/watch?v=abc").is_empty());
+        assert_eq!(
+            p(
+                Platform::Linkedin,
+                "https://www.linkedin.com/company/kommunen"
+            ),
+            ["https://www.linkedin.com/company/kommunen/posts/"]
+        );
+        assert!(p(
+            Platform::Linkedin,
+            "https://www.linkedin.com/company/kommunen/posts/"
+        )
+        .is_empty());
+        assert!(p(Platform::Instagram, "https://www.instagram.com/kultur/").is_empty());
+        assert!(p(Platform::Facebook, "https://www.facebook.com/kommunen").is_empty());
+    }
+
+    #[test]
+    fn post_pages_in_the_register_replace_the_platforms_own() {
+        let text = |extra: &str| {
+            format!(
+                "[organisation]\nname = \"K\"\narchive_creator = \"KS\"\n\n[[account]]\nid = \"yt\"\n\
+                 platform = \"youtube\"\nname = \"K\"\nurl = \"https://www.youtube.com/@k\"\n\
+                 extra_pages = [\"https://www.youtube.com/@k/playlists\"]\n{extra}\
+                 unit = \"U\"\nboard = \"B\"\npurpose = \"P\"\naudience = \"A\"\n\
+                 responsible = {{ name = \"R\" }}\nopened = 2020-01-01\n"
+            )
+        };
+        let pages = |extra: &str| {
+            let (reg, _) = parse(&text(extra), Path::new("accounts.toml")).expect("a register");
+            pages_of(&reg.accounts[0])
+        };
+        assert_eq!(
+            pages(""),
+            [
+                "https://www.youtube.com/@k",
+                "https://www.youtube.com/@k/videos",
+                "https://www.youtube.com/@k/playlists"
+            ]
+        );
+        assert_eq!(
+            pages("post_pages = []\n"),
+            [
+                "https://www.youtube.com/@k",
+                "https://www.youtube.com/@k/playlists"
+            ]
+        );
+        assert_eq!(
+            pages("post_pages = [\"https://www.youtube.com/@k/streams\", \"https://www.youtube.com/@k/playlists\"]\n"),
+            [
+                "https://www.youtube.com/@k",
+                "https://www.youtube.com/@k/streams",
+                "https://www.youtube.com/@k/playlists"
+            ]
+        );
+    }
 
     #[test]
     fn organisation_numbers_are_checked_for_form_and_check_digit() {

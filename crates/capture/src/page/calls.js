@@ -21,6 +21,7 @@ const OG_CALLS = {
   oldestPost: (a) => ogOldestPost(a.clock, a.maxY === null ? undefined : a.maxY),
   obstructions: (a) => ogObstructions(a.status),
   summary: (a) => ogSummary(a.clock, a.maxY),
+  declared: () => ogDeclared(),
   textRuns: (a) => ogTextRuns(a.top, a.bottom),
   coverage: (a) => ogCoverage(a.maxY),
   posts: (a) => ogPosts(a.clock, a.maxY),

@@ -53,12 +53,17 @@ function ogPlatformOf(hostname, look) {
   return ogPlatforms().find((p) => (p.host && p.host.test(host)) || p.seen(look)) || null;
 }
 
+// The platform this page is, or null.
+function ogPlatformHere() {
+  const gen = document.querySelector('meta[name=generator]');
+  const look = { has: (s) => !!document.querySelector(s), title: document.title || '', generator: (gen && gen.content) || '' };
+  return ogPlatformOf(location.hostname, look);
+}
+
 function ogPlatformPosts() {
   const q = (s) => Array.from(document.querySelectorAll(s));
   const top = (els) => els.filter((a) => !(a.parentElement && a.parentElement.closest('[role=article], article')));
-  const gen = document.querySelector('meta[name=generator]');
-  const look = { has: (s) => !!document.querySelector(s), title: document.title || '', generator: (gen && gen.content) || '' };
-  const p = ogPlatformOf(location.hostname, look);
+  const p = ogPlatformHere();
   if (p) return [p.name, p.topOnly ? top(q(p.posts)) : q(p.posts)];
   return [null, top(q('article, [role=article]'))];
 }
@@ -94,6 +99,80 @@ function ogSummary(clock, maxY) {
     oldest_post_read: ogDateRead(oldest),
     followers: fm ? (fm[1] + (fm[2] || '')).trim() : null,
   };
+}
+
+// A count in `text` followed by one of `words` (a regex alternation):
+// "412 inlägg", "2 345 inlägg", "1,2 tn videoklipp", "12.3K posts".
+// { count, approximate, text } or null. Without a unit the separators are
+// thousands; with one ("tn", "K") the number is rounded, and `count` is the
+// number it rounds to.
+function ogCountIn(text, words) {
+  const t = (text || '').replace(/\u00a0|\u202f|\u2009/g, ' ');
+  const re = new RegExp('(?:^|[^\\p{L}\\p{N}])(\\d[\\d ,.]*\\d|\\d)(?: ?(tn|mn|k|m|mil|milj\\.?|tusen|miljoner))?\\s+(?:' + words + ')(?![\\p{L}])', 'iu');
+  const m = t.match(re);
+  if (!m) return null;
+  const unit = (m[2] || '').toLowerCase();
+  let count;
+  if (unit) {
+    const x = parseFloat(m[1].replace(/ /g, '').replace(',', '.'));
+    const times = unit === 'k' || unit === 'tn' || unit === 'tusen' ? 1e3 : 1e6;
+    count = Math.round(x * times);
+  } else {
+    count = parseInt(m[1].replace(/[ ,.]/g, ''), 10);
+  }
+  if (!isFinite(count)) return null;
+  return { count, approximate: !!unit, text: m[0].replace(/^[^\p{N}]+/u, '').trim() };
+}
+
+// The count of posts or videos the platform shows for the whole account:
+// in the header a reader sees, else in the page's description, else in its
+// structured data (schema.org `WriteAction` of a profile). Null where the
+// page declares none.
+function ogDeclared() {
+  const p = ogPlatformHere();
+  const spec = p && p.declared;
+  const reply = (what, found, where, login) => found && Object.assign({ what, read_from: where, login_for_more: !!login }, found);
+  if (spec) {
+    for (const h of document.querySelectorAll(spec.header)) {
+      if (!ogVisible(h)) continue;
+      const found = ogCountIn(h.innerText, spec.words);
+      if (found) return reply(spec.what, found, 'profile-header', spec.loginForMore);
+    }
+    if (spec.description) {
+      for (const m of document.querySelectorAll('meta[property="og:description"], meta[name=description]')) {
+        const d = (m.getAttribute('content') || '').match(spec.description);
+        const found = d && ogCountIn(d[1], spec.words);
+        if (found) return reply(spec.what, found, 'description', spec.loginForMore);
+      }
+    }
+  }
+  for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
+    let data;
+    try { data = JSON.parse(s.textContent); } catch (e) { continue; }
+    const n = ogWriteActions(data, 0);
+    if (n !== null) return reply(spec ? spec.what : 'posts', { count: n, approximate: false, text: String(n) }, 'structured-data', spec && spec.loginForMore);
+  }
+  return null;
+}
+
+// The `userInteractionCount` of a schema.org `WriteAction` statistic in
+// JSON-LD `data` (the posts a profile's author wrote), or null.
+function ogWriteActions(data, depth) {
+  if (!data || typeof data !== 'object' || depth > 6) return null;
+  if (Array.isArray(data)) {
+    for (const d of data) { const n = ogWriteActions(d, depth + 1); if (n !== null) return n; }
+    return null;
+  }
+  const type = String(data.interactionType && (data.interactionType['@type'] || data.interactionType) || '');
+  if (/WriteAction$/.test(type)) {
+    const n = parseInt(data.userInteractionCount, 10);
+    if (n >= 0) return n;
+  }
+  for (const k of Object.keys(data)) {
+    const n = ogWriteActions(data[k], depth + 1);
+    if (n !== null) return n;
+  }
+  return null;
 }
 
 // Seconds until a `<meta http-equiv=refresh>` sends the page elsewhere, or -1.

@@ -184,7 +184,7 @@ fn instagram_grid() {
         &c,
         &[
             "kulturigislaved",
-            "412",
+            "12",
             "inlägg",
             "2 345",
             "följare",
@@ -246,6 +246,66 @@ fn youtube_channel() {
         .filter_map(|p| p.date_read.as_ref().map(|d| d.text.as_str()))
         .collect();
     assert_eq!(read.len(), 6, "{read:?}");
+}
+
+/// The account's own count is read where the platform shows it, with the
+/// words as shown; a page that declares none has none.
+#[test]
+fn declared_counts_are_read_from_the_header() {
+    use model::{DeclaredSource, DeclaredWhat};
+    let c = capture(&opts(50_000), "/youtube/kanal-flikar/");
+    let d = c
+        .page
+        .facts
+        .extent
+        .declared
+        .clone()
+        .expect("the channel's count");
+    assert_eq!(
+        (
+            d.what,
+            d.count,
+            d.text.as_str(),
+            d.read_from,
+            d.login_for_more
+        ),
+        (
+            DeclaredWhat::Videos,
+            14,
+            "14 videoklipp",
+            DeclaredSource::ProfileHeader,
+            false
+        )
+    );
+    let c = capture(&opts(50_000), "/instagram/utan-inloggning/");
+    let d = c
+        .page
+        .facts
+        .extent
+        .declared
+        .clone()
+        .expect("the profile's count");
+    assert_eq!(
+        (
+            d.what,
+            d.count,
+            d.text.as_str(),
+            d.read_from,
+            d.login_for_more
+        ),
+        (
+            DeclaredWhat::Posts,
+            400,
+            "400 inlägg",
+            DeclaredSource::ProfileHeader,
+            true
+        )
+    );
+    // Compared only once the record's pages are all there.
+    assert_eq!((d.held, d.rest), (None, None));
+    assert_eq!(c.page.posts.as_ref().map(|p| p.posts.len()), Some(12));
+    let c = capture(&opts(50_000), "/blogg/");
+    assert_eq!(c.page.facts.extent.declared, None);
 }
 
 #[test]

@@ -15,7 +15,7 @@ const read = (sub) => {
 };
 const source = read('').concat(read('platform/')).join('\n');
 const page = vm.runInNewContext(
-  source + '\n;({ ogClean, ogWordCount, ogFeedOf, ogOldestOf, ogNewestOf, ogMarkupDate, ogReadDate, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
+  source + '\n;({ ogClean, ogWordCount, ogFeedOf, ogOldestOf, ogNewestOf, ogMarkupDate, ogReadDate, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogCountIn, ogWriteActions, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
   { URL },
 );
 
@@ -262,6 +262,29 @@ test('follower counts are read with their unit', () => {
   assert.equal(page.ogFollowers('1,2 tn prenumeranter'), '1,2 tn');
   assert.equal(page.ogFollowers('4\u00a0321 followers'), '4 321');
   assert.equal(page.ogFollowers('Inga siffror här'), null);
+});
+
+test('the account\'s own count is read with its unit, and only before its word', () => {
+  const c = (t, w) => { const r = page.ogCountIn(t, w); return r && { ...r }; };
+  assert.deepEqual(c('@gislavedskommun · 3 210 prenumeranter · 86 videoklipp', 'videoklipp|videos'), { count: 86, approximate: false, text: '86 videoklipp' });
+  assert.deepEqual(c('kulturigislaved\n2\u00a0345 inlägg\n412 följare', 'inlägg|posts'), { count: 2345, approximate: false, text: '2 345 inlägg' });
+  assert.deepEqual(c('1,2 tn videoklipp', 'videoklipp'), { count: 1200, approximate: true, text: '1,2 tn videoklipp' });
+  assert.deepEqual(c('12.3K posts', 'posts'), { count: 12300, approximate: true, text: '12.3K posts' });
+  assert.deepEqual(c('1,234 Posts', 'inlägg|posts'), { count: 1234, approximate: false, text: '1,234 Posts' });
+  // A number that belongs to another word, or a word that only begins the same.
+  assert.equal(c('3 210 prenumeranter', 'videoklipp'), null);
+  assert.equal(c('86 inläggen nedan', 'inlägg'), null);
+  assert.equal(c('Inga siffror här', 'inlägg'), null);
+  // The description's form: the count after "följer,".
+  const ig = page.ogPlatforms().find((p) => p.name === 'instagram');
+  const d = '2 345 följare, 180 följer, 412 inlägg – se Instagram-foton'.match(ig.declared.description);
+  assert.deepEqual(c(d[1], ig.declared.words), { count: 412, approximate: false, text: '412 inlägg' });
+  // schema.org structured data: the profile's WriteAction count.
+  const ld = { '@type': 'ProfilePage', mainEntity: { '@type': 'Person', interactionStatistic: [
+    { '@type': 'InteractionCounter', interactionType: 'https://schema.org/FollowAction', userInteractionCount: 99 },
+    { '@type': 'InteractionCounter', interactionType: { '@type': 'WriteAction' }, userInteractionCount: '412' }] } };
+  assert.equal(page.ogWriteActions(ld, 0), 412);
+  assert.equal(page.ogWriteActions({ a: [1, 2] }, 0), null);
 });
 
 test('every call has a function in the page', () => {

@@ -173,6 +173,7 @@ pub fn record(pages: Vec<PageFacts>, with_account: bool) -> Record {
             name: "Gislaveds kommun".into(),
             url: "https://www.facebook.com/gislavedskommun".into(),
             extra_pages: vec!["https://www.facebook.com/gislavedskommun/about".into()],
+            post_pages: None,
             unit: "Kommunledningsförvaltningen".into(),
             board: "Kommunstyrelsen".into(),
             purpose: "Information och dialog med invånare".into(),

@@ -135,6 +135,12 @@ fn every_finding() -> Vec<Finding> {
             kind: "paywall".into(),
             detail: "{\"finding\":\"paywall\"}".into(),
         },
+        Finding::DeclaredNotHeld {
+            what: model::DeclaredWhat::Posts,
+            declared: 412,
+            held: 12,
+            why: model::DeclaredRest::NeedsLogin,
+        },
     ]
 }
 
@@ -179,7 +185,8 @@ fn listed(n: &Note, f: &Finding) {
         | Finding::FramesSilent { .. }
         | Finding::BlankOverText { .. }
         | Finding::BlankOverPicture { .. }
-        | Finding::Unrecognised { .. } => {}
+        | Finding::Unrecognised { .. }
+        | Finding::DeclaredNotHeld { .. } => {}
     }
 }
 
@@ -404,6 +411,70 @@ fn arabic_and_hebrew_account_names_are_shaped_and_read_back() {
         assert!(
             plain.contains(&format!("Ögonblicksbild av {name}")),
             "{plain}"
+        );
+    }
+}
+
+/// "Fångad till slutet" only where the page ended and nothing the account
+/// declares says the record may lack posts of the period; the account's
+/// count is given with the numbers and why the rest are not there.
+#[test]
+fn a_page_that_ended_is_captured_to_the_end_only_when_nothing_declared_says_more() {
+    use model::{Declared, DeclaredRest, DeclaredSource, DeclaredWhat, StopRule};
+    let cover = |rest: DeclaredRest, held: u32| {
+        let mut page = facts("01-start", "https://www.instagram.com/k/", 64, &[48]);
+        page.extent.stop_rule = Some(StopRule::PageEnd);
+        page.extent.since = Some("2026-01-01".parse().unwrap());
+        page.extent.declared = Some(Declared {
+            what: DeclaredWhat::Posts,
+            count: 412,
+            approximate: false,
+            text: "412 inlägg".into(),
+            read_from: DeclaredSource::ProfileHeader,
+            login_for_more: true,
+            held: Some(held),
+            held_in_period: Some(held.min(5)),
+            rest: Some(rest),
+        });
+        cover_text(&record(vec![page], true))
+    };
+    let head = "Kontot anger själv 412 inlägg (\"412 inlägg\", i sidhuvudet på webbsida 1). Antalet gäller hela kontots historia, inte bara perioden.";
+    let unknown =
+        "finns inte i arkivhandlingen, och det är inte känt hur många av dem som är från perioden.";
+    for (rest, held, says, whole) in [
+        (DeclaredRest::NoneMissing, 412, "Arkivhandlingen innehåller 412 inlägg, varav 5 från perioden.", true),
+        (
+            DeclaredRest::OutsidePeriod,
+            40,
+            "Arkivhandlingen innehåller 40 inlägg, varav 5 från perioden. Övriga 372 inlägg är äldre än periodens början (1 januari 2026)",
+            true,
+        ),
+        (
+            DeclaredRest::NeedsLogin,
+            12,
+            "Utan inloggning visar Facebook bara de senaste 12, och fångsten gjordes utan inloggning. Övriga 400 inlägg",
+            false,
+        ),
+        (DeclaredRest::NewestOnly, 12, "Sidan visar bara de senaste 12. Övriga 400 inlägg", false),
+        (
+            DeclaredRest::CaptureLimit,
+            30,
+            "Fångsten stoppades vid en gräns innan listan tog slut. Övriga 382 inlägg",
+            false,
+        ),
+    ] {
+        let text = cover(rest, held);
+        assert!(text.contains(head) && text.contains(says), "{rest:?}: {text}");
+        assert_eq!(text.contains(unknown), !whole, "{rest:?}: {text}");
+        assert_eq!(
+            text.contains("sidan är fångad till slutet"),
+            whole,
+            "{rest:?}: {text}"
+        );
+        assert_eq!(
+            text.contains("sidans slut är nått, men kontot anger fler inlägg än arkivhandlingen innehåller"),
+            !whole,
+            "{rest:?}: {text}"
         );
     }
 }

@@ -5,6 +5,7 @@ const OG_BLOG = {
   host: null,
   seen: (look) => /wordpress/i.test(look.generator) || look.has('article.post, article.hentry'),
   posts: 'article.post, article.hentry, article.type-post',
+  declared: null,
   topOnly: false,
   id: null,
 };

@@ -5,6 +5,7 @@ const OG_FACEBOOK = {
   host: /(^|\.)facebook\.com$/,
   seen: (look) => look.has('[data-pagelet]'),
   posts: '[role=article]',
+  declared: null,
   topOnly: true,
   id: (u) => {
     const m = u.match(/[?&]story_fbid=(\w+)/) || u.match(/facebook\.com\/.*\/(?:posts|permalink|videos)\/([\w.-]+)/) || u.match(/\/(?:posts|permalink)\/([\w.-]+)/);

@@ -4,6 +4,7 @@ const OG_LINKEDIN = {
   host: /(^|\.)linkedin\.com$/,
   seen: () => false,
   posts: '.feed-shared-update-v2, [data-urn*="activity"]',
+  declared: null,
   topOnly: false,
   id: (u) => {
     const m = u.match(/\/feed\/update\/([\w:%-]+)/);

@@ -5,6 +5,9 @@ const OG_X = {
   seen: (look) => look.has('article[data-testid=tweet]'),
   posts: 'article[data-testid=tweet]',
   topOnly: false,
+  // The profile's count of its posts, above its header ("1 234 inlägg");
+  // without a login X shows few of them, or none.
+  declared: { what: 'posts', header: '[data-testid=primaryColumn] h2 ~ div, [data-testid=UserProfileHeader_Items]', words: 'inlägg|posts|tweets', description: null, loginForMore: true },
   id: (u) => {
     const m = u.match(/\/status(?:es)?\/(\d+)/);
     return m ? ['x:' + m[1], 'permalink'] : null;
