@@ -104,8 +104,11 @@ pub fn attempt(session: &capture::Session, job: &Job, dir: &Path) -> Attempt {
             }
         }
     }
-    // The account's own count against what the pages hold together.
-    session.judge_declared(&mut pages);
+    // The account's own count against what the pages hold together; an
+    // evidence record keeps one post or comment, not the account's list.
+    if job.kind != RecordKind::BevisForeRadering {
+        session.judge_declared(&mut pages);
+    }
     if job.note_sandbox && !session.is_sandboxed() {
         if let Some(first) = pages.first_mut() {
             first.facts.note(model::Note::SandboxOff);

@@ -468,17 +468,17 @@ pub(crate) fn declared(
         t.push_str(&format!(", varav {} från perioden", number(u64::from(k))));
     }
     t.push('.');
+    // A rounded count ("1,2 tn") leaves the rest rounded too.
+    let others = format!("Övriga {about}{} {noun}", number(rest));
     let unknown = format!(
-        " Övriga {} {noun} finns inte i arkivhandlingen, och det är inte känt hur många av dem som är från perioden.",
-        number(rest)
+        " {others} finns inte i arkivhandlingen, och det är inte känt hur många av dem som är från perioden."
     );
     let platform = platform.unwrap_or("plattformen");
     match d.rest {
         None | Some(DeclaredRest::NoneMissing) => {}
         Some(DeclaredRest::OutsidePeriod) => {
             t.push_str(&format!(
-                " Övriga {} {noun} är äldre än periodens början{}: fångsten följde listan tillbaka förbi den.",
-                number(rest),
+                " {others} är äldre än periodens början{}: fångsten följde listan tillbaka förbi den.",
                 since.map(|s| format!(" ({})", date(s))).unwrap_or_default()
             ));
         }
@@ -507,6 +507,28 @@ pub(crate) fn declared(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_rounded_count_leaves_the_rest_rounded() {
+        let d = Declared {
+            what: model::DeclaredWhat::Videos,
+            count: 1200,
+            approximate: true,
+            text: "1,2 tn videoklipp".into(),
+            read_from: DeclaredSource::ProfileHeader,
+            login_for_more: false,
+            held: Some(30),
+            held_in_period: None,
+            rest: Some(DeclaredRest::CaptureLimit),
+        };
+        assert_eq!(
+            declared(&d, Some("YouTube"), 2, None),
+            "Kontot anger själv ungefär 1\u{a0}200 videoklipp (\"1,2 tn videoklipp\", i sidhuvudet på webbsida 2). \
+             Antalet gäller hela kontots historia, inte bara perioden. Arkivhandlingen innehåller 30 videoklipp. \
+             Fångsten stoppades vid en gräns innan listan tog slut. Övriga ungefär 1\u{a0}170 videoklipp finns inte i \
+             arkivhandlingen, och det är inte känt hur många av dem som är från perioden."
+        );
+    }
 
     #[test]
     fn dates_and_times_read_as_swedish() {
