@@ -1,9 +1,12 @@
 //! The capture as a web archive: every record's `page.warc.gz` passes
 //! `warcio check` and `warcio index` (the layouts' virtualised feed,
 //! cross-site frames and shadow DOM, a fixture account, a page that tries a
-//! 50 MB download), `export-wacz` passes `wacz validate`, and pywb serves
-//! the WARCs with the fixture site stopped so that real Chromium (our own
-//! capture) reads every post of the account back from the replay. `verify` names a flipped byte in a WARC. One run feeds all.
+//! 50 MB download), `export-wacz` passes `wacz validate`, writes
+//! `wacz.created` in the journal and nothing into the record, and pywb
+//! serves the WARCs, and the WACZ packages from their own CDXJ index, with
+//! the fixture site stopped so that real Chromium (our own capture) reads
+//! every post of the account and every cross-site frame's text back from
+//! the replay. `verify` names a flipped byte in a WARC. One run feeds all.
 //!
 //! The Python tools (warcio, py-wacz, pywb) are installed by scripts/setup
 //! into tests/warc/.venv.
