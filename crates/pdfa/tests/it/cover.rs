@@ -37,6 +37,23 @@ fn every_note() -> Vec<Note> {
             limit: 4000.0,
         },
         Note::TextMoving { parts: 2 },
+        Note::FirstScreenStripAgain { height: 156.0 },
+        Note::FixedOverText {
+            tile: 2,
+            element: "div#sidhuvud".into(),
+            y: 1056.0,
+            height: 64.0,
+            lines: 4,
+            text: "Rad 0017".into(),
+        },
+        Note::FixedOverText {
+            tile: 3,
+            element: "div#sidhuvud".into(),
+            y: 9092.0,
+            height: 64.0,
+            lines: 0,
+            text: String::new(),
+        },
         Note::NoMhtmlFramesSilent { frames: 1 },
         Note::NoMhtml {
             error: "the DevTools call timed out after 30 s".into(),
@@ -117,6 +134,10 @@ fn every_finding() -> Vec<Finding> {
             silent: vec!["https://ads.example.net/frame".into()],
             frames: 2,
         },
+        Finding::CutAtWidth {
+            width: 5200.0,
+            limit: 4000.0,
+        },
         Finding::BlankOverText {
             file: "tile-003.png".into(),
             top: 0,
@@ -155,6 +176,8 @@ fn listed(n: &Note, f: &Finding) {
         | Note::ImagesStillLoading { .. }
         | Note::TooWide { .. }
         | Note::TextMoving { .. }
+        | Note::FirstScreenStripAgain { .. }
+        | Note::FixedOverText { .. }
         | Note::NoMhtmlFramesSilent { .. }
         | Note::NoMhtml { .. }
         | Note::PostsUnreadable { .. }
@@ -183,6 +206,7 @@ fn listed(n: &Note, f: &Finding) {
         | Finding::ItemsMissing { .. }
         | Finding::OutOfTime { .. }
         | Finding::FramesSilent { .. }
+        | Finding::CutAtWidth { .. }
         | Finding::BlankOverText { .. }
         | Finding::BlankOverPicture { .. }
         | Finding::Unrecognised { .. }
