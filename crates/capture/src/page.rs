@@ -1109,6 +1109,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_text_layer_is_short_when_it_misses_a_share_and_a_number_of_words() {
+        // yahoo-2 as the capture sees it: everything shown is there.
+        assert!(!words_short(1075, 1075));
+        // A few words lost at a seam, or a small page's label: not a loss.
+        assert!(!words_short(1154, 1132));
+        assert!(!words_short(100, 70));
+        // The fixture's lost block: 82 of 326 words.
+        assert!(words_short(326, 244));
+        assert!(words_short(10_000, 8_400));
+        assert!(!words_short(10_000, 8_500));
+        // More words in the record than shown (frames' text): never short.
+        assert!(!words_short(3, 163));
+        assert!(!words_short(0, 0));
+    }
+
+    #[test]
+    fn the_text_layer_counts_words_as_the_page_does() {
+        let run = |text: &str| TextRun {
+            text: text.into(),
+            x: 0.0,
+            y: 0.0,
+            width: 1.0,
+            height: 1.0,
+            font_size: 16.0,
+            rtl: false,
+        };
+        assert_eq!(
+            word_count(&[
+                run("Kommunen bygger 12 nya hus – och"),
+                run("en sporthall! ·")
+            ]),
+            8
+        );
+        assert_eq!(word_count(&[]), 0);
+    }
+
+    #[test]
     fn the_pages_findings_are_read_as_data_and_an_unknown_one_is_kept() {
         let f = |v: serde_json::Value| page_finding(v);
         assert_eq!(

@@ -1,13 +1,14 @@
 //! `bench-words URL`: how many words plain Chromium shows a reader of `URL`
 //! in a 1280 × 900 window, measured without any of ogonblick's page code, for
-//! `scripts/corpus`. The page is loaded, left until its height stops
+//! `scripts/corpus`. The page is loaded, parsed, left until its height stops
 //! changing, and scrolled through a screen at a time (sideways too, up to
 //! 4 000 px); at each stop every word in view whose centre Chromium's own hit
 //! test reaches (`elementsFromPoint` lists its element: not clipped away by
 //! an ancestor's overflow, not `visibility: hidden`, in the document) and
 //! that `checkVisibility` calls visible (not under `opacity: 0`) is counted
 //! once. Prints one JSON object: `shown`, `inner_text` (the words of
-//! `document.body.innerText`, which counts clipped text too), `height`.
+//! `document.body.innerText`, which counts clipped text too), `height`, and
+//! the `url`, `ready` state and element count it was measured at.
 
 use std::ffi::OsStr;
 use std::time::{Duration, Instant};
@@ -62,7 +63,7 @@ const COUNT: &str = r"(async () => {
   let n = 0;
   for (const s of shown.values()) n += s.size;
   const inner = ((document.body && document.body.innerText) || '').split(/\s+/).filter((w) => letter.test(w)).length;
-  return JSON.stringify({ shown: n, inner_text: inner, height: height() });
+  return JSON.stringify({ shown: n, inner_text: inner, height: height(), url: location.href, ready: document.readyState, nodes: document.getElementsByTagName('*').length });
 })()";
 
 fn main() {
@@ -119,8 +120,24 @@ fn main() {
     .unwrap_or_else(|e| die(&format!("viewport: {e}")));
     // A page whose load event never fires (a resource that never ends) is
     // measured as it stands.
-    let _ = tab.navigate_to(url).and_then(|t| t.wait_until_navigated());
-    // Left until its height has not changed for 500 ms, up to 10 s.
+    if let Err(e) = tab.navigate_to(url).and_then(|t| t.wait_until_navigated()) {
+        eprintln!("bench-words: {url}: {e} (measured as it stands)");
+    }
+    // Parsed first (a parser-blocking script from a host that never answers
+    // holds the rest of the document back), up to 30 s as a capture waits.
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(30) {
+        let ready = tab
+            .evaluate("document.readyState", false)
+            .ok()
+            .and_then(|r| r.value)
+            .and_then(|v| v.as_str().map(str::to_string));
+        if ready.is_some_and(|r| r != "loading") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Then left until its height has not changed for 500 ms, up to 10 s.
     let t0 = Instant::now();
     let mut last = (f64::NAN, Instant::now());
     while t0.elapsed() < Duration::from_secs(10) {

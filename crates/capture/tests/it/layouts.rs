@@ -420,7 +420,8 @@ fn a_feed_that_loses_posts_under_the_capture_is_incomplete() {
         .iter()
         .filter(|o| o.kind == ObstructionKind::Incomplete)
         .collect();
-    assert_eq!(incomplete.len(), 1, "{:?}", c.page.facts.obstructions);
+    // The lost posts, by number and by their words.
+    assert_eq!(incomplete.len(), 2, "{:?}", c.page.facts.obstructions);
     assert!(
         matches!(
             &incomplete[0].finding,
@@ -429,6 +430,14 @@ fn a_feed_that_loses_posts_under_the_capture_is_incomplete() {
         ),
         "{:?}",
         incomplete[0]
+    );
+    assert!(
+        matches!(
+            &incomplete[1].finding,
+            Some(model::Finding::WordsMissing { seen, in_record }) if in_record < seen
+        ),
+        "{:?}",
+        incomplete[1]
     );
 }
 

@@ -55,6 +55,10 @@ fn every_note() -> Vec<Note> {
             text: String::new(),
         },
         Note::NoMhtmlFramesSilent { frames: 1 },
+        Note::FramesPastBound {
+            frames: 1044,
+            read: 40,
+        },
         Note::NoMhtml {
             error: "the DevTools call timed out after 30 s".into(),
         },
@@ -124,6 +128,10 @@ fn every_finding() -> Vec<Finding> {
             kept: 38,
             missing: vec!["A1".into(), "B2".into()],
         },
+        Finding::WordsMissing {
+            seen: 2844,
+            in_record: 1077,
+        },
         Finding::OutOfTime {
             budget_secs: 120,
             step: "scrolling through the page".into(),
@@ -179,6 +187,7 @@ fn listed(n: &Note, f: &Finding) {
         | Note::FirstScreenStripAgain { .. }
         | Note::FixedOverText { .. }
         | Note::NoMhtmlFramesSilent { .. }
+        | Note::FramesPastBound { .. }
         | Note::NoMhtml { .. }
         | Note::PostsUnreadable { .. }
         | Note::FirstScreenTextUnreadable { .. }
@@ -204,6 +213,7 @@ fn listed(n: &Note, f: &Finding) {
         | Finding::HttpStatus { .. }
         | Finding::PageSays { .. }
         | Finding::ItemsMissing { .. }
+        | Finding::WordsMissing { .. }
         | Finding::OutOfTime { .. }
         | Finding::FramesSilent { .. }
         | Finding::CutAtWidth { .. }
@@ -386,6 +396,8 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
         "1 av 2 ramar från andra webbplatser svarade inte",
         "Hinder – ofullständig: innehåll saknas: tidsbudgeten på 120 s",
         "40 inlägg syntes när sidan rullades men bara 38 finns",
+        "sidan visade 2 844 ord när den rullades men textlagret har bara 1 077",
+        "Sidan har 1 044 ramar från andra webbplatser. Texten i de första 40 lästes",
         "Utförd av: Gislaveds kommun (ingen enskild person angavs)",
         "Användaragent:",
     ] {
