@@ -21,7 +21,9 @@ pub fn judge(pages: &mut [PageCapture], since: Option<Since>, cookies: &[Cookie]
         return;
     };
     let mut ids = HashSet::new();
-    let mut dates = Vec::new();
+    // Each post's date as the span it can mean: a moment from the markup,
+    // or the span a date read from the text shown can mean ("3 v").
+    let mut dates: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     let mut undated = false;
     for post in pages
         .iter()
@@ -30,7 +32,14 @@ pub fn judge(pages: &mut [PageCapture], since: Option<Since>, cookies: &[Cookie]
         .filter(|p| p.kind == PostKind::Post)
     {
         if ids.insert(post.id.as_str()) {
-            match post.date.as_deref().and_then(instant) {
+            let span = post
+                .date
+                .as_deref()
+                .and_then(instant)
+                // A moment: the millisecond it names, as the page code has it.
+                .map(|d| (d, d + chrono::TimeDelta::milliseconds(1)))
+                .or_else(|| post.date_read.as_ref().map(|r| (r.from, r.until)));
+            match span {
                 Some(d) => dates.push(d),
                 None => undated = true,
             }
@@ -47,13 +56,18 @@ pub fn judge(pages: &mut [PageCapture], since: Option<Since>, cookies: &[Cookie]
     let Some(declared) = page.extent.declared.as_mut() else {
         return;
     };
+    // Counted only where every post is surely in or surely before the
+    // period: a span across its start leaves the number unknown.
     let held_in_period = since
-        .filter(|_| !undated)
-        .map(|s| u32::try_from(dates.iter().filter(|d| **d >= s.at).count()).unwrap_or(u32::MAX));
-    // The list was followed past the period's start: a post older than it
-    // is in the record, or the depth rule stopped there.
+        .filter(|s| !undated && !dates.iter().any(|(from, until)| *from < s.at && *until > s.at))
+        .map(|s| {
+            u32::try_from(dates.iter().filter(|(from, _)| *from >= s.at).count())
+                .unwrap_or(u32::MAX)
+        });
+    // The list was followed past the period's start: a post surely older
+    // than it is in the record, or the depth rule stopped there.
     let past_start = rules.contains(&StopRule::PeriodStart)
-        || since.is_some_and(|s| dates.iter().any(|d| *d < s.at));
+        || since.is_some_and(|s| dates.iter().any(|(_, until)| *until <= s.at));
     let rest = if u64::from(held) >= declared.count {
         DeclaredRest::NoneMissing
     } else if past_start {
@@ -151,6 +165,7 @@ mod tests {
                 parent: None,
                 url: None,
                 date: date.map(str::to_string),
+                date_read: None,
                 author: None,
                 text: String::new(),
                 page: "01-start".into(),
