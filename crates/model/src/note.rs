@@ -223,7 +223,7 @@ impl fmt::Display for Note {
             ),
             Note::TooWide { width, limit } => write!(
                 f,
-                "the page is {width:.0} px wide; the capture stops at the {limit:.0} px limit"
+                "the page is {width:.0} px wide; the capture takes {limit:.0} px of it"
             ),
             Note::TextMoving { parts } => write!(
                 f,
