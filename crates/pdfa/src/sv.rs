@@ -386,23 +386,28 @@ pub(crate) fn finding(f: &Finding) -> String {
             count(*frames, "ram", "ramar"),
             silent.join(", ")
         ),
+        // Where on the page, not which tile file: a reader knows the page.
         Finding::BlankOverText {
-            file,
             top,
             bottom,
             text,
+            y,
             ..
         } => format!(
-            "raderna {top}–{bottom} i {file} har en enda färg där sidan har text (\"{text}\")"
+            "ett band i bilden, {} ned på sidan och {} högt, har en enda färg där sidan har text (\"{text}\")",
+            px(*y),
+            count(bottom.saturating_sub(*top), "bildpunkt", "bildpunkter")
         ),
         Finding::BlankOverPicture {
-            file,
             top,
             bottom,
             src,
+            y,
             ..
         } => format!(
-            "raderna {top}–{bottom} i {file} har en enda färg där sidan har en bild ({src})"
+            "ett band i bilden, {} ned på sidan och {} högt, har en enda färg där sidan har en bild ({src})",
+            px(*y),
+            count(bottom.saturating_sub(*top), "bildpunkt", "bildpunkter")
         ),
         Finding::Unrecognised { kind, .. } => format!(
             "fångsten rapporterade ett hinder av ett slag som den här versionen av ogonblick inte känner till (\"{kind}\"); detaljerna står i record.json"
@@ -653,7 +658,7 @@ mod tests {
                 text: "Nyheter".into(),
                 y: 5000.0
             }),
-            "raderna 0–1200 i tile-003.png har en enda färg där sidan har text (\"Nyheter\")"
+            "ett band i bilden, 5\u{a0}000\u{a0}px ned på sidan och 1\u{a0}200 bildpunkter högt, har en enda färg där sidan har text (\"Nyheter\")"
         );
         assert_eq!(
             finding(&Finding::HttpStatus { status: 404 }),

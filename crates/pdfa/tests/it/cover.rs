@@ -392,7 +392,7 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
         "Fångad till: flödet är följt tillbaka till periodens början, 7 november 2026; äldsta inlägg någon gång mellan 2 och 12 november 2026 (sidan visar ”för 4 veckor sedan”)",
         "Hinder – okänt hinder: fångsten rapporterade ett hinder av ett slag",
         "Sidan försökte ladda ned \"rapport.pdf\" (123 456 byte enligt sidan)",
-        "raderna 10–400 i tile-004.png har en enda färg där sidan har en bild",
+        "ett band i bilden, 7 000 px ned på sidan och 390 bildpunkter högt, har en enda färg där sidan har en bild",
         "1 av 2 ramar från andra webbplatser svarade inte",
         "Hinder – ofullständig: innehåll saknas: tidsbudgeten på 120 s",
         "40 inlägg syntes när sidan rullades men bara 38 finns",
