@@ -59,7 +59,12 @@ pub fn judge(pages: &mut [PageCapture], since: Option<Since>, cookies: &[Cookie]
     // Counted only where every post is surely in or surely before the
     // period: a span across its start leaves the number unknown.
     let held_in_period = since
-        .filter(|s| !undated && !dates.iter().any(|(from, until)| *from < s.at && *until > s.at))
+        .filter(|s| {
+            !undated
+                && !dates
+                    .iter()
+                    .any(|(from, until)| *from < s.at && *until > s.at)
+        })
         .map(|s| {
             u32::try_from(dates.iter().filter(|(from, _)| *from >= s.at).count())
                 .unwrap_or(u32::MAX)

@@ -186,6 +186,17 @@ fn count(n: u32, one: &str, many: &str) -> String {
     }
 }
 
+/// A band of one colour over what the page has there: told by where it is
+/// on the page and how tall, not by the tile file and its rows (a reader
+/// knows the page).
+fn blank_band(y: f64, top: u32, bottom: u32, what: &str) -> String {
+    format!(
+        "ett band i bilden, {} ned på sidan och {} högt, har en enda färg där sidan har {what}",
+        px(y),
+        count(bottom.saturating_sub(top), "bildpunkt", "bildpunkter")
+    )
+}
+
 /// One of the capture's notes in Swedish, from its fields. Every note has
 /// its wording here: a new kind of note does not compile without one.
 #[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
@@ -386,29 +397,12 @@ pub(crate) fn finding(f: &Finding) -> String {
             count(*frames, "ram", "ramar"),
             silent.join(", ")
         ),
-        // Where on the page, not which tile file: a reader knows the page.
         Finding::BlankOverText {
-            top,
-            bottom,
-            text,
-            y,
-            ..
-        } => format!(
-            "ett band i bilden, {} ned på sidan och {} högt, har en enda färg där sidan har text (\"{text}\")",
-            px(*y),
-            count(bottom.saturating_sub(*top), "bildpunkt", "bildpunkter")
-        ),
+            top, bottom, text, y, ..
+        } => blank_band(*y, *top, *bottom, &format!("text (\"{text}\")")),
         Finding::BlankOverPicture {
-            top,
-            bottom,
-            src,
-            y,
-            ..
-        } => format!(
-            "ett band i bilden, {} ned på sidan och {} högt, har en enda färg där sidan har en bild ({src})",
-            px(*y),
-            count(bottom.saturating_sub(*top), "bildpunkt", "bildpunkter")
-        ),
+            top, bottom, src, y, ..
+        } => blank_band(*y, *top, *bottom, &format!("en bild ({src})")),
         Finding::Unrecognised { kind, .. } => format!(
             "fångsten rapporterade ett hinder av ett slag som den här versionen av ogonblick inte känner till (\"{kind}\"); detaljerna står i record.json"
         ),

@@ -376,45 +376,8 @@ impl Ctx<'_> {
                 let tab = match attached.get(&t.target_id) {
                     Some(tab) => Arc::clone(tab),
                     None => {
-                        let mut unanswered = self.unanswered.borrow_mut();
-                        if unanswered.iter().any(|(id, _)| *id == t.target_id) {
+                        let Some(tab) = self.take_frame(t) else {
                             continue;
-                        }
-                        let adopted = self
-                            .adopted
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .get(&t.target_id)
-                            .cloned();
-                        let tab = match adopted {
-                            // Attached when it started, its exchange recorded
-                            // since: it must answer now as a frame attached
-                            // here would (`Page.enable`, bounded).
-                            Some(tab) => {
-                                if self
-                                    .bounded_on(
-                                        &tab,
-                                        "attaching a frame",
-                                        Page::Enable {
-                                            enable_file_chooser_opened_event: None,
-                                        },
-                                        FRAME_TIMEOUT,
-                                    )
-                                    .is_err()
-                                {
-                                    unanswered.push((t.target_id.clone(), t.url.clone()));
-                                    continue;
-                                }
-                                tab
-                            }
-                            None => {
-                                let Some(tab) = attach_frame(self.s, t.clone()) else {
-                                    unanswered.push((t.target_id.clone(), t.url.clone()));
-                                    continue;
-                                };
-                                self.record_frame(&tab);
-                                tab
-                            }
                         };
                         attached.insert(t.target_id.clone(), Arc::clone(&tab));
                         tab
@@ -443,6 +406,42 @@ impl Ctx<'_> {
         }
         *self.past_bound.borrow_mut() = past;
         out
+    }
+
+    /// A session on the cross-site frame `t` not yet attached here: the one
+    /// adopted when it started (its exchange recorded since), or one attached
+    /// now. `None`, and the frame counted unanswered, when it does not answer.
+    fn take_frame(&self, t: &Target::TargetInfo) -> Option<Arc<Tab>> {
+        let mut unanswered = self.unanswered.borrow_mut();
+        if unanswered.iter().any(|(id, _)| *id == t.target_id) {
+            return None;
+        }
+        let adopted = self
+            .adopted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&t.target_id)
+            .cloned();
+        let tab = match adopted {
+            // Attached when it started: it must answer now as a frame
+            // attached here would (`Page.enable`, bounded).
+            Some(tab) => self
+                .bounded_on(
+                    &tab,
+                    "attaching a frame",
+                    Page::Enable {
+                        enable_file_chooser_opened_event: None,
+                    },
+                    FRAME_TIMEOUT,
+                )
+                .is_ok()
+                .then_some(tab),
+            None => attach_frame(self.s, t.clone()).inspect(|tab| self.record_frame(tab)),
+        };
+        if tab.is_none() {
+            unanswered.push((t.target_id.clone(), t.url.clone()));
+        }
+        tab
     }
 
     /// The cross-site frames the last [`Ctx::frames`] found past its bound
