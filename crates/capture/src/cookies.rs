@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::Error;
+use crate::error::Error;
 
 /// One cookie to set in the browser before navigation.
 #[derive(Clone, PartialEq)]

@@ -9,7 +9,20 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use model::{DeclaredRest, Finding, Obstruction, PostKind, StopRule};
 
-use crate::{Cookie, PageCapture, Since};
+use crate::cookies::Cookie;
+use crate::devtools::Session;
+use crate::options::{PageCapture, Since};
+
+impl Session {
+    /// Compares the account's declared count (read on one of `pages`) with
+    /// the posts the pages hold together, after every page of a record is
+    /// captured (see `declared.rs`): the comparison goes into that page's
+    /// `extent.declared`, and a possible loss of the period's items into its
+    /// obstructions.
+    pub fn judge_declared(&self, pages: &mut [PageCapture]) {
+        judge(pages, self.opts.since, &self.opts.cookies);
+    }
+}
 
 /// Compares the first declared count among `pages` with the posts they hold
 /// together, writes the comparison into that page's `extent.declared`, and
@@ -184,7 +197,7 @@ mod tests {
         PageCapture {
             facts,
             text_runs: Vec::new(),
-            posts: Some(crate::PagePosts {
+            posts: Some(crate::options::PagePosts {
                 profile: model::Profile::default(),
                 posts,
             }),

@@ -7,7 +7,7 @@ use model::StopRule;
 
 use crate::protocol::Shown;
 
-/// How deep a capture follows a page (see [`crate::Options`]).
+/// How deep a capture follows a page (see [`crate::options::Options`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Depth {
     /// The period's start (UTC milliseconds), if one is given.
@@ -19,7 +19,7 @@ pub(crate) struct Depth {
 }
 
 impl Depth {
-    pub(crate) fn of(opts: &crate::Options) -> Depth {
+    pub(crate) fn of(opts: &crate::options::Options) -> Depth {
         Depth {
             since_ms: opts.since.map(|s| s.at.timestamp_millis()),
             dateless_max: f64::from(opts.max_height.max(1)),

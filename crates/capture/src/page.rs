@@ -11,9 +11,10 @@ use serde::Deserialize;
 
 use crate::depth::{self, Depth};
 use crate::devtools::{set_viewport, tab_url, Ctx, Quiet, FRAME_TIMEOUT};
+use crate::error::Error;
+use crate::options::{PageCapture, PageDir};
 use crate::protocol::{self as call, PageState};
 use crate::tiles::{take_tiles, Area, Pictured};
-use crate::{Error, PageCapture, PageDir};
 
 /// How many times a capture follows the page to another document.
 const MAX_REDIRECTS: u32 = 3;
@@ -386,7 +387,7 @@ struct Doc {
     text_file: String,
     mhtml_file: Option<String>,
     tiles: Vec<Tile>,
-    posts: Option<crate::PagePosts>,
+    posts: Option<crate::options::PagePosts>,
 }
 
 /// Steps 4 to 7 of a capture, in the document the tab shows now: wait for

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use crate::Error;
+use crate::error::Error;
 
 /// A tile written to disk.
 #[derive(Debug)]

@@ -5,20 +5,13 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use model::{Post, PostIdKind, PostKind, Profile};
-use serde::{Deserialize, Serialize};
+use model::{Post, PostIdKind, PostKind};
 use sha2::{Digest, Sha256};
 
 use crate::devtools::Ctx;
+use crate::error::Error;
+use crate::options::PagePosts;
 use crate::protocol::RawPage;
-use crate::Error;
-
-/// What `posts.json` in a page's capture folder holds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PagePosts {
-    pub profile: Profile,
-    pub posts: Vec<Post>,
-}
 
 /// Lower case, whitespace collapsed: what a text hash is taken over.
 pub fn normalise(text: &str) -> String {

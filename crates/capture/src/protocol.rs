@@ -133,7 +133,10 @@ pub(crate) struct Clock {
 
 impl Clock {
     /// The clock of a capture that started at `started`.
-    pub(crate) fn at(started: chrono::DateTime<chrono::Utc>, opts: &crate::Options) -> Clock {
+    pub(crate) fn at(
+        started: chrono::DateTime<chrono::Utc>,
+        opts: &crate::options::Options,
+    ) -> Clock {
         Clock {
             now: started.timestamp_millis(),
             time_zone: opts.time_zone.clone(),

@@ -9,9 +9,9 @@ use std::time::Duration;
 use model::{Finding, Note, Obstruction, ObstructionKind, TextRun, Tile};
 
 use crate::devtools::{set_viewport, Ctx};
+use crate::error::Error;
 use crate::png_out;
 use crate::protocol as call;
-use crate::Error;
 
 /// Longest wait for a band of the page to render what came into view
 /// (mounted rows, their images) before it is pictured.

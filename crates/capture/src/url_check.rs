@@ -1,6 +1,6 @@
 //! Which URLs may be captured: well-formed http and https only.
 
-use crate::Error;
+use crate::error::Error;
 
 /// Accept only well-formed `http://` and `https://` URLs with a host.
 pub fn validate_url(url: &str) -> Result<(), Error> {

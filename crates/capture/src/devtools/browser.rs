@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use headless_chrome::{Browser, LaunchOptions};
 
-use crate::{Error, Options};
+use crate::error::Error;
+use crate::options::Options;
 
 /// Names tried on PATH, in order.
 const PATH_NAMES: [&str; 4] = [

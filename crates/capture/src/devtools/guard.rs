@@ -19,7 +19,7 @@ use headless_chrome::protocol::cdp::Fetch::events::RequestPausedEvent;
 use headless_chrome::protocol::cdp::{Fetch, Network};
 use headless_chrome::{Browser, Tab};
 
-use crate::Error;
+use crate::error::Error;
 
 /// How often the browser's targets are looked over for popups.
 const POPUP_WATCH: Duration = Duration::from_millis(100);

@@ -25,8 +25,8 @@ pub use browser::{check_browser, find_chrome, keeps_sandbox, Session};
 use net::NetWatch;
 pub(crate) use net::Quiet;
 
+use crate::error::Error;
 use crate::protocol::{self, Call, PageState};
-use crate::Error;
 
 /// The in-page helpers, one file per concern in `src/page/` and one per
 /// platform in `src/page/platform/`, as one script.
@@ -122,7 +122,7 @@ pub(crate) struct Ctx<'a> {
     /// Cross-site frames past [`MAX_FRAMES`] that the last listing left
     /// alone (target ids): painted, never read.
     past_bound: std::cell::RefCell<Vec<String>>,
-    /// When the page's time budget runs out ([`crate::Options::page_budget`]);
+    /// When the page's time budget runs out ([`crate::options::Options::page_budget`]);
     /// no call waits past it.
     deadline: Cell<Instant>,
     /// What happened to the tab, once its renderer crashed or its target
@@ -695,7 +695,7 @@ impl<'a> Ctx<'a> {
     /// JSON). Returns the warnings for the page; none without a recorder.
     pub(crate) fn write_warc(
         &self,
-        out: &crate::PageDir,
+        out: &crate::options::PageDir,
         refused: &model::Refused,
         derived: serde_json::Value,
     ) -> Result<Vec<model::Note>, Error> {
@@ -719,7 +719,7 @@ impl<'a> Ctx<'a> {
         Ok(notes)
     }
 
-    /// Where the capture's time went (see [`crate::PageCapture::phases`]).
+    /// Where the capture's time went (see [`crate::options::PageCapture::phases`]).
     pub(crate) fn phases(&self) -> Vec<(&'static str, Duration)> {
         self.phases.take()
     }

@@ -14,7 +14,7 @@ use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::Network;
 use headless_chrome::Tab;
 
-use crate::Error;
+use crate::error::Error;
 
 /// A request still open after this long is a long poll, an event stream or
 /// a resource that never ends: it does not keep the page "loading".

@@ -24,8 +24,8 @@ use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::protocol::cdp::{Network, Page};
 use headless_chrome::Tab;
 
+use crate::error::Error;
 use crate::warc::{self, Kind, Record};
-use crate::Error;
 
 /// Request headers never written: the session's secrets.
 const SECRET_REQUEST: [&str; 3] = ["cookie", "authorization", "proxy-authorization"];
