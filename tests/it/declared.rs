@@ -76,7 +76,7 @@ fn a_channels_videos_tab_is_captured_and_the_cover_counts_what_it_declares() {
     }
     let flat = cover(&env, "kanal");
     assert!(
-        flat.contains("Kontot anger själv 14 videoklipp (\"14 videoklipp\", i sidhuvudet på webbsida 1). Antalet gäller hela kontots historia, inte bara perioden. Arkivhandlingen innehåller 14 videoklipp."),
+        flat.contains("Kontot anger själv 14 videoklipp (\"14 videoklipp\", i sidhuvudet på webbsida 1). Antalet gäller hela kontots historia, inte bara perioden. Arkivhandlingen innehåller 14 videoklipp, varav 14 daterade från periodens början eller senare."),
         "the cover does not give the count:\n{flat}"
     );
 
@@ -101,7 +101,7 @@ fn a_channels_videos_tab_is_captured_and_the_cover_counts_what_it_declares() {
     );
     let flat = cover(&env, "kanal-bara-start");
     assert!(
-        flat.contains("Arkivhandlingen innehåller 3 videoklipp. Sidan visar bara de senaste 3. Övriga 11 videoklipp finns inte i arkivhandlingen"),
+        flat.contains("Arkivhandlingen innehåller 3 videoklipp, varav 3 daterade från periodens början eller senare. Sidan visar bara de senaste 3. Övriga 11 videoklipp finns inte i arkivhandlingen"),
         "{flat}"
     );
     assert!(

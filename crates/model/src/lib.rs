@@ -335,8 +335,9 @@ pub struct Declared {
     /// Distinct posts the record holds, over all its pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held: Option<u32>,
-    /// How many of them are dated within the period, where every one has a
-    /// date that could be read.
+    /// How many of them are dated on or after the period's start (the
+    /// capture knows the start, not the end), where every one has a date
+    /// that is surely on one side of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_in_period: Option<u32>,
     /// Why the record holds fewer than declared (`None` before the record's

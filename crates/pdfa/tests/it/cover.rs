@@ -478,11 +478,11 @@ fn a_page_that_ended_is_captured_to_the_end_only_when_nothing_declared_says_more
     let unknown =
         "finns inte i arkivhandlingen, och det är inte känt hur många av dem som är från perioden.";
     for (rest, held, says, whole) in [
-        (DeclaredRest::NoneMissing, 412, "Arkivhandlingen innehåller 412 inlägg, varav 5 från perioden.", true),
+        (DeclaredRest::NoneMissing, 412, "Arkivhandlingen innehåller 412 inlägg, varav 5 daterade från periodens början eller senare.", true),
         (
             DeclaredRest::OutsidePeriod,
             40,
-            "Arkivhandlingen innehåller 40 inlägg, varav 5 från perioden. Övriga 372 inlägg är äldre än periodens början (1 januari 2026)",
+            "Arkivhandlingen innehåller 40 inlägg, varav 5 daterade från periodens början eller senare. Övriga 372 inlägg är äldre än periodens början (1 januari 2026)",
             true,
         ),
         (
