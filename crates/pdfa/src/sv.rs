@@ -464,7 +464,10 @@ pub(crate) fn declared(
         number(u64::from(held))
     ));
     if let Some(k) = d.held_in_period {
-        t.push_str(&format!(", varav {} daterade från periodens början eller senare", number(u64::from(k))));
+        t.push_str(&format!(
+            ", varav {} daterade från periodens början eller senare",
+            number(u64::from(k))
+        ));
     }
     t.push('.');
     // A rounded count ("1,2 tn") leaves the rest rounded too.
