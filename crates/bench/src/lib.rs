@@ -58,6 +58,41 @@ pub fn die(msg: &str) -> ! {
     std::process::exit(2)
 }
 
+/// Plain headless Chromium for a peer measurement: `$CHROME` (else
+/// `/usr/bin/chromium`), a fresh profile (returned: keep it as long as the
+/// browser), a 1280 × 900 window, none of ogonblick's page code. Dies with a
+/// message when Chromium cannot be started.
+pub fn plain_chromium() -> (headless_chrome::Browser, tempfile::TempDir) {
+    let chrome = std::env::var_os("CHROME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromium".into());
+    let profile = tempfile::tempdir().unwrap_or_else(|e| die(&format!("temp dir: {e}")));
+    let flags: Vec<&std::ffi::OsStr> = [
+        "--disable-component-update",
+        "--hide-scrollbars",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(std::ffi::OsStr::new)
+    .collect();
+    let launch = headless_chrome::LaunchOptions::default_builder()
+        .path(Some(chrome))
+        .headless(true)
+        .sandbox(false)
+        .enable_gpu(false)
+        .user_data_dir(Some(profile.path().to_path_buf()))
+        .window_size(Some((1280, 900)))
+        .idle_browser_timeout(std::time::Duration::from_secs(300))
+        .args(flags)
+        .build()
+        .unwrap_or_else(|e| die(&format!("launch options: {e}")));
+    let browser = headless_chrome::Browser::new(launch)
+        .unwrap_or_else(|e| die(&format!("starting Chromium: {e}")));
+    (browser, profile)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

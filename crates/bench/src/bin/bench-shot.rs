@@ -3,12 +3,10 @@
 //! `captureBeyondViewport`), with Chromium's default PNG encoder and with
 //! `optimizeForSpeed`, alternating, in one browser. Prints one JSON object.
 
-use std::ffi::OsStr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bench::die;
 use headless_chrome::protocol::cdp::Page;
-use headless_chrome::{Browser, LaunchOptions};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,32 +15,7 @@ fn main() {
     };
     let height: f64 = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(60_000.0);
     let runs: usize = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(3);
-    let chrome = std::env::var_os("CHROME")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| "/usr/bin/chromium".into());
-    let profile = tempfile::tempdir().unwrap_or_else(|e| die(&format!("temp dir: {e}")));
-    let flags: Vec<&OsStr> = [
-        "--disable-component-update",
-        "--hide-scrollbars",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    let launch = LaunchOptions::default_builder()
-        .path(Some(chrome))
-        .headless(true)
-        .sandbox(false)
-        .enable_gpu(false)
-        .user_data_dir(Some(profile.path().to_path_buf()))
-        .window_size(Some((1280, 900)))
-        .idle_browser_timeout(Duration::from_secs(300))
-        .args(flags)
-        .build()
-        .unwrap_or_else(|e| die(&format!("launch options: {e}")));
-    let browser = Browser::new(launch).unwrap_or_else(|e| die(&format!("starting Chromium: {e}")));
+    let (browser, _profile) = bench::plain_chromium();
     let tab = browser
         .new_tab()
         .unwrap_or_else(|e| die(&format!("new tab: {e}")));

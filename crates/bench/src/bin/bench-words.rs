@@ -10,12 +10,10 @@
 //! `document.body.innerText`, which counts clipped text too), `height`, and
 //! the `url`, `ready` state and element count it was measured at.
 
-use std::ffi::OsStr;
 use std::time::{Duration, Instant};
 
 use bench::die;
 use headless_chrome::protocol::cdp::Emulation;
-use headless_chrome::{Browser, LaunchOptions};
 
 /// The page's words as a reader is shown them, in the page (one expression).
 const COUNT: &str = r"(async () => {
@@ -71,32 +69,7 @@ fn main() {
     let Some(url) = args.first() else {
         die("usage: bench-words URL")
     };
-    let chrome = std::env::var_os("CHROME")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| "/usr/bin/chromium".into());
-    let profile = tempfile::tempdir().unwrap_or_else(|e| die(&format!("temp dir: {e}")));
-    let flags: Vec<&OsStr> = [
-        "--disable-component-update",
-        "--hide-scrollbars",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(OsStr::new)
-    .collect();
-    let launch = LaunchOptions::default_builder()
-        .path(Some(chrome))
-        .headless(true)
-        .sandbox(false)
-        .enable_gpu(false)
-        .user_data_dir(Some(profile.path().to_path_buf()))
-        .window_size(Some((1280, 900)))
-        .idle_browser_timeout(Duration::from_secs(300))
-        .args(flags)
-        .build()
-        .unwrap_or_else(|e| die(&format!("launch options: {e}")));
-    let browser = Browser::new(launch).unwrap_or_else(|e| die(&format!("starting Chromium: {e}")));
+    let (browser, _profile) = bench::plain_chromium();
     let tab = browser
         .new_tab()
         .unwrap_or_else(|e| die(&format!("new tab: {e}")));
