@@ -67,7 +67,7 @@ pub fn main(args: Args) -> CmdResult {
     // `capture` seals every capture it gets, a login wall included (flagged).
     let captured = match pipeline::attempt(&session, &job, &staging) {
         Attempt::Captured { record, pages } => {
-            pipeline::render(&record, &staging, &pages, args.capture.pdfa, None)
+            crate::posts::render(&record, &staging, &pages, args.capture.pdfa, None)
                 .map(|pdf| (record, pdf))
         }
         Attempt::BrowserGone(err) | Attempt::Failed(err) => Err(err),

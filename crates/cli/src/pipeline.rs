@@ -140,19 +140,6 @@ pub fn attempt(session: &capture::Session, job: &Job, dir: &Path) -> Attempt {
     }
 }
 
-/// The PDF/A of a captured record in `dir`; for a record going into the
-/// archive at `archive`, a half-year record's cover compares it with the
-/// account's previous one.
-pub fn render(
-    record: &Record,
-    dir: &Path,
-    pages: &[capture::PageCapture],
-    flavour: pdfa::Flavour,
-    archive: Option<&Path>,
-) -> anyhow::Result<Vec<u8>> {
-    crate::posts::render(record, dir, pages, flavour, archive)
-}
-
 /// Backoff before retry `n` (1-based): 2 s, 8 s, 30 s, scaled down by
 /// `OGONBLICK_RETRY_SCALE` for tests.
 pub fn backoff(n: u32) -> Duration {
@@ -334,7 +321,7 @@ fn capture_and_seal_inner(
                         blocked_by: registry::policy::blocking_kinds(&record),
                     });
                 }
-                let pdf = match render(
+                let pdf = match crate::posts::render(
                     &record,
                     staging.dir(),
                     &pages,
