@@ -160,3 +160,55 @@ fn a_profile_showing_12_of_its_400_posts_without_a_login_is_flagged_and_says_why
         "{flat}"
     );
 }
+
+#[test]
+fn a_list_that_needs_a_login_and_declares_no_count_says_so_and_is_flagged() {
+    let env = Env::new();
+    env.write(
+        "accounts.toml",
+        &register(&[
+            account("fritid", "x", "/x/utan-antal/"),
+            // The same platform declaring what it shows: nothing to say.
+            account("kommunen", "x", "/x/gislavedskommun/"),
+        ]),
+    );
+    env.run(&["run", "--period", "2026-H1"]).expect(1);
+    let rec = record(&env, "fritid");
+    let page = &rec["pages"][0];
+    assert_eq!(page["extent"]["stop_rule"], "page-end");
+    assert_eq!(page["extent"]["declared"], serde_json::Value::Null);
+    assert_eq!(page["extent"]["list_needs_login"], true);
+    assert_eq!(
+        page["extent"]["without_login"],
+        serde_json::json!({"held": 4, "past_start": false})
+    );
+    let findings: Vec<&serde_json::Value> = page["obstructions"]
+        .as_array()
+        .expect("obstructions")
+        .iter()
+        .map(|o| &o["finding"])
+        .collect();
+    assert_eq!(
+        findings,
+        [&serde_json::json!({"finding": "list-needs-login", "held": 4})]
+    );
+    let flat = cover(&env, "fritid");
+    for said in [
+        "Kontots inlägg Utan inloggning visar X bara de senaste inläggen, och fångsten gjordes utan inloggning. Sidan anger inte hur många inlägg kontot har. Arkivhandlingen innehåller 4 inlägg från listan på webbsida 1. Listan slutade innan periodens början (1 januari 2026) var nådd. Det är inte känt hur många inlägg från perioden som saknas.",
+        "sidans slut är nått, men utan inloggning visar X bara de senaste inläggen (se Kontots inlägg)",
+    ] {
+        assert!(flat.contains(said), "the cover does not say \"{said}\":\n{flat}");
+    }
+    assert!(
+        !flat.to_lowercase().contains("fångad till slutet"),
+        "{flat}"
+    );
+
+    let rec = record(&env, "kommunen");
+    let page = &rec["pages"][0];
+    assert_eq!(page["extent"]["declared"]["count"], 4);
+    assert_eq!(page["extent"]["declared"]["rest"], "none-missing");
+    assert_eq!(page["extent"]["without_login"], serde_json::Value::Null);
+    assert_eq!(page["obstructions"], serde_json::json!([]));
+    assert!(cover(&env, "kommunen").contains("sidan är fångad till slutet"));
+}

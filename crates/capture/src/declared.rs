@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use model::{DeclaredRest, Finding, Obstruction, PostKind, StopRule};
+use model::{DeclaredRest, Finding, Obstruction, PostKind, StopRule, WithoutLogin};
 
 use crate::cookies::Cookie;
 use crate::devtools::Session;
@@ -26,71 +26,118 @@ impl Session {
 
 /// Compares the first declared count among `pages` with the posts they hold
 /// together, writes the comparison into that page's `extent.declared`, and
-/// flags the page when the rest may include items of the period. `since`
+/// flags the page when the rest may include items of the period. Where no
+/// page declares a count but a page's list needs a login the session lacks,
+/// writes what the record holds into that page's `extent.without_login`,
+/// flagged unless the list reached back past the period's start. `since`
 /// is the period's start; `cookies` are the session's (a login for the
 /// platform's list).
 pub fn judge(pages: &mut [PageCapture], since: Option<Since>, cookies: &[Cookie]) {
-    let Some(at) = pages.iter().position(|p| p.facts.extent.declared.is_some()) else {
-        return;
-    };
-    let mut ids = HashSet::new();
-    // Each post's date as the span it can mean: a moment from the markup,
-    // or the span a date read from the text shown can mean ("3 v").
-    let mut dates: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
-    let mut undated = false;
-    for post in pages
-        .iter()
-        .filter_map(|p| p.posts.as_ref())
-        .flat_map(|p| &p.posts)
-        .filter(|p| p.kind == PostKind::Post)
-    {
-        if ids.insert(post.id.as_str()) {
-            let span = post
-                .date
-                .as_deref()
-                .and_then(instant)
-                // A moment: the millisecond it names, as the page code has it.
-                .map(|d| (d, d + chrono::TimeDelta::milliseconds(1)))
-                .or_else(|| post.date_read.as_ref().map(|r| (r.from, r.until)));
-            match span {
-                Some(d) => dates.push(d),
-                None => undated = true,
-            }
+    let held = Held::of(pages, since);
+    if let Some(at) = pages.iter().position(|p| p.facts.extent.declared.is_some()) {
+        let logged_in = logged_in(&pages[at], cookies);
+        compare(&mut pages[at], &held, since, logged_in);
+    } else if let Some(at) = pages.iter().position(|p| p.facts.extent.list_needs_login) {
+        if !logged_in(&pages[at], cookies) {
+            without_login(&mut pages[at], &held);
         }
     }
-    let held = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-    let rules: Vec<StopRule> = pages
-        .iter()
-        .filter_map(|p| p.facts.extent.stop_rule)
-        .collect();
-    let host = host_of(&pages[at].facts.final_url);
-    let logged_in = cookies.iter().any(|c| sent_to(c, &host));
-    let page = &mut pages[at].facts;
+}
+
+/// What the pages of a record hold together, for the comparison.
+struct Held {
+    /// Distinct posts.
+    count: u32,
+    /// Each post's date as the span it can mean: a moment from the markup,
+    /// or the span a date read from the text shown can mean ("3 v").
+    dates: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// A post without a date.
+    undated: bool,
+    /// The rules that ended the pages' captures.
+    rules: Vec<StopRule>,
+    /// The list was followed past the period's start: a post surely older
+    /// than it is in the record, or the depth rule stopped there.
+    past_start: bool,
+}
+
+impl Held {
+    fn of(pages: &[PageCapture], since: Option<Since>) -> Held {
+        let mut ids = HashSet::new();
+        let mut dates = Vec::new();
+        let mut undated = false;
+        for post in pages
+            .iter()
+            .filter_map(|p| p.posts.as_ref())
+            .flat_map(|p| &p.posts)
+            .filter(|p| p.kind == PostKind::Post)
+        {
+            if ids.insert(post.id.as_str()) {
+                let span = post
+                    .date
+                    .as_deref()
+                    .and_then(instant)
+                    // A moment: the millisecond it names, as the page code has it.
+                    .map(|d| (d, d + chrono::TimeDelta::milliseconds(1)))
+                    .or_else(|| post.date_read.as_ref().map(|r| (r.from, r.until)));
+                match span {
+                    Some(d) => dates.push(d),
+                    None => undated = true,
+                }
+            }
+        }
+        let rules: Vec<StopRule> = pages
+            .iter()
+            .filter_map(|p| p.facts.extent.stop_rule)
+            .collect();
+        let past_start = rules.contains(&StopRule::PeriodStart)
+            || since.is_some_and(|s| dates.iter().any(|(_, until)| *until <= s.at));
+        Held {
+            count: u32::try_from(ids.len()).unwrap_or(u32::MAX),
+            dates,
+            undated,
+            rules,
+            past_start,
+        }
+    }
+
+    /// How many posts are dated on or after the period's start, counted
+    /// only where every post is surely in or surely before the period: a
+    /// span across its start leaves the number unknown.
+    fn in_period(&self, since: Option<Since>) -> Option<u32> {
+        since
+            .filter(|s| {
+                !self.undated
+                    && !self
+                        .dates
+                        .iter()
+                        .any(|(from, until)| *from < s.at && *until > s.at)
+            })
+            .map(|s| {
+                u32::try_from(self.dates.iter().filter(|(from, _)| *from >= s.at).count())
+                    .unwrap_or(u32::MAX)
+            })
+    }
+}
+
+/// Whether the session sends a cookie to the site of `page`.
+fn logged_in(page: &PageCapture, cookies: &[Cookie]) -> bool {
+    let host = host_of(&page.facts.final_url);
+    cookies.iter().any(|c| sent_to(c, &host))
+}
+
+/// The declared count of `page` against what the record holds: why the
+/// rest are not there, and an `incomplete` finding where they may include
+/// items of the period.
+fn compare(page: &mut PageCapture, held: &Held, since: Option<Since>, logged_in: bool) {
+    let page = &mut page.facts;
     let Some(declared) = page.extent.declared.as_mut() else {
         return;
     };
-    // Counted only where every post is surely in or surely before the
-    // period: a span across its start leaves the number unknown.
-    let held_in_period = since
-        .filter(|s| {
-            !undated
-                && !dates
-                    .iter()
-                    .any(|(from, until)| *from < s.at && *until > s.at)
-        })
-        .map(|s| {
-            u32::try_from(dates.iter().filter(|(from, _)| *from >= s.at).count())
-                .unwrap_or(u32::MAX)
-        });
-    // The list was followed past the period's start: a post surely older
-    // than it is in the record, or the depth rule stopped there.
-    let past_start = rules.contains(&StopRule::PeriodStart)
-        || since.is_some_and(|s| dates.iter().any(|(_, until)| *until <= s.at));
-    let rest = if u64::from(held) >= declared.count {
+    let rest = if u64::from(held.count) >= declared.count {
         DeclaredRest::NoneMissing
-    } else if past_start {
+    } else if held.past_start {
         DeclaredRest::OutsidePeriod
-    } else if rules.iter().any(|r| {
+    } else if held.rules.iter().any(|r| {
         matches!(
             r,
             StopRule::HeightLimit | StopRule::PageLimit | StopRule::TimeLimit
@@ -102,16 +149,32 @@ pub fn judge(pages: &mut [PageCapture], since: Option<Since>, cookies: &[Cookie]
     } else {
         DeclaredRest::NewestOnly
     };
-    declared.held = Some(held);
-    declared.held_in_period = held_in_period;
+    declared.held = Some(held.count);
+    declared.held_in_period = held.in_period(since);
     declared.rest = Some(rest);
     if rest.is_loss() {
         let finding = Finding::DeclaredNotHeld {
             what: declared.what,
             declared: declared.count,
-            held,
+            held: held.count,
             why: rest,
         };
+        page.obstructions.push(Obstruction::found(finding));
+    }
+}
+
+/// A list that needs a login, captured without one, on an account that
+/// declares no count: what the record holds goes into `page`, and unless
+/// the list reached back past the period's start the record may lack posts
+/// of the period, which nothing on the page can count: `incomplete`.
+fn without_login(page: &mut PageCapture, held: &Held) {
+    let page = &mut page.facts;
+    page.extent.without_login = Some(WithoutLogin {
+        held: held.count,
+        past_start: held.past_start,
+    });
+    if !held.past_start {
+        let finding = Finding::ListNeedsLogin { held: held.count };
         page.obstructions.push(Obstruction::found(finding));
     }
 }
@@ -280,5 +343,70 @@ mod tests {
         let mut p = vec![page(None, StopRule::PageEnd, &[("a", None)])];
         judge(&mut p, since(), &[]);
         assert!(p[0].facts.extent.declared.is_none() && p[0].facts.obstructions.is_empty());
+        assert_eq!(p[0].facts.extent.without_login, None);
+    }
+
+    fn login_only(posts: &[(&str, Option<&str>)]) -> Vec<PageCapture> {
+        let mut p = page(None, StopRule::PageEnd, posts);
+        p.facts.extent.list_needs_login = true;
+        vec![p]
+    }
+
+    #[test]
+    fn a_list_that_needs_a_login_is_flagged_without_one_unless_it_reached_the_period_start() {
+        let in_period = Some("2026-03-01");
+        // No count, no login, the list ended inside the period.
+        let mut p = login_only(&[("a", in_period), ("b", in_period)]);
+        judge(&mut p, since(), &[]);
+        let f = &p[0].facts;
+        assert_eq!(
+            f.extent.without_login,
+            Some(WithoutLogin {
+                held: 2,
+                past_start: false
+            })
+        );
+        assert_eq!(
+            f.obstructions
+                .iter()
+                .map(|o| (o.kind, o.finding.clone()))
+                .collect::<Vec<_>>(),
+            vec![(
+                model::ObstructionKind::Incomplete,
+                Some(Finding::ListNeedsLogin { held: 2 })
+            )]
+        );
+        // The list reached back past the period's start: said, not flagged.
+        let mut p = login_only(&[("a", in_period), ("b", Some("2025-12-02T10:00:00Z"))]);
+        judge(&mut p, since(), &[]);
+        assert_eq!(
+            p[0].facts.extent.without_login,
+            Some(WithoutLogin {
+                held: 2,
+                past_start: true
+            })
+        );
+        assert!(p[0].facts.obstructions.is_empty());
+        // A login for the site: nothing to say.
+        let cookie = Cookie {
+            name: "s".into(),
+            value: "v".into(),
+            domain: "www.instagram.com".into(),
+            host_only: true,
+            path: "/".into(),
+            secure: true,
+            http_only: true,
+            expires: None,
+        };
+        let mut p = login_only(&[("a", in_period)]);
+        judge(&mut p, since(), &[cookie]);
+        assert_eq!(p[0].facts.extent.without_login, None);
+        assert!(p[0].facts.obstructions.is_empty());
+        // A declared count says more: compared as above, not said twice.
+        let mut p = login_only(&[("a", in_period)]);
+        p[0].facts.extent.declared = page(Some(9), StopRule::PageEnd, &[]).facts.extent.declared;
+        judge(&mut p, since(), &[]);
+        assert_eq!(rest(&p), (Some(DeclaredRest::NeedsLogin), Some(1), 1));
+        assert_eq!(p[0].facts.extent.without_login, None);
     }
 }

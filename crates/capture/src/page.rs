@@ -226,6 +226,7 @@ fn salvage(
                     .call("reading the account's own count", &call::Declared {})
                     .ok()
                     .flatten(),
+                list_needs_login: cx.call("asking whether the list needs a login", &call::ListNeedsLogin {}).unwrap_or(false),
                 ..Extent::default()
             },
             obstructions: vec![Obstruction::found(Finding::OutOfTime {
@@ -620,6 +621,10 @@ fn capture_document(
         },
     )?;
     let declared = cx.call("reading the account's own count", &call::Declared {})?;
+    let list_needs_login = cx.call(
+        "asking whether the list needs a login",
+        &call::ListNeedsLogin {},
+    )?;
     let text_runs = cx.call(
         "reading the page text",
         &call::TextRuns {
@@ -759,6 +764,8 @@ fn capture_document(
         words_seen: Some(words_seen),
         words_in_record: Some(words_in_record),
         declared,
+        list_needs_login,
+        without_login: None,
     };
 
     if moved() {

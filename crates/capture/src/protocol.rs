@@ -90,6 +90,8 @@ calls! {
     Summary "summary", awaited: false -> model::Summary { clock: Clock, max_y: f64 }
     /// The count of posts or videos the platform shows for the account.
     Declared "declared", awaited: false -> Option<model::Declared> {}
+    /// The platform shows only the newest items of its list to a reader not logged in.
+    ListNeedsLogin "listNeedsLogin", awaited: false -> bool {}
     /// The visible text runs between `top` and `bottom` (CSS px).
     TextRuns "textRuns", awaited: false -> Vec<model::TextRun> { top: f64, bottom: f64 }
     /// Feed items seen while scrolling, and how many are above `max_y` now.

@@ -311,6 +311,28 @@ pub struct Extent {
     /// the page says so, and how many of them the record holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared: Option<Declared>,
+    /// The platform shows a reader who is not logged in only the newest
+    /// items of this page's list (Instagram, X; see `docs/platforms.md`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub list_needs_login: bool,
+    /// Where the list needs a login, the capture had none (no cookies for
+    /// its site) and no page of the record declares a count: what the
+    /// record holds of the list, once every page of it is captured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_login: Option<WithoutLogin>,
+}
+
+/// A list the platform shows in full only after a login, captured without
+/// one, on an account that declares no count: the record cannot tell how
+/// much of the account's list it lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithoutLogin {
+    /// Distinct posts the record holds, over all its pages.
+    pub held: u32,
+    /// The list reaches back past the period's start (a post older than it
+    /// is held, or the depth rule stopped there): the period's posts are
+    /// all shown even without a login. `false` where no period was given.
+    pub past_start: bool,
 }
 
 /// A count the platform shows for the whole account ("412 inlägg", "86

@@ -194,6 +194,11 @@ pub enum Finding {
         held: u32,
         why: crate::DeclaredRest,
     },
+    /// Without a login the platform shows only the newest posts, the
+    /// capture had none, and the page declares no count: the record holds
+    /// `held` posts and the list ended before it reached the period's start,
+    /// so posts of the period may be missing.
+    ListNeedsLogin { held: u32 },
 }
 
 impl fmt::Display for Note {
@@ -430,6 +435,10 @@ impl fmt::Display for Finding {
                     "the account declares {declared} {what}, the record holds {held}: {why}; how many of the rest are from the period is not known"
                 )
             }
+            Finding::ListNeedsLogin { held } => write!(
+                f,
+                "without a login the platform shows only the newest posts, and no cookies for it were given: the record holds {held}, the list ended before the period's start and the page declares no count"
+            ),
         }
     }
 }
@@ -447,7 +456,8 @@ impl Finding {
             | Finding::OutOfTime { .. }
             | Finding::FramesSilent { .. }
             | Finding::CutAtWidth { .. }
-            | Finding::DeclaredNotHeld { .. } => K::Incomplete,
+            | Finding::DeclaredNotHeld { .. }
+            | Finding::ListNeedsLogin { .. } => K::Incomplete,
             Finding::BlankOverText { .. } | Finding::BlankOverPicture { .. } => K::BlankRegion,
             Finding::Unrecognised { .. } => K::Unrecognised,
         }

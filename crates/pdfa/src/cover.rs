@@ -442,7 +442,26 @@ fn layout(
         .iter()
         .filter_map(|p| p.extent.declared.as_ref())
         .find(|d| d.rest.is_some_and(model::DeclaredRest::is_loss))
-        .map(|d| d.what);
+        .map(|d| {
+            format!(
+                "kontot anger fler {} än arkivhandlingen innehåller (se Kontots {})",
+                d.what.noun_sv(),
+                d.what.noun_sv()
+            )
+        })
+        .or_else(|| {
+            record
+                .pages
+                .iter()
+                .filter_map(|p| p.extent.without_login)
+                .find(|w| !w.past_start)
+                .map(|_| {
+                    format!(
+                        "utan inloggning visar {} bara de senaste inläggen (se Kontots inlägg)",
+                        account.map_or("plattformen", |a| a.platform.display_sv())
+                    )
+                })
+        });
     // "Webbsida" is a captured web page, "PDF-sida" a page of this document.
     c.heading("Fångade webbsidor", H2);
     if record.pages.is_empty() {
@@ -513,13 +532,11 @@ fn layout(
             LABEL,
         );
         if let Some(rule) = page.extent.stop_rule {
-            let mut t = match (rule, loss) {
+            let mut t = match (rule, loss.as_deref()) {
                 // "Till slutet" only where nothing declared says there is more.
-                (model::StopRule::PageEnd, Some(what)) => format!(
-                    "sidans slut är nått, men kontot anger fler {} än arkivhandlingen innehåller (se Kontots {})",
-                    what.noun_sv(),
-                    what.noun_sv()
-                ),
+                (model::StopRule::PageEnd, Some(why)) => {
+                    format!("sidans slut är nått, men {why}")
+                }
                 _ => rule.display_sv().to_string(),
             };
             if let Some(since) = page.extent.since {
@@ -556,6 +573,16 @@ fn layout(
         let platform = account.map(|a| a.platform.display_sv());
         let since = record.pages[i].extent.since;
         c.paragraph(&sv::declared(d, platform, i + 1, since), BODY, 0.0);
+    } else if let Some((i, w)) = record
+        .pages
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| p.extent.without_login.map(|w| (i, w)))
+    {
+        c.heading("Kontots inlägg", H2);
+        let platform = account.map(|a| a.platform.display_sv());
+        let since = record.pages[i].extent.since;
+        c.paragraph(&sv::without_login(w, platform, i + 1, since), BODY, 0.0);
     }
 
     c.heading("Sammanfattning av innehållet", H2);

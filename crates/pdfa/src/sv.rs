@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Europe::Stockholm;
-use model::{Declared, DeclaredRest, DeclaredSource, Finding, Note};
+use model::{Declared, DeclaredRest, DeclaredSource, Finding, Note, WithoutLogin};
 
 const MONTHS: [&str; 12] = [
     "januari",
@@ -429,6 +429,10 @@ pub(crate) fn finding(f: &Finding) -> String {
                 number(declared.saturating_sub(u64::from(*held)))
             )
         }
+        Finding::ListNeedsLogin { held } => format!(
+            "plattformen visar utan inloggning bara de senaste inläggen, och fångsten gjordes utan inloggning. Arkivhandlingen innehåller {}, listan slutade innan periodens början var nådd och sidan anger inte hur många inlägg kontot har, så inlägg från perioden kan saknas",
+            count(*held, "inlägg", "inlägg")
+        ),
     }
 }
 
@@ -501,6 +505,35 @@ pub(crate) fn declared(
                 " Fångsten stoppades vid en gräns innan listan tog slut.{unknown}"
             ));
         }
+    }
+    t
+}
+
+/// A list the platform shows in full only after a login, captured without
+/// one, on an account that declares no count, for the cover: what the
+/// record holds, and whether the list reached back past the period's start.
+/// `page` is the number of the web page the list is on.
+pub(crate) fn without_login(
+    w: WithoutLogin,
+    platform: Option<&str>,
+    page: usize,
+    since: Option<NaiveDate>,
+) -> String {
+    let mut t = format!(
+        "Utan inloggning visar {} bara de senaste inläggen, och fångsten gjordes utan inloggning. Sidan anger inte hur många inlägg kontot har. Arkivhandlingen innehåller {} från listan på webbsida {page}.",
+        platform.unwrap_or("plattformen"),
+        count(w.held, "inlägg", "inlägg")
+    );
+    match since {
+        Some(s) if w.past_start => t.push_str(&format!(
+            " Listan räcker ändå tillbaka förbi periodens början ({}).",
+            date(s)
+        )),
+        Some(s) => t.push_str(&format!(
+            " Listan slutade innan periodens början ({}) var nådd. Det är inte känt hur många inlägg från perioden som saknas.",
+            date(s)
+        )),
+        None => t.push_str(" Det är inte känt hur många fler inlägg kontot har."),
     }
     t
 }

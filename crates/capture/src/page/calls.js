@@ -22,6 +22,7 @@ const OG_CALLS = {
   obstructions: (a) => ogObstructions(a.status),
   summary: (a) => ogSummary(a.clock, a.maxY),
   declared: () => ogDeclared(),
+  listNeedsLogin: () => ogListNeedsLogin(),
   textRuns: (a) => ogTextRuns(a.top, a.bottom),
   coverage: (a) => ogCoverage(a.maxY),
   posts: (a) => ogPosts(a.clock, a.maxY),

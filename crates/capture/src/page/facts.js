@@ -131,18 +131,19 @@ function ogCountIn(text, words) {
 function ogDeclared() {
   const p = ogPlatformHere();
   const spec = p && p.declared;
-  const reply = (what, found, where, login) => found && Object.assign({ what, read_from: where, login_for_more: !!login }, found);
+  const login = ogListNeedsLogin();
+  const reply = (what, found, where) => found && Object.assign({ what, read_from: where, login_for_more: login }, found);
   if (spec) {
     for (const h of document.querySelectorAll(spec.header)) {
       if (!ogVisible(h)) continue;
       const found = ogCountIn(h.innerText, spec.words);
-      if (found) return reply(spec.what, found, 'profile-header', spec.loginForMore);
+      if (found) return reply(spec.what, found, 'profile-header');
     }
     if (spec.description) {
       for (const m of document.querySelectorAll('meta[property="og:description"], meta[name=description]')) {
         const d = (m.getAttribute('content') || '').match(spec.description);
         const found = d && ogCountIn(d[1], spec.words);
-        if (found) return reply(spec.what, found, 'description', spec.loginForMore);
+        if (found) return reply(spec.what, found, 'description');
       }
     }
   }
@@ -150,9 +151,16 @@ function ogDeclared() {
     let data;
     try { data = JSON.parse(s.textContent); } catch (e) { continue; }
     const n = ogWriteActions(data, 0);
-    if (n !== null) return reply(spec ? spec.what : 'posts', { count: n, approximate: false, text: String(n) }, 'structured-data', spec && spec.loginForMore);
+    if (n !== null) return reply(spec ? spec.what : 'posts', { count: n, approximate: false, text: String(n) }, 'structured-data');
   }
   return null;
+}
+
+// Whether the platform here shows a reader who is not logged in only the
+// newest items of the account's list (its `listNeedsLogin`).
+function ogListNeedsLogin() {
+  const p = ogPlatformHere();
+  return !!(p && p.listNeedsLogin);
 }
 
 // The `userInteractionCount` of a schema.org `WriteAction` statistic in

@@ -293,6 +293,12 @@ test('every call has a function in the page', () => {
   }
 });
 
+test('the platforms whose list needs a login are the ones docs/platforms.md names', () => {
+  const login = page.ogPlatforms().filter((p) => p.listNeedsLogin).map((p) => p.name).sort();
+  assert.equal(login.join(' '), 'instagram x');
+  for (const p of page.ogPlatforms()) assert.ok(p.listNeedsLogin === undefined || typeof p.listNeedsLogin === 'boolean', p.name);
+});
+
 test('every platform is recognised by its host, and where it names itself, by its markup', () => {
   const none = { has: () => false, title: '', generator: '' };
   const by = (host, look = none) => (page.ogPlatformOf(host, look) || { name: null }).name;

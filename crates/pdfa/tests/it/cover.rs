@@ -170,6 +170,7 @@ fn every_finding() -> Vec<Finding> {
             held: 12,
             why: model::DeclaredRest::NeedsLogin,
         },
+        Finding::ListNeedsLogin { held: 12 },
     ]
 }
 
@@ -220,7 +221,8 @@ fn listed(n: &Note, f: &Finding) {
         | Finding::BlankOverText { .. }
         | Finding::BlankOverPicture { .. }
         | Finding::Unrecognised { .. }
-        | Finding::DeclaredNotHeld { .. } => {}
+        | Finding::DeclaredNotHeld { .. }
+        | Finding::ListNeedsLogin { .. } => {}
     }
 }
 
@@ -513,4 +515,42 @@ fn a_page_that_ended_is_captured_to_the_end_only_when_nothing_declared_says_more
             "{rest:?}: {text}"
         );
     }
+}
+
+/// A list that needs a login, captured without one, on an account that
+/// declares no count: the cover says so, and "fångad till slutet" only where
+/// the list reached back past the period's start.
+#[test]
+fn a_list_that_needs_a_login_says_so_when_no_count_is_declared() {
+    use model::{StopRule, WithoutLogin};
+    let cover = |past_start: bool| {
+        let mut page = facts("01-start", "https://www.instagram.com/k/", 64, &[48]);
+        page.extent.stop_rule = Some(StopRule::PageEnd);
+        page.extent.since = Some("2026-01-01".parse().unwrap());
+        page.extent.list_needs_login = true;
+        page.extent.without_login = Some(WithoutLogin {
+            held: 12,
+            past_start,
+        });
+        cover_text(&record(vec![page], true))
+    };
+    let head = "Kontots inlägg Utan inloggning visar Facebook bara de senaste inläggen, och fångsten gjordes utan inloggning. Sidan anger inte hur många inlägg kontot har. Arkivhandlingen innehåller 12 inlägg från listan på webbsida 1.";
+    let short = cover(false);
+    assert!(short.contains(head), "{short}");
+    assert!(
+        short.contains("Listan slutade innan periodens början (1 januari 2026) var nådd. Det är inte känt hur många inlägg från perioden som saknas."),
+        "{short}"
+    );
+    assert!(
+        short.contains("sidans slut är nått, men utan inloggning visar Facebook bara de senaste inläggen (se Kontots inlägg)")
+            && !short.contains("sidan är fångad till slutet"),
+        "{short}"
+    );
+    let whole = cover(true);
+    assert!(whole.contains(head), "{whole}");
+    assert!(
+        whole.contains("Listan räcker ändå tillbaka förbi periodens början (1 januari 2026).")
+            && whole.contains("sidan är fångad till slutet"),
+        "{whole}"
+    );
 }

@@ -6,9 +6,10 @@ const OG_INSTAGRAM = {
   posts: 'main a[href*="/p/"], main a[href*="/reel/"]',
   topOnly: false,
   // The profile's count of its posts, in its header ("412 inlägg") or its
-  // description ("2 345 följare, 180 följer, 412 inlägg – …"); without a
-  // login Instagram shows only the newest posts.
-  declared: { what: 'posts', header: 'header', words: 'inlägg|posts', description: /(?:följer|following),([^–]*)/i, loginForMore: true },
+  // description ("2 345 följare, 180 följer, 412 inlägg – …").
+  // Without a login Instagram shows only the newest posts.
+  listNeedsLogin: true,
+  declared: { what: 'posts', header: 'header', words: 'inlägg|posts', description: /(?:följer|following),([^–]*)/i },
   id: (u) => {
     const m = u.match(/\/(?:p|reel|tv)\/([\w-]+)/);
     return m ? ['instagram:' + m[1], 'platform-id'] : null;

@@ -5,9 +5,10 @@ const OG_X = {
   seen: (look) => look.has('article[data-testid=tweet]'),
   posts: 'article[data-testid=tweet]',
   topOnly: false,
-  // The profile's count of its posts, above its header ("1 234 inlägg");
-  // without a login X shows few of them, or none.
-  declared: { what: 'posts', header: '[data-testid=primaryColumn] h2 ~ div, [data-testid=UserProfileHeader_Items]', words: 'inlägg|posts|tweets', description: null, loginForMore: true },
+  // The profile's count of its posts, above its header ("1 234 inlägg").
+  // Without a login X shows few of them, or none.
+  listNeedsLogin: true,
+  declared: { what: 'posts', header: '[data-testid=primaryColumn] h2 ~ div, [data-testid=UserProfileHeader_Items]', words: 'inlägg|posts|tweets', description: null },
   id: (u) => {
     const m = u.match(/\/status(?:es)?\/(\d+)/);
     return m ? ['x:' + m[1], 'permalink'] : null;
