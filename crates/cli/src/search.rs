@@ -134,7 +134,11 @@ pub fn main(args: Args) -> CmdResult {
         let date = h
             .post_date
             .as_deref()
-            .map(|d| format!("  post {}", d.get(..10).unwrap_or(d)))
+            .map(|d| match d.split_once('/') {
+                // The days a date read from the text shown can mean.
+                Some((first, last)) => format!("  post between {first} and {last}"),
+                None => format!("  post {}", d.get(..10).unwrap_or(d)),
+            })
             .unwrap_or_default();
         println!(
             "{}  {page} of {}{date}",

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use model::{Changes, Post, PostIdKind, PostKind, Posts, Profile, ProfileChange};
 
-use crate::period::Period;
+use crate::period::{day_in_sweden, Period};
 use crate::{Error, Result};
 
 /// `posts.json`: where each page lies in `snapshot.pdf`, the profile and the posts.
@@ -79,15 +79,38 @@ fn same_text(a: &str, b: &str) -> bool {
     n(a) == n(b)
 }
 
-/// A post's date, or for a comment without one, its post's.
-fn dated(p: &Post, by_id: &BTreeMap<&str, &Post>) -> Option<NaiveDate> {
-    p.date.as_deref().and_then(day).or_else(|| {
+/// The days a post can be from: the day its markup gives, or the days
+/// (in Sweden) a date read from the text shown can mean ("för 3 veckor
+/// sedan"), first and last.
+fn days(p: &Post) -> Option<(NaiveDate, NaiveDate)> {
+    p.date.as_deref().and_then(day).map(|d| (d, d)).or_else(|| {
+        p.date_read.as_ref().map(|r| {
+            let last = r.until - chrono::TimeDelta::milliseconds(1);
+            (day_in_sweden(r.from), day_in_sweden(last.max(r.from)))
+        })
+    })
+}
+
+/// A post's days, or for a comment without a date, its post's.
+fn dated(p: &Post, by_id: &BTreeMap<&str, &Post>) -> Option<(NaiveDate, NaiveDate)> {
+    days(p).or_else(|| {
         p.parent
             .as_deref()
             .and_then(|id| by_id.get(id))
-            .and_then(|q| q.date.as_deref())
-            .and_then(day)
+            .and_then(|q| days(q))
     })
+}
+
+/// The day from which a capture surely holds the list: its oldest post is
+/// from this day or earlier (the last day its date can mean, where it is
+/// read from text).
+fn reached(posts: &Posts) -> Option<NaiveDate> {
+    posts
+        .posts
+        .iter()
+        .filter_map(days)
+        .map(|(_, last)| last)
+        .min()
 }
 
 /// Compares the previous record's posts with this one's.
@@ -108,26 +131,24 @@ pub fn compare(
     let old_by_id: BTreeMap<&str, &Post> =
         before.posts.iter().map(|p| (p.id.as_str(), p)).collect();
     let new_by_id: BTreeMap<&str, &Post> = now.posts.iter().map(|p| (p.id.as_str(), p)).collect();
-    let oldest = |posts: &Posts| {
-        posts
-            .posts
-            .iter()
-            .filter_map(|p| p.date.as_deref().and_then(day))
-            .min()
-    };
-    let from = match (oldest(before), oldest(now)) {
+    let from = match (reached(before), reached(now)) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
+    // Without the capture's day: the newest day the earlier record surely
+    // reached (the first a read date can mean).
     let to = previous_captured.or_else(|| {
         before
             .posts
             .iter()
-            .filter_map(|p| p.date.as_deref().and_then(day))
+            .filter_map(days)
+            .map(|(first, _)| first)
             .max()
     });
-    let in_overlap = |d: Option<NaiveDate>| match (d, from, to) {
-        (Some(d), Some(f), Some(t)) => d >= f && d <= t,
+    // Removed only where every day the post can be from is in the overlap:
+    // a date read as "3 veckor" across its edge claims nothing.
+    let in_overlap = |d: Option<(NaiveDate, NaiveDate)>| match (d, from, to) {
+        (Some((first, last)), Some(f), Some(t)) => first >= f && last <= t,
         _ => false,
     };
 
@@ -336,6 +357,70 @@ mod tests {
         assert!(anything(&c));
         let same = compare("2025-H2/k", &before, day("2026-01-02"), &before);
         assert!(!anything(&same), "{same:?}");
+    }
+
+    /// A post dated only by the text shown ("för 3 veckor sedan"): the
+    /// days that text can mean.
+    fn read(id: &str, text: &str, from: &str, until: &str) -> Post {
+        let mut p = post(id, Permalink, None, text, None);
+        p.date_read = Some(model::DateRead {
+            text: text.into(),
+            from: from.parse().unwrap(),
+            until: until.parse().unwrap(),
+        });
+        p
+    }
+
+    #[test]
+    fn a_post_dated_by_its_text_is_removed_only_where_all_its_days_are_in_the_overlap() {
+        let before = posts(
+            vec![
+                read(
+                    "yt:a",
+                    "för 2 veckor sedan",
+                    "2025-11-20T23:00:00Z",
+                    "2025-11-27T23:00:00Z",
+                ),
+                // Across the overlap's start (the later capture reached 2025-10-01).
+                read(
+                    "yt:b",
+                    "för 3 månader sedan",
+                    "2025-09-15T22:00:00Z",
+                    "2025-10-15T22:00:00Z",
+                ),
+                read(
+                    "yt:c",
+                    "för 6 månader sedan",
+                    "2025-06-01T22:00:00Z",
+                    "2025-07-01T22:00:00Z",
+                ),
+            ],
+            "K",
+        );
+        let now = posts(
+            vec![
+                read(
+                    "yt:c",
+                    "för 1 år sedan",
+                    "2024-12-01T23:00:00Z",
+                    "2025-10-01T21:00:00Z",
+                ),
+                read(
+                    "yt:d",
+                    "för 1 dag sedan",
+                    "2026-01-05T23:00:00Z",
+                    "2026-01-06T23:00:00Z",
+                ),
+            ],
+            "K",
+        );
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let c = compare("p", &before, day("2025-12-05"), &now);
+        // The later capture surely reached 1 October (the last day "för 1 år sedan" can mean).
+        assert_eq!(c.overlap_from, day("2025-10-01"));
+        let removed: Vec<&str> = c.removed.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(removed, vec!["yt:a"]);
+        assert_eq!(c.new_posts, 1);
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub const DIR: &str = "index";
 /// What the index holds: record id → SHA-256 of its manifest, and the number of units.
 const LEDGER: &str = "ogonblick-index.json";
 /// Bumped when the schema or the analysis changes: an older index is rebuilt.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// A word on its own weighs this much more than the same word as a compound's part.
 const WHOLE_WORD_BOOST: Score = 4.0;
 
@@ -176,6 +176,7 @@ struct Fields {
     post_id: Field,
     post_date: Field,
     day: Field,
+    day_last: Field,
     /// Whole words, as terms (`analysis::SV`); stored, for snippets.
     text: Field,
     /// Whole words and compounds' parts, as terms (`analysis::SV_PARTS`).
@@ -206,6 +207,7 @@ fn schema() -> (Schema, Fields) {
         post_id: b.add_text_field("post_id", STORED),
         post_date: b.add_text_field("post_date", STORED),
         day: b.add_u64_field("day", NumericOptions::default().set_indexed().set_fast()),
+        day_last: b.add_u64_field("day_last", NumericOptions::default().set_indexed()),
         text: b.add_text_field("text", indexed(analysis::SV).set_stored()),
         parts: b.add_text_field("parts", indexed(analysis::SV_PARTS)),
         exact: b.add_text_field(EXACT_FIELD, indexed(analysis::EXACT)),
@@ -641,6 +643,7 @@ impl ArchiveIndex {
             f.kind => kind_name(record.kind),
             f.page => unit.label.as_str(),
             f.day => day_number(unit.day),
+            f.day_last => day_number(unit.day_last),
             f.text => unit.text.as_str(),
             f.parts => unit.text.as_str(),
             f.exact => unit.text.as_str(),
@@ -735,14 +738,20 @@ impl ArchiveIndex {
             let kinds = q.kinds.iter().map(|k| kind_name(*k)).collect();
             clauses.push((Occur::Must, any_of(f.kind, kinds)));
         }
-        if q.from.is_some() || q.to.is_some() {
-            let bound = |d: Option<NaiveDate>| match d {
-                Some(d) => Bound::Included(Term::from_field_u64(f.day, day_number(d))),
-                None => Bound::Unbounded,
-            };
+        // A unit's days (one, or the span a date read from text can mean)
+        // meet the asked dates: its last day from `from` on, its first up to `to`.
+        if let Some(from) = q.from {
+            let from = Term::from_field_u64(f.day_last, day_number(from));
             clauses.push((
                 Occur::Must,
-                Box::new(RangeQuery::new(bound(q.from), bound(q.to))),
+                Box::new(RangeQuery::new(Bound::Included(from), Bound::Unbounded)),
+            ));
+        }
+        if let Some(to) = q.to {
+            let to = Term::from_field_u64(f.day, day_number(to));
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(Bound::Unbounded, Bound::Included(to))),
             ));
         }
         let query = BooleanQuery::new(clauses);

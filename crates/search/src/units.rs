@@ -10,6 +10,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use model::{Posts, Record, TextRun};
+use registry::period::day_in_sweden;
 
 /// One piece of text to index.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,10 +22,14 @@ pub struct Unit {
     pub pdf_page: Option<u32>,
     /// The post the text belongs to, if any.
     pub post_id: Option<String>,
-    /// The post's date as the markup gives it.
+    /// The post's date as the markup gives it, or where it is read from the
+    /// text a reader sees ("för 3 veckor sedan"), the days it can mean as an
+    /// ISO 8601 interval (`2025-11-13/2025-11-20`).
     pub post_date: Option<String>,
-    /// The date searched by `--from`/`--to`: the post's, else the capture's.
+    /// The dates searched by `--from`/`--to`: the post's (the first and
+    /// last day a date read from text can mean), else the capture's.
     pub day: NaiveDate,
+    pub day_last: NaiveDate,
     pub text: String,
 }
 
@@ -45,10 +50,7 @@ pub fn record_units(record: &Record, dir: &Path) -> Result<Vec<Unit>, crate::Err
             })
         }
     };
-    let captured = record
-        .captured_at()
-        .map(|t| t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive())
-        .unwrap_or_default();
+    let captured = record.captured_at().map(day_in_sweden).unwrap_or_default();
     let mut out = Vec::new();
     for page in &record.pages {
         let path = dir.join(&page.text_file);
@@ -92,9 +94,11 @@ pub fn page_units(
                 .as_deref()
                 .and_then(|id| boxes.iter().find(|b| b.id == id))
         });
-        let post_date = post
-            .and_then(|p| p.date.clone())
-            .or_else(|| parent.and_then(|p| p.date.clone()));
+        let dating = [post, parent]
+            .into_iter()
+            .flatten()
+            .find(|p| p.date.is_some() || p.date_read.is_some());
+        let (post_date, days) = dating.map_or((None, None), |p| dated(p));
         let pdf_page = posts.and_then(|p| p.pdf_page(label, my));
         let post_id = post.map(|p| p.id.clone());
         match units
@@ -109,7 +113,8 @@ pub fn page_units(
             None => units.push(Unit {
                 label: label.to_string(),
                 pdf_page,
-                day: post_date.as_deref().and_then(date_of).unwrap_or(captured),
+                day: days.map_or(captured, |(first, _)| first),
+                day_last: days.map_or(captured, |(_, last)| last),
                 post_id,
                 post_date,
                 text: text.to_string(),
@@ -117,6 +122,26 @@ pub fn page_units(
         }
     }
     units
+}
+
+/// A post's date as the search shows it, and the first and last day it can
+/// be from: the markup's date as written, or the days in Sweden a date
+/// read from the text can mean, as an ISO 8601 interval.
+fn dated(p: &model::Post) -> (Option<String>, Option<(NaiveDate, NaiveDate)>) {
+    if let Some(d) = &p.date {
+        return (Some(d.clone()), date_of(d).map(|d| (d, d)));
+    }
+    let Some(r) = &p.date_read else {
+        return (None, None);
+    };
+    let last = (r.until - chrono::TimeDelta::milliseconds(1)).max(r.from);
+    let (first, last) = (day_in_sweden(r.from), day_in_sweden(last));
+    let shown = if first == last {
+        first.to_string()
+    } else {
+        format!("{first}/{last}")
+    };
+    (Some(shown), Some((first, last)))
 }
 
 /// The calendar date of an ISO 8601 date or date-time, as written (the

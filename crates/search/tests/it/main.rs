@@ -179,6 +179,41 @@ fn filters_by_account_kind_and_post_date() {
 }
 
 #[test]
+fn a_post_dated_by_its_text_is_found_where_its_days_meet_the_dates_asked() {
+    let a = tempfile::tempdir().unwrap();
+    let id = "2026-H1/youtube-kanal";
+    record(
+        a.path(),
+        id,
+        "halvar",
+        &[("youtube:1", "", "Konsert i simhallen.")],
+    );
+    // The date as YouTube shows it, read into the days it can mean.
+    let path = a.path().join(id).join("posts.json");
+    let mut posts: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    posts["posts"][0]["date"] = serde_json::Value::Null;
+    posts["posts"][0]["date_read"] = json!({"text": "för 2 veckor sedan",
+        "from": "2026-05-20T22:00:00Z", "until": "2026-06-03T22:00:00Z"});
+    std::fs::write(&path, serde_json::to_vec(&posts).unwrap()).unwrap();
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d);
+    let found = |from, to| {
+        let mut q = query("simhall");
+        (q.from, q.to) = (from, to);
+        hits(a.path(), &q).len()
+    };
+    // 21 May to 3 June in Sweden.
+    assert_eq!(found(day(6, 3), None), 1);
+    assert_eq!(found(None, day(5, 21)), 1);
+    assert_eq!(found(day(5, 25), day(5, 26)), 1);
+    assert_eq!(found(day(6, 4), None), 0);
+    assert_eq!(found(None, day(5, 20)), 0);
+    let (ix, _) = search::open(a.path()).unwrap();
+    let h = ix.search(&query("simhall")).unwrap();
+    assert_eq!(h[0].post_date.as_deref(), Some("2026-05-21/2026-06-03"));
+}
+
+#[test]
 fn a_hit_carries_its_post_date_and_a_marked_snippet() {
     let a = archive();
     let (ix, _) = search::open(a.path()).unwrap();
