@@ -953,7 +953,7 @@ fn summary_sv(r: &PlannedRecord) -> String {
         }
         if p.truncated.is_some() {
             // The reason is English capture detail; the archivist reads it in record.json.
-            t.push_str("; sidan är inte fångad i sin helhet (skälet står i record.json)");
+            t.push_str("; sidan är inte fångad i sin helhet (skälet står i arkivhandlingens tekniska uppgifter)");
         }
         for o in &p.obstructions {
             t.push_str(&format!("; hinder: {}", o.kind.display_sv()));

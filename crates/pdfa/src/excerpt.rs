@@ -284,7 +284,7 @@ fn contents(ex: &Excerpt) -> Vec<String> {
                 }
             }
             None if n < first_shot => "ögonblicksbildens följeblad".to_string(),
-            None => "uppgift saknas i posts.json".to_string(),
+            None => "uppgift saknas".to_string(),
         };
         match groups.last_mut() {
             Some((w, _, last)) if *w == what => *last = n,

@@ -274,14 +274,14 @@ pub(crate) fn note(n: &Note) -> String {
             number(u64::from(*read))
         ),
         Note::NoMhtml { .. } => {
-            "Ingen MHTML-kopia av sidan kunde sparas; felet står i record.json.".into()
+            "Ingen MHTML-kopia av sidan kunde sparas; felet står i arkivhandlingens tekniska uppgifter.".into()
         }
         Note::PostsUnreadable { .. } => {
-            "Inläggen på sidan kunde inte läsas ut var för sig; felet står i record.json. Bilden och textlagret finns."
+            "Inläggen på sidan kunde inte läsas ut var för sig; felet står i arkivhandlingens tekniska uppgifter. Bilden och textlagret finns."
                 .into()
         }
         Note::FirstScreenTextUnreadable { .. } => {
-            "Texten på första skärmen kunde inte läsas; felet står i record.json.".into()
+            "Texten på första skärmen kunde inte läsas; felet står i arkivhandlingens tekniska uppgifter.".into()
         }
         Note::KeptMoving { times } => format!(
             "Sidan bytte till andra dokument under fångsten ({times} gånger); bilden kan visa ett annat dokument än texten."
@@ -404,7 +404,7 @@ pub(crate) fn finding(f: &Finding) -> String {
             top, bottom, src, y, ..
         } => blank_band(*y, *top, *bottom, &format!("en bild ({src})")),
         Finding::Unrecognised { kind, .. } => format!(
-            "fångsten rapporterade ett hinder av ett slag som den här versionen av ogonblick inte känner till (\"{kind}\"); detaljerna står i record.json"
+            "fångsten rapporterade ett hinder av ett slag som den här versionen av ogonblick inte känner till (\"{kind}\"); detaljerna står i arkivhandlingens tekniska uppgifter"
         ),
         Finding::DeclaredNotHeld {
             what,
