@@ -788,12 +788,27 @@ fn take_lock(root: &Path) -> Result<File> {
         .write(true)
         .open(&lock_path)
         .map_err(Error::io("open the lock file", &lock_path))?;
-    match lock.try_lock() {
-        Ok(()) => Ok(lock),
-        Err(TryLockError::WouldBlock) => Err(Error::Locked {
-            archive: root.to_path_buf(),
-            lock: lock_path,
-        }),
-        Err(TryLockError::Error(e)) => Err(Error::io("lock", &lock_path)(e)),
+    // A lock just let go can still be held for a moment by a child another
+    // thread of this process is starting (it shares the open file until it
+    // runs its program): asked again for a short while before it counts as
+    // another run's.
+    let deadline = std::time::Instant::now() + LOCK_PATIENCE;
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(lock),
+            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    archive: root.to_path_buf(),
+                    lock: lock_path,
+                })
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::io("lock", &lock_path)(e)),
+        }
     }
 }
+
+/// How long a lock held elsewhere is asked for again before `Locked`.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
