@@ -232,6 +232,9 @@ pub enum Outcome {
         sealed: registry::Sealed,
         /// One line per TSA that gave no token (the record is sealed all the same).
         unstamped: Vec<String>,
+        /// The comparison with the account's previous half-year record, as
+        /// sealed in its `changes.json`.
+        changes: Option<Box<model::Changes>>,
     },
     Failed {
         reason: String,
@@ -397,14 +400,14 @@ impl Tries<'_> {
             }
             return self.blocked(&record).map(Try::Done);
         }
-        let pdf = match crate::posts::render(
+        let rendered = match crate::posts::render(
             &record,
             staging.dir(),
             pages,
             self.flavour,
             Some(self.archive.root()),
         ) {
-            Ok(pdf) => pdf,
+            Ok(rendered) => rendered,
             Err(err) => {
                 self.archive.discard(staging)?;
                 if is_disk_full(&err) {
@@ -414,7 +417,7 @@ impl Tries<'_> {
                 return Ok(Try::Again);
             }
         };
-        self.seal(staging, record, &pdf).map(Try::Done)
+        self.seal(staging, record, rendered).map(Try::Done)
     }
 
     /// A record still blocked on the last try: journaled as failed, with
@@ -433,17 +436,21 @@ impl Tries<'_> {
         })
     }
 
-    /// The rendered record sealed with the TSAs' tokens, then taken into
-    /// the search index.
+    /// The rendered record sealed with the TSAs' tokens and its comparison,
+    /// then taken into the search index.
     fn seal(
         &self,
         staging: registry::Staging,
         mut record: Box<Record>,
-        pdf: &[u8],
+        rendered: crate::posts::Rendered,
     ) -> anyhow::Result<Outcome> {
-        let sealed = self.archive.seal_stamped(staging, &mut record, pdf, &|d| {
-            crate::tsa::ask_all(&self.job.tsa, d)
-        })?;
+        let sealed = self.archive.seal_stamped(
+            staging,
+            &mut record,
+            &rendered.pdf,
+            rendered.changes.as_ref(),
+            &|d| crate::tsa::ask_all(&self.job.tsa, d),
+        )?;
         let unstamped = sealed.unstamped.clone();
         for w in &unstamped {
             (self.log)(&format!("warning: {w}"));
@@ -453,6 +460,7 @@ impl Tries<'_> {
             record,
             sealed,
             unstamped,
+            changes: rendered.changes.map(Box::new),
         })
     }
 

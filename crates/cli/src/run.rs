@@ -295,7 +295,6 @@ impl<'a> Run<'a> {
                 pipeline::secs(started),
                 self.args.passive_months,
             );
-            let row = crate::posts::mark_removals(row, &self.args.archive);
             work.progress.done(&row);
             work.results.lock().expect("results lock").push(row);
         }
@@ -350,12 +349,15 @@ fn skipped(account: &str, record_id: String) -> Row {
 fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Row {
     match outcome {
         Outcome::Sealed {
-            record, unstamped, ..
+            record,
+            unstamped,
+            changes,
+            ..
         } => {
             let mut warnings = registry::policy::record_warnings(&record);
             warnings.extend(unstamped.iter().cloned());
             let flagged = record.obstructions().next().is_some();
-            Row {
+            let row = Row {
                 account: job.account_id().to_string(),
                 record_id: job.record_id.clone(),
                 status: if flagged { "flagged" } else { "sealed" },
@@ -366,7 +368,8 @@ fn row_for(job: &Job, outcome: Outcome, seconds: f64, passive_months: u32) -> Ro
                 unstamped: !unstamped.is_empty(),
                 removed: false,
                 blocked_by: Vec::new(),
-            }
+            };
+            crate::posts::mark_removals(row, changes.as_deref())
         }
         Outcome::Failed { reason, blocked_by } => Row {
             account: job.account_id().to_string(),
