@@ -15,6 +15,7 @@ use registry::{Archive, Period};
 use serde::Serialize;
 
 use crate::pipeline::{self, CaptureArgs, Job, Outcome};
+use crate::preflight;
 use crate::{CmdResult, Exit};
 
 #[derive(Debug, Clone, clap::Args)]
@@ -90,9 +91,9 @@ pub fn main(args: Args) -> CmdResult {
     } else {
         print_table(&report);
     }
-    crate::notify::from_run(&report);
+    notify(&report);
     // Ahead of the boundary, on days with nothing to capture (issue 30).
-    let ahead = crate::preflight::ahead_of_boundary(&args, &report)?;
+    let ahead = ahead_of_boundary(&args, &report)?;
     Ok(
         if report.needs_human() || ahead.is_some_and(|e| e == Exit::Attention) {
             Exit::Attention
@@ -100,6 +101,63 @@ pub fn main(args: Args) -> CmdResult {
             Exit::Ok
         },
     )
+}
+
+/// The run's closing table as problems for the notice (`crate::notify`).
+fn notify(report: &Report) {
+    for r in &report.rows {
+        let walled = r.blocked_by.contains(&model::ObstructionKind::LoginWall);
+        let sv = match r.status {
+            "failed" if walled => {
+                "fångsten stoppades av en inloggningsvägg och ingenting förseglades; \
+                 arkivarien behöver förnya inloggningskakorna (se README)"
+            }
+            "failed" => "fångsten misslyckades och ingenting förseglades",
+            "flagged" => "ögonblicksbilden förseglades men är flaggad: något på sidan skymde innehållet",
+            "removed" => "inlägg eller kommentarer har tagits bort sedan förra ögonblicksbilden; granska dem",
+            _ if r.unstamped => {
+                "ögonblicksbilden förseglades utan tidsstämpel; lägg till den senare med ogonblick stamp"
+            }
+            _ => continue,
+        };
+        crate::notify::problem(Some(&r.account), sv, &r.warnings.join("; "));
+    }
+    for w in &report.journal_unstamped {
+        crate::notify::problem(
+            None,
+            "journalens senaste rad fick ingen tidsstämpel; lägg till den senare med ogonblick stamp",
+            w,
+        );
+    }
+}
+
+/// The run's check ahead of the boundary: on a day the run captured
+/// nothing (every account skipped), `--preflight-days` or fewer before the
+/// next boundary, the same checks as `preflight`, printed after the
+/// closing table. `None` when it is not that day.
+fn ahead_of_boundary(args: &Args, report: &Report) -> anyhow::Result<Option<Exit>> {
+    let today = registry::period::today_stockholm();
+    let next = Period::containing(today).boundary_end();
+    let days = (next - today).num_days();
+    if args.preflight_days == 0
+        || days > i64::from(args.preflight_days)
+        || report.rows.iter().any(|r| r.status != "skipped")
+    {
+        return Ok(None);
+    }
+    eprintln!("{days} day(s) to the boundary {next}: checking what the next run needs");
+    let (register, _) = registry::load(&args.register)?;
+    let checked = preflight::check(
+        &register,
+        &args.archive,
+        &preflight::Using::from(&args.capture),
+    )?;
+    if args.json {
+        eprintln!("{}", serde_json::to_string_pretty(&checked)?);
+    } else {
+        preflight::print(&checked);
+    }
+    Ok(Some(preflight::finish(&checked)))
 }
 
 /// Resolves `auto` or `YYYY-Hn`; refuses a period that has not ended.
