@@ -10,6 +10,9 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike
 use chrono_tz::Europe::Stockholm;
 use model::{Declared, DeclaredRest, DeclaredSource, Finding, Note};
 
+/// Feed-item keys worded as posts, for the finding that lists missing ones.
+mod items;
+
 const MONTHS: [&str; 12] = [
     "januari",
     "februari",
@@ -364,7 +367,7 @@ pub(crate) fn finding(f: &Finding) -> String {
                 number(u64::from(*kept))
             );
             if !missing.is_empty() {
-                let named = crate::items_sv::examples(&missing.join("; "));
+                let named = items::examples(&missing.join("; "));
                 t.push_str(&format!(" (saknas till exempel: {named})"));
             }
             t
