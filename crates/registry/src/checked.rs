@@ -14,7 +14,7 @@ use crate::record::{files_on_disk, DirCheck, FileCheck, FileStatus, MANIFEST};
 use crate::timestamp::{verify_token, Anchors, TokenCheck, TIMESTAMPS};
 use crate::Result;
 
-/// Options for [`crate::verify::verify`].
+/// Options for `verify` (and the deep check of a delivery it makes).
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
     /// Hashing threads; 0 = every core.
@@ -44,7 +44,7 @@ pub enum TargetKind {
     Sip,
 }
 
-/// The result of [`crate::verify::verify`], and of every deeper check it makes.
+/// The result of `verify`, and of every deeper check it makes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerifyReport {
     pub path: PathBuf,
