@@ -7,9 +7,12 @@
 //! behind is found there.
 
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use test_support::wait_or_kill_watching;
 
 use crate::harness::{kill_pids, page, processes_under, records, register, Acc, Env};
 
@@ -69,10 +72,9 @@ impl Hostile {
             self.stderr
         );
         // A browser killed with its parent may take a moment to go.
-        let grace = Instant::now() + Duration::from_secs(5);
-        while !processes_under(&self.tmp()).is_empty() && Instant::now() < grace {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        test_support::poll_within(Duration::from_secs(5), || {
+            processes_under(&self.tmp()).is_empty().then_some(())
+        });
         let browsers = processes_under(&self.tmp());
         kill_pids(&browsers);
         assert!(
@@ -145,7 +147,8 @@ fn hostile_with(
         .env("XDG_CONFIG_HOME", env.path("home/.config"))
         .env("XDG_CACHE_HOME", env.path("home/.cache"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        .process_group(0);
     let started = Instant::now();
     let mut child = cmd.spawn().expect("spawn ogonblick");
     let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
@@ -159,23 +162,16 @@ fn hostile_with(
         let _ = err.read_to_string(&mut s);
         s
     });
-    let code = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status.code().unwrap_or(-1);
-        }
-        meanwhile(&env.path("tmp"));
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            kill_pids(&processes_under(&env.path("tmp")));
-            panic!(
-                "the run hung for more than {} s\nstderr:\n{}",
-                limit.as_secs(),
-                t_err.join().unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    let tmp = env.path("tmp");
+    let Some(status) = wait_or_kill_watching(&mut child, limit, || meanwhile(&tmp)) else {
+        kill_pids(&processes_under(&tmp));
+        panic!(
+            "the run hung for more than {} s\nstderr:\n{}",
+            limit.as_secs(),
+            t_err.join().unwrap_or_default()
+        );
     };
+    let code = status.code().unwrap_or(-1);
     let took = started.elapsed();
     Hostile {
         env,
@@ -627,23 +623,16 @@ fn the_sandbox_is_on_unless_ogonblick_runs_as_root() {
         .env("OGONBLICK_OPERATOR", "testare")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .expect("run ogonblick as the throwaway user");
     // Look at the renderers while the capture runs.
-    let started = Instant::now();
     // For each renderer: the last mode seen, and when it was first and last
     // seen. A renderer just forked has not installed its filter yet, and a
     // spare one may end inside that window; one that runs a page lives far
     // longer than a second.
     let mut modes: std::collections::BTreeMap<u32, (String, Instant, Instant)> = Default::default();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "the capture hung"
-        );
+    let status = wait_or_kill_watching(&mut child, Duration::from_secs(120), || {
         for pid in processes_under(&tmp) {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             if !String::from_utf8_lossy(&cmdline).contains("--type=renderer") {
@@ -658,8 +647,8 @@ fn the_sandbox_is_on_unless_ogonblick_runs_as_root() {
                 }
             }
         }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    })
+    .expect("the capture hung");
     let mut stderr = String::new();
     child
         .stderr

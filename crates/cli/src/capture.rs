@@ -68,7 +68,7 @@ pub fn main(args: Args) -> CmdResult {
     let captured = match pipeline::attempt(&session, &job, &staging) {
         Attempt::Captured { record, pages } => {
             crate::posts::render(&record, &staging, &pages, args.capture.pdfa, None)
-                .map(|pdf| (record, pdf))
+                .map(|rendered| (record, rendered.pdf))
         }
         Attempt::BrowserGone(err) | Attempt::Failed(err) => Err(err),
     };

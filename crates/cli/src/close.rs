@@ -62,6 +62,7 @@ pub fn main(args: Args) -> CmdResult {
             record,
             sealed,
             unstamped,
+            ..
         } if registry::policy::may_close_after(&record) => {
             archive.append(&registry::journal::Event::AccountClosed {
                 account: account.id.clone(),

@@ -78,6 +78,7 @@ pub fn seal_one(
             record,
             sealed,
             unstamped,
+            ..
         } => {
             println!("sealed {} in {}", sealed.record_id, sealed.dir.display());
             println!("snapshot.pdf sha256 {}", sealed.snapshot_sha256);

@@ -164,34 +164,6 @@ pub fn use_register(path: &Path) {
     *REGISTER.lock().unwrap_or_else(|e| e.into_inner()) = Some(path.to_path_buf());
 }
 
-/// The run's closing table as problems.
-pub fn from_run(report: &crate::run::Report) {
-    for r in &report.rows {
-        let walled = r.blocked_by.contains(&model::ObstructionKind::LoginWall);
-        let sv = match r.status {
-            "failed" if walled => {
-                "fångsten stoppades av en inloggningsvägg och ingenting förseglades; \
-                 arkivarien behöver förnya inloggningskakorna (se README)"
-            }
-            "failed" => "fångsten misslyckades och ingenting förseglades",
-            "flagged" => "ögonblicksbilden förseglades men är flaggad: något på sidan skymde innehållet",
-            "removed" => "inlägg eller kommentarer har tagits bort sedan förra ögonblicksbilden; granska dem",
-            _ if r.unstamped => {
-                "ögonblicksbilden förseglades utan tidsstämpel; lägg till den senare med ogonblick stamp"
-            }
-            _ => continue,
-        };
-        problem(Some(&r.account), sv, &r.warnings.join("; "));
-    }
-    for w in &report.journal_unstamped {
-        problem(
-            None,
-            "journalens senaste rad fick ingen tidsstämpel; lägg till den senare med ogonblick stamp",
-            w,
-        );
-    }
-}
-
 /// Which command names a notice follows.
 fn command_sv(command: &str) -> (&'static str, &'static str) {
     match command {

@@ -232,6 +232,9 @@ pub enum Outcome {
         sealed: registry::Sealed,
         /// One line per TSA that gave no token (the record is sealed all the same).
         unstamped: Vec<String>,
+        /// The comparison with the account's previous half-year record, as
+        /// sealed in its `changes.json`.
+        changes: Option<Box<model::Changes>>,
     },
     Failed {
         reason: String,
@@ -253,7 +256,17 @@ pub fn capture_and_seal(
     retries: u32,
     log: &dyn Fn(&str),
 ) -> anyhow::Result<Outcome> {
-    capture_and_seal_inner(session, options, archive, job, flavour, retries, log).map_err(|err| {
+    let mut tries = Tries {
+        session,
+        options,
+        archive,
+        job,
+        flavour,
+        retries,
+        log,
+        last_reason: String::new(),
+    };
+    tries.run().map_err(|err| {
         if is_disk_full(&err) {
             disk_full(err)
         } else {
@@ -262,126 +275,209 @@ pub fn capture_and_seal(
     })
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
-fn capture_and_seal_inner(
-    session: &mut Option<capture::Session>,
-    options: &capture::Options,
-    archive: &registry::Archive,
-    job: &Job,
+/// One job's tries and what they share: the browser, where the record goes,
+/// and why the last try did not seal.
+struct Tries<'a> {
+    session: &'a mut Option<capture::Session>,
+    options: &'a capture::Options,
+    archive: &'a registry::Archive,
+    job: &'a Job,
     flavour: pdfa::Flavour,
     retries: u32,
-    log: &dyn Fn(&str),
-) -> anyhow::Result<Outcome> {
-    let mut last_reason = String::new();
-    for attempt_no in 0..=retries {
-        if attempt_no > 0 {
-            let wait = backoff(attempt_no);
-            log(&format!(
-                "{}: retry {attempt_no} of {retries} in {:.0} s ({last_reason})",
-                job.account_id(),
-                wait.as_secs_f64()
-            ));
-            std::thread::sleep(wait);
+    log: &'a dyn Fn(&str),
+    last_reason: String,
+}
+
+/// How one try ended.
+enum Try {
+    /// Sealed, or failed for good (blocked on the last try).
+    Done(Outcome),
+    /// Nothing kept; the next try may do better (`last_reason` says why).
+    Again,
+    /// Nothing kept, and no later try can do better.
+    GiveUp,
+}
+
+impl Tries<'_> {
+    /// The tries in order, with backoff between them; failed when none sealed.
+    fn run(&mut self) -> anyhow::Result<Outcome> {
+        for attempt_no in 0..=self.retries {
+            if attempt_no > 0 {
+                self.back_off(attempt_no);
+            }
+            match self.once(attempt_no)? {
+                Try::Done(outcome) => return Ok(outcome),
+                Try::Again => {}
+                Try::GiveUp => break,
+            }
         }
-        if session.as_ref().is_none_or(|s| s.is_browser_gone()) {
-            *session = None;
-            match capture::Session::launch(options) {
-                Ok(s) => *session = Some(s),
+        self.give_up()
+    }
+
+    /// Says that retry `attempt_no` comes, and why, then waits its backoff.
+    fn back_off(&self, attempt_no: u32) {
+        let wait = backoff(attempt_no);
+        (self.log)(&format!(
+            "{}: retry {attempt_no} of {} in {:.0} s ({})",
+            self.job.account_id(),
+            self.retries,
+            wait.as_secs_f64(),
+            self.last_reason
+        ));
+        std::thread::sleep(wait);
+    }
+
+    /// A running browser for the next try, launched again when there is none
+    /// or it died. `false` when it did not start (the reason is kept for the
+    /// next try); a browser that cannot run here at all is an error.
+    fn browser_ready(&mut self) -> anyhow::Result<bool> {
+        if self.session.as_ref().is_none_or(|s| s.is_browser_gone()) {
+            *self.session = None;
+            match capture::Session::launch(self.options) {
+                Ok(s) => *self.session = Some(s),
                 Err(err) if err.is_setup() => return Err(err.into()),
                 Err(err) => {
-                    last_reason = format!("{:#}", anyhow::Error::new(err));
-                    continue;
+                    self.last_reason = format!("{:#}", anyhow::Error::new(err));
+                    return Ok(false);
                 }
             }
         }
-        let Some(browser) = session.as_ref() else {
-            continue;
+        Ok(true)
+    }
+
+    /// One try: the pages captured into a fresh staging folder, then kept
+    /// or thrown away.
+    fn once(&mut self, attempt_no: u32) -> anyhow::Result<Try> {
+        if !self.browser_ready()? {
+            return Ok(Try::Again);
+        }
+        let Some(browser) = self.session.as_ref() else {
+            return Ok(Try::Again);
         };
-        let staging = archive.stage(&job.record_id)?;
+        let staging = self.archive.stage(&self.job.record_id)?;
         registry::fault::point("capture.staged");
-        match attempt(browser, job, staging.dir()) {
-            Attempt::Captured { mut record, pages } => {
-                // A blocked capture is decided on before anything is rendered.
-                if registry::policy::is_blocked(&record) && attempt_no < retries {
-                    last_reason = registry::policy::blocked_reason(&record);
-                    archive.discard(staging)?;
-                    continue;
-                }
-                if registry::policy::is_blocked(&record) {
-                    archive.discard(staging)?;
-                    let reason = registry::policy::blocked_reason(&record);
-                    archive.fail(
-                        &job.record_id,
-                        job.account_id(),
-                        job.period.as_deref(),
-                        &reason,
-                    )?;
-                    return Ok(Outcome::Failed {
-                        reason,
-                        blocked_by: registry::policy::blocking_kinds(&record),
-                    });
-                }
-                let pdf = match crate::posts::render(
-                    &record,
-                    staging.dir(),
-                    &pages,
-                    flavour,
-                    Some(archive.root()),
-                ) {
-                    Ok(pdf) => pdf,
-                    Err(err) => {
-                        archive.discard(staging)?;
-                        if is_disk_full(&err) {
-                            return Err(err);
-                        }
-                        last_reason = format!("{err:#}");
-                        continue;
-                    }
-                };
-                let sealed = archive.seal_stamped(staging, &mut record, &pdf, &|d| {
-                    crate::tsa::ask_all(&job.tsa, d)
-                })?;
-                let unstamped = sealed.unstamped.clone();
-                for w in &unstamped {
-                    log(&format!("warning: {w}"));
-                }
-                crate::search::take_in(archive.root(), log);
-                return Ok(Outcome::Sealed {
-                    record,
-                    sealed,
-                    unstamped,
-                });
-            }
+        match attempt(browser, self.job, staging.dir()) {
+            Attempt::Captured { record, pages } => self.keep(attempt_no, staging, record, &pages),
             Attempt::BrowserGone(err) | Attempt::Failed(err) if is_disk_full(&err) => {
-                archive.discard(staging)?;
-                return Err(err);
+                self.archive.discard(staging)?;
+                Err(err)
             }
             Attempt::BrowserGone(err) => {
-                archive.discard(staging)?;
-                *session = None;
-                last_reason = format!("{err:#}");
+                self.archive.discard(staging)?;
+                *self.session = None;
+                self.last_reason = format!("{err:#}");
+                Ok(Try::Again)
             }
             Attempt::Failed(err) => {
-                archive.discard(staging)?;
-                last_reason = format!("{err:#}");
+                self.archive.discard(staging)?;
+                self.last_reason = format!("{err:#}");
                 // The page killed its tab twice (once in a fresh one): no
                 // later try can do better.
-                if is_page_fatal(&err) {
-                    break;
-                }
+                Ok(if is_page_fatal(&err) {
+                    Try::GiveUp
+                } else {
+                    Try::Again
+                })
             }
         }
     }
-    archive.fail(
-        &job.record_id,
-        job.account_id(),
-        job.period.as_deref(),
-        &last_reason,
-    )?;
-    Ok(Outcome::Failed {
-        reason: last_reason,
-        blocked_by: Vec::new(),
-    })
+
+    /// A captured record: a blocked one is decided on before anything is
+    /// rendered (tried again, or failed on the last try); any other is
+    /// rendered and sealed.
+    fn keep(
+        &mut self,
+        attempt_no: u32,
+        staging: registry::Staging,
+        record: Box<Record>,
+        pages: &[capture::PageCapture],
+    ) -> anyhow::Result<Try> {
+        if registry::policy::is_blocked(&record) {
+            self.archive.discard(staging)?;
+            if attempt_no < self.retries {
+                self.last_reason = registry::policy::blocked_reason(&record);
+                return Ok(Try::Again);
+            }
+            return self.blocked(&record).map(Try::Done);
+        }
+        let rendered = match crate::posts::render(
+            &record,
+            staging.dir(),
+            pages,
+            self.flavour,
+            Some(self.archive.root()),
+        ) {
+            Ok(rendered) => rendered,
+            Err(err) => {
+                self.archive.discard(staging)?;
+                if is_disk_full(&err) {
+                    return Err(err);
+                }
+                self.last_reason = format!("{err:#}");
+                return Ok(Try::Again);
+            }
+        };
+        self.seal(staging, record, rendered).map(Try::Done)
+    }
+
+    /// A record still blocked on the last try: journaled as failed, with
+    /// what blocked it.
+    fn blocked(&self, record: &Record) -> anyhow::Result<Outcome> {
+        let reason = registry::policy::blocked_reason(record);
+        self.archive.fail(
+            &self.job.record_id,
+            self.job.account_id(),
+            self.job.period.as_deref(),
+            &reason,
+        )?;
+        Ok(Outcome::Failed {
+            reason,
+            blocked_by: registry::policy::blocking_kinds(record),
+        })
+    }
+
+    /// The rendered record sealed with the TSAs' tokens and its comparison,
+    /// then taken into the search index.
+    fn seal(
+        &self,
+        staging: registry::Staging,
+        mut record: Box<Record>,
+        rendered: crate::posts::Rendered,
+    ) -> anyhow::Result<Outcome> {
+        let sealed = self.archive.seal_stamped(
+            staging,
+            &mut record,
+            &rendered.pdf,
+            rendered.changes.as_ref(),
+            &|d| crate::tsa::ask_all(&self.job.tsa, d),
+        )?;
+        let unstamped = sealed.unstamped.clone();
+        for w in &unstamped {
+            (self.log)(&format!("warning: {w}"));
+        }
+        crate::search::take_in(self.archive.root(), self.log);
+        Ok(Outcome::Sealed {
+            record,
+            sealed,
+            unstamped,
+            changes: rendered.changes.map(Box::new),
+        })
+    }
+
+    /// No try sealed: journaled as failed with the last try's reason.
+    fn give_up(&mut self) -> anyhow::Result<Outcome> {
+        let reason = std::mem::take(&mut self.last_reason);
+        self.archive.fail(
+            &self.job.record_id,
+            self.job.account_id(),
+            self.job.period.as_deref(),
+            &reason,
+        )?;
+        Ok(Outcome::Failed {
+            reason,
+            blocked_by: Vec::new(),
+        })
+    }
 }
 
 /// Whether `err` is a page that kills its own tab (see [`capture::Error::is_page_fatal`]).

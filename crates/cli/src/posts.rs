@@ -55,6 +55,16 @@ fn compare(record: &Record, archive: &Path, posts: &Posts) -> anyhow::Result<Opt
     )))
 }
 
+/// A record's PDF/A and the comparison on its cover.
+#[derive(Debug)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    /// What `changes.json` was written from (a half-year record in an
+    /// archive): handed to the seal for the journal and to `run` for its
+    /// table, never read back from disk.
+    pub changes: Option<Changes>,
+}
+
 /// Renders the PDF/A with the comparison on its cover and writes
 /// `posts.json` (and `changes.json` for a half-year record) into `dir`,
 /// where `seal` puts them in the manifest. `archive` is the archive the
@@ -65,7 +75,7 @@ pub fn render(
     pages: &[capture::PageCapture],
     flavour: pdfa::Flavour,
     archive: Option<&Path>,
-) -> anyhow::Result<Vec<u8>> {
+) -> anyhow::Result<Rendered> {
     let mut posts = captured_posts(pages);
     let mut changes = match archive {
         Some(root) => {
@@ -94,7 +104,10 @@ pub fn render(
         write_json(&dir.join(registry::changes::CHANGES), c)?;
     }
     write_json(&dir.join(registry::changes::POSTS), &posts)?;
-    Ok(built.bytes)
+    Ok(Rendered {
+        pdf: built.bytes,
+        changes,
+    })
 }
 
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
@@ -104,14 +117,14 @@ fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> anyhow::Result<()>
 }
 
 /// A sealed row of `run`'s closing table whose record found posts removed
-/// since the previous snapshot: says so in its warnings, and a row with no
-/// other flag gets the status `removed` (exit 1).
-pub fn mark_removals(mut row: crate::table::Row, archive: &Path) -> crate::table::Row {
+/// since the previous snapshot (`changes`, the comparison it was sealed
+/// with): says so in its warnings, and a row with no other flag gets the
+/// status `removed` (exit 1).
+pub fn mark_removals(mut row: crate::table::Row, changes: Option<&Changes>) -> crate::table::Row {
     if !matches!(row.status, "sealed" | "flagged") {
         return row;
     }
-    let dir = archive.join(&row.record_id);
-    let Ok(Some(c)) = registry::changes::read_changes(&dir) else {
+    let Some(c) = changes else {
         return row;
     };
     if c.has_removals() {

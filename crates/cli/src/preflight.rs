@@ -752,7 +752,7 @@ fn journal_event(archive: &Path, report: &Report) -> String {
     }
 }
 
-fn print(report: &Report) {
+pub fn print(report: &Report) {
     println!(
         "Preflight {} for the boundary {} (on time until {})",
         report.today, report.boundary, report.window_ends
@@ -799,34 +799,6 @@ fn print(report: &Report) {
     } else {
         println!("OK: the next run would need nobody");
     }
-}
-
-/// The run's check ahead of the boundary: on a day the run captured
-/// nothing (every account skipped), `--preflight-days` or fewer before the
-/// next boundary, the same checks as `preflight`, printed after the
-/// closing table. `None` when it is not that day.
-pub fn ahead_of_boundary(
-    args: &crate::run::Args,
-    report: &crate::run::Report,
-) -> anyhow::Result<Option<Exit>> {
-    let today = registry::period::today_stockholm();
-    let next = Period::containing(today).boundary_end();
-    let days = (next - today).num_days();
-    if args.preflight_days == 0
-        || days > i64::from(args.preflight_days)
-        || report.rows.iter().any(|r| r.status != "skipped")
-    {
-        return Ok(None);
-    }
-    eprintln!("{days} day(s) to the boundary {next}: checking what the next run needs");
-    let (register, _) = registry::load(&args.register)?;
-    let checked = check(&register, &args.archive, &Using::from(&args.capture))?;
-    if args.json {
-        eprintln!("{}", serde_json::to_string_pretty(&checked)?);
-    } else {
-        print(&checked);
-    }
-    Ok(Some(finish(&checked)))
 }
 
 #[cfg(test)]

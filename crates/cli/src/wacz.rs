@@ -159,81 +159,186 @@ fn read_checked(
 }
 
 /// The WACZ of the record in `dir`.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub fn package(dir: &Path, record: &model::Record) -> anyhow::Result<Vec<u8>> {
-    let listed = manifest(dir)?;
-    let now = Utc::now();
+    let p = Package {
+        dir,
+        record,
+        listed: manifest(dir)?,
+        now: Utc::now(),
+    };
     // archive/: each page's WARC as captured, then the record's own.
-    let mut warcs: Vec<(String, Vec<u8>)> = Vec::new();
-    for rel in listed.keys().filter(|p| p.ends_with(".warc.gz")) {
-        let page = rel
-            .rsplit('/')
-            .nth(1)
-            .filter(|p| !p.is_empty())
-            .unwrap_or("page");
-        warcs.push((format!("{page}.warc.gz"), read_checked(dir, rel, &listed)?));
-    }
-    if warcs.is_empty() {
-        anyhow::bail!(
-            "{} holds no web archive (no page.warc.gz among its files): it was captured before \
-             ogonblick recorded the exchange, or with the recording off; there is nothing to export",
-            dir.display()
-        );
-    }
-    let mut own = warc::warcinfo(
-        "record.warc.gz",
-        now,
-        &[
-            (
-                "software",
-                format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
-            ),
-            ("format", "WARC File Format 1.1".into()),
-            ("isPartOf", record.record_id.clone()),
-            (
-                "description",
-                "the sealed record: its PDF/A, record.json, manifest and timestamp tokens".into(),
-            ),
-        ],
-    )
-    .to_gzip();
-    // The timestamp tokens are over the manifest, outside it (verified above).
-    let mut tokens: Vec<String> = std::fs::read_dir(dir.join("timestamps"))
-        .map(|rd| {
-            rd.flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                .map(|e| format!("timestamps/{}", e.file_name().to_string_lossy()))
-                .collect()
-        })
-        .unwrap_or_default();
-    tokens.sort();
-    let sealed = std::iter::once(MANIFEST.to_string())
-        .chain(
-            listed
-                .keys()
-                .filter(|p| !p.starts_with("capture/"))
-                .cloned(),
-        )
-        .chain(tokens)
-        .collect::<Vec<_>>();
-    for rel in &sealed {
-        let bytes = read_checked(dir, rel, &listed)?;
-        let mime = match rel.rsplit('.').next() {
-            Some("pdf") => "application/pdf",
-            Some("json") => "application/json",
-            Some("tsr") => "application/timestamp-reply",
-            Some("txt") => "text/plain; charset=utf-8",
-            _ => "application/octet-stream",
-        };
-        let mut r = Record::new(Kind::Resource, now, mime, bytes);
-        r.target_uri = Some(format!("urn:ogonblick:{}/{rel}", record.record_id));
-        r.payload_at = Some(0);
-        own.extend(r.to_gzip());
-    }
-    warcs.push(("record.warc.gz".into(), own));
+    let mut warcs = p.page_warcs()?;
+    warcs.push(("record.warc.gz".into(), p.record_warc()?));
+    let cdxj = cdxj(&warcs)?;
+    let pages = p.pages_jsonl();
+    let mut files: Vec<(String, Vec<u8>)> = warcs
+        .into_iter()
+        .map(|(name, b)| (format!("archive/{name}"), b))
+        .collect();
+    // `.cdx`, as the WACZ specification names an index and as pywb's
+    // `wb-manager add --unpack-wacz` looks for one (it takes no `.cdxj`).
+    files.push(("indexes/index.cdx".into(), cdxj));
+    files.push(("pages/pages.jsonl".into(), pages.into_bytes()));
+    let (datapackage, digest) = p.datapackage(&files)?;
+    files.push(("datapackage.json".into(), datapackage));
+    files.push(("datapackage-digest.json".into(), digest));
+    zip_stored(&files, p.now)
+}
 
+/// What the package's steps share: the verified record, its manifest, and
+/// the moment the package is made.
+struct Package<'a> {
+    dir: &'a Path,
+    record: &'a model::Record,
+    /// The record's files as its manifest lists them: path → SHA-256.
+    listed: BTreeMap<String, String>,
+    now: DateTime<Utc>,
+}
+
+impl Package<'_> {
+    /// Each page's `page.warc.gz` byte for byte, named after its page;
+    /// an error when the record has none.
+    fn page_warcs(&self) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+        let mut warcs: Vec<(String, Vec<u8>)> = Vec::new();
+        for rel in self.listed.keys().filter(|p| p.ends_with(".warc.gz")) {
+            let page = rel
+                .rsplit('/')
+                .nth(1)
+                .filter(|p| !p.is_empty())
+                .unwrap_or("page");
+            warcs.push((
+                format!("{page}.warc.gz"),
+                read_checked(self.dir, rel, &self.listed)?,
+            ));
+        }
+        if warcs.is_empty() {
+            anyhow::bail!(
+                "{} holds no web archive (no page.warc.gz among its files): it was captured before \
+                 ogonblick recorded the exchange, or with the recording off; there is nothing to export",
+                self.dir.display()
+            );
+        }
+        Ok(warcs)
+    }
+
+    /// `record.warc.gz`: a `warcinfo` record, then the sealed record's own
+    /// files as `resource` records.
+    fn record_warc(&self) -> anyhow::Result<Vec<u8>> {
+        let record = self.record;
+        let mut own = warc::warcinfo(
+            "record.warc.gz",
+            self.now,
+            &[
+                (
+                    "software",
+                    format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
+                ),
+                ("format", "WARC File Format 1.1".into()),
+                ("isPartOf", record.record_id.clone()),
+                (
+                    "description",
+                    "the sealed record: its PDF/A, record.json, manifest and timestamp tokens"
+                        .into(),
+                ),
+            ],
+        )
+        .to_gzip();
+        for rel in &self.sealed_files() {
+            let bytes = read_checked(self.dir, rel, &self.listed)?;
+            let mime = match rel.rsplit('.').next() {
+                Some("pdf") => "application/pdf",
+                Some("json") => "application/json",
+                Some("tsr") => "application/timestamp-reply",
+                Some("txt") => "text/plain; charset=utf-8",
+                _ => "application/octet-stream",
+            };
+            let mut r = Record::new(Kind::Resource, self.now, mime, bytes);
+            r.target_uri = Some(format!("urn:ogonblick:{}/{rel}", record.record_id));
+            r.payload_at = Some(0);
+            own.extend(r.to_gzip());
+        }
+        Ok(own)
+    }
+
+    /// The record's own files in `record.warc.gz`: the manifest, every file
+    /// it lists outside `capture/`, and the timestamp tokens.
+    fn sealed_files(&self) -> Vec<String> {
+        // The timestamp tokens are over the manifest, outside it (verified above).
+        let mut tokens: Vec<String> = std::fs::read_dir(self.dir.join("timestamps"))
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .map(|e| format!("timestamps/{}", e.file_name().to_string_lossy()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        tokens.sort();
+        std::iter::once(MANIFEST.to_string())
+            .chain(
+                self.listed
+                    .keys()
+                    .filter(|p| !p.starts_with("capture/"))
+                    .cloned(),
+            )
+            .chain(tokens)
+            .collect()
+    }
+
+    /// `pages/pages.jsonl`: one line per captured page.
+    fn pages_jsonl(&self) -> String {
+        let mut pages = String::from(
+            "{\"format\": \"json-pages-1.0\", \"id\": \"pages\", \"title\": \"All Pages\"}\n",
+        );
+        for p in &self.record.pages {
+            pages += &json!({
+                "id": p.label,
+                "url": p.final_url,
+                "ts": p.started.to_rfc3339_opts(SecondsFormat::Secs, true),
+                "title": p.title,
+            })
+            .to_string();
+            pages.push('\n');
+        }
+        pages
+    }
+
+    /// `datapackage.json` over `files`, and `datapackage-digest.json` over it.
+    fn datapackage(&self, files: &[(String, Vec<u8>)]) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+        let resources: Vec<_> = files
+            .iter()
+            .map(|(path, b)| {
+                json!({
+                    "name": path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase(),
+                    "path": path,
+                    "hash": format!("sha256:{}", sha256_hex(b)),
+                    "bytes": b.len(),
+                })
+            })
+            .collect();
+        let first = self.record.pages.first();
+        let datapackage = serde_json::to_vec_pretty(&json!({
+            "profile": "data-package",
+            "wacz_version": WACZ_VERSION,
+            "software": format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
+            "created": self.now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "title": self.record.record_id,
+            "mainPageURL": first.map(|p| p.final_url.clone()),
+            "mainPageDate": first.map(|p| p.started.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            "resources": resources,
+        }))?;
+        let digest = serde_json::to_vec_pretty(&json!({
+            "path": "datapackage.json",
+            "hash": format!("sha256:{}", sha256_hex(&datapackage)),
+        }))?;
+        Ok((datapackage, digest))
+    }
+}
+
+/// The CDXJ index of every `response` and `resource` record in `warcs`,
+/// sorted by SURT key.
+fn cdxj(warcs: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
     let mut index = Vec::new();
-    for (name, bytes) in &warcs {
+    for (name, bytes) in warcs {
         let records = warc::index(bytes).map_err(|e| anyhow::anyhow!("archive/{name}: {e}"))?;
         for r in records {
             if r.kind != "response" && r.kind != "resource" {
@@ -260,58 +365,7 @@ pub fn package(dir: &Path, record: &model::Record) -> anyhow::Result<Vec<u8>> {
     index.sort();
     let mut cdxj = index.join("\n");
     cdxj.push('\n');
-
-    let mut pages = String::from(
-        "{\"format\": \"json-pages-1.0\", \"id\": \"pages\", \"title\": \"All Pages\"}\n",
-    );
-    for p in &record.pages {
-        pages += &json!({
-            "id": p.label,
-            "url": p.final_url,
-            "ts": p.started.to_rfc3339_opts(SecondsFormat::Secs, true),
-            "title": p.title,
-        })
-        .to_string();
-        pages.push('\n');
-    }
-
-    let mut files: Vec<(String, Vec<u8>)> = warcs
-        .into_iter()
-        .map(|(name, b)| (format!("archive/{name}"), b))
-        .collect();
-    // `.cdx`, as the WACZ specification names an index and as pywb's
-    // `wb-manager add --unpack-wacz` looks for one (it takes no `.cdxj`).
-    files.push(("indexes/index.cdx".into(), cdxj.into_bytes()));
-    files.push(("pages/pages.jsonl".into(), pages.into_bytes()));
-    let resources: Vec<_> = files
-        .iter()
-        .map(|(path, b)| {
-            json!({
-                "name": path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase(),
-                "path": path,
-                "hash": format!("sha256:{}", sha256_hex(b)),
-                "bytes": b.len(),
-            })
-        })
-        .collect();
-    let first = record.pages.first();
-    let datapackage = serde_json::to_vec_pretty(&json!({
-        "profile": "data-package",
-        "wacz_version": WACZ_VERSION,
-        "software": format!("ogonblick {}", env!("CARGO_PKG_VERSION")),
-        "created": now.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "title": record.record_id,
-        "mainPageURL": first.map(|p| p.final_url.clone()),
-        "mainPageDate": first.map(|p| p.started.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        "resources": resources,
-    }))?;
-    let digest = serde_json::to_vec_pretty(&json!({
-        "path": "datapackage.json",
-        "hash": format!("sha256:{}", sha256_hex(&datapackage)),
-    }))?;
-    files.push(("datapackage.json".into(), datapackage));
-    files.push(("datapackage-digest.json".into(), digest));
-    zip_stored(&files, now)
+    Ok(cdxj.into_bytes())
 }
 
 /// A ZIP of `files`, every entry stored (WACZ wants the WARCs readable at

@@ -796,6 +796,15 @@ impl Changes {
     pub fn has_removals(&self) -> bool {
         !self.removed.is_empty()
     }
+
+    /// Whether there is anything to tell: a post removed or edited, a new
+    /// post, or the profile changed (the journal's `changes.found`).
+    pub fn anything(&self) -> bool {
+        !self.removed.is_empty()
+            || !self.changed.is_empty()
+            || self.new_posts > 0
+            || !self.profile.is_empty()
+    }
 }
 
 /// One field of the account's profile that changed.

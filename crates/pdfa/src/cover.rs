@@ -293,7 +293,7 @@ fn page_warnings(page: &PageFacts) -> Vec<String> {
                 }
                 format!("{t}.")
             }
-            None => "Skälet står i record.json.".to_string(),
+            None => "Skälet står i arkivhandlingens tekniska uppgifter.".to_string(),
         };
         out.push(format!(
             "Avkortad vid {} av {}. {because}",
@@ -305,7 +305,7 @@ fn page_warnings(page: &PageFacts) -> Vec<String> {
         out.push(match &o.finding {
             Some(f) => format!("Hinder – {}: {}.", o.kind.display_sv(), sv::finding(f)),
             None => format!(
-                "Hinder – {}. Detaljerna står i record.json.",
+                "Hinder – {}. Detaljerna står i arkivhandlingens tekniska uppgifter.",
                 o.kind.display_sv()
             ),
         });
@@ -314,9 +314,9 @@ fn page_warnings(page: &PageFacts) -> Vec<String> {
     // Remarks recorded only as English lines (records made before notes were data).
     match page.warnings.len().saturating_sub(page.notes.len()) {
         0 => {}
-        1 => out.push("Ytterligare en teknisk anmärkning från fångsten står i record.json.".into()),
+        1 => out.push("Ytterligare en teknisk anmärkning från fångsten står i arkivhandlingens tekniska uppgifter.".into()),
         n => out.push(format!(
-            "Ytterligare {n} tekniska anmärkningar från fångsten står i record.json."
+            "Ytterligare {n} tekniska anmärkningar från fångsten står i arkivhandlingens tekniska uppgifter."
         )),
     }
     out
@@ -340,7 +340,6 @@ pub(crate) fn pages(
     }
 }
 
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn layout(
     record: &Record,
     inputs: &[PageInput],
@@ -350,7 +349,6 @@ fn layout(
     extras: crate::Extras,
 ) -> Vec<String> {
     let mut c = Canvas::new(font, A4, 50.0);
-    let (start, end) = times(record);
     c.paragraph("Följeblad", BODY, 0.0);
     c.paragraph(
         &format!("Ögonblicksbild av {}", subject_name(record)),
@@ -358,7 +356,29 @@ fn layout(
         0.0,
     );
     c.rule();
+    record_fields(&mut c, record);
+    seal_fields(&mut c, record);
+    captured_pages(
+        &mut c,
+        record,
+        &Placement::new(inputs, shot_pages, cover_pages),
+    );
+    declared_section(&mut c, record);
+    summary_section(&mut c, record);
+    warnings_section(&mut c, record);
+    if let Some(changes) = extras.changes {
+        crate::changes::section(&mut c, changes, BODY, H2);
+    }
+    checksums_section(&mut c, record);
+    software_section(&mut c, record);
+    let footer = format!("Följeblad för {}", record.record_id);
+    c.finish(&footer)
+}
 
+/// The record's fields under the title: who, which account, which period,
+/// what kind of record, when and by whom.
+fn record_fields(c: &mut Canvas, record: &Record) {
+    let (start, end) = times(record);
     let org = record.organisation.as_ref();
     let account = record.account.as_ref();
     c.field(
@@ -413,6 +433,10 @@ fn layout(
     if let Some(sender) = record.sender.as_deref().filter(|s| !s.trim().is_empty()) {
         c.field("Avsändare:", sender, BODY, LABEL);
     }
+}
+
+/// The registrar's field and the timestamp the seal asks for.
+fn seal_fields(c: &mut Canvas, record: &Record) {
     let dnr = if record.diarienummer.trim().is_empty() {
         "______________________".to_string()
     } else {
@@ -425,9 +449,10 @@ fn layout(
         c.field(
             "Tidsstämpel:",
             &format!(
-                "betrodd tidsstämpel (RFC 3161) över manifest-sha256.txt, begärd vid \
-                 förseglingen från {}; stämplarna ligger i mappen timestamps/ \
-                 (en stämpel som lades till senare i arkivets timestamps/{}/)",
+                "betrodd tidsstämpel (RFC 3161) över arkivhandlingens förteckning över \
+                 kontrollsummor, begärd vid förseglingen från {}; stämplarna förvaras \
+                 tillsammans med arkivhandlingen (en stämpel som lades till senare \
+                 förvaras i arkivet under arkivhandlingens id {})",
                 record.timestamp_authorities.join(", "),
                 record.record_id
             ),
@@ -435,9 +460,76 @@ fn layout(
             LABEL,
         );
     }
+}
 
-    // What the account declares and the record may lack (`declared.rs` in capture).
-    let loss = record
+/// Where each captured page's screenshot lies in this document.
+struct Placement<'a> {
+    inputs: &'a [PageInput<'a>],
+    /// How many PDF pages each input's screenshot takes.
+    shot_pages: &'a [usize],
+    /// The PDF page each input's screenshot starts on.
+    starts: Vec<usize>,
+}
+
+impl<'a> Placement<'a> {
+    /// Inputs are laid out in order after `cover_pages` cover pages.
+    fn new(inputs: &'a [PageInput<'a>], shot_pages: &'a [usize], cover_pages: usize) -> Self {
+        // Where each input's screenshot starts in the document (inputs are laid out in order).
+        let starts: Vec<usize> = shot_pages
+            .iter()
+            .scan(cover_pages + 1, |next, &n| {
+                let start = *next;
+                *next += n;
+                Some(start)
+            })
+            .collect();
+        Placement {
+            inputs,
+            shot_pages,
+            starts,
+        }
+    }
+
+    /// The PDF pages of the `i`-th captured page's screenshot, in words.
+    fn of(&self, i: usize, page: &PageFacts) -> String {
+        // The input with this page's label, else the one in the same place.
+        let k = self
+            .inputs
+            .iter()
+            .position(|p| p.facts.label == page.label)
+            .or((i < self.inputs.len()).then_some(i));
+        let n = k.and_then(|k| self.shot_pages.get(k)).copied().unwrap_or(0);
+        let next = k.and_then(|k| self.starts.get(k)).copied().unwrap_or(0);
+        match n {
+            0 => "ingen skärmbild".to_string(),
+            1 => format!("PDF-sida {next}"),
+            n => format!("PDF-sidorna {}–{} ({n} PDF-sidor)", next, next + n - 1),
+        }
+    }
+}
+
+/// *Fångade webbsidor*: each captured page's facts and where it lies in
+/// this document.
+fn captured_pages(c: &mut Canvas, record: &Record, placement: &Placement) {
+    let loss = loss(record);
+    // "Webbsida" is a captured web page, "PDF-sida" a page of this document.
+    c.heading("Fångade webbsidor", H2);
+    if record.pages.is_empty() {
+        c.paragraph("Inga webbsidor fångades.", BODY, 0.0);
+    }
+    for (i, page) in record.pages.iter().enumerate() {
+        page_fields(c, i, page, loss.as_deref());
+        c.field("I detta dokument:", &placement.of(i, page), BODY, LABEL);
+        c.space(3.0);
+    }
+}
+
+/// Why the record may lack posts of the account's list, for "Fångad till:"
+/// (`declared.rs` in capture): the account declares more than the record
+/// holds, or the platform shows only the newest without a login and the list
+/// did not reach the period's start.
+fn loss(record: &Record) -> Option<String> {
+    record
         .pages
         .iter()
         .filter_map(|p| p.extent.declared.as_ref())
@@ -456,113 +548,98 @@ fn layout(
                 .filter_map(|p| p.extent.without_login)
                 .find(|w| !w.past_start)
                 .map(|_| {
+                    let platform = record.account.as_ref().map(|a| a.platform.display_sv());
                     format!(
                         "utan inloggning visar {} bara de senaste inläggen (se Kontots inlägg)",
-                        account.map_or("plattformen", |a| a.platform.display_sv())
+                        platform.unwrap_or("plattformen")
                     )
                 })
-        });
-    // "Webbsida" is a captured web page, "PDF-sida" a page of this document.
-    c.heading("Fångade webbsidor", H2);
-    if record.pages.is_empty() {
-        c.paragraph("Inga webbsidor fångades.", BODY, 0.0);
-    }
-    // Where each input's screenshot starts in the document (inputs are laid out in order).
-    let starts: Vec<usize> = shot_pages
-        .iter()
-        .scan(cover_pages + 1, |next, &n| {
-            let start = *next;
-            *next += n;
-            Some(start)
         })
-        .collect();
-    for (i, page) in record.pages.iter().enumerate() {
-        // The input with this page's label, else the one in the same place.
-        let k = inputs
-            .iter()
-            .position(|p| p.facts.label == page.label)
-            .or((i < inputs.len()).then_some(i));
-        let n = k.and_then(|k| shot_pages.get(k)).copied().unwrap_or(0);
-        let next = k.and_then(|k| starts.get(k)).copied().unwrap_or(0);
-        let title = if page.title.trim().is_empty() {
-            "(utan titel)".to_string()
-        } else {
-            shorten(page.title.trim(), TITLE_MAX)
-        };
-        c.paragraph(&format!("Webbsida {}. {}", i + 1, title), BODY, 0.0);
-        c.field(
-            "Begärd adress:",
-            &shorten(&page.requested_url, URL_MAX),
-            BODY,
-            LABEL,
-        );
-        if page.final_url != page.requested_url {
-            c.field(
-                "Slutlig adress:",
-                &shorten(&page.final_url, URL_MAX),
-                BODY,
-                LABEL,
-            );
-        }
-        let status = page
-            .http_status
-            .map_or_else(|| "okänd".to_string(), |s| s.to_string());
-        c.field("HTTP-status:", &status, BODY, LABEL);
-        c.field(
-            "Tagen:",
-            &format!(
-                "{} ({})",
-                sv::moment(page.started),
-                sv::moment_utc(page.started)
-            ),
-            BODY,
-            LABEL,
-        );
-        c.field(
-            "Storlek:",
-            &format!(
-                "fönster {} × {}, skala {}, sidhöjd {}, fångad höjd {}",
-                page.viewport_width,
-                sv::px(f64::from(page.viewport_height)),
-                page.device_scale.to_string().replace('.', ","),
-                sv::px(page.full_height),
-                sv::px(page.captured_height)
-            ),
-            BODY,
-            LABEL,
-        );
-        if let Some(rule) = page.extent.stop_rule {
-            let mut t = match (rule, loss.as_deref()) {
-                // "Till slutet" only where nothing declared says there is more.
-                (model::StopRule::PageEnd, Some(why)) => {
-                    format!("sidans slut är nått, men {why}")
-                }
-                _ => rule.display_sv().to_string(),
-            };
-            if let Some(since) = page.extent.since {
-                // "… tillbaka till periodens början" names it already.
-                if rule == model::StopRule::PeriodStart {
-                    t.push_str(&format!(", {}", sv::date(since)));
-                } else {
-                    t.push_str(&format!("; periodens början {}", sv::date(since)));
-                }
-            }
-            if let Some(oldest) = page.extent.oldest_post_reached.as_deref() {
-                t.push_str(&format!("; äldsta inlägg {}", sv::post_date(oldest)));
-            } else if let Some(oldest) = &page.extent.oldest_post_reached_read {
-                t.push_str(&format!("; äldsta inlägg {}", sv::date_read(oldest)));
-            }
-            c.field("Fångad till:", &t, BODY, LABEL);
-        }
-        let where_ = match n {
-            0 => "ingen skärmbild".to_string(),
-            1 => format!("PDF-sida {next}"),
-            n => format!("PDF-sidorna {}–{} ({n} PDF-sidor)", next, next + n - 1),
-        };
-        c.field("I detta dokument:", &where_, BODY, LABEL);
-        c.space(3.0);
-    }
+}
 
+/// One captured page's title, addresses, status, time, size and how far
+/// it was captured; `loss` says why the record may lack posts of the
+/// account's list.
+fn page_fields(c: &mut Canvas, i: usize, page: &PageFacts, loss: Option<&str>) {
+    let title = if page.title.trim().is_empty() {
+        "(utan titel)".to_string()
+    } else {
+        shorten(page.title.trim(), TITLE_MAX)
+    };
+    c.paragraph(&format!("Webbsida {}. {}", i + 1, title), BODY, 0.0);
+    c.field(
+        "Begärd adress:",
+        &shorten(&page.requested_url, URL_MAX),
+        BODY,
+        LABEL,
+    );
+    if page.final_url != page.requested_url {
+        c.field(
+            "Slutlig adress:",
+            &shorten(&page.final_url, URL_MAX),
+            BODY,
+            LABEL,
+        );
+    }
+    let status = page
+        .http_status
+        .map_or_else(|| "okänd".to_string(), |s| s.to_string());
+    c.field("HTTP-status:", &status, BODY, LABEL);
+    c.field(
+        "Tagen:",
+        &format!(
+            "{} ({})",
+            sv::moment(page.started),
+            sv::moment_utc(page.started)
+        ),
+        BODY,
+        LABEL,
+    );
+    c.field(
+        "Storlek:",
+        &format!(
+            "fönster {} × {}, skala {}, sidhöjd {}, fångad höjd {}",
+            page.viewport_width,
+            sv::px(f64::from(page.viewport_height)),
+            page.device_scale.to_string().replace('.', ","),
+            sv::px(page.full_height),
+            sv::px(page.captured_height)
+        ),
+        BODY,
+        LABEL,
+    );
+    if let Some(rule) = page.extent.stop_rule {
+        c.field("Fångad till:", &reached(page, rule, loss), BODY, LABEL);
+    }
+}
+
+/// How far a page was captured: the rule that ended it, the period's start
+/// and the oldest post reached.
+fn reached(page: &PageFacts, rule: model::StopRule, loss: Option<&str>) -> String {
+    let mut t = match (rule, loss) {
+        // "Till slutet" only where nothing declared says there is more.
+        (model::StopRule::PageEnd, Some(why)) => format!("sidans slut är nått, men {why}"),
+        _ => rule.display_sv().to_string(),
+    };
+    if let Some(since) = page.extent.since {
+        // "… tillbaka till periodens början" names it already.
+        if rule == model::StopRule::PeriodStart {
+            t.push_str(&format!(", {}", sv::date(since)));
+        } else {
+            t.push_str(&format!("; periodens början {}", sv::date(since)));
+        }
+    }
+    if let Some(oldest) = page.extent.oldest_post_reached.as_deref() {
+        t.push_str(&format!("; äldsta inlägg {}", sv::post_date(oldest)));
+    } else if let Some(oldest) = &page.extent.oldest_post_reached_read {
+        t.push_str(&format!("; äldsta inlägg {}", sv::date_read(oldest)));
+    }
+    t
+}
+
+/// *Kontots inlägg* (or followers …): what the account declares, from the
+/// first page that read it.
+fn declared_section(c: &mut Canvas, record: &Record) {
     if let Some((i, d)) = record
         .pages
         .iter()
@@ -570,7 +647,7 @@ fn layout(
         .find_map(|(i, p)| p.extent.declared.as_ref().map(|d| (i, d)))
     {
         c.heading(&format!("Kontots {}", d.what.noun_sv()), H2);
-        let platform = account.map(|a| a.platform.display_sv());
+        let platform = record.account.as_ref().map(|a| a.platform.display_sv());
         let since = record.pages[i].extent.since;
         c.paragraph(&sv::declared(d, platform, i + 1, since), BODY, 0.0);
     } else if let Some((i, w)) = record
@@ -580,11 +657,14 @@ fn layout(
         .find_map(|(i, p)| p.extent.without_login.map(|w| (i, w)))
     {
         c.heading("Kontots inlägg", H2);
-        let platform = account.map(|a| a.platform.display_sv());
+        let platform = record.account.as_ref().map(|a| a.platform.display_sv());
         let since = record.pages[i].extent.since;
         c.paragraph(&sv::without_login(w, platform, i + 1, since), BODY, 0.0);
     }
+}
 
+/// *Sammanfattning av innehållet*: a few sentences per captured page.
+fn summary_section(c: &mut Canvas, record: &Record) {
     c.heading("Sammanfattning av innehållet", H2);
     if record.pages.is_empty() {
         c.paragraph("Ingen sammanfattning: inga webbsidor fångades.", BODY, 0.0);
@@ -597,7 +677,10 @@ fn layout(
         );
         c.space(2.0);
     }
+}
 
+/// *Varningar*: a late capture, then every page's warnings.
+fn warnings_section(c: &mut Canvas, record: &Record) {
     c.heading("Varningar", H2);
     let mut warnings = Vec::new();
     if record.late {
@@ -619,11 +702,10 @@ fn layout(
     for w in &warnings {
         c.paragraph(&format!("• {}", shorten(w, TEXT_MAX)), BODY, 0.0);
     }
+}
 
-    if let Some(changes) = extras.changes {
-        crate::changes::section(&mut c, changes, BODY, H2);
-    }
-
+/// The raw files and their SHA-256 sums.
+fn checksums_section(c: &mut Canvas, record: &Record) {
     c.heading("Kontrollsummor (SHA-256) för råfilerna", H2);
     if record.files.is_empty() {
         c.paragraph("Inga råfiler.", BODY, 0.0);
@@ -633,7 +715,10 @@ fn layout(
         c.paragraph(file, SMALL, 0.0);
         c.paragraph(sum, SMALL, 12.0);
     }
+}
 
+/// *Programvara*: ogonblick's version, the browsers and their user agents.
+fn software_section(c: &mut Canvas, record: &Record) {
     c.heading("Programvara", H2);
     c.field(
         "Verktyg:",
@@ -647,6 +732,4 @@ fn layout(
     for ua in dedup(record.pages.iter().map(|p| p.user_agent.as_str())) {
         c.field("Användaragent:", ua, SMALL, LABEL);
     }
-    let footer = format!("Följeblad för {}", record.record_id);
-    c.finish(&footer)
 }

@@ -19,7 +19,6 @@ mod delivery;
 mod excerpt;
 mod font;
 mod image;
-mod items_sv;
 mod layout;
 mod num;
 mod seams;

@@ -286,9 +286,9 @@ impl Archive {
     /// writes `snapshot.pdf`, `record.json` and `manifest-sha256.txt`, syncs
     /// and write-protects everything, renames the directory into place (never
     /// over an existing one) and appends the record's events to the journal
-    /// (`record.sealed`, and `changes.found` if its `changes.json` found anything).
+    /// (`record.sealed`; a record without a comparison and without tokens).
     pub fn seal(&self, staging: Staging, record: &mut Record, pdf: &[u8]) -> Result<Sealed> {
-        self.seal_stamped(staging, record, pdf, &|_| Vec::new())
+        self.seal_stamped(staging, record, pdf, None, &|_| Vec::new())
     }
 
     /// [`Archive::seal`], asking `ask` for RFC 3161 tokens over the SHA-256
@@ -297,11 +297,15 @@ impl Archive {
     /// is stored as `timestamps/<file name>` in the record, outside the
     /// manifest (a token over the manifest cannot be listed in it), and every
     /// answer is journaled after `record.sealed` (`crate::events`).
+    /// `changes` is the comparison with the account's previous record that
+    /// the caller wrote into the staging directory as `changes.json`: when it
+    /// found anything, `changes.found` follows the answers.
     pub fn seal_stamped(
         &self,
         staging: Staging,
         record: &mut Record,
         pdf: &[u8],
+        changes: Option<&model::Changes>,
         ask: Ask<'_>,
     ) -> Result<Sealed> {
         let id = staging.record_id.clone();
@@ -338,7 +342,7 @@ impl Archive {
         let answers = answers
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (entry, unstamped) = crate::events::sealed(self, record, &final_dir, &event, &answers)?;
+        let (entry, unstamped) = crate::events::sealed(self, record, &event, &answers, changes)?;
         Ok(Sealed {
             record_id: id,
             dir: final_dir,

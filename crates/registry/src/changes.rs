@@ -251,15 +251,6 @@ pub fn profile_changes(before: &Profile, now: &Profile) -> Vec<ProfileChange> {
         .collect()
 }
 
-/// Whether there is anything to tell: a post removed or edited, a new post,
-/// or the profile changed.
-pub fn anything(changes: &Changes) -> bool {
-    !changes.removed.is_empty()
-        || !changes.changed.is_empty()
-        || changes.new_posts > 0
-        || !changes.profile.is_empty()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,9 +345,9 @@ mod tests {
         assert_eq!(c.new_posts, 2, "fb:9 and fb:5");
         assert_eq!(c.profile.len(), 1);
         assert_eq!(c.profile[0].field, "name");
-        assert!(anything(&c));
+        assert!(c.anything());
         let same = compare("2025-H2/k", &before, day("2026-01-02"), &before);
-        assert!(!anything(&same), "{same:?}");
+        assert!(!same.anything(), "{same:?}");
     }
 
     /// A post dated only by the text shown ("för 3 veckor sedan"): the

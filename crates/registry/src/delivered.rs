@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Europe::Stockholm;
 
 use crate::archive::{record_dirs, JOURNAL};
+use crate::checked::{hex_bytes, merge_file, Stamps, VerifyOptions, VerifyReport};
 use crate::hashing::{hash_file, Algorithm};
 use crate::journal::{check_chain, Event, JournalEntry};
 use crate::period::Period;
@@ -22,7 +23,6 @@ use crate::record::{
     check_record_dir, files_on_disk, DirCheck, FileCheck, FileStatus, MANIFEST, SNAPSHOT,
 };
 use crate::timestamp::TIMESTAMPS;
-use crate::verify::{hex_bytes, merge_file, Stamps, VerifyOptions, VerifyReport};
 use crate::Result;
 
 /// The delivery list's and the CSV's names in every delivery.

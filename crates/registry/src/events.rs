@@ -1,13 +1,11 @@
 //! A record's journal events, appended here and nowhere else: when a record
 //! is sealed, `record.sealed`, then what each TSA answered
 //! (`timestamp.added`, `timestamp.missing`), then `changes.found` when the
-//! comparison with the account's previous record (its `changes.json`) found
-//! anything; later, the tokens `ogonblick stamp` adds for a record or the
+//! comparison with the account's previous record (the record's
+//! `changes.json`, handed over in memory by the seal) found anything; later, the tokens `ogonblick stamp` adds for a record or the
 //! journal's head.
 
-use std::path::Path;
-
-use model::Record;
+use model::{Changes, Record};
 use sha2::Digest;
 
 use crate::archive::{Archive, Stamped};
@@ -15,21 +13,23 @@ use crate::journal::{Event, JournalEntry};
 use crate::timestamp::{Answer, TIMESTAMPS};
 use crate::Result;
 
-/// The events of a record just sealed into `dir`, in their order. Returns
-/// the `record.sealed` line and one warning per TSA that gave no token.
+/// The events of a record just sealed, in their order. `changes` is the
+/// comparison the record was sealed with (the value its `changes.json` was
+/// written from, handed on, never read back). Returns the `record.sealed`
+/// line and one warning per TSA that gave no token.
 pub(crate) fn sealed(
     archive: &Archive,
     record: &Record,
-    dir: &Path,
     sealed: &Event,
     answers: &[Answer],
+    changes: Option<&Changes>,
 ) -> Result<(JournalEntry, Vec<String>)> {
     let entry = archive.append(sealed)?;
     let id = &record.record_id;
     let unstamped = stamps(archive, &Stamped::Record(id.clone()), answers, &|f| {
         format!("{id}/{TIMESTAMPS}/{f}")
     })?;
-    if let Some(c) = crate::changes::read_changes(dir)?.filter(crate::changes::anything) {
+    if let Some(c) = changes.filter(|c| c.anything()) {
         archive.append(&Event::ChangesFound {
             record_id: id.clone(),
             account: record.account.as_ref().map(|a| a.id.clone()),

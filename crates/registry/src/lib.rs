@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod changes;
+mod checked;
 pub mod delivered;
 pub mod delivery;
 mod error;

@@ -67,19 +67,45 @@ pub fn status(cmd: &mut Command) -> std::io::Result<ExitStatus> {
 /// all of it) and the child, and returns `None` for the caller to say what
 /// hung.
 pub fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    wait_or_kill_watching(child, limit, || {})
+}
+
+/// [`wait_or_kill`], calling `meanwhile` at every poll while the child runs
+/// (to look at what it does: its processes, its files).
+pub fn wait_or_kill_watching(
+    child: &mut Child,
+    limit: Duration,
+    mut meanwhile: impl FnMut(),
+) -> Option<ExitStatus> {
+    let status = poll_within(limit, || {
+        let status = child.try_wait().expect("wait for a child process");
+        if status.is_none() {
+            meanwhile();
+        }
+        status
+    });
+    if status.is_none() {
+        let pid = rustix::process::Pid::from_child(child);
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    status
+}
+
+/// The tests' one bounded wait: asks `ready` every 20 ms until it gives a
+/// value or `limit` has passed (`None`). For something observable (a
+/// process gone, a file there), never a fixed sleep.
+pub fn poll_within<T>(limit: Duration, mut ready: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = Instant::now() + limit;
     loop {
-        if let Some(status) = child.try_wait().expect("wait for a child process") {
-            return Some(status);
+        if let Some(value) = ready() {
+            return Some(value);
         }
         if Instant::now() >= deadline {
-            let pid = rustix::process::Pid::from_child(child);
-            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-            let _ = child.kill();
-            let _ = child.wait();
             return None;
         }
-        // Polling the exit status, bounded by the deadline above.
+        // Polling, bounded by the deadline above.
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -120,6 +146,33 @@ mod tests {
     }
 
     #[test]
+    fn a_wait_ends_with_the_first_answer_or_at_its_limit() {
+        let mut asked = 0;
+        let got = poll_within(Duration::from_secs(10), || {
+            asked += 1;
+            (asked == 3).then_some(asked)
+        });
+        assert_eq!(got, Some(3));
+        let started = Instant::now();
+        assert_eq!(poll_within(Duration::from_millis(200), || None::<()>), None);
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_watched_child_is_looked_at_while_it_runs_then_waited_for() {
+        let mut child = Command::new("sh")
+            .args(["-c", "sleep 0.3; exit 4"])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let mut looked = 0;
+        let status = wait_or_kill_watching(&mut child, Duration::from_secs(30), || looked += 1);
+        assert_eq!(status.and_then(|s| s.code()), Some(4));
+        assert!(looked > 0, "never looked at the running child");
+    }
+
+    #[test]
     fn a_command_past_its_limit_is_killed_with_its_children_and_named() {
         let dir = std::env::temp_dir().join(format!("test-support-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -142,19 +195,14 @@ mod tests {
         assert!(message.contains("limit of 500ms"), "{message}");
         // The shell's own child went with it: its process group was killed.
         let pid = std::fs::read_to_string(&pidfile).unwrap();
-        let gone = Instant::now() + Duration::from_secs(10);
-        while std::path::Path::new(&format!("/proc/{}", pid.trim())).exists()
-            && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
-                .unwrap_or_default()
-                .contains(") Z ")
-        {
-            assert!(
-                Instant::now() < gone,
-                "sleep {} outlived its group",
-                pid.trim()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let gone = poll_within(Duration::from_secs(10), || {
+            let alive = std::path::Path::new(&format!("/proc/{}", pid.trim())).exists()
+                && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+                    .unwrap_or_default()
+                    .contains(") Z ");
+            (!alive).then_some(())
+        });
+        assert!(gone.is_some(), "sleep {} outlived its group", pid.trim());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

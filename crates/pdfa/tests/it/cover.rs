@@ -382,7 +382,7 @@ fn cover_has_no_english_sentence_and_reads_dates_in_swedish() {
         "det äldsta från 2 maj 2026",
         "1 juli 2026 kl. 10.00.05–10.01.40 (sommartid)",
         "Avkortad vid 50 000 px av 70 000 px",
-        "Avkortad vid 50 000 px av 70 000 px. Skälet står i record.json.",
+        "Avkortad vid 50 000 px av 70 000 px. Skälet står i arkivhandlingens tekniska uppgifter.",
         "2 bilder hade inte laddats",
         "klickade på \"Godkänn alla\"",
         "servern svarade med HTTP-status 404",

@@ -164,8 +164,9 @@ fn openssl_verify(data: &Path, tsr: &Path) -> bool {
 }
 
 /// A record's events are appended by the seal alone, in one order:
-/// `record.sealed`, each TSA's answer as asked, then `changes.found`; the
-/// token is stored in the record and the TSA without one is a warning.
+/// `record.sealed`, each TSA's answer as asked, then `changes.found` from the
+/// comparison the seal is handed; the token is stored in the record and the
+/// TSA without one is a warning.
 #[test]
 fn a_seal_journals_the_record_its_tokens_and_its_changes_in_order() {
     use registry::timestamp::Answer;
@@ -179,11 +180,8 @@ fn a_seal_journals_the_record_its_tokens_and_its_changes_in_order() {
         new_posts: 2,
         ..model::Changes::default()
     };
-    std::fs::write(
-        staging.dir().join(registry::changes::CHANGES),
-        serde_json::to_vec(&changes).unwrap(),
-    )
-    .unwrap();
+    // Handed over in memory: the seal journals the comparison it is given,
+    // never a `changes.json` read back from the staging directory (none here).
     let mut record = crate::common::sample_record(id, Some("2026-H1"), model::RecordKind::Halvar);
     let ask = |d: &[u8; 32]| {
         let req = Request::new(*d).unwrap();
@@ -204,7 +202,7 @@ fn a_seal_journals_the_record_its_tokens_and_its_changes_in_order() {
         ]
     };
     let sealed = archive
-        .seal_stamped(staging, &mut record, b"%PDF-1.4 x", &ask)
+        .seal_stamped(staging, &mut record, b"%PDF-1.4 x", Some(&changes), &ask)
         .unwrap();
     let events: Vec<String> = archive
         .journal()

@@ -1,8 +1,9 @@
 //! The capture's keys for feed items (`a:<link>`, `id:<id>`, `t:<time>|<text>`,
 //! from `ogItemKey` in the capture's page script) as a reader would name the
 //! posts: the post's text and date, its link, or its id; never the key itself.
+//! A part of `sv`'s wording of `Finding::ItemsMissing`; dates in its words.
 
-use crate::sv;
+use super::post_date;
 
 /// One item key in Swedish: `"Inlägg 1 av 30" (28 juni 2026 kl. 09.15)`.
 pub(crate) fn item(key: &str) -> String {
@@ -19,8 +20,8 @@ pub(crate) fn item(key: &str) -> String {
         return match (when.trim(), text.is_empty()) {
             ("", false) => format!("\"{text}\""),
             ("", true) => "ett inlägg utan text".to_string(),
-            (w, false) => format!("\"{text}\" ({})", sv::post_date(w)),
-            (w, true) => format!("ett inlägg från {}", sv::post_date(w)),
+            (w, false) => format!("\"{text}\" ({})", post_date(w)),
+            (w, true) => format!("ett inlägg från {}", post_date(w)),
         };
     }
     format!("\"{key}\"")
