@@ -165,6 +165,66 @@ test('a date without a year is in the most recent year it is not after the captu
   assert.equal(readAt('0 maj', NOW), null);
 });
 
+test('a weekday is the most recent such day before today, in Swedish time', () => {
+  // NOW is a Monday: "måndag" is a week ago, never today (the platforms write today's "idag").
+  const day = (d) => [`2026-${d[0]}T23:00:00.000Z`, `2026-${d[1]}T23:00:00.000Z`];
+  const cases = [
+    ['i måndags', ['11-29', '11-30']],
+    ['måndag', ['11-29', '11-30']],
+    ['Monday', ['11-29', '11-30']],
+    ['last Monday', ['11-29', '11-30']],
+    ['i söndags', ['12-05', '12-06']],
+    ['Sunday', ['12-05', '12-06']],
+    ['i tisdags', ['11-30', '12-01']],
+    ['tisdag', ['11-30', '12-01']],
+    ['i lördags', ['12-04', '12-05']],
+    ['onsdag', ['12-01', '12-02']],
+    ['Thursday', ['12-02', '12-03']],
+    ['fredag', ['12-03', '12-04']],
+    ['Saturday', ['12-04', '12-05']],
+  ];
+  for (const [text, d] of cases) assert.deepEqual(readAt(text, NOW), day(d), text);
+  assert.deepEqual(readAt('i söndags', NOW), readAt('igår', NOW));
+  // With a clock time, that minute; 12-hour clocks too.
+  assert.deepEqual(readAt('måndag kl. 10:15', NOW), ['2026-11-30T09:15:00.000Z', '2026-11-30T09:16:00.000Z']);
+  assert.deepEqual(readAt('Monday at 10:15', NOW), readAt('måndag kl. 10:15', NOW));
+  assert.deepEqual(readAt('Mon at 10:15 AM', NOW), readAt('måndag kl. 10:15', NOW));
+  assert.deepEqual(readAt('i tisdags 14:02', NOW), ['2026-12-01T13:02:00.000Z', '2026-12-01T13:03:00.000Z']);
+  assert.deepEqual(readAt('Tue at 2:02 PM', NOW), readAt('i tisdags 14:02', NOW));
+  assert.deepEqual(readAt('Fri at 12:30 AM', NOW), ['2026-12-03T23:30:00.000Z', '2026-12-03T23:31:00.000Z']);
+  assert.deepEqual(readAt('last Monday at 10:15 PM', NOW), ['2026-11-30T21:15:00.000Z', '2026-11-30T21:16:00.000Z']);
+  assert.equal(readAt('måndag kl. 24:00', NOW), null);
+  assert.equal(readAt('Mon at 13:15 PM', NOW), null);
+  // 00:30 on Monday in Sweden is still Sunday in UTC: "söndag" is the day before, Swedish time.
+  assert.deepEqual(readAt('söndag', '2026-12-06T23:30:00Z'), ['2026-12-05T23:00:00.000Z', '2026-12-06T23:00:00.000Z']);
+  assert.deepEqual(readAt('måndag', '2026-12-06T23:30:00Z'), ['2026-11-29T23:00:00.000Z', '2026-11-30T23:00:00.000Z']);
+  // A short name alone is no date ("Fri" is also "free"); nor a weekday inside other words.
+  for (const text of ['Fri', 'Mon', 'Sun', 'sön', 'i måndag', 'måndagar', 'Måndag–fredag', 'Monday morning', 'måndags']) assert.equal(readAt(text, NOW), null, text);
+});
+
+test('a weekday in the week the clocks change keeps its 23 or 25 hours', () => {
+  // Wednesday 1 April 2026: summer time began on Sunday 29 March at 02:00.
+  const april = '2026-04-01T08:00:00Z';
+  assert.deepEqual(readAt('i söndags', april), ['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
+  assert.deepEqual(readAt('i lördags', april), ['2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z']);
+  assert.deepEqual(readAt('Monday', april), ['2026-03-29T22:00:00.000Z', '2026-03-30T22:00:00.000Z']);
+  assert.deepEqual(readAt('söndag kl. 03:30', april), ['2026-03-29T01:30:00.000Z', '2026-03-29T01:31:00.000Z']);
+  // Tuesday 27 October 2026: winter time came on Sunday 25 October at 03:00, and 02:30 twice.
+  const october = '2026-10-27T09:00:00Z';
+  assert.deepEqual(readAt('Sunday', october), ['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+  assert.deepEqual(readAt('Sun at 2:30 AM', october), ['2026-10-25T00:30:00.000Z', '2026-10-25T01:31:00.000Z']);
+  assert.deepEqual(readAt('i söndags kl. 02:30', october), readAt('Sun at 2:30 AM', october));
+});
+
+test('a weekday in front of a date leaves the date to say when', () => {
+  assert.deepEqual(readAt('måndag 12 mars 2026', NOW), readAt('12 mars 2026', NOW));
+  assert.deepEqual(readAt('torsdag 12 mars', NOW), readAt('12 mars', NOW));
+  assert.deepEqual(readAt('Mon, Mar 12, 2024', NOW), readAt('Mar 12, 2024', NOW));
+  assert.deepEqual(readAt('fre 3 juli kl. 14:05', NOW), readAt('3 juli kl. 14:05', NOW));
+  assert.deepEqual(readAt('Thursday, March 12 at 2:05 PM', NOW), readAt('12 mars kl. 14:05', NOW));
+  assert.equal(readAt('måndag 12 maj 2025', NOW)[0], '2025-05-11T22:00:00.000Z');
+});
+
 test('around new year the year comes from Swedish time', () => {
   // 00:30 on 1 January 2027 in Sweden, still 2026 in UTC.
   const newYear = '2026-12-31T23:30:00Z';
