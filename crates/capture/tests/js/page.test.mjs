@@ -15,7 +15,7 @@ const read = (sub) => {
 };
 const source = read('').concat(read('platform/')).join('\n');
 const page = vm.runInNewContext(
-  source + '\n;({ ogClean, ogWordCount, ogFeedOf, ogOldestOf, ogNewestOf, ogMarkupDate, ogReadDate, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogCountIn, ogWriteActions, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
+  source + '\n;({ ogClean, ogReadableText, ogStripLead, ogWordCount, ogFeedOf, ogOldestOf, ogNewestOf, ogMarkupDate, ogReadDate, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogCountIn, ogWriteActions, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
   { URL },
 );
 
@@ -23,6 +23,62 @@ test('text is normalised as a reader reads it', () => {
   assert.equal(page.ogClean('  Kommunen\n\t bygger   ny sporthall '), 'Kommunen bygger ny sporthall');
   assert.equal(page.ogClean(null), '');
   assert.equal(page.ogClean('a\u00a0b'), 'a b');
+});
+
+// A tree of elements as `ogReadableText` walks it: tag, computed display
+// (undefined: `display: none`) and children (strings are text nodes).
+const tree = (tag, display, ...kids) => {
+  const e = { nodeType: 1, tagName: tag, display, firstChild: null, nextSibling: null };
+  let last = null;
+  for (const k of kids) {
+    const n = typeof k === 'string' ? { nodeType: 3, data: k, nextSibling: null } : k;
+    if (last) last.nextSibling = n; else e.firstChild = n;
+    last = n;
+  }
+  return e;
+};
+const block = (tag, ...kids) => tree(tag, 'block', ...kids);
+const inline = (tag, ...kids) => tree(tag, 'inline', ...kids);
+// What `textContent` gives: every text node's characters, glued.
+const glued = (n) => {
+  if (n.nodeType === 3) return n.data;
+  let s = '';
+  for (let c = n.firstChild; c; c = c.nextSibling) s += glued(c);
+  return s;
+};
+const readable = (root, skipped = () => false) => page.ogReadableText(root, skipped, (e) => e.display);
+
+test('a post\'s text keeps its blocks apart and its words whole, as a reader reads it', () => {
+  const post = block('ARTICLE',
+    block('P', 'Tack till alla som kom, ni var många'),
+    block('P', 'Gislaveds ', inline('B', 'sim'), 'hall\n   öppnar ', inline('A', 'igen'), '.'));
+  assert.equal(glued(post), 'Tack till alla som kom, ni var mångaGislaveds simhall\n   öppnar igen.');
+  assert.equal(readable(post), 'Tack till alla som kom, ni var många\nGislaveds simhall öppnar igen.');
+  // Lists, line breaks, flex rows (their items are blocks), table cells,
+  // an inline-block and `display: contents`.
+  const mixed = block('DIV',
+    block('H3', 'Vägarbete'),
+    block('UL', tree('LI', 'list-item', 'Storgatan'), tree('LI', 'list-item', 'Järnvägsgatan')),
+    'Omledning', inline('BR'), 'via Ringvägen',
+    tree('DIV', 'flex', block('SPAN', 'Trafik'), block('SPAN', 'Gislaveds kommun')),
+    tree('TABLE', 'table', tree('TR', 'table-row', tree('TD', 'table-cell', 'Skola'), tree('TD', 'table-cell', '812 mnkr'))),
+    tree('SPAN', 'inline-block', 'en'), tree('SPAN', 'contents', 'het'));
+  assert.equal(readable(mixed), 'Vägarbete\nStorgatan\nJärnvägsgatan\nOmledning\nvia Ringvägen\nTrafik\nGislaveds kommun\nSkola 812 mnkr\nenhet');
+  // An element with no box (display: none) is told by its tag; its text stays, as in textContent.
+  const hidden = block('DIV', tree('P', undefined, 'Dold'), tree('SPAN', undefined, 'text'), tree('TD', undefined, 'cell'));
+  assert.equal(readable(hidden), 'Dold\ntext cell');
+  // What is skipped (comments, buttons, the date shown) is not read.
+  const skip = inline('BUTTON', 'Gilla');
+  assert.equal(readable(block('DIV', block('P', 'Ny sporthall'), skip, block('P', 'i Gislaved')), (e) => e === skip), 'Ny sporthall\ni Gislaved');
+  // The same characters as today's text, white space aside: nothing is lost or added.
+  for (const t of [post, mixed, hidden]) assert.equal(readable(t).replace(/\s+/g, ''), page.ogClean(glued(t)).replace(/\s+/g, ''));
+});
+
+test('a commenter\'s name is taken off the start of the comment, white space aside', () => {
+  assert.equal(page.ogStripLead('Per Persson\nBra jobbat!', 'Per Persson'), 'Bra jobbat!');
+  assert.equal(page.ogStripLead('Per\nPersson\nBra jobbat!', 'PerPersson'), 'Bra jobbat!');
+  assert.equal(page.ogStripLead('Bra jobbat, Per!', 'Per'), 'Bra jobbat, Per!');
+  assert.equal(page.ogStripLead('Pe', 'Per'), 'Pe');
 });
 
 test('words are counted as the summary counts them: with a letter or a digit', () => {
