@@ -43,6 +43,12 @@ fn unique(id: String, seen: &mut HashSet<String>) -> String {
     }
 }
 
+/// What a post's text hash is taken over: the text as earlier versions
+/// read it where the page gives it, so ids stay as they were.
+fn hashed<'a>(id_text: Option<&'a str>, text: &'a str) -> &'a str {
+    id_text.unwrap_or(text)
+}
+
 fn finish(raw: RawPage, label: &str) -> PagePosts {
     let mut seen = HashSet::new();
     let mut posts = Vec::new();
@@ -50,7 +56,10 @@ fn finish(raw: RawPage, label: &str) -> PagePosts {
     for p in raw.posts {
         let (id, id_kind) = match p.id.filter(|s| !s.is_empty()) {
             Some(id) => (id, p.id_kind),
-            None => (text_id(&p.text), PostIdKind::TextHash),
+            None => (
+                text_id(hashed(p.id_text.as_deref(), &p.text)),
+                PostIdKind::TextHash,
+            ),
         };
         let id = unique(id, &mut seen);
         for c in &p.comments {
@@ -62,7 +71,7 @@ fn finish(raw: RawPage, label: &str) -> PagePosts {
                         &text_id(&format!(
                             "{}\n{}",
                             c.author.as_deref().unwrap_or(""),
-                            c.text
+                            hashed(c.id_text.as_deref(), &c.text)
                         ))[5..]
                     ),
                     PostIdKind::TextHash,
@@ -203,5 +212,35 @@ mod tests {
         assert_eq!(ids[2], text_id("Samma"));
         assert_eq!(ids[3], format!("{}#2", text_id("Samma")));
         assert_eq!(got.profile.name.as_deref(), Some("Gislaveds kommun"));
+    }
+
+    /// The text shown keeps its blocks apart; the id is taken over the text
+    /// as earlier versions read it, so it does not change.
+    #[test]
+    fn a_text_hash_is_taken_over_the_text_as_read_before() {
+        let raw: RawPage = serde_json::from_value(serde_json::json!({
+            "profile": {},
+            "posts": [
+                { "id": null, "id_kind": "text-hash", "kind": "post", "url": null, "date": null, "author": null,
+                  "text": "ni var många\nGislaveds simhall", "id_text": "ni var mångaGislaveds simhall",
+                  "x": 0, "y": 0, "width": 10, "height": 10,
+                  "comments": [ { "id": null, "id_kind": "text-hash", "kind": "comment", "url": null, "date": null,
+                                  "author": "Per", "text": "Bra\njobbat", "id_text": "Brajobbat",
+                                  "x": 0, "y": 5, "width": 10, "height": 2 } ] },
+                { "id": null, "id_kind": "text-hash", "kind": "post", "url": null, "date": null, "author": null,
+                  "text": "Utan id-text", "x": 0, "y": 20, "width": 10, "height": 10 }
+            ]
+        }))
+        .unwrap();
+        let got = finish(raw, "01-start");
+        let post = text_id("ni var mångaGislaveds simhall");
+        assert_eq!(got.posts[0].id, post);
+        assert_eq!(got.posts[0].text, "ni var många\nGislaveds simhall");
+        assert_eq!(
+            got.posts[1].id,
+            format!("{post}/comment:{}", &text_id("Per\nBrajobbat")[5..])
+        );
+        assert_eq!(got.posts[1].text, "Bra\njobbat");
+        assert_eq!(got.posts[2].id, text_id("Utan id-text"));
     }
 }

@@ -312,7 +312,12 @@ pub(crate) struct RawPost {
     #[serde(default)]
     pub(crate) date_read: Option<model::DateRead>,
     pub(crate) author: Option<String>,
+    /// The text as a reader reads it, blocks apart.
     pub(crate) text: String,
+    /// The text a text hash is taken over: as earlier versions read it
+    /// (blocks glued, `textContent`), so a post keeps the id it had.
+    #[serde(default)]
+    pub(crate) id_text: Option<String>,
     pub(crate) x: f64,
     pub(crate) y: f64,
     pub(crate) width: f64,

@@ -717,7 +717,8 @@ pub struct Post {
     /// The account or the commenter, as shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
-    /// The post's own text (a post's without its comments), whitespace collapsed.
+    /// The post's own text (a post's without its comments) as a reader
+    /// reads it: blocks on lines of their own, other whitespace collapsed.
     pub text: String,
     /// Label of the captured page it is on.
     pub page: String,

@@ -74,9 +74,14 @@ fn day(s: &str) -> Option<NaiveDate> {
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
+/// Whether two texts hold the same words: white space alone is no change.
+/// Records made before a post's text kept its blocks apart glued them
+/// ("mångaGislaveds" where the page shows "många" and "Gislaveds" in two
+/// paragraphs); the same post read now is the same text.
 fn same_text(a: &str, b: &str) -> bool {
-    let n = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    n(a) == n(b)
+    a.split_whitespace()
+        .flat_map(str::chars)
+        .eq(b.split_whitespace().flat_map(str::chars))
 }
 
 /// The days a post can be from: the day its markup gives, or the days
@@ -412,6 +417,43 @@ mod tests {
         let removed: Vec<&str> = c.removed.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(removed, vec!["yt:a"]);
         assert_eq!(c.new_posts, 1);
+    }
+
+    /// A post read with its blocks glued (records made before they were
+    /// kept apart) and the same post read with them apart is no change; a
+    /// changed word is.
+    #[test]
+    fn white_space_between_blocks_is_no_change_of_text() {
+        let before = posts(
+            vec![post(
+                "fb:1",
+                Permalink,
+                Some("2025-08-01"),
+                "Tack, ni var mångaGislaveds simhall",
+                None,
+            )],
+            "K",
+        );
+        let now = |text: &str| {
+            posts(
+                vec![post("fb:1", Permalink, Some("2025-08-01"), text, None)],
+                "K",
+            )
+        };
+        let c = compare(
+            "p",
+            &before,
+            None,
+            &now("Tack, ni var många\nGislaveds  simhall"),
+        );
+        assert!(c.changed.is_empty(), "{:?}", c.changed);
+        let c = compare(
+            "p",
+            &before,
+            None,
+            &now("Tack, ni var många\nGislaveds badhus"),
+        );
+        assert_eq!(c.changed.len(), 1);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 // Post dates: from `time[datetime]`, or read from the text a reader sees
-// ("för 4 veckor sedan", "3 d", "igår kl. 10:15", "Mar 12"), each as the
+// ("för 4 veckor sedan", "3 d", "igår kl. 10:15", "i måndags", "Mar 12"), each as the
 // span of instants it can mean.
 
 // A date is { v, from, until, text }: `v` as the page gives it (the
@@ -41,6 +41,24 @@ const OG_RE_NOW = /^(just nu|nyss|alldeles nyss|(för )?några sekunder sedan|ju
 const OG_RE_DAY = new RegExp('^(idag|i dag|igår|i går|i förrgår|förrgår|today|yesterday)' + OG_TIME + '$');
 const OG_RE_DAY_MONTH = new RegExp('^(\\d{1,2})\\.?\\s+(' + OG_MONTH_NAMES + ')\\.?(?:\\s+(\\d{4}))?' + OG_TIME + '$');
 const OG_RE_MONTH_DAY = new RegExp('^(' + OG_MONTH_NAMES + ')\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?' + OG_TIME + '$');
+
+// Weekdays by `getUTCDay()` (Sunday first): the Swedish name, the English
+// name, then English short forms. Swedish short forms ("mån", "fre") are
+// only read before a date: bare, "fre" is "free" and "mån" a month.
+const OG_WEEKDAYS = [
+  ['söndag', 'sunday', 'sun'], ['måndag', 'monday', 'mon'], ['tisdag', 'tuesday', 'tues', 'tue'],
+  ['onsdag', 'wednesday', 'wed'], ['torsdag', 'thursday', 'thurs', 'thur', 'thu'], ['fredag', 'friday', 'fri'],
+  ['lördag', 'saturday', 'sat'],
+];
+const OG_WEEKDAY_SV = OG_WEEKDAYS.map((w) => w[0]).join('|');
+const OG_WEEKDAY_FULL = OG_WEEKDAYS.map((w) => w[0] + '|' + w[1]).join('|');
+const OG_WEEKDAY_SHORT = OG_WEEKDAYS.flatMap((w) => w.slice(2)).sort((a, b) => b.length - a.length).join('|');
+// "i måndags", "måndag", "Monday", "last Monday", each with a clock time or
+// not; "Mon" only with one ("Mon at 10:15 AM").
+const OG_RE_WEEKDAY = new RegExp('^(?:i\\s+(' + OG_WEEKDAY_SV + ')s|(?:last\\s+)?(' + OG_WEEKDAY_FULL + ')|(' + OG_WEEKDAY_SHORT + ')\\.?(?=\\s*,?\\s*(?:at\\s+)?\\d))' + OG_TIME + '$');
+// A weekday in front of a day and a month ("måndag 12 mars 2026", "Mon, Mar
+// 12"): the date says when, the weekday is left out of the reading.
+const OG_RE_WEEKDAY_BEFORE = new RegExp('^(?:' + OG_WEEKDAY_FULL + '|' + OG_WEEKDAY_SHORT + '|mån|tis|ons|tors|tor|fre|lör|sön)\\.?,?\\s+(?=\\d|(?:' + OG_MONTH_NAMES + ')\\b)');
 
 // Words around a date that say nothing about when: "Streamades för 2 dagar
 // sedan", "2 v • Redigerat •".
@@ -106,8 +124,12 @@ function ogHour(h, mi, ampm) {
 // - "Just nu", "now": the minute before the capture;
 // - "igår", "i förrgår", "idag" ("Yesterday", "Today"): that day in the
 //   clock's calendar, or the minute "kl. 10:15" / "at 10:15" names on it;
+// - "i måndags", "måndag", "Monday", "last Monday", "Mon at 10:15 AM": the
+//   most recent such weekday before today (today's own the platforms write
+//   "idag"), that day or the minute its clock names;
 // - "12 mars", "Mar 12" (with a time, to the minute): in the most recent
-//   year in which it is not after the capture, unless a year is written.
+//   year in which it is not after the capture, unless a year is written; a
+//   weekday in front of it ("måndag 12 mars 2026") is left out.
 function ogReadDate(text, clock) {
   let s = ogClean(text).toLowerCase().replace(OG_RE_AROUND, '').replace(OG_RE_AROUND, '').replace(OG_RE_BEFORE, '');
   if (!s || s.length > 40) return null;
@@ -129,6 +151,19 @@ function ogReadDate(text, clock) {
     const [from, until] = ogDaySpan(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, Number(m[3]), tz);
     return { from, until };
   }
+  m = s.match(OG_RE_WEEKDAY);
+  if (m) {
+    const name = m[1] || m[2] || m[3];
+    const want = OG_WEEKDAYS.findIndex((names) => names.includes(name));
+    // The most recent such day before today: today's own is "idag".
+    const back = ((new Date(Date.UTC(y, mo, d)).getUTCDay() - want + 6) % 7) + 1;
+    const day = new Date(Date.UTC(y, mo, d - back));
+    const h = ogHour(m[4], m[5], m[6]);
+    if (Number.isNaN(h)) return null;
+    const [from, until] = ogDaySpan(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, Number(m[5]), tz);
+    return { from, until };
+  }
+  s = s.replace(OG_RE_WEEKDAY_BEFORE, '');
   let parts = null;
   m = s.match(OG_RE_DAY_MONTH);
   if (m) parts = [m[1], m[2], m[3], m[4], m[5], m[6]];

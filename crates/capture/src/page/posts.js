@@ -59,11 +59,24 @@ function ogPosts(clock, maxY) {
     // names), and without the date read from its text ("2 tim." is "3 tim."
     // an hour later: a post's text, and a text hash, must not change with
     // it; a `time[datetime]` is left as it always was, so ids stay as before).
+    // Two texts: as a reader reads it, blocks apart ("många" and
+    // "Gislaveds" in two paragraphs), and as a text hash has always been
+    // taken over (`textContent`, blocks glued: "mångaGislaveds"), so that a
+    // post without an id of its own keeps the id earlier records gave it.
+    const sel = OG_COMMENTS + ', button, script, style, template' + (skip ? ', ' + skip : '');
     const c = e.cloneNode(true);
-    const d = dateEl && dateEl.tagName !== 'TIME' && e.contains(dateEl) && dateEl !== e ? ogAtPath(c, ogPathTo(e, dateEl)) : null;
+    const dropDate = dateEl && dateEl.tagName !== 'TIME' && e.contains(dateEl) && dateEl !== e;
+    const d = dropDate ? ogAtPath(c, ogPathTo(e, dateEl)) : null;
     if (d) d.remove();
-    for (const x of c.querySelectorAll(OG_COMMENTS + ', button, script, style, template' + (skip ? ', ' + skip : ''))) x.remove();
-    return clean(c.textContent);
+    for (const x of c.querySelectorAll(sel)) x.remove();
+    const out = new Set(e.querySelectorAll(sel));
+    if (dropDate) out.add(dateEl);
+    return { text: ogShownText(e, (x) => out.has(x)), hashed: clean(c.textContent) };
+  };
+  // The post's own text without its byline and date where that leaves any.
+  const ownOrAll = (e, dateEl) => {
+    const t = own(e, '.meta, time, [data-testid=User-Name]', dateEl);
+    return t.hashed ? t : own(e, '', dateEl);
   };
   const identify = (e) => {
     const self = e.matches('a[href]') ? idOf(e.getAttribute('href')) : null;
@@ -92,9 +105,9 @@ function ogPosts(clock, maxY) {
     const [when, found] = ogFindDate(e, clock);
     const whenEl = when && when.text ? found : null;
     const au = firstOutside(e, OG_AUTHOR);
-    const text = own(e, '.meta, time, [data-testid=User-Name]', whenEl) || own(e, '', whenEl);
-    if (!text && !id) continue;
-    const p = Object.assign({ id, id_kind: kind, kind: 'post', url, date: when && !when.text ? when.v : null, date_read: ogDateRead(when), author: au ? clean(au.textContent) || null : null, text, comments: [] }, box(e));
+    const { text, hashed } = ownOrAll(e, whenEl);
+    if (!hashed && !id) continue;
+    const p = Object.assign({ id, id_kind: kind, kind: 'post', url, date: when && !when.text ? when.v : null, date_read: ogDateRead(when), author: au ? clean(au.textContent) || null : null, text, id_text: hashed, comments: [] }, box(e));
     const comments = Array.from(e.querySelectorAll(OG_COMMENTS)).filter((c) => c !== e && inCapture(c));
     for (const c of comments) {
       const [cid, ckind, curl] = identify(c);
@@ -102,10 +115,14 @@ function ogPosts(clock, maxY) {
       const author = ca ? clean(ca.textContent) : '';
       const [cw, cFound] = ogFindDate(c, clock);
       const cwEl = cw && cw.text ? cFound : null;
-      let ctext = own(c, '', cwEl);
-      if (author && ctext.startsWith(author)) ctext = ctext.slice(author.length).trim();
-      if (!ctext) continue;
-      p.comments.push(Object.assign({ id: cid, id_kind: ckind, kind: 'comment', url: curl, date: cw && !cw.text ? cw.v : null, date_read: ogDateRead(cw), author: author || null, text: ctext }, box(c)));
+      let { text: ctext, hashed } = own(c, '', cwEl);
+      // The commenter's name leads the comment's text: left out of both.
+      if (author && hashed.startsWith(author)) {
+        hashed = hashed.slice(author.length).trim();
+        ctext = ogStripLead(ctext, author);
+      }
+      if (!hashed) continue;
+      p.comments.push(Object.assign({ id: cid, id_kind: ckind, kind: 'comment', url: curl, date: cw && !cw.text ? cw.v : null, date_read: ogDateRead(cw), author: author || null, text: ctext, id_text: hashed }, box(c)));
     }
     out.push(p);
   }

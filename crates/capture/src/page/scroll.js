@@ -30,6 +30,18 @@ function ogTarget() {
   return { height: ogDocHeight, view: () => innerHeight, to: (y) => window.scrollTo(window.scrollX, y), inner: false };
 }
 
+// An element let out to its full height: it no longer scrolls or clips, and
+// one fixed to the window moves with the page.
+function ogFree(el) {
+  for (const [k, v] of [['height', 'auto'], ['max-height', 'none'], ['overflow', 'visible']]) el.style.setProperty(k, v, 'important');
+  if (getComputedStyle(el).position === 'fixed') el.style.setProperty('position', 'absolute', 'important');
+}
+
+// The element's parent, across a shadow root's edge.
+function ogParentOf(el) {
+  return el.parentElement || (el.getRootNode && el.getRootNode().host) || null;
+}
+
 // After the scroll pass, an app shell's scroller and everything around it
 // is let out to its full height, so the document holds the whole feed and
 // is pictured like any other page.
@@ -37,12 +49,8 @@ function ogUnroll() {
   const st = ogState(), e = st.scroller;
   st.scroller = null;
   if (!e || !e.isConnected) return null;
-  const free = (el) => {
-    for (const [k, v] of [['height', 'auto'], ['max-height', 'none'], ['overflow', 'visible']]) el.style.setProperty(k, v, 'important');
-    if (getComputedStyle(el).position === 'fixed') el.style.setProperty('position', 'absolute', 'important');
-  };
   let n = 0;
-  for (let p = e; p; p = p.parentElement || (p.getRootNode && p.getRootNode().host) || null) { free(p); n += 1; }
+  for (let p = e; p; p = ogParentOf(p)) { ogFree(p); n += 1; }
   window.scrollTo(0, 0);
   return { freed: n, height: ogDocHeight() };
 }
@@ -50,16 +58,26 @@ function ogUnroll() {
 // Inner elements a reader scrolls sideways (a timeline strip, a wide table
 // in a scrolling box) are let out to their full width, so the picture and
 // the text layer hold every column; the page is then as wide as they are,
-// and pictured so up to the width limit. One that also scrolls down is
-// left as it is (letting it out would change the page's height too).
+// and pictured so up to the width limit (past it, the cut is the capture's
+// finding). One that also scrolls down (a wide table in a panel of fixed
+// height) is let out to its full height too, as the app shell's scroller
+// is, and so is every element around it that it then spills out of, so
+// what follows it moves down rather than lies over it.
 // Returns how many were let out.
 function ogLetOutSideways() {
   let n = 0;
   for (const e of ogAllElements()) {
     if (e.scrollWidth <= e.clientWidth + 1 || e === document.body || e === document.documentElement) continue;
     const cs = getComputedStyle(e);
-    if (!/^(auto|scroll|overlay)$/.test(cs.overflowX) || e.scrollHeight > e.clientHeight + 1 || !ogVisible(e)) continue;
-    e.style.setProperty('overflow', 'visible', 'important');
+    if (!/^(auto|scroll|overlay)$/.test(cs.overflowX) || !ogVisible(e)) continue;
+    if (e.scrollHeight > e.clientHeight + 1) {
+      ogFree(e);
+      for (let p = ogParentOf(e); p && p !== document.body && p !== document.documentElement; p = ogParentOf(p)) {
+        if (p.scrollHeight > p.clientHeight + 1) ogFree(p);
+      }
+    } else {
+      e.style.setProperty('overflow', 'visible', 'important');
+    }
     n += 1;
   }
   // The page keeps the width it is laid out at in the window: what spills

@@ -5,6 +5,67 @@ function ogClean(s) {
   return (s || '').replace(/\s+/g, ' ').trim();
 }
 
+// Elements a line of text ends at where no style says otherwise (one with
+// `display: none` has no box to ask).
+const OG_BLOCK_TAGS = /^(ADDRESS|ARTICLE|ASIDE|BLOCKQUOTE|CAPTION|DD|DETAILS|DIALOG|DIV|DL|DT|FIELDSET|FIGCAPTION|FIGURE|FOOTER|FORM|H[1-6]|HEADER|HR|LI|MAIN|NAV|OL|P|PRE|SECTION|SUMMARY|TABLE|TBODY|TD|TFOOT|TH|THEAD|TR|UL)$/;
+
+// How an element's text meets its neighbours' for a reader, by its tag and
+// computed `display`: 'line' (a block, a list item, a table row, a line
+// break), 'space' (a table cell), '' (inline: "Gislaveds <b>sim</b>hall"
+// is one word).
+function ogBreakOf(tag, display) {
+  if (tag === 'BR') return 'line';
+  if (!display || display === 'none') {
+    if (!OG_BLOCK_TAGS.test(tag)) return '';
+    return tag === 'TD' || tag === 'TH' ? 'space' : 'line';
+  }
+  if (display.startsWith('inline') || display === 'contents' || display.startsWith('ruby')) return '';
+  return display === 'table-cell' ? 'space' : 'line';
+}
+
+// The text of `root` as a reader reads it, for an element off screen too:
+// the characters of the text nodes `textContent` gives (less the elements
+// `skipped` names), with a line break where blocks meet and a space between
+// table cells, other white space collapsed. So it holds exactly the
+// characters `ogClean(textContent)` holds, and white space besides.
+// `displayOf(el)` is the element's computed `display`.
+function ogReadableText(root, skipped, displayOf) {
+  const out = [];
+  const walk = (n) => {
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === 3 || c.nodeType === 4) {
+        out.push(c.data.replace(/\s+/g, ' '));
+      } else if (c.nodeType === 1 && !skipped(c)) {
+        const k = ogBreakOf(c.tagName, displayOf(c));
+        const gap = k === 'line' ? '\n' : k ? ' ' : '';
+        out.push(gap);
+        walk(c);
+        out.push(gap);
+      }
+    }
+  };
+  walk(root);
+  return out.join('').split('\n').map(ogClean).filter(Boolean).join('\n');
+}
+
+// `text` without a leading `lead` (the same characters, white space aside),
+// or as it is where it does not begin so.
+function ogStripLead(text, lead) {
+  const want = lead.replace(/\s+/g, '');
+  let i = 0, k = 0;
+  while (k < want.length && i < text.length) {
+    if (/\s/.test(text[i])) { i += 1; continue; }
+    if (text[i] !== want[k]) return text;
+    i += 1; k += 1;
+  }
+  return k === want.length ? text.slice(i).trim() : text;
+}
+
+// The same for an element of the page, each element's display computed.
+function ogShownText(root, skipped) {
+  return ogReadableText(root, skipped, (e) => getComputedStyle(e).display);
+}
+
 // Text hidden the accessible way (WordPress .screen-reader-text, .sr-only):
 // laid out but clipped to a pixel, so nothing of it is painted.
 function ogClippedAway(el) {

@@ -246,6 +246,57 @@ fn a_table_spilling_past_the_width_limit_is_incomplete_with_how_much_was_cut() {
     assert!(c.page.text_runs.iter().all(|r| r.x < 1600.0));
 }
 
+/// The run whose text is `label`.
+fn run<'a>(c: &'a Captured, label: &str) -> &'a TextRun {
+    c.page
+        .text_runs
+        .iter()
+        .find(|r| r.text == label)
+        .unwrap_or_else(|| panic!("{label:?} is not in the text layer"))
+}
+
+#[test]
+fn a_panel_that_scrolls_both_ways_is_let_out_whole() {
+    let c = capture(&Options::default(), "/layouts/tabellpanel/");
+    let tiles = decoded(&c);
+    for n in 1..=12 {
+        assert_column(&c, &tiles, &format!("Kolumn {n} av 12"), n, (-3.0, 2.0));
+    }
+    // The last row, the last column and the corner where they meet, and the
+    // text below the panel under them, not over them.
+    let corner = run(&c, "Rad 30, kolumn 12");
+    for label in ["Rad 30, kolumn 1", "Rad 1, kolumn 12"] {
+        run(&c, label);
+    }
+    let below = run(&c, "Texten under panelen fortsätter här.");
+    assert!(
+        below.y > corner.y + corner.height,
+        "the text below the panel ({:.0}) lies over its last row ({:.0})",
+        below.y,
+        corner.y
+    );
+    let f = &c.page.facts;
+    assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
+}
+
+#[test]
+fn a_panel_that_scrolls_both_ways_past_the_width_limit_is_incomplete_with_how_much_was_cut() {
+    let opts = Options {
+        max_width: 1400,
+        ..Options::default()
+    };
+    let c = capture(&opts, "/layouts/tabellpanel/");
+    let f = &c.page.facts;
+    assert_eq!(f.extent.captured_width, 1400.0);
+    run(&c, "Rad 30, kolumn 1");
+    assert!(
+        f.obstructions.iter().any(|o| o.kind == ObstructionKind::Incomplete
+            && matches!(&o.finding, Some(model::Finding::CutAtWidth { width, limit }) if *limit == 1400.0 && *width > 1800.0)),
+        "{:?}",
+        f.obstructions
+    );
+}
+
 /// A header the page will not let be hidden (it takes any style set on it
 /// away at once) is pictured again in later bands, and each band it is in
 /// says so, with the text under it: every time it is in the picture beyond

@@ -12,5 +12,6 @@ mod errors;
 mod hostile;
 mod layouts;
 mod platforms;
+mod posts;
 mod sessions;
 mod tall;

@@ -15,7 +15,7 @@ const read = (sub) => {
 };
 const source = read('').concat(read('platform/')).join('\n');
 const page = vm.runInNewContext(
-  source + '\n;({ ogClean, ogWordCount, ogFeedOf, ogOldestOf, ogNewestOf, ogMarkupDate, ogReadDate, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogCountIn, ogWriteActions, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
+  source + '\n;({ ogClean, ogReadableText, ogStripLead, ogWordCount, ogFeedOf, ogOldestOf, ogNewestOf, ogMarkupDate, ogReadDate, ogKeyOf, ogIdOf, ogConsentButton, ogFollowers, ogCountIn, ogWriteActions, ogPlatformOf, ogPlatforms, OG_EXPAND, OG_LOAD_MORE, OG_ERROR_TEXT, OG_LOGIN_TEXT, OG_CALLS })',
   { URL },
 );
 
@@ -23,6 +23,62 @@ test('text is normalised as a reader reads it', () => {
   assert.equal(page.ogClean('  Kommunen\n\t bygger   ny sporthall '), 'Kommunen bygger ny sporthall');
   assert.equal(page.ogClean(null), '');
   assert.equal(page.ogClean('a\u00a0b'), 'a b');
+});
+
+// A tree of elements as `ogReadableText` walks it: tag, computed display
+// (undefined: `display: none`) and children (strings are text nodes).
+const tree = (tag, display, ...kids) => {
+  const e = { nodeType: 1, tagName: tag, display, firstChild: null, nextSibling: null };
+  let last = null;
+  for (const k of kids) {
+    const n = typeof k === 'string' ? { nodeType: 3, data: k, nextSibling: null } : k;
+    if (last) last.nextSibling = n; else e.firstChild = n;
+    last = n;
+  }
+  return e;
+};
+const block = (tag, ...kids) => tree(tag, 'block', ...kids);
+const inline = (tag, ...kids) => tree(tag, 'inline', ...kids);
+// What `textContent` gives: every text node's characters, glued.
+const glued = (n) => {
+  if (n.nodeType === 3) return n.data;
+  let s = '';
+  for (let c = n.firstChild; c; c = c.nextSibling) s += glued(c);
+  return s;
+};
+const readable = (root, skipped = () => false) => page.ogReadableText(root, skipped, (e) => e.display);
+
+test('a post\'s text keeps its blocks apart and its words whole, as a reader reads it', () => {
+  const post = block('ARTICLE',
+    block('P', 'Tack till alla som kom, ni var många'),
+    block('P', 'Gislaveds ', inline('B', 'sim'), 'hall\n   öppnar ', inline('A', 'igen'), '.'));
+  assert.equal(glued(post), 'Tack till alla som kom, ni var mångaGislaveds simhall\n   öppnar igen.');
+  assert.equal(readable(post), 'Tack till alla som kom, ni var många\nGislaveds simhall öppnar igen.');
+  // Lists, line breaks, flex rows (their items are blocks), table cells,
+  // an inline-block and `display: contents`.
+  const mixed = block('DIV',
+    block('H3', 'Vägarbete'),
+    block('UL', tree('LI', 'list-item', 'Storgatan'), tree('LI', 'list-item', 'Järnvägsgatan')),
+    'Omledning', inline('BR'), 'via Ringvägen',
+    tree('DIV', 'flex', block('SPAN', 'Trafik'), block('SPAN', 'Gislaveds kommun')),
+    tree('TABLE', 'table', tree('TR', 'table-row', tree('TD', 'table-cell', 'Skola'), tree('TD', 'table-cell', '812 mnkr'))),
+    tree('SPAN', 'inline-block', 'en'), tree('SPAN', 'contents', 'het'));
+  assert.equal(readable(mixed), 'Vägarbete\nStorgatan\nJärnvägsgatan\nOmledning\nvia Ringvägen\nTrafik\nGislaveds kommun\nSkola 812 mnkr\nenhet');
+  // An element with no box (display: none) is told by its tag; its text stays, as in textContent.
+  const hidden = block('DIV', tree('P', undefined, 'Dold'), tree('SPAN', undefined, 'text'), tree('TD', undefined, 'cell'));
+  assert.equal(readable(hidden), 'Dold\ntext cell');
+  // What is skipped (comments, buttons, the date shown) is not read.
+  const skip = inline('BUTTON', 'Gilla');
+  assert.equal(readable(block('DIV', block('P', 'Ny sporthall'), skip, block('P', 'i Gislaved')), (e) => e === skip), 'Ny sporthall\ni Gislaved');
+  // The same characters as today's text, white space aside: nothing is lost or added.
+  for (const t of [post, mixed, hidden]) assert.equal(readable(t).replace(/\s+/g, ''), page.ogClean(glued(t)).replace(/\s+/g, ''));
+});
+
+test('a commenter\'s name is taken off the start of the comment, white space aside', () => {
+  assert.equal(page.ogStripLead('Per Persson\nBra jobbat!', 'Per Persson'), 'Bra jobbat!');
+  assert.equal(page.ogStripLead('Per\nPersson\nBra jobbat!', 'PerPersson'), 'Bra jobbat!');
+  assert.equal(page.ogStripLead('Bra jobbat, Per!', 'Per'), 'Bra jobbat, Per!');
+  assert.equal(page.ogStripLead('Pe', 'Per'), 'Pe');
 });
 
 test('words are counted as the summary counts them: with a letter or a digit', () => {
@@ -163,6 +219,66 @@ test('a date without a year is in the most recent year it is not after the captu
   assert.deepEqual(readAt('29 feb', NOW), ['2024-02-28T23:00:00.000Z', '2024-02-29T23:00:00.000Z']);
   assert.equal(readAt('31 april', NOW), null);
   assert.equal(readAt('0 maj', NOW), null);
+});
+
+test('a weekday is the most recent such day before today, in Swedish time', () => {
+  // NOW is a Monday: "måndag" is a week ago, never today (the platforms write today's "idag").
+  const day = (d) => [`2026-${d[0]}T23:00:00.000Z`, `2026-${d[1]}T23:00:00.000Z`];
+  const cases = [
+    ['i måndags', ['11-29', '11-30']],
+    ['måndag', ['11-29', '11-30']],
+    ['Monday', ['11-29', '11-30']],
+    ['last Monday', ['11-29', '11-30']],
+    ['i söndags', ['12-05', '12-06']],
+    ['Sunday', ['12-05', '12-06']],
+    ['i tisdags', ['11-30', '12-01']],
+    ['tisdag', ['11-30', '12-01']],
+    ['i lördags', ['12-04', '12-05']],
+    ['onsdag', ['12-01', '12-02']],
+    ['Thursday', ['12-02', '12-03']],
+    ['fredag', ['12-03', '12-04']],
+    ['Saturday', ['12-04', '12-05']],
+  ];
+  for (const [text, d] of cases) assert.deepEqual(readAt(text, NOW), day(d), text);
+  assert.deepEqual(readAt('i söndags', NOW), readAt('igår', NOW));
+  // With a clock time, that minute; 12-hour clocks too.
+  assert.deepEqual(readAt('måndag kl. 10:15', NOW), ['2026-11-30T09:15:00.000Z', '2026-11-30T09:16:00.000Z']);
+  assert.deepEqual(readAt('Monday at 10:15', NOW), readAt('måndag kl. 10:15', NOW));
+  assert.deepEqual(readAt('Mon at 10:15 AM', NOW), readAt('måndag kl. 10:15', NOW));
+  assert.deepEqual(readAt('i tisdags 14:02', NOW), ['2026-12-01T13:02:00.000Z', '2026-12-01T13:03:00.000Z']);
+  assert.deepEqual(readAt('Tue at 2:02 PM', NOW), readAt('i tisdags 14:02', NOW));
+  assert.deepEqual(readAt('Fri at 12:30 AM', NOW), ['2026-12-03T23:30:00.000Z', '2026-12-03T23:31:00.000Z']);
+  assert.deepEqual(readAt('last Monday at 10:15 PM', NOW), ['2026-11-30T21:15:00.000Z', '2026-11-30T21:16:00.000Z']);
+  assert.equal(readAt('måndag kl. 24:00', NOW), null);
+  assert.equal(readAt('Mon at 13:15 PM', NOW), null);
+  // 00:30 on Monday in Sweden is still Sunday in UTC: "söndag" is the day before, Swedish time.
+  assert.deepEqual(readAt('söndag', '2026-12-06T23:30:00Z'), ['2026-12-05T23:00:00.000Z', '2026-12-06T23:00:00.000Z']);
+  assert.deepEqual(readAt('måndag', '2026-12-06T23:30:00Z'), ['2026-11-29T23:00:00.000Z', '2026-11-30T23:00:00.000Z']);
+  // A short name alone is no date ("Fri" is also "free"); nor a weekday inside other words.
+  for (const text of ['Fri', 'Mon', 'Sun', 'sön', 'i måndag', 'måndagar', 'Måndag–fredag', 'Monday morning', 'måndags']) assert.equal(readAt(text, NOW), null, text);
+});
+
+test('a weekday in the week the clocks change keeps its 23 or 25 hours', () => {
+  // Wednesday 1 April 2026: summer time began on Sunday 29 March at 02:00.
+  const april = '2026-04-01T08:00:00Z';
+  assert.deepEqual(readAt('i söndags', april), ['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
+  assert.deepEqual(readAt('i lördags', april), ['2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z']);
+  assert.deepEqual(readAt('Monday', april), ['2026-03-29T22:00:00.000Z', '2026-03-30T22:00:00.000Z']);
+  assert.deepEqual(readAt('söndag kl. 03:30', april), ['2026-03-29T01:30:00.000Z', '2026-03-29T01:31:00.000Z']);
+  // Tuesday 27 October 2026: winter time came on Sunday 25 October at 03:00, and 02:30 twice.
+  const october = '2026-10-27T09:00:00Z';
+  assert.deepEqual(readAt('Sunday', october), ['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+  assert.deepEqual(readAt('Sun at 2:30 AM', october), ['2026-10-25T00:30:00.000Z', '2026-10-25T01:31:00.000Z']);
+  assert.deepEqual(readAt('i söndags kl. 02:30', october), readAt('Sun at 2:30 AM', october));
+});
+
+test('a weekday in front of a date leaves the date to say when', () => {
+  assert.deepEqual(readAt('måndag 12 mars 2026', NOW), readAt('12 mars 2026', NOW));
+  assert.deepEqual(readAt('torsdag 12 mars', NOW), readAt('12 mars', NOW));
+  assert.deepEqual(readAt('Mon, Mar 12, 2024', NOW), readAt('Mar 12, 2024', NOW));
+  assert.deepEqual(readAt('fre 3 juli kl. 14:05', NOW), readAt('3 juli kl. 14:05', NOW));
+  assert.deepEqual(readAt('Thursday, March 12 at 2:05 PM', NOW), readAt('12 mars kl. 14:05', NOW));
+  assert.equal(readAt('måndag 12 maj 2025', NOW)[0], '2025-05-11T22:00:00.000Z');
 });
 
 test('around new year the year comes from Swedish time', () => {
