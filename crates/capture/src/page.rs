@@ -1146,6 +1146,7 @@ mod tests {
             height: 1.0,
             font_size: 16.0,
             rtl: false,
+            ink: None,
         };
         assert_eq!(
             word_count(&[

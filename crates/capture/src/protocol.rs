@@ -80,6 +80,8 @@ calls! {
     Unroll "unroll", awaited: false -> serde_json::Value {}
     /// Let inner elements that scroll sideways out to their full width: how many.
     LetOutSideways "letOutSideways", awaited: false -> u32 {}
+    /// How far sideways anything is painted, in window px at the page's sideways start.
+    PaintedExtent "paintedExtent", awaited: false -> Painted {}
     /// Wait up to `budget_ms` for the images above `max_y`.
     WaitImages "waitImages", awaited: true -> ImageWait { max_y: f64, budget_ms: u64 }
     /// The oldest post date on the page (above `max_y` if given).
@@ -159,6 +161,14 @@ pub(crate) struct ScrollStep {
     /// The pass came back because the page's height changed.
     pub(crate) changed: bool,
     pub(crate) seen: Shown,
+}
+
+/// How far sideways the page paints anything (window px at its sideways
+/// start; both 0 where it paints nothing).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Painted {
+    pub(crate) left: f64,
+    pub(crate) right: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -363,6 +373,7 @@ mod tests {
             Obstructions::NAME,
             Summary::NAME,
             Declared::NAME,
+            ListNeedsLogin::NAME,
             TextRuns::NAME,
             Coverage::NAME,
             Posts::NAME,
@@ -374,6 +385,7 @@ mod tests {
             Unfix::NAME,
             FixedCover::NAME,
             LetOutSideways::NAME,
+            PaintedExtent::NAME,
             Segment::NAME,
             Moved::NAME,
         ];

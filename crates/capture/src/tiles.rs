@@ -349,6 +349,7 @@ mod tests {
             height: 18.0,
             font_size: 15.0,
             rtl: false,
+            ink: None,
         }
     }
 

@@ -135,6 +135,12 @@ pub struct TextRun {
     /// Right-to-left run (Arabic, Hebrew): the text is in logical order.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rtl: bool,
+    /// The colour the text is painted in (`[r, g, b]`), as the page gives
+    /// it while the capture runs: a flat band of that colour is no sign that
+    /// the text is missing (white text on a white page). Not written into
+    /// `text.json`.
+    #[serde(default, skip_serializing)]
+    pub ink: Option<[u8; 3]>,
 }
 
 /// One screenshot tile on disk, part of a page's full-page picture.

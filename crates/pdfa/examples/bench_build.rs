@@ -62,6 +62,7 @@ fn main() {
             height: 16.0,
             font_size: 14.0,
             rtl: false,
+            ink: None,
         })
         .collect();
     let record = record(page_facts(t, width, y, tiles));

@@ -255,6 +255,7 @@ fn run(text: &str, y: u32) -> TextRun {
         height: 16.0,
         font_size: 14.0,
         rtl: false,
+        ink: None,
     }
 }
 

@@ -34,6 +34,7 @@ const OG_CALLS = {
   unfix: () => ogUnfix(),
   fixedCover: () => ogFixedCover(),
   letOutSideways: () => ogLetOutSideways(),
+  paintedExtent: () => ogPaintedExtent(),
   segment: (a) => ogSegment(a.top, a.bottom, a.budgetMs, a.unfix, a.fresh),
   moved: () => ogMoved(),
 };

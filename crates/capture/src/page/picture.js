@@ -193,3 +193,47 @@ function ogFixedShown(top, bottom) {
   }
   return out;
 }
+
+// Whether computed style `cs` paints a box: a background, a border or a shadow.
+function ogPaintsBox(cs) {
+  const seen = (c) => !!c && c !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(c);
+  if (seen(cs.backgroundColor) || cs.backgroundImage !== 'none' || cs.boxShadow !== 'none') return true;
+  return ['Top', 'Right', 'Bottom', 'Left'].some((s) => parseFloat(cs['border' + s + 'Width']) > 0
+    && cs['border' + s + 'Style'] !== 'none' && seen(cs['border' + s + 'Color']));
+}
+
+// How far sideways anything is painted (window px, at the page's sideways
+// start): text, pictures and controls, and boxes with a background, border
+// or shadow, within what their ancestors' overflow lets show. A page laid
+// out wider than what is pictured (a block made 7 000 px wide by an empty
+// child) may paint nothing out there. { left, right }, both 0 where nothing
+// is painted.
+function ogPaintedExtent() {
+  const clip = new Map();
+  let left = Infinity, right = -Infinity;
+  const add = (el, l, r) => {
+    const c = ogContentClip(el, clip);
+    if (c) { l = Math.max(l, c.l); r = Math.min(r, c.r); }
+    if (r - l < 1) return;
+    left = Math.min(left, l + scrollX);
+    right = Math.max(right, r + scrollX);
+  };
+  const replaced = /^(IMG|SVG|VIDEO|CANVAS|IFRAME|FRAME|OBJECT|EMBED|INPUT|TEXTAREA|SELECT|BUTTON|PICTURE)$/i;
+  for (const e of ogAllElements()) {
+    if (OG_SKIP.test(e.tagName)) continue;
+    const hasText = [...e.childNodes].some((n) => n.nodeType === 3 && /\S/.test(n.data));
+    const cs = getComputedStyle(e);
+    const box = replaced.test(e.tagName) || ogPaintsBox(cs);
+    if (!hasText && !box) continue;
+    if (!ogVisible(e)) continue;
+    if (box) { const r = e.getBoundingClientRect(); add(ogParent(e), r.left, r.right); }
+    if (!hasText || cs.color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(cs.color)) continue;
+    for (const n of e.childNodes) {
+      if (n.nodeType !== 3 || !/\S/.test(n.data)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      for (const r of range.getClientRects()) add(e, r.left, r.right);
+    }
+  }
+  return right < left ? { left: 0, right: 0 } : { left, right };
+}

@@ -140,6 +140,12 @@ function ogShows(el, l, t, r, b, cache) {
 // <style> are lower case.
 const OG_SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|HEAD|TITLE)$/i;
 
+// A computed colour as [r, g, b] (0–255), or null for a form other than rgb().
+function ogRgb(c) {
+  const m = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(c || '');
+  return m ? [m[1], m[2], m[3]].map((v) => Math.min(255, Math.round(parseFloat(v)))) : null;
+}
+
 function ogIsRtlText(s) { return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(s); }
 
 // Visible text in reading order, one run per line box, in document CSS px,
@@ -151,11 +157,12 @@ function ogTextRuns(top, bottom) {
   const runs = [];
   const visCache = new Map(), clipCache = new Map(), runElements = [];
   let el = null;
+  let ink = null;
   const push = (text, left, t, right, b, fs, rtl, ox, oy) => {
     const y = t + oy, mid = y + (b - t) / 2;
     if (right - left <= 0 || b - t <= 0 || mid < top || mid >= bottom || b + oy <= 0) return;
     if (!ogShows(el, left, t, right, b, clipCache)) return;
-    runs.push({ text, x: left + ox, y, width: right - left, height: b - t, font_size: fs, rtl });
+    runs.push({ text, x: left + ox, y, width: right - left, height: b - t, font_size: fs, rtl, ink });
     if (el.ownerDocument === document && runElements[runElements.length - 1] !== el) runElements.push(el);
   };
   const textNode = (n, doc, ox, oy) => {
@@ -168,6 +175,7 @@ function ogTextRuns(top, bottom) {
     const cs = getComputedStyle(el);
     const fs = parseFloat(cs.fontSize) || 0;
     if (fs === 0 || cs.color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(cs.color)) return;
+    ink = ogRgb(cs.color);
     const range = doc.createRange();
     range.selectNodeContents(n);
     const rects = range.getClientRects();

@@ -65,6 +65,7 @@ pub fn runs(height: f64) -> Vec<TextRun> {
         height: 20.0,
         font_size: 16.0,
         rtl: false,
+        ink: None,
     });
     texts
         .iter()
@@ -77,6 +78,7 @@ pub fn runs(height: f64) -> Vec<TextRun> {
             height: 24.0,
             font_size: 20.0,
             rtl: *rtl,
+            ink: None,
         })
         .chain(touching)
         .collect()

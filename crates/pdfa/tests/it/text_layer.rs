@@ -47,6 +47,7 @@ fn lines(texts: &[&str], rtl: bool) -> Vec<TextRun> {
             height: 20.0,
             font_size: 16.0,
             rtl,
+            ink: None,
         })
         .collect()
 }
@@ -138,6 +139,7 @@ fn lined_page(height: u32) -> (model::Record, Vec<TextRun>) {
             height: 22.0,
             font_size: 18.0,
             rtl: false,
+            ink: None,
         })
         .collect();
     let mut heights = vec![2000; (height / 2000) as usize];
@@ -235,6 +237,7 @@ fn a_line_across_a_forced_break_is_on_exactly_one_page() {
             height: 36.0,
             font_size: 30.0,
             rtl: false,
+            ink: None,
         })
         .collect();
     let rec = record(
