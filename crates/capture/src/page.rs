@@ -122,7 +122,6 @@ pub(crate) fn capture(cx: &Ctx<'_>, out: &PageDir) -> Result<PageCapture, Error>
 /// The first screen of a page whose budget ran out while `step`, within
 /// [`SALVAGE_GRACE`]: its picture, and its text and summary where the page
 /// still answers. The files of the cut capture go.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn salvage(
     cx: &Ctx<'_>,
     out: &PageDir,
@@ -130,43 +129,28 @@ fn salvage(
     step: &str,
     budget: Duration,
 ) -> Result<PageCapture, Error> {
-    let out_of_time = || Error::OutOfTime {
-        step: step.to_string(),
-        budget,
-    };
     let opts = &cx.s.opts;
     cx.extend_budget(SALVAGE_GRACE);
-    let (rel_dir, dir, label) = (&out.rel, out.dir.clone(), out.label.as_str());
+    let dir = &out.dir;
     let io = |source| Error::Io {
         path: dir.clone(),
         source,
     };
     if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(io)?;
+        std::fs::remove_dir_all(dir).map_err(io)?;
     }
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let first = || -> Result<(PageState, f64, String), Error> {
-        set_viewport(cx, opts.viewport_width, opts.viewport_height)?;
-        cx.call("scrolling to the top", &call::ScrollTop {})?;
-        let info = cx.info()?;
-        let height = f64::from(opts.viewport_height).min(info.height.max(1.0));
-        let width = f64::from(opts.viewport_width);
-        let shot = cx.screenshot("taking the first screen", (0.0, 0.0, width, height))?;
-        Ok((info, height, shot))
-    };
-    let (info, height, shot) = match first() {
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let (info, height, shot) = match first_screen(cx) {
         Ok(x) => x,
         Err(Error::OutOfTime { .. } | Error::Timeout { .. } | Error::Protocol { .. }) => {
-            return Err(out_of_time())
+            return Err(Error::OutOfTime {
+                step: step.to_string(),
+                budget,
+            })
         }
         Err(e) => return Err(e),
     };
-    let path = dir.join("tile-001.png");
-    let bytes = crate::png_out::base64_decode(&shot).ok_or_else(|| Error::Image {
-        path: path.clone(),
-        reason: "not base64".into(),
-    })?;
-    let written = crate::png_out::write_rgb_png(&bytes, &path)?;
+    let tile = first_tile(out, shot, height)?;
     let mut notes = Vec::new();
     let text_runs: Vec<TextRun> = cx
         .call(
@@ -191,70 +175,139 @@ fn salvage(
             },
         )
         .unwrap_or_default();
-    write_text_runs(&dir, &text_runs)?;
+    write_text_runs(dir, &text_runs)?;
     let (tried, refused) = cx.refused();
     notes.extend(tried);
     let derived = serde_json::json!({
-        "label": label, "requested_url": cx.url, "final_url": info.url,
+        "label": out.label, "requested_url": cx.url, "final_url": info.url,
         "http_status": info.status, "title": info.title, "started": started,
         "first_screen_only": true,
     });
     notes.extend(cx.write_warc(out, &refused, derived)?);
-    let secs = budget.as_secs();
+    let kept = Salvaged {
+        info,
+        height,
+        tile,
+        summary,
+        notes,
+        refused,
+    };
     Ok(PageCapture {
-        facts: PageFacts {
-            label: label.to_string(),
-            requested_url: cx.url.to_string(),
-            final_url: tab_url(cx).unwrap_or(info.url),
-            http_status: info.status,
-            title: info.title,
-            started,
-            ended: Utc::now(),
-            viewport_width: opts.viewport_width,
-            viewport_height: opts.viewport_height,
-            device_scale: opts.device_scale,
-            full_height: info.height.max(1.0),
-            captured_height: height,
-            truncated: Some(format!(
-                "the capture's time budget of {secs} s ran out while {step}; the record holds the first screen only"
-            )),
-            extent: Extent {
-                full_width: info.width,
-                captured_width: f64::from(opts.viewport_width),
-                stop_rule: Some(StopRule::TimeLimit),
-                declared: cx
-                    .call("reading the account's own count", &call::Declared {})
-                    .ok()
-                    .flatten(),
-                list_needs_login: cx.call("asking whether the list needs a login", &call::ListNeedsLogin {}).unwrap_or(false),
-                ..Extent::default()
-            },
-            obstructions: vec![Obstruction::found(Finding::OutOfTime {
-                budget_secs: secs,
-                step: step.to_string(),
-                height,
-                full_height: info.height.max(1.0),
-            })],
-            summary,
-            user_agent: info.user_agent,
-            browser_version: cx.s.browser_version().to_string(),
-            tiles: vec![Tile {
-                file: format!("{rel_dir}/tile-001.png"),
-                css_y: 0.0,
-                css_height: height,
-                width_px: written.width,
-                height_px: written.height,
-            }],
-            text_file: format!("{rel_dir}/text.json"),
-            mhtml_file: None,
-            warnings: lines(&notes),
-            notes,
-            refused,
-        },
+        facts: cut_facts(cx, out, (started, step, budget), kept),
         text_runs,
         posts: None,
         phases: cx.phases(),
     })
+}
+
+/// Picture the first screen at the top of the page at the viewport's
+/// size: the page's state, the height pictured and the screenshot (base64).
+fn first_screen(cx: &Ctx<'_>) -> Result<(PageState, f64, String), Error> {
+    let opts = &cx.s.opts;
+    set_viewport(cx, opts.viewport_width, opts.viewport_height)?;
+    cx.call("scrolling to the top", &call::ScrollTop {})?;
+    let info = cx.info()?;
+    let height = f64::from(opts.viewport_height).min(info.height.max(1.0));
+    let width = f64::from(opts.viewport_width);
+    let shot = cx.screenshot("taking the first screen", (0.0, 0.0, width, height))?;
+    Ok((info, height, shot))
+}
+
+/// Write the first screen's screenshot `shot` (base64, `height` CSS px)
+/// as the page's only tile.
+fn first_tile(out: &PageDir, shot: String, height: f64) -> Result<Tile, Error> {
+    let path = out.dir.join("tile-001.png");
+    let bytes = crate::png_out::base64_decode(&shot).ok_or_else(|| Error::Image {
+        path: path.clone(),
+        reason: "not base64".into(),
+    })?;
+    let written = crate::png_out::write_rgb_png(&bytes, &path)?;
+    Ok(Tile {
+        file: format!("{}/tile-001.png", out.rel),
+        css_y: 0.0,
+        css_height: height,
+        width_px: written.width,
+        height_px: written.height,
+    })
+}
+
+/// What a capture cut short kept of its first screen.
+struct Salvaged {
+    info: PageState,
+    /// The height pictured (CSS px).
+    height: f64,
+    tile: Tile,
+    summary: Summary,
+    notes: Vec<Note>,
+    refused: model::Refused,
+}
+
+/// The facts of a page whose capture, `started` then, was cut to its first
+/// screen (`kept`) when its time `budget` ran out while `step`.
+fn cut_facts(
+    cx: &Ctx<'_>,
+    out: &PageDir,
+    (started, step, budget): (chrono::DateTime<Utc>, &str, Duration),
+    kept: Salvaged,
+) -> PageFacts {
+    let opts = &cx.s.opts;
+    let Salvaged {
+        info,
+        height,
+        tile,
+        summary,
+        notes,
+        refused,
+    } = kept;
+    let secs = budget.as_secs();
+    PageFacts {
+        label: out.label.clone(),
+        requested_url: cx.url.to_string(),
+        final_url: tab_url(cx).unwrap_or(info.url),
+        http_status: info.status,
+        title: info.title,
+        started,
+        ended: Utc::now(),
+        viewport_width: opts.viewport_width,
+        viewport_height: opts.viewport_height,
+        device_scale: opts.device_scale,
+        full_height: info.height.max(1.0),
+        captured_height: height,
+        truncated: Some(format!(
+            "the capture's time budget of {secs} s ran out while {step}; the record holds the first screen only"
+        )),
+        extent: Extent {
+            full_width: info.width,
+            captured_width: f64::from(opts.viewport_width),
+            stop_rule: Some(StopRule::TimeLimit),
+            declared: cx
+                .call("reading the account's own count", &call::Declared {})
+                .ok()
+                .flatten(),
+            list_needs_login: cx
+                .call(
+                    "asking whether the list needs a login",
+                    &call::ListNeedsLogin {},
+                )
+                .unwrap_or(false),
+            ..Extent::default()
+        },
+        obstructions: vec![Obstruction::found(Finding::OutOfTime {
+            budget_secs: secs,
+            step: step.to_string(),
+            height,
+            full_height: info.height.max(1.0),
+        })],
+        summary,
+        user_agent: info.user_agent,
+        browser_version: cx.s.browser_version().to_string(),
+        tiles: vec![tile],
+        text_file: format!("{}/text.json", out.rel),
+        mhtml_file: None,
+        warnings: lines(&notes),
+        notes,
+        refused,
+    }
 }
 
 fn capture_whole(
