@@ -122,7 +122,6 @@ pub(crate) fn capture(cx: &Ctx<'_>, out: &PageDir) -> Result<PageCapture, Error>
 /// The first screen of a page whose budget ran out while `step`, within
 /// [`SALVAGE_GRACE`]: its picture, and its text and summary where the page
 /// still answers. The files of the cut capture go.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn salvage(
     cx: &Ctx<'_>,
     out: &PageDir,
@@ -130,43 +129,28 @@ fn salvage(
     step: &str,
     budget: Duration,
 ) -> Result<PageCapture, Error> {
-    let out_of_time = || Error::OutOfTime {
-        step: step.to_string(),
-        budget,
-    };
     let opts = &cx.s.opts;
     cx.extend_budget(SALVAGE_GRACE);
-    let (rel_dir, dir, label) = (&out.rel, out.dir.clone(), out.label.as_str());
+    let dir = &out.dir;
     let io = |source| Error::Io {
         path: dir.clone(),
         source,
     };
     if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(io)?;
+        std::fs::remove_dir_all(dir).map_err(io)?;
     }
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let first = || -> Result<(PageState, f64, String), Error> {
-        set_viewport(cx, opts.viewport_width, opts.viewport_height)?;
-        cx.call("scrolling to the top", &call::ScrollTop {})?;
-        let info = cx.info()?;
-        let height = f64::from(opts.viewport_height).min(info.height.max(1.0));
-        let width = f64::from(opts.viewport_width);
-        let shot = cx.screenshot("taking the first screen", (0.0, 0.0, width, height))?;
-        Ok((info, height, shot))
-    };
-    let (info, height, shot) = match first() {
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let (info, height, shot) = match first_screen(cx) {
         Ok(x) => x,
         Err(Error::OutOfTime { .. } | Error::Timeout { .. } | Error::Protocol { .. }) => {
-            return Err(out_of_time())
+            return Err(Error::OutOfTime {
+                step: step.to_string(),
+                budget,
+            })
         }
         Err(e) => return Err(e),
     };
-    let path = dir.join("tile-001.png");
-    let bytes = crate::png_out::base64_decode(&shot).ok_or_else(|| Error::Image {
-        path: path.clone(),
-        reason: "not base64".into(),
-    })?;
-    let written = crate::png_out::write_rgb_png(&bytes, &path)?;
+    let tile = first_tile(out, shot, height)?;
     let mut notes = Vec::new();
     let text_runs: Vec<TextRun> = cx
         .call(
@@ -191,70 +175,139 @@ fn salvage(
             },
         )
         .unwrap_or_default();
-    write_text_runs(&dir, &text_runs)?;
+    write_text_runs(dir, &text_runs)?;
     let (tried, refused) = cx.refused();
     notes.extend(tried);
     let derived = serde_json::json!({
-        "label": label, "requested_url": cx.url, "final_url": info.url,
+        "label": out.label, "requested_url": cx.url, "final_url": info.url,
         "http_status": info.status, "title": info.title, "started": started,
         "first_screen_only": true,
     });
     notes.extend(cx.write_warc(out, &refused, derived)?);
-    let secs = budget.as_secs();
+    let kept = Salvaged {
+        info,
+        height,
+        tile,
+        summary,
+        notes,
+        refused,
+    };
     Ok(PageCapture {
-        facts: PageFacts {
-            label: label.to_string(),
-            requested_url: cx.url.to_string(),
-            final_url: tab_url(cx).unwrap_or(info.url),
-            http_status: info.status,
-            title: info.title,
-            started,
-            ended: Utc::now(),
-            viewport_width: opts.viewport_width,
-            viewport_height: opts.viewport_height,
-            device_scale: opts.device_scale,
-            full_height: info.height.max(1.0),
-            captured_height: height,
-            truncated: Some(format!(
-                "the capture's time budget of {secs} s ran out while {step}; the record holds the first screen only"
-            )),
-            extent: Extent {
-                full_width: info.width,
-                captured_width: f64::from(opts.viewport_width),
-                stop_rule: Some(StopRule::TimeLimit),
-                declared: cx
-                    .call("reading the account's own count", &call::Declared {})
-                    .ok()
-                    .flatten(),
-                list_needs_login: cx.call("asking whether the list needs a login", &call::ListNeedsLogin {}).unwrap_or(false),
-                ..Extent::default()
-            },
-            obstructions: vec![Obstruction::found(Finding::OutOfTime {
-                budget_secs: secs,
-                step: step.to_string(),
-                height,
-                full_height: info.height.max(1.0),
-            })],
-            summary,
-            user_agent: info.user_agent,
-            browser_version: cx.s.browser_version().to_string(),
-            tiles: vec![Tile {
-                file: format!("{rel_dir}/tile-001.png"),
-                css_y: 0.0,
-                css_height: height,
-                width_px: written.width,
-                height_px: written.height,
-            }],
-            text_file: format!("{rel_dir}/text.json"),
-            mhtml_file: None,
-            warnings: lines(&notes),
-            notes,
-            refused,
-        },
+        facts: cut_facts(cx, out, (started, step, budget), kept),
         text_runs,
         posts: None,
         phases: cx.phases(),
     })
+}
+
+/// Picture the first screen at the top of the page at the viewport's
+/// size: the page's state, the height pictured and the screenshot (base64).
+fn first_screen(cx: &Ctx<'_>) -> Result<(PageState, f64, String), Error> {
+    let opts = &cx.s.opts;
+    set_viewport(cx, opts.viewport_width, opts.viewport_height)?;
+    cx.call("scrolling to the top", &call::ScrollTop {})?;
+    let info = cx.info()?;
+    let height = f64::from(opts.viewport_height).min(info.height.max(1.0));
+    let width = f64::from(opts.viewport_width);
+    let shot = cx.screenshot("taking the first screen", (0.0, 0.0, width, height))?;
+    Ok((info, height, shot))
+}
+
+/// Write the first screen's screenshot `shot` (base64, `height` CSS px)
+/// as the page's only tile.
+fn first_tile(out: &PageDir, shot: String, height: f64) -> Result<Tile, Error> {
+    let path = out.dir.join("tile-001.png");
+    let bytes = crate::png_out::base64_decode(&shot).ok_or_else(|| Error::Image {
+        path: path.clone(),
+        reason: "not base64".into(),
+    })?;
+    let written = crate::png_out::write_rgb_png(&bytes, &path)?;
+    Ok(Tile {
+        file: format!("{}/tile-001.png", out.rel),
+        css_y: 0.0,
+        css_height: height,
+        width_px: written.width,
+        height_px: written.height,
+    })
+}
+
+/// What a capture cut short kept of its first screen.
+struct Salvaged {
+    info: PageState,
+    /// The height pictured (CSS px).
+    height: f64,
+    tile: Tile,
+    summary: Summary,
+    notes: Vec<Note>,
+    refused: model::Refused,
+}
+
+/// The facts of a page whose capture, `started` then, was cut to its first
+/// screen (`kept`) when its time `budget` ran out while `step`.
+fn cut_facts(
+    cx: &Ctx<'_>,
+    out: &PageDir,
+    (started, step, budget): (chrono::DateTime<Utc>, &str, Duration),
+    kept: Salvaged,
+) -> PageFacts {
+    let opts = &cx.s.opts;
+    let Salvaged {
+        info,
+        height,
+        tile,
+        summary,
+        notes,
+        refused,
+    } = kept;
+    let secs = budget.as_secs();
+    PageFacts {
+        label: out.label.clone(),
+        requested_url: cx.url.to_string(),
+        final_url: tab_url(cx).unwrap_or(info.url),
+        http_status: info.status,
+        title: info.title,
+        started,
+        ended: Utc::now(),
+        viewport_width: opts.viewport_width,
+        viewport_height: opts.viewport_height,
+        device_scale: opts.device_scale,
+        full_height: info.height.max(1.0),
+        captured_height: height,
+        truncated: Some(format!(
+            "the capture's time budget of {secs} s ran out while {step}; the record holds the first screen only"
+        )),
+        extent: Extent {
+            full_width: info.width,
+            captured_width: f64::from(opts.viewport_width),
+            stop_rule: Some(StopRule::TimeLimit),
+            declared: cx
+                .call("reading the account's own count", &call::Declared {})
+                .ok()
+                .flatten(),
+            list_needs_login: cx
+                .call(
+                    "asking whether the list needs a login",
+                    &call::ListNeedsLogin {},
+                )
+                .unwrap_or(false),
+            ..Extent::default()
+        },
+        obstructions: vec![Obstruction::found(Finding::OutOfTime {
+            budget_secs: secs,
+            step: step.to_string(),
+            height,
+            full_height: info.height.max(1.0),
+        })],
+        summary,
+        user_agent: info.user_agent,
+        browser_version: cx.s.browser_version().to_string(),
+        tiles: vec![tile],
+        text_file: format!("{}/text.json", out.rel),
+        mhtml_file: None,
+        warnings: lines(&notes),
+        notes,
+        refused,
+    }
 }
 
 fn capture_whole(
@@ -396,7 +449,6 @@ struct Doc {
 /// and take the tiles. `None` when the page moved to another document
 /// meanwhile, to be captured again there; on the `last` try the capture
 /// goes on and says so.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 fn capture_document(
     cx: &Ctx<'_>,
     dir: &Path,
@@ -405,13 +457,100 @@ fn capture_document(
     last: bool,
     notes: &mut Vec<Note>,
 ) -> Result<Option<Doc>, Error> {
+    wait_for_load(cx, notes)?;
+    let mut run = DocRun {
+        cx,
+        dir,
+        rel_dir,
+        deadline: settle_deadline,
+        clock,
+        depth: Depth::of(&cx.s.opts),
+        last,
+        here: cx.document_mark(),
+        notes,
+    };
+    // Consent dialogs and late scripts often appear shortly after load.
+    cx.mark("load event");
+    run.settle_after_load()?;
+    if run.moved() {
+        return Ok(None);
+    }
+    // 4. Consent, expand, scroll for lazy content, wait for images.
+    let Some(followed) = run.make_whole()? else {
+        return Ok(None);
+    };
+    // 5. Facts from the DOM.
+    let mut facts = run.read_facts(&followed)?;
+    cx.mark("obstructions, summary, text runs");
+    // 6. MHTML before the picture-taking changes any styles.
+    let mhtml_file = run.save_mhtml()?;
+    cx.mark("MHTML snapshot");
+    // 7. Screenshot tiles.
+    let Layers {
+        tiles,
+        text_runs,
+        posts,
+    } = run.picture(&mut facts)?;
+    let kept = run.check_kept(&text_runs, &mut facts)?;
+    let frames = &facts.frames;
+    if frames.past_bound > 0 {
+        run.notes.push(Note::FramesPastBound {
+            frames: frames.frames + frames.past_bound,
+            read: frames.read,
+        });
+    }
+    let extent = Extent {
+        full_width: facts.full_width,
+        captured_width: facts.captured_width,
+        scroller: followed.scroller,
+        stop_rule: Some(facts.stop_rule),
+        since: cx.s.opts.since.map(|s| s.day),
+        oldest_post_reached: facts.oldest_post_reached,
+        oldest_post_reached_read: facts.oldest_post_reached_read,
+        load_more_clicks: followed.load_more,
+        items_seen: (kept.items_seen > 0).then_some(kept.items_seen),
+        items_in_record: (kept.items_seen > 0).then_some(kept.items_kept),
+        cross_site_frames: frames.frames,
+        cross_site_frames_read: frames.read,
+        words_seen: Some(kept.words_seen),
+        words_in_record: Some(kept.words_in_record),
+        declared: facts.declared,
+        list_needs_login: facts.list_needs_login,
+        without_login: None,
+    };
+    if run.moved() {
+        return Ok(None);
+    }
+    if last && cx.document_mark().differs(&run.here) {
+        run.notes.push(Note::KeptMoving {
+            times: MAX_REDIRECTS,
+        });
+    }
+    Ok(Some(Doc {
+        info: facts.info,
+        full_height: facts.full_height,
+        captured_height: facts.captured_height,
+        truncated: facts.truncated,
+        extent,
+        obstructions: facts.obstructions,
+        summary: facts.summary,
+        text_runs,
+        text_file: format!("{rel_dir}/text.json"),
+        mhtml_file,
+        tiles,
+        posts,
+    }))
+}
+
+/// Wait, at most 5 s (or the settle timeout if shorter), for the load
+/// event of the document the tab shows; one that comes later is noted.
+fn wait_for_load(cx: &Ctx<'_>, notes: &mut Vec<Note>) -> Result<(), Error> {
     let opts = &cx.s.opts;
-    let remaining = || settle_deadline.saturating_duration_since(Instant::now());
     let load_by = Instant::now() + opts.settle_timeout.min(Duration::from_secs(5));
     loop {
         // The document may be in the middle of being replaced: ask again.
         match cx.info() {
-            Ok(i) if i.ready == "complete" => break,
+            Ok(i) if i.ready == "complete" => return Ok(()),
             Ok(_) | Err(Error::Protocol { .. }) => {}
             Err(e) => return Err(e),
         }
@@ -419,377 +558,557 @@ fn capture_document(
             notes.push(Note::LoadEventLate {
                 secs: opts.settle_timeout.min(Duration::from_secs(5)).as_secs(),
             });
-            break;
+            return Ok(());
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let here = cx.document_mark();
-    let moved = || !last && cx.document_mark().differs(&here);
-    // Consent dialogs and late scripts often appear shortly after load.
-    cx.mark("load event");
-    cx.settle(AFTER_LOAD, settle_deadline)?;
-    // A page that says it moves on soon is given the time to (the caller
-    // then captures the new document).
-    let refresh = cx.call("reading the page state", &call::RefreshDelay {})?;
-    if (0.0..=5.0).contains(&refresh) {
-        let wait = Duration::from_secs_f64(refresh + 0.5).min(remaining());
-        std::thread::sleep(wait);
-    }
-    if moved() {
-        return Ok(None);
+}
+
+/// One document's capture as it goes, from its load event on: what its
+/// steps share.
+struct DocRun<'a, 'n> {
+    cx: &'a Ctx<'a>,
+    dir: &'a Path,
+    rel_dir: &'a str,
+    /// When settling and following the page must end.
+    deadline: Instant,
+    /// Dates written relative to the capture are read against its start.
+    clock: &'a call::Clock,
+    depth: Depth,
+    /// The last try: a page that moves on is captured where it is.
+    last: bool,
+    /// The document as its load event came.
+    here: crate::devtools::DocumentMark,
+    notes: &'n mut Vec<Note>,
+}
+
+/// How far the page was followed down (step 4), and how that ended.
+struct Followed {
+    /// The element an app shell scrolls instead of the document, if any.
+    scroller: Option<String>,
+    /// Where the depth rule stopped following the feed, if it did.
+    stop: Option<depth::Stop>,
+    timed_out: bool,
+    /// The page grew while it was scrolled (a feed).
+    grew: bool,
+    /// The "Visa fler" buttons clicked, by label.
+    load_more: Vec<String>,
+}
+
+/// What the DOM says about the page once it is whole (step 5).
+struct Facts {
+    /// The page's state, read at the width it is pictured at.
+    info: PageState,
+    full_width: f64,
+    captured_width: f64,
+    full_height: f64,
+    captured_height: f64,
+    stop_rule: StopRule,
+    oldest_post_reached: Option<String>,
+    oldest_post_reached_read: Option<model::DateRead>,
+    truncated: Option<String>,
+    obstructions: Vec<Obstruction>,
+    summary: Summary,
+    declared: Option<model::Declared>,
+    list_needs_login: bool,
+    /// The page's text runs, down to the captured height.
+    text_runs: Vec<TextRun>,
+    frames: FrameFacts,
+}
+
+/// What step 7 writes: the tiles, the text layer over them, the posts.
+struct Layers {
+    tiles: Vec<Tile>,
+    text_runs: Vec<TextRun>,
+    posts: Option<crate::options::PagePosts>,
+}
+
+/// What the record holds of what the page showed while it was scrolled.
+struct Kept {
+    /// Feed items seen while scrolling.
+    items_seen: u32,
+    /// Those of them in the picture.
+    items_kept: u32,
+    words_seen: u64,
+    words_in_record: u64,
+}
+
+impl DocRun<'_, '_> {
+    /// What is left of the time to settle and follow the page.
+    fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
     }
 
-    cx.mark("quiet after load");
-    // 4. Consent, expand, scroll for lazy content, wait for images.
-    dismiss_consent(cx, notes)?;
-    // A consent click may reload the page or send it elsewhere.
-    if moved() {
-        return Ok(None);
+    /// Whether the page moved to another document since its load event
+    /// (never on the last try).
+    fn moved(&self) -> bool {
+        !self.last && self.cx.document_mark().differs(&self.here)
     }
-    // Expand what is there before the scroll pass too: a feed that never
-    // ends can use up the whole budget while scrolling, and the comments
-    // near the top must not stay collapsed because of it.
-    // Returns the rounds clicked and whether buttons were still there when it stopped.
-    let expand = |limit: u32| -> Result<(u32, bool), Error> {
+
+    /// Let the page settle after its load event; a page that says it moves
+    /// on soon is given the time to (the caller then captures the new
+    /// document).
+    fn settle_after_load(&self) -> Result<(), Error> {
+        self.cx.settle(AFTER_LOAD, self.deadline)?;
+        let refresh = self
+            .cx
+            .call("reading the page state", &call::RefreshDelay {})?;
+        if (0.0..=5.0).contains(&refresh) {
+            let wait = Duration::from_secs_f64(refresh + 0.5).min(self.remaining());
+            std::thread::sleep(wait);
+        }
+        Ok(())
+    }
+
+    /// Step 4: make the page look as a reader sees it: the consent dialog
+    /// dismissed, comments expanded, deferred content rendered, the page
+    /// followed down as far as the depth rule and the time allow, its
+    /// images loaded. `None` when the page moved meanwhile.
+    fn make_whole(&mut self) -> Result<Option<Followed>, Error> {
+        let cx = self.cx;
+        cx.mark("quiet after load");
+        dismiss_consent(cx, self.notes)?;
+        // A consent click may reload the page or send it elsewhere.
+        if self.moved() {
+            return Ok(None);
+        }
+        cx.mark("consent dialog");
+        // An app shell scrolls an element, not the document: the scroll pass
+        // moves that one. Deferred rendering (content-visibility, lazy images
+        // and frames, in shadow roots too) is undone before anything is measured.
+        let scroller = cx.call("finding the scroller", &call::FindScroller {})?;
+        cx.call("rendering deferred content", &call::RenderAll {})?;
+        // Expand what is there before the scroll pass too: a feed that never
+        // ends can use up the whole budget while scrolling, and the comments
+        // near the top must not stay collapsed because of it.
+        let (early, _) = self.expand(cx.s.opts.expand_rounds)?;
+        cx.mark("comments expanded");
+        let Some(followed) = self.follow(scroller)? else {
+            return Ok(None);
+        };
+        self.expand_late(early)?;
+        if followed.scroller.is_some() {
+            // Let the scroller out to its full height: the document now holds the feed.
+            cx.call("letting out the scroller", &call::Unroll {})?;
+            cx.call("rendering deferred content", &call::RenderAll {})?;
+        }
+        self.wait_for_images()?;
+        dismiss_consent(cx, self.notes)?;
+        if self.moved() {
+            return Ok(None);
+        }
+        cx.mark("images loaded, consent checked again");
+        Ok(Some(followed))
+    }
+
+    /// Click "Visa fler kommentarer" for up to `limit` rounds, at least one
+    /// whatever the clock says (a click is cheap): the rounds clicked, and
+    /// whether buttons were still there when it stopped.
+    fn expand(&self, limit: u32) -> Result<(u32, bool), Error> {
         let mut rounds = 0;
-        // At least one round whatever the clock says: a click is cheap.
-        while rounds < limit && (rounds == 0 || !remaining().is_zero()) {
-            let e = cx.call("expanding comments", &call::Expand { max_clicks: 50 })?;
+        while rounds < limit && (rounds == 0 || !self.remaining().is_zero()) {
+            let e = self
+                .cx
+                .call("expanding comments", &call::Expand { max_clicks: 50 })?;
             if e.clicked == 0 {
                 return Ok((rounds, false));
             }
             rounds += 1;
-            cx.settle(AFTER_EXPAND, settle_deadline)?;
+            self.cx.settle(AFTER_EXPAND, self.deadline)?;
         }
         Ok((rounds, rounds > 0))
-    };
-    cx.mark("consent dialog");
-    // An app shell scrolls an element, not the document: the scroll pass
-    // moves that one. Deferred rendering (content-visibility, lazy images
-    // and frames, in shadow roots too) is undone before anything is measured.
-    let scroller = cx.call("finding the scroller", &call::FindScroller {})?;
-    cx.call("rendering deferred content", &call::RenderAll {})?;
-    let (early, _) = expand(opts.expand_rounds)?;
-    cx.mark("comments expanded");
-    let depth = Depth::of(opts);
-    let max_y = depth.page_max;
-    let start_height = cx.info()?.height;
-    let pass = scroll_through(cx, (&depth, clock), 0.0, start_height, settle_deadline)?;
-    let mut stop = pass.stop;
-    let mut timed_out = pass.timed_out;
-    cx.mark("scroll pass");
-    // "Visa fler": more of the same list, clicked within the same rules.
-    let mut load_more = Vec::new();
-    while stop.is_none() && !timed_out && load_more.len() < MAX_LOAD_MORE {
-        if remaining().is_zero() {
-            // Out of time with more of the list behind a button: say so.
-            let c = cx.call("loading more of the list", &call::LoadMore { look: true })?;
-            timed_out = c.clicked.is_some();
-            break;
-        }
-        let c = cx.call("loading more of the list", &call::LoadMore { look: false })?;
-        let Some(label) = c.clicked else { break };
-        load_more.push(label);
-        cx.settle(AFTER_EXPAND, settle_deadline)?;
-        if moved() {
-            return Ok(None);
-        }
-        let from = cx.info()?.height - f64::from(opts.viewport_height);
-        let more = scroll_through(
-            cx,
-            (&depth, clock),
-            from.max(0.0),
-            start_height,
-            settle_deadline,
-        )?;
-        stop = more.stop;
-        timed_out |= more.timed_out;
-    }
-    if timed_out {
-        notes.push(Note::ScrollOutOfTime);
-    }
-    let end_height = cx.info()?.height;
-    let grew = end_height > start_height + 1.0;
-    // After the scroll pass (posts loaded further down), with what is left of the rounds.
-    let (late, still_collapsed) = if opts.expand_rounds == 0 {
-        (0, false)
-    } else {
-        expand(opts.expand_rounds.saturating_sub(early).max(1))?
-    };
-    if still_collapsed {
-        notes.push(Note::CommentsStillCollapsed {
-            rounds: early + late,
-        });
-    }
-    cx.mark("comments expanded after scrolling");
-    if scroller.is_some() {
-        // Let the scroller out to its full height: the document now holds the feed.
-        cx.call("letting out the scroller", &call::Unroll {})?;
-        cx.call("rendering deferred content", &call::RenderAll {})?;
-    }
-    let img_budget = remaining().clamp(Duration::from_secs(2), Duration::from_secs(10));
-    let images = cx.call(
-        "waiting for images",
-        &call::WaitImages {
-            max_y,
-            budget_ms: millis(img_budget),
-        },
-    )?;
-    if images.pending > 0 {
-        notes.push(Note::ImagesNotLoaded {
-            count: images.pending,
-            examples: images.examples,
-        });
-    }
-    dismiss_consent(cx, notes)?;
-    if moved() {
-        return Ok(None);
     }
 
-    cx.mark("images loaded, consent checked again");
-    let mut obstructions_early = Vec::new();
-    // 5. Facts from the DOM. A page wider than the viewport is laid out and
-    // read at the width it is pictured at (up to the width limit), so the
-    // picture and the text agree; a right-to-left page cut there keeps its
-    // start, on the right.
-    // Inner elements that scroll sideways (a timeline, a wide table in a
-    // scrolling box) are let out to their full width first.
-    cx.call("letting out sideways scrollers", &call::LetOutSideways {})?;
-    let (info, full_width, captured_width) = widen(cx)?;
-    // A sliver too narrow for a column (a full-width element's margin) is
-    // a note; anything wider is missing from the record.
-    if full_width > captured_width + SLIVER {
-        obstructions_early.push(Obstruction::found(Finding::CutAtWidth {
-            width: full_width,
-            limit: captured_width,
-        }));
-    } else if full_width > captured_width + 1.0 {
-        notes.push(Note::TooWide {
-            width: full_width,
-            limit: captured_width,
-        });
-    }
-    let full_height = info.height.max(1.0);
-    // Where following the feed stopped, or the rule on the page as it ends.
-    let seen = call::Shown {
-        height: full_height,
-        oldest: cx.call(
-            "reading post dates",
-            &call::OldestPost {
-                clock: clock.clone(),
-                max_y: None,
-            },
-        )?,
-    };
-    let end = depth::end(&depth, stop, &seen, grew, timed_out);
-    let (stop_rule, limit) = (end.rule, end.at.min(max_y));
-    let captured_height = full_height.min(limit).ceil();
-    let (oldest_post_reached, oldest_post_reached_read) = cx
-        .call(
-            "reading post dates",
-            &call::OldestPost {
-                clock: clock.clone(),
-                max_y: Some(captured_height),
-            },
-        )?
-        .map_or((None, None), call::PostDate::recorded);
-    let truncated = (full_height > limit && stop_rule != StopRule::PeriodStart).then(|| {
-        if grew {
-            format!(
-                "the page kept loading more content while scrolled (it reached {full_height:.0} px); the capture stops at the {limit:.0} px limit"
-            )
+    /// Expand the comments the scroll pass loaded further down, with what is
+    /// left of the rounds after the `early` ones; comments still collapsed
+    /// when it stops are noted.
+    fn expand_late(&mut self, early: u32) -> Result<(), Error> {
+        let rounds = self.cx.s.opts.expand_rounds;
+        let (late, still_collapsed) = if rounds == 0 {
+            (0, false)
         } else {
-            format!("the page is {full_height:.0} px tall; the capture stops at the {limit:.0} px limit")
+            self.expand(rounds.saturating_sub(early).max(1))?
+        };
+        if still_collapsed {
+            self.notes.push(Note::CommentsStillCollapsed {
+                rounds: early + late,
+            });
         }
-    });
-    let found = cx.call(
-        "checking for obstructions",
-        &call::Obstructions {
-            status: info.status,
-        },
-    )?;
-    let mut obstructions: Vec<Obstruction> = found
-        .into_iter()
-        .map(|f| Obstruction::found(page_finding(f)))
-        .chain(obstructions_early)
-        .collect();
-    let summary = cx.call(
-        "summarising the page",
-        &call::Summary {
-            clock: clock.clone(),
-            max_y: captured_height,
-        },
-    )?;
-    let declared = cx.call("reading the account's own count", &call::Declared {})?;
-    let list_needs_login = cx.call(
-        "asking whether the list needs a login",
-        &call::ListNeedsLogin {},
-    )?;
-    let text_runs = cx.call(
-        "reading the page text",
-        &call::TextRuns {
-            top: 0.0,
-            bottom: captured_height,
-        },
-    )?;
-    let frames = read_frames(cx, captured_height);
+        self.cx.mark("comments expanded after scrolling");
+        Ok(())
+    }
+
+    /// Follow the page down: scroll it through, then click "Visa fler" and
+    /// scroll on while the depth rule and the time allow; running out of
+    /// time is noted. `None` when the page moved meanwhile.
+    fn follow(&mut self, scroller: Option<String>) -> Result<Option<Followed>, Error> {
+        let cx = self.cx;
+        let start_height = cx.info()?.height;
+        let pass = scroll_through(
+            cx,
+            (&self.depth, self.clock),
+            0.0,
+            start_height,
+            self.deadline,
+        )?;
+        cx.mark("scroll pass");
+        let Some((load_more, pass)) = self.load_more(start_height, pass)? else {
+            return Ok(None);
+        };
+        if pass.timed_out {
+            self.notes.push(Note::ScrollOutOfTime);
+        }
+        let end_height = cx.info()?.height;
+        Ok(Some(Followed {
+            scroller,
+            stop: pass.stop,
+            timed_out: pass.timed_out,
+            grew: end_height > start_height + 1.0,
+            load_more,
+        }))
+    }
+
+    /// "Visa fler": more of the same list, clicked within the same rules as
+    /// the scroll `pass` so far, the page scrolled on after each click. The
+    /// labels clicked and the pass as it ended; `None` when the page moved.
+    fn load_more(
+        &self,
+        start_height: f64,
+        mut pass: Pass,
+    ) -> Result<Option<(Vec<String>, Pass)>, Error> {
+        let cx = self.cx;
+        let mut clicked = Vec::new();
+        while pass.stop.is_none() && !pass.timed_out && clicked.len() < MAX_LOAD_MORE {
+            if self.remaining().is_zero() {
+                // Out of time with more of the list behind a button: say so.
+                let c = cx.call("loading more of the list", &call::LoadMore { look: true })?;
+                pass.timed_out = c.clicked.is_some();
+                break;
+            }
+            let c = cx.call("loading more of the list", &call::LoadMore { look: false })?;
+            let Some(label) = c.clicked else { break };
+            clicked.push(label);
+            cx.settle(AFTER_EXPAND, self.deadline)?;
+            if self.moved() {
+                return Ok(None);
+            }
+            let from = cx.info()?.height - f64::from(cx.s.opts.viewport_height);
+            let more = scroll_through(
+                cx,
+                (&self.depth, self.clock),
+                from.max(0.0),
+                start_height,
+                self.deadline,
+            )?;
+            pass.stop = more.stop;
+            pass.timed_out |= more.timed_out;
+        }
+        Ok(Some((clicked, pass)))
+    }
+
+    /// Wait, 2 to 10 s, for the images down to the page limit to load;
+    /// those still loading then are noted.
+    fn wait_for_images(&mut self) -> Result<(), Error> {
+        let budget = self
+            .remaining()
+            .clamp(Duration::from_secs(2), Duration::from_secs(10));
+        let images = self.cx.call(
+            "waiting for images",
+            &call::WaitImages {
+                max_y: self.depth.page_max,
+                budget_ms: millis(budget),
+            },
+        )?;
+        if images.pending > 0 {
+            self.notes.push(Note::ImagesNotLoaded {
+                count: images.pending,
+                examples: images.examples,
+            });
+        }
+        Ok(())
+    }
+
+    /// Step 5: the page's facts from the DOM, read at the width it is
+    /// pictured at: how far down it is captured and why, what obstructs
+    /// it, its summary and declared count, its text and its frames' text.
+    fn read_facts(&mut self, followed: &Followed) -> Result<Facts, Error> {
+        let cx = self.cx;
+        let (info, full_width, captured_width, cut) = self.lay_out_wide()?;
+        let full_height = info.height.max(1.0);
+        let (stop_rule, limit) = self.depth_end(followed, full_height)?;
+        let captured_height = full_height.min(limit).ceil();
+        let (oldest_post_reached, oldest_post_reached_read) = cx
+            .call(
+                "reading post dates",
+                &call::OldestPost {
+                    clock: self.clock.clone(),
+                    max_y: Some(captured_height),
+                },
+            )?
+            .map_or((None, None), call::PostDate::recorded);
+        let truncated = (full_height > limit && stop_rule != StopRule::PeriodStart)
+            .then(|| truncation(full_height, limit, followed.grew));
+        let found = cx.call(
+            "checking for obstructions",
+            &call::Obstructions {
+                status: info.status,
+            },
+        )?;
+        let mut obstructions: Vec<Obstruction> = found
+            .into_iter()
+            .map(|f| Obstruction::found(page_finding(f)))
+            .chain(cut)
+            .collect();
+        let summary = cx.call(
+            "summarising the page",
+            &call::Summary {
+                clock: self.clock.clone(),
+                max_y: captured_height,
+            },
+        )?;
+        let declared = cx.call("reading the account's own count", &call::Declared {})?;
+        let list_needs_login = cx.call(
+            "asking whether the list needs a login",
+            &call::ListNeedsLogin {},
+        )?;
+        let text_runs = cx.call(
+            "reading the page text",
+            &call::TextRuns {
+                top: 0.0,
+                bottom: captured_height,
+            },
+        )?;
+        let frames = read_frames(cx, captured_height);
+        obstructions.extend(frame_obstructions(&frames));
+        Ok(Facts {
+            info,
+            full_width,
+            captured_width,
+            full_height,
+            captured_height,
+            stop_rule,
+            oldest_post_reached,
+            oldest_post_reached_read,
+            truncated,
+            obstructions,
+            summary,
+            declared,
+            list_needs_login,
+            text_runs,
+            frames,
+        })
+    }
+
+    /// Lay the page out at the width it is pictured at (see [`widen`]),
+    /// inner elements that scroll sideways (a timeline, a wide table in a
+    /// scrolling box) let out to their full width first. A page cut there
+    /// (a right-to-left one keeps its start, on the right) is an
+    /// obstruction; a sliver too narrow for a column (a full-width
+    /// element's margin) only a note. The state read at that width, the
+    /// page's width, the width pictured, and the obstruction if any.
+    fn lay_out_wide(&mut self) -> Result<(PageState, f64, f64, Option<Obstruction>), Error> {
+        self.cx
+            .call("letting out sideways scrollers", &call::LetOutSideways {})?;
+        let (info, full_width, captured_width) = widen(self.cx)?;
+        let mut cut = None;
+        if full_width > captured_width + SLIVER {
+            cut = Some(Obstruction::found(Finding::CutAtWidth {
+                width: full_width,
+                limit: captured_width,
+            }));
+        } else if full_width > captured_width + 1.0 {
+            self.notes.push(Note::TooWide {
+                width: full_width,
+                limit: captured_width,
+            });
+        }
+        Ok((info, full_width, captured_width, cut))
+    }
+
+    /// Where the capture ends down a page `full_height` tall, and by which
+    /// rule: where following the feed stopped, or the rule on the page as
+    /// it ends.
+    fn depth_end(&self, followed: &Followed, full_height: f64) -> Result<(StopRule, f64), Error> {
+        let seen = call::Shown {
+            height: full_height,
+            oldest: self.cx.call(
+                "reading post dates",
+                &call::OldestPost {
+                    clock: self.clock.clone(),
+                    max_y: None,
+                },
+            )?,
+        };
+        let end = depth::end(
+            &self.depth,
+            followed.stop,
+            &seen,
+            followed.grew,
+            followed.timed_out,
+        );
+        Ok((end.rule, end.at.min(self.depth.page_max)))
+    }
+
+    /// Step 6: the page as an MHTML snapshot, unless a frame did not answer
+    /// (saving one waits for every frame to serialise itself, and one that
+    /// does not would stall the page's own renderer too) or saving fails:
+    /// both are noted. The file's name in the record, if one was saved.
+    fn save_mhtml(&mut self) -> Result<Option<String>, Error> {
+        let cx = self.cx;
+        if !cx.s.opts.mhtml {
+            return Ok(None);
+        }
+        let silent = cx.unanswered_frames();
+        if !silent.is_empty() {
+            self.notes.push(Note::NoMhtmlFramesSilent {
+                frames: u32::try_from(silent.len()).unwrap_or(u32::MAX),
+            });
+            return Ok(None);
+        }
+        match cx.mhtml() {
+            Ok(snap) => {
+                let path = self.dir.join("page.mhtml");
+                std::fs::write(&path, snap).map_err(|source| Error::Io { path, source })?;
+                Ok(Some(format!("{}/page.mhtml", self.rel_dir)))
+            }
+            Err(e) if e.is_browser_gone() => Err(e),
+            Err(e) => {
+                self.notes.push(Note::NoMhtml {
+                    error: e.to_string(),
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    /// Step 7: picture the page as far as it is captured, in tiles (see
+    /// [`take_tiles`]), note what the picture could not hold, and write its
+    /// text layer and its posts. The tiles, the text layer and the posts.
+    fn picture(&mut self, facts: &mut Facts) -> Result<Layers, Error> {
+        let (cx, dir, rel_dir) = (self.cx, self.dir, self.rel_dir);
+        let captured_height = facts.captured_height;
+        let area = Area {
+            width: facts.captured_width,
+            height: captured_height,
+        };
+        let runs = (
+            std::mem::take(&mut facts.text_runs),
+            std::mem::take(&mut facts.frames.runs),
+        );
+        let Pictured {
+            tiles,
+            text_runs,
+            pending,
+            unsteady,
+            lift,
+            notes: fixed_notes,
+        } = take_tiles(cx, dir, rel_dir, &area, runs, &mut facts.obstructions)?;
+        if lift > 0.0 {
+            self.notes
+                .push(Note::FirstScreenStripAgain { height: lift });
+        }
+        self.notes.extend(fixed_notes);
+        if unsteady > 0 {
+            self.notes.push(Note::TextMoving { parts: unsteady });
+        }
+        if pending > 0 {
+            self.notes.push(Note::ImagesStillLoading { count: pending });
+        }
+        write_text_runs(dir, &text_runs)?;
+        let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
+        // Posts below the first screen's strip lie `lift` lower in the picture.
+        let strip = (
+            f64::from(cx.s.opts.viewport_height).min(captured_height) - lift,
+            lift,
+        );
+        let posts = crate::posts::write(
+            cx,
+            dir,
+            label,
+            captured_height,
+            strip,
+            self.clock,
+            self.notes,
+        )?;
+        Ok(Layers {
+            tiles,
+            text_runs,
+            posts,
+        })
+    }
+
+    /// Every feed item seen while scrolling must be in the picture, and
+    /// every word shown in the text layer (`runs`): a loss is an
+    /// obstruction. The page's word count is the larger of the two counts.
+    fn check_kept(&self, runs: &[TextRun], facts: &mut Facts) -> Result<Kept, Error> {
+        let items = self.cx.call(
+            "counting the items kept",
+            &call::Coverage {
+                max_y: facts.captured_height,
+            },
+        )?;
+        if items.kept < items.seen {
+            facts
+                .obstructions
+                .push(Obstruction::found(Finding::ItemsMissing {
+                    seen: items.seen,
+                    kept: items.kept,
+                    missing: items.missing,
+                }));
+        }
+        let words_seen = facts.summary.word_count;
+        let words_in_record = word_count(runs);
+        // A text repeated down a feed counts only as often as it was shown at
+        // once (ogNoteWords), so a virtualised feed's record can hold more.
+        facts.summary.word_count = words_seen.max(words_in_record);
+        if words_short(words_seen, words_in_record) {
+            facts
+                .obstructions
+                .push(Obstruction::found(Finding::WordsMissing {
+                    seen: words_seen,
+                    in_record: words_in_record,
+                }));
+        }
+        Ok(Kept {
+            items_seen: items.seen,
+            items_kept: items.kept,
+            words_seen,
+            words_in_record,
+        })
+    }
+}
+
+/// Why the record holds less than a page `full_height` tall, cut at
+/// `limit` (CSS px); `grew`: it kept loading more while scrolled.
+fn truncation(full_height: f64, limit: f64, grew: bool) -> String {
+    if grew {
+        format!(
+            "the page kept loading more content while scrolled (it reached {full_height:.0} px); the capture stops at the {limit:.0} px limit"
+        )
+    } else {
+        format!(
+            "the page is {full_height:.0} px tall; the capture stops at the {limit:.0} px limit"
+        )
+    }
+}
+
+/// What the page's cross-site frames obstruct: a consent dialog still shown
+/// in one over the first screen, and frames whose text is missing because
+/// they never answered.
+fn frame_obstructions(frames: &FrameFacts) -> Vec<Obstruction> {
+    let mut found = Vec::new();
     if let Some(text) = &frames.consent {
-        obstructions.push(Obstruction::found(Finding::ConsentInFrame {
+        found.push(Obstruction::found(Finding::ConsentInFrame {
             text: text.clone(),
         }));
     }
     if !frames.silent.is_empty() {
-        obstructions.push(Obstruction::found(Finding::FramesSilent {
+        found.push(Obstruction::found(Finding::FramesSilent {
             silent: frames.silent.clone(),
             frames: frames.frames,
         }));
     }
-
-    cx.mark("obstructions, summary, text runs");
-    // 6. MHTML before the picture-taking changes any styles.
-    // Saving an MHTML snapshot waits for every frame to serialise itself:
-    // one that does not answer would stall the page's own renderer too.
-    let silent = cx.unanswered_frames();
-    let mhtml_file = if opts.mhtml && !silent.is_empty() {
-        notes.push(Note::NoMhtmlFramesSilent {
-            frames: u32::try_from(silent.len()).unwrap_or(u32::MAX),
-        });
-        None
-    } else if opts.mhtml {
-        let snap = cx.mhtml();
-        match snap {
-            Ok(snap) => {
-                let path = dir.join("page.mhtml");
-                std::fs::write(&path, snap).map_err(|source| Error::Io { path, source })?;
-                Some(format!("{rel_dir}/page.mhtml"))
-            }
-            Err(e) if e.is_browser_gone() => return Err(e),
-            Err(e) => {
-                notes.push(Note::NoMhtml {
-                    error: e.to_string(),
-                });
-                None
-            }
-        }
-    } else {
-        None
-    };
-
-    cx.mark("MHTML snapshot");
-    // 7. Screenshot tiles.
-    let area = Area {
-        width: captured_width,
-        height: captured_height,
-    };
-    let Pictured {
-        tiles,
-        text_runs,
-        pending,
-        unsteady,
-        lift,
-        notes: fixed_notes,
-    } = take_tiles(
-        cx,
-        dir,
-        rel_dir,
-        &area,
-        (text_runs, frames.runs),
-        &mut obstructions,
-    )?;
-    if lift > 0.0 {
-        notes.push(Note::FirstScreenStripAgain { height: lift });
-    }
-    notes.extend(fixed_notes);
-    if unsteady > 0 {
-        notes.push(Note::TextMoving { parts: unsteady });
-    }
-    if pending > 0 {
-        notes.push(Note::ImagesStillLoading { count: pending });
-    }
-    let text_file = format!("{rel_dir}/text.json");
-    write_text_runs(dir, &text_runs)?;
-    let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
-    // Posts below the first screen's strip lie `lift` lower in the picture.
-    let strip = (
-        f64::from(opts.viewport_height).min(captured_height) - lift,
-        lift,
-    );
-    let posts = crate::posts::write(cx, dir, label, captured_height, strip, clock, notes)?;
-    // Every feed item seen while scrolling must be in the picture.
-    let coverage = cx.call(
-        "counting the items kept",
-        &call::Coverage {
-            max_y: captured_height,
-        },
-    )?;
-    if coverage.kept < coverage.seen {
-        obstructions.push(Obstruction::found(Finding::ItemsMissing {
-            seen: coverage.seen,
-            kept: coverage.kept,
-            missing: coverage.missing,
-        }));
-    }
-    // Every word shown while scrolling should be in the text layer.
-    let words_seen = summary.word_count;
-    let words_in_record = word_count(&text_runs);
-    // A text repeated down a feed counts only as often as it was shown at
-    // once (ogNoteWords), so a virtualised feed's record can hold more.
-    let mut summary = summary;
-    summary.word_count = words_seen.max(words_in_record);
-    if words_short(words_seen, words_in_record) {
-        obstructions.push(Obstruction::found(Finding::WordsMissing {
-            seen: words_seen,
-            in_record: words_in_record,
-        }));
-    }
-    if frames.past_bound > 0 {
-        notes.push(Note::FramesPastBound {
-            frames: frames.frames + frames.past_bound,
-            read: frames.read,
-        });
-    }
-    let extent = Extent {
-        full_width,
-        captured_width,
-        scroller,
-        stop_rule: Some(stop_rule),
-        since: opts.since.map(|s| s.day),
-        oldest_post_reached,
-        oldest_post_reached_read,
-        load_more_clicks: load_more,
-        items_seen: (coverage.seen > 0).then_some(coverage.seen),
-        items_in_record: (coverage.seen > 0).then_some(coverage.kept),
-        cross_site_frames: frames.frames,
-        cross_site_frames_read: frames.read,
-        words_seen: Some(words_seen),
-        words_in_record: Some(words_in_record),
-        declared,
-        list_needs_login,
-        without_login: None,
-    };
-
-    if moved() {
-        return Ok(None);
-    }
-    if last && cx.document_mark().differs(&here) {
-        notes.push(Note::KeptMoving {
-            times: MAX_REDIRECTS,
-        });
-    }
-    Ok(Some(Doc {
-        info,
-        full_height,
-        captured_height,
-        truncated,
-        extent,
-        obstructions,
-        summary,
-        text_runs,
-        text_file,
-        mhtml_file,
-        tiles,
-        posts,
-    }))
+    found
 }
 
 /// Lay the page out as wide as it is, up to the width limit: the viewport

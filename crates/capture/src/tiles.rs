@@ -94,7 +94,6 @@ fn same_run(a: &TextRun, b: &TextRun) -> bool {
 /// unmounted), the band's text is read again: the text layer holds what the
 /// picture shows, each line once. `runs` are the page's text runs as first
 /// read and those of its cross-site frames.
-#[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
 pub(crate) fn take_tiles(
     cx: &Ctx<'_>,
     dir: &Path,
@@ -104,10 +103,6 @@ pub(crate) fn take_tiles(
     obstructions: &mut Vec<Obstruction>,
 ) -> Result<Pictured, Error> {
     let (first_runs, frame_runs) = runs;
-    let in_band = |r: &TextRun, top: f64, bottom: f64| {
-        let mid = r.y + r.height / 2.0;
-        mid >= top && mid < bottom
-    };
     let (width, captured_height) = (area.width, area.height);
     let o = &cx.s.opts;
     // The viewport is as wide as the picture (see `page.rs`).
@@ -116,21 +111,10 @@ pub(crate) fn take_tiles(
     let scale = o.device_scale.max(0.1);
     let band_css = (f64::from(o.tile_height.max(256)) / scale).floor().max(1.0);
     let vh = f64::from(o.viewport_height);
-    // Pin heights that follow the viewport, so the tall viewport does not stretch them.
-    cx.call("measuring the layout", &call::MeasureHeights {})?;
-    set_viewport(cx, vw, o.viewport_height * 2)?;
-    cx.call("measuring the layout", &call::PinHeights {})?;
-    set_viewport(cx, vw, o.viewport_height)?;
-    cx.call("scrolling to the top", &call::ScrollTop {})?;
+    pin_heights(cx, vw)?;
 
     // Under a login or consent overlay the first screen is covered on purpose.
-    let overlay = obstructions.iter().any(|o| {
-        matches!(
-            o.kind,
-            ObstructionKind::LoginWall | ObstructionKind::ConsentWall
-        )
-    });
-    let from_y = if overlay { vh } else { 0.0 };
+    let overlay = under_overlay(obstructions);
     let first = vh.min(captured_height).max(1.0);
     // The first screen's fixed elements, and the text under them.
     let screen = if overlay {
@@ -138,30 +122,35 @@ pub(crate) fn take_tiles(
     } else {
         cx.call("finding fixed elements", &call::FixedCover {})?
     };
-    let (strip, mut notes) = bottom_strip(&screen, first);
+    let (strip, notes) = bottom_strip(&screen, first);
     let lift = strip.map_or(0.0, |s| first - s);
-    // The page's own lines in the strip are pictured (and placed) below the
-    // first screen; in the first screen only the fixed elements' are.
-    let in_strip = |r: &TextRun| {
-        strip.is_some_and(|s| in_band(r, s, first) && screen.content.iter().any(|c| same_run(c, r)))
+    let tiling = Tiling {
+        cx,
+        dir,
+        rel_dir,
+        width,
+        first_runs,
+        frame_runs,
+        from_y: if overlay { vh } else { 0.0 },
+        first,
+        strip,
+        lift,
+        screen,
     };
-    // Each band: its top and height on the page, and how much lower it lies in the picture.
-    let mut bands = vec![(0.0, first, 0.0)];
-    let mut y = first - lift;
-    while y < captured_height {
-        let h = band_css.min(captured_height - y);
-        bands.push((y, h, lift));
-        y += h;
-    }
+    let bands = bands(first, lift, band_css, captured_height);
     let tall = band_css
         .min(captured_height - (first - lift))
         .max(vh)
         .ceil();
-    let mut tiles = Vec::new();
-    let mut text_runs = Vec::new();
-    let mut pending = 0;
-    let mut unsteady = 0;
-    for (i, &(top, h, shift)) in bands.iter().enumerate() {
+    let mut out = Pictured {
+        tiles: Vec::new(),
+        text_runs: Vec::new(),
+        pending: 0,
+        unsteady: 0,
+        lift,
+        notes,
+    };
+    for (i, band) in bands.iter().enumerate() {
         let n = i + 1;
         if n == 2 {
             // Fixed elements were pictured once, in the first screen.
@@ -169,121 +158,273 @@ pub(crate) fn take_tiles(
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             set_viewport(cx, vw, tall as u32)?;
         }
-        let bottom = top + h;
-        // Text that moves while its band is pictured (a late image above
-        // it) is read and pictured again, once.
-        let mut attempt = 0;
-        let (band_runs, pictures, shot, steady) = loop {
-            let seg = cx.call(
-                &format!("preparing screenshot tile {n}"),
-                &call::Segment {
-                    top,
-                    bottom,
-                    budget_ms: u64::try_from(SEGMENT_WAIT.as_millis()).unwrap_or(u64::MAX),
-                    unfix: n > 1,
-                    // The first reading has the fixed elements' text in the strip.
-                    fresh: n == 2 && lift > 0.0,
-                },
-            )?;
-            let band_runs: Vec<TextRun> = seg
-                .runs
-                .unwrap_or_else(|| {
-                    first_runs
-                        .iter()
-                        .filter(|r| in_band(r, top, bottom))
-                        .cloned()
-                        .collect()
-                })
-                .into_iter()
-                .chain(
-                    frame_runs
-                        .iter()
-                        .filter(|r| in_band(r, top, bottom))
-                        .cloned(),
-                )
-                // Text beside the picture (past the width limit) is not in it.
-                .filter(|r| r.x < width && r.x + r.width > 0.0)
-                .filter(|r| n > 1 || !in_strip(r))
-                .collect();
-            let shot =
-                cx.screenshot(&format!("taking screenshot tile {n}"), (0.0, top, width, h))?;
-            attempt += 1;
-            let moved = cx.call("checking the text stayed put", &call::Moved {})?;
-            if !moved || attempt == 2 {
-                pending += seg.pending;
-                notes.extend(
-                    seg.fixed
-                        .iter()
-                        .map(|b| shown_again(n, b, &band_runs, shift)),
-                );
-                break (band_runs, seg.pictures, shot, !moved);
-            }
-        };
-        let name = format!("tile-{n:03}.png");
-        let path = dir.join(&name);
-        let bytes = png_out::base64_decode(&shot).ok_or_else(|| Error::Image {
-            path: path.clone(),
-            reason: "not base64".into(),
-        })?;
-        drop(shot);
-        let written = png_out::write_rgb_png(&bytes, &path)?;
-        drop(bytes);
-        let px_per_css = f64::from(written.height) / h;
-        // Text that would not stay put is no evidence of a blank band.
-        if !steady {
-            unsteady += 1;
-        }
-        for &(a, b, colour) in written.uniform_bands.iter().filter(|_| steady) {
-            let band_top = top + f64::from(a) / px_per_css;
-            let band_bottom = top + f64::from(b) / px_per_css;
-            if let Some(p) = pictures.iter().find(|p| {
-                p.y >= band_top - 1.0
-                    && p.y + p.height <= band_bottom + 1.0
-                    && p.x < width
-                    && p.x + p.width > 0.0
-                    && p.differs_from(colour)
-            }) {
-                obstructions.push(Obstruction::found(Finding::BlankOverPicture {
-                    file: name.clone(),
-                    top: a,
-                    bottom: b,
-                    src: p.src.clone(),
-                    y: p.y + shift,
-                }));
-            }
-            if let Some(run) = text_under_band(band_top, band_bottom, &band_runs, width, from_y) {
-                obstructions.push(Obstruction::found(Finding::BlankOverText {
-                    file: name.clone(),
-                    top: a,
-                    bottom: b,
-                    text: run.text.chars().take(40).collect(),
-                    y: run.y + shift,
-                }));
-            }
-        }
-        tiles.push(Tile {
-            file: format!("{rel_dir}/{name}"),
-            css_y: top + shift,
-            css_height: h,
-            width_px: written.width,
-            height_px: written.height,
-        });
-        text_runs.extend(band_runs.into_iter().map(|mut r| {
-            r.y += shift;
-            r
-        }));
+        picture_band(&tiling, n, band, &mut out, obstructions)?;
     }
     if bands.len() > 1 {
         set_viewport(cx, vw, o.viewport_height)?;
     }
-    Ok(Pictured {
-        tiles,
-        text_runs,
-        pending,
-        unsteady,
-        lift,
-        notes,
+    Ok(out)
+}
+
+/// What every band of a page is pictured with.
+struct Tiling<'a> {
+    cx: &'a Ctx<'a>,
+    dir: &'a Path,
+    rel_dir: &'a str,
+    /// The picture's width (CSS px).
+    width: f64,
+    /// The page's text runs as first read.
+    first_runs: Vec<TextRun>,
+    /// The text runs of its cross-site frames.
+    frame_runs: Vec<TextRun>,
+    /// Text above this is no evidence of a blank band (an overlay covers
+    /// the first screen on purpose).
+    from_y: f64,
+    /// The first screen's height (CSS px).
+    first: f64,
+    /// Where the strip its fixed elements cover at its bottom starts.
+    strip: Option<f64>,
+    /// How much lower everything after the first screen lies in the picture.
+    lift: f64,
+    /// The first screen's fixed elements and the page's own text under them.
+    screen: call::FirstScreen,
+}
+
+/// One band of the page to picture as a tile (CSS px).
+struct Band {
+    /// Its top on the page.
+    top: f64,
+    height: f64,
+    /// How much lower it lies in the picture than on the page.
+    shift: f64,
+}
+
+/// A band as pictured: its text, its pictures, the screenshot (base64)
+/// and whether its text stayed put while it was taken.
+struct Shot {
+    runs: Vec<TextRun>,
+    pictures: Vec<call::Picture>,
+    png: String,
+    steady: bool,
+}
+
+/// Whether a text run's middle lies in `top..bottom`.
+fn in_band(r: &TextRun, top: f64, bottom: f64) -> bool {
+    let mid = r.y + r.height / 2.0;
+    mid >= top && mid < bottom
+}
+
+/// Whether an obstruction covers the first screen on purpose (a login or
+/// consent overlay).
+fn under_overlay(obstructions: &[Obstruction]) -> bool {
+    obstructions.iter().any(|o| {
+        matches!(
+            o.kind,
+            ObstructionKind::LoginWall | ObstructionKind::ConsentWall
+        )
     })
+}
+
+/// Pin heights that follow the viewport, so the tall viewport does not
+/// stretch them; then back to the first screen, `vw` px wide.
+fn pin_heights(cx: &Ctx<'_>, vw: u32) -> Result<(), Error> {
+    let vh = cx.s.opts.viewport_height;
+    cx.call("measuring the layout", &call::MeasureHeights {})?;
+    set_viewport(cx, vw, vh * 2)?;
+    cx.call("measuring the layout", &call::PinHeights {})?;
+    set_viewport(cx, vw, vh)?;
+    cx.call("scrolling to the top", &call::ScrollTop {})?;
+    Ok(())
+}
+
+/// The bands of a page `height` px tall: the first screen (`first` px),
+/// then bands of at most `band` px from the top of its bottom strip on,
+/// each `lift` px lower in the picture.
+fn bands(first: f64, lift: f64, band: f64, height: f64) -> Vec<Band> {
+    let mut bands = vec![Band {
+        top: 0.0,
+        height: first,
+        shift: 0.0,
+    }];
+    let mut y = first - lift;
+    while y < height {
+        let h = band.min(height - y);
+        bands.push(Band {
+            top: y,
+            height: h,
+            shift: lift,
+        });
+        y += h;
+    }
+    bands
+}
+
+impl Tiling<'_> {
+    /// Whether `r` is one of the page's own lines in the first screen's
+    /// bottom strip, pictured (and placed) below the first screen: in the
+    /// first screen only the fixed elements' lines are.
+    fn in_strip(&self, r: &TextRun) -> bool {
+        self.strip.is_some_and(|s| {
+            in_band(r, s, self.first) && self.screen.content.iter().any(|c| same_run(c, r))
+        })
+    }
+
+    /// The text of `band` (number `n`): as the page read it again, if it
+    /// did (`again`), else as first read, with its frames' text; text beside
+    /// the picture, and the strip's own lines in the first screen, left out.
+    fn band_runs(&self, again: Option<Vec<TextRun>>, n: usize, band: &Band) -> Vec<TextRun> {
+        let (top, bottom) = (band.top, band.top + band.height);
+        again
+            .unwrap_or_else(|| {
+                self.first_runs
+                    .iter()
+                    .filter(|r| in_band(r, top, bottom))
+                    .cloned()
+                    .collect()
+            })
+            .into_iter()
+            .chain(
+                self.frame_runs
+                    .iter()
+                    .filter(|r| in_band(r, top, bottom))
+                    .cloned(),
+            )
+            // Text beside the picture (past the width limit) is not in it.
+            .filter(|r| r.x < self.width && r.x + r.width > 0.0)
+            .filter(|r| n > 1 || !self.in_strip(r))
+            .collect()
+    }
+}
+
+/// Make band `n` ready, read its text and take its screenshot; text that
+/// moved meanwhile (a late image above it) is read and pictured again,
+/// once. Its images still loading and the fixed elements shown again over
+/// it go into `out`.
+fn shoot_band(t: &Tiling<'_>, n: usize, band: &Band, out: &mut Pictured) -> Result<Shot, Error> {
+    let (top, bottom) = (band.top, band.top + band.height);
+    let mut attempt = 0;
+    loop {
+        let seg = t.cx.call(
+            &format!("preparing screenshot tile {n}"),
+            &call::Segment {
+                top,
+                bottom,
+                budget_ms: u64::try_from(SEGMENT_WAIT.as_millis()).unwrap_or(u64::MAX),
+                unfix: n > 1,
+                // The first reading has the fixed elements' text in the strip.
+                fresh: n == 2 && t.lift > 0.0,
+            },
+        )?;
+        let runs = t.band_runs(seg.runs, n, band);
+        let png = t.cx.screenshot(
+            &format!("taking screenshot tile {n}"),
+            (0.0, top, t.width, band.height),
+        )?;
+        attempt += 1;
+        let moved = t.cx.call("checking the text stayed put", &call::Moved {})?;
+        if !moved || attempt == 2 {
+            out.pending += seg.pending;
+            out.notes.extend(
+                seg.fixed
+                    .iter()
+                    .map(|b| shown_again(n, b, &runs, band.shift)),
+            );
+            return Ok(Shot {
+                runs,
+                pictures: seg.pictures,
+                png,
+                steady: !moved,
+            });
+        }
+    }
+}
+
+/// Picture band `n` as a tile: shoot it, write the tile, flag its blank
+/// bands, and add the tile and its text (moved to where it lies in the
+/// picture) to `out`.
+fn picture_band(
+    t: &Tiling<'_>,
+    n: usize,
+    band: &Band,
+    out: &mut Pictured,
+    obstructions: &mut Vec<Obstruction>,
+) -> Result<(), Error> {
+    let mut shot = shoot_band(t, n, band, out)?;
+    let name = format!("tile-{n:03}.png");
+    let path = t.dir.join(&name);
+    let written = write_tile(&path, std::mem::take(&mut shot.png))?;
+    // Text that would not stay put is no evidence of a blank band.
+    if shot.steady {
+        obstructions.extend(blank_bands(t, &name, band, &written, &shot));
+    } else {
+        out.unsteady += 1;
+    }
+    out.tiles.push(Tile {
+        file: format!("{}/{name}", t.rel_dir),
+        css_y: band.top + band.shift,
+        css_height: band.height,
+        width_px: written.width,
+        height_px: written.height,
+    });
+    out.text_runs.extend(shot.runs.into_iter().map(|mut r| {
+        r.y += band.shift;
+        r
+    }));
+    Ok(())
+}
+
+/// Write the screenshot `png` (base64) as an RGB tile at `path`, letting
+/// go of each copy as soon as the next is made (a tile can be large).
+fn write_tile(path: &Path, png: String) -> Result<png_out::WrittenTile, Error> {
+    let bytes = png_out::base64_decode(&png).ok_or_else(|| Error::Image {
+        path: path.to_path_buf(),
+        reason: "not base64".into(),
+    })?;
+    drop(png);
+    png_out::write_rgb_png(&bytes, path)
+}
+
+/// The flat bands of tile `name` that lie over a picture of the page's own
+/// or over text it paints there: the screenshot lost them.
+fn blank_bands(
+    t: &Tiling<'_>,
+    name: &str,
+    band: &Band,
+    written: &png_out::WrittenTile,
+    shot: &Shot,
+) -> Vec<Obstruction> {
+    let (top, width, shift) = (band.top, t.width, band.shift);
+    let px_per_css = f64::from(written.height) / band.height;
+    let mut found = Vec::new();
+    for &(a, b, colour) in &written.uniform_bands {
+        let band_top = top + f64::from(a) / px_per_css;
+        let band_bottom = top + f64::from(b) / px_per_css;
+        if let Some(p) = shot.pictures.iter().find(|p| {
+            p.y >= band_top - 1.0
+                && p.y + p.height <= band_bottom + 1.0
+                && p.x < width
+                && p.x + p.width > 0.0
+                && p.differs_from(colour)
+        }) {
+            found.push(Obstruction::found(Finding::BlankOverPicture {
+                file: name.to_string(),
+                top: a,
+                bottom: b,
+                src: p.src.clone(),
+                y: p.y + shift,
+            }));
+        }
+        if let Some(run) = text_under_band(band_top, band_bottom, &shot.runs, width, t.from_y) {
+            found.push(Obstruction::found(Finding::BlankOverText {
+                file: name.to_string(),
+                top: a,
+                bottom: b,
+                text: run.text.chars().take(40).collect(),
+                y: run.y + shift,
+            }));
+        }
+    }
+    found
 }
 
 /// The note for a fixed element the page showed again in band `n` however
@@ -351,6 +492,30 @@ mod tests {
             rtl: false,
             ink: None,
         }
+    }
+
+    #[test]
+    fn the_bands_start_below_the_first_screen_or_at_its_strip() {
+        let rows = |bands: Vec<Band>| -> Vec<(f64, f64, f64)> {
+            bands.iter().map(|b| (b.top, b.height, b.shift)).collect()
+        };
+        assert_eq!(
+            rows(bands(800.0, 0.0, 2000.0, 5000.0)),
+            [
+                (0.0, 800.0, 0.0),
+                (800.0, 2000.0, 0.0),
+                (2800.0, 2000.0, 0.0),
+                (4800.0, 200.0, 0.0)
+            ]
+        );
+        // A strip of 100 px at the bottom of the first screen is pictured
+        // again below it: the bands start at its top, 100 px lower.
+        assert_eq!(
+            rows(bands(800.0, 100.0, 2000.0, 2000.0)),
+            [(0.0, 800.0, 0.0), (700.0, 1300.0, 100.0)]
+        );
+        // A page no taller than its first screen is one tile.
+        assert_eq!(rows(bands(600.0, 0.0, 2000.0, 600.0)), [(0.0, 600.0, 0.0)]);
     }
 
     #[test]

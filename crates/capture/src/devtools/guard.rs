@@ -62,7 +62,6 @@ impl Drop for Guard {
 impl Guard {
     /// Watch `tab` for downloads and popups. The caller refuses downloads
     /// with [`refuse_downloads`] once the tab is ready for calls.
-    #[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
     pub(crate) fn attach(browser: &Browser, tab: &Arc<Tab>, url: &str) -> Result<Guard, Error> {
         let tried = Arc::new(Mutex::new(Tried {
             own: origin(url).into_iter().collect(),
@@ -70,39 +69,10 @@ impl Guard {
         }));
         let seen = Arc::clone(&tried);
         tab.add_event_listener(Arc::new(move |event: &Event| {
-            let mut t = seen.lock().unwrap_or_else(PoisonError::into_inner);
-            match event {
-                Event::PageFrameNavigated(ev) if ev.params.frame.parent_id.is_none() => {
-                    if let Some(o) = origin(&ev.params.frame.url) {
-                        if !t.own.contains(&o) {
-                            t.own.push(o);
-                        }
-                    }
-                }
-                Event::NetworkResponseReceived(ev) => {
-                    let r = &ev.params.response;
-                    let declared = r.headers.0.as_ref().and_then(|h| {
-                        h.as_object()?.iter().find_map(|(k, v)| {
-                            k.eq_ignore_ascii_case("content-length")
-                                .then(|| v.as_str()?.trim().parse::<u64>().ok())
-                                .flatten()
-                        })
-                    });
-                    if let Some(n) = declared.filter(|_| t.sizes.len() < MAX_SIZES) {
-                        t.sizes.insert(r.url.clone(), n);
-                    }
-                }
-                Event::BrowserDownloadWillBegin(ev) => {
-                    let p = &ev.params;
-                    download(&mut t, &p.guid, &p.url, &p.suggested_filename);
-                }
-                Event::PageDownloadWillBegin(ev) => {
-                    let p = &ev.params;
-                    download(&mut t, &p.guid, &p.url, &p.suggested_filename);
-                }
-                Event::PageWindowOpen(ev) => t.popups.push(ev.params.url.clone()),
-                _ => {}
-            }
+            note_event(
+                &mut seen.lock().unwrap_or_else(PoisonError::into_inner),
+                event,
+            );
         }))
         .map_err(|e| Error::Protocol {
             during: "watching the tab".into(),
@@ -112,51 +82,7 @@ impl Guard {
         // interceptor (its listeners only look on): this one judges it.
         let judged = Arc::clone(&tried);
         tab.enable_request_interception(Arc::new(
-            move |_: Arc<Transport>, _: SessionId, ev: RequestPausedEvent| {
-                let p = ev.params;
-                let (own, local) = {
-                    let t = judged.lock().unwrap_or_else(PoisonError::into_inner);
-                    (t.own.clone(), t.local.clone())
-                };
-                let mut looked_up = None;
-                let verdict = judge(
-                    &p.request.method,
-                    &p.request.url,
-                    &p.resource_Type,
-                    &own,
-                    |host| match local.get(host) {
-                        Some(&l) => l,
-                        None => {
-                            let l = is_local_host(host);
-                            looked_up = Some((host.to_string(), l));
-                            l
-                        }
-                    },
-                );
-                let mut t = judged.lock().unwrap_or_else(PoisonError::into_inner);
-                if let Some((host, l)) = looked_up {
-                    if t.local.len() < MAX_SIZES {
-                        t.local.insert(host, l);
-                    }
-                }
-                match verdict {
-                    Verdict::Block => {
-                        t.blocked
-                            .push((p.request.method.clone(), p.request.url.clone()));
-                        return RequestPausedDecision::Fail(Fetch::FailRequest {
-                            request_id: p.request_id,
-                            error_reason: Network::ErrorReason::BlockedByClient,
-                        });
-                    }
-                    Verdict::Probe => {
-                        if t.probes.len() < 100 && !t.probes.contains(&p.request.url) {
-                            t.probes.push(p.request.url.clone());
-                        }
-                    }
-                    Verdict::Pass => {}
-                }
-                RequestPausedDecision::Continue(None)
-            },
+            move |_: Arc<Transport>, _: SessionId, ev: RequestPausedEvent| decide(&judged, ev),
         ))
         .map_err(|e| Error::Protocol {
             during: "watching the page's requests".into(),
@@ -224,6 +150,92 @@ impl Guard {
         }
         (notes, refused)
     }
+}
+
+/// Note what one event of the tab shows: an origin of its own, a response's
+/// declared size, a download it started, a window it asked for.
+fn note_event(t: &mut Tried, event: &Event) {
+    match event {
+        Event::PageFrameNavigated(ev) if ev.params.frame.parent_id.is_none() => {
+            if let Some(o) = origin(&ev.params.frame.url) {
+                if !t.own.contains(&o) {
+                    t.own.push(o);
+                }
+            }
+        }
+        Event::NetworkResponseReceived(ev) => {
+            let r = &ev.params.response;
+            let declared = r.headers.0.as_ref().and_then(|h| {
+                h.as_object()?.iter().find_map(|(k, v)| {
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.as_str()?.trim().parse::<u64>().ok())
+                        .flatten()
+                })
+            });
+            if let Some(n) = declared.filter(|_| t.sizes.len() < MAX_SIZES) {
+                t.sizes.insert(r.url.clone(), n);
+            }
+        }
+        Event::BrowserDownloadWillBegin(ev) => {
+            let p = &ev.params;
+            download(t, &p.guid, &p.url, &p.suggested_filename);
+        }
+        Event::PageDownloadWillBegin(ev) => {
+            let p = &ev.params;
+            download(t, &p.guid, &p.url, &p.suggested_filename);
+        }
+        Event::PageWindowOpen(ev) => t.popups.push(ev.params.url.clone()),
+        _ => {}
+    }
+}
+
+/// Decide on one paused request: blocked (and noted) when it writes to the
+/// machine's own network, let through otherwise, a read from there noted.
+/// The lookups of host names are remembered in `tried`, outside its lock.
+fn decide(tried: &Mutex<Tried>, ev: RequestPausedEvent) -> RequestPausedDecision {
+    let p = ev.params;
+    let (own, local) = {
+        let t = tried.lock().unwrap_or_else(PoisonError::into_inner);
+        (t.own.clone(), t.local.clone())
+    };
+    let mut looked_up = None;
+    let verdict = judge(
+        &p.request.method,
+        &p.request.url,
+        &p.resource_Type,
+        &own,
+        |host| match local.get(host) {
+            Some(&l) => l,
+            None => {
+                let l = is_local_host(host);
+                looked_up = Some((host.to_string(), l));
+                l
+            }
+        },
+    );
+    let mut t = tried.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((host, l)) = looked_up {
+        if t.local.len() < MAX_SIZES {
+            t.local.insert(host, l);
+        }
+    }
+    match verdict {
+        Verdict::Block => {
+            t.blocked
+                .push((p.request.method.clone(), p.request.url.clone()));
+            return RequestPausedDecision::Fail(Fetch::FailRequest {
+                request_id: p.request_id,
+                error_reason: Network::ErrorReason::BlockedByClient,
+            });
+        }
+        Verdict::Probe => {
+            if t.probes.len() < 100 && !t.probes.contains(&p.request.url) {
+                t.probes.push(p.request.url.clone());
+            }
+        }
+        Verdict::Pass => {}
+    }
+    RequestPausedDecision::Continue(None)
 }
 
 /// The URLs in their first order, each once.

@@ -309,7 +309,6 @@ impl Recorder {
     /// refusals in `refused` and a `metadata` record of what the capture
     /// derived (`derived`, JSON). Returns the notes for the page (bodies
     /// past the limit, bodies not read) and the file's size.
-    #[allow(clippy::too_many_lines)] // Long before the lint was on; to be split into named steps (#25).
     pub(crate) fn write(
         &self,
         dir: &Path,
@@ -318,53 +317,9 @@ impl Recorder {
         derived: serde_json::Value,
         by: Instant,
     ) -> Result<(Vec<model::Note>, u64), Error> {
-        loop {
-            let pending = self
-                .state
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pending;
-            if pending == 0 || Instant::now() >= by {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.wait_for_bodies(by);
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut warnings = Vec::new();
-        if s.pending > 0 {
-            let n = s.pending;
-            s.notes
-                .push(model::Note::WarcBodiesPending { count: n as u64 });
-        }
-        // Requests still open when the page was captured (long polls, streams).
-        let open: Vec<Exchange> = s
-            .open
-            .values()
-            .filter(|ex| !s.recorded.contains(&ex.url))
-            .cloned()
-            .collect();
-        for ex in &open {
-            let why = match &ex.response {
-                // A cross-site frame's document: its body went to the
-                // frame's own process before the frame could be watched.
-                Some(r) => format!(
-                    "the response ({} {}) was seen but its body could not be read (it went to a frame's own process, or was still arriving); no response record",
-                    r.status, r.mime_type
-                ),
-                None => "still open when the capture ended; no response recorded".to_string(),
-            };
-            let m = failed_record(ex, &why);
-            s.members.push((ex.url.clone(), m));
-        }
-        for (url, n) in s.over_limit.clone() {
-            warnings.push(model::Note::WarcBodyOverLimit {
-                url,
-                bytes: n,
-                limit: self.limit,
-            });
-        }
-        warnings.extend(s.notes.iter().cloned());
-
+        let warnings = close_exchange(&mut s, self.limit);
         let now = Utc::now();
         let mut file = Vec::new();
         let info_rec = warc::warcinfo("page.warc.gz", now, info);
@@ -377,66 +332,138 @@ impl Recorder {
             }
             file.extend_from_slice(member);
         }
-        for d in &refused.downloads {
-            let size = d.declared_size.map_or_else(
-                || "no size declared".into(),
-                |n| format!("{n} bytes declared"),
-            );
-            file.extend(
-                note_record(
-                    &d.url,
-                    now,
-                    &format!(
-                        "download refused: the page tried to download \"{}\" ({size}); nothing was fetched or kept\r\n",
-                        d.name
-                    ),
-                )
-                .to_gzip(),
-            );
-        }
-        for b in &refused.blocked_requests {
-            file.extend(
-                note_record(
-                    &b.url,
-                    now,
-                    &format!(
-                        "request blocked: {} to an address on the archive machine's own network; it was never sent\r\n",
-                        b.method
-                    ),
-                )
-                .to_gzip(),
-            );
-        }
-        for (url, n) in &s.over_limit {
-            file.extend(
-                note_record(
-                    url,
-                    now,
-                    &format!(
-                        "body not kept: {n} bytes, more than the limit of {} bytes\r\n",
-                        self.limit
-                    ),
-                )
-                .to_gzip(),
-            );
-        }
-        let mut meta = Record::new(
-            Kind::Metadata,
-            now,
-            "application/json",
-            serde_json::to_vec_pretty(&derived).unwrap_or_default(),
-        );
-        meta.target_uri = derived
-            .get("final_url")
-            .and_then(|u| u.as_str())
-            .map(str::to_string);
-        meta.fields
-            .push(("WARC-Warcinfo-ID".into(), info_rec.id.clone()));
-        file.extend(meta.to_gzip());
+        file.extend(not_kept_records(refused, &s.over_limit, self.limit, now));
+        file.extend(derived_record(derived, now, &info_rec.id).to_gzip());
         let path = dir.join("page.warc.gz");
         std::fs::write(&path, &file).map_err(|source| Error::Io { path, source })?;
         Ok((warnings, file.len() as u64))
     }
+
+    /// Wait, at most until `by`, until the worker has read every body asked for.
+    fn wait_for_bodies(&self, by: Instant) {
+        loop {
+            let pending = self
+                .state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pending;
+            if pending == 0 || Instant::now() >= by {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// End the exchange in `s` as it stands: bodies still being read are noted,
+/// and each request still open gets a record saying why it has no response.
+/// The page's notes about its web archive (`limit` is the body size limit).
+fn close_exchange(s: &mut State, limit: u64) -> Vec<model::Note> {
+    if s.pending > 0 {
+        let n = s.pending;
+        s.notes
+            .push(model::Note::WarcBodiesPending { count: n as u64 });
+    }
+    // Requests still open when the page was captured (long polls, streams).
+    let open: Vec<Exchange> = s
+        .open
+        .values()
+        .filter(|ex| !s.recorded.contains(&ex.url))
+        .cloned()
+        .collect();
+    for ex in &open {
+        let why = match &ex.response {
+            // A cross-site frame's document: its body went to the
+            // frame's own process before the frame could be watched.
+            Some(r) => format!(
+                "the response ({} {}) was seen but its body could not be read (it went to a frame's own process, or was still arriving); no response record",
+                r.status, r.mime_type
+            ),
+            None => "still open when the capture ended; no response recorded".to_string(),
+        };
+        let m = failed_record(ex, &why);
+        s.members.push((ex.url.clone(), m));
+    }
+    let mut warnings = Vec::new();
+    for (url, n) in s.over_limit.clone() {
+        warnings.push(model::Note::WarcBodyOverLimit {
+            url,
+            bytes: n,
+            limit,
+        });
+    }
+    warnings.extend(s.notes.iter().cloned());
+    warnings
+}
+
+/// The `metadata` records, as gzip members, of what was not fetched or not
+/// kept: downloads refused, requests blocked, bodies over `limit` bytes.
+fn not_kept_records(
+    refused: &model::Refused,
+    over_limit: &[(String, u64)],
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Vec<u8> {
+    let mut file = Vec::new();
+    for d in &refused.downloads {
+        let size = d.declared_size.map_or_else(
+            || "no size declared".into(),
+            |n| format!("{n} bytes declared"),
+        );
+        file.extend(
+            note_record(
+                &d.url,
+                now,
+                &format!(
+                    "download refused: the page tried to download \"{}\" ({size}); nothing was fetched or kept\r\n",
+                    d.name
+                ),
+            )
+            .to_gzip(),
+        );
+    }
+    for b in &refused.blocked_requests {
+        file.extend(
+            note_record(
+                &b.url,
+                now,
+                &format!(
+                    "request blocked: {} to an address on the archive machine's own network; it was never sent\r\n",
+                    b.method
+                ),
+            )
+            .to_gzip(),
+        );
+    }
+    for (url, n) in over_limit {
+        file.extend(
+            note_record(
+                url,
+                now,
+                &format!("body not kept: {n} bytes, more than the limit of {limit} bytes\r\n"),
+            )
+            .to_gzip(),
+        );
+    }
+    file
+}
+
+/// The `metadata` record of what the capture derived (`derived`, JSON),
+/// about the page's final URL and tied to the `warcinfo` record `info_id`.
+fn derived_record(derived: serde_json::Value, now: DateTime<Utc>, info_id: &str) -> Record {
+    let mut meta = Record::new(
+        Kind::Metadata,
+        now,
+        "application/json",
+        serde_json::to_vec_pretty(&derived).unwrap_or_default(),
+    );
+    meta.target_uri = derived
+        .get("final_url")
+        .and_then(|u| u.as_str())
+        .map(str::to_string);
+    meta.fields
+        .push(("WARC-Warcinfo-ID".into(), info_id.to_string()));
+    meta
 }
 
 enum Skipped {
