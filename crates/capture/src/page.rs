@@ -911,11 +911,21 @@ impl DocRun<'_, '_> {
             .call("letting out sideways scrollers", &call::LetOutSideways {})?;
         let (info, full_width, captured_width) = widen(self.cx)?;
         let mut cut = None;
-        if full_width > captured_width + SLIVER {
+        // Laid out wider than the picture, but is anything painted out there?
+        let painted_past = |cx: &Ctx<'_>| -> Result<f64, Error> {
+            let p = cx.call("measuring how far the page paints", &call::PaintedExtent {})?;
+            Ok((p.right - captured_width).max(0.0) + (-p.left).max(0.0))
+        };
+        if full_width > captured_width + SLIVER && painted_past(self.cx)? > SLIVER {
             cut = Some(Obstruction::found(Finding::CutAtWidth {
                 width: full_width,
                 limit: captured_width,
             }));
+        } else if full_width > captured_width + SLIVER {
+            self.notes.push(Note::EmptyPastWidth {
+                width: full_width,
+                limit: captured_width,
+            });
         } else if full_width > captured_width + 1.0 {
             self.notes.push(Note::TooWide {
                 width: full_width,

@@ -414,7 +414,9 @@ fn blank_bands(
                 y: p.y + shift,
             }));
         }
-        if let Some(run) = text_under_band(band_top, band_bottom, &shot.runs, width, t.from_y) {
+        if let Some(run) =
+            text_under_band(band_top, band_bottom, colour, &shot.runs, width, t.from_y)
+        {
             found.push(Obstruction::found(Finding::BlankOverText {
                 file: name.to_string(),
                 top: a,
@@ -457,17 +459,22 @@ fn shown_again(n: usize, b: &call::FixedBox, runs: &[TextRun], shift: f64) -> No
 /// and has a letter or a digit. A line box is taller than its glyphs, so a
 /// band that covers only part of it (the space above "...") is no evidence,
 /// and neither is punctuation alone. Text above `from_y` is ignored (an
-/// opaque overlay may legitimately hide it).
+/// opaque overlay may legitimately hide it), and so is text painted in the
+/// band's own `colour` (white text over a background picture that never
+/// came): the picture shows it as the page paints it.
 fn text_under_band(
     top: f64,
     bottom: f64,
+    colour: [u8; 3],
     runs: &[TextRun],
     width: f64,
     from_y: f64,
 ) -> Option<&TextRun> {
+    let unseen = |ink: [u8; 3]| ink.iter().zip(colour).all(|(&a, b)| a.abs_diff(b) <= 24);
     runs.iter().find(|r| {
         let mid = r.y + r.height / 2.0;
-        r.height >= 4.0
+        !r.ink.is_some_and(unseen)
+            && r.height >= 4.0
             && r.width >= 4.0
             && mid >= from_y
             && r.y >= top - 1.0
@@ -518,23 +525,31 @@ mod tests {
         assert_eq!(rows(bands(600.0, 0.0, 2000.0, 600.0)), [(0.0, 600.0, 0.0)]);
     }
 
+    const WHITE: [u8; 3] = [255, 255, 255];
+
     #[test]
     fn band_over_text_is_blank() {
         let runs = [run("överst", 100.0), run("mitten", 5_000.0)];
         assert_eq!(
-            text_under_band(4_000.0, 6_000.0, &runs, 1280.0, 0.0).map(|r| r.text.as_str()),
+            text_under_band(4_000.0, 6_000.0, WHITE, &runs, 1280.0, 0.0).map(|r| r.text.as_str()),
             Some("mitten")
         );
-        assert!(text_under_band(200.0, 4_000.0, &runs, 1280.0, 0.0).is_none());
-        assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 0.0).is_some());
-        assert!(text_under_band(0.0, 4_000.0, &runs, 1280.0, 900.0).is_none());
+        assert!(text_under_band(200.0, 4_000.0, WHITE, &runs, 1280.0, 0.0).is_none());
+        assert!(text_under_band(0.0, 4_000.0, WHITE, &runs, 1280.0, 0.0).is_some());
+        assert!(text_under_band(0.0, 4_000.0, WHITE, &runs, 1280.0, 900.0).is_none());
         // Text only partly inside the band is not evidence.
-        assert!(text_under_band(5_012.0, 6_000.0, &runs, 1280.0, 0.0).is_none());
-        assert!(text_under_band(5_004.0, 6_000.0, &runs, 1280.0, 0.0).is_none());
+        assert!(text_under_band(5_012.0, 6_000.0, WHITE, &runs, 1280.0, 0.0).is_none());
+        assert!(text_under_band(5_004.0, 6_000.0, WHITE, &runs, 1280.0, 0.0).is_none());
         // Nor is punctuation, whose glyphs fill little of its line box.
         let dots = [run("...", 5_000.0)];
-        assert!(text_under_band(4_000.0, 6_000.0, &dots, 1280.0, 0.0).is_none());
+        assert!(text_under_band(4_000.0, 6_000.0, WHITE, &dots, 1280.0, 0.0).is_none());
         // Text right of the captured width is not in the picture.
-        assert!(text_under_band(4_000.0, 6_000.0, &runs, 5.0, 0.0).is_none());
+        assert!(text_under_band(4_000.0, 6_000.0, WHITE, &runs, 5.0, 0.0).is_none());
+        // Text painted in the band's own colour is pictured as it is painted.
+        let mut white = run("vit text", 5_000.0);
+        white.ink = Some([250, 252, 255]);
+        assert!(text_under_band(4_000.0, 6_000.0, WHITE, &[white.clone()], 1280.0, 0.0).is_none());
+        white.ink = Some([57, 66, 77]);
+        assert!(text_under_band(4_000.0, 6_000.0, WHITE, &[white], 1280.0, 0.0).is_some());
     }
 }

@@ -36,6 +36,10 @@ pub enum Note {
     /// wider is the `incomplete` finding `Finding::CutAtWidth` (records made
     /// before it have this note for any width).
     TooWide { width: f64, limit: f64 },
+    /// The page is laid out `width` CSS px wide, wider than the `limit`
+    /// pictured, but paints nothing past it (a block made wide by an empty
+    /// child): nothing a reader could scroll to is missing.
+    EmptyPastWidth { width: f64, limit: f64 },
     /// The page's text kept moving while `parts` bands were pictured.
     TextMoving { parts: u32 },
     /// Elements fixed at the bottom of the first screen (a cookie bar, a
@@ -229,6 +233,10 @@ impl fmt::Display for Note {
             Note::TooWide { width, limit } => write!(
                 f,
                 "the page is {width:.0} px wide; the capture takes {limit:.0} px of it"
+            ),
+            Note::EmptyPastWidth { width, limit } => write!(
+                f,
+                "the page is laid out {width:.0} px wide but paints nothing past the {limit:.0} px the capture takes"
             ),
             Note::TextMoving { parts } => write!(
                 f,

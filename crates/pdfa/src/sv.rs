@@ -234,6 +234,11 @@ pub(crate) fn note(n: &Note) -> String {
             px(*width),
             px(*limit)
         ),
+        Note::EmptyPastWidth { width, limit } => format!(
+            "Sidan är uppställd {} bred, men allt som syns på den ligger inom de {} som fångsten tar med; resten av bredden är tom.",
+            px(*width),
+            px(*limit)
+        ),
         Note::TextMoving { parts } => format!(
             "Sidans text flyttade sig medan {} av sidan avbildades; det osynliga textlagret kan ligga några bildpunkter fel där.",
             count(*parts, "del", "delar")

@@ -363,6 +363,32 @@ fn a_page_wider_than_the_limit_is_cut_and_says_so() {
     assert!(c.page.text_runs.iter().all(|r| r.x < 1600.0));
 }
 
+/// Laid out 7 000 px wide by empty boxes (as Mozilla's corpus's nytimes
+/// pages are), with white text over a background picture that never came:
+/// nothing a reader could see is missing, so nothing is flagged; the width
+/// is a note, and the white text is in the text layer.
+#[test]
+fn a_page_wide_only_by_empty_boxes_and_white_on_white_text_are_not_losses() {
+    let c = capture(&Options::default(), "/layouts/tom-bredd/");
+    let f = &c.page.facts;
+    assert!(f.extent.full_width > 6_900.0, "{}", f.extent.full_width);
+    assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
+    assert!(
+        f.notes.iter().any(|n| matches!(
+            n,
+            model::Note::EmptyPastWidth { width, limit } if *width > 6_900.0 && *limit == f.extent.captured_width
+        )),
+        "{:?}",
+        f.notes
+    );
+    for said in ["Nyhet nummer 30", "skribentprogrammet", "Sista raden"] {
+        assert!(
+            c.all_text().contains(said),
+            "{said:?} not in the text layer"
+        );
+    }
+}
+
 #[test]
 fn a_right_to_left_page_is_pictured_from_its_true_origin() {
     captured_whole(

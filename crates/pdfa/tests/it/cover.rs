@@ -36,6 +36,10 @@ fn every_note() -> Vec<Note> {
             width: 5200.0,
             limit: 4000.0,
         },
+        Note::EmptyPastWidth {
+            width: 7125.0,
+            limit: 4000.0,
+        },
         Note::TextMoving { parts: 2 },
         Note::FirstScreenStripAgain { height: 156.0 },
         Note::FixedOverText {
@@ -184,6 +188,7 @@ fn listed(n: &Note, f: &Finding) {
         | Note::ImagesNotLoaded { .. }
         | Note::ImagesStillLoading { .. }
         | Note::TooWide { .. }
+        | Note::EmptyPastWidth { .. }
         | Note::TextMoving { .. }
         | Note::FirstScreenStripAgain { .. }
         | Note::FixedOverText { .. }
