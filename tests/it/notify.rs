@@ -8,7 +8,7 @@ use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -44,14 +44,13 @@ impl Smtp {
             maildir,
         };
         // Until it accepts connections, at most 30 s.
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "aiosmtpd did not listen on 127.0.0.1:{port} within 30 s (pip install aiosmtpd)"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let listening = test_support::poll_within(Duration::from_secs(30), || {
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        });
+        assert!(
+            listening.is_some(),
+            "aiosmtpd did not listen on 127.0.0.1:{port} within 30 s (pip install aiosmtpd)"
+        );
         smtp
     }
 

@@ -15,7 +15,7 @@ use std::io::Read as _;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::harness::*;
 
@@ -341,11 +341,13 @@ fn the_capture_is_a_web_archive_that_replays() {
             .spawn()
             .expect("start wayback"),
     );
-    let up_by = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < up_by, "wayback did not listen within 60 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert!(
+        test_support::poll_within(Duration::from_secs(60), || {
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        })
+        .is_some(),
+        "wayback did not listen within 60 s"
+    );
     let x_page = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../fixtures/site/x/gislavedskommun/index.html"),

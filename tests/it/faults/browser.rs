@@ -171,15 +171,11 @@ pub(super) fn chromium_killed_mid_capture_is_relaunched_and_the_run_goes_on() {
                 e.file_name() == "tile-002.png" && e.path().to_string_lossy().contains("__lang-")
             })
     };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !under_way() {
-        assert!(
-            Instant::now() < deadline,
-            "no band of `lang` appeared in {} within 120 s",
-            staging.display()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    assert!(
+        test_support::poll_within(Duration::from_secs(120), || under_way().then_some(())).is_some(),
+        "no band of `lang` appeared in {} within 120 s",
+        staging.display()
+    );
     let browsers = processes_under(&tmp);
     assert!(
         !browsers.is_empty(),

@@ -23,10 +23,9 @@ use crate::harness::{
 /// running three seconds after the kill (the kernel should have ended them
 /// with their parent).
 pub(super) fn reap_orphans(tmp: &Path) -> usize {
-    let grace = Instant::now() + Duration::from_secs(3);
-    while !processes_under(tmp).is_empty() && Instant::now() < grace {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    test_support::poll_within(Duration::from_secs(3), || {
+        processes_under(tmp).is_empty().then_some(())
+    });
     let mut browsers = 0;
     for _ in 0..20 {
         let pids = processes_under(tmp);
