@@ -332,7 +332,11 @@ fn capture_whole(
     cx.mark("tab prepared");
     // 3. Navigate, bounded: Page.navigate itself waits for the response.
     crate::devtools::navigate(cx, opts.navigation_timeout)?;
-    let parsed_by = t0 + opts.navigation_timeout;
+    // Scripts that hold the parser up (from hosts that answer slowly, or a
+    // network that lets their requests hang) may take longer than the
+    // response did: the document is waited for up to half the page's budget.
+    let parse_wait = opts.navigation_timeout.max(opts.page_budget / 2);
+    let parsed_by = t0 + parse_wait;
     loop {
         let info = cx.info();
         match info {
@@ -351,7 +355,7 @@ fn capture_whole(
         if Instant::now() >= parsed_by {
             return Err(Error::Timeout {
                 step: format!("loading {url} (the document was not parsed)"),
-                after: opts.navigation_timeout,
+                after: parse_wait,
             });
         }
         std::thread::sleep(Duration::from_millis(100));

@@ -64,6 +64,9 @@ pub(crate) fn answer(
     if let Some(code) = path.strip_prefix("/_/status/") {
         return Some(status(stream, code));
     }
+    if let Some(ms) = path.strip_prefix("/_/slow/") {
+        return Some(slow(stream, ms));
+    }
     let to = match path {
         "/_/redirect-loop/a" => "/_/redirect-loop/b",
         "/_/redirect-loop/b" => "/_/redirect-loop/a",
@@ -78,6 +81,15 @@ pub(crate) fn answer(
         &[("Location", to)],
         b"",
     ))
+}
+
+/// An empty script, sent after the milliseconds the path names
+/// (`/_/slow/4000.js`): a script that holds the parser up, as one from a
+/// host that answers slowly does.
+fn slow(stream: &mut TcpStream, ms: &str) -> io::Result<()> {
+    let ms: u64 = ms.trim_end_matches(".js").parse().unwrap_or(0);
+    thread::sleep(Duration::from_millis(ms.min(60_000)));
+    respond(stream, 200, "OK", "text/javascript", &[], b"/* late */")
 }
 
 /// Never answers; gives the connection up only when the server stops.

@@ -43,6 +43,25 @@ fn not_found_is_flagged() {
     );
 }
 
+/// A script that holds the parser up longer than the response took (a
+/// tracker's host that answers slowly, as the offline corpus's buzzfeed-1
+/// shows for 44 s) is waited for within the page's budget.
+#[test]
+fn a_document_parsed_late_is_waited_for_within_the_budget() {
+    let opts = Options {
+        navigation_timeout: Duration::from_secs(2),
+        page_budget: Duration::from_secs(30),
+        ..Options::default()
+    };
+    let c = capture(&opts, "/hostile/langsam-tolkning/");
+    assert_in_order(&c, &["Före skriptet", "Texten efter skriptet syns också."]);
+    assert!(
+        c.page.facts.obstructions.is_empty(),
+        "{:?}",
+        c.page.facts.obstructions
+    );
+}
+
 #[test]
 fn hanging_subresource_does_not_hang_the_capture() {
     let opts = Options {
