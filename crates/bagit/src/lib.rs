@@ -56,6 +56,19 @@ pub struct FileCheck {
     pub actual: Option<String>,
 }
 
+impl FileCheck {
+    /// A file found where nothing lists it.
+    pub fn unexpected(path: String) -> FileCheck {
+        FileCheck {
+            path,
+            status: FileStatus::Unexpected,
+            algorithm: None,
+            expected: None,
+            actual: None,
+        }
+    }
+}
+
 /// Where a payload file's bytes come from.
 #[derive(Debug, Clone)]
 pub enum PayloadSource {

@@ -424,16 +424,7 @@ impl Tries<'_> {
     /// what blocked it.
     fn blocked(&self, record: &Record) -> anyhow::Result<Outcome> {
         let reason = registry::policy::blocked_reason(record);
-        self.archive.fail(
-            &self.job.record_id,
-            self.job.account_id(),
-            self.job.period.as_deref(),
-            &reason,
-        )?;
-        Ok(Outcome::Failed {
-            reason,
-            blocked_by: registry::policy::blocking_kinds(record),
-        })
+        self.failed(reason, registry::policy::blocking_kinds(record))
     }
 
     /// The rendered record sealed with the TSAs' tokens and its comparison,
@@ -467,16 +458,22 @@ impl Tries<'_> {
     /// No try sealed: journaled as failed with the last try's reason.
     fn give_up(&mut self) -> anyhow::Result<Outcome> {
         let reason = std::mem::take(&mut self.last_reason);
+        self.failed(reason, Vec::new())
+    }
+
+    /// The record journaled as failed for `reason`.
+    fn failed(
+        &self,
+        reason: String,
+        blocked_by: Vec<model::ObstructionKind>,
+    ) -> anyhow::Result<Outcome> {
         self.archive.fail(
             &self.job.record_id,
             self.job.account_id(),
             self.job.period.as_deref(),
             &reason,
         )?;
-        Ok(Outcome::Failed {
-            reason,
-            blocked_by: Vec::new(),
-        })
+        Ok(Outcome::Failed { reason, blocked_by })
     }
 }
 

@@ -563,13 +563,7 @@ pub fn verify_package(dir: &Path, jobs: usize) -> Result<VerifyReport> {
             ));
             continue;
         }
-        report.files.push(FileCheck {
-            path: p.clone(),
-            status: FileStatus::Unexpected,
-            algorithm: None,
-            expected: None,
-            actual: None,
-        });
+        report.files.push(FileCheck::unexpected(p.clone()));
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.algorithms = algs.into_iter().collect();

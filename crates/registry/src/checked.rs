@@ -229,13 +229,7 @@ impl Stamps {
                 r.problems.push(format!(
                     "{label}: not a timestamp token (only timestamps/*.tsr files belong there)"
                 ));
-                r.files.push(FileCheck {
-                    path: label,
-                    status: FileStatus::Unexpected,
-                    algorithm: None,
-                    expected: None,
-                    actual: None,
-                });
+                r.files.push(FileCheck::unexpected(label));
                 continue;
             }
             let Some(digest) = &digest else {

@@ -132,7 +132,7 @@ pub fn bag_extra_files(data: &Path, prefix: &str, r: &mut VerifyReport) {
                     let label = format!("{prefix}{name}/{}", sub.file_name().to_string_lossy());
                     r.problems
                         .push(format!("{label}: not a record folder and not ours"));
-                    merge_file(&mut r.files, unexpected(label));
+                    merge_file(&mut r.files, FileCheck::unexpected(label));
                 }
             }
             continue;
@@ -141,17 +141,7 @@ pub fn bag_extra_files(data: &Path, prefix: &str, r: &mut VerifyReport) {
         r.problems.push(format!(
             "{label}: not part of a delivery (records, {JOURNAL}, {TIMESTAMPS}/, {FORTECKNING}, {DELIVERY_LIST})"
         ));
-        merge_file(&mut r.files, unexpected(label));
-    }
-}
-
-fn unexpected(path: String) -> FileCheck {
-    FileCheck {
-        path,
-        status: FileStatus::Unexpected,
-        algorithm: None,
-        expected: None,
-        actual: None,
+        merge_file(&mut r.files, FileCheck::unexpected(label));
     }
 }
 
@@ -426,7 +416,7 @@ fn delivered_tokens(
                 r.problems.push(format!(
                     "{label}: belongs to no delivered record and no journal line"
                 ));
-                merge_file(&mut r.files, unexpected(label));
+                merge_file(&mut r.files, FileCheck::unexpected(label));
             }
         }
     }

@@ -57,13 +57,7 @@ impl OnDisk {
             problems.push(format!(
                 "{rel}: symbolic link or special file refused (never followed)"
             ));
-            files.push(FileCheck {
-                path: rel,
-                status: FileStatus::Unexpected,
-                algorithm: None,
-                expected: None,
-                actual: None,
-            });
+            files.push(FileCheck::unexpected(rel));
         }
         self.files
     }
@@ -175,13 +169,7 @@ pub(crate) fn check_record_dir(dir: &Path, jobs: usize) -> Result<DirCheck> {
     }
     for p in &on_disk {
         if !listed.contains_key(p) {
-            c.files.push(FileCheck {
-                path: p.clone(),
-                status: FileStatus::Unexpected,
-                algorithm: None,
-                expected: None,
-                actual: None,
-            });
+            c.files.push(FileCheck::unexpected(p.clone()));
         }
     }
     record_json_agrees(dir, &listed, &mut c);

@@ -507,13 +507,7 @@ fn unexpected_entries(
         }
         let real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if !group || !real_dir {
-            r.files.push(FileCheck {
-                path: name,
-                status: FileStatus::Unexpected,
-                algorithm: None,
-                expected: None,
-                actual: None,
-            });
+            r.files.push(FileCheck::unexpected(name));
             continue;
         }
         for sub in fs::read_dir(entry.path())
@@ -522,13 +516,7 @@ fn unexpected_entries(
         {
             if !sub.path().is_dir() || sub.file_type().map(|t| t.is_symlink()).unwrap_or(true) {
                 let p = format!("{name}/{}", sub.file_name().to_string_lossy());
-                r.files.push(FileCheck {
-                    path: p,
-                    status: FileStatus::Unexpected,
-                    algorithm: None,
-                    expected: None,
-                    actual: None,
-                });
+                r.files.push(FileCheck::unexpected(p));
             }
         }
     }
@@ -580,13 +568,7 @@ fn archive_tokens(
                 r.problems.push(format!(
                     "{label}: belongs to no sealed record and no journal line"
                 ));
-                r.files.push(FileCheck {
-                    path: label,
-                    status: FileStatus::Unexpected,
-                    algorithm: None,
-                    expected: None,
-                    actual: None,
-                });
+                r.files.push(FileCheck::unexpected(label));
             }
         }
     }
