@@ -905,22 +905,21 @@ impl DocRun<'_, '_> {
 
     /// Lay the page out at the width it is pictured at (see [`widen`]),
     /// inner elements that scroll sideways (a timeline, a wide table in a
-    /// scrolling box) let out to their full width first. A page cut there
-    /// (a right-to-left one keeps its start, on the right) is an
-    /// obstruction; a sliver too narrow for a column (a full-width
-    /// element's margin) only a note. The state read at that width, the
-    /// page's width, the width pictured, and the obstruction if any.
+    /// scrolling box) let out to their full width first, and no wider than
+    /// it paints anything (see [`narrow`]). A page cut there (a
+    /// right-to-left one keeps its start, on the right) is an obstruction
+    /// where it paints something past the cut; a page wider only by empty
+    /// boxes, or by a sliver too narrow for a column (a full-width element's
+    /// margin), only a note. The state read at that width, the page's
+    /// width, the width pictured, and the obstruction if any.
     fn lay_out_wide(&mut self) -> Result<(PageState, f64, f64, Option<Obstruction>), Error> {
         self.cx
             .call("letting out sideways scrollers", &call::LetOutSideways {})?;
         let (info, full_width, captured_width) = widen(self.cx)?;
+        let (info, captured_width, past) = narrow(self.cx, info, captured_width)?;
+        let full_width = full_width.max(info.width).max(captured_width);
         let mut cut = None;
-        // Laid out wider than the picture, but is anything painted out there?
-        let painted_past = |cx: &Ctx<'_>| -> Result<f64, Error> {
-            let p = cx.call("measuring how far the page paints", &call::PaintedExtent {})?;
-            Ok((p.right - captured_width).max(0.0) + (-p.left).max(0.0))
-        };
-        if full_width > captured_width + SLIVER && painted_past(self.cx)? > SLIVER {
+        if full_width > captured_width + SLIVER && past > SLIVER {
             cut = Some(Obstruction::found(Finding::CutAtWidth {
                 width: full_width,
                 limit: captured_width,
@@ -1168,6 +1167,35 @@ fn widen(cx: &Ctx<'_>) -> Result<(PageState, f64, f64), Error> {
         full = info.width;
     }
     Ok((info, full.max(w), w))
+}
+
+/// A page widened to `width` that paints nothing past a narrower width (a
+/// block made 7 000 px wide by an empty child) is laid out again at that
+/// width, never narrower than the window, so the picture is not mostly
+/// empty; kept where it then paints past it. The state, the width pictured,
+/// and how many px the page paints past it (both sides).
+fn narrow(cx: &Ctx<'_>, info: PageState, width: f64) -> Result<(PageState, f64, f64), Error> {
+    let opts = &cx.s.opts;
+    let viewport = f64::from(opts.viewport_width);
+    let painted = |w: f64| -> Result<(f64, f64), Error> {
+        let p = cx.call("measuring how far the page paints", &call::PaintedExtent {})?;
+        Ok((p.right, (p.right - w).max(0.0) + (-p.left).max(0.0)))
+    };
+    let (right, past) = painted(width)?;
+    let need = right.ceil().max(viewport);
+    if width <= viewport + 1.0 || need + SLIVER >= width || past > SLIVER {
+        return Ok((info, width, past));
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    set_viewport(cx, need as u32, opts.viewport_height)?;
+    let (_, past_narrow) = painted(need)?;
+    if past_narrow > SLIVER {
+        // Laid out again, it paints further out: back to the wider window.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        set_viewport(cx, width as u32, opts.viewport_height)?;
+        return Ok((cx.info()?, width, past));
+    }
+    Ok((cx.info()?, need, past_narrow))
 }
 
 /// `d` in whole milliseconds, for the page.

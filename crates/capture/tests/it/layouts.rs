@@ -365,13 +365,17 @@ fn a_page_wider_than_the_limit_is_cut_and_says_so() {
 
 /// Laid out 7 000 px wide by empty boxes (as Mozilla's corpus's nytimes
 /// pages are), with white text over a background picture that never came:
-/// nothing a reader could see is missing, so nothing is flagged; the width
-/// is a note, and the white text is in the text layer.
+/// nothing a reader could see is missing, so nothing is flagged; the page
+/// is pictured as wide as it paints, the width is a note, and the white
+/// text is in the text layer.
 #[test]
 fn a_page_wide_only_by_empty_boxes_and_white_on_white_text_are_not_losses() {
     let c = capture(&Options::default(), "/layouts/tom-bredd/");
     let f = &c.page.facts;
     assert!(f.extent.full_width > 6_900.0, "{}", f.extent.full_width);
+    // Pictured as wide as it paints, not 4 000 px with most of it empty.
+    assert_eq!(f.extent.captured_width, 1280.0);
+    assert!(c.page.facts.tiles.iter().all(|t| t.width_px == 1280));
     assert!(f.obstructions.is_empty(), "{:?}", f.obstructions);
     assert!(
         f.notes.iter().any(|n| matches!(
