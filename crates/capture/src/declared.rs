@@ -39,7 +39,7 @@ pub fn judge(pages: &mut [PageCapture], since: Option<Since>, cookies: &[Cookie]
         compare(&mut pages[at], &held, since, logged_in);
     } else if let Some(at) = pages.iter().position(|p| p.facts.extent.list_needs_login) {
         if !logged_in(&pages[at], cookies) {
-            without_login(&mut pages[at], &held);
+            without_login(&mut pages[at], &held, since.is_some());
         }
     }
 }
@@ -164,16 +164,17 @@ fn compare(page: &mut PageCapture, held: &Held, since: Option<Since>, logged_in:
 }
 
 /// A list that needs a login, captured without one, on an account that
-/// declares no count: what the record holds goes into `page`, and unless
-/// the list reached back past the period's start the record may lack posts
-/// of the period, which nothing on the page can count: `incomplete`.
-fn without_login(page: &mut PageCapture, held: &Held) {
+/// declares no count: what the record holds goes into `page`. Where a period
+/// is given (`period`) and the list did not reach back past its start, the
+/// record may lack posts of the period, which nothing on the page can
+/// count: `incomplete`. Without a period nothing says which posts count.
+fn without_login(page: &mut PageCapture, held: &Held, period: bool) {
     let page = &mut page.facts;
     page.extent.without_login = Some(WithoutLogin {
         held: held.count,
         past_start: held.past_start,
     });
-    if !held.past_start {
+    if period && !held.past_start {
         let finding = Finding::ListNeedsLogin { held: held.count };
         page.obstructions.push(Obstruction::found(finding));
     }
@@ -384,6 +385,17 @@ mod tests {
             Some(WithoutLogin {
                 held: 2,
                 past_start: true
+            })
+        );
+        assert!(p[0].facts.obstructions.is_empty());
+        // No period (a capture without --since): said, not flagged.
+        let mut p = login_only(&[("a", in_period)]);
+        judge(&mut p, None, &[]);
+        assert_eq!(
+            p[0].facts.extent.without_login,
+            Some(WithoutLogin {
+                held: 1,
+                past_start: false
             })
         );
         assert!(p[0].facts.obstructions.is_empty());

@@ -157,10 +157,11 @@ function ogDeclared() {
 }
 
 // Whether the platform here shows a reader who is not logged in only the
-// newest items of the account's list (its `listNeedsLogin`).
+// newest items of the account's list, and this page is that list (its
+// `listNeedsLogin`, asked with the page's address: a profile, not one post).
 function ogListNeedsLogin() {
   const p = ogPlatformHere();
-  return !!(p && p.listNeedsLogin);
+  return !!(p && p.listNeedsLogin && p.listNeedsLogin(location.href));
 }
 
 // The `userInteractionCount` of a schema.org `WriteAction` statistic in

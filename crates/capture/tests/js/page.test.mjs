@@ -412,7 +412,13 @@ test('every call has a function in the page', () => {
 test('the platforms whose list needs a login are the ones docs/platforms.md names', () => {
   const login = page.ogPlatforms().filter((p) => p.listNeedsLogin).map((p) => p.name).sort();
   assert.equal(login.join(' '), 'instagram x');
-  for (const p of page.ogPlatforms()) assert.ok(p.listNeedsLogin === undefined || typeof p.listNeedsLogin === 'boolean', p.name);
+  const of = (name) => page.ogPlatforms().find((p) => p.name === name).listNeedsLogin;
+  // A profile's list, not one post's page.
+  assert.equal(of('x')('https://x.com/gislavedskommun'), true);
+  assert.equal(of('x')('https://x.com/gislavedskommun/status/1790000000000000000'), false);
+  assert.equal(of('instagram')('https://www.instagram.com/kulturigislaved/'), true);
+  assert.equal(of('instagram')('https://www.instagram.com/p/Cinl001abc/'), false);
+  assert.equal(of('instagram')('https://www.instagram.com/reel/Reel_1/'), false);
 });
 
 test('every platform is recognised by its host, and where it names itself, by its markup', () => {
