@@ -206,6 +206,10 @@ struct Shot {
     pictures: Vec<call::Picture>,
     png: String,
     steady: bool,
+    /// Images still loading in the band, and the notes for fixed elements
+    /// the page showed again in it.
+    pending: u32,
+    fixed: Vec<Note>,
 }
 
 /// Whether a text run's middle lies in `top..bottom`.
@@ -300,7 +304,7 @@ impl Tiling<'_> {
 /// moved meanwhile (a late image above it) is read and pictured again,
 /// once. Its images still loading and the fixed elements shown again over
 /// it go into `out`.
-fn shoot_band(t: &Tiling<'_>, n: usize, band: &Band, out: &mut Pictured) -> Result<Shot, Error> {
+fn shoot_band(t: &Tiling<'_>, n: usize, band: &Band) -> Result<Shot, Error> {
     let (top, bottom) = (band.top, band.top + band.height);
     let mut attempt = 0;
     loop {
@@ -323,17 +327,18 @@ fn shoot_band(t: &Tiling<'_>, n: usize, band: &Band, out: &mut Pictured) -> Resu
         attempt += 1;
         let moved = t.cx.call("checking the text stayed put", &call::Moved {})?;
         if !moved || attempt == 2 {
-            out.pending += seg.pending;
-            out.notes.extend(
-                seg.fixed
-                    .iter()
-                    .map(|b| shown_again(n, b, &runs, band.shift)),
-            );
+            let fixed = seg
+                .fixed
+                .iter()
+                .map(|b| shown_again(n, b, &runs, band.shift))
+                .collect();
             return Ok(Shot {
                 runs,
                 pictures: seg.pictures,
                 png,
                 steady: !moved,
+                pending: seg.pending,
+                fixed,
             });
         }
     }
@@ -349,16 +354,32 @@ fn picture_band(
     out: &mut Pictured,
     obstructions: &mut Vec<Obstruction>,
 ) -> Result<(), Error> {
-    let mut shot = shoot_band(t, n, band, out)?;
     let name = format!("tile-{n:03}.png");
     let path = t.dir.join(&name);
-    let written = write_tile(&path, std::mem::take(&mut shot.png))?;
-    // Text that would not stay put is no evidence of a blank band.
-    if shot.steady {
-        obstructions.extend(blank_bands(t, &name, band, &written, &shot));
-    } else {
+    let shoot = || -> Result<(Shot, png_out::WrittenTile, Vec<Obstruction>), Error> {
+        let mut shot = shoot_band(t, n, band)?;
+        let written = write_tile(&path, std::mem::take(&mut shot.png))?;
+        // Text that would not stay put is no evidence of a blank band.
+        let blank = if shot.steady {
+            blank_bands(t, &name, band, &written, &shot)
+        } else {
+            Vec::new()
+        };
+        Ok((shot, written, blank))
+    };
+    let (mut shot, mut written, mut blank) = shoot()?;
+    if !blank.is_empty() {
+        // A tall window can be shot before its last rows are painted (a
+        // reference list at the bottom of an 8 192 px band came out white):
+        // once more, and the second picture is the one kept.
+        (shot, written, blank) = shoot()?;
+    }
+    obstructions.append(&mut blank);
+    if !shot.steady {
         out.unsteady += 1;
     }
+    out.pending += shot.pending;
+    out.notes.append(&mut shot.fixed);
     out.tiles.push(Tile {
         file: format!("{}/{name}", t.rel_dir),
         css_y: band.top + band.shift,
