@@ -175,6 +175,7 @@ fn salvage(
             },
         )
         .unwrap_or_default();
+    let text_runs = without_ink(text_runs);
     write_text_runs(dir, &text_runs)?;
     let (tried, refused) = cx.refused();
     notes.extend(tried);
@@ -1027,6 +1028,7 @@ impl DocRun<'_, '_> {
         if pending > 0 {
             self.notes.push(Note::ImagesStillLoading { count: pending });
         }
+        let text_runs = without_ink(text_runs);
         write_text_runs(dir, &text_runs)?;
         let label = rel_dir.rsplit('/').next().unwrap_or(rel_dir);
         // Posts below the first screen's strip lie `lift` lower in the picture.
@@ -1239,6 +1241,15 @@ struct Pass {
 }
 
 /// The page's text runs as `text.json` in the page's folder.
+/// The runs as the record keeps them: their colour served the check for
+/// blank bands while the page was pictured, and is in neither `text.json`
+/// nor the capture's answer.
+fn without_ink(runs: Vec<TextRun>) -> Vec<TextRun> {
+    runs.into_iter()
+        .map(|r| TextRun { ink: None, ..r })
+        .collect()
+}
+
 fn write_text_runs(dir: &Path, runs: &[TextRun]) -> Result<(), Error> {
     let path = dir.join("text.json");
     let json = model::json::to_vec_pretty(runs).map_err(|e| Error::Protocol {

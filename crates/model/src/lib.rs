@@ -137,8 +137,8 @@ pub struct TextRun {
     pub rtl: bool,
     /// The colour the text is painted in (`[r, g, b]`), as the page gives
     /// it while the capture runs: a flat band of that colour is no sign that
-    /// the text is missing (white text on a white page). Not written into
-    /// `text.json`.
+    /// the text is missing (white text on a white page). Used by that check
+    /// only: not kept in `text.json` or the capture's answer.
     #[serde(default, skip_serializing)]
     pub ink: Option<[u8; 3]>,
 }
