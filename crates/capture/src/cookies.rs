@@ -26,6 +26,19 @@ pub struct Cookie {
     pub expires: Option<f64>,
 }
 
+impl Cookie {
+    /// Whether a browser sends this cookie with a request to `url`: its
+    /// host is the cookie's domain, or (unless host-only) a subdomain of it.
+    pub fn is_sent_to(&self, url: &str) -> bool {
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default();
+        let domain = self.domain.trim_start_matches('.').to_ascii_lowercase();
+        host == domain || (!self.host_only && host.ends_with(&format!(".{domain}")))
+    }
+}
+
 impl fmt::Debug for Cookie {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cookie")
@@ -180,6 +193,43 @@ fn parse_netscape(text: &str) -> Result<Vec<Cookie>, (usize, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cookie_goes_where_the_browser_sends_it() {
+        let cookie = |domain: &str, host_only: bool| Cookie {
+            name: "s".into(),
+            value: "v".into(),
+            domain: domain.into(),
+            host_only,
+            path: "/".into(),
+            secure: false,
+            http_only: false,
+            expires: None,
+        };
+        let sent = |c: Cookie, url: &str| c.is_sent_to(url);
+        assert!(sent(
+            cookie(".facebook.com", false),
+            "https://www.facebook.com/k"
+        ));
+        assert!(sent(
+            cookie(".facebook.com", false),
+            "https://facebook.com/"
+        ));
+        assert!(!sent(
+            cookie("facebook.com", true),
+            "https://www.facebook.com/"
+        ));
+        assert!(!sent(
+            cookie(".facebook.com", false),
+            "https://notfacebook.com/"
+        ));
+        assert!(sent(cookie("127.0.0.1", true), "http://127.0.0.1:8080/x"));
+        // Hosts compare without case, as the browser's do.
+        assert!(sent(
+            cookie(".Facebook.com", false),
+            "https://WWW.facebook.com/"
+        ));
+    }
 
     #[test]
     fn host_only_cookies_stay_host_only() {

@@ -29,7 +29,8 @@ impl Session {
 /// flags the page when the rest may include items of the period. Where no
 /// page declares a count but a page's list needs a login the session lacks,
 /// writes what the record holds into that page's `extent.without_login`,
-/// flagged unless the list reached back past the period's start. `since`
+/// flagged where a period is given and the list did not reach back past
+/// its start. `since`
 /// is the period's start; `cookies` are the session's (a login for the
 /// platform's list).
 pub fn judge(pages: &mut [PageCapture], since: Option<Since>, cookies: &[Cookie]) {
@@ -121,8 +122,7 @@ impl Held {
 
 /// Whether the session sends a cookie to the site of `page`.
 fn logged_in(page: &PageCapture, cookies: &[Cookie]) -> bool {
-    let host = host_of(&page.facts.final_url);
-    cookies.iter().any(|c| sent_to(c, &host))
+    cookies.iter().any(|c| c.is_sent_to(&page.facts.final_url))
 }
 
 /// The declared count of `page` against what the record holds: why the
@@ -192,19 +192,6 @@ fn instant(v: &str) -> Option<DateTime<Utc>> {
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|d| d.and_utc())
         })
-}
-
-fn host_of(url: &str) -> String {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-        .unwrap_or_default()
-}
-
-/// Whether a browser sends `cookie` to `host`.
-fn sent_to(cookie: &Cookie, host: &str) -> bool {
-    let domain = cookie.domain.trim_start_matches('.').to_ascii_lowercase();
-    host == domain || (!cookie.host_only && host.ends_with(&format!(".{domain}")))
 }
 
 #[cfg(test)]
