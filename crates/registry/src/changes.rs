@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use model::{Changes, Post, PostIdKind, PostKind, Posts, Profile, ProfileChange};
 
-use crate::period::{day_in_sweden, Period};
+use crate::period::{post_days, Period};
 use crate::{Error, Result};
 
 /// `posts.json`: where each page lies in `snapshot.pdf`, the profile and the posts.
@@ -69,40 +69,19 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
     }
 }
 
-fn day(s: &str) -> Option<NaiveDate> {
-    s.get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-}
-
-/// Whether two texts hold the same words: white space alone is no change.
-/// Records made before a post's text kept its blocks apart glued them
-/// ("mångaGislaveds" where the page shows "många" and "Gislaveds" in two
-/// paragraphs); the same post read now is the same text.
 fn same_text(a: &str, b: &str) -> bool {
     a.split_whitespace()
         .flat_map(str::chars)
         .eq(b.split_whitespace().flat_map(str::chars))
 }
 
-/// The days a post can be from: the day its markup gives, or the days
-/// (in Sweden) a date read from the text shown can mean ("för 3 veckor
-/// sedan"), first and last.
-fn days(p: &Post) -> Option<(NaiveDate, NaiveDate)> {
-    p.date.as_deref().and_then(day).map(|d| (d, d)).or_else(|| {
-        p.date_read.as_ref().map(|r| {
-            let last = r.until - chrono::TimeDelta::milliseconds(1);
-            (day_in_sweden(r.from), day_in_sweden(last.max(r.from)))
-        })
-    })
-}
-
 /// A post's days, or for a comment without a date, its post's.
 fn dated(p: &Post, by_id: &BTreeMap<&str, &Post>) -> Option<(NaiveDate, NaiveDate)> {
-    days(p).or_else(|| {
+    post_days(p).or_else(|| {
         p.parent
             .as_deref()
             .and_then(|id| by_id.get(id))
-            .and_then(|q| days(q))
+            .and_then(|q| post_days(q))
     })
 }
 
@@ -113,7 +92,7 @@ fn reached(posts: &Posts) -> Option<NaiveDate> {
     posts
         .posts
         .iter()
-        .filter_map(days)
+        .filter_map(post_days)
         .map(|(_, last)| last)
         .min()
 }
@@ -146,7 +125,7 @@ pub fn compare(
         before
             .posts
             .iter()
-            .filter_map(days)
+            .filter_map(post_days)
             .map(|(first, _)| first)
             .max()
     });

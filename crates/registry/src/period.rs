@@ -211,6 +211,29 @@ pub fn start_of_day_stockholm(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
         .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&chrono::Utc))
 }
 
+/// The calendar day an ISO 8601 date or date-time names, as written (the
+/// post's own local date).
+pub fn date_of(s: &str) -> Option<NaiveDate> {
+    s.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+/// The first and last day a post can be from: the day its markup gives, or
+/// the days in Sweden a date read from the text shown can mean ("för 3
+/// veckor sedan").
+pub fn post_days(p: &model::Post) -> Option<(NaiveDate, NaiveDate)> {
+    p.date
+        .as_deref()
+        .and_then(date_of)
+        .map(|d| (d, d))
+        .or_else(|| {
+            p.date_read.as_ref().map(|r| {
+                let last = r.until - chrono::TimeDelta::milliseconds(1);
+                (day_in_sweden(r.from), day_in_sweden(last.max(r.from)))
+            })
+        })
+}
+
 /// The day it is in Sweden at `t`.
 pub fn day_in_sweden(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     t.with_timezone(&TIME_ZONE).date_naive()

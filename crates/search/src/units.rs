@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use model::{Posts, Record, TextRun};
-use registry::period::day_in_sweden;
+use registry::period::{day_in_sweden, post_days};
 
 /// One piece of text to index.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,25 +128,15 @@ pub fn page_units(
 /// be from: the markup's date as written, or the days in Sweden a date
 /// read from the text can mean, as an ISO 8601 interval.
 fn dated(p: &model::Post) -> (Option<String>, Option<(NaiveDate, NaiveDate)>) {
-    if let Some(d) = &p.date {
-        return (Some(d.clone()), date_of(d).map(|d| (d, d)));
-    }
-    let Some(r) = &p.date_read else {
-        return (None, None);
-    };
-    let last = (r.until - chrono::TimeDelta::milliseconds(1)).max(r.from);
-    let (first, last) = (day_in_sweden(r.from), day_in_sweden(last));
-    let shown = if first == last {
-        first.to_string()
-    } else {
-        format!("{first}/{last}")
-    };
-    (Some(shown), Some((first, last)))
-}
-
-/// The calendar date of an ISO 8601 date or date-time, as written (the
-/// post's own local date).
-pub fn date_of(s: &str) -> Option<NaiveDate> {
-    s.get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    let days = post_days(p);
+    let shown = p.date.clone().or_else(|| {
+        days.map(|(first, last)| {
+            if first == last {
+                first.to_string()
+            } else {
+                format!("{first}/{last}")
+            }
+        })
+    });
+    (shown, days)
 }
