@@ -1183,6 +1183,11 @@ fn narrow(cx: &Ctx<'_>, info: PageState, width: f64) -> Result<(PageState, f64, 
         let p = cx.call("measuring how far the page paints", &call::PaintedExtent {})?;
         Ok((p.right, (p.right - w).max(0.0) + (-p.left).max(0.0)))
     };
+    // A page no wider than the window needs no measuring (the common case:
+    // the walk over every element is not free).
+    if width <= viewport + 1.0 && info.width <= width + SLIVER {
+        return Ok((info, width, 0.0));
+    }
     let (right, past) = painted(width)?;
     let need = right.ceil().max(viewport);
     if width <= viewport + 1.0 || need + SLIVER >= width || past > SLIVER {
